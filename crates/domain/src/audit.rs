@@ -1,0 +1,38 @@
+//! The audit log: who did what, when, from where, with the state before and after.
+
+use crate::ids::{OrgId, UserId};
+use crate::time::Timestamp;
+use serde::Serialize;
+
+/// Where a change came from, captured at the edge and written into every audit row.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOrigin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub request_id: Option<String>,
+    /// "web", "api" or "cli".
+    pub channel: &'static str,
+}
+
+impl RequestOrigin {
+    pub fn cli() -> Self {
+        RequestOrigin { channel: "cli", ..Default::default() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: Timestamp,
+    pub actor_user_id: Option<UserId>,
+    pub actor_label: String,
+    pub channel: String,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<i64>,
+    pub org_id: Option<OrgId>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}

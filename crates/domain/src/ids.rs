@@ -1,0 +1,44 @@
+//! Typed identifiers, so that a user id can never be passed where an organisation id is meant.
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An organisation in the tree (federation, enterprise, branch, department, external body).
+    OrgId
+);
+id_type!(
+    /// A person who can sign in.
+    UserId
+);
+id_type!(
+    /// One role granted to one user on one organisation's subtree.
+    GrantId
+);
+id_type!(
+    /// A signed-in browser session.
+    SessionId
+);
+id_type!(
+    /// An API token for scripts.
+    TokenId
+);

@@ -1,0 +1,20 @@
+//! Ingot's domain: identifiers, models, validation and the access policy. No I/O lives here.
+
+pub mod audit;
+pub mod error;
+pub mod ids;
+pub mod lang;
+pub mod org;
+pub mod policy;
+pub mod role;
+pub mod time;
+pub mod user;
+pub mod validate;
+
+pub use error::{AppError, FieldError};
+pub use ids::{GrantId, OrgId, SessionId, TokenId, UserId};
+pub use lang::Lang;
+pub use org::{OrgKind, OrgPath, OrgScope};
+pub use policy::{Action, Actor, Grant, Principal};
+pub use role::Role;
+pub use time::Timestamp;

@@ -1,0 +1,158 @@
+//! The one place that answers "may this person do this action here". Every handler, page and API
+//! call asks it, through the use cases. A role granted on an organisation reaches its subtree.
+
+use crate::ids::{GrantId, OrgId, UserId};
+use crate::org::{OrgPath, OrgScope};
+use crate::role::Role;
+use serde::Serialize;
+
+/// One role held on one organisation's subtree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    pub id: GrantId,
+    pub role: Role,
+    pub org_id: OrgId,
+    pub org_path: OrgPath,
+}
+
+/// A signed-in person with their grants, as resolved from a session or an API token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub org_id: OrgId,
+    pub org_path: OrgPath,
+    pub grants: Vec<Grant>,
+}
+
+impl Actor {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+}
+
+/// Who is asking: somebody signed in, or the public.
+#[derive(Debug, Clone, Copy)]
+pub enum Principal<'a> {
+    Public,
+    User(&'a Actor),
+}
+
+impl<'a> From<Option<&'a Actor>> for Principal<'a> {
+    fn from(actor: Option<&'a Actor>) -> Self {
+        actor.map_or(Principal::Public, Principal::User)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Browse the organisation tree (names and structure).
+    ViewOrgTree,
+    /// Create an organisation under the target.
+    CreateOrgUnder,
+    /// Rename, archive or move the target. Never one's own grant root: that is the level above's.
+    EditOrg,
+    /// Import a tree whose rows hang under the target.
+    ImportOrgs,
+    /// See the people of the target organisation.
+    ViewUser,
+    /// Create, edit, lock, unlock, reset the password of, or deactivate a person of the target.
+    ManageUser,
+    /// Grant (or withdraw) the role on the target.
+    GrantRole(Role),
+    /// Read the audit log of the target's records.
+    ViewAudit,
+    /// See an unpublished record of the target (the owner always may; see `may_view_record`).
+    ViewUnpublished,
+}
+
+/// How far below a grant's organisation the grant reaches for an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// The organisation itself and everything below it.
+    Subtree,
+    /// Only what lies below it.
+    Below,
+}
+
+const ADMINS: &[Role] = &[Role::UnitAdmin, Role::FederationAdmin];
+const RECORD_READERS: &[Role] = &[
+    Role::Reviewer,
+    Role::FinanceOfficer,
+    Role::StudioLead,
+    Role::UnitAdmin,
+    Role::FederationAdmin,
+    Role::ProgrammeOfficer,
+];
+/// Roles an enterprise's union may hand out; federation-level roles come from federations.
+const UNIT_GRANTABLE: &[Role] = &[Role::Employee, Role::Reviewer, Role::FinanceOfficer, Role::StudioLead, Role::UnitAdmin];
+
+/// Which roles permit an action, and how far.
+fn rule(action: Action) -> (&'static [Role], Reach) {
+    match action {
+        Action::ViewOrgTree => (&Role::ALL, Reach::Subtree),
+        Action::CreateOrgUnder | Action::ImportOrgs => (ADMINS, Reach::Subtree),
+        Action::EditOrg => (ADMINS, Reach::Below),
+        Action::ViewUser | Action::ManageUser | Action::ViewAudit => (ADMINS, Reach::Subtree),
+        Action::GrantRole(role) if UNIT_GRANTABLE.contains(&role) => (ADMINS, Reach::Subtree),
+        Action::GrantRole(_) => (&[Role::FederationAdmin], Reach::Subtree),
+        Action::ViewUnpublished => (RECORD_READERS, Reach::Subtree),
+    }
+}
+
+fn reaches(grant: &Grant, reach: Reach, target: &OrgPath) -> bool {
+    match reach {
+        Reach::Subtree => target.is_within(&grant.org_path),
+        Reach::Below => target.is_strictly_within(&grant.org_path),
+    }
+}
+
+/// May `who` perform `action` on something belonging to the organisation at `target`?
+pub fn may(who: Principal<'_>, action: Action, target: &OrgPath) -> bool {
+    let Principal::User(actor) = who else { return false };
+    if action == Action::ViewOrgTree {
+        // The structure of the union tree is not confidential to anyone signed in.
+        return true;
+    }
+    let (roles, reach) = rule(action);
+    actor.grants.iter().any(|g| roles.contains(&g.role) && reaches(g, reach, target))
+}
+
+/// The subtrees in which `actor` may perform `action`, for listing queries.
+pub fn scope(actor: &Actor, action: Action) -> OrgScope {
+    let (roles, _) = rule(action);
+    OrgScope::of(actor.grants.iter().filter(|g| roles.contains(&g.role)).map(|g| g.org_path.clone()))
+}
+
+/// A record as the policy sees it: where it belongs, whose it is, whether it is published.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordRef<'a> {
+    pub org: &'a OrgPath,
+    pub owner: Option<UserId>,
+    pub published: bool,
+}
+
+/// Published records are public; unpublished ones are seen by their owner and by the readers of
+/// the record's organisation subtree, never by another enterprise.
+pub fn may_view_record(who: Principal<'_>, record: RecordRef<'_>) -> bool {
+    if record.published {
+        return true;
+    }
+    match who {
+        Principal::Public => false,
+        Principal::User(actor) => {
+            record.owner == Some(actor.user_id) || may(who, Action::ViewUnpublished, record.org)
+        }
+    }
+}
+
+/// Managing a person (password reset, lock, edit) must not let an actor take over an account
+/// more powerful than their own: every grant the person holds must be one the actor could grant.
+pub fn may_manage_user(actor: &Actor, user_org: &OrgPath, user_grants: &[Grant]) -> bool {
+    let who = Principal::User(actor);
+    may(who, Action::ManageUser, user_org) && user_grants.iter().all(|g| may(who, Action::GrantRole(g.role), &g.org_path))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,34 @@
+//! The change log: one row per change to a searchable object, written in the same transaction
+//! as the change, so that an index can catch up from it after a crash or in another process.
+
+use crate::sql::Sql;
+use crate::{Result, Tx};
+use ingot_domain::Timestamp;
+
+pub async fn record(tx: &mut Tx, object_type: &str, object_id: i64, op: &'static str, now: Timestamp) -> Result<()> {
+    tx.execute(
+        Sql::new("INSERT INTO change_log (at, object_type, object_id, op) VALUES ($1, $2, $3, $4)")
+            .bind(now)
+            .bind(object_type)
+            .bind(object_id)
+            .bind(op),
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Change {
+    pub id: i64,
+    pub object_type: String,
+    pub object_id: i64,
+    pub op: String,
+}
+
+/// Changes after `after`, oldest first.
+pub async fn since(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<Change>> {
+    tx.fetch_all(
+        Sql::new("SELECT id, object_type, object_id, op FROM change_log WHERE id > $1 ORDER BY id LIMIT $2").bind(after).bind(limit),
+    )
+    .await
+}

@@ -1,0 +1,89 @@
+//! Every named constraint of both schemas that a user can run into, and what to tell them.
+//! PostgreSQL reports a violated constraint by name; SQLite names CHECK constraints but reports
+//! UNIQUE ones by their columns, so those are listed here with their column signature too.
+
+pub struct Constraint {
+    pub name: &'static str,
+    /// How SQLite's message names it: "table.column, ..." for UNIQUE, the name for CHECK.
+    pub sqlite_signature: &'static str,
+    pub code: &'static str,
+    pub field: Option<&'static str>,
+}
+
+pub const CONSTRAINTS: &[Constraint] = &[
+    Constraint {
+        name: "organisations_code_key",
+        sqlite_signature: "organisations.code",
+        code: "org_code_taken",
+        field: Some("code"),
+    },
+    Constraint {
+        name: "organisations_sibling_name_key",
+        sqlite_signature: "index 'organisations_sibling_name_key'",
+        code: "org_name_taken",
+        field: Some("name"),
+    },
+    Constraint {
+        name: "users_username_key",
+        sqlite_signature: "users.username",
+        code: "username_taken",
+        field: Some("username"),
+    },
+    Constraint {
+        name: "role_grants_user_role_org_key",
+        sqlite_signature: "role_grants.user_id, role_grants.role, role_grants.org_id",
+        code: "grant_exists",
+        field: Some("role"),
+    },
+    Constraint {
+        name: "organisations_kind_check",
+        sqlite_signature: "organisations_kind_check",
+        code: "unknown_org_kind",
+        field: Some("kind"),
+    },
+    Constraint {
+        name: "role_grants_role_check",
+        sqlite_signature: "role_grants_role_check",
+        code: "unknown_role",
+        field: Some("role"),
+    },
+    Constraint {
+        name: "users_lang_check",
+        sqlite_signature: "users_lang_check",
+        code: "unknown_language",
+        field: Some("lang"),
+    },
+];
+
+pub fn describe(name: &str) -> Option<&'static Constraint> {
+    CONSTRAINTS.iter().find(|c| c.name == name)
+}
+
+/// Reads the constraint out of SQLite's message, e.g.
+/// "UNIQUE constraint failed: users.username" or "CHECK constraint failed: users_lang_check".
+pub fn sqlite_constraint_name(message: &str) -> Option<String> {
+    let (_, detail) = message.split_once("constraint failed: ")?;
+    let detail = detail.trim();
+    CONSTRAINTS
+        .iter()
+        .find(|c| c.sqlite_signature == detail || c.name == detail)
+        .map(|c| c.name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_sqlite_messages() {
+        assert_eq!(
+            sqlite_constraint_name("UNIQUE constraint failed: users.username").as_deref(),
+            Some("users_username_key")
+        );
+        assert_eq!(
+            sqlite_constraint_name("CHECK constraint failed: organisations_kind_check").as_deref(),
+            Some("organisations_kind_check")
+        );
+        assert_eq!(sqlite_constraint_name("UNIQUE constraint failed: other.thing"), None);
+    }
+}

@@ -1,0 +1,23 @@
+//! Storage on SQLite (embedded default) and PostgreSQL with one SQL text for both.
+//!
+//! `Db` is an enum over the two native sqlx pools; `Tx` is a transaction on either. Repositories
+//! take `&mut Tx` and write portable SQL (`$N` placeholders, `RETURNING`, BIGINT columns,
+//! instants bound from Rust); whatever differs between the two lives in `dialect`.
+
+pub mod audit;
+pub mod changes;
+pub mod constraints;
+mod db;
+pub mod dialect;
+pub mod grants;
+pub mod migrate;
+pub mod orgs;
+pub mod sessions;
+mod sql;
+pub mod tokens;
+pub mod users;
+
+pub use db::{Backend, Db, DbOptions, Tx};
+pub use sql::{Arg, Page, Sql, SqlBuilder};
+
+pub type Result<T> = std::result::Result<T, ingot_domain::AppError>;

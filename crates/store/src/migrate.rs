@@ -1,0 +1,167 @@
+//! Forward-only migrations, embedded in the binary, run at start. Both folders hold the same
+//! file names; several servers starting at once are serialised by the database itself.
+
+use crate::db::{map_error, Db};
+use crate::Result;
+use ingot_domain::{AppError, Timestamp};
+use sqlx::{AssertSqlSafe, Connection};
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+macro_rules! migration {
+    ($version:expr, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+        }
+    };
+}
+
+pub const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation")];
+
+/// Any constant will do; it only has to be the same in every Ingot process.
+const PG_MIGRATION_LOCK: i64 = 0x1_6607_0001;
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+/// FNV-1a: enough to notice that an applied migration's file was edited afterwards.
+fn checksum(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.as_bytes() {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Applies every migration not yet applied. Returns the versions it applied.
+pub async fn run(db: &Db) -> Result<Vec<i64>> {
+    match db {
+        Db::Postgres(pool) => {
+            let mut conn = pool.acquire().await.map_err(map_error)?;
+            sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await.map_err(map_error)?;
+            let result = apply_pg(&mut conn).await;
+            let unlock = sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await;
+            let applied = result?;
+            unlock.map_err(map_error)?;
+            Ok(applied)
+        }
+        Db::Sqlite { writer, .. } => {
+            let mut conn = writer.acquire().await.map_err(map_error)?;
+            let mut applied = Vec::new();
+            for m in MIGRATIONS {
+                // One IMMEDIATE transaction per migration: a second process waits for the lock,
+                // then sees the migration as applied.
+                let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(map_error)?;
+                sqlx::raw_sql(CREATE_TABLE).execute(&mut *tx).await.map_err(map_error)?;
+                if check_applied_sqlite(&mut tx, m).await? {
+                    continue;
+                }
+                sqlx::raw_sql(AssertSqlSafe(m.sqlite)).execute(&mut *tx).await.map_err(|e| migration_failed(m, e))?;
+                record(m, m.sqlite)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_error)?;
+                tx.commit().await.map_err(map_error)?;
+                applied.push(m.version);
+            }
+            Ok(applied)
+        }
+    }
+}
+
+fn record(m: &Migration, text: &str) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+        .bind(m.version)
+        .bind(m.name)
+        .bind(checksum(text))
+        .bind(Timestamp::now().millis())
+}
+
+fn migration_failed(m: &Migration, e: sqlx::Error) -> AppError {
+    AppError::internal(format!("migration {} failed: {e}", m.name))
+}
+
+fn verify(m: &Migration, stored: Option<String>, text: &str) -> Result<bool> {
+    match stored {
+        None => Ok(false),
+        Some(sum) if sum == checksum(text) => Ok(true),
+        Some(_) => Err(AppError::internal(format!(
+            "migration {} was changed after it was applied; migrations are forward-only, add a new one",
+            m.name
+        ))),
+    }
+}
+
+async fn check_applied_sqlite(tx: &mut sqlx::SqliteConnection, m: &Migration) -> Result<bool> {
+    let stored: Option<String> = sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
+        .bind(m.version)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+    verify(m, stored, m.sqlite)
+}
+
+async fn apply_pg(conn: &mut sqlx::PgConnection) -> Result<Vec<i64>> {
+    sqlx::raw_sql(CREATE_TABLE).execute(&mut *conn).await.map_err(map_error)?;
+    let mut applied = Vec::new();
+    for m in MIGRATIONS {
+        let stored: Option<String> = sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
+            .bind(m.version)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(map_error)?;
+        if verify(m, stored, m.postgres)? {
+            continue;
+        }
+        let mut tx = conn.begin().await.map_err(map_error)?;
+        sqlx::raw_sql(AssertSqlSafe(m.postgres)).execute(&mut *tx).await.map_err(|e| migration_failed(m, e))?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(checksum(m.postgres))
+            .bind(Timestamp::now().millis())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        applied.push(m.version);
+    }
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &str) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn both_folders_hold_the_same_migrations_and_all_are_embedded() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let sqlite = names(&format!("{root}/migrations/sqlite"));
+        let postgres = names(&format!("{root}/migrations/postgres"));
+        assert_eq!(sqlite, postgres);
+        let embedded: Vec<String> = MIGRATIONS.iter().map(|m| format!("{}.sql", m.name)).collect();
+        assert_eq!(sqlite, embedded);
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1);
+            assert!(m.name.starts_with(&format!("{:04}_", m.version)));
+        }
+    }
+}
