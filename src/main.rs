@@ -1,1 +1,298 @@
-fn main() {}
+//! `ingot`: the command line. Each subcommand parses its arguments and calls the crates.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use ingot_app::{account, demo, users, Caller};
+use ingot_domain::audit::RequestOrigin;
+use ingot_domain::{AppError, Role};
+use ingot_store::{orgs as org_store, users as user_store, Db, DbOptions};
+use ingot_web::{AppState, Config, SecureCookies};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "ingot", version, about = "Workplace technological-innovation programmes")]
+struct Cli {
+    /// `sqlite://FILE` (the default, created on first use) or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://ingot.db", global = true, hide_env_values = true)]
+    database_url: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web application and its JSON API.
+    Serve(ServeArgs),
+    /// Load the demo data set (idempotent).
+    Demo {
+        /// Give every demo account a new password (printed).
+        #[arg(long)]
+        reset_passwords: bool,
+    },
+    /// Bring the database schema up to date (also done by every other command).
+    Migrate,
+    /// Manage people.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Write a consistent copy of the live database to FILE.
+    Backup { file: PathBuf },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[arg(long, env = "INGOT_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Load the demo data before starting.
+    #[arg(long)]
+    demo: bool,
+    /// Believe X-Forwarded-For / X-Forwarded-Proto (only behind a reverse proxy).
+    #[arg(long, env = "INGOT_TRUST_PROXY")]
+    trust_proxy: bool,
+    #[arg(long, env = "INGOT_SECURE_COOKIES", value_enum, default_value = "auto")]
+    secure_cookies: SecureCookiesArg,
+    /// The deployment's time zone, minutes east of UTC (China Standard Time: 480).
+    #[arg(long, env = "INGOT_UTC_OFFSET_MINUTES", default_value_t = 480, allow_negative_numbers = true)]
+    utc_offset_minutes: i32,
+    /// Database connections per process.
+    #[arg(long, env = "INGOT_DB_CONNECTIONS", default_value_t = 8)]
+    db_connections: u32,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SecureCookiesArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a person with a role on their organisation; prints the password if generated.
+    Add {
+        username: String,
+        /// The organisation's code.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for USER; the token is the last line printed.
+    Create {
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+/// The URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+    let filter: Targets = std::env::var("INGOT_LOG")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| "info,sqlx=warn".parse().expect("default log filter"));
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_target(false)).with(filter).init();
+}
+
+async fn open(url: &str, connections: u32) -> Result<Db> {
+    let options = DbOptions { max_connections: connections, ..Default::default() };
+    Db::open(url, &options).await.with_context(|| format!("opening the database at {}", redacted(url)))
+}
+
+fn print_demo(report: &demo::DemoReport) {
+    println!("Demo data: {} organisations and {} accounts created.", report.orgs_created, report.users_created);
+    match &report.password {
+        Some(password) => {
+            println!("Demo accounts: {}", report.usernames.join(", "));
+            println!("Sign in as the demo administrator:  username admin   password {password}");
+            if report.users_created > 0 && report.users_created < report.usernames.len() {
+                println!("(That password is for the accounts created now; run `ingot demo --reset-passwords` to set one for all.)");
+            }
+        }
+        None => println!("Demo accounts exist already; their passwords are unchanged (`ingot demo --reset-passwords` sets a new one)."),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
+
+async fn serve(url: &str, args: ServeArgs) -> Result<()> {
+    let db = open(url, args.db_connections).await?;
+    if args.demo {
+        print_demo(&demo::load(&db, false).await?);
+    }
+    let config = Config {
+        trust_proxy: args.trust_proxy,
+        secure_cookies: match args.secure_cookies {
+            SecureCookiesArg::Auto => SecureCookies::Auto,
+            SecureCookiesArg::Always => SecureCookies::Always,
+            SecureCookiesArg::Never => SecureCookies::Never,
+        },
+        utc_offset_minutes: args.utc_offset_minutes,
+        ..Config::default()
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    println!("Ingot is running at http://{address}/  (database: {} {})", db.backend().name(), redacted(url));
+    ingot_web::serve(listener, AppState::new(db.clone(), config), shutdown_signal()).await?;
+    db.close().await;
+    Ok(())
+}
+
+fn read_password_line() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn add_user(db: &Db, username: String, org: String, role: String, display_name: Option<String>, email: Option<String>, password_stdin: bool) -> Result<()> {
+    let role = Role::parse(&role).with_context(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role {role:?}; one of: {}", names.join(", "))
+    })?;
+    let org = {
+        let mut tx = db.read().await?;
+        org_store::get_by_code(&mut tx, &org).await?.with_context(|| format!("no organisation has the code {org:?}"))?
+    };
+    let password = if password_stdin { Some(read_password_line()?) } else { None };
+    let input = users::NewUserInput {
+        org_id: Some(org.id),
+        display_name: display_name.unwrap_or_else(|| username.clone()),
+        username,
+        email,
+        password,
+        role: Some(role),
+        lang: None,
+    };
+    let origin = RequestOrigin::cli();
+    let created = users::create(db, &Caller::system(&origin), &input).await.map_err(explain)?;
+    println!("Created {} ({}) in {} as {}.", created.user.username, created.user.display_name, org.name, role.as_str());
+    if let Some(p) = created.generated_password {
+        println!("Password: {p}");
+    }
+    Ok(())
+}
+
+async fn create_token(db: &Db, username: &str, name: &str) -> Result<()> {
+    let origin = RequestOrigin::cli();
+    let mut tx = db.begin().await?;
+    let user = user_store::get_by_username(&mut tx, &username.trim().to_ascii_lowercase())
+        .await?
+        .with_context(|| format!("no user is called {username:?}"))?;
+    let (_, secret) = account::create_token(&mut tx, &Caller::system(&origin), user.id, name).await.map_err(explain)?;
+    tx.commit().await?;
+    println!("API token for {} (send as `Authorization: Bearer TOKEN`; it is shown only now):", user.username);
+    println!("{secret}");
+    Ok(())
+}
+
+/// Field problems as readable lines for the terminal.
+fn explain(e: AppError) -> anyhow::Error {
+    let fields = e.field_errors();
+    if fields.is_empty() {
+        return anyhow::anyhow!("{e}");
+    }
+    let lines: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            let params: Vec<String> = f.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            format!("  {}: {} {}", f.field, f.code, params.join(" "))
+        })
+        .collect();
+    anyhow::anyhow!("{}:\n{}", e.code(), lines.join("\n"))
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    init_logging();
+    let cli = Cli::parse();
+    let url = cli.database_url;
+    match cli.command {
+        Command::Serve(args) => serve(&url, args).await,
+        Command::Demo { reset_passwords } => {
+            let db = open(&url, 2).await?;
+            print_demo(&demo::load(&db, reset_passwords).await?);
+            Ok(())
+        }
+        Command::Migrate => {
+            open(&url, 2).await?;
+            println!("The database at {} is up to date.", redacted(&url));
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { username, org, role, display_name, email, password_stdin } } => {
+            let db = open(&url, 2).await?;
+            add_user(&db, username, org, role, display_name, email, password_stdin).await
+        }
+        Command::Token { command: TokenCommand::Create { username, name } } => {
+            let db = open(&url, 2).await?;
+            create_token(&db, &username, &name).await
+        }
+        Command::Backup { file } => {
+            let db = open(&url, 2).await?;
+            if file.exists() {
+                bail!("{} exists already; choose a new file name", file.display());
+            }
+            db.backup(&url, &file).await?;
+            println!("Backup written to {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_hidden_in_urls() {
+        assert_eq!(super::redacted("postgres://app:s3cret@db/ingot"), "postgres://app:***@db/ingot");
+        assert_eq!(super::redacted("postgres://app@db/ingot"), "postgres://app@db/ingot");
+        assert_eq!(super::redacted("sqlite://ingot.db"), "sqlite://ingot.db");
+    }
+}

@@ -1,1 +1,20 @@
-// placeholder
+//! Use cases. Each takes a transaction and a caller, checks the policy, writes, and records the
+//! audit row (and the change-log row for searchable objects) in that same transaction.
+
+pub mod account;
+pub mod audit;
+pub mod audit_log;
+pub mod auth;
+mod caller;
+pub mod dashboard;
+pub mod demo;
+pub mod org_import;
+pub mod orgs;
+pub mod passwords;
+pub mod secrets;
+pub mod users;
+
+pub use caller::{Caller, Who};
+pub use ingot_domain::AppError;
+
+pub type Result<T> = std::result::Result<T, AppError>;

@@ -32,6 +32,7 @@ pub struct AuditEntry {
     pub action: String,
     pub object_type: String,
     pub object_id: Option<i64>,
+    pub object_label: Option<String>,
     pub org_id: Option<OrgId>,
     pub before: Option<String>,
     pub after: Option<String>,

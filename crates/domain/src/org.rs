@@ -179,6 +179,14 @@ impl OrgScope {
     pub fn contains(&self, path: &OrgPath) -> bool {
         self.roots.iter().any(|r| path.is_within(r))
     }
+
+    /// The part of this scope that lies inside the subtree at `path`.
+    pub fn within_subtree(&self, path: &OrgPath) -> OrgScope {
+        if self.contains(path) {
+            return OrgScope { roots: vec![path.clone()] };
+        }
+        OrgScope::of(self.roots.iter().filter(|r| r.is_within(path)).cloned())
+    }
 }
 
 /// An organisation as stored.
@@ -305,6 +313,15 @@ mod tests {
         assert!(s.contains(&p("/1/5/9/3/")));
         assert!(!s.contains(&p("/1/")));
         assert!(!s.contains(&p("/1/50/")));
+    }
+
+    #[test]
+    fn scope_within_a_subtree() {
+        let s = OrgScope::of([p("/1/5/"), p("/1/7/8/")]);
+        assert_eq!(s.within_subtree(&p("/1/5/9/")).roots(), &[p("/1/5/9/")]);
+        assert_eq!(s.within_subtree(&p("/1/7/")).roots(), &[p("/1/7/8/")]);
+        assert_eq!(s.within_subtree(&p("/1/")).roots(), &[p("/1/5/"), p("/1/7/8/")]);
+        assert!(s.within_subtree(&p("/2/")).is_empty());
     }
 
     #[test]

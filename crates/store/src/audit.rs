@@ -15,6 +15,7 @@ pub struct AuditRecord<'a> {
     pub action: &'a str,
     pub object_type: &'a str,
     pub object_id: Option<i64>,
+    pub object_label: Option<&'a str>,
     pub org_id: Option<OrgId>,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -23,12 +24,12 @@ pub struct AuditRecord<'a> {
 pub async fn append(tx: &mut Tx, r: &AuditRecord<'_>) -> Result<()> {
     let mut b = SqlBuilder::new(
         "INSERT INTO audit_log (at, actor_user_id, actor_label, channel, ip, user_agent, request_id, action,
-                                object_type, object_id, org_id, before_json, after_json) VALUES (",
+                                object_type, object_id, object_label, org_id, before_json, after_json) VALUES (",
     );
     b.bind(r.at).push(", ").bind(r.actor).push(", ").bind(r.actor_label).push(", ").bind(r.origin.channel);
     b.push(", ").bind(r.origin.ip.as_deref()).push(", ").bind(r.origin.user_agent.as_deref());
     b.push(", ").bind(r.origin.request_id.as_deref()).push(", ").bind(r.action).push(", ").bind(r.object_type);
-    b.push(", ").bind(r.object_id).push(", ").bind(r.org_id).push(", ").bind(r.before.clone());
+    b.push(", ").bind(r.object_id).push(", ").bind(r.object_label).push(", ").bind(r.org_id).push(", ").bind(r.before.clone());
     b.push(", ").bind(r.after.clone()).push(")");
     tx.execute(b.build()).await?;
     Ok(())
@@ -46,6 +47,7 @@ struct AuditRow {
     action: String,
     object_type: String,
     object_id: Option<i64>,
+    object_label: Option<String>,
     org_id: Option<i64>,
     before_json: Option<String>,
     after_json: Option<String>,
@@ -64,6 +66,7 @@ impl From<AuditRow> for AuditEntry {
             action: r.action,
             object_type: r.object_type,
             object_id: r.object_id,
+            object_label: r.object_label,
             org_id: r.org_id.map(OrgId),
             before: r.before_json,
             after: r.after_json,
@@ -126,7 +129,7 @@ pub async fn list(tx: &mut Tx, filter: &AuditFilter, page: Page) -> Result<(Vec<
     let (total,): (i64,) = tx.fetch_one(count.build()).await?;
     let mut b = SqlBuilder::new(
         "SELECT a.id, a.at, a.actor_user_id, a.actor_label, a.channel, a.ip, a.request_id, a.action, a.object_type,
-                a.object_id, a.org_id, a.before_json, a.after_json
+                a.object_id, a.object_label, a.org_id, a.before_json, a.after_json
          FROM audit_log a LEFT JOIN organisations o ON o.id = a.org_id",
     );
     conditions(&mut b, filter);

@@ -91,6 +91,8 @@ CREATE TABLE audit_log (
     action TEXT NOT NULL,
     object_type TEXT NOT NULL,
     object_id BIGINT,
+    -- What a reader calls the object (a name, a username), as it was at the time.
+    object_label TEXT,
     org_id BIGINT,
     before_json TEXT,
     after_json TEXT

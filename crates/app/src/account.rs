@@ -1,0 +1,112 @@
+//! What people do to their own account: language, password, API tokens.
+
+use crate::audit::{record, Change};
+use crate::{passwords, secrets, Caller, Result};
+use ingot_domain::user::validate_password;
+use ingot_domain::validate::Validator;
+use ingot_domain::{Actor, AppError, FieldError, Lang, SessionId, Timestamp, TokenId, UserId};
+use ingot_store::tokens::{self, TokenRow};
+use ingot_store::{sessions, users, Db, Tx};
+
+pub async fn set_lang(tx: &mut Tx, caller: &Caller<'_>, actor: &Actor, lang: Option<Lang>) -> Result<()> {
+    users::set_lang(tx, actor.user_id, lang, Timestamp::now()).await?;
+    record(
+        tx,
+        caller,
+        Change::new("user.set_language", "user", actor.user_id.0).label(&actor.username).org(actor.org_id).after(&serde_json::json!({ "lang": lang })),
+    )
+    .await
+}
+
+/// Changes one's own password after checking the current one; every other session ends.
+pub async fn change_password(
+    db: &Db,
+    caller: &Caller<'_>,
+    actor: &Actor,
+    keep: Option<SessionId>,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<()> {
+    let mut v = Validator::new();
+    validate_password(&mut v, "new_password", new, &actor.username);
+    if new != confirm {
+        v.add(FieldError::new("confirm_password", "passwords_differ"));
+    }
+    if current == new {
+        v.add(FieldError::new("new_password", "password_unchanged"));
+    }
+    v.finish()?;
+    let stored = {
+        let mut tx = db.read().await?;
+        users::password_hash(&mut tx, actor.user_id).await?
+    };
+    if !passwords::verify(current.to_string(), stored).await? {
+        let mut tx = db.begin().await?;
+        record(&mut tx, caller, Change::new("user.change_password_failed", "user", actor.user_id.0).label(&actor.username).org(actor.org_id)).await?;
+        tx.commit().await?;
+        return Err(AppError::field("current_password", "wrong_password"));
+    }
+    let hash = passwords::hash(new.to_string()).await?;
+    let mut tx = db.begin().await?;
+    users::set_password(&mut tx, actor.user_id, &hash, Timestamp::now()).await?;
+    let ended = sessions::delete_for_user(&mut tx, actor.user_id, keep).await?;
+    record(
+        &mut tx,
+        caller,
+        Change::new("user.change_password", "user", actor.user_id.0)
+            .label(&actor.username)
+            .org(actor.org_id)
+            .after(&serde_json::json!({ "other_sessions_ended": ended })),
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// A new token; the secret is returned once and only its digest is kept.
+pub async fn create_token(tx: &mut Tx, caller: &Caller<'_>, owner: UserId, name: &str) -> Result<(TokenRow, String)> {
+    if let Some(actor) = caller.actor()
+        && actor.user_id != owner
+    {
+        return Err(AppError::forbidden());
+    }
+    let mut v = Validator::new();
+    let name = v.required_text("name", name, 100);
+    v.finish()?;
+    let user = users::get(tx, owner).await?.ok_or_else(users::not_found)?;
+    let secret = secrets::random_token("ingot_");
+    let prefix: String = secret.chars().take(12).collect();
+    let id = tokens::insert(tx, owner, &name, &secrets::digest(&secret), &prefix, Timestamp::now()).await?;
+    let row = tokens::get(tx, id).await?.ok_or_else(|| AppError::internal("inserted token vanished"))?;
+    record(
+        tx,
+        caller,
+        Change::new("token.create", "api_token", id.0).label(&name).org(user.org_id).after(&serde_json::json!({
+            "name": name, "prefix": prefix, "user_id": owner,
+        })),
+    )
+    .await?;
+    Ok((row, secret))
+}
+
+pub async fn list_tokens(tx: &mut Tx, owner: UserId) -> Result<Vec<TokenRow>> {
+    tokens::of_user(tx, owner).await
+}
+
+/// Revokes one's own token.
+pub async fn revoke_token(tx: &mut Tx, caller: &Caller<'_>, owner: UserId, id: TokenId) -> Result<()> {
+    let row = tokens::get(tx, id).await?.filter(|t| t.user_id == owner.0).ok_or_else(|| AppError::not_found("api_token"))?;
+    if row.revoked_at.is_some() {
+        return Err(AppError::conflict("token_already_revoked"));
+    }
+    let user = users::get(tx, owner).await?.ok_or_else(users::not_found)?;
+    tokens::revoke(tx, id, Timestamp::now()).await?;
+    record(
+        tx,
+        caller,
+        Change::new("token.revoke", "api_token", id.0).label(&row.name).org(user.org_id).before(&serde_json::json!({
+            "name": row.name, "prefix": row.prefix, "user_id": owner,
+        })),
+    )
+    .await
+}

@@ -1,0 +1,31 @@
+//! Reading the audit log, limited to the caller's subtrees.
+
+use crate::{Caller, Result};
+use ingot_domain::audit::AuditEntry;
+use ingot_domain::policy::Action;
+use ingot_domain::{AppError, OrgId};
+use ingot_store::audit::{self, AuditFilter};
+use ingot_store::{orgs, Page, Tx};
+
+/// Audit rows in the caller's subtrees, optionally only those of one organisation's subtree.
+pub async fn list(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    within: Option<OrgId>,
+    mut filter: AuditFilter,
+    page: Page,
+) -> Result<(Vec<AuditEntry>, i64)> {
+    filter.within = caller.scope(Action::ViewAudit);
+    if filter.within.as_ref().is_some_and(|s| s.is_empty()) {
+        return Err(AppError::forbidden());
+    }
+    // Events tied to no organisation (unknown usernames) belong to whoever runs the whole tree.
+    filter.include_unscoped = caller.is_root_admin();
+    if let Some(id) = within {
+        let org = orgs::get(tx, id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
+        caller.require(Action::ViewAudit, &org.path)?;
+        filter.within = filter.within.map(|s| s.within_subtree(&org.path));
+        filter.include_unscoped = false;
+    }
+    audit::list(tx, &filter, page).await
+}

@@ -1,0 +1,295 @@
+//! People: create, edit, lock and unlock, reset passwords, grant and withdraw roles.
+
+use crate::audit::{record, Change};
+use crate::auth::user_org_path;
+use crate::{passwords, secrets, Caller, Result, Who};
+use ingot_domain::org::Organisation;
+use ingot_domain::policy::{self, Action};
+use ingot_domain::user::{validate_email, validate_password, validate_username, User, DISPLAY_NAME_MAX};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, Grant, GrantId, Lang, OrgId, Role, Timestamp, UserId};
+use ingot_store::grants::{self, GrantView};
+use ingot_store::users::{self, NewUser, UserFilter, UserListItem};
+use ingot_store::{changes, orgs, sessions, Db, Page, Tx};
+
+/// A new person as typed into the form or API body.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewUserInput {
+    pub org_id: Option<OrgId>,
+    pub username: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Left empty, a password is generated and returned once.
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub user: User,
+    /// The password, when Ingot generated it; shown once.
+    pub generated_password: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserDetail {
+    pub user: User,
+    pub org: Organisation,
+    pub grants: Vec<GrantView>,
+    /// Whether the caller may edit, lock, reset and grant.
+    pub can_manage: bool,
+}
+
+async fn org_of(tx: &mut Tx, id: Option<OrgId>) -> Result<Organisation> {
+    let id = id.ok_or_else(|| AppError::field("org_id", "required"))?;
+    orgs::get(tx, id).await?.ok_or_else(|| AppError::field("org_id", "unknown_org"))
+}
+
+/// Checks the form and hashes the password before any transaction starts (hashing is slow and
+/// must not hold SQLite's write lock).
+pub async fn prepare(input: &NewUserInput) -> Result<(String, String, Option<String>, String, Option<String>)> {
+    let mut v = Validator::new();
+    let username = validate_username(&mut v, &input.username);
+    let display_name = v.required_text("display_name", &input.display_name, DISPLAY_NAME_MAX);
+    let email = validate_email(&mut v, input.email.as_deref());
+    if input.org_id.is_none() {
+        v.add(ingot_domain::FieldError::new("org_id", "required"));
+    }
+    let given = input.password.as_deref().filter(|p| !p.is_empty());
+    if let Some(p) = given {
+        validate_password(&mut v, "password", p, &username);
+    }
+    v.finish()?;
+    let (password, generated) = match given {
+        Some(p) => (p.to_string(), None),
+        None => {
+            let p = secrets::random_password();
+            (p.clone(), Some(p))
+        }
+    };
+    let hash = passwords::hash(password).await?;
+    Ok((username, display_name, email, hash, generated))
+}
+
+pub async fn create(db: &Db, caller: &Caller<'_>, input: &NewUserInput) -> Result<Created> {
+    let (username, display_name, email, hash, generated) = prepare(input).await?;
+    let mut tx = db.begin().await?;
+    let org = org_of(&mut tx, input.org_id).await?;
+    caller.require(Action::ManageUser, &org.path)?;
+    if let Some(role) = input.role {
+        caller.require(Action::GrantRole(role), &org.path)?;
+    }
+    if org.is_archived() {
+        return Err(AppError::conflict_on("org_id", "org_archived"));
+    }
+    if users::get_by_username(&mut tx, &username).await?.is_some() {
+        return Err(AppError::conflict_on("username", "username_taken"));
+    }
+    let now = Timestamp::now();
+    let id = users::insert(
+        &mut tx,
+        &NewUser {
+            org_id: org.id,
+            username: &username,
+            display_name: &display_name,
+            email: email.as_deref(),
+            password_hash: &hash,
+            lang: input.lang,
+        },
+        now,
+    )
+    .await?;
+    let user = users::get(&mut tx, id).await?.ok_or_else(|| AppError::internal("inserted user vanished"))?;
+    record(&mut tx, caller, Change::new("user.create", "user", id.0).label(&user.username).org(org.id).after(&user)).await?;
+    if let Some(role) = input.role {
+        let grant = grants::insert(&mut tx, id, role, org.id, caller.user_id(), now).await?;
+        record(&mut tx, caller, grant_change("user.grant", grant, &user, role, &org)).await?;
+    }
+    changes::record(&mut tx, "user", id.0, "upsert", now).await?;
+    tx.commit().await?;
+    Ok(Created { user, generated_password: generated })
+}
+
+fn grant_change<'a>(action: &'a str, grant: GrantId, user: &User, role: Role, org: &Organisation) -> Change<'a> {
+    Change::new(action, "user", user.id.0).label(&user.username).org(org.id).after(&serde_json::json!({
+        "grant_id": grant, "role": role, "org_id": org.id, "org_code": org.code,
+    }))
+}
+
+async fn load(tx: &mut Tx, id: UserId) -> Result<User> {
+    users::get(tx, id).await?.ok_or_else(users::not_found)
+}
+
+/// Loads a person the caller may manage; people outside the caller's reach are "not found".
+async fn load_managed(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<(User, Vec<Grant>)> {
+    let user = load(tx, id).await?;
+    let path = user_org_path(tx, &user).await?;
+    let held = grants::of_user(tx, id).await?;
+    match caller.who {
+        Who::System => Ok((user, held)),
+        Who::User(actor) => {
+            if policy::may_manage_user(actor, &path, &held) {
+                Ok((user, held))
+            } else if caller.permits(Action::ViewUser, &path) {
+                Err(AppError::forbidden())
+            } else {
+                Err(users::not_found())
+            }
+        }
+    }
+}
+
+pub async fn detail(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<UserDetail> {
+    let user = load(tx, id).await?;
+    let org = orgs::get(tx, user.org_id).await?.ok_or_else(|| AppError::internal("user without organisation"))?;
+    let is_self = caller.user_id() == Some(id);
+    if !is_self && !caller.permits(Action::ViewUser, &org.path) {
+        return Err(users::not_found());
+    }
+    let held = grants::of_user(tx, id).await?;
+    let can_manage = match caller.who {
+        Who::System => true,
+        Who::User(actor) => policy::may_manage_user(actor, &org.path, &held),
+    };
+    Ok(UserDetail { user, org, grants: grants::views_of_user(tx, id).await?, can_manage })
+}
+
+/// People the caller may see, optionally only those of one organisation's subtree.
+pub async fn list(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    within: Option<OrgId>,
+    mut filter: UserFilter,
+    page: Page,
+) -> Result<(Vec<UserListItem>, i64)> {
+    filter.within = caller.scope(Action::ViewUser);
+    if let Some(id) = within {
+        let org = orgs::get(tx, id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
+        caller.require(Action::ViewUser, &org.path)?;
+        filter.within = filter.within.map(|s| s.within_subtree(&org.path));
+    }
+    users::list(tx, &filter, page).await
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ProfileInput {
+    pub display_name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub org_id: Option<OrgId>,
+}
+
+pub async fn update(tx: &mut Tx, caller: &Caller<'_>, id: UserId, input: &ProfileInput) -> Result<User> {
+    let (before, _) = load_managed(tx, caller, id).await?;
+    let mut v = Validator::new();
+    let display_name = v.required_text("display_name", &input.display_name, DISPLAY_NAME_MAX);
+    let email = validate_email(&mut v, input.email.as_deref());
+    v.finish()?;
+    let org = org_of(tx, input.org_id.or(Some(before.org_id))).await?;
+    if org.id != before.org_id {
+        caller.require(Action::ManageUser, &org.path)?;
+        if org.is_archived() {
+            return Err(AppError::conflict_on("org_id", "org_archived"));
+        }
+    }
+    let now = Timestamp::now();
+    users::update_profile(tx, id, &display_name, email.as_deref(), org.id, now).await?;
+    let after = load(tx, id).await?;
+    record(tx, caller, Change::new("user.update", "user", id.0).label(&after.username).org(org.id).before(&before).after(&after)).await?;
+    changes::record(tx, "user", id.0, "upsert", now).await?;
+    Ok(after)
+}
+
+/// Sets a new password chosen by an administrator (or generated), and ends the person's
+/// sessions. Returns the generated password, if any.
+pub async fn reset_password(db: &Db, caller: &Caller<'_>, id: UserId, password: Option<&str>) -> Result<Option<String>> {
+    let username = {
+        let mut tx = db.read().await?;
+        load_managed(&mut tx, caller, id).await?.0.username
+    };
+    let (password, generated) = match password.filter(|p| !p.is_empty()) {
+        Some(p) => {
+            let mut v = Validator::new();
+            validate_password(&mut v, "password", p, &username);
+            v.finish()?;
+            (p.to_string(), None)
+        }
+        None => {
+            let p = secrets::random_password();
+            (p.clone(), Some(p))
+        }
+    };
+    let hash = passwords::hash(password).await?;
+    let mut tx = db.begin().await?;
+    let (user, _) = load_managed(&mut tx, caller, id).await?;
+    let now = Timestamp::now();
+    users::set_password(&mut tx, id, &hash, now).await?;
+    users::clear_failures(&mut tx, id).await?;
+    let ended = sessions::delete_for_user(&mut tx, id, None).await?;
+    record(
+        &mut tx,
+        caller,
+        Change::new("user.reset_password", "user", id.0).label(&user.username).org(user.org_id).after(&serde_json::json!({ "sessions_ended": ended })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(generated)
+}
+
+pub async fn unlock(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<User> {
+    let (before, _) = load_managed(tx, caller, id).await?;
+    users::clear_failures(tx, id).await?;
+    let after = load(tx, id).await?;
+    record(tx, caller, Change::new("user.unlock", "user", id.0).label(&before.username).org(before.org_id).before(&before).after(&after)).await?;
+    Ok(after)
+}
+
+/// Deactivating keeps the person and their records but ends their sessions and access.
+pub async fn set_active(tx: &mut Tx, caller: &Caller<'_>, id: UserId, active: bool) -> Result<User> {
+    if caller.user_id() == Some(id) && !active {
+        return Err(AppError::conflict("cannot_deactivate_self"));
+    }
+    let (before, _) = load_managed(tx, caller, id).await?;
+    let now = Timestamp::now();
+    users::set_active(tx, id, active, now).await?;
+    if !active {
+        sessions::delete_for_user(tx, id, None).await?;
+    }
+    let after = load(tx, id).await?;
+    let action = if active { "user.activate" } else { "user.deactivate" };
+    record(tx, caller, Change::new(action, "user", id.0).label(&before.username).org(before.org_id).before(&before).after(&after)).await?;
+    changes::record(tx, "user", id.0, "upsert", now).await?;
+    Ok(after)
+}
+
+pub async fn grant(tx: &mut Tx, caller: &Caller<'_>, id: UserId, role: Role, org_id: OrgId) -> Result<GrantId> {
+    let (user, _) = load_managed(tx, caller, id).await?;
+    let org = orgs::get(tx, org_id).await?.ok_or_else(|| AppError::field("org_id", "unknown_org"))?;
+    caller.require(Action::GrantRole(role), &org.path)?;
+    if org.is_archived() {
+        return Err(AppError::conflict_on("org_id", "org_archived"));
+    }
+    let grant = grants::insert(tx, id, role, org.id, caller.user_id(), Timestamp::now()).await?;
+    record(tx, caller, grant_change("user.grant", grant, &user, role, &org)).await?;
+    Ok(grant)
+}
+
+pub async fn revoke(tx: &mut Tx, caller: &Caller<'_>, grant_id: GrantId) -> Result<()> {
+    let (user_id, grant) = grants::get(tx, grant_id).await?.ok_or_else(|| AppError::not_found("grant"))?;
+    let (user, _) = load_managed(tx, caller, user_id).await?;
+    caller.require(Action::GrantRole(grant.role), &grant.org_path)?;
+    if caller.user_id() == Some(user_id) {
+        // Withdrawing one's own role could lock everybody out of a subtree.
+        return Err(AppError::conflict("cannot_revoke_own_grant"));
+    }
+    let org = orgs::get(tx, grant.org_id).await?.ok_or_else(|| AppError::internal("grant without organisation"))?;
+    grants::delete(tx, grant_id).await?;
+    let change = grant_change("user.revoke", grant_id, &user, grant.role, &org);
+    record(tx, caller, Change { before: change.after.clone(), after: None, ..change }).await?;
+    Ok(())
+}

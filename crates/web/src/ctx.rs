@@ -1,0 +1,195 @@
+//! What every page needs: the language and its catalog, the signed-in person, the CSRF token,
+//! the navigation, and a one-time message. Extracted from the request by handlers.
+
+use crate::error::Failure;
+use crate::i18n::Catalogs;
+use crate::request::{Auth, RequestState};
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use ingot_app::Caller;
+use ingot_domain::audit::RequestOrigin;
+use ingot_domain::policy::{self, Action};
+use ingot_domain::{Actor, AppError, Lang, Role, SessionId, Timestamp};
+use std::sync::Arc;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+    pub testid: &'static str,
+}
+
+pub struct PageCtx {
+    pub lang: Lang,
+    catalogs: Arc<Catalogs>,
+    pub actor: Option<Actor>,
+    pub session_id: Option<SessionId>,
+    pub csrf: String,
+    pub origin: RequestOrigin,
+    /// The path and query of this page, for "come back here" links.
+    pub here: String,
+    pub nav: Vec<NavItem>,
+    pub flash: Option<String>,
+    utc_offset_ms: i64,
+}
+
+impl PageCtx {
+    pub fn from_state(state: &AppState, rs: &RequestState) -> Self {
+        Self::build(state, rs, "/")
+    }
+
+    fn build(state: &AppState, rs: &RequestState, here: &str) -> Self {
+        let actor = rs.actor().cloned();
+        let session_id = match &rs.auth {
+            Auth::Session(s) => Some(s.session_id),
+            _ => None,
+        };
+        let lang = rs.lang;
+        let catalogs = state.catalogs.clone();
+        let path = here.split('?').next().unwrap_or("/");
+        let mut nav = Vec::new();
+        if let Some(actor) = &actor {
+            let mut item = |href: &'static str, key: &str, testid: &'static str| {
+                let active = if href == "/" { path == "/" } else { path.starts_with(href) };
+                nav.push(NavItem { href, label: catalogs.t(lang, key).to_string(), active, testid });
+            };
+            item("/", "nav.dashboard", "nav-dashboard");
+            item("/orgs", "nav.orgs", "nav-orgs");
+            let who = policy::Principal::User(actor);
+            let administers = actor.grants.iter().any(|g| policy::may(who, Action::ViewUser, &g.org_path));
+            if administers {
+                item("/users", "nav.users", "nav-users");
+            }
+            if actor.grants.iter().any(|g| policy::may(who, Action::ViewAudit, &g.org_path)) {
+                item("/audit", "nav.audit", "nav-audit");
+            }
+            item("/account", "nav.account", "nav-account");
+        }
+        let flash = rs.flash.as_deref().map(|key| catalogs.t(lang, &format!("flash.{key}")).to_string());
+        PageCtx {
+            lang,
+            catalogs,
+            actor,
+            session_id,
+            csrf: rs.csrf_token.clone(),
+            origin: rs.origin.clone(),
+            here: here.to_string(),
+            nav,
+            flash,
+            utc_offset_ms: state.config.utc_offset_ms(),
+        }
+    }
+
+    pub fn catalogs(&self) -> &Catalogs {
+        &self.catalogs
+    }
+
+    /// Translates a catalog key.
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.catalogs.t(self.lang, key)
+    }
+
+    /// Translates with one `{name}` placeholder filled.
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.catalogs.t_with(self.lang, key, &[(name, value.to_string())])
+    }
+
+    pub fn label(&self, field: &str) -> String {
+        self.catalogs.label(self.lang, field)
+    }
+
+    pub fn other_lang(&self) -> Lang {
+        match self.lang {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    pub fn kind_name(&self, kind: &ingot_domain::OrgKind) -> &str {
+        self.catalogs.t(self.lang, kind_key(*kind))
+    }
+
+    pub fn role_name(&self, role: &Role) -> &str {
+        self.catalogs.t(self.lang, role_key(*role))
+    }
+
+    /// An organisation's name in the page's language (English name where there is one).
+    pub fn org_name<'a>(&self, org: &'a ingot_domain::org::Organisation) -> &'a str {
+        match (self.lang, &org.name_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &org.name,
+        }
+    }
+
+    /// Date and time in the deployment's time zone.
+    pub fn datetime(&self, at: &Timestamp) -> String {
+        format_datetime(*at, self.utc_offset_ms)
+    }
+
+    pub fn date(&self, at: &Timestamp) -> String {
+        format_datetime(*at, self.utc_offset_ms)[..10].to_string()
+    }
+
+    pub fn asset(&self, name: &str) -> String {
+        crate::assets::url(name)
+    }
+
+    /// The caller for use cases; people who are not signed in are sent to sign in.
+    pub fn caller(&self) -> Result<Caller<'_>, Failure> {
+        match &self.actor {
+            Some(actor) => Ok(Caller::user(actor, &self.origin)),
+            None => Err(Failure(AppError::Unauthenticated { code: "unauthenticated" })),
+        }
+    }
+
+    pub fn actor(&self) -> Result<&Actor, Failure> {
+        self.actor.as_ref().ok_or(Failure(AppError::Unauthenticated { code: "unauthenticated" }))
+    }
+}
+
+pub fn kind_key(kind: ingot_domain::OrgKind) -> &'static str {
+    use ingot_domain::OrgKind::*;
+    match kind {
+        National => "kind.national",
+        Province => "kind.province",
+        City => "kind.city",
+        District => "kind.district",
+        Enterprise => "kind.enterprise",
+        Branch => "kind.branch",
+        Department => "kind.department",
+        External => "kind.external",
+    }
+}
+
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Employee => "role.employee",
+        Role::Reviewer => "role.reviewer",
+        Role::FinanceOfficer => "role.finance_officer",
+        Role::StudioLead => "role.studio_lead",
+        Role::UnitAdmin => "role.unit_admin",
+        Role::FederationAdmin => "role.federation_admin",
+        Role::Expert => "role.expert",
+        Role::ProgrammeOfficer => "role.programme_officer",
+    }
+}
+
+pub fn format_datetime(at: Timestamp, offset_ms: i64) -> String {
+    let local = chrono::DateTime::from_timestamp_millis(at.millis() + offset_ms).unwrap_or_default();
+    local.format("%Y-%m-%d %H:%M").to_string()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx
+where
+    AppState: axum::extract::FromRef<S>,
+{
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = <AppState as axum::extract::FromRef<S>>::from_ref(state);
+        let rs = parts.extensions.get::<RequestState>().ok_or_else(|| Failure(AppError::internal("request state missing")))?;
+        let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        Ok(PageCtx::build(&app, rs, here))
+    }
+}

@@ -1,0 +1,108 @@
+//! The landing page for the public, the dashboard for people who are signed in.
+
+use super::ok;
+use crate::ctx::{kind_key, PageCtx};
+use crate::error::Failure;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use ingot_app::dashboard;
+use ingot_domain::audit::AuditEntry;
+use ingot_domain::org::Organisation;
+use ingot_domain::OrgKind;
+
+#[derive(Template)]
+#[template(path = "landing.html")]
+struct Landing {
+    ctx: PageCtx,
+}
+
+pub struct RecentView {
+    pub at: ingot_domain::Timestamp,
+    pub actor_label: String,
+    pub action_key: String,
+    pub label: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    ctx: PageCtx,
+    roots: Vec<Organisation>,
+    administers: bool,
+    org_total: i64,
+    highlighted: Vec<(OrgKind, i64)>,
+    org_counts: Vec<(OrgKind, i64)>,
+    user_count: i64,
+    activity: Vec<(String, i64)>,
+    activity_json: String,
+    kinds_json: String,
+    recent: Vec<RecentView>,
+}
+
+pub fn action_key(action: &str) -> String {
+    format!("action.{action}")
+}
+
+/// Chart data as JSON for a `<script type="application/json">` block. `<` is escaped so the
+/// text can never close the script element, whatever the labels contain.
+fn chart_json(kind: &str, label: &str, labels: &[String], values: &[i64], links: &[String]) -> String {
+    let colors = ["#b3261e", "#0b4a9e", "#1a7f37", "#9a6700", "#6f42c1", "#d4532b", "#2f7f8f", "#6e7781"];
+    serde_json::json!({
+        "type": kind, "label": label, "labels": labels, "values": values, "links": links,
+        "colors": if kind == "doughnut" { serde_json::json!(colors) } else { serde_json::json!("#b3261e") },
+    })
+    .to_string()
+    .replace('<', "\\u003c")
+}
+
+pub async fn index(axum::extract::State(state): State<AppState>, ctx: PageCtx) -> Result<Response, Failure> {
+    if ctx.actor.is_none() {
+        return Ok(ok(&Landing { ctx }));
+    }
+    let caller = ctx.caller()?;
+    let d = {
+        let mut tx = state.db.read().await?;
+        dashboard::summary(&mut tx, &caller, state.config.utc_offset_ms()).await?
+    };
+    let activity: Vec<(String, i64)> = d.activity.iter().map(|(day, n)| (ctx.date(day), *n)).collect();
+    let day_labels: Vec<String> = activity.iter().map(|(d, _)| d[5..].to_string()).collect();
+    let day_values: Vec<i64> = activity.iter().map(|(_, n)| *n).collect();
+    let day_links: Vec<String> = if d.administers {
+        activity.iter().map(|(day, _)| format!("/audit?from={day}&until={day}")).collect()
+    } else {
+        Vec::new()
+    };
+    let activity_json = chart_json("bar", ctx.t("dashboard.events"), &day_labels, &day_values, &day_links);
+    let kind_labels: Vec<String> = d.org_counts.iter().map(|(k, _)| ctx.t(kind_key(*k)).to_string()).collect();
+    let kind_values: Vec<i64> = d.org_counts.iter().map(|(_, n)| *n).collect();
+    let kind_links: Vec<String> = d.org_counts.iter().map(|(k, _)| format!("/orgs?scope=mine&kind={}", k.as_str())).collect();
+    let kinds_json = chart_json("doughnut", ctx.t("dashboard.by_kind"), &kind_labels, &kind_values, &kind_links);
+    let highlighted =
+        d.org_counts.iter().filter(|(k, _)| matches!(k, OrgKind::Enterprise)).copied().collect();
+    let recent = d
+        .recent
+        .iter()
+        .map(|e: &AuditEntry| RecentView {
+            at: e.at,
+            actor_label: e.actor_label.clone(),
+            action_key: action_key(&e.action),
+            label: e.object_label.clone(),
+        })
+        .collect();
+    let page = DashboardPage {
+        roots: d.roots,
+        administers: d.administers,
+        org_total: d.org_total,
+        highlighted,
+        org_counts: d.org_counts,
+        user_count: d.user_count,
+        activity,
+        activity_json,
+        kinds_json,
+        recent,
+        ctx,
+    };
+    Ok(ok(&page))
+}

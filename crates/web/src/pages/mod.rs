@@ -1,0 +1,117 @@
+//! Server-rendered pages. Handlers are thin: extract the context and input, call one use case,
+//! render. Forms that fail validation are shown again with their messages (422).
+
+pub mod account;
+pub mod audit;
+pub mod error;
+pub mod home;
+pub mod login;
+pub mod orgs;
+pub mod users;
+
+use crate::ctx::PageCtx;
+use crate::request::FLASH_COOKIE;
+use crate::AppState;
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use ingot_store::Page;
+
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!("template failed: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+pub fn ok(template: &impl Template) -> Response {
+    render(StatusCode::OK, template)
+}
+
+/// Redirects after a successful form (303, so a reload does not post again) with a message
+/// shown once on the next page. `key` names a `flash.*` catalog entry, never user input.
+pub fn done(to: &str, flash_key: &'static str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    let cookie = format!("{FLASH_COOKIE}={flash_key}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Previous/next links that keep the other query parameters.
+pub struct Pager {
+    pub summary: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `base` is the path with its query, without `page`, e.g. `/users?role=expert`.
+    pub fn new(ctx: &PageCtx, base: &str, page: Page, total: i64) -> Self {
+        let pages = page.page_count(total);
+        let link = |n: i64| {
+            let sep = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{sep}page={n}")
+        };
+        Pager {
+            summary: ctx.catalogs().t_with(
+                ctx.lang,
+                "common.page_of",
+                &[("page", page.number.to_string()), ("pages", pages.to_string())],
+            ),
+            prev: (page.number > 1).then(|| link(page.number - 1)),
+            next: (page.number < pages).then(|| link(page.number + 1)),
+        }
+    }
+}
+
+/// Builds `path?k=v&...` from the non-empty parameters, percent-encoded.
+pub fn query_url(path: &str, params: &[(&str, &str)]) -> String {
+    let parts: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::forms::encode(v)))
+        .collect();
+    if parts.is_empty() { path.to_string() } else { format!("{path}?{}", parts.join("&")) }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::index))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang", post(login::switch_language))
+        .route("/account", get(account::show))
+        .route("/account/lang", post(account::set_lang))
+        .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/orgs", get(orgs::index).post(orgs::create))
+        .route("/orgs/new", get(orgs::new_form))
+        .route("/orgs/export", get(orgs::export))
+        .route("/orgs/import", get(orgs::import_form).post(orgs::import))
+        .route("/orgs/{id}", get(orgs::show))
+        .route("/orgs/{id}/children", get(orgs::children))
+        .route("/orgs/{id}/rename", post(orgs::rename))
+        .route("/orgs/{id}/move", post(orgs::move_to))
+        .route("/orgs/{id}/archive", post(orgs::archive))
+        .route("/orgs/{id}/restore", post(orgs::restore))
+        .route("/orgs/{id}/delete", post(orgs::delete))
+        .route("/users", get(users::index).post(users::create))
+        .route("/users/new", get(users::new_form))
+        .route("/users/{id}", get(users::show).post(users::update))
+        .route("/users/{id}/password", post(users::reset_password))
+        .route("/users/{id}/unlock", post(users::unlock))
+        .route("/users/{id}/activate", post(users::activate))
+        .route("/users/{id}/deactivate", post(users::deactivate))
+        .route("/users/{id}/grants", post(users::grant))
+        .route("/users/{id}/grants/{grant}/revoke", post(users::revoke))
+        .route("/audit", get(audit::index))
+        .route("/audit/export", get(audit::export))
+}

@@ -1,0 +1,28 @@
+//! Response headers that every page and API answer carries.
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Scripts only from Ingot itself (no inline script anywhere), no framing, no sniffing.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+pub async fn headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let request_id = response.extensions().get::<crate::request::RequestState>().and_then(|rs| rs.origin.request_id.clone());
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        // Pages show personal data: never keep them in shared caches.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        h.insert("x-request-id", id);
+    }
+    response
+}
