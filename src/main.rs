@@ -1,21 +1,31 @@
 //! `ingot`: the command line. Each subcommand parses its arguments and calls the crates.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use ingot_app::{account, demo, users, Caller};
+use ingot_app::{Caller, account, demo, users};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::{AppError, Role};
-use ingot_store::{orgs as org_store, users as user_store, Db, DbOptions};
+use ingot_store::{Db, DbOptions, orgs as org_store, users as user_store};
 use ingot_web::{AppState, Config, SecureCookies};
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "ingot", version, about = "Workplace technological-innovation programmes")]
+#[command(
+    name = "ingot",
+    version,
+    about = "Workplace technological-innovation programmes"
+)]
 struct Cli {
     /// `sqlite://FILE` (the default, created on first use) or `postgres://USER@HOST/DB`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://ingot.db", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://ingot.db",
+        global = true,
+        hide_env_values = true
+    )]
     database_url: String,
 
     #[command(subcommand)]
@@ -61,7 +71,12 @@ struct ServeArgs {
     #[arg(long, env = "INGOT_SECURE_COOKIES", value_enum, default_value = "auto")]
     secure_cookies: SecureCookiesArg,
     /// The deployment's time zone, minutes east of UTC (China Standard Time: 480).
-    #[arg(long, env = "INGOT_UTC_OFFSET_MINUTES", default_value_t = 480, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        env = "INGOT_UTC_OFFSET_MINUTES",
+        default_value_t = 480,
+        allow_negative_numbers = true
+    )]
     utc_offset_minutes: i32,
     /// Database connections per process.
     #[arg(long, env = "INGOT_DB_CONNECTIONS", default_value_t = 8)]
@@ -126,25 +141,40 @@ fn init_logging() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| "info,sqlx=warn".parse().expect("default log filter"));
-    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_target(false)).with(filter).init();
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_target(false))
+        .with(filter)
+        .init();
 }
 
 async fn open(url: &str, connections: u32) -> Result<Db> {
-    let options = DbOptions { max_connections: connections, ..Default::default() };
-    Db::open(url, &options).await.with_context(|| format!("opening the database at {}", redacted(url)))
+    let options = DbOptions {
+        max_connections: connections,
+        ..Default::default()
+    };
+    Db::open(url, &options)
+        .await
+        .with_context(|| format!("opening the database at {}", redacted(url)))
 }
 
 fn print_demo(report: &demo::DemoReport) {
-    println!("Demo data: {} organisations and {} accounts created.", report.orgs_created, report.users_created);
+    println!(
+        "Demo data: {} organisations and {} accounts created.",
+        report.orgs_created, report.users_created
+    );
     match &report.password {
         Some(password) => {
             println!("Demo accounts: {}", report.usernames.join(", "));
             println!("Sign in as the demo administrator:  username admin   password {password}");
             if report.users_created > 0 && report.users_created < report.usernames.len() {
-                println!("(That password is for the accounts created now; run `ingot demo --reset-passwords` to set one for all.)");
+                println!(
+                    "(That password is for the accounts created now; run `ingot demo --reset-passwords` to set one for all.)"
+                );
             }
         }
-        None => println!("Demo accounts exist already; their passwords are unchanged (`ingot demo --reset-passwords` sets a new one)."),
+        None => println!(
+            "Demo accounts exist already; their passwords are unchanged (`ingot demo --reset-passwords` sets a new one)."
+        ),
     }
 }
 
@@ -154,7 +184,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -179,10 +210,21 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
         utc_offset_minutes: args.utc_offset_minutes,
         ..Config::default()
     };
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
     let address = listener.local_addr()?;
-    println!("Ingot is running at http://{address}/  (database: {} {})", db.backend().name(), redacted(url));
-    ingot_web::serve(listener, AppState::new(db.clone(), config), shutdown_signal()).await?;
+    println!(
+        "Ingot is running at http://{address}/  (database: {} {})",
+        db.backend().name(),
+        redacted(url)
+    );
+    ingot_web::serve(
+        listener,
+        AppState::new(db.clone(), config),
+        shutdown_signal(),
+    )
+    .await?;
     db.close().await;
     Ok(())
 }
@@ -193,16 +235,30 @@ fn read_password_line() -> Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-async fn add_user(db: &Db, username: String, org: String, role: String, display_name: Option<String>, email: Option<String>, password_stdin: bool) -> Result<()> {
+async fn add_user(
+    db: &Db,
+    username: String,
+    org: String,
+    role: String,
+    display_name: Option<String>,
+    email: Option<String>,
+    password_stdin: bool,
+) -> Result<()> {
     let role = Role::parse(&role).with_context(|| {
         let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
         format!("unknown role {role:?}; one of: {}", names.join(", "))
     })?;
     let org = {
         let mut tx = db.read().await?;
-        org_store::get_by_code(&mut tx, &org).await?.with_context(|| format!("no organisation has the code {org:?}"))?
+        org_store::get_by_code(&mut tx, &org)
+            .await?
+            .with_context(|| format!("no organisation has the code {org:?}"))?
     };
-    let password = if password_stdin { Some(read_password_line()?) } else { None };
+    let password = if password_stdin {
+        Some(read_password_line()?)
+    } else {
+        None
+    };
     let input = users::NewUserInput {
         org_id: Some(org.id),
         display_name: display_name.unwrap_or_else(|| username.clone()),
@@ -213,8 +269,16 @@ async fn add_user(db: &Db, username: String, org: String, role: String, display_
         lang: None,
     };
     let origin = RequestOrigin::cli();
-    let created = users::create(db, &Caller::system(&origin), &input).await.map_err(explain)?;
-    println!("Created {} ({}) in {} as {}.", created.user.username, created.user.display_name, org.name, role.as_str());
+    let created = users::create(db, &Caller::system(&origin), &input)
+        .await
+        .map_err(explain)?;
+    println!(
+        "Created {} ({}) in {} as {}.",
+        created.user.username,
+        created.user.display_name,
+        org.name,
+        role.as_str()
+    );
     if let Some(p) = created.generated_password {
         println!("Password: {p}");
     }
@@ -227,9 +291,14 @@ async fn create_token(db: &Db, username: &str, name: &str) -> Result<()> {
     let user = user_store::get_by_username(&mut tx, &username.trim().to_ascii_lowercase())
         .await?
         .with_context(|| format!("no user is called {username:?}"))?;
-    let (_, secret) = account::create_token(&mut tx, &Caller::system(&origin), user.id, name).await.map_err(explain)?;
+    let (_, secret) = account::create_token(&mut tx, &Caller::system(&origin), user.id, name)
+        .await
+        .map_err(explain)?;
     tx.commit().await?;
-    println!("API token for {} (send as `Authorization: Bearer TOKEN`; it is shown only now):", user.username);
+    println!(
+        "API token for {} (send as `Authorization: Bearer TOKEN`; it is shown only now):",
+        user.username
+    );
     println!("{secret}");
     Ok(())
 }
@@ -267,11 +336,32 @@ async fn main() -> Result<()> {
             println!("The database at {} is up to date.", redacted(&url));
             Ok(())
         }
-        Command::User { command: UserCommand::Add { username, org, role, display_name, email, password_stdin } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    org,
+                    role,
+                    display_name,
+                    email,
+                    password_stdin,
+                },
+        } => {
             let db = open(&url, 2).await?;
-            add_user(&db, username, org, role, display_name, email, password_stdin).await
+            add_user(
+                &db,
+                username,
+                org,
+                role,
+                display_name,
+                email,
+                password_stdin,
+            )
+            .await
         }
-        Command::Token { command: TokenCommand::Create { username, name } } => {
+        Command::Token {
+            command: TokenCommand::Create { username, name },
+        } => {
             let db = open(&url, 2).await?;
             create_token(&db, &username, &name).await
         }
@@ -291,8 +381,14 @@ async fn main() -> Result<()> {
 mod tests {
     #[test]
     fn passwords_are_hidden_in_urls() {
-        assert_eq!(super::redacted("postgres://app:s3cret@db/ingot"), "postgres://app:***@db/ingot");
-        assert_eq!(super::redacted("postgres://app@db/ingot"), "postgres://app@db/ingot");
+        assert_eq!(
+            super::redacted("postgres://app:s3cret@db/ingot"),
+            "postgres://app:***@db/ingot"
+        );
+        assert_eq!(
+            super::redacted("postgres://app@db/ingot"),
+            "postgres://app@db/ingot"
+        );
         assert_eq!(super::redacted("sqlite://ingot.db"), "sqlite://ingot.db");
     }
 }

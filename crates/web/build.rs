@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
-const PACKAGES: &[&str] = &["htmx.org/dist/htmx.min.js", "chart.js/dist/chart.umd.min.js"];
+const PACKAGES: &[&str] = &[
+    "htmx.org/dist/htmx.min.js",
+    "chart.js/dist/chart.umd.min.js",
+];
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules");

@@ -1,1 +1,11 @@
+//! One integration-test binary (one link), run against SQLite and PostgreSQL alike.
 
+mod support;
+
+mod api;
+mod audit;
+mod auth;
+mod cli;
+mod orgs;
+mod storage;
+mod users;

@@ -1,19 +1,27 @@
 //! What people do to their own account: language, password, API tokens.
 
-use crate::audit::{record, Change};
-use crate::{passwords, secrets, Caller, Result};
+use crate::audit::{Change, record};
+use crate::{Caller, Result, passwords, secrets};
 use ingot_domain::user::validate_password;
 use ingot_domain::validate::Validator;
 use ingot_domain::{Actor, AppError, FieldError, Lang, SessionId, Timestamp, TokenId, UserId};
 use ingot_store::tokens::{self, TokenRow};
-use ingot_store::{sessions, users, Db, Tx};
+use ingot_store::{Db, Tx, sessions, users};
 
-pub async fn set_lang(tx: &mut Tx, caller: &Caller<'_>, actor: &Actor, lang: Option<Lang>) -> Result<()> {
+pub async fn set_lang(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    actor: &Actor,
+    lang: Option<Lang>,
+) -> Result<()> {
     users::set_lang(tx, actor.user_id, lang, Timestamp::now()).await?;
     record(
         tx,
         caller,
-        Change::new("user.set_language", "user", actor.user_id.0).label(&actor.username).org(actor.org_id).after(&serde_json::json!({ "lang": lang })),
+        Change::new("user.set_language", "user", actor.user_id.0)
+            .label(&actor.username)
+            .org(actor.org_id)
+            .after(&serde_json::json!({ "lang": lang })),
     )
     .await
 }
@@ -43,7 +51,14 @@ pub async fn change_password(
     };
     if !passwords::verify(current.to_string(), stored).await? {
         let mut tx = db.begin().await?;
-        record(&mut tx, caller, Change::new("user.change_password_failed", "user", actor.user_id.0).label(&actor.username).org(actor.org_id)).await?;
+        record(
+            &mut tx,
+            caller,
+            Change::new("user.change_password_failed", "user", actor.user_id.0)
+                .label(&actor.username)
+                .org(actor.org_id),
+        )
+        .await?;
         tx.commit().await?;
         return Err(AppError::field("current_password", "wrong_password"));
     }
@@ -64,7 +79,12 @@ pub async fn change_password(
 }
 
 /// A new token; the secret is returned once and only its digest is kept.
-pub async fn create_token(tx: &mut Tx, caller: &Caller<'_>, owner: UserId, name: &str) -> Result<(TokenRow, String)> {
+pub async fn create_token(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    owner: UserId,
+    name: &str,
+) -> Result<(TokenRow, String)> {
     if let Some(actor) = caller.actor()
         && actor.user_id != owner
     {
@@ -76,14 +96,27 @@ pub async fn create_token(tx: &mut Tx, caller: &Caller<'_>, owner: UserId, name:
     let user = users::get(tx, owner).await?.ok_or_else(users::not_found)?;
     let secret = secrets::random_token("ingot_");
     let prefix: String = secret.chars().take(12).collect();
-    let id = tokens::insert(tx, owner, &name, &secrets::digest(&secret), &prefix, Timestamp::now()).await?;
-    let row = tokens::get(tx, id).await?.ok_or_else(|| AppError::internal("inserted token vanished"))?;
+    let id = tokens::insert(
+        tx,
+        owner,
+        &name,
+        &secrets::digest(&secret),
+        &prefix,
+        Timestamp::now(),
+    )
+    .await?;
+    let row = tokens::get(tx, id)
+        .await?
+        .ok_or_else(|| AppError::internal("inserted token vanished"))?;
     record(
         tx,
         caller,
-        Change::new("token.create", "api_token", id.0).label(&name).org(user.org_id).after(&serde_json::json!({
-            "name": name, "prefix": prefix, "user_id": owner,
-        })),
+        Change::new("token.create", "api_token", id.0)
+            .label(&name)
+            .org(user.org_id)
+            .after(&serde_json::json!({
+                "name": name, "prefix": prefix, "user_id": owner,
+            })),
     )
     .await?;
     Ok((row, secret))
@@ -94,8 +127,16 @@ pub async fn list_tokens(tx: &mut Tx, owner: UserId) -> Result<Vec<TokenRow>> {
 }
 
 /// Revokes one's own token.
-pub async fn revoke_token(tx: &mut Tx, caller: &Caller<'_>, owner: UserId, id: TokenId) -> Result<()> {
-    let row = tokens::get(tx, id).await?.filter(|t| t.user_id == owner.0).ok_or_else(|| AppError::not_found("api_token"))?;
+pub async fn revoke_token(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    owner: UserId,
+    id: TokenId,
+) -> Result<()> {
+    let row = tokens::get(tx, id)
+        .await?
+        .filter(|t| t.user_id == owner.0)
+        .ok_or_else(|| AppError::not_found("api_token"))?;
     if row.revoked_at.is_some() {
         return Err(AppError::conflict("token_already_revoked"));
     }
@@ -104,9 +145,12 @@ pub async fn revoke_token(tx: &mut Tx, caller: &Caller<'_>, owner: UserId, id: T
     record(
         tx,
         caller,
-        Change::new("token.revoke", "api_token", id.0).label(&row.name).org(user.org_id).before(&serde_json::json!({
-            "name": row.name, "prefix": row.prefix, "user_id": owner,
-        })),
+        Change::new("token.revoke", "api_token", id.0)
+            .label(&row.name)
+            .org(user.org_id)
+            .before(&serde_json::json!({
+                "name": row.name, "prefix": row.prefix, "user_id": owner,
+            })),
     )
     .await
 }

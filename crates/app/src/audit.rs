@@ -2,8 +2,8 @@
 
 use crate::{Caller, Result};
 use ingot_domain::{OrgId, Timestamp};
-use ingot_store::audit::{append, AuditRecord};
 use ingot_store::Tx;
+use ingot_store::audit::{AuditRecord, append};
 use serde::Serialize;
 
 /// What changed: an action name (`org.create`), the object, its organisation, before and after.
@@ -19,7 +19,15 @@ pub struct Change<'a> {
 
 impl<'a> Change<'a> {
     pub fn new(action: &'a str, object_type: &'a str, object_id: impl Into<Option<i64>>) -> Self {
-        Change { action, object_type, object_id: object_id.into(), label: None, org_id: None, before: None, after: None }
+        Change {
+            action,
+            object_type,
+            object_id: object_id.into(),
+            label: None,
+            org_id: None,
+            before: None,
+            after: None,
+        }
     }
 
     /// What a reader calls the object (an organisation's name, a username).
@@ -49,7 +57,12 @@ pub async fn record(tx: &mut Tx, caller: &Caller<'_>, change: Change<'_>) -> Res
 }
 
 /// Records under an explicit label, for events without an actor (a failed sign-in).
-pub async fn record_as(tx: &mut Tx, caller: &Caller<'_>, label: &str, change: Change<'_>) -> Result<()> {
+pub async fn record_as(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    label: &str,
+    change: Change<'_>,
+) -> Result<()> {
     append(
         tx,
         &AuditRecord {

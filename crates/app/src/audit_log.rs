@@ -5,7 +5,7 @@ use ingot_domain::audit::AuditEntry;
 use ingot_domain::policy::Action;
 use ingot_domain::{AppError, OrgId};
 use ingot_store::audit::{self, AuditFilter};
-use ingot_store::{orgs, Page, Tx};
+use ingot_store::{Page, Tx, orgs};
 
 /// Audit rows in the caller's subtrees, optionally only those of one organisation's subtree.
 pub async fn list(
@@ -22,7 +22,9 @@ pub async fn list(
     // Events tied to no organisation (unknown usernames) belong to whoever runs the whole tree.
     filter.include_unscoped = caller.is_root_admin();
     if let Some(id) = within {
-        let org = orgs::get(tx, id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
+        let org = orgs::get(tx, id)
+            .await?
+            .ok_or_else(|| AppError::not_found("organisation"))?;
         caller.require(Action::ViewAudit, &org.path)?;
         filter.within = filter.within.map(|s| s.within_subtree(&org.path));
         filter.include_unscoped = false;

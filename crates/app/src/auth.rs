@@ -1,11 +1,11 @@
 //! Sign-in, sessions and API tokens: turning credentials into an `Actor`.
 
-use crate::audit::{record, record_as, Change};
-use crate::{passwords, secrets, Caller, Result};
+use crate::audit::{Change, record, record_as};
+use crate::{Caller, Result, passwords, secrets};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::user::User;
 use ingot_domain::{Actor, AppError, OrgPath, SessionId, Timestamp, UserId};
-use ingot_store::{grants, orgs, sessions, tokens, users, Db, Tx};
+use ingot_store::{Db, Tx, grants, orgs, sessions, tokens, users};
 use std::time::Duration;
 
 /// How long a session lives without use, and how often its expiry is pushed forward (rarely,
@@ -18,7 +18,10 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        SessionPolicy { idle: Duration::from_secs(12 * 3600), refresh_after: Duration::from_secs(300) }
+        SessionPolicy {
+            idle: Duration::from_secs(12 * 3600),
+            refresh_after: Duration::from_secs(300),
+        }
     }
 }
 
@@ -46,7 +49,9 @@ fn unauthenticated(code: &'static str) -> AppError {
 
 /// Loads a user's grants and organisation into an `Actor`.
 pub async fn load_actor(tx: &mut Tx, user: &User) -> Result<Actor> {
-    let org = orgs::get(tx, user.org_id).await?.ok_or_else(|| AppError::internal("user without organisation"))?;
+    let org = orgs::get(tx, user.org_id)
+        .await?
+        .ok_or_else(|| AppError::internal("user without organisation"))?;
     Ok(Actor {
         user_id: user.id,
         username: user.username.clone(),
@@ -75,15 +80,31 @@ pub async fn sign_in(
         passwords::verify(password.to_string(), passwords::decoy_hash().await?).await?;
         let mut tx = db.begin().await?;
         let label = format!("{} (unknown)", truncate(&username, 64));
-        record_as(&mut tx, &caller, &label, Change::new("auth.sign_in_failed", "user", None)).await?;
+        record_as(
+            &mut tx,
+            &caller,
+            &label,
+            Change::new("auth.sign_in_failed", "user", None),
+        )
+        .await?;
         tx.commit().await?;
         return Err(unauthenticated("bad_credentials"));
     };
     let now = Timestamp::now();
-    let failure_change = |action| Change::new(action, "user", user.id.0).label(&user.username).org(user.org_id);
+    let failure_change = |action| {
+        Change::new(action, "user", user.id.0)
+            .label(&user.username)
+            .org(user.org_id)
+    };
     if user.is_locked(now) {
         let mut tx = db.begin().await?;
-        record_as(&mut tx, &caller, &user.username, failure_change("auth.sign_in_refused_locked")).await?;
+        record_as(
+            &mut tx,
+            &caller,
+            &user.username,
+            failure_change("auth.sign_in_refused_locked"),
+        )
+        .await?;
         tx.commit().await?;
         return Err(unauthenticated("account_locked"));
     }
@@ -95,12 +116,28 @@ pub async fn sign_in(
     let mut tx = db.begin().await?;
     if !good || !user.active {
         if !user.active {
-            record_as(&mut tx, &caller, &user.username, failure_change("auth.sign_in_refused_disabled")).await?;
+            record_as(
+                &mut tx,
+                &caller,
+                &user.username,
+                failure_change("auth.sign_in_refused_disabled"),
+            )
+            .await?;
             tx.commit().await?;
-            return Err(unauthenticated(if good { "account_disabled" } else { "bad_credentials" }));
+            return Err(unauthenticated(if good {
+                "account_disabled"
+            } else {
+                "bad_credentials"
+            }));
         }
         let locked = users::record_failed_login(&mut tx, user.id, now).await?;
-        record_as(&mut tx, &caller, &user.username, failure_change("auth.sign_in_failed")).await?;
+        record_as(
+            &mut tx,
+            &caller,
+            &user.username,
+            failure_change("auth.sign_in_failed"),
+        )
+        .await?;
         if let Some(until) = locked {
             record_as(
                 &mut tx,
@@ -111,7 +148,11 @@ pub async fn sign_in(
             .await?;
         }
         tx.commit().await?;
-        return Err(unauthenticated(if locked.is_some() { "account_locked" } else { "bad_credentials" }));
+        return Err(unauthenticated(if locked.is_some() {
+            "account_locked"
+        } else {
+            "bad_credentials"
+        }));
     }
     users::clear_failures(&mut tx, user.id).await?;
     let token = secrets::random_token("");
@@ -129,9 +170,22 @@ pub async fn sign_in(
         now,
     )
     .await?;
-    record_as(&mut tx, &caller, &user.username, Change::new("auth.sign_in", "session", session_id.0).label(&user.username).org(user.org_id)).await?;
+    record_as(
+        &mut tx,
+        &caller,
+        &user.username,
+        Change::new("auth.sign_in", "session", session_id.0)
+            .label(&user.username)
+            .org(user.org_id),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(SignedIn { token, csrf_token, session_id, user })
+    Ok(SignedIn {
+        token,
+        csrf_token,
+        session_id,
+        user,
+    })
 }
 
 fn truncate(s: &str, max: usize) -> &str {
@@ -143,14 +197,22 @@ fn truncate(s: &str, max: usize) -> &str {
 
 /// Resolves a session cookie. An unknown token is `Ok(None)` (as if there were no cookie);
 /// an expired session, or one whose user was disabled, is `session_expired`.
-pub async fn resolve_session(db: &Db, token: &str, policy: SessionPolicy) -> Result<Option<SessionAuth>> {
+pub async fn resolve_session(
+    db: &Db,
+    token: &str,
+    policy: SessionPolicy,
+) -> Result<Option<SessionAuth>> {
     let now = Timestamp::now();
     let mut tx = db.read().await?;
-    let Some(session) = sessions::find(&mut tx, &secrets::digest(token)).await? else { return Ok(None) };
+    let Some(session) = sessions::find(&mut tx, &secrets::digest(token)).await? else {
+        return Ok(None);
+    };
     if session.expires_at <= now.millis() {
         return Err(unauthenticated("session_expired"));
     }
-    let user = users::get(&mut tx, session.user()).await?.ok_or_else(|| unauthenticated("session_expired"))?;
+    let user = users::get(&mut tx, session.user())
+        .await?
+        .ok_or_else(|| unauthenticated("session_expired"))?;
     if !user.active {
         return Err(unauthenticated("session_expired"));
     }
@@ -161,15 +223,24 @@ pub async fn resolve_session(db: &Db, token: &str, policy: SessionPolicy) -> Res
         sessions::touch(&mut tx, session.session_id(), now, now.plus(policy.idle)).await?;
         tx.commit().await?;
     }
-    Ok(Some(SessionAuth { actor, session_id: session.session_id(), csrf_token: session.csrf_token, lang: user.lang }))
+    Ok(Some(SessionAuth {
+        actor,
+        session_id: session.session_id(),
+        csrf_token: session.csrf_token,
+        lang: user.lang,
+    }))
 }
 
 /// Resolves `Authorization: Bearer <token>`; anything but a live token of an active user fails.
 pub async fn resolve_api_token(db: &Db, token: &str) -> Result<Actor> {
     let now = Timestamp::now();
     let mut tx = db.read().await?;
-    let row = tokens::find_active(&mut tx, &secrets::digest(token.trim())).await?.ok_or_else(|| unauthenticated("token_invalid"))?;
-    let user = users::get(&mut tx, UserId(row.user_id)).await?.ok_or_else(|| unauthenticated("token_invalid"))?;
+    let row = tokens::find_active(&mut tx, &secrets::digest(token.trim()))
+        .await?
+        .ok_or_else(|| unauthenticated("token_invalid"))?;
+    let user = users::get(&mut tx, UserId(row.user_id))
+        .await?
+        .ok_or_else(|| unauthenticated("token_invalid"))?;
     if !user.active {
         return Err(unauthenticated("token_invalid"));
     }
@@ -196,5 +267,8 @@ pub async fn sign_out(db: &Db, caller: &Caller<'_>, session: SessionId) -> Resul
 
 /// The organisation path of a user, for policy checks on people.
 pub async fn user_org_path(tx: &mut Tx, user: &User) -> Result<OrgPath> {
-    Ok(orgs::get(tx, user.org_id).await?.ok_or_else(|| AppError::internal("user without organisation"))?.path)
+    Ok(orgs::get(tx, user.org_id)
+        .await?
+        .ok_or_else(|| AppError::internal("user without organisation"))?
+        .path)
 }

@@ -20,11 +20,17 @@ pub struct Caller<'a> {
 
 impl<'a> Caller<'a> {
     pub fn user(actor: &'a Actor, origin: &'a RequestOrigin) -> Self {
-        Caller { who: Who::User(actor), origin }
+        Caller {
+            who: Who::User(actor),
+            origin,
+        }
     }
 
     pub fn system(origin: &'a RequestOrigin) -> Self {
-        Caller { who: Who::System, origin }
+        Caller {
+            who: Who::System,
+            origin,
+        }
     }
 
     pub fn actor(&self) -> Option<&'a Actor> {
@@ -54,7 +60,11 @@ impl<'a> Caller<'a> {
     }
 
     pub fn require(&self, action: Action, target: &OrgPath) -> Result<()> {
-        if self.permits(action, target) { Ok(()) } else { Err(AppError::forbidden()) }
+        if self.permits(action, target) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
     }
 
     /// The subtrees a listing may show; `None` means everything (the system).
@@ -70,9 +80,10 @@ impl<'a> Caller<'a> {
     pub fn is_root_admin(&self) -> bool {
         match self.who {
             Who::System => true,
-            Who::User(actor) => {
-                actor.grants.iter().any(|g| g.role == Role::FederationAdmin && g.org_path.depth() == 0)
-            }
+            Who::User(actor) => actor
+                .grants
+                .iter()
+                .any(|g| g.role == Role::FederationAdmin && g.org_path.depth() == 0),
         }
     }
 }

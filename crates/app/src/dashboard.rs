@@ -1,12 +1,12 @@
 //! The landing page's figures. Each figure comes with the filter that lists its records.
 
-use crate::{orgs as org_cases, Caller, Result};
+use crate::{Caller, Result, orgs as org_cases};
 use ingot_domain::audit::AuditEntry;
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
 use ingot_domain::{OrgKind, OrgScope, Timestamp};
 use ingot_store::audit::{self, AuditFilter};
-use ingot_store::{orgs, users, Page, Tx};
+use ingot_store::{Page, Tx, orgs, users};
 
 pub const ACTIVITY_DAYS: i64 = 14;
 const DAY_MS: i64 = 86_400_000;
@@ -31,7 +31,11 @@ pub async fn summary(tx: &mut Tx, caller: &Caller<'_>, utc_offset_ms: i64) -> Re
     let administers = !audit_scope.is_empty();
     let (roots, scope, filter) = if administers {
         let roots = org_cases::administered_roots(tx, caller, Action::ViewAudit).await?;
-        let filter = AuditFilter { within: Some(audit_scope.clone()), include_unscoped: caller.is_root_admin(), ..Default::default() };
+        let filter = AuditFilter {
+            within: Some(audit_scope.clone()),
+            include_unscoped: caller.is_root_admin(),
+            ..Default::default()
+        };
         (roots, audit_scope, filter)
     } else {
         // Somebody without an administrator's role sees their own unit and their own activity.
@@ -41,7 +45,10 @@ pub async fn summary(tx: &mut Tx, caller: &Caller<'_>, utc_offset_ms: i64) -> Re
             None => Vec::new(),
         };
         let scope = OrgScope::of(own.iter().map(|o: &Organisation| o.path.clone()));
-        let filter = AuditFilter { actor: actor.map(|a| a.user_id), ..Default::default() };
+        let filter = AuditFilter {
+            actor: actor.map(|a| a.user_id),
+            ..Default::default()
+        };
         (own, scope, filter)
     };
     let org_counts = orgs::count_by_kind(tx, &scope).await?;
@@ -54,10 +61,21 @@ pub async fn summary(tx: &mut Tx, caller: &Caller<'_>, utc_offset_ms: i64) -> Re
     let counts = audit::daily_counts(tx, &filter, since, utc_offset_ms).await?;
     let activity = (first_day..=today)
         .map(|day| {
-            let n = counts.iter().find(|(d, _)| *d == day).map_or(0, |(_, n)| *n);
+            let n = counts
+                .iter()
+                .find(|(d, _)| *d == day)
+                .map_or(0, |(_, n)| *n);
             (Timestamp(day * DAY_MS - utc_offset_ms), n)
         })
         .collect();
     let (recent, _) = audit::list(tx, &filter, Page::new(Some(1), Some(8), 8)).await?;
-    Ok(Dashboard { roots, administers, org_counts, org_total, user_count, activity, recent })
+    Ok(Dashboard {
+        roots,
+        administers,
+        org_counts,
+        org_total,
+        user_count,
+        activity,
+        recent,
+    })
 }

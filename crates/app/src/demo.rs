@@ -2,42 +2,168 @@
 //! exchange, the Dalian summary, the Zhao Pengda studio and the Breakthrough programme, and one
 //! person for each role. Loading twice changes nothing.
 
-use crate::audit::{record, Change};
+use crate::audit::{Change, record};
 use crate::orgs::insert_checked;
-use crate::{passwords, secrets, Caller, Result};
+use crate::{Caller, Result, passwords, secrets};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::org::NewOrg;
 use ingot_domain::{AppError, OrgKind, Role, Timestamp};
 use ingot_store::users::NewUser;
-use ingot_store::{grants, orgs, users, Db};
+use ingot_store::{Db, grants, orgs, users};
 
 /// (code, parent code, kind, Chinese name, English name)
-type OrgRow = (&'static str, Option<&'static str>, OrgKind, &'static str, &'static str);
+type OrgRow = (
+    &'static str,
+    Option<&'static str>,
+    OrgKind,
+    &'static str,
+    &'static str,
+);
 
 /// The Jinzhou company is not named in the source facts; its name here is a stand-in.
 pub const ZHAO_PENGDA_COMPANY: &str = "CN-LN-JZ-REF";
 
 const ORGS: &[OrgRow] = &[
-    ("CN", None, OrgKind::National, "中华全国总工会", "All-China Federation of Trade Unions"),
-    ("CN-NM", Some("CN"), OrgKind::Province, "内蒙古自治区总工会", "Inner Mongolia Federation of Trade Unions"),
-    ("CN-NM-BT", Some("CN-NM"), OrgKind::City, "包头市总工会", "Baotou Federation of Trade Unions"),
-    ("CN-NM-BT-NRE", Some("CN-NM-BT"), OrgKind::Enterprise, "中国北方稀土（集团）高科技股份有限公司", "China North Rare Earth (Group) High-Tech Co., Ltd."),
-    ("CN-NM-BT-NRE-SMELT", Some("CN-NM-BT-NRE"), OrgKind::Branch, "冶炼分公司", "Smelting Branch"),
-    ("CN-NM-BT-NHI", Some("CN-NM-BT"), OrgKind::Enterprise, "内蒙古北方重工业集团有限公司", "Inner Mongolia North Heavy Industry Group Co., Ltd."),
-    ("CN-NM-HH", Some("CN-NM"), OrgKind::City, "呼和浩特市总工会", "Hohhot Federation of Trade Unions"),
-    ("CN-NM-HH-TKT", Some("CN-NM-HH"), OrgKind::Enterprise, "内蒙古大唐国际托克托发电有限责任公司", "Inner Mongolia Datang International Tuoketuo Power Generation Co., Ltd."),
-    ("CN-NM-HH-CMCC", Some("CN-NM-HH"), OrgKind::Enterprise, "中国移动通信集团内蒙古有限公司", "China Mobile Group Inner Mongolia Co., Ltd."),
-    ("CN-NM-QM", Some("CN-NM"), OrgKind::Enterprise, "内蒙古青蒙石墨烯科技有限公司", "Inner Mongolia Qingmeng Graphene Technology Co., Ltd."),
-    ("CN-NM-DST", Some("CN-NM"), OrgKind::External, "内蒙古自治区科学技术厅", "Department of Science and Technology of Inner Mongolia"),
-    ("CN-LN", Some("CN"), OrgKind::Province, "辽宁省总工会", "Liaoning Federation of Trade Unions"),
-    ("CN-LN-JZ", Some("CN-LN"), OrgKind::City, "锦州市总工会", "Jinzhou Federation of Trade Unions"),
-    (ZHAO_PENGDA_COMPANY, Some("CN-LN-JZ"), OrgKind::Enterprise, "锦州冶金耐火材料有限公司", "Jinzhou Metallurgical Refractories Co., Ltd."),
-    ("CN-LN-JZ-REF-TC", Some(ZHAO_PENGDA_COMPANY), OrgKind::Department, "技术中心", "Technology Centre"),
-    ("CN-LN-JZ-REF-KILN", Some(ZHAO_PENGDA_COMPANY), OrgKind::Department, "窑炉车间", "Kiln Workshop"),
-    ("CN-LN-DL", Some("CN-LN"), OrgKind::City, "大连市总工会", "Dalian Federation of Trade Unions"),
-    ("CN-LN-DL-GJZ", Some("CN-LN-DL"), OrgKind::District, "甘井子区总工会", "Ganjingzi District Federation of Trade Unions"),
-    ("CN-LN-DL-XG", Some("CN-LN-DL"), OrgKind::District, "西岗区总工会", "Xigang District Federation of Trade Unions"),
-    ("CN-LN-DL-ZS", Some("CN-LN-DL"), OrgKind::District, "中山区总工会", "Zhongshan District Federation of Trade Unions"),
+    (
+        "CN",
+        None,
+        OrgKind::National,
+        "中华全国总工会",
+        "All-China Federation of Trade Unions",
+    ),
+    (
+        "CN-NM",
+        Some("CN"),
+        OrgKind::Province,
+        "内蒙古自治区总工会",
+        "Inner Mongolia Federation of Trade Unions",
+    ),
+    (
+        "CN-NM-BT",
+        Some("CN-NM"),
+        OrgKind::City,
+        "包头市总工会",
+        "Baotou Federation of Trade Unions",
+    ),
+    (
+        "CN-NM-BT-NRE",
+        Some("CN-NM-BT"),
+        OrgKind::Enterprise,
+        "中国北方稀土（集团）高科技股份有限公司",
+        "China North Rare Earth (Group) High-Tech Co., Ltd.",
+    ),
+    (
+        "CN-NM-BT-NRE-SMELT",
+        Some("CN-NM-BT-NRE"),
+        OrgKind::Branch,
+        "冶炼分公司",
+        "Smelting Branch",
+    ),
+    (
+        "CN-NM-BT-NHI",
+        Some("CN-NM-BT"),
+        OrgKind::Enterprise,
+        "内蒙古北方重工业集团有限公司",
+        "Inner Mongolia North Heavy Industry Group Co., Ltd.",
+    ),
+    (
+        "CN-NM-HH",
+        Some("CN-NM"),
+        OrgKind::City,
+        "呼和浩特市总工会",
+        "Hohhot Federation of Trade Unions",
+    ),
+    (
+        "CN-NM-HH-TKT",
+        Some("CN-NM-HH"),
+        OrgKind::Enterprise,
+        "内蒙古大唐国际托克托发电有限责任公司",
+        "Inner Mongolia Datang International Tuoketuo Power Generation Co., Ltd.",
+    ),
+    (
+        "CN-NM-HH-CMCC",
+        Some("CN-NM-HH"),
+        OrgKind::Enterprise,
+        "中国移动通信集团内蒙古有限公司",
+        "China Mobile Group Inner Mongolia Co., Ltd.",
+    ),
+    (
+        "CN-NM-QM",
+        Some("CN-NM"),
+        OrgKind::Enterprise,
+        "内蒙古青蒙石墨烯科技有限公司",
+        "Inner Mongolia Qingmeng Graphene Technology Co., Ltd.",
+    ),
+    (
+        "CN-NM-DST",
+        Some("CN-NM"),
+        OrgKind::External,
+        "内蒙古自治区科学技术厅",
+        "Department of Science and Technology of Inner Mongolia",
+    ),
+    (
+        "CN-LN",
+        Some("CN"),
+        OrgKind::Province,
+        "辽宁省总工会",
+        "Liaoning Federation of Trade Unions",
+    ),
+    (
+        "CN-LN-JZ",
+        Some("CN-LN"),
+        OrgKind::City,
+        "锦州市总工会",
+        "Jinzhou Federation of Trade Unions",
+    ),
+    (
+        ZHAO_PENGDA_COMPANY,
+        Some("CN-LN-JZ"),
+        OrgKind::Enterprise,
+        "锦州冶金耐火材料有限公司",
+        "Jinzhou Metallurgical Refractories Co., Ltd.",
+    ),
+    (
+        "CN-LN-JZ-REF-TC",
+        Some(ZHAO_PENGDA_COMPANY),
+        OrgKind::Department,
+        "技术中心",
+        "Technology Centre",
+    ),
+    (
+        "CN-LN-JZ-REF-KILN",
+        Some(ZHAO_PENGDA_COMPANY),
+        OrgKind::Department,
+        "窑炉车间",
+        "Kiln Workshop",
+    ),
+    (
+        "CN-LN-DL",
+        Some("CN-LN"),
+        OrgKind::City,
+        "大连市总工会",
+        "Dalian Federation of Trade Unions",
+    ),
+    (
+        "CN-LN-DL-GJZ",
+        Some("CN-LN-DL"),
+        OrgKind::District,
+        "甘井子区总工会",
+        "Ganjingzi District Federation of Trade Unions",
+    ),
+    (
+        "CN-LN-DL-XG",
+        Some("CN-LN-DL"),
+        OrgKind::District,
+        "西岗区总工会",
+        "Xigang District Federation of Trade Unions",
+    ),
+    (
+        "CN-LN-DL-ZS",
+        Some("CN-LN-DL"),
+        OrgKind::District,
+        "中山区总工会",
+        "Zhongshan District Federation of Trade Unions",
+    ),
 ];
 
 /// (username, display name, organisation code, roles)
@@ -45,18 +171,73 @@ type UserRow = (&'static str, &'static str, &'static str, &'static [Role]);
 
 const USERS: &[UserRow] = &[
     ("admin", "系统管理员", "CN", &[Role::FederationAdmin]),
-    ("nm.admin", "内蒙古总工会管理员", "CN-NM", &[Role::FederationAdmin]),
-    ("ln.admin", "辽宁省总工会管理员", "CN-LN", &[Role::FederationAdmin]),
-    ("jz.admin", "锦州市总工会管理员", "CN-LN-JZ", &[Role::FederationAdmin]),
-    ("dl.admin", "大连市总工会管理员", "CN-LN-DL", &[Role::FederationAdmin]),
-    ("nre.union", "北方稀土工会", "CN-NM-BT-NRE", &[Role::UnitAdmin]),
-    ("zhangwenbin", "张文斌", "CN-NM-BT-NRE-SMELT", &[Role::Employee]),
-    ("ref.union", "锦州冶金耐火工会", ZHAO_PENGDA_COMPANY, &[Role::UnitAdmin]),
-    ("zhaopengda", "赵鹏达", "CN-LN-JZ-REF-TC", &[Role::Employee, Role::StudioLead]),
-    ("ref.reviewer", "技术中心审核人", "CN-LN-JZ-REF-TC", &[Role::Reviewer]),
-    ("ref.finance", "财务部核算员", ZHAO_PENGDA_COMPANY, &[Role::FinanceOfficer]),
+    (
+        "nm.admin",
+        "内蒙古总工会管理员",
+        "CN-NM",
+        &[Role::FederationAdmin],
+    ),
+    (
+        "ln.admin",
+        "辽宁省总工会管理员",
+        "CN-LN",
+        &[Role::FederationAdmin],
+    ),
+    (
+        "jz.admin",
+        "锦州市总工会管理员",
+        "CN-LN-JZ",
+        &[Role::FederationAdmin],
+    ),
+    (
+        "dl.admin",
+        "大连市总工会管理员",
+        "CN-LN-DL",
+        &[Role::FederationAdmin],
+    ),
+    (
+        "nre.union",
+        "北方稀土工会",
+        "CN-NM-BT-NRE",
+        &[Role::UnitAdmin],
+    ),
+    (
+        "zhangwenbin",
+        "张文斌",
+        "CN-NM-BT-NRE-SMELT",
+        &[Role::Employee],
+    ),
+    (
+        "ref.union",
+        "锦州冶金耐火工会",
+        ZHAO_PENGDA_COMPANY,
+        &[Role::UnitAdmin],
+    ),
+    (
+        "zhaopengda",
+        "赵鹏达",
+        "CN-LN-JZ-REF-TC",
+        &[Role::Employee, Role::StudioLead],
+    ),
+    (
+        "ref.reviewer",
+        "技术中心审核人",
+        "CN-LN-JZ-REF-TC",
+        &[Role::Reviewer],
+    ),
+    (
+        "ref.finance",
+        "财务部核算员",
+        ZHAO_PENGDA_COMPANY,
+        &[Role::FinanceOfficer],
+    ),
     ("expert.li", "李专家", "CN-LN", &[Role::Expert]),
-    ("nm.programme", "科技厅项目官员", "CN-NM-DST", &[Role::ProgrammeOfficer]),
+    (
+        "nm.programme",
+        "科技厅项目官员",
+        "CN-NM-DST",
+        &[Role::ProgrammeOfficer],
+    ),
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -71,11 +252,17 @@ pub struct DemoReport {
 /// Loads the demo data. Accounts get one shared password, generated and returned when they
 /// are created (or when `reset_passwords` asks for a new one).
 pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
-    let origin = RequestOrigin { channel: "demo", ..Default::default() };
+    let origin = RequestOrigin {
+        channel: "demo",
+        ..Default::default()
+    };
     let caller = Caller::system(&origin);
     let password = secrets::random_password();
     let hash = passwords::hash(password.clone()).await?;
-    let mut report = DemoReport { usernames: USERS.iter().map(|u| u.0).collect(), ..Default::default() };
+    let mut report = DemoReport {
+        usernames: USERS.iter().map(|u| u.0).collect(),
+        ..Default::default()
+    };
 
     let mut tx = db.begin().await?;
     for &(code, parent, kind, name, name_en) in ORGS {
@@ -83,7 +270,11 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
             continue;
         }
         let parent = match parent {
-            Some(p) => Some(orgs::get_by_code(&mut tx, p).await?.ok_or_else(|| AppError::internal(format!("demo parent {p}")))?),
+            Some(p) => Some(
+                orgs::get_by_code(&mut tx, p)
+                    .await?
+                    .ok_or_else(|| AppError::internal(format!("demo parent {p}")))?,
+            ),
             None => None,
         };
         let new = NewOrg {
@@ -98,7 +289,9 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
     }
     let now = Timestamp::now();
     for &(username, display_name, org_code, roles) in USERS {
-        let org = orgs::get_by_code(&mut tx, org_code).await?.ok_or_else(|| AppError::internal(format!("demo org {org_code}")))?;
+        let org = orgs::get_by_code(&mut tx, org_code)
+            .await?
+            .ok_or_else(|| AppError::internal(format!("demo org {org_code}")))?;
         let existing = users::get_by_username(&mut tx, username).await?;
         let id = match existing {
             Some(u) => {
@@ -109,9 +302,23 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
                 u.id
             }
             None => {
-                let new = NewUser { org_id: org.id, username, display_name, email: None, password_hash: &hash, lang: None };
+                let new = NewUser {
+                    org_id: org.id,
+                    username,
+                    display_name,
+                    email: None,
+                    password_hash: &hash,
+                    lang: None,
+                };
                 let id = users::insert(&mut tx, &new, now).await?;
-                record(&mut tx, &caller, Change::new("user.create", "user", id.0).label(username).org(org.id)).await?;
+                record(
+                    &mut tx,
+                    &caller,
+                    Change::new("user.create", "user", id.0)
+                        .label(username)
+                        .org(org.id),
+                )
+                .await?;
                 report.users_created += 1;
                 id
             }
@@ -133,7 +340,12 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
         }
     }
     if reset_passwords {
-        record(&mut tx, &caller, Change::new("demo.reset_passwords", "user", None)).await?;
+        record(
+            &mut tx,
+            &caller,
+            Change::new("demo.reset_passwords", "user", None),
+        )
+        .await?;
     }
     tx.commit().await?;
     // A password is only worth printing if this run set it for some accounts.

@@ -1,14 +1,14 @@
 //! Importing an organisation tree from CSV or XLSX. Every row is checked first; if any row is
 //! wrong, the report lists each problem by row and column and nothing is saved.
 
-use crate::audit::{record, Change};
+use crate::audit::{Change, record};
 use crate::orgs::{check_placement, insert_checked};
 use crate::{Caller, Result};
 use ingot_domain::org::{NewOrg, OrgInput, Organisation};
 use ingot_domain::policy::Action;
 use ingot_domain::{AppError, FieldError, OrgId, OrgKind};
 use ingot_office::Table;
-use ingot_store::{orgs, Db};
+use ingot_store::{Db, orgs};
 use std::collections::{HashMap, HashSet};
 
 pub const MAX_IMPORT_ROWS: usize = 20_000;
@@ -89,7 +89,8 @@ fn columns(table: &Table) -> std::result::Result<Columns, Vec<RowError>> {
             missing.push(RowError {
                 row: 1,
                 column: names[0].to_string(),
-                error: FieldError::new(field, "missing_column").with("column", format!("{} / {}", names[0], names[1])),
+                error: FieldError::new(field, "missing_column")
+                    .with("column", format!("{} / {}", names[0], names[1])),
             });
         }
         found.unwrap_or(0)
@@ -101,7 +102,11 @@ fn columns(table: &Table) -> std::result::Result<Columns, Vec<RowError>> {
         name_en: table.column(NAME_EN),
         parent: table.column(PARENT),
     };
-    if missing.is_empty() { Ok(cols) } else { Err(missing) }
+    if missing.is_empty() {
+        Ok(cols)
+    } else {
+        Err(missing)
+    }
 }
 
 /// Where a row's new organisation hangs.
@@ -112,8 +117,19 @@ enum ParentRef {
     Root,
 }
 
-pub async fn import(db: &Db, caller: &Caller<'_>, table: &Table, under: Option<OrgId>, dry_run: bool) -> Result<ImportReport> {
-    let mut report = ImportReport { rows: table.rows.len(), dry_run, errors: Vec::new(), created: Vec::new() };
+pub async fn import(
+    db: &Db,
+    caller: &Caller<'_>,
+    table: &Table,
+    under: Option<OrgId>,
+    dry_run: bool,
+) -> Result<ImportReport> {
+    let mut report = ImportReport {
+        rows: table.rows.len(),
+        dry_run,
+        errors: Vec::new(),
+        created: Vec::new(),
+    };
     let cols = match columns(table) {
         Ok(c) => c,
         Err(errors) => {
@@ -130,11 +146,21 @@ pub async fn import(db: &Db, caller: &Caller<'_>, table: &Table, under: Option<O
         _ => cols.parent.map(header).unwrap_or_default(),
     };
     let mut errors: Vec<RowError> = Vec::new();
-    let mut push = |row: usize, error: FieldError| errors.push(RowError { row, column: column_of(&error.field), error });
+    let mut push = |row: usize, error: FieldError| {
+        errors.push(RowError {
+            row,
+            column: column_of(&error.field),
+            error,
+        })
+    };
 
     let mut tx = db.begin().await?;
     let under = match under {
-        Some(id) => Some(orgs::get(&mut tx, id).await?.ok_or_else(|| AppError::field("parent", "unknown_org"))?),
+        Some(id) => Some(
+            orgs::get(&mut tx, id)
+                .await?
+                .ok_or_else(|| AppError::field("parent", "unknown_org"))?,
+        ),
         None => None,
     };
 
@@ -151,7 +177,10 @@ pub async fn import(db: &Db, caller: &Caller<'_>, table: &Table, under: Option<O
         match input.validate(None) {
             Ok(new) => {
                 if let Some(first) = first_row_of_code.get(&new.code) {
-                    push(row.number, FieldError::new("code", "duplicate_in_file").with("row", first));
+                    push(
+                        row.number,
+                        FieldError::new("code", "duplicate_in_file").with("row", first),
+                    );
                     parsed.push(None);
                 } else {
                     first_row_of_code.insert(new.code.clone(), row.number);
@@ -168,22 +197,36 @@ pub async fn import(db: &Db, caller: &Caller<'_>, table: &Table, under: Option<O
     // 2. Codes already taken, and parents that already exist.
     let mut codes: Vec<String> = parsed.iter().flatten().map(|n| n.code.clone()).collect();
     let parent_codes: Vec<String> = match cols.parent {
-        Some(c) => table.rows.iter().map(|r| r.get(c).to_string()).filter(|p| !p.is_empty()).collect(),
+        Some(c) => table
+            .rows
+            .iter()
+            .map(|r| r.get(c).to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
         None => Vec::new(),
     };
     codes.extend(parent_codes.iter().cloned());
     codes.sort();
     codes.dedup();
-    let existing: HashMap<String, Organisation> =
-        orgs::existing_codes(&mut tx, &codes).await?.into_iter().map(|o| (o.code.clone(), o)).collect();
-    let index_of_code: HashMap<&str, usize> =
-        parsed.iter().enumerate().filter_map(|(i, n)| n.as_ref().map(|n| (n.code.as_str(), i))).collect();
+    let existing: HashMap<String, Organisation> = orgs::existing_codes(&mut tx, &codes)
+        .await?
+        .into_iter()
+        .map(|o| (o.code.clone(), o))
+        .collect();
+    let index_of_code: HashMap<&str, usize> = parsed
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| n.as_ref().map(|n| (n.code.as_str(), i)))
+        .collect();
 
     let mut parents: Vec<Option<ParentRef>> = vec![None; parsed.len()];
     for (i, row) in table.rows.iter().enumerate() {
         let Some(new) = &parsed[i] else { continue };
         if existing.contains_key(&new.code) {
-            push(row.number, FieldError::new("code", "org_code_taken").with("code", &new.code));
+            push(
+                row.number,
+                FieldError::new("code", "org_code_taken").with("code", &new.code),
+            );
             continue;
         }
         let parent_code = cols.parent.map(|c| row.get(c)).unwrap_or("");
@@ -197,7 +240,10 @@ pub async fn import(db: &Db, caller: &Caller<'_>, table: &Table, under: Option<O
         } else if let Some(o) = existing.get(parent_code) {
             ParentRef::Existing(o.clone())
         } else {
-            push(row.number, FieldError::new("parent_code", "unknown_parent").with("code", parent_code));
+            push(
+                row.number,
+                FieldError::new("parent_code", "unknown_parent").with("code", parent_code),
+            );
             continue;
         };
         parents[i] = Some(parent);
@@ -208,7 +254,10 @@ pub async fn import(db: &Db, caller: &Caller<'_>, table: &Table, under: Option<O
     let ordered: HashSet<usize> = order.iter().copied().collect();
     for i in 0..parents.len() {
         if !ordered.contains(&i) && in_cycle(&parents, i) {
-            push(table.rows[i].number, FieldError::new("parent_code", "parent_cycle"));
+            push(
+                table.rows[i].number,
+                FieldError::new("parent_code", "parent_cycle"),
+            );
         }
     }
 
@@ -216,28 +265,49 @@ pub async fn import(db: &Db, caller: &Caller<'_>, table: &Table, under: Option<O
     let mut sibling_names: HashMap<(String, String), usize> = HashMap::new();
     let mut existing_children: HashMap<OrgId, HashSet<String>> = HashMap::new();
     for &i in &order {
-        let (Some(new), Some(parent)) = (&parsed[i], &parents[i]) else { continue };
+        let (Some(new), Some(parent)) = (&parsed[i], &parents[i]) else {
+            continue;
+        };
         let row = table.rows[i].number;
         let (parent_kind, parent_key) = match parent {
             ParentRef::Existing(p) => {
                 if !caller.permits(Action::ImportOrgs, &p.path) {
-                    push(row, FieldError::new("parent_code", "forbidden_parent").with("code", &p.code));
+                    push(
+                        row,
+                        FieldError::new("parent_code", "forbidden_parent").with("code", &p.code),
+                    );
                     continue;
                 }
                 if p.is_archived() {
-                    push(row, FieldError::new("parent_code", "org_parent_archived").with("code", &p.code));
+                    push(
+                        row,
+                        FieldError::new("parent_code", "org_parent_archived").with("code", &p.code),
+                    );
                     continue;
                 }
                 if !existing_children.contains_key(&p.id) {
-                    let names = orgs::children(&mut tx, Some(p.id), false).await?.into_iter().map(|n| n.org.name).collect();
+                    let names = orgs::children(&mut tx, Some(p.id), false)
+                        .await?
+                        .into_iter()
+                        .map(|n| n.org.name)
+                        .collect();
                     existing_children.insert(p.id, names);
                 }
                 if existing_children[&p.id].contains(&new.name) {
-                    push(row, FieldError::new("name", "org_name_taken").with("name", &new.name));
+                    push(
+                        row,
+                        FieldError::new("name", "org_name_taken").with("name", &new.name),
+                    );
                 }
                 (Some(p.kind), p.code.clone())
             }
-            ParentRef::InFile(j) => (parsed[*j].as_ref().map(|n| n.kind), parsed[*j].as_ref().map(|n| n.code.clone()).unwrap_or_default()),
+            ParentRef::InFile(j) => (
+                parsed[*j].as_ref().map(|n| n.kind),
+                parsed[*j]
+                    .as_ref()
+                    .map(|n| n.code.clone())
+                    .unwrap_or_default(),
+            ),
             ParentRef::Root => {
                 if !caller.is_root_admin() {
                     push(row, FieldError::new("parent_code", "parent_required"));
@@ -247,14 +317,18 @@ pub async fn import(db: &Db, caller: &Caller<'_>, table: &Table, under: Option<O
             }
         };
         if !new.kind.may_sit_under(parent_kind) {
-            let mut e = FieldError::new("kind", "org_kind_misplaced").with("kind", new.kind.as_str());
+            let mut e =
+                FieldError::new("kind", "org_kind_misplaced").with("kind", new.kind.as_str());
             if let Some(k) = parent_kind {
                 e = e.with("parent_kind", k.as_str());
             }
             push(row, e);
         }
         if let Some(first) = sibling_names.insert((parent_key, new.name.clone()), row) {
-            push(row, FieldError::new("name", "duplicate_sibling_in_file").with("row", first));
+            push(
+                row,
+                FieldError::new("name", "duplicate_sibling_in_file").with("row", first),
+            );
         }
     }
 
@@ -268,10 +342,17 @@ pub async fn import(db: &Db, caller: &Caller<'_>, table: &Table, under: Option<O
     // 5. All rows are good: create them in order, in this one transaction.
     let mut created: HashMap<usize, Organisation> = HashMap::new();
     for &i in &order {
-        let mut new = parsed[i].clone().ok_or_else(|| AppError::internal("unparsed row in import order"))?;
+        let mut new = parsed[i]
+            .clone()
+            .ok_or_else(|| AppError::internal("unparsed row in import order"))?;
         let parent = match &parents[i] {
             Some(ParentRef::Existing(p)) => Some(p.clone()),
-            Some(ParentRef::InFile(j)) => Some(created.get(j).cloned().ok_or_else(|| AppError::internal("parent not created"))?),
+            Some(ParentRef::InFile(j)) => Some(
+                created
+                    .get(j)
+                    .cloned()
+                    .ok_or_else(|| AppError::internal("parent not created"))?,
+            ),
             _ => None,
         };
         new.parent_id = parent.as_ref().map(|p| p.id);

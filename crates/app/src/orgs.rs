@@ -1,12 +1,12 @@
 //! The organisation tree: browse, create, rename, move, archive, restore, delete.
 
-use crate::audit::{record, Change};
+use crate::audit::{Change, record};
 use crate::{Caller, Result};
-use ingot_domain::org::{validate_name, NewOrg, OrgInput, Organisation};
+use ingot_domain::org::{NewOrg, OrgInput, Organisation, validate_name};
 use ingot_domain::policy::Action;
 use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Role, Timestamp};
 use ingot_store::orgs::{self, OrgFilter, OrgNode};
-use ingot_store::{changes, Page, Tx};
+use ingot_store::{Page, Tx, changes};
 
 /// What the caller may do to one organisation, for showing only the buttons that work.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
@@ -28,18 +28,30 @@ pub struct OrgDetail {
 }
 
 pub async fn get(tx: &mut Tx, id: OrgId) -> Result<Organisation> {
-    orgs::get(tx, id).await?.ok_or_else(|| AppError::not_found("organisation"))
+    orgs::get(tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("organisation"))
 }
 
 /// Browsing needs no check beyond having a `Caller`: the tree's structure is open to everyone
 /// signed in (`Action::ViewOrgTree`), and the public never gets a `Caller`.
-pub async fn detail(tx: &mut Tx, caller: &Caller<'_>, id: OrgId, include_archived: bool) -> Result<OrgDetail> {
+pub async fn detail(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: OrgId,
+    include_archived: bool,
+) -> Result<OrgDetail> {
     let org = get(tx, id).await?;
     let mut ancestors = orgs::ancestors(tx, &org.path).await?;
     ancestors.retain(|a| a.id != org.id);
     let children = orgs::children(tx, Some(id), include_archived).await?;
     let can = permissions(caller, &org);
-    Ok(OrgDetail { org, ancestors, children, can })
+    Ok(OrgDetail {
+        org,
+        ancestors,
+        children,
+        can,
+    })
 }
 
 pub fn permissions(caller: &Caller<'_>, org: &Organisation) -> OrgPermissions {
@@ -77,21 +89,36 @@ pub(crate) fn check_placement(new: &NewOrg, parent: Option<&Organisation>) -> Re
     if let Some(p) = parent
         && p.is_archived()
     {
-        return Err(AppError::Validation(vec![FieldError::new("parent", "org_parent_archived").with("code", &p.code)]));
+        return Err(AppError::Validation(vec![
+            FieldError::new("parent", "org_parent_archived").with("code", &p.code),
+        ]));
     }
     if !new.kind.may_sit_under(parent.map(|p| p.kind)) {
         let error = match parent {
-            Some(p) => FieldError::new("kind", "org_kind_misplaced").with("kind", new.kind.as_str()).with("parent_kind", p.kind.as_str()),
-            None => FieldError::new("kind", "org_kind_needs_parent").with("kind", new.kind.as_str()),
+            Some(p) => FieldError::new("kind", "org_kind_misplaced")
+                .with("kind", new.kind.as_str())
+                .with("parent_kind", p.kind.as_str()),
+            None => {
+                FieldError::new("kind", "org_kind_needs_parent").with("kind", new.kind.as_str())
+            }
         };
         return Err(AppError::Validation(vec![error]));
     }
     Ok(())
 }
 
-pub async fn create(tx: &mut Tx, caller: &Caller<'_>, parent_id: Option<OrgId>, input: &OrgInput) -> Result<Organisation> {
+pub async fn create(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    parent_id: Option<OrgId>,
+    input: &OrgInput,
+) -> Result<Organisation> {
     let parent = match parent_id {
-        Some(id) => Some(orgs::get(tx, id).await?.ok_or_else(|| AppError::field("parent", "unknown_org"))?),
+        Some(id) => Some(
+            orgs::get(tx, id)
+                .await?
+                .ok_or_else(|| AppError::field("parent", "unknown_org"))?,
+        ),
         None => None,
     };
     match &parent {
@@ -113,26 +140,56 @@ pub(crate) async fn insert_checked(
 ) -> Result<Organisation> {
     let now = Timestamp::now();
     let org = orgs::insert(tx, new, parent, now).await?;
-    record(tx, caller, Change::new("org.create", "organisation", org.id.0).label(&org.name).org(org.id).after(&org)).await?;
+    record(
+        tx,
+        caller,
+        Change::new("org.create", "organisation", org.id.0)
+            .label(&org.name)
+            .org(org.id)
+            .after(&org),
+    )
+    .await?;
     changes::record(tx, "organisation", org.id.0, "upsert", now).await?;
     Ok(org)
 }
 
-pub async fn rename(tx: &mut Tx, caller: &Caller<'_>, id: OrgId, name: &str, name_en: Option<&str>) -> Result<Organisation> {
+pub async fn rename(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: OrgId,
+    name: &str,
+    name_en: Option<&str>,
+) -> Result<Organisation> {
     let before = get(tx, id).await?;
     caller.require(Action::EditOrg, &before.path)?;
     let (name, name_en) = validate_name(name, name_en)?;
     let now = Timestamp::now();
     orgs::rename(tx, id, &name, name_en.as_deref(), now).await?;
     let after = get(tx, id).await?;
-    record(tx, caller, Change::new("org.rename", "organisation", id.0).label(&after.name).org(id).before(&before).after(&after)).await?;
+    record(
+        tx,
+        caller,
+        Change::new("org.rename", "organisation", id.0)
+            .label(&after.name)
+            .org(id)
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
     changes::record(tx, "organisation", id.0, "upsert", now).await?;
     Ok(after)
 }
 
-pub async fn move_to(tx: &mut Tx, caller: &Caller<'_>, id: OrgId, new_parent_id: OrgId) -> Result<Organisation> {
+pub async fn move_to(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: OrgId,
+    new_parent_id: OrgId,
+) -> Result<Organisation> {
     let org = get(tx, id).await?;
-    let new_parent = orgs::get(tx, new_parent_id).await?.ok_or_else(|| AppError::field("parent", "unknown_org"))?;
+    let new_parent = orgs::get(tx, new_parent_id)
+        .await?
+        .ok_or_else(|| AppError::field("parent", "unknown_org"))?;
     caller.require(Action::EditOrg, &org.path)?;
     caller.require(Action::CreateOrgUnder, &new_parent.path)?;
     if new_parent.path.is_within(&org.path) {
@@ -141,12 +198,27 @@ pub async fn move_to(tx: &mut Tx, caller: &Caller<'_>, id: OrgId, new_parent_id:
     if org.parent_id == Some(new_parent.id) {
         return Ok(org);
     }
-    let placed = NewOrg { parent_id: Some(new_parent.id), code: org.code.clone(), name: org.name.clone(), name_en: None, kind: org.kind };
+    let placed = NewOrg {
+        parent_id: Some(new_parent.id),
+        code: org.code.clone(),
+        name: org.name.clone(),
+        name_en: None,
+        kind: org.kind,
+    };
     check_placement(&placed, Some(&new_parent))?;
     let now = Timestamp::now();
     orgs::move_subtree(tx, &org, &new_parent, now).await?;
     let after = get(tx, id).await?;
-    record(tx, caller, Change::new("org.move", "organisation", id.0).label(&after.name).org(id).before(&org).after(&after)).await?;
+    record(
+        tx,
+        caller,
+        Change::new("org.move", "organisation", id.0)
+            .label(&after.name)
+            .org(id)
+            .before(&org)
+            .after(&after),
+    )
+    .await?;
     changes::record(tx, "organisation", id.0, "upsert", now).await?;
     Ok(after)
 }
@@ -167,7 +239,9 @@ pub async fn archive(tx: &mut Tx, caller: &Caller<'_>, id: OrgId) -> Result<Orga
             .label(&after.name)
             .org(id)
             .before(&before)
-            .after(&serde_json::json!({ "organisation": after, "archived_with_descendants": count })),
+            .after(
+                &serde_json::json!({ "organisation": after, "archived_with_descendants": count }),
+            ),
     )
     .await?;
     changes::record(tx, "organisation", id.0, "upsert", now).await?;
@@ -188,7 +262,16 @@ pub async fn restore(tx: &mut Tx, caller: &Caller<'_>, id: OrgId) -> Result<Orga
     let now = Timestamp::now();
     orgs::restore_subtree(tx, &before, now).await?;
     let after = get(tx, id).await?;
-    record(tx, caller, Change::new("org.restore", "organisation", id.0).label(&after.name).org(id).before(&before).after(&after)).await?;
+    record(
+        tx,
+        caller,
+        Change::new("org.restore", "organisation", id.0)
+            .label(&after.name)
+            .org(id)
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
     changes::record(tx, "organisation", id.0, "upsert", now).await?;
     Ok(after)
 }
@@ -201,17 +284,37 @@ pub async fn delete(tx: &mut Tx, caller: &Caller<'_>, id: OrgId) -> Result<()> {
     if !orgs::delete_if_unused(tx, id).await? {
         return Err(AppError::conflict("org_in_use"));
     }
-    record(tx, caller, Change::new("org.delete", "organisation", id.0).label(&before.name).org(id).before(&before)).await?;
+    record(
+        tx,
+        caller,
+        Change::new("org.delete", "organisation", id.0)
+            .label(&before.name)
+            .org(id)
+            .before(&before),
+    )
+    .await?;
     changes::record(tx, "organisation", id.0, "delete", Timestamp::now()).await?;
     Ok(())
 }
 
 /// The organisations the caller administers (their grant roots), for the dashboard and filters.
-pub async fn administered_roots(tx: &mut Tx, caller: &Caller<'_>, action: Action) -> Result<Vec<Organisation>> {
+pub async fn administered_roots(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    action: Action,
+) -> Result<Vec<Organisation>> {
     let Some(scope) = caller.scope(action) else {
-        return Ok(orgs::children(tx, None, false).await?.into_iter().map(|n| n.org).collect());
+        return Ok(orgs::children(tx, None, false)
+            .await?
+            .into_iter()
+            .map(|n| n.org)
+            .collect());
     };
-    let ids: Vec<OrgId> = scope.roots().iter().filter_map(|p| p.ids().last().copied()).collect();
+    let ids: Vec<OrgId> = scope
+        .roots()
+        .iter()
+        .filter_map(|p| p.ids().last().copied())
+        .collect();
     let mut roots = orgs::get_many(tx, &ids).await?;
     roots.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(roots)
@@ -222,7 +325,12 @@ pub async fn administered_roots(tx: &mut Tx, caller: &Caller<'_>, action: Action
 pub async fn scope_for(tx: &mut Tx, caller: &Caller<'_>, action: Action) -> Result<OrgScope> {
     match caller.scope(action) {
         Some(scope) => Ok(scope),
-        None => Ok(OrgScope::of(orgs::children(tx, None, true).await?.into_iter().map(|n| n.org.path))),
+        None => Ok(OrgScope::of(
+            orgs::children(tx, None, true)
+                .await?
+                .into_iter()
+                .map(|n| n.org.path),
+        )),
     }
 }
 

@@ -1,9 +1,9 @@
 //! Argon2id password hashing, run on blocking threads so the server's workers never stall.
 
 use crate::Result;
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use ingot_domain::AppError;
 
 /// Hashes with Argon2id's recommended parameters (19 MiB, 2 passes) and a random salt.
@@ -21,8 +21,12 @@ pub async fn hash(password: String) -> Result<String> {
 /// Checks a password against a stored hash; a malformed hash never verifies.
 pub async fn verify(password: String, stored: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = PasswordHash::new(&stored) else { return false };
-        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
     })
     .await
     .map_err(AppError::internal)
@@ -49,9 +53,17 @@ mod tests {
         let b = hash("correct horse battery".into()).await.unwrap();
         assert!(a.starts_with("$argon2id$"));
         assert_ne!(a, b, "salts must differ");
-        assert!(verify("correct horse battery".into(), a.clone()).await.unwrap());
+        assert!(
+            verify("correct horse battery".into(), a.clone())
+                .await
+                .unwrap()
+        );
         assert!(!verify("wrong horse battery".into(), a).await.unwrap());
-        assert!(!verify("anything".into(), "not a hash".into()).await.unwrap());
+        assert!(
+            !verify("anything".into(), "not a hash".into())
+                .await
+                .unwrap()
+        );
         let decoy = decoy_hash().await.unwrap();
         assert!(decoy.starts_with("$argon2id$"));
         assert!(!verify("anything".into(), decoy).await.unwrap());

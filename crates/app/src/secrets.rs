@@ -7,7 +7,10 @@ use sha2::{Digest, Sha256};
 pub fn random_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 /// A password people can type: 16 characters without look-alikes (0/O, 1/l/I).
@@ -16,7 +19,10 @@ pub fn random_password() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
     // 256 is not a multiple of 56; the bias this leaves is negligible for 16 characters.
-    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
 }
 
 pub fn digest(secret: &str) -> String {
@@ -39,7 +45,10 @@ mod tests {
         let (a, b) = (random_token("ingot_"), random_token("ingot_"));
         assert_ne!(a, b);
         assert!(a.starts_with("ingot_") && a.len() == 6 + 43);
-        assert_eq!(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         assert!(constant_time_eq("same", "same"));
         assert!(!constant_time_eq("same", "sane"));
         assert!(!constant_time_eq("same", "same!"));

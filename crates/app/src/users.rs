@@ -1,16 +1,18 @@
 //! People: create, edit, lock and unlock, reset passwords, grant and withdraw roles.
 
-use crate::audit::{record, Change};
+use crate::audit::{Change, record};
 use crate::auth::user_org_path;
-use crate::{passwords, secrets, Caller, Result, Who};
+use crate::{Caller, Result, Who, passwords, secrets};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::{self, Action};
-use ingot_domain::user::{validate_email, validate_password, validate_username, User, DISPLAY_NAME_MAX};
+use ingot_domain::user::{
+    DISPLAY_NAME_MAX, User, validate_email, validate_password, validate_username,
+};
 use ingot_domain::validate::Validator;
 use ingot_domain::{AppError, Grant, GrantId, Lang, OrgId, Role, Timestamp, UserId};
 use ingot_store::grants::{self, GrantView};
 use ingot_store::users::{self, NewUser, UserFilter, UserListItem};
-use ingot_store::{changes, orgs, sessions, Db, Page, Tx};
+use ingot_store::{Db, Page, Tx, changes, orgs, sessions};
 
 /// A new person as typed into the form or API body.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -47,12 +49,16 @@ pub struct UserDetail {
 
 async fn org_of(tx: &mut Tx, id: Option<OrgId>) -> Result<Organisation> {
     let id = id.ok_or_else(|| AppError::field("org_id", "required"))?;
-    orgs::get(tx, id).await?.ok_or_else(|| AppError::field("org_id", "unknown_org"))
+    orgs::get(tx, id)
+        .await?
+        .ok_or_else(|| AppError::field("org_id", "unknown_org"))
 }
 
 /// Checks the form and hashes the password before any transaction starts (hashing is slow and
 /// must not hold SQLite's write lock).
-pub async fn prepare(input: &NewUserInput) -> Result<(String, String, Option<String>, String, Option<String>)> {
+pub async fn prepare(
+    input: &NewUserInput,
+) -> Result<(String, String, Option<String>, String, Option<String>)> {
     let mut v = Validator::new();
     let username = validate_username(&mut v, &input.username);
     let display_name = v.required_text("display_name", &input.display_name, DISPLAY_NAME_MAX);
@@ -104,21 +110,48 @@ pub async fn create(db: &Db, caller: &Caller<'_>, input: &NewUserInput) -> Resul
         now,
     )
     .await?;
-    let user = users::get(&mut tx, id).await?.ok_or_else(|| AppError::internal("inserted user vanished"))?;
-    record(&mut tx, caller, Change::new("user.create", "user", id.0).label(&user.username).org(org.id).after(&user)).await?;
+    let user = users::get(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::internal("inserted user vanished"))?;
+    record(
+        &mut tx,
+        caller,
+        Change::new("user.create", "user", id.0)
+            .label(&user.username)
+            .org(org.id)
+            .after(&user),
+    )
+    .await?;
     if let Some(role) = input.role {
         let grant = grants::insert(&mut tx, id, role, org.id, caller.user_id(), now).await?;
-        record(&mut tx, caller, grant_change("user.grant", grant, &user, role, &org)).await?;
+        record(
+            &mut tx,
+            caller,
+            grant_change("user.grant", grant, &user, role, &org),
+        )
+        .await?;
     }
     changes::record(&mut tx, "user", id.0, "upsert", now).await?;
     tx.commit().await?;
-    Ok(Created { user, generated_password: generated })
+    Ok(Created {
+        user,
+        generated_password: generated,
+    })
 }
 
-fn grant_change<'a>(action: &'a str, grant: GrantId, user: &User, role: Role, org: &Organisation) -> Change<'a> {
-    Change::new(action, "user", user.id.0).label(&user.username).org(org.id).after(&serde_json::json!({
-        "grant_id": grant, "role": role, "org_id": org.id, "org_code": org.code,
-    }))
+fn grant_change<'a>(
+    action: &'a str,
+    grant: GrantId,
+    user: &User,
+    role: Role,
+    org: &Organisation,
+) -> Change<'a> {
+    Change::new(action, "user", user.id.0)
+        .label(&user.username)
+        .org(org.id)
+        .after(&serde_json::json!({
+            "grant_id": grant, "role": role, "org_id": org.id, "org_code": org.code,
+        }))
 }
 
 async fn load(tx: &mut Tx, id: UserId) -> Result<User> {
@@ -146,7 +179,9 @@ async fn load_managed(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<(U
 
 pub async fn detail(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<UserDetail> {
     let user = load(tx, id).await?;
-    let org = orgs::get(tx, user.org_id).await?.ok_or_else(|| AppError::internal("user without organisation"))?;
+    let org = orgs::get(tx, user.org_id)
+        .await?
+        .ok_or_else(|| AppError::internal("user without organisation"))?;
     let is_self = caller.user_id() == Some(id);
     if !is_self && !caller.permits(Action::ViewUser, &org.path) {
         return Err(users::not_found());
@@ -156,7 +191,12 @@ pub async fn detail(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<User
         Who::System => true,
         Who::User(actor) => policy::may_manage_user(actor, &org.path, &held),
     };
-    Ok(UserDetail { user, org, grants: grants::views_of_user(tx, id).await?, can_manage })
+    Ok(UserDetail {
+        user,
+        org,
+        grants: grants::views_of_user(tx, id).await?,
+        can_manage,
+    })
 }
 
 /// People the caller may see, optionally only those of one organisation's subtree.
@@ -168,8 +208,13 @@ pub async fn list(
     page: Page,
 ) -> Result<(Vec<UserListItem>, i64)> {
     filter.within = caller.scope(Action::ViewUser);
+    if filter.within.as_ref().is_some_and(|s| s.is_empty()) {
+        return Err(AppError::forbidden());
+    }
     if let Some(id) = within {
-        let org = orgs::get(tx, id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
+        let org = orgs::get(tx, id)
+            .await?
+            .ok_or_else(|| AppError::not_found("organisation"))?;
         caller.require(Action::ViewUser, &org.path)?;
         filter.within = filter.within.map(|s| s.within_subtree(&org.path));
     }
@@ -184,7 +229,12 @@ pub struct ProfileInput {
     pub org_id: Option<OrgId>,
 }
 
-pub async fn update(tx: &mut Tx, caller: &Caller<'_>, id: UserId, input: &ProfileInput) -> Result<User> {
+pub async fn update(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: UserId,
+    input: &ProfileInput,
+) -> Result<User> {
     let (before, _) = load_managed(tx, caller, id).await?;
     let mut v = Validator::new();
     let display_name = v.required_text("display_name", &input.display_name, DISPLAY_NAME_MAX);
@@ -200,14 +250,28 @@ pub async fn update(tx: &mut Tx, caller: &Caller<'_>, id: UserId, input: &Profil
     let now = Timestamp::now();
     users::update_profile(tx, id, &display_name, email.as_deref(), org.id, now).await?;
     let after = load(tx, id).await?;
-    record(tx, caller, Change::new("user.update", "user", id.0).label(&after.username).org(org.id).before(&before).after(&after)).await?;
+    record(
+        tx,
+        caller,
+        Change::new("user.update", "user", id.0)
+            .label(&after.username)
+            .org(org.id)
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
     changes::record(tx, "user", id.0, "upsert", now).await?;
     Ok(after)
 }
 
 /// Sets a new password chosen by an administrator (or generated), and ends the person's
 /// sessions. Returns the generated password, if any.
-pub async fn reset_password(db: &Db, caller: &Caller<'_>, id: UserId, password: Option<&str>) -> Result<Option<String>> {
+pub async fn reset_password(
+    db: &Db,
+    caller: &Caller<'_>,
+    id: UserId,
+    password: Option<&str>,
+) -> Result<Option<String>> {
     let username = {
         let mut tx = db.read().await?;
         load_managed(&mut tx, caller, id).await?.0.username
@@ -234,7 +298,10 @@ pub async fn reset_password(db: &Db, caller: &Caller<'_>, id: UserId, password: 
     record(
         &mut tx,
         caller,
-        Change::new("user.reset_password", "user", id.0).label(&user.username).org(user.org_id).after(&serde_json::json!({ "sessions_ended": ended })),
+        Change::new("user.reset_password", "user", id.0)
+            .label(&user.username)
+            .org(user.org_id)
+            .after(&serde_json::json!({ "sessions_ended": ended })),
     )
     .await?;
     tx.commit().await?;
@@ -245,12 +312,26 @@ pub async fn unlock(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<User
     let (before, _) = load_managed(tx, caller, id).await?;
     users::clear_failures(tx, id).await?;
     let after = load(tx, id).await?;
-    record(tx, caller, Change::new("user.unlock", "user", id.0).label(&before.username).org(before.org_id).before(&before).after(&after)).await?;
+    record(
+        tx,
+        caller,
+        Change::new("user.unlock", "user", id.0)
+            .label(&before.username)
+            .org(before.org_id)
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
     Ok(after)
 }
 
 /// Deactivating keeps the person and their records but ends their sessions and access.
-pub async fn set_active(tx: &mut Tx, caller: &Caller<'_>, id: UserId, active: bool) -> Result<User> {
+pub async fn set_active(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: UserId,
+    active: bool,
+) -> Result<User> {
     if caller.user_id() == Some(id) && !active {
         return Err(AppError::conflict("cannot_deactivate_self"));
     }
@@ -261,35 +342,74 @@ pub async fn set_active(tx: &mut Tx, caller: &Caller<'_>, id: UserId, active: bo
         sessions::delete_for_user(tx, id, None).await?;
     }
     let after = load(tx, id).await?;
-    let action = if active { "user.activate" } else { "user.deactivate" };
-    record(tx, caller, Change::new(action, "user", id.0).label(&before.username).org(before.org_id).before(&before).after(&after)).await?;
+    let action = if active {
+        "user.activate"
+    } else {
+        "user.deactivate"
+    };
+    record(
+        tx,
+        caller,
+        Change::new(action, "user", id.0)
+            .label(&before.username)
+            .org(before.org_id)
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
     changes::record(tx, "user", id.0, "upsert", now).await?;
     Ok(after)
 }
 
-pub async fn grant(tx: &mut Tx, caller: &Caller<'_>, id: UserId, role: Role, org_id: OrgId) -> Result<GrantId> {
+pub async fn grant(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: UserId,
+    role: Role,
+    org_id: OrgId,
+) -> Result<GrantId> {
     let (user, _) = load_managed(tx, caller, id).await?;
-    let org = orgs::get(tx, org_id).await?.ok_or_else(|| AppError::field("org_id", "unknown_org"))?;
+    let org = orgs::get(tx, org_id)
+        .await?
+        .ok_or_else(|| AppError::field("org_id", "unknown_org"))?;
     caller.require(Action::GrantRole(role), &org.path)?;
     if org.is_archived() {
         return Err(AppError::conflict_on("org_id", "org_archived"));
     }
     let grant = grants::insert(tx, id, role, org.id, caller.user_id(), Timestamp::now()).await?;
-    record(tx, caller, grant_change("user.grant", grant, &user, role, &org)).await?;
+    record(
+        tx,
+        caller,
+        grant_change("user.grant", grant, &user, role, &org),
+    )
+    .await?;
     Ok(grant)
 }
 
 pub async fn revoke(tx: &mut Tx, caller: &Caller<'_>, grant_id: GrantId) -> Result<()> {
-    let (user_id, grant) = grants::get(tx, grant_id).await?.ok_or_else(|| AppError::not_found("grant"))?;
+    let (user_id, grant) = grants::get(tx, grant_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("grant"))?;
     let (user, _) = load_managed(tx, caller, user_id).await?;
     caller.require(Action::GrantRole(grant.role), &grant.org_path)?;
     if caller.user_id() == Some(user_id) {
         // Withdrawing one's own role could lock everybody out of a subtree.
         return Err(AppError::conflict("cannot_revoke_own_grant"));
     }
-    let org = orgs::get(tx, grant.org_id).await?.ok_or_else(|| AppError::internal("grant without organisation"))?;
+    let org = orgs::get(tx, grant.org_id)
+        .await?
+        .ok_or_else(|| AppError::internal("grant without organisation"))?;
     grants::delete(tx, grant_id).await?;
     let change = grant_change("user.revoke", grant_id, &user, grant.role, &org);
-    record(tx, caller, Change { before: change.after.clone(), after: None, ..change }).await?;
+    record(
+        tx,
+        caller,
+        Change {
+            before: change.after.clone(),
+            after: None,
+            ..change
+        },
+    )
+    .await?;
     Ok(())
 }

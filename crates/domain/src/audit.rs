@@ -16,7 +16,10 @@ pub struct RequestOrigin {
 
 impl RequestOrigin {
     pub fn cli() -> Self {
-        RequestOrigin { channel: "cli", ..Default::default() }
+        RequestOrigin {
+            channel: "cli",
+            ..Default::default()
+        }
     }
 }
 

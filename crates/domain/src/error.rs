@@ -13,7 +13,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &'static str) -> Self {
-        FieldError { field: field.into(), code, params: Vec::new() }
+        FieldError {
+            field: field.into(),
+            code,
+            params: Vec::new(),
+        }
     }
 
     pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Self {
@@ -33,7 +37,10 @@ pub enum AppError {
     /// The input is invalid; every problem is listed against its field.
     Validation(Vec<FieldError>),
     /// The change contradicts the current state (a duplicate, an order rule, a record in use).
-    Conflict { code: &'static str, field: Option<&'static str> },
+    Conflict {
+        code: &'static str,
+        field: Option<&'static str>,
+    },
     /// Anything else. The text is logged, never shown to users.
     Internal(String),
 }
@@ -52,7 +59,10 @@ impl AppError {
     }
 
     pub fn conflict_on(field: &'static str, code: &'static str) -> Self {
-        AppError::Conflict { code, field: Some(field) }
+        AppError::Conflict {
+            code,
+            field: Some(field),
+        }
     }
 
     pub fn field(field: impl Into<String>, code: &'static str) -> Self {
@@ -79,7 +89,10 @@ impl AppError {
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
             AppError::Validation(errors) => errors.clone(),
-            AppError::Conflict { code, field: Some(field) } => vec![FieldError::new(*field, code)],
+            AppError::Conflict {
+                code,
+                field: Some(field),
+            } => vec![FieldError::new(*field, code)],
             _ => Vec::new(),
         }
     }

@@ -65,10 +65,19 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_highest_quality() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr;q=1,zh-CN;q=0.5,en;q=0.4"), Some(Lang::Zh));
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=1,zh-CN;q=0.5,en;q=0.4"),
+            Some(Lang::Zh)
+        );
         assert_eq!(Lang::from_accept_language("zh-TW"), Some(Lang::Zh));
         assert_eq!(Lang::from_accept_language("de,fr"), None);
-        assert_eq!(Lang::from_accept_language("en;q=0,zh;q=0.1"), Some(Lang::Zh));
+        assert_eq!(
+            Lang::from_accept_language("en;q=0,zh;q=0.1"),
+            Some(Lang::Zh)
+        );
     }
 }

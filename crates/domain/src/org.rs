@@ -52,7 +52,10 @@ impl OrgKind {
 
     /// Federations (trade-union bodies above enterprises) run campaigns and namings.
     pub fn is_federation(self) -> bool {
-        matches!(self, OrgKind::National | OrgKind::Province | OrgKind::City | OrgKind::District)
+        matches!(
+            self,
+            OrgKind::National | OrgKind::Province | OrgKind::City | OrgKind::District
+        )
     }
 
     fn rank(self) -> u8 {
@@ -135,7 +138,11 @@ impl OrgPath {
 
     /// Ids from the root down to and including this organisation.
     pub fn ids(&self) -> Vec<OrgId> {
-        self.0.split('/').filter_map(|p| p.parse().ok()).map(OrgId).collect()
+        self.0
+            .split('/')
+            .filter_map(|p| p.parse().ok())
+            .map(OrgId)
+            .collect()
     }
 
     pub fn depth(&self) -> usize {
@@ -183,7 +190,9 @@ impl OrgScope {
     /// The part of this scope that lies inside the subtree at `path`.
     pub fn within_subtree(&self, path: &OrgPath) -> OrgScope {
         if self.contains(path) {
-            return OrgScope { roots: vec![path.clone()] };
+            return OrgScope {
+                roots: vec![path.clone()],
+            };
         }
         OrgScope::of(self.roots.iter().filter(|r| r.is_within(path)).cloned())
     }
@@ -251,7 +260,13 @@ impl OrgInput {
             v.add(FieldError::new("kind", "unknown_org_kind").with("value", self.kind.trim()));
         }
         match (v.finish(), kind) {
-            (Ok(()), Some(kind)) => Ok(NewOrg { parent_id, code, name, name_en, kind }),
+            (Ok(()), Some(kind)) => Ok(NewOrg {
+                parent_id,
+                code,
+                name,
+                name_en,
+                kind,
+            }),
             (Err(crate::AppError::Validation(errors)), _) => Err(errors),
             _ => Err(Vec::new()),
         }
@@ -265,14 +280,20 @@ pub fn validate_code(v: &mut Validator, raw: &str) -> String {
         v.add(FieldError::new("code", "required"));
     } else if code.chars().count() > ORG_CODE_MAX {
         v.add(FieldError::new("code", "too_long").with("max", ORG_CODE_MAX));
-    } else if !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+    } else if !code
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
         v.add(FieldError::new("code", "invalid_code"));
     }
     code.to_string()
 }
 
 /// Validates a new name for rename.
-pub fn validate_name(name: &str, name_en: Option<&str>) -> Result<(String, Option<String>), crate::AppError> {
+pub fn validate_name(
+    name: &str,
+    name_en: Option<&str>,
+) -> Result<(String, Option<String>), crate::AppError> {
     let mut v = Validator::new();
     let name = v.required_text("name", name, ORG_NAME_MAX);
     let name_en = v.optional_text("name_en", name_en, ORG_NAME_MAX);
@@ -297,7 +318,10 @@ mod tests {
             assert!(p(inside).is_within(&root));
         }
         for outside in ["/1/50/", "/1/", "/1/6/", "/1/4/", "/2/5/"] {
-            assert!(!(outside >= root.as_str() && outside < end.as_str()), "{outside}");
+            assert!(
+                !(outside >= root.as_str() && outside < end.as_str()),
+                "{outside}"
+            );
             assert!(!p(outside).is_within(&root));
         }
         assert!(!root.is_strictly_within(&root));
@@ -320,7 +344,10 @@ mod tests {
         let s = OrgScope::of([p("/1/5/"), p("/1/7/8/")]);
         assert_eq!(s.within_subtree(&p("/1/5/9/")).roots(), &[p("/1/5/9/")]);
         assert_eq!(s.within_subtree(&p("/1/7/")).roots(), &[p("/1/7/8/")]);
-        assert_eq!(s.within_subtree(&p("/1/")).roots(), &[p("/1/5/"), p("/1/7/8/")]);
+        assert_eq!(
+            s.within_subtree(&p("/1/")).roots(),
+            &[p("/1/5/"), p("/1/7/8/")]
+        );
         assert!(s.within_subtree(&p("/2/")).is_empty());
     }
 
@@ -344,12 +371,32 @@ mod tests {
 
     #[test]
     fn org_input_reports_each_bad_field() {
-        let input = OrgInput { code: "bad code!".into(), name: " ".into(), name_en: None, kind: "galaxy".into() };
+        let input = OrgInput {
+            code: "bad code!".into(),
+            name: " ".into(),
+            name_en: None,
+            kind: "galaxy".into(),
+        };
         let errors = input.validate(None).unwrap_err();
         let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
-        assert_eq!(got, vec![("code", "invalid_code"), ("name", "required"), ("kind", "unknown_org_kind")]);
-        let ok = OrgInput { code: "CN-LN".into(), name: " 辽宁省总工会 ".into(), name_en: Some("".into()), kind: "Province".into() };
+        assert_eq!(
+            got,
+            vec![
+                ("code", "invalid_code"),
+                ("name", "required"),
+                ("kind", "unknown_org_kind")
+            ]
+        );
+        let ok = OrgInput {
+            code: "CN-LN".into(),
+            name: " 辽宁省总工会 ".into(),
+            name_en: Some("".into()),
+            kind: "Province".into(),
+        };
         let org = ok.validate(None).unwrap();
-        assert_eq!((org.name.as_str(), org.kind, org.name_en), ("辽宁省总工会", OrgKind::Province, None));
+        assert_eq!(
+            (org.name.as_str(), org.kind, org.name_en),
+            ("辽宁省总工会", OrgKind::Province, None)
+        );
     }
 }

@@ -86,7 +86,13 @@ const RECORD_READERS: &[Role] = &[
     Role::ProgrammeOfficer,
 ];
 /// Roles an enterprise's union may hand out; federation-level roles come from federations.
-const UNIT_GRANTABLE: &[Role] = &[Role::Employee, Role::Reviewer, Role::FinanceOfficer, Role::StudioLead, Role::UnitAdmin];
+const UNIT_GRANTABLE: &[Role] = &[
+    Role::Employee,
+    Role::Reviewer,
+    Role::FinanceOfficer,
+    Role::StudioLead,
+    Role::UnitAdmin,
+];
 
 /// Which roles permit an action, and how far.
 fn rule(action: Action) -> (&'static [Role], Reach) {
@@ -110,19 +116,30 @@ fn reaches(grant: &Grant, reach: Reach, target: &OrgPath) -> bool {
 
 /// May `who` perform `action` on something belonging to the organisation at `target`?
 pub fn may(who: Principal<'_>, action: Action, target: &OrgPath) -> bool {
-    let Principal::User(actor) = who else { return false };
+    let Principal::User(actor) = who else {
+        return false;
+    };
     if action == Action::ViewOrgTree {
         // The structure of the union tree is not confidential to anyone signed in.
         return true;
     }
     let (roles, reach) = rule(action);
-    actor.grants.iter().any(|g| roles.contains(&g.role) && reaches(g, reach, target))
+    actor
+        .grants
+        .iter()
+        .any(|g| roles.contains(&g.role) && reaches(g, reach, target))
 }
 
 /// The subtrees in which `actor` may perform `action`, for listing queries.
 pub fn scope(actor: &Actor, action: Action) -> OrgScope {
     let (roles, _) = rule(action);
-    OrgScope::of(actor.grants.iter().filter(|g| roles.contains(&g.role)).map(|g| g.org_path.clone()))
+    OrgScope::of(
+        actor
+            .grants
+            .iter()
+            .filter(|g| roles.contains(&g.role))
+            .map(|g| g.org_path.clone()),
+    )
 }
 
 /// A record as the policy sees it: where it belongs, whose it is, whether it is published.
@@ -151,7 +168,10 @@ pub fn may_view_record(who: Principal<'_>, record: RecordRef<'_>) -> bool {
 /// more powerful than their own: every grant the person holds must be one the actor could grant.
 pub fn may_manage_user(actor: &Actor, user_org: &OrgPath, user_grants: &[Grant]) -> bool {
     let who = Principal::User(actor);
-    may(who, Action::ManageUser, user_org) && user_grants.iter().all(|g| may(who, Action::GrantRole(g.role), &g.org_path))
+    may(who, Action::ManageUser, user_org)
+        && user_grants
+            .iter()
+            .all(|g| may(who, Action::GrantRole(g.role), &g.org_path))
 }
 
 #[cfg(test)]

@@ -44,8 +44,14 @@ pub fn validate_username(v: &mut Validator, raw: &str) -> String {
     if name.is_empty() {
         v.add(FieldError::new("username", "required"));
     } else if !(USERNAME_MIN..=USERNAME_MAX).contains(&count) {
-        v.add(FieldError::new("username", "length_between").with("min", USERNAME_MIN).with("max", USERNAME_MAX));
-    } else if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        v.add(
+            FieldError::new("username", "length_between")
+                .with("min", USERNAME_MIN)
+                .with("max", USERNAME_MAX),
+        );
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         || !name.starts_with(|c: char| c.is_ascii_alphanumeric())
     {
         v.add(FieldError::new("username", "invalid_username"));
@@ -68,7 +74,10 @@ pub fn validate_password(v: &mut Validator, field: &str, password: &str, usernam
 pub fn validate_email(v: &mut Validator, raw: Option<&str>) -> Option<String> {
     let email = v.optional_text("email", raw, 254)?;
     let valid = email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
     }) && !email.contains(char::is_whitespace);
     if !valid {
         v.add(FieldError::new("email", "invalid_email"));
@@ -98,14 +107,21 @@ mod tests {
         validate_password(&mut v, "password", "short", "zhang");
         validate_password(&mut v, "password", "zhangwenbin", "zhangwenbin");
         validate_password(&mut v, "password", "a long enough passphrase", "zhang");
-        let Err(crate::AppError::Validation(errors)) = v.finish() else { panic!() };
+        let Err(crate::AppError::Validation(errors)) = v.finish() else {
+            panic!()
+        };
         let codes: Vec<&str> = errors.iter().map(|e| e.code).collect();
         assert_eq!(codes, vec!["password_too_short", "password_is_username"]);
     }
 
     #[test]
     fn emails_need_an_at_and_a_domain() {
-        for (raw, ok) in [("a@b.cn", true), ("nobody", false), ("a@b", false), ("a b@c.cn", false)] {
+        for (raw, ok) in [
+            ("a@b.cn", true),
+            ("nobody", false),
+            ("a@b", false),
+            ("a b@c.cn", false),
+        ] {
             let mut v = Validator::new();
             validate_email(&mut v, Some(raw));
             assert_eq!(v.is_empty(), ok, "{raw}");

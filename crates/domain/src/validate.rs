@@ -34,7 +34,12 @@ impl Validator {
     }
 
     /// Trims an optional text; empty becomes `None`.
-    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max_chars: usize) -> Option<String> {
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max_chars: usize,
+    ) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
         self.max_chars(field, value, max_chars);
         Some(value.to_string())
@@ -43,10 +48,18 @@ impl Validator {
     fn max_chars(&mut self, field: &str, value: &str, max_chars: usize) {
         let count = value.chars().count();
         if count > max_chars {
-            self.errors.push(FieldError::new(field, "too_long").with("max", max_chars).with("actual", count));
+            self.errors.push(
+                FieldError::new(field, "too_long")
+                    .with("max", max_chars)
+                    .with("actual", count),
+            );
         }
-        if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-            self.errors.push(FieldError::new(field, "control_characters"));
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            self.errors
+                .push(FieldError::new(field, "control_characters"));
         }
     }
 
@@ -55,7 +68,11 @@ impl Validator {
     }
 
     pub fn finish(self) -> Result<(), AppError> {
-        if self.errors.is_empty() { Ok(()) } else { Err(AppError::Validation(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.errors))
+        }
     }
 }
 
@@ -69,10 +86,21 @@ mod tests {
         assert_eq!(v.required_text("name", "  ", 10), "");
         v.required_text("title", "一二三四五六七八九十一", 10);
         assert_eq!(v.optional_text("note", Some("  "), 5), None);
-        let Err(AppError::Validation(errors)) = v.finish() else { panic!("expected validation error") };
+        let Err(AppError::Validation(errors)) = v.finish() else {
+            panic!("expected validation error")
+        };
         assert_eq!(errors.len(), 2);
-        assert_eq!((errors[0].field.as_str(), errors[0].code), ("name", "required"));
-        assert_eq!((errors[1].field.as_str(), errors[1].code), ("title", "too_long"));
-        assert_eq!(errors[1].params, vec![("max", "10".to_string()), ("actual", "11".to_string())]);
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code),
+            ("name", "required")
+        );
+        assert_eq!(
+            (errors[1].field.as_str(), errors[1].code),
+            ("title", "too_long")
+        );
+        assert_eq!(
+            errors[1].params,
+            vec![("max", "10".to_string()), ("actual", "11".to_string())]
+        );
     }
 }

@@ -4,7 +4,7 @@
 mod read;
 mod write;
 
-pub use read::{read_table, SheetFormat, Table, TableRow};
+pub use read::{SheetFormat, Table, TableRow, read_table};
 pub use write::{write_csv, write_xlsx};
 
 /// Why a file could not be read as a table. Each maps to a message naming the problem.

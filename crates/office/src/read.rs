@@ -50,7 +50,9 @@ impl Table {
     /// space-insensitive), so that files with Chinese or English headers both work.
     pub fn column(&self, names: &[&str]) -> Option<usize> {
         let norm = |s: &str| s.trim().to_lowercase().replace([' ', '_', '-'], "");
-        self.headers.iter().position(|h| names.iter().any(|n| norm(h) == norm(n)))
+        self.headers
+            .iter()
+            .position(|h| names.iter().any(|n| norm(h) == norm(n)))
     }
 }
 
@@ -60,13 +62,22 @@ pub fn read_table(bytes: &[u8], max_rows: usize) -> Result<Table, OfficeError> {
         SheetFormat::Csv => read_csv(bytes, max_rows)?,
         SheetFormat::Xlsx => read_xlsx(bytes, max_rows)?,
     };
-    let mut rows = rows.into_iter().filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()));
+    let mut rows = rows
+        .into_iter()
+        .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()));
     let header = rows.next().ok_or(OfficeError::NoHeader)?;
-    let headers: Vec<String> = header.cells.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
+    let headers: Vec<String> = header
+        .cells
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(OfficeError::NoHeader);
     }
-    Ok(Table { headers, rows: rows.collect() })
+    Ok(Table {
+        headers,
+        rows: rows.collect(),
+    })
 }
 
 fn decode_text(bytes: &[u8]) -> String {
@@ -80,7 +91,10 @@ fn decode_text(bytes: &[u8]) -> String {
 
 fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<TableRow>, OfficeError> {
     let text = decode_text(bytes);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     // Line numbers as an editor shows them, counted from byte offsets (the reader skips blank lines).
     let (mut line, mut counted_to) = (1usize, 0usize);
@@ -94,15 +108,22 @@ fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<TableRow>, OfficeError>
         while matches!(text.as_bytes().get(start), Some(b'\n' | b'\r')) {
             start += 1;
         }
-        line += text.as_bytes()[counted_to..start].iter().filter(|&&b| b == b'\n').count();
+        line += text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         counted_to = start;
-        rows.push(TableRow { number: line, cells: record.iter().map(str::to_string).collect() });
+        rows.push(TableRow {
+            number: line,
+            cells: record.iter().map(str::to_string).collect(),
+        });
     }
     Ok(rows)
 }
 
 fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Vec<TableRow>, OfficeError> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| OfficeError::Unreadable(e.to_string()))?;
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| OfficeError::Unreadable(e.to_string()))?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| OfficeError::Unreadable("the workbook has no sheet".into()))?
@@ -114,7 +135,10 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Vec<TableRow>, OfficeError
             return Err(OfficeError::TooManyRows { max: max_rows });
         }
         let cells = row.iter().map(cell_text).collect();
-        rows.push(TableRow { number: first_row + i + 1, cells });
+        rows.push(TableRow {
+            number: first_row + i + 1,
+            cells,
+        });
     }
     Ok(rows)
 }
@@ -128,7 +152,9 @@ fn cell_text(cell: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => d.as_datetime().map_or_else(|| d.to_string(), |dt| dt.date().to_string()),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map_or_else(|| d.to_string(), |dt| dt.date().to_string()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }

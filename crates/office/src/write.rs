@@ -17,7 +17,11 @@ pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
 }
 
 /// A workbook with one sheet, a bold frozen header row and sensible column widths.
-pub fn write_xlsx(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, OfficeError> {
+pub fn write_xlsx(
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, OfficeError> {
     let fail = |e: rust_xlsxwriter::XlsxError| OfficeError::Unreadable(e.to_string());
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
@@ -25,19 +29,25 @@ pub fn write_xlsx(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> R
     let bold = Format::new().set_bold();
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(fail)?;
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(fail)?;
     }
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             // Written as text always: codes and numbers keep their exact form.
-            sheet.write_string(r as u32 + 1, c as u16, cell).map_err(fail)?;
+            sheet
+                .write_string(r as u32 + 1, c as u16, cell)
+                .map_err(fail)?;
             if let Some(w) = widths.get_mut(c) {
                 *w = (*w).max(display_width(cell));
             }
         }
     }
     for (c, w) in widths.iter().enumerate() {
-        sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0)).map_err(fail)?;
+        sheet
+            .set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))
+            .map_err(fail)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(fail)?;
     book.save_to_buffer().map_err(fail)
@@ -45,24 +55,38 @@ pub fn write_xlsx(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> R
 
 /// Wide (CJK) characters take two columns.
 fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if (c as u32) > 0x2E7F { 2 } else { 1 }).sum()
+    s.chars()
+        .map(|c| if (c as u32) > 0x2E7F { 2 } else { 1 })
+        .sum()
 }
 
 /// A cell starting with = + - @ would run as a formula when the CSV is opened in a spreadsheet.
 fn neutralise_formula(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_string() }
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{read_table, SheetFormat};
+    use crate::{SheetFormat, read_table};
 
     #[test]
     fn xlsx_round_trips_chinese_text_and_codes() {
         let rows = vec![
-            vec!["CN-NM".to_string(), "内蒙古自治区总工会".to_string(), "1001".to_string()],
-            vec!["CN-LN".to_string(), "辽宁省总工会".to_string(), "".to_string()],
+            vec![
+                "CN-NM".to_string(),
+                "内蒙古自治区总工会".to_string(),
+                "1001".to_string(),
+            ],
+            vec![
+                "CN-LN".to_string(),
+                "辽宁省总工会".to_string(),
+                "".to_string(),
+            ],
         ];
         let bytes = write_xlsx("组织", &["编码", "名称", "编号"], &rows).unwrap();
         assert_eq!(SheetFormat::detect(&bytes).unwrap(), SheetFormat::Xlsx);
@@ -77,7 +101,13 @@ mod tests {
 
     #[test]
     fn csv_reads_utf8_with_bom_and_gbk() {
-        let out = write_csv(&["code", "name"], &[vec!["JZ".into(), "锦州市总工会".into()], vec!["X".into(), "=1+1".into()]]);
+        let out = write_csv(
+            &["code", "name"],
+            &[
+                vec!["JZ".into(), "锦州市总工会".into()],
+                vec!["X".into(), "=1+1".into()],
+            ],
+        );
         let table = read_table(&out, 10).unwrap();
         assert_eq!(table.headers, vec!["code", "name"]);
         assert_eq!(table.rows[0].get(1), "锦州市总工会");
@@ -93,11 +123,22 @@ mod tests {
     #[test]
     fn refuses_binaries_empty_files_and_too_many_rows() {
         assert_eq!(read_table(b"", 10), Err(OfficeError::Empty));
-        assert_eq!(read_table(b"%PDF-1.4\0\0binary", 10), Err(OfficeError::UnsupportedFormat));
+        assert_eq!(
+            read_table(b"%PDF-1.4\0\0binary", 10),
+            Err(OfficeError::UnsupportedFormat)
+        );
         assert_eq!(read_table(b"\n\n , \n", 10), Err(OfficeError::NoHeader));
-        let many: String = std::iter::once("a\n".to_string()).chain((0..20).map(|i| format!("{i}\n"))).collect();
-        assert_eq!(read_table(many.as_bytes(), 5), Err(OfficeError::TooManyRows { max: 5 }));
-        assert!(matches!(read_table(b"PK\x03\x04garbage", 10), Err(OfficeError::Unreadable(_))));
+        let many: String = std::iter::once("a\n".to_string())
+            .chain((0..20).map(|i| format!("{i}\n")))
+            .collect();
+        assert_eq!(
+            read_table(many.as_bytes(), 5),
+            Err(OfficeError::TooManyRows { max: 5 })
+        );
+        assert!(matches!(
+            read_table(b"PK\x03\x04garbage", 10),
+            Err(OfficeError::Unreadable(_))
+        ));
     }
 
     #[test]

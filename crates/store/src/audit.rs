@@ -26,10 +26,31 @@ pub async fn append(tx: &mut Tx, r: &AuditRecord<'_>) -> Result<()> {
         "INSERT INTO audit_log (at, actor_user_id, actor_label, channel, ip, user_agent, request_id, action,
                                 object_type, object_id, object_label, org_id, before_json, after_json) VALUES (",
     );
-    b.bind(r.at).push(", ").bind(r.actor).push(", ").bind(r.actor_label).push(", ").bind(r.origin.channel);
-    b.push(", ").bind(r.origin.ip.as_deref()).push(", ").bind(r.origin.user_agent.as_deref());
-    b.push(", ").bind(r.origin.request_id.as_deref()).push(", ").bind(r.action).push(", ").bind(r.object_type);
-    b.push(", ").bind(r.object_id).push(", ").bind(r.object_label).push(", ").bind(r.org_id).push(", ").bind(r.before.clone());
+    b.bind(r.at)
+        .push(", ")
+        .bind(r.actor)
+        .push(", ")
+        .bind(r.actor_label)
+        .push(", ")
+        .bind(r.origin.channel);
+    b.push(", ")
+        .bind(r.origin.ip.as_deref())
+        .push(", ")
+        .bind(r.origin.user_agent.as_deref());
+    b.push(", ")
+        .bind(r.origin.request_id.as_deref())
+        .push(", ")
+        .bind(r.action)
+        .push(", ")
+        .bind(r.object_type);
+    b.push(", ")
+        .bind(r.object_id)
+        .push(", ")
+        .bind(r.object_label)
+        .push(", ")
+        .bind(r.org_id)
+        .push(", ")
+        .bind(r.before.clone());
     b.push(", ").bind(r.after.clone()).push(")");
     tx.execute(b.build()).await?;
     Ok(())
@@ -103,7 +124,10 @@ fn conditions(b: &mut SqlBuilder, f: &AuditFilter) {
     }
     if let Some(action) = f.action.as_deref().filter(|a| !a.is_empty()) {
         if let Some(prefix) = action.strip_suffix('.') {
-            b.push(" AND (a.action = ").bind(prefix).push(" OR substr(a.action, 1, CAST(").bind(action.len() as i64);
+            b.push(" AND (a.action = ")
+                .bind(prefix)
+                .push(" OR substr(a.action, 1, CAST(")
+                .bind(action.len() as i64);
             b.push(" AS INTEGER)) = ").bind(action).push(")");
         } else {
             b.push(" AND a.action = ").bind(action);
@@ -124,7 +148,9 @@ fn conditions(b: &mut SqlBuilder, f: &AuditFilter) {
 }
 
 pub async fn list(tx: &mut Tx, filter: &AuditFilter, page: Page) -> Result<(Vec<AuditEntry>, i64)> {
-    let mut count = SqlBuilder::new("SELECT COUNT(*) FROM audit_log a LEFT JOIN organisations o ON o.id = a.org_id");
+    let mut count = SqlBuilder::new(
+        "SELECT COUNT(*) FROM audit_log a LEFT JOIN organisations o ON o.id = a.org_id",
+    );
     conditions(&mut count, filter);
     let (total,): (i64,) = tx.fetch_one(count.build()).await?;
     let mut b = SqlBuilder::new(
@@ -141,10 +167,18 @@ pub async fn list(tx: &mut Tx, filter: &AuditFilter, page: Page) -> Result<(Vec<
 
 /// Audited events per day (days counted from `since`, `day_ms` long, shifted by `offset_ms` to
 /// the deployment's time zone) for the dashboard chart.
-pub async fn daily_counts(tx: &mut Tx, filter: &AuditFilter, since: Timestamp, offset_ms: i64) -> Result<Vec<(i64, i64)>> {
+pub async fn daily_counts(
+    tx: &mut Tx,
+    filter: &AuditFilter,
+    since: Timestamp,
+    offset_ms: i64,
+) -> Result<Vec<(i64, i64)>> {
     const DAY_MS: i64 = 86_400_000;
     let mut b = SqlBuilder::new("SELECT (a.at + ");
-    b.bind(offset_ms).push(") / ").bind(DAY_MS).push(" AS day, COUNT(*) FROM audit_log a LEFT JOIN organisations o ON o.id = a.org_id");
+    b.bind(offset_ms)
+        .push(") / ")
+        .bind(DAY_MS)
+        .push(" AS day, COUNT(*) FROM audit_log a LEFT JOIN organisations o ON o.id = a.org_id");
     let mut f = filter.clone();
     f.from = Some(since);
     conditions(&mut b, &f);

@@ -5,7 +5,13 @@ use crate::sql::Sql;
 use crate::{Result, Tx};
 use ingot_domain::Timestamp;
 
-pub async fn record(tx: &mut Tx, object_type: &str, object_id: i64, op: &'static str, now: Timestamp) -> Result<()> {
+pub async fn record(
+    tx: &mut Tx,
+    object_type: &str,
+    object_id: i64,
+    op: &'static str,
+    now: Timestamp,
+) -> Result<()> {
     tx.execute(
         Sql::new("INSERT INTO change_log (at, object_type, object_id, op) VALUES ($1, $2, $3, $4)")
             .bind(now)

@@ -84,6 +84,9 @@ mod tests {
             sqlite_constraint_name("CHECK constraint failed: organisations_kind_check").as_deref(),
             Some("organisations_kind_check")
         );
-        assert_eq!(sqlite_constraint_name("UNIQUE constraint failed: other.thing"), None);
+        assert_eq!(
+            sqlite_constraint_name("UNIQUE constraint failed: other.thing"),
+            None
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! The database handle: an enum over the native SQLite and PostgreSQL pools.
 
+use crate::Result;
 use crate::constraints;
 use crate::sql::{Arg, Sql};
-use crate::Result;
 use ingot_domain::AppError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -35,7 +37,10 @@ pub struct DbOptions {
 
 impl Default for DbOptions {
     fn default() -> Self {
-        DbOptions { max_connections: 8, busy_timeout: Duration::from_secs(10) }
+        DbOptions {
+            max_connections: 8,
+            busy_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -43,7 +48,11 @@ impl Default for DbOptions {
 pub enum Db {
     /// SQLite allows one writer at a time: writes go through a one-connection pool (so they
     /// queue in Rust instead of failing with SQLITE_BUSY), reads through a pool of their own.
-    Sqlite { writer: SqlitePool, readers: SqlitePool, file: PathBuf },
+    Sqlite {
+        writer: SqlitePool,
+        readers: SqlitePool,
+        file: PathBuf,
+    },
     Postgres(PgPool),
 }
 
@@ -66,7 +75,10 @@ pub fn is_postgres_url(url: &str) -> bool {
 }
 
 fn sqlite_file(url: &str) -> PathBuf {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
     let path = rest.split('?').next().unwrap_or(rest);
     PathBuf::from(path)
 }
@@ -75,7 +87,8 @@ impl Db {
     /// Opens (creating a SQLite file if needed) without migrating.
     pub async fn connect(url: &str, options: &DbOptions) -> Result<Db> {
         if is_postgres_url(url) {
-            let connect = PgConnectOptions::from_str(url).map_err(|e| internal(format!("bad PostgreSQL URL: {e}")))?;
+            let connect = PgConnectOptions::from_str(url)
+                .map_err(|e| internal(format!("bad PostgreSQL URL: {e}")))?;
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(30))
@@ -105,7 +118,11 @@ impl Db {
             .connect_with(connect)
             .await
             .map_err(|e| internal(format!("cannot open {}: {e}", file.display())))?;
-        Ok(Db::Sqlite { writer, readers, file })
+        Ok(Db::Sqlite {
+            writer,
+            readers,
+            file,
+        })
     }
 
     /// Opens and brings the schema up to date.
@@ -126,9 +143,11 @@ impl Db {
     /// so it can never fail half-way with a lock upgrade conflict.
     pub async fn begin(&self) -> Result<Tx> {
         match self {
-            Db::Sqlite { writer, .. } => {
-                writer.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite).map_err(map_error)
-            }
+            Db::Sqlite { writer, .. } => writer
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map(Tx::Sqlite)
+                .map_err(map_error),
             Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres).map_err(map_error),
         }
     }
@@ -146,7 +165,11 @@ impl Db {
         let mut tx = self.read().await?;
         let (one,): (i64,) = tx.fetch_one(Sql::new("SELECT CAST(1 AS BIGINT)")).await?;
         tx.rollback().await?;
-        if one == 1 { Ok(()) } else { Err(internal("ping returned a wrong value")) }
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(internal("ping returned a wrong value"))
+        }
     }
 
     /// Writes a consistent copy of the live database to `target`: SQLite's `VACUUM INTO`, or
@@ -157,8 +180,14 @@ impl Db {
         }
         match self {
             Db::Sqlite { readers, .. } => {
-                let path = target.to_str().ok_or_else(|| AppError::field("file", "invalid_path"))?;
-                sqlx::query("VACUUM INTO $1").bind(path).execute(readers).await.map_err(map_error)?;
+                let path = target
+                    .to_str()
+                    .ok_or_else(|| AppError::field("file", "invalid_path"))?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path)
+                    .execute(readers)
+                    .await
+                    .map_err(map_error)?;
                 Ok(())
             }
             Db::Postgres(_) => {
@@ -169,15 +198,25 @@ impl Db {
                     .arg(url)
                     .status()
                     .await
-                    .map_err(|e| internal(format!("cannot run pg_dump (is postgresql-client installed?): {e}")))?;
-                if status.success() { Ok(()) } else { Err(internal(format!("pg_dump failed: {status}"))) }
+                    .map_err(|e| {
+                        internal(format!(
+                            "cannot run pg_dump (is postgresql-client installed?): {e}"
+                        ))
+                    })?;
+                if status.success() {
+                    Ok(())
+                } else {
+                    Err(internal(format!("pg_dump failed: {status}")))
+                }
             }
         }
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { writer, readers, .. } => {
+            Db::Sqlite {
+                writer, readers, ..
+            } => {
                 writer.close().await;
                 readers.close().await;
             }
@@ -187,8 +226,14 @@ impl Db {
 }
 
 /// A row type readable from both backends.
-pub trait BothRows: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> BothRows for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+pub trait BothRows:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> BothRows for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
 
 /// An open transaction on either backend. Dropped without `commit`, it rolls back.
 pub enum Tx {
@@ -217,8 +262,16 @@ macro_rules! run_as {
     ($tx:expr, $sql:expr, $method:ident) => {{
         let Sql { text, args } = $sql;
         match $tx {
-            Tx::Sqlite(tx) => bound!(sqlx::query_as(AssertSqlSafe(text.into_owned())), args).$method(&mut **tx).await,
-            Tx::Postgres(tx) => bound!(sqlx::query_as(AssertSqlSafe(text.into_owned())), args).$method(&mut **tx).await,
+            Tx::Sqlite(tx) => {
+                bound!(sqlx::query_as(AssertSqlSafe(text.into_owned())), args)
+                    .$method(&mut **tx)
+                    .await
+            }
+            Tx::Postgres(tx) => {
+                bound!(sqlx::query_as(AssertSqlSafe(text.into_owned())), args)
+                    .$method(&mut **tx)
+                    .await
+            }
         }
         .map_err(map_error)
     }};
@@ -281,11 +334,17 @@ impl Tx {
 /// or field error users see; anything else is internal.
 pub(crate) fn map_error(e: sqlx::Error) -> AppError {
     if let sqlx::Error::Database(db) = &e {
-        let name = db.constraint().map(str::to_string).or_else(|| constraints::sqlite_constraint_name(db.message()));
+        let name = db
+            .constraint()
+            .map(str::to_string)
+            .or_else(|| constraints::sqlite_constraint_name(db.message()));
         if let Some(name) = name
             && let Some(c) = constraints::describe(&name)
         {
-            return AppError::Conflict { code: c.code, field: c.field };
+            return AppError::Conflict {
+                code: c.code,
+                field: c.field,
+            };
         }
         if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation {
             return AppError::conflict("referenced_record_missing");

@@ -17,7 +17,8 @@ impl TryFrom<GrantRow> for Grant {
     fn try_from(r: GrantRow) -> Result<Self> {
         Ok(Grant {
             id: GrantId(r.id),
-            role: Role::parse(&r.role).ok_or_else(|| AppError::internal(format!("stored role {:?}", r.role)))?,
+            role: Role::parse(&r.role)
+                .ok_or_else(|| AppError::internal(format!("stored role {:?}", r.role)))?,
             org_id: OrgId(r.org_id),
             org_path: OrgPath::from_stored(r.path),
         })
@@ -61,7 +62,14 @@ pub async fn views_of_user(tx: &mut Tx, user: UserId) -> Result<Vec<GrantView>> 
             .bind(user),
         )
         .await?;
-    rows.into_iter().map(|r| Ok(GrantView { grant: r.grant.try_into()?, org_name: r.org_name })).collect()
+    rows.into_iter()
+        .map(|r| {
+            Ok(GrantView {
+                grant: r.grant.try_into()?,
+                org_name: r.org_name,
+            })
+        })
+        .collect()
 }
 
 /// (user, role) pairs for the given users, for list pages.
@@ -69,7 +77,9 @@ pub async fn roles_of(tx: &mut Tx, users: &[UserId]) -> Result<Vec<(UserId, Role
     if users.is_empty() {
         return Ok(Vec::new());
     }
-    let mut b = SqlBuilder::new("SELECT DISTINCT g.user_id, g.role FROM role_grants g WHERE g.user_id IN (");
+    let mut b = SqlBuilder::new(
+        "SELECT DISTINCT g.user_id, g.role FROM role_grants g WHERE g.user_id IN (",
+    );
     for (i, id) in users.iter().enumerate() {
         if i > 0 {
             b.push(", ");
@@ -78,7 +88,10 @@ pub async fn roles_of(tx: &mut Tx, users: &[UserId]) -> Result<Vec<(UserId, Role
     }
     b.push(") ORDER BY g.user_id, g.role");
     let rows: Vec<(i64, String)> = tx.fetch_all(b.build()).await?;
-    Ok(rows.into_iter().filter_map(|(u, r)| Some((UserId(u), Role::parse(&r)?))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(u, r)| Some((UserId(u), Role::parse(&r)?)))
+        .collect())
 }
 
 pub async fn get(tx: &mut Tx, id: GrantId) -> Result<Option<(UserId, Grant)>> {
@@ -97,7 +110,8 @@ pub async fn get(tx: &mut Tx, id: GrantId) -> Result<Option<(UserId, Grant)>> {
             .bind(id),
         )
         .await?;
-    row.map(|r| Ok((UserId(r.user_id), r.grant.try_into()?))).transpose()
+    row.map(|r| Ok((UserId(r.user_id), r.grant.try_into()?)))
+        .transpose()
 }
 
 pub async fn insert(
@@ -125,6 +139,7 @@ pub async fn insert(
 }
 
 pub async fn delete(tx: &mut Tx, id: GrantId) -> Result<()> {
-    tx.execute(Sql::new("DELETE FROM role_grants WHERE id = $1").bind(id)).await?;
+    tx.execute(Sql::new("DELETE FROM role_grants WHERE id = $1").bind(id))
+        .await?;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Forward-only migrations, embedded in the binary, run at start. Both folders hold the same
 //! file names; several servers starting at once are serialised by the database itself.
 
-use crate::db::{map_error, Db};
 use crate::Result;
+use crate::db::{Db, map_error};
 use ingot_domain::{AppError, Timestamp};
 use sqlx::{AssertSqlSafe, Connection};
 
@@ -47,9 +47,16 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
     match db {
         Db::Postgres(pool) => {
             let mut conn = pool.acquire().await.map_err(map_error)?;
-            sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await.map_err(map_error)?;
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(PG_MIGRATION_LOCK)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_error)?;
             let result = apply_pg(&mut conn).await;
-            let unlock = sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await;
+            let unlock = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(PG_MIGRATION_LOCK)
+                .execute(&mut *conn)
+                .await;
             let applied = result?;
             unlock.map_err(map_error)?;
             Ok(applied)
@@ -60,12 +67,21 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
             for m in MIGRATIONS {
                 // One IMMEDIATE transaction per migration: a second process waits for the lock,
                 // then sees the migration as applied.
-                let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(map_error)?;
-                sqlx::raw_sql(CREATE_TABLE).execute(&mut *tx).await.map_err(map_error)?;
+                let mut tx = conn
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(map_error)?;
+                sqlx::raw_sql(CREATE_TABLE)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_error)?;
                 if check_applied_sqlite(&mut tx, m).await? {
                     continue;
                 }
-                sqlx::raw_sql(AssertSqlSafe(m.sqlite)).execute(&mut *tx).await.map_err(|e| migration_failed(m, e))?;
+                sqlx::raw_sql(AssertSqlSafe(m.sqlite))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| migration_failed(m, e))?;
                 record(m, m.sqlite)
                     .execute(&mut *tx)
                     .await
@@ -78,7 +94,10 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
     }
 }
 
-fn record(m: &Migration, text: &str) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+fn record(
+    m: &Migration,
+    text: &str,
+) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
     sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
         .bind(m.version)
         .bind(m.name)
@@ -102,28 +121,36 @@ fn verify(m: &Migration, stored: Option<String>, text: &str) -> Result<bool> {
 }
 
 async fn check_applied_sqlite(tx: &mut sqlx::SqliteConnection, m: &Migration) -> Result<bool> {
-    let stored: Option<String> = sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
-        .bind(m.version)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
+            .bind(m.version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
     verify(m, stored, m.sqlite)
 }
 
 async fn apply_pg(conn: &mut sqlx::PgConnection) -> Result<Vec<i64>> {
-    sqlx::raw_sql(CREATE_TABLE).execute(&mut *conn).await.map_err(map_error)?;
+    sqlx::raw_sql(CREATE_TABLE)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_error)?;
     let mut applied = Vec::new();
     for m in MIGRATIONS {
-        let stored: Option<String> = sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
-            .bind(m.version)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_error)?;
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(map_error)?;
         if verify(m, stored, m.postgres)? {
             continue;
         }
         let mut tx = conn.begin().await.map_err(map_error)?;
-        sqlx::raw_sql(AssertSqlSafe(m.postgres)).execute(&mut *tx).await.map_err(|e| migration_failed(m, e))?;
+        sqlx::raw_sql(AssertSqlSafe(m.postgres))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| migration_failed(m, e))?;
         sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(m.version)
             .bind(m.name)
@@ -157,7 +184,10 @@ mod tests {
         let sqlite = names(&format!("{root}/migrations/sqlite"));
         let postgres = names(&format!("{root}/migrations/postgres"));
         assert_eq!(sqlite, postgres);
-        let embedded: Vec<String> = MIGRATIONS.iter().map(|m| format!("{}.sql", m.name)).collect();
+        let embedded: Vec<String> = MIGRATIONS
+            .iter()
+            .map(|m| format!("{}.sql", m.name))
+            .collect();
         assert_eq!(sqlite, embedded);
         for (i, m) in MIGRATIONS.iter().enumerate() {
             assert_eq!(m.version, i as i64 + 1);

@@ -31,7 +31,8 @@ impl TryFrom<OrgRow> for Organisation {
             code: r.code,
             name: r.name,
             name_en: r.name_en,
-            kind: OrgKind::parse(&r.kind).ok_or_else(|| AppError::internal(format!("stored org kind {:?}", r.kind)))?,
+            kind: OrgKind::parse(&r.kind)
+                .ok_or_else(|| AppError::internal(format!("stored org kind {:?}", r.kind)))?,
             path: OrgPath::from_stored(r.path),
             archived_at: r.archived_at.map(Timestamp),
             created_at: Timestamp(r.created_at),
@@ -70,7 +71,8 @@ pub async fn get_many(tx: &mut Tx, ids: &[OrgId]) -> Result<Vec<Organisation>> {
         return Ok(Vec::new());
     }
     let mut b = SqlBuilder::new("SELECT ");
-    b.push(COLUMNS).push(" FROM organisations o WHERE o.id IN (");
+    b.push(COLUMNS)
+        .push(" FROM organisations o WHERE o.id IN (");
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             b.push(", ");
@@ -105,7 +107,11 @@ struct NodeRow {
 }
 
 /// Children of `parent` (or the roots), archived ones only when asked.
-pub async fn children(tx: &mut Tx, parent: Option<OrgId>, include_archived: bool) -> Result<Vec<OrgNode>> {
+pub async fn children(
+    tx: &mut Tx,
+    parent: Option<OrgId>,
+    include_archived: bool,
+) -> Result<Vec<OrgNode>> {
     let mut b = SqlBuilder::new("SELECT ");
     b.push(COLUMNS).push(
         ", (SELECT COUNT(*) FROM organisations c WHERE c.parent_id = o.id AND (c.archived_at IS NULL OR ",
@@ -119,10 +125,18 @@ pub async fn children(tx: &mut Tx, parent: Option<OrgId>, include_archived: bool
         Some(p) => b.push("o.parent_id = ").bind(p),
         None => b.push("o.parent_id IS NULL"),
     };
-    b.push(" AND (o.archived_at IS NULL OR ").bind(include_archived).push(") ORDER BY o.name, o.id");
+    b.push(" AND (o.archived_at IS NULL OR ")
+        .bind(include_archived)
+        .push(") ORDER BY o.name, o.id");
     let rows: Vec<NodeRow> = tx.fetch_all(b.build()).await?;
     rows.into_iter()
-        .map(|r| Ok(OrgNode { org: r.org.try_into()?, child_count: r.child_count, user_count: r.user_count }))
+        .map(|r| {
+            Ok(OrgNode {
+                org: r.org.try_into()?,
+                child_count: r.child_count,
+                user_count: r.user_count,
+            })
+        })
         .collect()
 }
 
@@ -147,9 +161,12 @@ pub async fn list(tx: &mut Tx, filter: &OrgFilter, page: Page) -> Result<(Vec<Or
         }
         if let Some(text) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
             let pattern = contains_pattern(text.trim());
-            b.push(" AND (LOWER(o.name) LIKE LOWER(").bind(pattern.clone());
-            b.push(") ESCAPE '\\' OR LOWER(o.code) LIKE LOWER(").bind(pattern.clone());
-            b.push(") ESCAPE '\\' OR LOWER(COALESCE(o.name_en, '')) LIKE LOWER(").bind(pattern);
+            b.push(" AND (LOWER(o.name) LIKE LOWER(")
+                .bind(pattern.clone());
+            b.push(") ESCAPE '\\' OR LOWER(o.code) LIKE LOWER(")
+                .bind(pattern.clone());
+            b.push(") ESCAPE '\\' OR LOWER(COALESCE(o.name_en, '')) LIKE LOWER(")
+                .bind(pattern);
             b.push(") ESCAPE '\\')");
         }
         if !f.include_archived {
@@ -169,16 +186,26 @@ pub async fn list(tx: &mut Tx, filter: &OrgFilter, page: Page) -> Result<(Vec<Or
 
 /// Live organisations per kind inside `scope`.
 pub async fn count_by_kind(tx: &mut Tx, scope: &OrgScope) -> Result<Vec<(OrgKind, i64)>> {
-    let mut b = SqlBuilder::new("SELECT o.kind, COUNT(*) FROM organisations o WHERE o.archived_at IS NULL AND ");
+    let mut b = SqlBuilder::new(
+        "SELECT o.kind, COUNT(*) FROM organisations o WHERE o.archived_at IS NULL AND ",
+    );
     b.scope("o.path", scope).push(" GROUP BY o.kind");
     let rows: Vec<(String, i64)> = tx.fetch_all(b.build()).await?;
-    let mut counts: Vec<(OrgKind, i64)> = rows.into_iter().filter_map(|(k, n)| Some((OrgKind::parse(&k)?, n))).collect();
+    let mut counts: Vec<(OrgKind, i64)> = rows
+        .into_iter()
+        .filter_map(|(k, n)| Some((OrgKind::parse(&k)?, n)))
+        .collect();
     counts.sort();
     Ok(counts)
 }
 
 /// Inserts an organisation under `parent` (whose path the caller has read) and returns it.
-pub async fn insert(tx: &mut Tx, new: &NewOrg, parent: Option<&Organisation>, now: Timestamp) -> Result<Organisation> {
+pub async fn insert(
+    tx: &mut Tx,
+    new: &NewOrg,
+    parent: Option<&Organisation>,
+    now: Timestamp,
+) -> Result<Organisation> {
     let (id,): (i64,) = tx
         .fetch_one(
             Sql::new(
@@ -199,11 +226,24 @@ pub async fn insert(tx: &mut Tx, new: &NewOrg, parent: Option<&Organisation>, no
         Some(p) => p.path.child(id),
         None => OrgPath::root(id),
     };
-    tx.execute(Sql::new("UPDATE organisations SET path = $1 WHERE id = $2").bind(&path).bind(id)).await?;
-    get(tx, id).await?.ok_or_else(|| AppError::internal("inserted organisation vanished"))
+    tx.execute(
+        Sql::new("UPDATE organisations SET path = $1 WHERE id = $2")
+            .bind(&path)
+            .bind(id),
+    )
+    .await?;
+    get(tx, id)
+        .await?
+        .ok_or_else(|| AppError::internal("inserted organisation vanished"))
 }
 
-pub async fn rename(tx: &mut Tx, id: OrgId, name: &str, name_en: Option<&str>, now: Timestamp) -> Result<()> {
+pub async fn rename(
+    tx: &mut Tx,
+    id: OrgId,
+    name: &str,
+    name_en: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
     tx.execute(
         Sql::new("UPDATE organisations SET name = $1, name_en = $2, updated_at = $3 WHERE id = $4")
             .bind(name)
@@ -232,7 +272,9 @@ pub async fn archive_subtree(tx: &mut Tx, org: &Organisation, now: Timestamp) ->
 
 /// Restores `org` and what was archived together with it.
 pub async fn restore_subtree(tx: &mut Tx, org: &Organisation, now: Timestamp) -> Result<u64> {
-    let Some(archived_at) = org.archived_at else { return Ok(0) };
+    let Some(archived_at) = org.archived_at else {
+        return Ok(0);
+    };
     tx.execute(
         Sql::new(
             "UPDATE organisations SET archived_at = NULL, updated_at = $1
@@ -247,7 +289,12 @@ pub async fn restore_subtree(tx: &mut Tx, org: &Organisation, now: Timestamp) ->
 }
 
 /// Moves `org` with its whole subtree under `new_parent`, rewriting every path below it.
-pub async fn move_subtree(tx: &mut Tx, org: &Organisation, new_parent: &Organisation, now: Timestamp) -> Result<OrgPath> {
+pub async fn move_subtree(
+    tx: &mut Tx,
+    org: &Organisation,
+    new_parent: &Organisation,
+    now: Timestamp,
+) -> Result<OrgPath> {
     let new_path = new_parent.path.child(org.id);
     tx.execute(
         Sql::new("UPDATE organisations SET parent_id = $1, updated_at = $2 WHERE id = $3")
@@ -294,7 +341,8 @@ pub async fn existing_codes(tx: &mut Tx, codes: &[String]) -> Result<Vec<Organis
     // Chunked to stay under the bound-parameter limits of both databases.
     for chunk in codes.chunks(500) {
         let mut b = SqlBuilder::new("SELECT ");
-        b.push(COLUMNS).push(" FROM organisations o WHERE o.code IN (");
+        b.push(COLUMNS)
+            .push(" FROM organisations o WHERE o.code IN (");
         for (i, code) in chunk.iter().enumerate() {
             if i > 0 {
                 b.push(", ");

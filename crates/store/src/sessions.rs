@@ -62,23 +62,39 @@ pub async fn find(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionRow>> {
 }
 
 /// Slides the expiry forward.
-pub async fn touch(tx: &mut Tx, id: SessionId, now: Timestamp, expires_at: Timestamp) -> Result<()> {
-    tx.execute(Sql::new("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3").bind(now).bind(expires_at).bind(id))
-        .await?;
+pub async fn touch(
+    tx: &mut Tx,
+    id: SessionId,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<()> {
+    tx.execute(
+        Sql::new("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3")
+            .bind(now)
+            .bind(expires_at)
+            .bind(id),
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete(tx: &mut Tx, id: SessionId) -> Result<()> {
-    tx.execute(Sql::new("DELETE FROM sessions WHERE id = $1").bind(id)).await?;
+    tx.execute(Sql::new("DELETE FROM sessions WHERE id = $1").bind(id))
+        .await?;
     Ok(())
 }
 
 /// Ends every session of a user except `keep` (after a password change or a lock).
 pub async fn delete_for_user(tx: &mut Tx, user: UserId, keep: Option<SessionId>) -> Result<u64> {
-    tx.execute(Sql::new("DELETE FROM sessions WHERE user_id = $1 AND id <> $2").bind(user).bind(keep.map_or(-1, |s| s.0)))
-        .await
+    tx.execute(
+        Sql::new("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user)
+            .bind(keep.map_or(-1, |s| s.0)),
+    )
+    .await
 }
 
 pub async fn purge_expired(tx: &mut Tx, now: Timestamp) -> Result<u64> {
-    tx.execute(Sql::new("DELETE FROM sessions WHERE expires_at < $1").bind(now)).await
+    tx.execute(Sql::new("DELETE FROM sessions WHERE expires_at < $1").bind(now))
+        .await
 }

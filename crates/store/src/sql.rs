@@ -35,13 +35,29 @@ arg_from!(&String, Text, |v: &String| v.clone());
 arg_from!(ingot_domain::OrgId, Int, |v: ingot_domain::OrgId| v.0);
 arg_from!(ingot_domain::UserId, Int, |v: ingot_domain::UserId| v.0);
 arg_from!(ingot_domain::GrantId, Int, |v: ingot_domain::GrantId| v.0);
-arg_from!(ingot_domain::SessionId, Int, |v: ingot_domain::SessionId| v.0);
+arg_from!(
+    ingot_domain::SessionId,
+    Int,
+    |v: ingot_domain::SessionId| v.0
+);
 arg_from!(ingot_domain::TokenId, Int, |v: ingot_domain::TokenId| v.0);
-arg_from!(ingot_domain::Timestamp, Int, |v: ingot_domain::Timestamp| v.0);
-arg_from!(ingot_domain::OrgKind, Text, |v: ingot_domain::OrgKind| v.as_str().to_string());
-arg_from!(ingot_domain::Role, Text, |v: ingot_domain::Role| v.as_str().to_string());
-arg_from!(ingot_domain::Lang, Text, |v: ingot_domain::Lang| v.code().to_string());
-arg_from!(&ingot_domain::OrgPath, Text, |v: &ingot_domain::OrgPath| v.as_str().to_string());
+arg_from!(
+    ingot_domain::Timestamp,
+    Int,
+    |v: ingot_domain::Timestamp| v.0
+);
+arg_from!(ingot_domain::OrgKind, Text, |v: ingot_domain::OrgKind| v
+    .as_str()
+    .to_string());
+arg_from!(ingot_domain::Role, Text, |v: ingot_domain::Role| v
+    .as_str()
+    .to_string());
+arg_from!(ingot_domain::Lang, Text, |v: ingot_domain::Lang| v
+    .code()
+    .to_string());
+arg_from!(&ingot_domain::OrgPath, Text, |v: &ingot_domain::OrgPath| v
+    .as_str()
+    .to_string());
 
 /// SQL text and its arguments. The text is either a literal or assembled by `SqlBuilder` from
 /// literal fragments only, so user input can never become SQL.
@@ -53,7 +69,10 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &'static str) -> Self {
-        Sql { text: Cow::Borrowed(text), args: Vec::new() }
+        Sql {
+            text: Cow::Borrowed(text),
+            args: Vec::new(),
+        }
     }
 
     pub fn bind(mut self, value: impl Into<Arg>) -> Self {
@@ -75,7 +94,10 @@ pub struct SqlBuilder {
 
 impl SqlBuilder {
     pub fn new(start: &'static str) -> Self {
-        SqlBuilder { text: start.to_string(), args: Vec::new() }
+        SqlBuilder {
+            text: start.to_string(),
+            args: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, fragment: &'static str) -> &mut Self {
@@ -103,13 +125,20 @@ impl SqlBuilder {
                 self.push(" OR ");
             }
             self.push("(").push(column).push(" >= ").bind(root.as_str());
-            self.push(" AND ").push(column).push(" < ").bind(root.subtree_end()).push(")");
+            self.push(" AND ")
+                .push(column)
+                .push(" < ")
+                .bind(root.subtree_end())
+                .push(")");
         }
         self.push(")")
     }
 
     pub fn build(self) -> Sql {
-        Sql { text: Cow::Owned(self.text), args: self.args }
+        Sql {
+            text: Cow::Owned(self.text),
+            args: self.args,
+        }
     }
 }
 
@@ -136,7 +165,10 @@ impl Page {
 
     /// Appends ` LIMIT $n OFFSET $m`.
     pub fn apply(self, b: &mut SqlBuilder) {
-        b.push(" LIMIT ").bind(self.size).push(" OFFSET ").bind(self.offset());
+        b.push(" LIMIT ")
+            .bind(self.size)
+            .push(" OFFSET ")
+            .bind(self.offset());
     }
 
     pub fn page_count(self, total: i64) -> i64 {
@@ -151,7 +183,10 @@ mod tests {
 
     #[test]
     fn builder_numbers_placeholders_and_expands_scopes() {
-        let scope = OrgScope::of([OrgPath::from_stored("/1/5/".into()), OrgPath::from_stored("/2/".into())]);
+        let scope = OrgScope::of([
+            OrgPath::from_stored("/1/5/".into()),
+            OrgPath::from_stored("/2/".into()),
+        ]);
         let mut b = SqlBuilder::new("SELECT 1 FROM t WHERE a = ");
         b.bind(7i64).push(" AND ").scope("o.path", &scope);
         let sql = b.build();
@@ -167,7 +202,13 @@ mod tests {
 
     #[test]
     fn pages_are_clamped() {
-        assert_eq!(Page::new(Some(0), Some(100_000), 50), Page { number: 1, size: Page::MAX_SIZE });
+        assert_eq!(
+            Page::new(Some(0), Some(100_000), 50),
+            Page {
+                number: 1,
+                size: Page::MAX_SIZE
+            }
+        );
         assert_eq!(Page::new(Some(3), None, 50).offset(), 100);
         assert_eq!(Page::new(None, Some(20), 50).page_count(41), 3);
         assert_eq!(Page::new(None, Some(20), 50).page_count(0), 1);

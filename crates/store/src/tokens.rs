@@ -21,7 +21,14 @@ impl TokenRow {
     }
 }
 
-pub async fn insert(tx: &mut Tx, user: UserId, name: &str, hash: &str, prefix: &str, now: Timestamp) -> Result<TokenId> {
+pub async fn insert(
+    tx: &mut Tx,
+    user: UserId,
+    name: &str,
+    hash: &str,
+    prefix: &str,
+    now: Timestamp,
+) -> Result<TokenId> {
     let (id,): (i64,) = tx
         .fetch_one(
             Sql::new(
@@ -68,11 +75,21 @@ pub async fn of_user(tx: &mut Tx, user: UserId) -> Result<Vec<TokenRow>> {
 }
 
 pub async fn revoke(tx: &mut Tx, id: TokenId, now: Timestamp) -> Result<()> {
-    tx.execute(Sql::new("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(now).bind(id)).await?;
+    tx.execute(
+        Sql::new("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn touch(tx: &mut Tx, id: TokenId, now: Timestamp) -> Result<()> {
-    tx.execute(Sql::new("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(id)).await?;
+    tx.execute(
+        Sql::new("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::dialect::contains_pattern;
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
-use ingot_domain::user::{User, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD};
+use ingot_domain::user::{LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, User};
 use ingot_domain::{AppError, Lang, OrgId, OrgScope, Role, Timestamp, UserId};
 use std::time::Duration;
 
@@ -21,8 +21,7 @@ pub(crate) struct UserRow {
     created_at: i64,
 }
 
-pub(crate) const COLUMNS: &str =
-    "u.id, u.org_id, u.username, u.display_name, u.email, u.lang, u.active, u.failed_logins, u.locked_until, u.created_at";
+pub(crate) const COLUMNS: &str = "u.id, u.org_id, u.username, u.display_name, u.email, u.lang, u.active, u.failed_logins, u.locked_until, u.created_at";
 
 impl From<UserRow> for User {
     fn from(r: UserRow) -> Self {
@@ -97,14 +96,19 @@ pub async fn get_by_username(tx: &mut Tx, username: &str) -> Result<Option<User>
 }
 
 pub async fn password_hash(tx: &mut Tx, id: UserId) -> Result<String> {
-    let (hash,): (String,) =
-        tx.fetch_one(Sql::new("SELECT password_hash FROM users WHERE id = $1").bind(id)).await?;
+    let (hash,): (String,) = tx
+        .fetch_one(Sql::new("SELECT password_hash FROM users WHERE id = $1").bind(id))
+        .await?;
     Ok(hash)
 }
 
 /// Counts a failed sign-in; at the threshold the account locks for a while. Returns the
 /// lock's end when this failure locked it.
-pub async fn record_failed_login(tx: &mut Tx, id: UserId, now: Timestamp) -> Result<Option<Timestamp>> {
+pub async fn record_failed_login(
+    tx: &mut Tx,
+    id: UserId,
+    now: Timestamp,
+) -> Result<Option<Timestamp>> {
     let until = now.plus(Duration::from_secs(LOCKOUT_MINUTES * 60));
     let (failed, locked_until): (i64, Option<i64>) = tx
         .fetch_one(
@@ -118,12 +122,17 @@ pub async fn record_failed_login(tx: &mut Tx, id: UserId, now: Timestamp) -> Res
             .bind(id),
         )
         .await?;
-    Ok((failed >= LOCKOUT_THRESHOLD).then_some(locked_until.map(Timestamp)).flatten())
+    Ok((failed >= LOCKOUT_THRESHOLD)
+        .then_some(locked_until.map(Timestamp))
+        .flatten())
 }
 
 /// Clears failures and any lock (after a good sign-in, or by an administrator).
 pub async fn clear_failures(tx: &mut Tx, id: UserId) -> Result<()> {
-    tx.execute(Sql::new("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id)).await?;
+    tx.execute(
+        Sql::new("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -139,7 +148,13 @@ pub async fn set_password(tx: &mut Tx, id: UserId, hash: &str, now: Timestamp) -
 }
 
 pub async fn set_lang(tx: &mut Tx, id: UserId, lang: Option<Lang>, now: Timestamp) -> Result<()> {
-    tx.execute(Sql::new("UPDATE users SET lang = $1, updated_at = $2 WHERE id = $3").bind(lang).bind(now).bind(id)).await?;
+    tx.execute(
+        Sql::new("UPDATE users SET lang = $1, updated_at = $2 WHERE id = $3")
+            .bind(lang)
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -164,7 +179,13 @@ pub async fn update_profile(
 }
 
 pub async fn set_active(tx: &mut Tx, id: UserId, active: bool, now: Timestamp) -> Result<()> {
-    tx.execute(Sql::new("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3").bind(active).bind(now).bind(id)).await?;
+    tx.execute(
+        Sql::new("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
+            .bind(active)
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -192,7 +213,11 @@ pub struct UserFilter {
     pub active: Option<bool>,
 }
 
-pub async fn list(tx: &mut Tx, filter: &UserFilter, page: Page) -> Result<(Vec<UserListItem>, i64)> {
+pub async fn list(
+    tx: &mut Tx,
+    filter: &UserFilter,
+    page: Page,
+) -> Result<(Vec<UserListItem>, i64)> {
     fn conditions(b: &mut SqlBuilder, f: &UserFilter) {
         b.push(" WHERE 1 = 1");
         if let Some(scope) = &f.within {
@@ -202,19 +227,24 @@ pub async fn list(tx: &mut Tx, filter: &UserFilter, page: Page) -> Result<(Vec<U
             b.push(" AND u.org_id = ").bind(org);
         }
         if let Some(role) = f.role {
-            b.push(" AND EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = ").bind(role).push(")");
+            b.push(" AND EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = ")
+                .bind(role)
+                .push(")");
         }
         if let Some(active) = f.active {
             b.push(" AND u.active = ").bind(active);
         }
         if let Some(text) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
             let pattern = contains_pattern(text.trim());
-            b.push(" AND (LOWER(u.username) LIKE LOWER(").bind(pattern.clone());
-            b.push(") ESCAPE '\\' OR LOWER(u.display_name) LIKE LOWER(").bind(pattern);
+            b.push(" AND (LOWER(u.username) LIKE LOWER(")
+                .bind(pattern.clone());
+            b.push(") ESCAPE '\\' OR LOWER(u.display_name) LIKE LOWER(")
+                .bind(pattern);
             b.push(") ESCAPE '\\')");
         }
     }
-    let mut count = SqlBuilder::new("SELECT COUNT(*) FROM users u JOIN organisations o ON o.id = u.org_id");
+    let mut count =
+        SqlBuilder::new("SELECT COUNT(*) FROM users u JOIN organisations o ON o.id = u.org_id");
     conditions(&mut count, filter);
     let (total,): (i64,) = tx.fetch_one(count.build()).await?;
 
@@ -233,15 +263,25 @@ pub async fn list(tx: &mut Tx, filter: &UserFilter, page: Page) -> Result<(Vec<U
         .into_iter()
         .map(|r| {
             let user = User::from(r.user);
-            let roles = roles.iter().filter(|(id, _)| *id == user.id).map(|(_, role)| *role).collect();
-            UserListItem { user, org_name: r.org_name, roles }
+            let roles = roles
+                .iter()
+                .filter(|(id, _)| *id == user.id)
+                .map(|(_, role)| *role)
+                .collect();
+            UserListItem {
+                user,
+                org_name: r.org_name,
+                roles,
+            }
         })
         .collect();
     Ok((items, total))
 }
 
 pub async fn count_in_scope(tx: &mut Tx, scope: &OrgScope) -> Result<i64> {
-    let mut b = SqlBuilder::new("SELECT COUNT(*) FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.active = TRUE AND ");
+    let mut b = SqlBuilder::new(
+        "SELECT COUNT(*) FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.active = TRUE AND ",
+    );
     b.scope("o.path", scope);
     let (n,): (i64,) = tx.fetch_one(b.build()).await?;
     Ok(n)

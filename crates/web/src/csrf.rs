@@ -6,12 +6,12 @@
 //!
 //! Requests authenticated by a bearer token are exempt: browsers never attach those by themselves.
 
+use crate::AppState;
 use crate::error::Failure;
 use crate::request::{Auth, RequestState};
-use crate::AppState;
-use axum::body::{to_bytes, Body, Bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use ingot_app::secrets::constant_time_eq;
@@ -21,7 +21,10 @@ pub const FIELD: &str = "_csrf";
 pub const HEADER: &str = "x-csrf-token";
 
 fn refused() -> Response {
-    Failure(AppError::Forbidden { code: "csrf_failed" }).into_response()
+    Failure(AppError::Forbidden {
+        code: "csrf_failed",
+    })
+    .into_response()
 }
 
 fn is_cross_site(headers: &HeaderMap) -> bool {
@@ -31,7 +34,10 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
         return true;
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        host,
+    ) {
         (Some("null"), _) => true,
         (Some(origin), Some(host)) => {
             let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
@@ -45,7 +51,9 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let Some(rs) = req.extensions().get::<RequestState>().cloned() else { return refused() };
+    let Some(rs) = req.extensions().get::<RequestState>().cloned() else {
+        return refused();
+    };
     let is_api = req.uri().path().starts_with("/api/");
     match rs.auth {
         Auth::Token(_) => return next.run(req).await,
@@ -57,13 +65,22 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         return refused();
     }
     if let Some(given) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
-        return if constant_time_eq(given, &rs.csrf_token) { next.run(req).await } else { refused() };
+        return if constant_time_eq(given, &rs.csrf_token) {
+            next.run(req).await
+        } else {
+            refused()
+        };
     }
     if is_api {
         return refused();
     }
     // A plain form: read the body (within the upload limit), find the field, pass the body on.
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, state.config.max_upload_bytes + 64 * 1024).await else {
         return Failure(AppError::field("file", "file_too_large")).into_response();
@@ -76,13 +93,18 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         None
     };
     match given {
-        Some(token) if constant_time_eq(&token, &rs.csrf_token) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Some(token) if constant_time_eq(&token, &rs.csrf_token) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         _ => refused(),
     }
 }
 
 fn form_field(body: &[u8]) -> Option<String> {
-    form_urlencoded_pairs(body).find(|(k, _)| k == FIELD).map(|(_, v)| v)
+    form_urlencoded_pairs(body)
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v)
 }
 
 fn form_urlencoded_pairs(body: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
@@ -94,7 +116,8 @@ fn form_urlencoded_pairs(body: &[u8]) -> impl Iterator<Item = (String, String)> 
 }
 
 async fn multipart_field(bytes: Bytes, boundary: String) -> Option<String> {
-    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(bytes) });
+    let stream =
+        futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(bytes) });
     let mut multipart = multer::Multipart::new(stream, boundary);
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some(FIELD) {

@@ -1,10 +1,10 @@
 //! What every page needs: the language and its catalog, the signed-in person, the CSRF token,
 //! the navigation, and a one-time message. Extracted from the request by handlers.
 
+use crate::AppState;
 use crate::error::Failure;
 use crate::i18n::Catalogs;
 use crate::request::{Auth, RequestState};
-use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use ingot_app::Caller;
@@ -25,6 +25,8 @@ pub struct PageCtx {
     catalogs: Arc<Catalogs>,
     pub actor: Option<Actor>,
     pub session_id: Option<SessionId>,
+    /// The request came with a session that has expired.
+    expired: bool,
     pub csrf: String,
     pub origin: RequestOrigin,
     /// The path and query of this page, for "come back here" links.
@@ -51,27 +53,47 @@ impl PageCtx {
         let mut nav = Vec::new();
         if let Some(actor) = &actor {
             let mut item = |href: &'static str, key: &str, testid: &'static str| {
-                let active = if href == "/" { path == "/" } else { path.starts_with(href) };
-                nav.push(NavItem { href, label: catalogs.t(lang, key).to_string(), active, testid });
+                let active = if href == "/" {
+                    path == "/"
+                } else {
+                    path.starts_with(href)
+                };
+                nav.push(NavItem {
+                    href,
+                    label: catalogs.t(lang, key).to_string(),
+                    active,
+                    testid,
+                });
             };
             item("/", "nav.dashboard", "nav-dashboard");
             item("/orgs", "nav.orgs", "nav-orgs");
             let who = policy::Principal::User(actor);
-            let administers = actor.grants.iter().any(|g| policy::may(who, Action::ViewUser, &g.org_path));
+            let administers = actor
+                .grants
+                .iter()
+                .any(|g| policy::may(who, Action::ViewUser, &g.org_path));
             if administers {
                 item("/users", "nav.users", "nav-users");
             }
-            if actor.grants.iter().any(|g| policy::may(who, Action::ViewAudit, &g.org_path)) {
+            if actor
+                .grants
+                .iter()
+                .any(|g| policy::may(who, Action::ViewAudit, &g.org_path))
+            {
                 item("/audit", "nav.audit", "nav-audit");
             }
             item("/account", "nav.account", "nav-account");
         }
-        let flash = rs.flash.as_deref().map(|key| catalogs.t(lang, &format!("flash.{key}")).to_string());
+        let flash = rs
+            .flash
+            .as_deref()
+            .map(|key| catalogs.t(lang, &format!("flash.{key}")).to_string());
         PageCtx {
             lang,
             catalogs,
             actor,
             session_id,
+            expired: matches!(rs.auth, Auth::Expired),
             csrf: rs.csrf_token.clone(),
             origin: rs.origin.clone(),
             here: here.to_string(),
@@ -92,7 +114,8 @@ impl PageCtx {
 
     /// Translates with one `{name}` placeholder filled.
     pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
-        self.catalogs.t_with(self.lang, key, &[(name, value.to_string())])
+        self.catalogs
+            .t_with(self.lang, key, &[(name, value.to_string())])
     }
 
     pub fn label(&self, field: &str) -> String {
@@ -135,16 +158,25 @@ impl PageCtx {
         crate::assets::url(name)
     }
 
+    fn not_signed_in(&self) -> Failure {
+        let code = if self.expired {
+            "session_expired"
+        } else {
+            "unauthenticated"
+        };
+        Failure(AppError::Unauthenticated { code })
+    }
+
     /// The caller for use cases; people who are not signed in are sent to sign in.
     pub fn caller(&self) -> Result<Caller<'_>, Failure> {
         match &self.actor {
             Some(actor) => Ok(Caller::user(actor, &self.origin)),
-            None => Err(Failure(AppError::Unauthenticated { code: "unauthenticated" })),
+            None => Err(self.not_signed_in()),
         }
     }
 
     pub fn actor(&self) -> Result<&Actor, Failure> {
-        self.actor.as_ref().ok_or(Failure(AppError::Unauthenticated { code: "unauthenticated" }))
+        self.actor.as_ref().ok_or_else(|| self.not_signed_in())
     }
 }
 
@@ -176,7 +208,8 @@ pub fn role_key(role: Role) -> &'static str {
 }
 
 pub fn format_datetime(at: Timestamp, offset_ms: i64) -> String {
-    let local = chrono::DateTime::from_timestamp_millis(at.millis() + offset_ms).unwrap_or_default();
+    let local =
+        chrono::DateTime::from_timestamp_millis(at.millis() + offset_ms).unwrap_or_default();
     local.format("%Y-%m-%d %H:%M").to_string()
 }
 
@@ -188,7 +221,10 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let app = <AppState as axum::extract::FromRef<S>>::from_ref(state);
-        let rs = parts.extensions.get::<RequestState>().ok_or_else(|| Failure(AppError::internal("request state missing")))?;
+        let rs = parts
+            .extensions
+            .get::<RequestState>()
+            .ok_or_else(|| Failure(AppError::internal("request state missing")))?;
         let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         Ok(PageCtx::build(&app, rs, here))
     }

@@ -2,13 +2,13 @@
 //! `render_failures` middleware, which knows the request's language and kind, writes the body:
 //! JSON `{error, message, fields}` for the API, a page (or a sign-in redirect) for people.
 
-use crate::request::RequestState;
 use crate::AppState;
+use crate::request::RequestState;
+use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Json;
 use ingot_domain::AppError;
 use std::sync::Arc;
 
@@ -83,7 +83,10 @@ fn message(state: &AppState, req: &RequestState, e: &AppError) -> String {
         return state.catalogs.t_with(
             req.lang,
             "error.internal",
-            &[("request_id", req.origin.request_id.clone().unwrap_or_default())],
+            &[(
+                "request_id",
+                req.origin.request_id.clone().unwrap_or_default(),
+            )],
         );
     }
     state.catalogs.error(req.lang, e)
@@ -91,11 +94,26 @@ fn message(state: &AppState, req: &RequestState, e: &AppError) -> String {
 
 pub async fn render_failures(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let wants_json = req.uri().path().starts_with("/api/");
-    let original = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
+    let original = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "/".into());
     let response = next.run(req).await;
-    let Some(error) = response.extensions().get::<Arc<AppError>>().cloned() else { return response };
-    let Some(rs) = response.extensions().get::<RequestState>().cloned() else { return response };
-    let mut out = render_failure(&state, &rs, &error, response.status(), wants_json, &original);
+    let Some(error) = response.extensions().get::<Arc<AppError>>().cloned() else {
+        return response;
+    };
+    let Some(rs) = response.extensions().get::<RequestState>().cloned() else {
+        return response;
+    };
+    let mut out = render_failure(
+        &state,
+        &rs,
+        &error,
+        response.status(),
+        wants_json,
+        &original,
+    );
     // Keep what the inner layers decided about cookies, and the request's state for the outer ones.
     for cookie in response.headers().get_all(header::SET_COOKIE) {
         out.headers_mut().append(header::SET_COOKIE, cookie.clone());
@@ -104,24 +122,42 @@ pub async fn render_failures(State(state): State<AppState>, req: Request, next: 
     out
 }
 
-fn render_failure(state: &AppState, rs: &RequestState, error: &AppError, status: StatusCode, wants_json: bool, original: &str) -> Response {
+fn render_failure(
+    state: &AppState,
+    rs: &RequestState,
+    error: &AppError,
+    status: StatusCode,
+    wants_json: bool,
+    original: &str,
+) -> Response {
     if wants_json {
         let mut out = (status, Json(error_body(state, rs, error))).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            out.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            out.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         return out;
     }
     if let AppError::Unauthenticated { code } = error {
         // People are sent to sign in and brought back afterwards.
-        let target = format!("/login?next={}&reason={code}", crate::forms::encode(original));
+        let target = format!(
+            "/login?next={}&reason={code}",
+            crate::forms::encode(original)
+        );
         return Redirect::to(&target).into_response();
     }
     let ctx = crate::ctx::PageCtx::from_state(state, rs);
     let page = crate::pages::error::ErrorPage {
-        title: state.catalogs.t(rs.lang, &format!("status.{}", status.as_u16())).to_string(),
+        title: state
+            .catalogs
+            .t(rs.lang, &format!("status.{}", status.as_u16()))
+            .to_string(),
         message: message(state, rs, error),
-        fields: error.field_errors().iter().map(|f| state.catalogs.field_error(rs.lang, f)).collect(),
+        fields: error
+            .field_errors()
+            .iter()
+            .map(|f| state.catalogs.field_error(rs.lang, f))
+            .collect(),
         status: status.as_u16(),
         ctx,
     };

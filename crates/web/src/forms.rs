@@ -41,17 +41,23 @@ pub fn decode(s: &str) -> String {
 /// Only same-site paths may be redirect targets after sign-in or a language switch.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.contains(['\r', '\n']) =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
     }
 }
 
-/// Problems of one form submission, translated, by field.
+/// Problems of one form submission, translated, by field. Each entry keeps the message alone
+/// (shown under its input) and the message naming the field (shown at the top).
 #[derive(Debug, Default, Clone)]
 pub struct FormErrors {
-    fields: HashMap<String, Vec<String>>,
+    fields: HashMap<String, Vec<(String, String)>>,
     pub general: Vec<String>,
 }
 
@@ -67,11 +73,15 @@ impl FormErrors {
             errors.general.push(catalogs.error(lang, e));
         }
         for f in field_errors {
-            let key = format!("field.{}", f.code);
-            let key = if catalogs.get(Lang::En, &key).is_some() { key } else { format!("error.{}", f.code) };
-            let mut params: Vec<(&str, String)> = f.params.iter().map(|(k, v)| (*k, v.clone())).collect();
-            params.push(("field", catalogs.label(lang, &f.field)));
-            errors.fields.entry(f.field.clone()).or_default().push(catalogs.t_with(lang, &key, &params));
+            let entry = (
+                catalogs.field_message(lang, &f),
+                catalogs.field_error(lang, &f),
+            );
+            errors
+                .fields
+                .entry(f.field.clone())
+                .or_default()
+                .push(entry);
         }
         errors
     }
@@ -84,14 +94,21 @@ impl FormErrors {
         self.fields.contains_key(field)
     }
 
-    pub fn of(&self, field: &str) -> &[String] {
-        self.fields.get(field).map_or(&[], Vec::as_slice)
+    /// The messages for one field, to show under its input.
+    pub fn of(&self, field: &str) -> Vec<&str> {
+        self.fields
+            .get(field)
+            .map_or_else(Vec::new, |v| v.iter().map(|(m, _)| m.as_str()).collect())
     }
 
-    /// Field problems for fields the form does not show (reported at the top).
+    /// Problems of fields the form does not show, naming the field (reported at the top).
     pub fn others(&self, shown: &[&str]) -> Vec<String> {
-        let mut out: Vec<String> =
-            self.fields.iter().filter(|(k, _)| !shown.contains(&k.as_str())).flat_map(|(_, v)| v.clone()).collect();
+        let mut out: Vec<String> = self
+            .fields
+            .iter()
+            .filter(|(k, _)| !shown.contains(&k.as_str()))
+            .flat_map(|(_, v)| v.iter().map(|(_, named)| named.clone()))
+            .collect();
         out.sort();
         out
     }
@@ -119,7 +136,13 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next(Some("/orgs/3")), "/orgs/3");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "javascript:alert(1)", "/a\r\nSet-Cookie: x"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "javascript:alert(1)",
+            "/a\r\nSet-Cookie: x",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");

@@ -15,7 +15,11 @@ pub struct Catalogs {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
     for (key, value) in table {
-        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             toml::Value::String(s) => {
                 out.insert(full, s.clone());
@@ -27,7 +31,9 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
 }
 
 fn parse(source: &str, name: &str) -> HashMap<String, String> {
-    let table: toml::Table = source.parse().unwrap_or_else(|e| panic!("catalog {name} is malformed: {e}"));
+    let table: toml::Table = source
+        .parse()
+        .unwrap_or_else(|e| panic!("catalog {name} is malformed: {e}"));
     let mut out = HashMap::new();
     flatten("", &table, &mut out);
     out
@@ -36,7 +42,10 @@ fn parse(source: &str, name: &str) -> HashMap<String, String> {
 impl Catalogs {
     /// Parses the embedded catalogs; a malformed catalog is a build defect caught by the tests.
     pub fn load() -> Catalogs {
-        Catalogs { en: parse(EN, "en.toml"), zh: parse(ZH, "zh.toml") }
+        Catalogs {
+            en: parse(EN, "en.toml"),
+            zh: parse(ZH, "zh.toml"),
+        }
     }
 
     fn map(&self, lang: Lang) -> &HashMap<String, String> {
@@ -59,7 +68,9 @@ impl Catalogs {
     /// The text for `key`, falling back to English, then to the key itself (which a test
     /// guarantees never happens for keys used in the code).
     pub fn t<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
-        self.get(lang, key).or_else(|| self.get(Lang::En, key)).unwrap_or(key)
+        self.get(lang, key)
+            .or_else(|| self.get(Lang::En, key))
+            .unwrap_or(key)
     }
 
     /// Fills `{name}` placeholders. Parameters that name an organisation kind are translated.
@@ -77,30 +88,54 @@ impl Catalogs {
 
     /// The label of a form field, e.g. `label.username`.
     pub fn label(&self, lang: Lang, field: &str) -> String {
-        self.get(lang, &format!("label.{field}")).unwrap_or(field).to_string()
+        self.get(lang, &format!("label.{field}"))
+            .unwrap_or(field)
+            .to_string()
+    }
+
+    /// What is wrong with a field, without naming it: "already taken". The `field.*` text is
+    /// used when its placeholders can all be filled, else the general `error.*` one (a conflict
+    /// found by a database constraint carries no parameters).
+    pub fn field_message(&self, lang: Lang, e: &FieldError) -> String {
+        let mut params: Vec<(&str, String)> =
+            e.params.iter().map(|(k, v)| (*k, v.clone())).collect();
+        params.push(("field", self.label(lang, &e.field)));
+        let specific = format!("field.{}", e.code);
+        let general = format!("error.{}", e.code);
+        if self.get(Lang::En, &specific).is_some() {
+            let text = self.t_with(lang, &specific, &params);
+            if !text.contains('{') || self.get(Lang::En, &general).is_none() {
+                return text;
+            }
+        }
+        self.t_with(lang, &general, &params)
     }
 
     /// A field problem as a sentence naming the field: "Username: already taken".
     pub fn field_error(&self, lang: Lang, e: &FieldError) -> String {
-        let key = format!("field.{}", e.code);
-        let key = if self.get(Lang::En, &key).is_some() { key } else { format!("error.{}", e.code) };
-        let mut params: Vec<(&str, String)> = e.params.iter().map(|(k, v)| (*k, v.clone())).collect();
-        params.push(("field", self.label(lang, &e.field)));
-        let message = self.t_with(lang, &key, &params);
         let separator = if lang == Lang::Zh { "：" } else { ": " };
-        format!("{}{separator}{message}", self.label(lang, &e.field))
+        format!(
+            "{}{separator}{}",
+            self.label(lang, &e.field),
+            self.field_message(lang, e)
+        )
     }
 
     /// The sentence shown for an error as a whole.
     pub fn error(&self, lang: Lang, e: &AppError) -> String {
         let summary = self.t(lang, &format!("error.{}", e.code())).to_string();
         match e {
-            AppError::NotFound { what } => {
-                self.t_with(lang, "error.not_found", &[("what", self.t(lang, &format!("object.{what}")).to_string())])
-            }
+            AppError::NotFound { what } => self.t_with(
+                lang,
+                "error.not_found",
+                &[("what", self.t(lang, &format!("object.{what}")).to_string())],
+            ),
             AppError::Validation(errors) if !errors.is_empty() => {
                 let parts: Vec<String> = errors.iter().map(|f| self.field_error(lang, f)).collect();
-                format!("{summary} {}", parts.join(if lang == Lang::Zh { "；" } else { "; " }))
+                format!(
+                    "{summary} {}",
+                    parts.join(if lang == Lang::Zh { "；" } else { "; " })
+                )
             }
             _ => summary,
         }

@@ -20,7 +20,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{middleware, Json, Router};
+use axum::{Json, Router, middleware};
 use ingot_store::Db;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -34,16 +34,28 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
-        AppState { db, config: Arc::new(config), catalogs: Arc::new(Catalogs::load()) }
+        AppState {
+            db,
+            config: Arc::new(config),
+            catalogs: Arc::new(Catalogs::load()),
+        }
     }
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": state.db.backend().name() }))).into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ok", "database": state.db.backend().name() })),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!("health check failed: {e}");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable" })),
+            )
+                .into_response()
         }
     }
 }
@@ -64,8 +76,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(middleware::from_fn_with_state(state.clone(), request::resolve))
-        .layer(middleware::from_fn_with_state(state.clone(), error::render_failures))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request::resolve,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_failures,
+        ))
         .layer(middleware::from_fn(security::headers))
         .with_state(state)
 }
@@ -77,5 +95,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

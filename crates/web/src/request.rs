@@ -1,10 +1,10 @@
 //! Per-request facts resolved once, at the edge: who is asking (session or token), in which
 //! language, with which CSRF token, from where. Handlers read them from the extensions.
 
-use crate::cookies;
 use crate::AppState;
+use crate::cookies;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use ingot_app::auth::{self, SessionAuth};
@@ -57,18 +57,29 @@ fn request_id(headers: &HeaderMap) -> String {
     let given = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
-    given.map(str::to_string).unwrap_or_else(|| ingot_app::secrets::random_token("")[..16].to_string())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    given
+        .map(str::to_string)
+        .unwrap_or_else(|| ingot_app::secrets::random_token("")[..16].to_string())
 }
 
 fn client_ip(state: &AppState, req: &Request) -> Option<String> {
     if state.config.trust_proxy
-        && let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(forwarded) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
         && let Some(first) = forwarded.split(',').next()
     {
         return Some(first.trim().to_string());
     }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
 }
 
 fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
@@ -78,7 +89,10 @@ fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
         SecureCookies::Never => false,
         SecureCookies::Auto => {
             state.config.trust_proxy
-                && headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+                && headers
+                    .get("x-forwarded-proto")
+                    .and_then(|v| v.to_str().ok())
+                    == Some("https")
         }
     }
 }
@@ -91,17 +105,28 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let secure = is_secure(&state, &headers);
     let origin = RequestOrigin {
         ip: client_ip(&state, &req),
-        user_agent: header_str(&headers, &header::USER_AGENT).map(|s| s.chars().take(300).collect()),
+        user_agent: header_str(&headers, &header::USER_AGENT)
+            .map(|s| s.chars().take(300).collect()),
         request_id: Some(request_id(&headers)),
         channel: if is_api { "api" } else { "web" },
     };
 
+    let browser_lang = jar
+        .get(LANG_COOKIE)
+        .and_then(|l| Lang::parse(l))
+        .or_else(|| {
+            header_str(&headers, &header::ACCEPT_LANGUAGE).and_then(Lang::from_accept_language)
+        });
     let mut auth = Auth::Anonymous;
     if let Some(value) = header_str(&headers, &header::AUTHORIZATION) {
-        let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "));
+        let token = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "));
         let result = match token {
             Some(token) => auth::resolve_api_token(&state.db, token).await,
-            None => Err(AppError::Unauthenticated { code: "token_invalid" }),
+            None => Err(AppError::Unauthenticated {
+                code: "token_invalid",
+            }),
         };
         match result {
             Ok(actor) => auth = Auth::Token(Arc::new(actor)),
@@ -109,7 +134,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                 // A wrong token is an error, never a silent fall-back to anonymous.
                 let rs = RequestState {
                     auth: Auth::Anonymous,
-                    lang: Lang::En,
+                    lang: browser_lang.unwrap_or_default(),
                     csrf_token: String::new(),
                     origin,
                     secure,
@@ -136,8 +161,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         Auth::Session(s) => s.lang,
         _ => None,
     }
-    .or_else(|| jar.get(LANG_COOKIE).and_then(|l| Lang::parse(l)))
-    .or_else(|| header_str(&headers, &header::ACCEPT_LANGUAGE).and_then(Lang::from_accept_language))
+    .or(browser_lang)
     .unwrap_or_default();
 
     let mut new_pre_session_token = None;
@@ -154,7 +178,14 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     };
     let flash = jar.get(FLASH_COOKIE).cloned();
     let expired = matches!(auth, Auth::Expired);
-    let rs = RequestState { auth, lang, csrf_token, origin, secure, flash: flash.clone() };
+    let rs = RequestState {
+        auth,
+        lang,
+        csrf_token,
+        origin,
+        secure,
+        flash: flash.clone(),
+    };
     req.extensions_mut().insert(rs.clone());
 
     let mut response = next.run(req).await;

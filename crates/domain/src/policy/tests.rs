@@ -22,7 +22,12 @@ fn actor_with(role: Role, at: &str) -> Actor {
         display_name: "Someone".into(),
         org_id,
         org_path: org_path.clone(),
-        grants: vec![Grant { id: GrantId(1), role, org_id, org_path }],
+        grants: vec![Grant {
+            id: GrantId(1),
+            role,
+            org_id,
+            org_path,
+        }],
     }
 }
 
@@ -128,7 +133,10 @@ fn the_table_covers_every_role_for_every_action_family() {
             if !listed {
                 let actor = actor_with(role, A);
                 for target in [A, A_BRANCH, CITY, B] {
-                    assert!(!may(Principal::User(&actor), action, &path(target)), "{role:?} {action:?} {target}");
+                    assert!(
+                        !may(Principal::User(&actor), action, &path(target)),
+                        "{role:?} {action:?} {target}"
+                    );
                 }
             }
         }
@@ -143,8 +151,22 @@ fn the_public_may_do_nothing_but_read_published_records() {
         }
     }
     let org = path(B);
-    assert!(may_view_record(Principal::Public, RecordRef { org: &org, owner: None, published: true }));
-    assert!(!may_view_record(Principal::Public, RecordRef { org: &org, owner: None, published: false }));
+    assert!(may_view_record(
+        Principal::Public,
+        RecordRef {
+            org: &org,
+            owner: None,
+            published: true
+        }
+    ));
+    assert!(!may_view_record(
+        Principal::Public,
+        RecordRef {
+            org: &org,
+            owner: None,
+            published: false
+        }
+    ));
 }
 
 #[test]
@@ -154,9 +176,19 @@ fn nobody_on_enterprise_a_sees_enterprise_b_unpublished_records() {
     for role in Role::ALL {
         let actor = actor_with(role, A);
         for org in [&b, &b_branch] {
-            let record = RecordRef { org, owner: Some(UserId(999)), published: false };
-            assert!(!may_view_record(Principal::User(&actor), record), "{role:?} saw B's unpublished record");
-            let published = RecordRef { published: true, ..record };
+            let record = RecordRef {
+                org,
+                owner: Some(UserId(999)),
+                published: false,
+            };
+            assert!(
+                !may_view_record(Principal::User(&actor), record),
+                "{role:?} saw B's unpublished record"
+            );
+            let published = RecordRef {
+                published: true,
+                ..record
+            };
             assert!(may_view_record(Principal::User(&actor), published));
         }
     }
@@ -165,9 +197,16 @@ fn nobody_on_enterprise_a_sees_enterprise_b_unpublished_records() {
 #[test]
 fn owners_see_their_own_unpublished_records_wherever_they_are() {
     let actor = actor_with(Employee, A);
-    let own = RecordRef { org: &path(A_BRANCH), owner: Some(actor.user_id), published: false };
+    let own = RecordRef {
+        org: &path(A_BRANCH),
+        owner: Some(actor.user_id),
+        published: false,
+    };
     assert!(may_view_record(Principal::User(&actor), own));
-    let colleague = RecordRef { owner: Some(UserId(7)), ..own };
+    let colleague = RecordRef {
+        owner: Some(UserId(7)),
+        ..own
+    };
     assert!(!may_view_record(Principal::User(&actor), colleague));
 }
 
@@ -175,30 +214,69 @@ fn owners_see_their_own_unpublished_records_wherever_they_are() {
 fn a_city_federation_sees_its_whole_city_and_nothing_beyond() {
     let actor = actor_with(FederationAdmin, CITY);
     for inside in [CITY, A, A_BRANCH, B] {
-        assert!(may(Principal::User(&actor), Action::ViewAudit, &path(inside)));
+        assert!(may(
+            Principal::User(&actor),
+            Action::ViewAudit,
+            &path(inside)
+        ));
     }
     for outside in ["/1/2/", "/1/2/30/", "/1/9/3/"] {
-        assert!(!may(Principal::User(&actor), Action::ViewAudit, &path(outside)));
+        assert!(!may(
+            Principal::User(&actor),
+            Action::ViewAudit,
+            &path(outside)
+        ));
     }
 }
 
 #[test]
 fn scope_lists_the_roots_of_permitting_grants() {
     let mut actor = actor_with(Reviewer, A);
-    actor.grants.push(Grant { id: GrantId(2), role: UnitAdmin, org_id: OrgId(6), org_path: path(B) });
-    actor.grants.push(Grant { id: GrantId(3), role: UnitAdmin, org_id: OrgId(5), org_path: path(A_BRANCH) });
-    assert_eq!(scope(&actor, Action::ViewAudit).roots(), &[path(A_BRANCH), path(B)]);
-    assert_eq!(scope(&actor, Action::ViewUnpublished).roots(), &[path(A), path(B)]);
+    actor.grants.push(Grant {
+        id: GrantId(2),
+        role: UnitAdmin,
+        org_id: OrgId(6),
+        org_path: path(B),
+    });
+    actor.grants.push(Grant {
+        id: GrantId(3),
+        role: UnitAdmin,
+        org_id: OrgId(5),
+        org_path: path(A_BRANCH),
+    });
+    assert_eq!(
+        scope(&actor, Action::ViewAudit).roots(),
+        &[path(A_BRANCH), path(B)]
+    );
+    assert_eq!(
+        scope(&actor, Action::ViewUnpublished).roots(),
+        &[path(A), path(B)]
+    );
     assert!(scope(&actor, Action::GrantRole(Expert)).is_empty());
 }
 
 #[test]
 fn a_unit_admin_cannot_take_over_a_more_powerful_account() {
     let admin = actor_with(UnitAdmin, A);
-    let plain = [Grant { id: GrantId(5), role: Employee, org_id: OrgId(5), org_path: path(A_BRANCH) }];
+    let plain = [Grant {
+        id: GrantId(5),
+        role: Employee,
+        org_id: OrgId(5),
+        org_path: path(A_BRANCH),
+    }];
     assert!(may_manage_user(&admin, &path(A_BRANCH), &plain));
-    let powerful = [Grant { id: GrantId(6), role: FederationAdmin, org_id: OrgId(3), org_path: path(CITY) }];
+    let powerful = [Grant {
+        id: GrantId(6),
+        role: FederationAdmin,
+        org_id: OrgId(3),
+        org_path: path(CITY),
+    }];
     assert!(!may_manage_user(&admin, &path(A_BRANCH), &powerful));
-    let elsewhere = [Grant { id: GrantId(7), role: Reviewer, org_id: OrgId(6), org_path: path(B) }];
+    let elsewhere = [Grant {
+        id: GrantId(7),
+        role: Reviewer,
+        org_id: OrgId(6),
+        org_path: path(B),
+    }];
     assert!(!may_manage_user(&admin, &path(A_BRANCH), &elsewhere));
 }

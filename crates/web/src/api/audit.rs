@@ -1,15 +1,15 @@
 //! `/audit`: the audit log.
 
-use super::dto::*;
 use super::ApiCtx;
-use crate::error::{ErrorBody, Failure};
+use super::dto::*;
 use crate::AppState;
-use axum::extract::{Query, State};
+use crate::error::{ErrorBody, Failure};
 use axum::Json;
+use axum::extract::{Query, State};
 use ingot_app::audit_log;
 use ingot_domain::{OrgId, Timestamp, UserId};
-use ingot_store::audit::AuditFilter;
 use ingot_store::Page;
+use ingot_store::audit::AuditFilter;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,7 +21,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = AuditListDto), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn list_audit(State(state): State<AppState>, api: ApiCtx, Query(q): Query<AuditQuery>) -> Result<Json<AuditListDto>, Failure> {
+async fn list_audit(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<AuditListDto>, Failure> {
     let caller = api.caller();
     let page = Page::new(q.page, q.per_page, 100);
     let filter = AuditFilter {
@@ -35,5 +39,10 @@ async fn list_audit(State(state): State<AppState>, api: ApiCtx, Query(q): Query<
     };
     let mut tx = state.db.read().await?;
     let (rows, total) = audit_log::list(&mut tx, &caller, q.org.map(OrgId), filter, page).await?;
-    Ok(Json(AuditListDto { items: rows.into_iter().map(Into::into).collect(), total, page: page.number, per_page: page.size }))
+    Ok(Json(AuditListDto {
+        items: rows.into_iter().map(Into::into).collect(),
+        total,
+        page: page.number,
+        per_page: page.size,
+    }))
 }

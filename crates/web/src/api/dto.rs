@@ -41,7 +41,8 @@ macro_rules! mirror {
     ($dto:ident, $domain:ident) => {
         impl From<$domain> for $dto {
             fn from(v: $domain) -> Self {
-                serde_json::from_value(serde_json::Value::String(v.as_str().to_string())).expect("mirrored enum")
+                serde_json::from_value(serde_json::Value::String(v.as_str().to_string()))
+                    .expect("mirrored enum")
             }
         }
         impl From<$dto> for $domain {
@@ -100,7 +101,11 @@ pub struct OrgNodeDto {
 
 impl From<ingot_store::orgs::OrgNode> for OrgNodeDto {
     fn from(n: ingot_store::orgs::OrgNode) -> Self {
-        OrgNodeDto { org: n.org.into(), child_count: n.child_count, user_count: n.user_count }
+        OrgNodeDto {
+            org: n.org.into(),
+            child_count: n.child_count,
+            user_count: n.user_count,
+        }
     }
 }
 
@@ -209,7 +214,12 @@ pub struct GrantDto {
 
 impl From<GrantView> for GrantDto {
     fn from(g: GrantView) -> Self {
-        GrantDto { id: g.grant.id.0, role: g.grant.role.into(), org_id: g.grant.org_id.0, org_name: g.org_name }
+        GrantDto {
+            id: g.grant.id.0,
+            role: g.grant.role.into(),
+            org_id: g.grant.org_id.0,
+            org_name: g.org_name,
+        }
     }
 }
 
@@ -362,7 +372,14 @@ pub struct TokenDto {
 
 impl From<ingot_store::tokens::TokenRow> for TokenDto {
     fn from(t: ingot_store::tokens::TokenRow) -> Self {
-        TokenDto { id: t.id, name: t.name, prefix: t.prefix, created_at: t.created_at, last_used_at: t.last_used_at, revoked_at: t.revoked_at }
+        TokenDto {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
     }
 }
 

@@ -2,9 +2,9 @@
 
 use super::dto::*;
 use super::{ApiCtx, JsonBody};
+use crate::AppState;
 use crate::error::{ErrorBody, Failure};
 use crate::request::{Auth, RequestState};
-use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -30,19 +30,31 @@ pub fn routes() -> OpenApiRouter<AppState> {
     security(("bearer" = []), ("session" = [])))]
 async fn me(State(state): State<AppState>, api: ApiCtx) -> Result<Json<MeDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let user = users::get(&mut tx, api.actor.user_id).await?.ok_or_else(users::not_found)?;
+    let user = users::get(&mut tx, api.actor.user_id)
+        .await?
+        .ok_or_else(users::not_found)?;
     let grants = grants::views_of_user(&mut tx, api.actor.user_id).await?;
-    Ok(Json(MeDto { user: user.into(), grants: grants.into_iter().map(Into::into).collect(), lang: api.lang.code().to_string() }))
+    Ok(Json(MeDto {
+        user: user.into(),
+        grants: grants.into_iter().map(Into::into).collect(),
+        lang: api.lang.code().to_string(),
+    }))
 }
 
 /// Sets the caller's interface language.
 #[utoipa::path(put, path = "/me/lang", tag = "account", request_body = LangBody,
     responses((status = 204), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn set_lang(State(state): State<AppState>, api: ApiCtx, JsonBody(body): JsonBody<LangBody>) -> Result<StatusCode, Failure> {
+async fn set_lang(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    JsonBody(body): JsonBody<LangBody>,
+) -> Result<StatusCode, Failure> {
     let lang = match body.lang.as_deref() {
         None | Some("") => None,
-        Some(code) => Some(Lang::parse(code).ok_or_else(|| AppError::field("lang", "unknown_language"))?),
+        Some(code) => {
+            Some(Lang::parse(code).ok_or_else(|| AppError::field("lang", "unknown_language"))?)
+        }
     };
     let mut tx = state.db.begin().await?;
     account::set_lang(&mut tx, &api.caller(), &api.actor, lang).await?;
@@ -64,8 +76,16 @@ async fn change_password(
         Auth::Session(s) => Some(s.session_id),
         _ => None,
     };
-    account::change_password(&state.db, &api.caller(), &api.actor, keep, &body.current_password, &body.new_password, &body.new_password)
-        .await?;
+    account::change_password(
+        &state.db,
+        &api.caller(),
+        &api.actor,
+        keep,
+        &body.current_password,
+        &body.new_password,
+        &body.new_password,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -73,27 +93,52 @@ async fn change_password(
 #[utoipa::path(get, path = "/me/tokens", tag = "account",
     responses((status = 200, body = Vec<TokenDto>)),
     security(("bearer" = []), ("session" = [])))]
-async fn list_tokens(State(state): State<AppState>, api: ApiCtx) -> Result<Json<Vec<TokenDto>>, Failure> {
+async fn list_tokens(
+    State(state): State<AppState>,
+    api: ApiCtx,
+) -> Result<Json<Vec<TokenDto>>, Failure> {
     let mut tx = state.db.read().await?;
-    Ok(Json(account::list_tokens(&mut tx, api.actor.user_id).await?.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        account::list_tokens(&mut tx, api.actor.user_id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 /// Creates an API token; its secret is in this response only.
 #[utoipa::path(post, path = "/me/tokens", tag = "account", request_body = CreateTokenBody,
     responses((status = 201, body = CreatedTokenDto), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn create_token(State(state): State<AppState>, api: ApiCtx, JsonBody(body): JsonBody<CreateTokenBody>) -> Result<Response, Failure> {
+async fn create_token(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    JsonBody(body): JsonBody<CreateTokenBody>,
+) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
-    let (row, secret) = account::create_token(&mut tx, &api.caller(), api.actor.user_id, &body.name).await?;
+    let (row, secret) =
+        account::create_token(&mut tx, &api.caller(), api.actor.user_id, &body.name).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(CreatedTokenDto { token: row.into(), secret })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedTokenDto {
+            token: row.into(),
+            secret,
+        }),
+    )
+        .into_response())
 }
 
 /// Revokes one of the caller's tokens.
 #[utoipa::path(delete, path = "/me/tokens/{id}", tag = "account", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn revoke_token(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<StatusCode, Failure> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, Failure> {
     let mut tx = state.db.begin().await?;
     account::revoke_token(&mut tx, &api.caller(), api.actor.user_id, TokenId(id)).await?;
     tx.commit().await?;

@@ -7,9 +7,9 @@ mod me;
 mod orgs;
 mod users;
 
+use crate::AppState;
 use crate::error::{ErrorBody, Failure};
 use crate::request::RequestState;
-use crate::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -49,8 +49,14 @@ struct Security;
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("ingot_session"))));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("ingot_session"))),
+        );
     }
 }
 
@@ -78,7 +84,11 @@ async fn openapi_json() -> Response {
 }
 
 pub fn router() -> Router<AppState> {
-    parts().0.clone().route("/openapi.json", get(openapi_json)).fallback(|| async { Failure(AppError::not_found("endpoint")) })
+    parts()
+        .0
+        .clone()
+        .route("/openapi.json", get(openapi_json))
+        .fallback(|| async { Failure(AppError::not_found("endpoint")) })
 }
 
 /// The signed-in caller of an API request (by token or session).
@@ -98,10 +108,24 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCtx {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let rs = parts.extensions.get::<RequestState>().ok_or_else(|| Failure(AppError::internal("request state missing")))?;
-        let code = if matches!(rs.auth, crate::request::Auth::Expired) { "session_expired" } else { "unauthenticated" };
-        let actor = rs.actor().cloned().ok_or(Failure(AppError::Unauthenticated { code }))?;
-        Ok(ApiCtx { actor, origin: rs.origin.clone(), lang: rs.lang })
+        let rs = parts
+            .extensions
+            .get::<RequestState>()
+            .ok_or_else(|| Failure(AppError::internal("request state missing")))?;
+        let code = if matches!(rs.auth, crate::request::Auth::Expired) {
+            "session_expired"
+        } else {
+            "unauthenticated"
+        };
+        let actor = rs
+            .actor()
+            .cloned()
+            .ok_or(Failure(AppError::Unauthenticated { code }))?;
+        Ok(ApiCtx {
+            actor,
+            origin: rs.origin.clone(),
+            lang: rs.lang,
+        })
     }
 }
 
@@ -117,11 +141,15 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody
             Ok(Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => {
                 let code = match rejection {
-                    axum::extract::rejection::JsonRejection::MissingJsonContentType(_) => "json_content_type_required",
+                    axum::extract::rejection::JsonRejection::MissingJsonContentType(_) => {
+                        "json_content_type_required"
+                    }
                     axum::extract::rejection::JsonRejection::JsonSyntaxError(_) => "json_malformed",
                     _ => "json_invalid",
                 };
-                Err(Failure(AppError::Validation(vec![FieldError::new("body", code).with("detail", rejection.body_text())])))
+                Err(Failure(AppError::Validation(vec![
+                    FieldError::new("body", code).with("detail", rejection.body_text()),
+                ])))
             }
         }
     }

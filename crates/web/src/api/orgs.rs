@@ -2,19 +2,19 @@
 
 use super::dto::*;
 use super::{ApiCtx, JsonBody};
-use crate::error::{ErrorBody, Failure};
 use crate::AppState;
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use ingot_app::{org_import, orgs as cases};
 use ingot_domain::org::OrgInput;
 use ingot_domain::policy::Action;
 use ingot_domain::{AppError, OrgId, OrgScope};
-use ingot_store::orgs::OrgFilter;
 use ingot_store::Page;
+use ingot_store::orgs::OrgFilter;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -32,31 +32,64 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/orgs", tag = "organisations", params(OrgListQuery),
     responses((status = 200, body = OrgListDto), (status = 401, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn list_orgs(State(state): State<AppState>, _signed_in: ApiCtx, Query(q): Query<OrgListQuery>) -> Result<Json<OrgListDto>, Failure> {
+async fn list_orgs(
+    State(state): State<AppState>,
+    _signed_in: ApiCtx,
+    Query(q): Query<OrgListQuery>,
+) -> Result<Json<OrgListDto>, Failure> {
     let page = Page::new(q.page, q.per_page, 100);
     let mut tx = state.db.read().await?;
     if let Some(parent) = q.parent {
         let nodes = cases::children(&mut tx, OrgId(parent), q.archived.unwrap_or(false)).await?;
         let total = nodes.len() as i64;
-        let items = nodes.into_iter().skip(page.offset() as usize).take(page.size as usize).map(|n| n.org.into()).collect();
-        return Ok(Json(OrgListDto { items, total, page: page.number, per_page: page.size }));
+        let items = nodes
+            .into_iter()
+            .skip(page.offset() as usize)
+            .take(page.size as usize)
+            .map(|n| n.org.into())
+            .collect();
+        return Ok(Json(OrgListDto {
+            items,
+            total,
+            page: page.number,
+            per_page: page.size,
+        }));
     }
     let within = match q.within {
         Some(id) => Some(OrgScope::of([cases::get(&mut tx, OrgId(id)).await?.path])),
         None => None,
     };
-    let filter = OrgFilter { within, kind: q.kind.map(Into::into), text: q.q, include_archived: q.archived.unwrap_or(false) };
+    let filter = OrgFilter {
+        within,
+        kind: q.kind.map(Into::into),
+        text: q.q,
+        include_archived: q.archived.unwrap_or(false),
+    };
     let (orgs, total) = cases::list(&mut tx, filter, page).await?;
-    Ok(Json(OrgListDto { items: orgs.into_iter().map(Into::into).collect(), total, page: page.number, per_page: page.size }))
+    Ok(Json(OrgListDto {
+        items: orgs.into_iter().map(Into::into).collect(),
+        total,
+        page: page.number,
+        per_page: page.size,
+    }))
 }
 
 /// Creates an organisation under `parent_id`.
 #[utoipa::path(post, path = "/orgs", tag = "organisations", request_body = CreateOrgBody,
     responses((status = 201, body = OrgDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn create_org(State(state): State<AppState>, api: ApiCtx, JsonBody(body): JsonBody<CreateOrgBody>) -> Result<Response, Failure> {
+async fn create_org(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    JsonBody(body): JsonBody<CreateOrgBody>,
+) -> Result<Response, Failure> {
     let kind: ingot_domain::OrgKind = body.kind.into();
-    let input = OrgInput { code: body.code, name: body.name, name_en: body.name_en, kind: kind.as_str().to_string() };
+    let input = OrgInput {
+        code: body.code,
+        name: body.name,
+        name_en: body.name_en,
+        kind: kind.as_str().to_string(),
+    };
     let mut tx = state.db.begin().await?;
     let org = cases::create(&mut tx, &api.caller(), body.parent_id.map(OrgId), &input).await?;
     tx.commit().await?;
@@ -67,7 +100,11 @@ async fn create_org(State(state): State<AppState>, api: ApiCtx, JsonBody(body): 
 #[utoipa::path(get, path = "/orgs/{id}", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = OrgDetailDto), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn get_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<Json<OrgDetailDto>, Failure> {
+async fn get_org(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<OrgDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
     let d = cases::detail(&mut tx, &api.caller(), OrgId(id), false).await?;
     Ok(Json(OrgDetailDto {
@@ -88,9 +125,21 @@ async fn get_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>
 #[utoipa::path(patch, path = "/orgs/{id}", tag = "organisations", params(("id" = i64, Path)), request_body = RenameOrgBody,
     responses((status = 200, body = OrgDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn rename_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>, JsonBody(body): JsonBody<RenameOrgBody>) -> Result<Json<OrgDto>, Failure> {
+async fn rename_org(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<RenameOrgBody>,
+) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    let org = cases::rename(&mut tx, &api.caller(), OrgId(id), &body.name, body.name_en.as_deref()).await?;
+    let org = cases::rename(
+        &mut tx,
+        &api.caller(),
+        OrgId(id),
+        &body.name,
+        body.name_en.as_deref(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(org.into()))
 }
@@ -99,7 +148,11 @@ async fn rename_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i
 #[utoipa::path(delete, path = "/orgs/{id}", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 204), (status = 409, body = ErrorBody, description = "`org_in_use`: archive it instead")),
     security(("bearer" = []), ("session" = [])))]
-async fn delete_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<StatusCode, Failure> {
+async fn delete_org(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, Failure> {
     let mut tx = state.db.begin().await?;
     cases::delete(&mut tx, &api.caller(), OrgId(id)).await?;
     tx.commit().await?;
@@ -110,7 +163,12 @@ async fn delete_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i
 #[utoipa::path(post, path = "/orgs/{id}/move", tag = "organisations", params(("id" = i64, Path)), request_body = MoveOrgBody,
     responses((status = 200, body = OrgDto), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn move_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>, JsonBody(body): JsonBody<MoveOrgBody>) -> Result<Json<OrgDto>, Failure> {
+async fn move_org(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<MoveOrgBody>,
+) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
     let org = cases::move_to(&mut tx, &api.caller(), OrgId(id), OrgId(body.parent_id)).await?;
     tx.commit().await?;
@@ -121,7 +179,11 @@ async fn move_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64
 #[utoipa::path(post, path = "/orgs/{id}/archive", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = OrgDto), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn archive_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<Json<OrgDto>, Failure> {
+async fn archive_org(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
     let org = cases::archive(&mut tx, &api.caller(), OrgId(id)).await?;
     tx.commit().await?;
@@ -132,7 +194,11 @@ async fn archive_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<
 #[utoipa::path(post, path = "/orgs/{id}/restore", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = OrgDto), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn restore_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<Json<OrgDto>, Failure> {
+async fn restore_org(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
     let org = cases::restore(&mut tx, &api.caller(), OrgId(id)).await?;
     tx.commit().await?;
@@ -145,7 +211,12 @@ async fn restore_org(State(state): State<AppState>, api: ApiCtx, Path(id): Path<
     request_body(content = Vec<u8>, content_type = "text/csv", description = "A CSV (UTF-8 or GB18030) or XLSX file with columns code, name, name_en, kind, parent_code"),
     responses((status = 200, body = ImportReportDto), (status = 422, body = ImportReportDto)),
     security(("bearer" = []), ("session" = [])))]
-async fn import_orgs(State(state): State<AppState>, api: ApiCtx, Query(q): Query<ImportQuery>, body: Bytes) -> Result<Response, Failure> {
+async fn import_orgs(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, Failure> {
     if body.len() > state.config.max_upload_bytes {
         return Err(Failure(AppError::field("file", "file_too_large")));
     }
@@ -157,8 +228,19 @@ async fn import_orgs(State(state): State<AppState>, api: ApiCtx, Query(q): Query
         let org = cases::get(&mut tx, OrgId(under)).await?;
         caller.require(Action::ImportOrgs, &org.path)?;
     }
-    let report = org_import::import(&state.db, &caller, &table, q.under.map(OrgId), q.dry_run.unwrap_or(false)).await?;
-    let status = if report.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let report = org_import::import(
+        &state.db,
+        &caller,
+        &table,
+        q.under.map(OrgId),
+        q.dry_run.unwrap_or(false),
+    )
+    .await?;
+    let status = if report.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let dto = ImportReportDto {
         rows: report.rows,
         dry_run: report.dry_run,

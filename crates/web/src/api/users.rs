@@ -2,16 +2,16 @@
 
 use super::dto::*;
 use super::{ApiCtx, JsonBody};
-use crate::error::{ErrorBody, Failure};
 use crate::AppState;
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use ingot_app::users::{self as cases, NewUserInput, ProfileInput};
 use ingot_domain::{GrantId, Lang, OrgId, UserId};
-use ingot_store::users::UserFilter;
 use ingot_store::Page;
+use ingot_store::users::UserFilter;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,27 +31,52 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/users", tag = "people", params(UserListQuery),
     responses((status = 200, body = UserListDto), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn list_users(State(state): State<AppState>, api: ApiCtx, Query(q): Query<UserListQuery>) -> Result<Json<UserListDto>, Failure> {
+async fn list_users(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<UserListQuery>,
+) -> Result<Json<UserListDto>, Failure> {
     let caller = api.caller();
     let page = Page::new(q.page, q.per_page, 100);
     let mut tx = state.db.read().await?;
-    let filter = UserFilter { role: q.role.map(Into::into), text: q.q, active: q.active, ..Default::default() };
+    let filter = UserFilter {
+        role: q.role.map(Into::into),
+        text: q.q,
+        active: q.active,
+        ..Default::default()
+    };
     let (items, total) = cases::list(&mut tx, &caller, q.org.map(OrgId), filter, page).await?;
     let items = items
         .into_iter()
-        .map(|i| UserListItemDto { user: i.user.into(), org_name: i.org_name, roles: i.roles.into_iter().map(Into::into).collect() })
+        .map(|i| UserListItemDto {
+            user: i.user.into(),
+            org_name: i.org_name,
+            roles: i.roles.into_iter().map(Into::into).collect(),
+        })
         .collect();
-    Ok(Json(UserListDto { items, total, page: page.number, per_page: page.size }))
+    Ok(Json(UserListDto {
+        items,
+        total,
+        page: page.number,
+        per_page: page.size,
+    }))
 }
 
 /// Creates a person, optionally with a first role on their organisation.
 #[utoipa::path(post, path = "/users", tag = "people", request_body = CreateUserBody,
     responses((status = 201, body = CreatedUserDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn create_user(State(state): State<AppState>, api: ApiCtx, JsonBody(body): JsonBody<CreateUserBody>) -> Result<Response, Failure> {
+async fn create_user(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    JsonBody(body): JsonBody<CreateUserBody>,
+) -> Result<Response, Failure> {
     let lang = match body.lang.as_deref() {
         None | Some("") => None,
-        Some(code) => Some(Lang::parse(code).ok_or_else(|| ingot_domain::AppError::field("lang", "unknown_language"))?),
+        Some(code) => Some(
+            Lang::parse(code)
+                .ok_or_else(|| ingot_domain::AppError::field("lang", "unknown_language"))?,
+        ),
     };
     let input = NewUserInput {
         org_id: Some(OrgId(body.org_id)),
@@ -63,7 +88,10 @@ async fn create_user(State(state): State<AppState>, api: ApiCtx, JsonBody(body):
         lang,
     };
     let created = cases::create(&state.db, &api.caller(), &input).await?;
-    let dto = CreatedUserDto { user: created.user.into(), generated_password: created.generated_password };
+    let dto = CreatedUserDto {
+        user: created.user.into(),
+        generated_password: created.generated_password,
+    };
     Ok((StatusCode::CREATED, Json(dto)).into_response())
 }
 
@@ -71,7 +99,11 @@ async fn create_user(State(state): State<AppState>, api: ApiCtx, JsonBody(body):
 #[utoipa::path(get, path = "/users/{id}", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = UserDetailDto), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn get_user(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<Json<UserDetailDto>, Failure> {
+async fn get_user(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<UserDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
     let d = cases::detail(&mut tx, &api.caller(), UserId(id)).await?;
     Ok(Json(UserDetailDto {
@@ -86,8 +118,17 @@ async fn get_user(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64
 #[utoipa::path(patch, path = "/users/{id}", tag = "people", params(("id" = i64, Path)), request_body = UpdateUserBody,
     responses((status = 200, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn update_user(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>, JsonBody(body): JsonBody<UpdateUserBody>) -> Result<Json<UserDto>, Failure> {
-    let input = ProfileInput { display_name: body.display_name, email: body.email, org_id: body.org_id.map(OrgId) };
+async fn update_user(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<UpdateUserBody>,
+) -> Result<Json<UserDto>, Failure> {
+    let input = ProfileInput {
+        display_name: body.display_name,
+        email: body.email,
+        org_id: body.org_id.map(OrgId),
+    };
     let mut tx = state.db.begin().await?;
     let user = cases::update(&mut tx, &api.caller(), UserId(id), &input).await?;
     tx.commit().await?;
@@ -98,16 +139,33 @@ async fn update_user(State(state): State<AppState>, api: ApiCtx, Path(id): Path<
 #[utoipa::path(post, path = "/users/{id}/password", tag = "people", params(("id" = i64, Path)), request_body = ResetPasswordBody,
     responses((status = 200, body = ResetPasswordDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn reset_password(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>, JsonBody(body): JsonBody<ResetPasswordBody>) -> Result<Json<ResetPasswordDto>, Failure> {
-    let generated = cases::reset_password(&state.db, &api.caller(), UserId(id), body.password.as_deref()).await?;
-    Ok(Json(ResetPasswordDto { generated_password: generated }))
+async fn reset_password(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<ResetPasswordBody>,
+) -> Result<Json<ResetPasswordDto>, Failure> {
+    let generated = cases::reset_password(
+        &state.db,
+        &api.caller(),
+        UserId(id),
+        body.password.as_deref(),
+    )
+    .await?;
+    Ok(Json(ResetPasswordDto {
+        generated_password: generated,
+    }))
 }
 
 /// Lifts a lock-out after repeated failed sign-ins.
 #[utoipa::path(post, path = "/users/{id}/unlock", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = UserDto), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn unlock_user(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<Json<UserDto>, Failure> {
+async fn unlock_user(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<UserDto>, Failure> {
     let mut tx = state.db.begin().await?;
     let user = cases::unlock(&mut tx, &api.caller(), UserId(id)).await?;
     tx.commit().await?;
@@ -118,7 +176,11 @@ async fn unlock_user(State(state): State<AppState>, api: ApiCtx, Path(id): Path<
 #[utoipa::path(post, path = "/users/{id}/activate", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = UserDto), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn activate_user(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<Json<UserDto>, Failure> {
+async fn activate_user(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<UserDto>, Failure> {
     let mut tx = state.db.begin().await?;
     let user = cases::set_active(&mut tx, &api.caller(), UserId(id), true).await?;
     tx.commit().await?;
@@ -129,7 +191,11 @@ async fn activate_user(State(state): State<AppState>, api: ApiCtx, Path(id): Pat
 #[utoipa::path(post, path = "/users/{id}/deactivate", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = UserDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn deactivate_user(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<Json<UserDto>, Failure> {
+async fn deactivate_user(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<UserDto>, Failure> {
     let mut tx = state.db.begin().await?;
     let user = cases::set_active(&mut tx, &api.caller(), UserId(id), false).await?;
     tx.commit().await?;
@@ -140,9 +206,21 @@ async fn deactivate_user(State(state): State<AppState>, api: ApiCtx, Path(id): P
 #[utoipa::path(post, path = "/users/{id}/grants", tag = "people", params(("id" = i64, Path)), request_body = GrantBody,
     responses((status = 201, body = GrantCreatedDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn grant_role(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>, JsonBody(body): JsonBody<GrantBody>) -> Result<Response, Failure> {
+async fn grant_role(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<GrantBody>,
+) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
-    let grant = cases::grant(&mut tx, &api.caller(), UserId(id), body.role.into(), OrgId(body.org_id)).await?;
+    let grant = cases::grant(
+        &mut tx,
+        &api.caller(),
+        UserId(id),
+        body.role.into(),
+        OrgId(body.org_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(GrantCreatedDto { id: grant.0 })).into_response())
 }
@@ -151,7 +229,11 @@ async fn grant_role(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i
 #[utoipa::path(delete, path = "/grants/{id}", tag = "people", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-async fn revoke_grant(State(state): State<AppState>, api: ApiCtx, Path(id): Path<i64>) -> Result<StatusCode, Failure> {
+async fn revoke_grant(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, Failure> {
     let mut tx = state.db.begin().await?;
     cases::revoke(&mut tx, &api.caller(), GrantId(id)).await?;
     tx.commit().await?;

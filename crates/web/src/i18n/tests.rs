@@ -19,7 +19,13 @@ fn sources(dir: &Path, out: &mut Vec<String>) {
 fn workspace_sources() -> String {
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut texts = Vec::new();
-    for name in ["domain/src", "store/src", "app/src", "web/src", "web/templates"] {
+    for name in [
+        "domain/src",
+        "store/src",
+        "app/src",
+        "web/src",
+        "web/templates",
+    ] {
         sources(&crates.join(name), &mut texts);
     }
     texts.join("\n")
@@ -31,10 +37,20 @@ fn literals_after(text: &str, prefix: &str) -> BTreeSet<String> {
     for (i, _) in text.match_indices(prefix) {
         let rest = &text[i + prefix.len()..];
         // The literal is the next quoted string on the same call.
-        let call: String = rest.chars().take_while(|c| *c != ')' && *c != ';').collect();
-        if let Some(start) = call.rfind('"').and_then(|end| call[..end].rfind('"').map(|s| (s, end))) {
+        let call: String = rest
+            .chars()
+            .take_while(|c| *c != ')' && *c != ';')
+            .collect();
+        if let Some(start) = call
+            .rfind('"')
+            .and_then(|end| call[..end].rfind('"').map(|s| (s, end)))
+        {
             let literal = &call[start.0 + 1..start.1];
-            if !literal.is_empty() && literal.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.' || c.is_ascii_digit()) {
+            if !literal.is_empty()
+                && literal
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.' || c.is_ascii_digit())
+            {
                 found.insert(literal.to_string());
             }
         }
@@ -45,7 +61,12 @@ fn literals_after(text: &str, prefix: &str) -> BTreeSet<String> {
 /// The literal right after `prefix`, which ends with the opening quote (e.g. `code: "`).
 fn literals_at(text: &str, prefix: &str) -> BTreeSet<String> {
     text.match_indices(prefix)
-        .map(|(i, _)| text[i + prefix.len()..].chars().take_while(|c| *c != '"').collect::<String>())
+        .map(|(i, _)| {
+            text[i + prefix.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect::<String>()
+        })
         .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         .collect()
 }
@@ -57,7 +78,10 @@ fn both_languages_have_the_same_keys() {
     let zh: BTreeSet<&str> = c.keys(Lang::Zh).into_iter().collect();
     let only_en: Vec<_> = en.difference(&zh).collect();
     let only_zh: Vec<_> = zh.difference(&en).collect();
-    assert!(only_en.is_empty() && only_zh.is_empty(), "only in en: {only_en:?}; only in zh: {only_zh:?}");
+    assert!(
+        only_en.is_empty() && only_zh.is_empty(),
+        "only in en: {only_en:?}; only in zh: {only_zh:?}"
+    );
 }
 
 #[test]
@@ -72,14 +96,34 @@ fn every_key_used_exists() {
     };
     for prefix in ["ctx.t(\"", "ctx.t1(\"", ".t(lang, \""] {
         for (i, _) in text.match_indices(prefix) {
-            let key: String = text[i + prefix.len()..].chars().take_while(|c| *c != '"').collect();
+            let key: String = text[i + prefix.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect();
             need(key);
         }
     }
     for code in literals_after(&text, "FieldError::new(") {
-        let field_or_error = c.get(Lang::En, &format!("field.{code}")).or_else(|| c.get(Lang::En, &format!("error.{code}")));
+        let field_or_error = c
+            .get(Lang::En, &format!("field.{code}"))
+            .or_else(|| c.get(Lang::En, &format!("error.{code}")));
         // Where the code is computed (`e.code()`), the last literal is the field name itself.
-        if field_or_error.is_none() && !["kind", "code", "name", "file", "role", "parent", "parent_code", "actor", "body", "org_id", "lang"].contains(&code.as_str()) {
+        if field_or_error.is_none()
+            && ![
+                "kind",
+                "code",
+                "name",
+                "file",
+                "role",
+                "parent",
+                "parent_code",
+                "actor",
+                "body",
+                "org_id",
+                "lang",
+            ]
+            .contains(&code.as_str())
+        {
             need(format!("field.{code}"));
         }
     }
@@ -108,10 +152,25 @@ fn every_key_used_exists() {
     for status in [401, 403, 404, 409, 422, 500] {
         need(format!("status.{status}"));
     }
-    for code in ["file_empty", "file_type_unsupported", "file_unreadable", "file_too_many_rows", "file_no_header"] {
+    for code in [
+        "file_empty",
+        "file_type_unsupported",
+        "file_unreadable",
+        "file_too_many_rows",
+        "file_no_header",
+    ] {
         need(format!("field.{code}"));
     }
-    for code in ["bad_credentials", "account_locked", "account_disabled", "session_expired", "token_invalid", "validation_failed", "not_found", "internal"] {
+    for code in [
+        "bad_credentials",
+        "account_locked",
+        "account_disabled",
+        "session_expired",
+        "token_invalid",
+        "validation_failed",
+        "not_found",
+        "internal",
+    ] {
         need(format!("error.{code}"));
     }
     missing.sort();
@@ -125,23 +184,46 @@ fn every_flash_message_exists() {
     let text = workspace_sources();
     // Flash keys are the last literal argument of `done(...)`, `finish(...)`, `simple(...)`, `after(...)`.
     let mut keys = BTreeSet::new();
-    for prefix in ["done(", "finish(&state, ctx, id, result, ", "simple(&state, ctx, id, "] {
+    for prefix in [
+        "done(",
+        "finish(&state, ctx, id, result, ",
+        "simple(&state, ctx, id, ",
+    ] {
         keys.extend(literals_after(&text, prefix));
     }
     keys.retain(|k| !k.contains('.') && !k.starts_with('/'));
     assert!(keys.len() >= 10, "found too few flash keys: {keys:?}");
-    let missing: Vec<_> = keys.iter().filter(|k| c.get(Lang::En, &format!("flash.{k}")).is_none()).collect();
+    let missing: Vec<_> = keys
+        .iter()
+        .filter(|k| c.get(Lang::En, &format!("flash.{k}")).is_none())
+        .collect();
     assert!(missing.is_empty(), "missing flash messages: {missing:?}");
 }
 
 #[test]
 fn messages_name_the_field_in_each_language() {
     let c = Catalogs::load();
-    let e = FieldError::new("username", "too_long").with("max", 64).with("actual", 70);
-    assert_eq!(c.field_error(Lang::En, &e), "Username: is too long (70 characters; at most 64).");
-    assert_eq!(c.field_error(Lang::Zh, &e), "用户名：过长（70 个字符，最多 64 个）。");
-    let kinds = FieldError::new("kind", "org_kind_misplaced").with("kind", "province").with("parent_kind", "city");
-    assert!(c.field_error(Lang::Zh, &kinds).contains("“省（自治区）”不能直接隶属于“市”"));
+    let e = FieldError::new("username", "too_long")
+        .with("max", 64)
+        .with("actual", 70);
+    assert_eq!(
+        c.field_error(Lang::En, &e),
+        "Username: is too long (70 characters; at most 64)."
+    );
+    assert_eq!(
+        c.field_error(Lang::Zh, &e),
+        "用户名：过长（70 个字符，最多 64 个）。"
+    );
+    let kinds = FieldError::new("kind", "org_kind_misplaced")
+        .with("kind", "province")
+        .with("parent_kind", "city");
+    assert!(
+        c.field_error(Lang::Zh, &kinds)
+            .contains("“省（自治区）”不能直接隶属于“市”")
+    );
     let not_found = AppError::not_found("organisation");
-    assert_eq!(c.error(Lang::Zh, &not_found), "该组织机构不存在，或您无权查看。");
+    assert_eq!(
+        c.error(Lang::Zh, &not_found),
+        "该组织机构不存在，或您无权查看。"
+    );
 }

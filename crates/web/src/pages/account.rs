@@ -1,15 +1,15 @@
 //! One's own account: language, password, API tokens.
 
 use super::{done, render};
+use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{is_form_error, FormErrors};
-use crate::AppState;
+use crate::forms::{FormErrors, is_form_error};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use ingot_app::account;
 use ingot_domain::{AppError, Lang, Timestamp, TokenId};
 use ingot_store::{orgs, users};
@@ -34,15 +34,31 @@ struct AccountPage {
     errors: FormErrors,
 }
 
-async fn page(state: &AppState, ctx: PageCtx, new_token: Option<String>, errors: FormErrors, status: StatusCode) -> Result<Response, Failure> {
+async fn page(
+    state: &AppState,
+    ctx: PageCtx,
+    new_token: Option<String>,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
     let actor = ctx.actor()?.clone();
     let mut tx = state.db.read().await?;
-    let user = users::get(&mut tx, actor.user_id).await?.ok_or_else(users::not_found)?;
-    let org = orgs::get(&mut tx, user.org_id).await?.ok_or_else(|| AppError::not_found("organisation"))?;
+    let user = users::get(&mut tx, actor.user_id)
+        .await?
+        .ok_or_else(users::not_found)?;
+    let org = orgs::get(&mut tx, user.org_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("organisation"))?;
     let tokens = account::list_tokens(&mut tx, actor.user_id)
         .await?
         .into_iter()
-        .map(|t| TokenView { id: t.id, name: t.name, prefix: t.prefix, created_at: Timestamp(t.created_at), revoked: t.revoked_at.is_some() })
+        .map(|t| TokenView {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: Timestamp(t.created_at),
+            revoked: t.revoked_at.is_some(),
+        })
         .collect();
     let view = AccountPage {
         username: user.username,
@@ -75,7 +91,11 @@ pub struct LangForm {
     lang: String,
 }
 
-pub async fn set_lang(State(state): State<AppState>, ctx: PageCtx, Form(form): Form<LangForm>) -> Result<Response, Failure> {
+pub async fn set_lang(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<LangForm>,
+) -> Result<Response, Failure> {
     let lang = match form.lang.as_str() {
         "" => None,
         code => Some(Lang::parse(code).ok_or_else(|| AppError::field("lang", "unknown_language"))?),
@@ -96,7 +116,11 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, ctx: PageCtx, Form(form): Form<PasswordForm>) -> Result<Response, Failure> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, Failure> {
     let result = {
         let caller = ctx.caller()?;
         let actor = ctx.actor()?;
@@ -123,7 +147,11 @@ pub struct TokenForm {
     name: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, ctx: PageCtx, Form(form): Form<TokenForm>) -> Result<Response, Failure> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, Failure> {
     let result = {
         let caller = ctx.caller()?;
         let owner = ctx.actor()?.user_id;
@@ -135,12 +163,25 @@ pub async fn create_token(State(state): State<AppState>, ctx: PageCtx, Form(form
     };
     match result {
         // The secret is shown on this response only; it is never stored.
-        Ok(secret) => page(&state, ctx, Some(secret), FormErrors::none(), StatusCode::OK).await,
+        Ok(secret) => {
+            page(
+                &state,
+                ctx,
+                Some(secret),
+                FormErrors::none(),
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(e) => failed(&state, ctx, e).await,
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let owner = ctx.actor()?.user_id;
     let mut tx = state.db.begin().await?;

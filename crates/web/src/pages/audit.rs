@@ -1,10 +1,10 @@
 //! The audit log, filtered, paged and exportable.
 
-use super::{ok, query_url, Pager};
+use super::{Pager, ok, query_url};
+use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
 use crate::forms::FormErrors;
-use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -14,7 +14,7 @@ use ingot_domain::audit::AuditEntry;
 use ingot_domain::org::Organisation;
 use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
 use ingot_store::audit::AuditFilter;
-use ingot_store::{users, Page};
+use ingot_store::{Page, users};
 
 pub struct AuditRow {
     pub entry: AuditEntry,
@@ -57,19 +57,35 @@ pub struct AuditQuery {
     page: Option<i64>,
 }
 
-fn day(raw: &str, field: &'static str, offset_ms: i64, end: bool) -> Result<Option<Timestamp>, AppError> {
+fn day(
+    raw: &str,
+    field: &'static str,
+    offset_ms: i64,
+    end: bool,
+) -> Result<Option<Timestamp>, AppError> {
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| AppError::field(field, "invalid_date"))?;
-    let date = if end { date.succ_opt().unwrap_or(date) } else { date };
-    let ms = date.and_hms_opt(0, 0, 0).map(|d| d.and_utc().timestamp_millis()).unwrap_or_default();
+    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::field(field, "invalid_date"))?;
+    let date = if end {
+        date.succ_opt().unwrap_or(date)
+    } else {
+        date
+    };
+    let ms = date
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc().timestamp_millis())
+        .unwrap_or_default();
     Ok(Some(Timestamp(ms - offset_ms)))
 }
 
 /// Builds the filter from the query, within the caller's subtrees (and an organisation's, when
 /// one is named).
-async fn filter_of(state: &AppState, q: &AuditQuery) -> Result<(AuditFilter, Option<Organisation>), AppError> {
+async fn filter_of(
+    state: &AppState,
+    q: &AuditQuery,
+) -> Result<(AuditFilter, Option<Organisation>), AppError> {
     let offset = state.config.utc_offset_ms();
     let mut problems = Vec::new();
     let from = day(&q.from, "from", offset, false).unwrap_or_else(|e| {
@@ -90,7 +106,11 @@ async fn filter_of(state: &AppState, q: &AuditQuery) -> Result<(AuditFilter, Opt
             users::get_by_username(&mut tx, &name.to_ascii_lowercase())
                 .await?
                 .map(|u| u.id)
-                .ok_or_else(|| AppError::Validation(vec![FieldError::new("actor", "unknown_user").with("username", name)]))?,
+                .ok_or_else(|| {
+                    AppError::Validation(vec![
+                        FieldError::new("actor", "unknown_user").with("username", name),
+                    ])
+                })?,
         ),
     };
     let org = match q.org.as_deref().and_then(|s| s.parse().ok()) {
@@ -109,19 +129,34 @@ async fn filter_of(state: &AppState, q: &AuditQuery) -> Result<(AuditFilter, Opt
     Ok((filter, org))
 }
 
-async fn run(state: &AppState, ctx: &PageCtx, q: &AuditQuery, page: Page) -> Result<(Vec<AuditEntry>, i64, Option<Organisation>), AppError> {
+async fn run(
+    state: &AppState,
+    ctx: &PageCtx,
+    q: &AuditQuery,
+    page: Page,
+) -> Result<(Vec<AuditEntry>, i64, Option<Organisation>), AppError> {
     let (filter, org) = filter_of(state, q).await?;
     let caller = ctx.caller().map_err(|f| f.0)?;
     let mut tx = state.db.read().await?;
-    let (rows, total) = audit_log::list(&mut tx, &caller, org.as_ref().map(|o| o.id), filter, page).await?;
+    let (rows, total) =
+        audit_log::list(&mut tx, &caller, org.as_ref().map(|o| o.id), filter, page).await?;
     Ok((rows, total, org))
 }
 
-pub async fn index(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<AuditQuery>) -> Result<Response, Failure> {
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, Failure> {
     let page = Page::new(q.page, Some(50), 50);
     let (rows, total, org, errors) = match run(&state, &ctx, &q, page).await {
         Ok((rows, total, org)) => (rows, total, org, FormErrors::none()),
-        Err(e @ AppError::Validation(_)) => (Vec::new(), 0, None, FormErrors::from_error(ctx.catalogs(), ctx.lang, &e)),
+        Err(e @ AppError::Validation(_)) => (
+            Vec::new(),
+            0,
+            None,
+            FormErrors::from_error(ctx.catalogs(), ctx.lang, &e),
+        ),
         Err(e) => return Err(Failure(e)),
     };
     let rows = rows
@@ -134,7 +169,11 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<
                 (None, Some(id)) => format!("{object} #{id}"),
                 (None, None) => object,
             };
-            AuditRow { entry, action_label, object_label }
+            AuditRow {
+                entry,
+                action_label,
+                object_label,
+            }
         })
         .collect();
     let org_param = org.as_ref().map(|o| o.id.to_string()).unwrap_or_default();
@@ -150,8 +189,16 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<
     let base = query_url("/audit", &params);
     let query = base.strip_prefix("/audit").unwrap_or("").to_string();
     let pager = Pager::new(&ctx, &base, page, total);
-    let action_options =
-        ACTION_FAMILIES.iter().map(|f| (f.to_string(), ctx.t(&format!("audit.family.{}", f.trim_end_matches('.'))).to_string())).collect();
+    let action_options = ACTION_FAMILIES
+        .iter()
+        .map(|f| {
+            (
+                f.to_string(),
+                ctx.t(&format!("audit.family.{}", f.trim_end_matches('.')))
+                    .to_string(),
+            )
+        })
+        .collect();
     Ok(ok(&IndexPage {
         org,
         rows,
@@ -170,8 +217,21 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<
     }))
 }
 
-pub async fn export(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<AuditQuery>) -> Result<Response, Failure> {
-    let (rows, _, _) = run(&state, &ctx, &q, Page { number: 1, size: 100_000 }).await?;
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, Failure> {
+    let (rows, _, _) = run(
+        &state,
+        &ctx,
+        &q,
+        Page {
+            number: 1,
+            size: 100_000,
+        },
+    )
+    .await?;
     let rows = rows
         .into_iter()
         .map(|e| {
@@ -190,6 +250,18 @@ pub async fn export(State(state): State<AppState>, ctx: PageCtx, Query(q): Query
             ]
         })
         .collect();
-    let headers = ["at", "actor", "action", "object_type", "object_id", "object_label", "channel", "ip", "request_id", "before", "after"];
+    let headers = [
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "object_label",
+        "channel",
+        "ip",
+        "request_id",
+        "before",
+        "after",
+    ];
     Ok(super::orgs::spreadsheet_response("csv", "audit", "audit", &headers, rows).await?)
 }

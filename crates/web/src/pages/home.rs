@@ -1,16 +1,16 @@
 //! The landing page for the public, the dashboard for people who are signed in.
 
 use super::ok;
-use crate::ctx::{kind_key, PageCtx};
-use crate::error::Failure;
 use crate::AppState;
+use crate::ctx::{PageCtx, kind_key};
+use crate::error::Failure;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use ingot_app::dashboard;
+use ingot_domain::OrgKind;
 use ingot_domain::audit::AuditEntry;
 use ingot_domain::org::Organisation;
-use ingot_domain::OrgKind;
 
 #[derive(Template)]
 #[template(path = "landing.html")]
@@ -47,8 +47,16 @@ pub fn action_key(action: &str) -> String {
 
 /// Chart data as JSON for a `<script type="application/json">` block. `<` is escaped so the
 /// text can never close the script element, whatever the labels contain.
-fn chart_json(kind: &str, label: &str, labels: &[String], values: &[i64], links: &[String]) -> String {
-    let colors = ["#b3261e", "#0b4a9e", "#1a7f37", "#9a6700", "#6f42c1", "#d4532b", "#2f7f8f", "#6e7781"];
+fn chart_json(
+    kind: &str,
+    label: &str,
+    labels: &[String],
+    values: &[i64],
+    links: &[String],
+) -> String {
+    let colors = [
+        "#b3261e", "#0b4a9e", "#1a7f37", "#9a6700", "#6f42c1", "#d4532b", "#2f7f8f", "#6e7781",
+    ];
     serde_json::json!({
         "type": kind, "label": label, "labels": labels, "values": values, "links": links,
         "colors": if kind == "doughnut" { serde_json::json!(colors) } else { serde_json::json!("#b3261e") },
@@ -57,7 +65,10 @@ fn chart_json(kind: &str, label: &str, labels: &[String], values: &[i64], links:
     .replace('<', "\\u003c")
 }
 
-pub async fn index(axum::extract::State(state): State<AppState>, ctx: PageCtx) -> Result<Response, Failure> {
+pub async fn index(
+    axum::extract::State(state): State<AppState>,
+    ctx: PageCtx,
+) -> Result<Response, Failure> {
     if ctx.actor.is_none() {
         return Ok(ok(&Landing { ctx }));
     }
@@ -66,21 +77,52 @@ pub async fn index(axum::extract::State(state): State<AppState>, ctx: PageCtx) -
         let mut tx = state.db.read().await?;
         dashboard::summary(&mut tx, &caller, state.config.utc_offset_ms()).await?
     };
-    let activity: Vec<(String, i64)> = d.activity.iter().map(|(day, n)| (ctx.date(day), *n)).collect();
+    let activity: Vec<(String, i64)> = d
+        .activity
+        .iter()
+        .map(|(day, n)| (ctx.date(day), *n))
+        .collect();
     let day_labels: Vec<String> = activity.iter().map(|(d, _)| d[5..].to_string()).collect();
     let day_values: Vec<i64> = activity.iter().map(|(_, n)| *n).collect();
     let day_links: Vec<String> = if d.administers {
-        activity.iter().map(|(day, _)| format!("/audit?from={day}&until={day}")).collect()
+        activity
+            .iter()
+            .map(|(day, _)| format!("/audit?from={day}&until={day}"))
+            .collect()
     } else {
         Vec::new()
     };
-    let activity_json = chart_json("bar", ctx.t("dashboard.events"), &day_labels, &day_values, &day_links);
-    let kind_labels: Vec<String> = d.org_counts.iter().map(|(k, _)| ctx.t(kind_key(*k)).to_string()).collect();
+    let activity_json = chart_json(
+        "bar",
+        ctx.t("dashboard.events"),
+        &day_labels,
+        &day_values,
+        &day_links,
+    );
+    let kind_labels: Vec<String> = d
+        .org_counts
+        .iter()
+        .map(|(k, _)| ctx.t(kind_key(*k)).to_string())
+        .collect();
     let kind_values: Vec<i64> = d.org_counts.iter().map(|(_, n)| *n).collect();
-    let kind_links: Vec<String> = d.org_counts.iter().map(|(k, _)| format!("/orgs?scope=mine&kind={}", k.as_str())).collect();
-    let kinds_json = chart_json("doughnut", ctx.t("dashboard.by_kind"), &kind_labels, &kind_values, &kind_links);
-    let highlighted =
-        d.org_counts.iter().filter(|(k, _)| matches!(k, OrgKind::Enterprise)).copied().collect();
+    let kind_links: Vec<String> = d
+        .org_counts
+        .iter()
+        .map(|(k, _)| format!("/orgs?scope=mine&kind={}", k.as_str()))
+        .collect();
+    let kinds_json = chart_json(
+        "doughnut",
+        ctx.t("dashboard.by_kind"),
+        &kind_labels,
+        &kind_values,
+        &kind_links,
+    );
+    let highlighted = d
+        .org_counts
+        .iter()
+        .filter(|(k, _)| matches!(k, OrgKind::Enterprise))
+        .copied()
+        .collect();
     let recent = d
         .recent
         .iter()

@@ -1,12 +1,12 @@
 //! Signing in and out, and switching the interface language.
 
 use super::{done, render};
+use crate::AppState;
 use crate::cookies;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{safe_next, FormErrors};
-use crate::request::{Auth, RequestState, LANG_COOKIE, SESSION_COOKIE};
-use crate::AppState;
+use crate::forms::{FormErrors, safe_next};
+use crate::request::{Auth, LANG_COOKIE, RequestState, SESSION_COOKIE};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -39,10 +39,18 @@ pub async fn form(ctx: PageCtx, Query(q): Query<LoginQuery>) -> Response {
     }
     // Only known reasons are shown, so a crafted link cannot put words on the page.
     let reason = match q.reason.as_deref() {
-        Some(code @ ("session_expired" | "unauthenticated")) => Some(ctx.t(&format!("login.reason_{code}")).to_string()),
+        Some(code @ ("session_expired" | "unauthenticated")) => {
+            Some(ctx.t(&format!("login.reason_{code}")).to_string())
+        }
         _ => None,
     };
-    super::ok(&LoginPage { ctx, next, username: String::new(), reason, errors: FormErrors::none() })
+    super::ok(&LoginPage {
+        ctx,
+        next,
+        username: String::new(),
+        reason,
+        errors: FormErrors::none(),
+    })
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -60,10 +68,25 @@ pub async fn submit(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    match auth::sign_in(&state.db, &form.username, &form.password, &ctx.origin, state.config.session).await {
+    match auth::sign_in(
+        &state.db,
+        &form.username,
+        &form.password,
+        &ctx.origin,
+        state.config.session,
+    )
+    .await
+    {
         Ok(signed_in) => {
             let mut response = Redirect::to(&next).into_response();
-            cookies::set(response.headers_mut(), SESSION_COOKIE, &signed_in.token, rs.secure, None, "Lax");
+            cookies::set(
+                response.headers_mut(),
+                SESSION_COOKIE,
+                &signed_in.token,
+                rs.secure,
+                None,
+                "Lax",
+            );
             response
         }
         Err(e) => {
@@ -73,7 +96,16 @@ pub async fn submit(
             };
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
             let username = form.username.trim().to_string();
-            render(status, &LoginPage { ctx, next, username, reason: None, errors })
+            render(
+                status,
+                &LoginPage {
+                    ctx,
+                    next,
+                    username,
+                    reason: None,
+                    errors,
+                },
+            )
         }
     }
 }
@@ -105,13 +137,21 @@ pub async fn switch_language(
     ctx: PageCtx,
     Form(form): Form<LangForm>,
 ) -> Result<Response, Failure> {
-    let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::field("lang", "unknown_language"))?;
+    let lang =
+        Lang::parse(&form.lang).ok_or_else(|| AppError::field("lang", "unknown_language"))?;
     if let (Auth::Session(_), Ok(caller), Ok(actor)) = (&rs.auth, ctx.caller(), ctx.actor()) {
         let mut tx = state.db.begin().await?;
         account::set_lang(&mut tx, &caller, actor, Some(lang)).await?;
         tx.commit().await?;
     }
     let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
-    cookies::set(response.headers_mut(), LANG_COOKIE, lang.code(), rs.secure, Some(365 * 24 * 3600), "Lax");
+    cookies::set(
+        response.headers_mut(),
+        LANG_COOKIE,
+        lang.code(),
+        rs.secure,
+        Some(365 * 24 * 3600),
+        "Lax",
+    );
     Ok(response)
 }

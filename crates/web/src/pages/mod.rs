@@ -9,14 +9,14 @@ pub mod login;
 pub mod orgs;
 pub mod users;
 
+use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::request::FLASH_COOKIE;
-use crate::AppState;
 use askama::Template;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use ingot_store::Page;
 
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
@@ -63,7 +63,10 @@ impl Pager {
             summary: ctx.catalogs().t_with(
                 ctx.lang,
                 "common.page_of",
-                &[("page", page.number.to_string()), ("pages", pages.to_string())],
+                &[
+                    ("page", page.number.to_string()),
+                    ("pages", pages.to_string()),
+                ],
             ),
             prev: (page.number > 1).then(|| link(page.number - 1)),
             next: (page.number < pages).then(|| link(page.number + 1)),
@@ -78,7 +81,11 @@ pub fn query_url(path: &str, params: &[(&str, &str)]) -> String {
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}={}", crate::forms::encode(v)))
         .collect();
-    if parts.is_empty() { path.to_string() } else { format!("{path}?{}", parts.join("&")) }
+    if parts.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", parts.join("&"))
+    }
 }
 
 pub fn routes() -> Router<AppState> {

@@ -1,22 +1,22 @@
 //! Organisation tree pages: browse, search, create, rename, move, archive, import, export.
 
-use super::{done, ok, query_url, render, Pager};
+use super::{Pager, done, ok, query_url, render};
+use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{is_form_error, FormErrors};
-use crate::AppState;
+use crate::forms::{FormErrors, is_form_error};
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use ingot_app::org_import::{self, ImportReport};
 use ingot_app::orgs::{self as cases, OrgPermissions};
 use ingot_domain::org::{OrgInput, Organisation};
 use ingot_domain::policy::Action;
 use ingot_domain::{AppError, OrgId, OrgKind};
-use ingot_store::orgs::{OrgFilter, OrgNode};
 use ingot_store::Page;
+use ingot_store::orgs::{OrgFilter, OrgNode};
 
 #[derive(Template)]
 #[template(path = "orgs/index.html")]
@@ -59,11 +59,21 @@ impl ListQuery {
 }
 
 /// The organisations a list shows: by text and kind, and "mine" meaning what I administer.
-async fn filter_of(tx: &mut ingot_store::Tx, caller: &ingot_app::Caller<'_>, q: &ListQuery) -> Result<OrgFilter, Failure> {
-    let within = if q.scope == "mine" { Some(cases::scope_for(tx, caller, Action::ViewAudit).await?) } else { None };
+async fn filter_of(
+    tx: &mut ingot_store::Tx,
+    caller: &ingot_app::Caller<'_>,
+    q: &ListQuery,
+) -> Result<OrgFilter, Failure> {
+    let within = if q.scope == "mine" {
+        Some(cases::scope_for(tx, caller, Action::ViewAudit).await?)
+    } else {
+        None
+    };
     let within = match (within, caller.actor()) {
         // Someone who administers nothing sees their own unit as "mine".
-        (Some(s), Some(actor)) if s.is_empty() => Some(ingot_domain::OrgScope::of([actor.org_path.clone()])),
+        (Some(s), Some(actor)) if s.is_empty() => {
+            Some(ingot_domain::OrgScope::of([actor.org_path.clone()]))
+        }
         (other, _) => other,
     };
     Ok(OrgFilter {
@@ -74,7 +84,11 @@ async fn filter_of(tx: &mut ingot_store::Tx, caller: &ingot_app::Caller<'_>, q: 
     })
 }
 
-pub async fn index(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<ListQuery>) -> Result<Response, Failure> {
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
     let page = Page::new(q.page, Some(50), 50);
@@ -86,8 +100,19 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<
         (cases::roots(&mut tx, q.archived.is_some()).await?, None, 0)
     };
     let archived = if q.archived.is_some() { "1" } else { "" };
-    let base = query_url("/orgs", &[("q", &q.q), ("kind", &q.kind), ("scope", &q.scope), ("archived", archived)]);
-    let export_query = base.strip_prefix("/orgs").unwrap_or("").replacen('?', "&", 1);
+    let base = query_url(
+        "/orgs",
+        &[
+            ("q", &q.q),
+            ("kind", &q.kind),
+            ("scope", &q.scope),
+            ("archived", archived),
+        ],
+    );
+    let export_query = base
+        .strip_prefix("/orgs")
+        .unwrap_or("")
+        .replacen('?', "&", 1);
     let can_create_root = caller.is_root_admin();
     let pager = Pager::new(&ctx, &base, page, total);
     Ok(ok(&IndexPage {
@@ -125,7 +150,14 @@ struct ShowPage {
     form_name_en: String,
 }
 
-async fn show_page(state: &AppState, ctx: PageCtx, id: OrgId, archived: bool, errors: FormErrors, status: StatusCode) -> Result<Response, Failure> {
+async fn show_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: OrgId,
+    archived: bool,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
     let detail = {
         let caller = ctx.caller()?;
         let mut tx = state.db.read().await?;
@@ -144,12 +176,29 @@ async fn show_page(state: &AppState, ctx: PageCtx, id: OrgId, archived: bool, er
     Ok(render(status, &view))
 }
 
-pub async fn show(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Query(q): Query<ShowQuery>) -> Result<Response, Failure> {
-    show_page(&state, ctx, OrgId(id), q.archived.is_some(), FormErrors::none(), StatusCode::OK).await
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, Failure> {
+    show_page(
+        &state,
+        ctx,
+        OrgId(id),
+        q.archived.is_some(),
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The children of one node, as list items for the tree (fetched by htmx when expanded).
-pub async fn children(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
+pub async fn children(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
     ctx.caller()?;
     let nodes = {
         let mut tx = state.db.read().await?;
@@ -159,12 +208,25 @@ pub async fn children(State(state): State<AppState>, ctx: PageCtx, Path(id): Pat
 }
 
 /// Re-shows the organisation with a form's problem, or passes other errors on.
-async fn failed_on_show(state: &AppState, ctx: PageCtx, id: OrgId, e: AppError) -> Result<Response, Failure> {
+async fn failed_on_show(
+    state: &AppState,
+    ctx: PageCtx,
+    id: OrgId,
+    e: AppError,
+) -> Result<Response, Failure> {
     if !is_form_error(&e) {
         return Err(Failure(e));
     }
     let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-    show_page(state, ctx, id, false, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+    show_page(
+        state,
+        ctx,
+        id,
+        false,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -187,11 +249,21 @@ pub struct NewQuery {
 fn parse_id(raw: Option<&str>, field: &'static str) -> Result<Option<OrgId>, AppError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| AppError::field(field, "invalid_number")),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::field(field, "invalid_number")),
     }
 }
 
-async fn new_page(state: &AppState, ctx: PageCtx, parent: Option<OrgId>, input: OrgInput, errors: FormErrors, status: StatusCode) -> Result<Response, Failure> {
+async fn new_page(
+    state: &AppState,
+    ctx: PageCtx,
+    parent: Option<OrgId>,
+    input: OrgInput,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
     let parent = match parent {
         Some(id) => {
             let mut tx = state.db.read().await?;
@@ -199,15 +271,40 @@ async fn new_page(state: &AppState, ctx: PageCtx, parent: Option<OrgId>, input: 
         }
         None => None,
     };
-    let kinds: Vec<OrgKind> = OrgKind::ALL.into_iter().filter(|k| k.may_sit_under(parent.as_ref().map(|p| p.kind))).collect();
+    let kinds: Vec<OrgKind> = OrgKind::ALL
+        .into_iter()
+        .filter(|k| k.may_sit_under(parent.as_ref().map(|p| p.kind)))
+        .collect();
     let name_en = input.name_en.clone().unwrap_or_default();
-    Ok(render(status, &NewPage { ctx, parent, input, name_en, kinds, errors }))
+    Ok(render(
+        status,
+        &NewPage {
+            ctx,
+            parent,
+            input,
+            name_en,
+            kinds,
+            errors,
+        },
+    ))
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<NewQuery>) -> Result<Response, Failure> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, Failure> {
     ctx.caller()?;
     let parent = parse_id(q.parent.as_deref(), "parent")?;
-    new_page(&state, ctx, parent, OrgInput::default(), FormErrors::none(), StatusCode::OK).await
+    new_page(
+        &state,
+        ctx,
+        parent,
+        OrgInput::default(),
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -220,9 +317,18 @@ pub struct CreateForm {
     kind: String,
 }
 
-pub async fn create(State(state): State<AppState>, ctx: PageCtx, Form(form): Form<CreateForm>) -> Result<Response, Failure> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, Failure> {
     let parent = parse_id(form.parent_id.as_deref(), "parent")?;
-    let input = OrgInput { code: form.code, name: form.name, name_en: form.name_en, kind: form.kind };
+    let input = OrgInput {
+        code: form.code,
+        name: form.name,
+        name_en: form.name_en,
+        kind: form.kind,
+    };
     let result = {
         let caller = ctx.caller()?;
         let mut tx = state.db.begin().await?;
@@ -235,7 +341,15 @@ pub async fn create(State(state): State<AppState>, ctx: PageCtx, Form(form): For
         Ok(org) => Ok(done(&format!("/orgs/{}", org.id), "org_created")),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            new_page(&state, ctx, parent, input, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            new_page(
+                &state,
+                ctx,
+                parent,
+                input,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(Failure(e)),
     }
@@ -248,9 +362,19 @@ pub struct RenameForm {
     name_en: Option<String>,
 }
 
-pub async fn rename(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<RenameForm>) -> Result<Response, Failure> {
+pub async fn rename(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<RenameForm>,
+) -> Result<Response, Failure> {
     let id = OrgId(id);
-    let result = in_tx(&state, &ctx, |tx, caller| Box::pin(async move { cases::rename(tx, &caller, id, &form.name, form.name_en.as_deref()).await })).await;
+    let result = in_tx(&state, &ctx, |tx, caller| {
+        Box::pin(async move {
+            cases::rename(tx, &caller, id, &form.name, form.name_en.as_deref()).await
+        })
+    })
+    .await;
     finish(&state, ctx, id, result, "org_renamed").await
 }
 
@@ -260,14 +384,24 @@ pub struct MoveForm {
     parent_code: String,
 }
 
-pub async fn move_to(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<MoveForm>) -> Result<Response, Failure> {
+pub async fn move_to(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<MoveForm>,
+) -> Result<Response, Failure> {
     let id = OrgId(id);
     let result = in_tx(&state, &ctx, |tx, caller| {
         Box::pin(async move {
             let code = form.parent_code.trim().to_string();
             let parent = ingot_store::orgs::get_by_code(tx, &code)
                 .await?
-                .ok_or_else(|| AppError::Validation(vec![ingot_domain::FieldError::new("parent_code", "unknown_parent").with("code", &code)]))?;
+                .ok_or_else(|| {
+                    AppError::Validation(vec![
+                        ingot_domain::FieldError::new("parent_code", "unknown_parent")
+                            .with("code", &code),
+                    ])
+                })?;
             cases::move_to(tx, &caller, id, parent.id).await
         })
     })
@@ -275,32 +409,57 @@ pub async fn move_to(State(state): State<AppState>, ctx: PageCtx, Path(id): Path
     finish(&state, ctx, id, result, "org_moved").await
 }
 
-pub async fn archive(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
+pub async fn archive(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
     let id = OrgId(id);
-    let result = in_tx(&state, &ctx, |tx, caller| Box::pin(async move { cases::archive(tx, &caller, id).await })).await;
+    let result = in_tx(&state, &ctx, |tx, caller| {
+        Box::pin(async move { cases::archive(tx, &caller, id).await })
+    })
+    .await;
     finish(&state, ctx, id, result, "org_archived").await
 }
 
-pub async fn restore(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
+pub async fn restore(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
     let id = OrgId(id);
-    let result = in_tx(&state, &ctx, |tx, caller| Box::pin(async move { cases::restore(tx, &caller, id).await })).await;
+    let result = in_tx(&state, &ctx, |tx, caller| {
+        Box::pin(async move { cases::restore(tx, &caller, id).await })
+    })
+    .await;
     finish(&state, ctx, id, result, "org_restored").await
 }
 
-pub async fn delete(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
+pub async fn delete(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
     let id = OrgId(id);
     let parent = {
         let mut tx = state.db.read().await?;
         cases::get(&mut tx, id).await?.parent_id
     };
-    let result = in_tx(&state, &ctx, |tx, caller| Box::pin(async move { cases::delete(tx, &caller, id).await })).await;
+    let result = in_tx(&state, &ctx, |tx, caller| {
+        Box::pin(async move { cases::delete(tx, &caller, id).await })
+    })
+    .await;
     match result {
-        Ok(()) => Ok(done(&parent.map_or("/orgs".to_string(), |p| format!("/orgs/{p}")), "org_deleted")),
+        Ok(()) => Ok(done(
+            &parent.map_or("/orgs".to_string(), |p| format!("/orgs/{p}")),
+            "org_deleted",
+        )),
         Err(e) => failed_on_show(&state, ctx, id, e).await,
     }
 }
 
-type TxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, AppError>> + Send + 'a>>;
+type TxFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, AppError>> + Send + 'a>>;
 
 /// Runs one use case in a write transaction, committing only if it succeeded.
 async fn in_tx<T, F>(state: &AppState, ctx: &PageCtx, f: F) -> Result<T, AppError>
@@ -314,7 +473,13 @@ where
     Ok(value)
 }
 
-async fn finish<T>(state: &AppState, ctx: PageCtx, id: OrgId, result: Result<T, AppError>, flash: &'static str) -> Result<Response, Failure> {
+async fn finish<T>(
+    state: &AppState,
+    ctx: PageCtx,
+    id: OrgId,
+    result: Result<T, AppError>,
+    flash: &'static str,
+) -> Result<Response, Failure> {
     match result {
         Ok(_) => Ok(done(&format!("/orgs/{id}"), flash)),
         Err(e) => failed_on_show(state, ctx, id, e).await,
@@ -338,7 +503,14 @@ pub struct ImportQuery {
     under: Option<String>,
 }
 
-async fn import_page(state: &AppState, ctx: PageCtx, under: Option<OrgId>, dry_run: bool, report: Option<ImportReport>, errors: FormErrors) -> Result<Response, Failure> {
+async fn import_page(
+    state: &AppState,
+    ctx: PageCtx,
+    under: Option<OrgId>,
+    dry_run: bool,
+    report: Option<ImportReport>,
+    errors: FormErrors,
+) -> Result<Response, Failure> {
     let under = match under {
         Some(id) => {
             let mut tx = state.db.read().await?;
@@ -348,17 +520,42 @@ async fn import_page(state: &AppState, ctx: PageCtx, under: Option<OrgId>, dry_r
     };
     let error_lines = report
         .as_ref()
-        .map(|r| r.errors.iter().map(|e| (e.row, e.column.clone(), ctx.catalogs().field_error(ctx.lang, &e.error))).collect())
+        .map(|r| {
+            r.errors
+                .iter()
+                .map(|e| {
+                    (
+                        e.row,
+                        e.column.clone(),
+                        ctx.catalogs().field_error(ctx.lang, &e.error),
+                    )
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let status = if report.as_ref().is_some_and(|r| !r.is_ok()) || !errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
-    Ok(render(status, &ImportPage { ctx, under, dry_run, report, error_lines, errors }))
+    Ok(render(
+        status,
+        &ImportPage {
+            ctx,
+            under,
+            dry_run,
+            report,
+            error_lines,
+            errors,
+        },
+    ))
 }
 
-pub async fn import_form(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<ImportQuery>) -> Result<Response, Failure> {
+pub async fn import_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ImportQuery>,
+) -> Result<Response, Failure> {
     ctx.caller()?;
     let under = parse_id(q.under.as_deref(), "under")?;
     import_page(&state, ctx, under, false, None, FormErrors::none()).await
@@ -371,20 +568,35 @@ pub struct ImportUpload {
     pub dry_run: bool,
 }
 
-pub async fn read_import_upload(mut multipart: Multipart, max_bytes: usize) -> Result<ImportUpload, AppError> {
-    let mut upload = ImportUpload { file: None, under: None, dry_run: false };
+pub async fn read_import_upload(
+    mut multipart: Multipart,
+    max_bytes: usize,
+) -> Result<ImportUpload, AppError> {
+    let mut upload = ImportUpload {
+        file: None,
+        under: None,
+        dry_run: false,
+    };
     let malformed = |_| AppError::field("file", "upload_malformed");
     while let Some(field) = multipart.next_field().await.map_err(malformed)? {
         match field.name().unwrap_or("") {
             "file" => {
                 let name = field.file_name().map(str::to_string);
-                let bytes = field.bytes().await.map_err(|_| AppError::field("file", "file_too_large"))?;
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::field("file", "file_too_large"))?;
                 if bytes.len() > max_bytes {
-                    return Err(AppError::Validation(vec![ingot_domain::FieldError::new("file", "file_too_large").with("max_mb", max_bytes / 1024 / 1024)]));
+                    return Err(AppError::Validation(vec![
+                        ingot_domain::FieldError::new("file", "file_too_large")
+                            .with("max_mb", max_bytes / 1024 / 1024),
+                    ]));
                 }
                 upload.file = Some((name, bytes.to_vec()));
             }
-            "under" => upload.under = parse_id(Some(&field.text().await.map_err(malformed)?), "under")?,
+            "under" => {
+                upload.under = parse_id(Some(&field.text().await.map_err(malformed)?), "under")?
+            }
             "dry_run" => upload.dry_run = !field.text().await.map_err(malformed)?.is_empty(),
             _ => {}
         }
@@ -395,16 +607,28 @@ pub async fn read_import_upload(mut multipart: Multipart, max_bytes: usize) -> R
 /// Checks the file's name and content: only CSV and XLSX are accepted.
 pub fn check_upload_type(name: Option<&str>, bytes: &[u8]) -> Result<(), AppError> {
     let lower = name.unwrap_or("").to_ascii_lowercase();
-    let named_ok = lower.is_empty() || lower.ends_with(".csv") || lower.ends_with(".xlsx") || lower.ends_with(".txt");
-    let content = ingot_office::SheetFormat::detect(bytes).map_err(|e| AppError::field("file", e.code()))?;
+    let named_ok = lower.is_empty()
+        || lower.ends_with(".csv")
+        || lower.ends_with(".xlsx")
+        || lower.ends_with(".txt");
+    let content =
+        ingot_office::SheetFormat::detect(bytes).map_err(|e| AppError::field("file", e.code()))?;
     let consistent = match content {
         ingot_office::SheetFormat::Xlsx => !lower.ends_with(".csv"),
         ingot_office::SheetFormat::Csv => !lower.ends_with(".xlsx"),
     };
-    if named_ok && consistent { Ok(()) } else { Err(AppError::field("file", "file_type_unsupported")) }
+    if named_ok && consistent {
+        Ok(())
+    } else {
+        Err(AppError::field("file", "file_type_unsupported"))
+    }
 }
 
-pub async fn import(State(state): State<AppState>, ctx: PageCtx, multipart: Multipart) -> Result<Response, Failure> {
+pub async fn import(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    multipart: Multipart,
+) -> Result<Response, Failure> {
     let upload = match read_import_upload(multipart, state.config.max_upload_bytes).await {
         Ok(u) => u,
         Err(e) => {
@@ -413,7 +637,9 @@ pub async fn import(State(state): State<AppState>, ctx: PageCtx, multipart: Mult
         }
     };
     let result = async {
-        let (name, bytes) = upload.file.ok_or_else(|| AppError::field("file", "required"))?;
+        let (name, bytes) = upload
+            .file
+            .ok_or_else(|| AppError::field("file", "required"))?;
         check_upload_type(name.as_deref(), &bytes)?;
         let table = org_import::read_file(bytes).await?;
         let caller = ctx.caller().map_err(|f| f.0)?;
@@ -421,7 +647,17 @@ pub async fn import(State(state): State<AppState>, ctx: PageCtx, multipart: Mult
     }
     .await;
     match result {
-        Ok(report) => import_page(&state, ctx, upload.under, upload.dry_run, Some(report), FormErrors::none()).await,
+        Ok(report) => {
+            import_page(
+                &state,
+                ctx,
+                upload.under,
+                upload.dry_run,
+                Some(report),
+                FormErrors::none(),
+            )
+            .await
+        }
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
             import_page(&state, ctx, upload.under, upload.dry_run, None, errors).await
@@ -441,8 +677,19 @@ pub struct ExportQuery {
 pub const EXPORT_HEADERS: [&str; 5] = ["code", "name", "name_en", "kind", "parent_code"];
 
 /// Rows in the import format, so an export can be edited and imported again.
-pub async fn export_rows(tx: &mut ingot_store::Tx, filter: OrgFilter) -> Result<Vec<Vec<String>>, AppError> {
-    let (orgs, _) = cases::list(tx, filter, Page { number: 1, size: 1_000_000 }).await?;
+pub async fn export_rows(
+    tx: &mut ingot_store::Tx,
+    filter: OrgFilter,
+) -> Result<Vec<Vec<String>>, AppError> {
+    let (orgs, _) = cases::list(
+        tx,
+        filter,
+        Page {
+            number: 1,
+            size: 1_000_000,
+        },
+    )
+    .await?;
     let mut parent_ids: Vec<OrgId> = orgs.iter().filter_map(|o| o.parent_id).collect();
     parent_ids.sort();
     parent_ids.dedup();
@@ -455,13 +702,26 @@ pub async fn export_rows(tx: &mut ingot_store::Tx, filter: OrgFilter) -> Result<
     Ok(orgs
         .into_iter()
         .map(|o| {
-            let parent = o.parent_id.and_then(|p| codes.get(&p).cloned()).unwrap_or_default();
-            vec![o.code, o.name, o.name_en.unwrap_or_default(), o.kind.as_str().to_string(), parent]
+            let parent = o
+                .parent_id
+                .and_then(|p| codes.get(&p).cloned())
+                .unwrap_or_default();
+            vec![
+                o.code,
+                o.name,
+                o.name_en.unwrap_or_default(),
+                o.kind.as_str().to_string(),
+                parent,
+            ]
         })
         .collect())
 }
 
-pub async fn export(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<ExportQuery>) -> Result<Response, Failure> {
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let rows = {
         let mut tx = state.db.read().await?;
@@ -472,18 +732,31 @@ pub async fn export(State(state): State<AppState>, ctx: PageCtx, Query(q): Query
 }
 
 /// A CSV or XLSX download (built on a blocking thread).
-pub async fn spreadsheet_response(format: &str, file_stem: &str, sheet: &str, headers: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
+pub async fn spreadsheet_response(
+    format: &str,
+    file_stem: &str,
+    sheet: &str,
+    headers: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<Response, AppError> {
     let xlsx = format != "csv";
     let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
     let sheet = sheet.to_string();
     let bytes = tokio::task::spawn_blocking(move || {
         let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-        if xlsx { ingot_office::write_xlsx(&sheet, &headers, &rows).map_err(AppError::internal) } else { Ok(ingot_office::write_csv(&headers, &rows)) }
+        if xlsx {
+            ingot_office::write_xlsx(&sheet, &headers, &rows).map_err(AppError::internal)
+        } else {
+            Ok(ingot_office::write_csv(&headers, &rows))
+        }
     })
     .await
     .map_err(AppError::internal)??;
     let (content_type, ext) = if xlsx {
-        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
     } else {
         ("text/csv; charset=utf-8", "csv")
     };
@@ -491,7 +764,10 @@ pub async fn spreadsheet_response(format: &str, file_stem: &str, sheet: &str, he
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(AppError::internal)?),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(AppError::internal)?,
+            ),
         ],
         bytes,
     )

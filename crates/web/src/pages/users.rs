@@ -1,15 +1,15 @@
 //! People: list, create, show, edit, reset password, lock, roles.
 
-use super::{done, ok, query_url, render, Pager};
+use super::{Pager, done, ok, query_url, render};
+use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{is_form_error, FormErrors};
-use crate::AppState;
+use crate::forms::{FormErrors, is_form_error};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use ingot_app::users::{self as cases, NewUserInput, ProfileInput};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
@@ -17,7 +17,7 @@ use ingot_domain::user::User;
 use ingot_domain::{AppError, FieldError, GrantId, OrgId, Role, Timestamp, UserId};
 use ingot_store::grants::GrantView;
 use ingot_store::users::{UserFilter, UserListItem};
-use ingot_store::{orgs, Page, Tx};
+use ingot_store::{Page, Tx, orgs};
 
 pub struct UserRow {
     pub user: User,
@@ -50,7 +50,11 @@ pub struct ListQuery {
     page: Option<i64>,
 }
 
-pub async fn index(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<ListQuery>) -> Result<Response, Failure> {
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let page = Page::new(q.page, Some(50), 50);
     let org_id = q.org.as_deref().and_then(|s| s.parse().ok()).map(OrgId);
@@ -74,12 +78,41 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<
     let now = Timestamp::now();
     let items = items
         .into_iter()
-        .map(|UserListItem { user, org_name, roles }| UserRow { locked: user.is_locked(now), user, org_name, roles })
+        .map(
+            |UserListItem {
+                 user,
+                 org_name,
+                 roles,
+             }| UserRow {
+                locked: user.is_locked(now),
+                user,
+                org_name,
+                roles,
+            },
+        )
         .collect();
     let org_param = org.as_ref().map(|o| o.id.to_string()).unwrap_or_default();
-    let base = query_url("/users", &[("q", &q.q), ("role", &q.role), ("status", &q.status), ("org", &org_param)]);
+    let base = query_url(
+        "/users",
+        &[
+            ("q", &q.q),
+            ("role", &q.role),
+            ("status", &q.status),
+            ("org", &org_param),
+        ],
+    );
     let pager = Pager::new(&ctx, &base, page, total);
-    Ok(ok(&IndexPage { ctx, org, items, total, pager, q: q.q, role: q.role, status: q.status, roles: Role::ALL.to_vec() }))
+    Ok(ok(&IndexPage {
+        ctx,
+        org,
+        items,
+        total,
+        pager,
+        q: q.q,
+        role: q.role,
+        status: q.status,
+        roles: Role::ALL.to_vec(),
+    }))
 }
 
 #[derive(Template)]
@@ -101,7 +134,11 @@ pub struct NewQuery {
     org: Option<String>,
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<NewQuery>) -> Result<Response, Failure> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, Failure> {
     ctx.caller()?;
     let org_code = match q.org.as_deref().and_then(|s| s.parse().ok()) {
         Some(id) => {
@@ -134,24 +171,36 @@ pub struct CreateForm {
 }
 
 /// Resolves an organisation code typed into a form.
-async fn org_by_code(tx: &mut Tx, field: &'static str, code: &str) -> Result<Organisation, AppError> {
+async fn org_by_code(
+    tx: &mut Tx,
+    field: &'static str,
+    code: &str,
+) -> Result<Organisation, AppError> {
     let code = code.trim();
     if code.is_empty() {
         return Err(AppError::field(field, "required"));
     }
-    orgs::get_by_code(tx, code)
-        .await?
-        .ok_or_else(|| AppError::Validation(vec![FieldError::new(field, "unknown_org_code").with("code", code)]))
+    orgs::get_by_code(tx, code).await?.ok_or_else(|| {
+        AppError::Validation(vec![
+            FieldError::new(field, "unknown_org_code").with("code", code),
+        ])
+    })
 }
 
 fn parse_role(raw: &str) -> Result<Option<Role>, AppError> {
     match raw.trim() {
         "" => Ok(None),
-        r => Role::parse(r).map(Some).ok_or_else(|| AppError::field("role", "unknown_role")),
+        r => Role::parse(r)
+            .map(Some)
+            .ok_or_else(|| AppError::field("role", "unknown_role")),
     }
 }
 
-pub async fn create(State(state): State<AppState>, ctx: PageCtx, Form(form): Form<CreateForm>) -> Result<Response, Failure> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, Failure> {
     let result = async {
         let caller = ctx.caller().map_err(|f| f.0)?;
         let org = {
@@ -172,7 +221,17 @@ pub async fn create(State(state): State<AppState>, ctx: PageCtx, Form(form): For
     .await;
     match result {
         // The page shows a generated password once, so it is rendered here, not redirected to.
-        Ok(created) => show_page(&state, ctx, created.user.id, created.generated_password, FormErrors::none(), StatusCode::CREATED).await,
+        Ok(created) => {
+            show_page(
+                &state,
+                ctx,
+                created.user.id,
+                created.generated_password,
+                FormErrors::none(),
+                StatusCode::CREATED,
+            )
+            .await
+        }
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
             let page = NewPage {
@@ -206,7 +265,14 @@ struct ShowPage {
     errors: FormErrors,
 }
 
-async fn show_page(state: &AppState, ctx: PageCtx, id: UserId, generated_password: Option<String>, errors: FormErrors, status: StatusCode) -> Result<Response, Failure> {
+async fn show_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: UserId,
+    generated_password: Option<String>,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
     let (detail, can_audit) = {
         let caller = ctx.caller()?;
         let mut tx = state.db.read().await?;
@@ -229,16 +295,42 @@ async fn show_page(state: &AppState, ctx: PageCtx, id: UserId, generated_passwor
     Ok(render(status, &page))
 }
 
-pub async fn show(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
-    show_page(&state, ctx, UserId(id), None, FormErrors::none(), StatusCode::OK).await
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    show_page(
+        &state,
+        ctx,
+        UserId(id),
+        None,
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-async fn after(state: &AppState, ctx: PageCtx, id: UserId, result: Result<(), AppError>, flash: &'static str) -> Result<Response, Failure> {
+async fn after(
+    state: &AppState,
+    ctx: PageCtx,
+    id: UserId,
+    result: Result<(), AppError>,
+    flash: &'static str,
+) -> Result<Response, Failure> {
     match result {
         Ok(()) => Ok(done(&format!("/users/{id}"), flash)),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            show_page(state, ctx, id, None, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            show_page(
+                state,
+                ctx,
+                id,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(Failure(e)),
     }
@@ -252,13 +344,22 @@ pub struct ProfileForm {
     org_code: String,
 }
 
-pub async fn update(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<ProfileForm>) -> Result<Response, Failure> {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<ProfileForm>,
+) -> Result<Response, Failure> {
     let id = UserId(id);
     let result = async {
         let caller = ctx.caller().map_err(|f| f.0)?;
         let mut tx = state.db.begin().await?;
         let org = org_by_code(&mut tx, "org_code", &form.org_code).await?;
-        let input = ProfileInput { display_name: form.display_name, email: Some(form.email), org_id: Some(org.id) };
+        let input = ProfileInput {
+            display_name: form.display_name,
+            email: Some(form.email),
+            org_id: Some(org.id),
+        };
         cases::update(&mut tx, &caller, id, &input).await?;
         tx.commit().await
     }
@@ -266,16 +367,34 @@ pub async fn update(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<
     after(&state, ctx, id, result, "saved").await
 }
 
-pub async fn reset_password(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
     let id = UserId(id);
     let generated = {
         let caller = ctx.caller()?;
         cases::reset_password(&state.db, &caller, id, None).await?
     };
-    show_page(&state, ctx, id, generated, FormErrors::none(), StatusCode::OK).await
+    show_page(
+        &state,
+        ctx,
+        id,
+        generated,
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-async fn simple(state: &AppState, ctx: PageCtx, id: UserId, flash: &'static str, action: impl AsyncFnOnce(&mut Tx, &ingot_app::Caller<'_>) -> Result<(), AppError>) -> Result<Response, Failure> {
+async fn simple(
+    state: &AppState,
+    ctx: PageCtx,
+    id: UserId,
+    flash: &'static str,
+    action: impl AsyncFnOnce(&mut Tx, &ingot_app::Caller<'_>) -> Result<(), AppError>,
+) -> Result<Response, Failure> {
     let result = async {
         let caller = ctx.caller().map_err(|f| f.0)?;
         let mut tx = state.db.begin().await?;
@@ -286,19 +405,40 @@ async fn simple(state: &AppState, ctx: PageCtx, id: UserId, flash: &'static str,
     after(state, ctx, id, result, flash).await
 }
 
-pub async fn unlock(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
+pub async fn unlock(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
     let id = UserId(id);
-    simple(&state, ctx, id, "user_unlocked", async |tx, caller| cases::unlock(tx, caller, id).await.map(|_| ())).await
+    simple(&state, ctx, id, "user_unlocked", async |tx, caller| {
+        cases::unlock(tx, caller, id).await.map(|_| ())
+    })
+    .await
 }
 
-pub async fn activate(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
+pub async fn activate(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
     let id = UserId(id);
-    simple(&state, ctx, id, "user_activated", async |tx, caller| cases::set_active(tx, caller, id, true).await.map(|_| ())).await
+    simple(&state, ctx, id, "user_activated", async |tx, caller| {
+        cases::set_active(tx, caller, id, true).await.map(|_| ())
+    })
+    .await
 }
 
-pub async fn deactivate(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Result<Response, Failure> {
+pub async fn deactivate(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
     let id = UserId(id);
-    simple(&state, ctx, id, "user_deactivated", async |tx, caller| cases::set_active(tx, caller, id, false).await.map(|_| ())).await
+    simple(&state, ctx, id, "user_deactivated", async |tx, caller| {
+        cases::set_active(tx, caller, id, false).await.map(|_| ())
+    })
+    .await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -308,7 +448,12 @@ pub struct GrantForm {
     org_code: String,
 }
 
-pub async fn grant(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>, Form(form): Form<GrantForm>) -> Result<Response, Failure> {
+pub async fn grant(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<GrantForm>,
+) -> Result<Response, Failure> {
     let id = UserId(id);
     simple(&state, ctx, id, "role_granted", async |tx, caller| {
         let role = parse_role(&form.role)?.ok_or_else(|| AppError::field("role", "required"))?;
@@ -318,7 +463,14 @@ pub async fn grant(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i
     .await
 }
 
-pub async fn revoke(State(state): State<AppState>, ctx: PageCtx, Path((id, grant)): Path<(i64, i64)>) -> Result<Response, Failure> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((id, grant)): Path<(i64, i64)>,
+) -> Result<Response, Failure> {
     let id = UserId(id);
-    simple(&state, ctx, id, "role_revoked", async |tx, caller| cases::revoke(tx, caller, GrantId(grant)).await).await
+    simple(&state, ctx, id, "role_revoked", async |tx, caller| {
+        cases::revoke(tx, caller, GrantId(grant)).await
+    })
+    .await
 }

@@ -1,0 +1,367 @@
+//! The storage layer on both databases: migrations, named constraints, the append-only audit
+//! log, subtree ranges and moves.
+
+use crate::on_both;
+use crate::support::{Backend, TestDb};
+use ingot_domain::org::NewOrg;
+use ingot_domain::{AppError, OrgKind, OrgScope, Timestamp};
+use ingot_store::orgs::{self, OrgFilter};
+use ingot_store::users::{self, NewUser};
+use ingot_store::{Db, DbOptions, Page, Sql};
+
+async fn fresh(backend: Backend) -> Option<(TestDb, Db)> {
+    let test_db = TestDb::new(backend).await?;
+    let db = Db::open(&test_db.url, &DbOptions::default()).await.unwrap();
+    Some((test_db, db))
+}
+
+fn new_org(
+    code: &str,
+    name: &str,
+    kind: OrgKind,
+    parent: Option<&ingot_domain::org::Organisation>,
+) -> NewOrg {
+    NewOrg {
+        parent_id: parent.map(|p| p.id),
+        code: code.into(),
+        name: name.into(),
+        name_en: None,
+        kind,
+    }
+}
+
+async fn migrations_are_idempotent_and_safe_to_run_concurrently(backend: Backend) {
+    let Some((test_db, db)) = fresh(backend).await else {
+        return;
+    };
+    // Several servers starting at once: all must succeed and agree.
+    let opens = (0..3).map(|_| {
+        let url = test_db.url.clone();
+        async move { Db::open(&url, &DbOptions::default()).await.map(|_| ()) }
+    });
+    for result in futures_join(opens).await {
+        result.expect("a concurrent start migrates or waits");
+    }
+    assert!(
+        ingot_store::migrate::run(&db).await.unwrap().is_empty(),
+        "nothing left to apply"
+    );
+    let mut tx = db.read().await.unwrap();
+    let (n,): (i64,) = tx
+        .fetch_one(Sql::new("SELECT COUNT(*) FROM schema_migrations"))
+        .await
+        .unwrap();
+    assert_eq!(n, ingot_store::migrate::MIGRATIONS.len() as i64);
+}
+on_both!(migrations_are_idempotent_and_safe_to_run_concurrently);
+
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+async fn named_constraints_become_user_facing_conflicts(backend: Backend) {
+    let Some((_t, db)) = fresh(backend).await else {
+        return;
+    };
+    let now = Timestamp::now();
+    let mut tx = db.begin().await.unwrap();
+    orgs::insert(
+        &mut tx,
+        &new_org("CN", "中华全国总工会", OrgKind::National, None),
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    let err = orgs::insert(
+        &mut tx,
+        &new_org("CN", "另一个", OrgKind::National, None),
+        None,
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AppError::Conflict {
+                code: "org_code_taken",
+                field: Some("code")
+            }
+        ),
+        "{err:?}"
+    );
+    tx.rollback().await.unwrap();
+
+    let mut tx = db.begin().await.unwrap();
+    let root = orgs::insert(
+        &mut tx,
+        &new_org("CN", "中华全国总工会", OrgKind::National, None),
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    orgs::insert(
+        &mut tx,
+        &new_org("CN-LN", "辽宁省总工会", OrgKind::Province, Some(&root)),
+        Some(&root),
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = db.begin().await.unwrap();
+    let err = orgs::insert(
+        &mut tx,
+        &new_org("CN-LN2", "辽宁省总工会", OrgKind::Province, Some(&root)),
+        Some(&root),
+        now,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AppError::Conflict {
+                code: "org_name_taken",
+                field: Some("name")
+            }
+        ),
+        "{err:?}"
+    );
+    tx.rollback().await.unwrap();
+
+    let mut tx = db.begin().await.unwrap();
+    let user = NewUser {
+        org_id: root.id,
+        username: "dup",
+        display_name: "A",
+        email: None,
+        password_hash: "x",
+        lang: None,
+    };
+    users::insert(&mut tx, &user, now).await.unwrap();
+    let err = users::insert(&mut tx, &user, now).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AppError::Conflict {
+                code: "username_taken",
+                field: Some("username")
+            }
+        ),
+        "{err:?}"
+    );
+    tx.rollback().await.unwrap();
+
+    // A CHECK constraint reports its name on both databases.
+    let mut tx = db.begin().await.unwrap();
+    let err = tx
+        .execute(Sql::new(
+            "UPDATE organisations SET kind = 'galaxy' WHERE code = 'CN'",
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AppError::Conflict {
+                code: "unknown_org_kind",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+on_both!(named_constraints_become_user_facing_conflicts);
+
+async fn the_audit_log_cannot_be_edited_or_deleted(backend: Backend) {
+    let Some((_t, db)) = fresh(backend).await else {
+        return;
+    };
+    let origin = ingot_domain::audit::RequestOrigin::cli();
+    let mut tx = db.begin().await.unwrap();
+    ingot_store::audit::append(
+        &mut tx,
+        &ingot_store::audit::AuditRecord {
+            at: Timestamp::now(),
+            actor: None,
+            actor_label: "system",
+            origin: &origin,
+            action: "org.create",
+            object_type: "organisation",
+            object_id: Some(1),
+            object_label: Some("甲"),
+            org_id: None,
+            before: None,
+            after: Some("{}".into()),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    for statement in [
+        "UPDATE audit_log SET actor_label = 'someone else'",
+        "DELETE FROM audit_log",
+    ] {
+        let mut tx = db.begin().await.unwrap();
+        let err = tx.execute(Sql::new(statement)).await.unwrap_err();
+        assert!(
+            err.to_string().contains("append-only"),
+            "{statement}: {err}"
+        );
+    }
+    let mut tx = db.read().await.unwrap();
+    let (n, label): (i64, String) = tx
+        .fetch_one(Sql::new("SELECT COUNT(*), MIN(actor_label) FROM audit_log"))
+        .await
+        .unwrap();
+    assert_eq!((n, label.as_str()), (1, "system"));
+}
+on_both!(the_audit_log_cannot_be_edited_or_deleted);
+
+async fn subtrees_follow_moves(backend: Backend) {
+    let Some((_t, db)) = fresh(backend).await else {
+        return;
+    };
+    let now = Timestamp::now();
+    let mut tx = db.begin().await.unwrap();
+    let cn = orgs::insert(
+        &mut tx,
+        &new_org("CN", "全国", OrgKind::National, None),
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    let ln = orgs::insert(
+        &mut tx,
+        &new_org("LN", "辽宁", OrgKind::Province, Some(&cn)),
+        Some(&cn),
+        now,
+    )
+    .await
+    .unwrap();
+    let nm = orgs::insert(
+        &mut tx,
+        &new_org("NM", "内蒙古", OrgKind::Province, Some(&cn)),
+        Some(&cn),
+        now,
+    )
+    .await
+    .unwrap();
+    let city = orgs::insert(
+        &mut tx,
+        &new_org("JZ", "锦州", OrgKind::City, Some(&ln)),
+        Some(&ln),
+        now,
+    )
+    .await
+    .unwrap();
+    let firm = orgs::insert(
+        &mut tx,
+        &new_org("F", "企业", OrgKind::Enterprise, Some(&city)),
+        Some(&city),
+        now,
+    )
+    .await
+    .unwrap();
+    let dept = orgs::insert(
+        &mut tx,
+        &new_org("D", "部门", OrgKind::Department, Some(&firm)),
+        Some(&firm),
+        now,
+    )
+    .await
+    .unwrap();
+    // Ids 1x and 1 share a prefix as text; the range must not confuse them.
+    for i in 0..12 {
+        orgs::insert(
+            &mut tx,
+            &new_org(
+                &format!("X{i}"),
+                &format!("单位{i}"),
+                OrgKind::Enterprise,
+                Some(&nm),
+            ),
+            Some(&nm),
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = db.begin().await.unwrap();
+    let in_scope = |scope: OrgScope| OrgFilter {
+        within: Some(scope),
+        ..Default::default()
+    };
+    let (ln_tree, n) = orgs::list(
+        &mut tx,
+        &in_scope(OrgScope::of([ln.path.clone()])),
+        Page::new(None, None, 100),
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 4);
+    assert_eq!(
+        ln_tree.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(),
+        vec!["LN", "JZ", "F", "D"]
+    );
+
+    let moved = orgs::move_subtree(&mut tx, &city, &nm, now).await.unwrap();
+    assert_eq!(moved, nm.path.child(city.id));
+    let dept_after = orgs::get(&mut tx, dept.id).await.unwrap().unwrap();
+    assert_eq!(
+        dept_after.path.ids(),
+        vec![cn.id, nm.id, city.id, firm.id, dept.id]
+    );
+    let (_, n) = orgs::list(
+        &mut tx,
+        &in_scope(OrgScope::of([ln.path.clone()])),
+        Page::new(None, None, 100),
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 1, "only Liaoning itself is left in its subtree");
+    let (_, n) = orgs::list(
+        &mut tx,
+        &in_scope(OrgScope::of([nm.path.clone()])),
+        Page::new(None, None, 100),
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 1 + 12 + 3);
+
+    let city_moved = orgs::get(&mut tx, city.id).await.unwrap().unwrap();
+    let archived = orgs::archive_subtree(&mut tx, &city_moved, now)
+        .await
+        .unwrap();
+    assert_eq!(archived, 3);
+    let city_now = orgs::get(&mut tx, city.id).await.unwrap().unwrap();
+    assert_eq!(
+        orgs::restore_subtree(&mut tx, &city_now, now)
+            .await
+            .unwrap(),
+        3
+    );
+    assert!(
+        !orgs::delete_if_unused(&mut tx, firm.id).await.unwrap(),
+        "a parent is never deleted"
+    );
+    assert!(orgs::delete_if_unused(&mut tx, dept.id).await.unwrap());
+    tx.commit().await.unwrap();
+}
+on_both!(subtrees_follow_moves);
