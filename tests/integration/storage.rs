@@ -55,9 +55,9 @@ async fn migrations_are_idempotent_and_safe_to_run_concurrently(backend: Backend
 }
 on_both!(migrations_are_idempotent_and_safe_to_run_concurrently);
 
-async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let handles: Vec<_> = futures.map(tokio::spawn).collect();

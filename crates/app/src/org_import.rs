@@ -285,13 +285,11 @@ pub async fn import(
                     );
                     continue;
                 }
-                if !existing_children.contains_key(&p.id) {
-                    let names = orgs::children(&mut tx, Some(p.id), false)
-                        .await?
-                        .into_iter()
-                        .map(|n| n.org.name)
-                        .collect();
-                    existing_children.insert(p.id, names);
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    existing_children.entry(p.id)
+                {
+                    let children = orgs::children(&mut tx, Some(p.id), false).await?;
+                    slot.insert(children.into_iter().map(|n| n.org.name).collect());
                 }
                 if existing_children[&p.id].contains(&new.name) {
                     push(
