@@ -400,3 +400,46 @@ async fn changing_a_password_ends_other_sessions(backend: Backend) {
     app.sign_in("ref.reviewer", "a new long passphrase").await;
 }
 on_both!(changing_a_password_ends_other_sessions);
+
+async fn tokens_are_made_and_revoked_on_the_account_page(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let session = app.sign_in_demo("expert.li").await;
+    let r = session.post_form("/account/tokens", &[("name", "")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("不能为空"));
+    let r = session
+        .post_form("/account/tokens", &[("name", "评审脚本")])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let secret: String = html
+        .split("<div class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect();
+    assert!(secret.starts_with("ingot_"));
+    let api = crate::support::ApiClient::new(&app.base, &secret, "zh");
+    assert_eq!(api.get("/me").await.1["user"]["username"], "expert.li");
+    let (_, page) = session.page("/account").await;
+    assert!(
+        page.contains("评审脚本") && !page.contains(&secret),
+        "the secret is never shown again"
+    );
+    let id = app.count("SELECT MAX(id) FROM api_tokens").await;
+    let r = session
+        .post_form(&format!("/account/tokens/{id}/revoke"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(api.get("/me").await.0, StatusCode::UNAUTHORIZED);
+    // Someone else's token cannot be revoked from here.
+    let other = app.sign_in_demo("zhangwenbin").await;
+    let r = other
+        .post_form(&format!("/account/tokens/{id}/revoke"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+on_both!(tokens_are_made_and_revoked_on_the_account_page);

@@ -134,6 +134,24 @@ async fn subcommands(backend: Backend) {
     server.abort();
     let _ = password;
 
+    if backend == Backend::Postgres {
+        let target = std::env::temp_dir().join(format!("ingot-backup-{}.dump", std::process::id()));
+        let _ = std::fs::remove_file(&target);
+        let out = ok(&ingot(&url, &["backup", target.to_str().unwrap()]));
+        assert!(out.contains("Backup written"));
+        let bytes = std::fs::read(&target).unwrap();
+        assert!(
+            bytes.starts_with(b"PGDMP"),
+            "a pg_dump archive in the custom format"
+        );
+        let listing = Command::new("pg_restore")
+            .arg("--list")
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&listing.stdout).contains("audit_log"));
+        let _ = std::fs::remove_file(&target);
+    }
     if backend == Backend::Sqlite {
         let target = std::env::temp_dir().join(format!("ingot-backup-{}.db", std::process::id()));
         let _ = std::fs::remove_file(&target);

@@ -153,6 +153,25 @@ pub(crate) async fn insert_checked(
     Ok(org)
 }
 
+/// Records a change to an organisation: the audit row (before and after, labelled with the
+/// name it has now) and the change-log row.
+async fn record_change(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    action: &str,
+    before: &Organisation,
+    (after, name): (&impl serde::Serialize, &str),
+    now: Timestamp,
+) -> Result<()> {
+    let change = Change::new(action, "organisation", before.id.0)
+        .label(name)
+        .org(before.id)
+        .before(before)
+        .after(after);
+    record(tx, caller, change).await?;
+    changes::record(tx, "organisation", before.id.0, "upsert", now).await
+}
+
 pub async fn rename(
     tx: &mut Tx,
     caller: &Caller<'_>,
@@ -166,17 +185,15 @@ pub async fn rename(
     let now = Timestamp::now();
     orgs::rename(tx, id, &name, name_en.as_deref(), now).await?;
     let after = get(tx, id).await?;
-    record(
+    record_change(
         tx,
         caller,
-        Change::new("org.rename", "organisation", id.0)
-            .label(&after.name)
-            .org(id)
-            .before(&before)
-            .after(&after),
+        "org.rename",
+        &before,
+        (&after, &after.name),
+        now,
     )
     .await?;
-    changes::record(tx, "organisation", id.0, "upsert", now).await?;
     Ok(after)
 }
 
@@ -209,17 +226,7 @@ pub async fn move_to(
     let now = Timestamp::now();
     orgs::move_subtree(tx, &org, &new_parent, now).await?;
     let after = get(tx, id).await?;
-    record(
-        tx,
-        caller,
-        Change::new("org.move", "organisation", id.0)
-            .label(&after.name)
-            .org(id)
-            .before(&org)
-            .after(&after),
-    )
-    .await?;
-    changes::record(tx, "organisation", id.0, "upsert", now).await?;
+    record_change(tx, caller, "org.move", &org, (&after, &after.name), now).await?;
     Ok(after)
 }
 
@@ -232,19 +239,16 @@ pub async fn archive(tx: &mut Tx, caller: &Caller<'_>, id: OrgId) -> Result<Orga
     let now = Timestamp::now();
     let count = orgs::archive_subtree(tx, &before, now).await?;
     let after = get(tx, id).await?;
-    record(
+    let summary = serde_json::json!({ "organisation": after, "archived_with_descendants": count });
+    record_change(
         tx,
         caller,
-        Change::new("org.archive", "organisation", id.0)
-            .label(&after.name)
-            .org(id)
-            .before(&before)
-            .after(
-                &serde_json::json!({ "organisation": after, "archived_with_descendants": count }),
-            ),
+        "org.archive",
+        &before,
+        (&summary, &before.name),
+        now,
     )
     .await?;
-    changes::record(tx, "organisation", id.0, "upsert", now).await?;
     Ok(after)
 }
 
@@ -262,17 +266,15 @@ pub async fn restore(tx: &mut Tx, caller: &Caller<'_>, id: OrgId) -> Result<Orga
     let now = Timestamp::now();
     orgs::restore_subtree(tx, &before, now).await?;
     let after = get(tx, id).await?;
-    record(
+    record_change(
         tx,
         caller,
-        Change::new("org.restore", "organisation", id.0)
-            .label(&after.name)
-            .org(id)
-            .before(&before)
-            .after(&after),
+        "org.restore",
+        &before,
+        (&after, &after.name),
+        now,
     )
     .await?;
-    changes::record(tx, "organisation", id.0, "upsert", now).await?;
     Ok(after)
 }
 

@@ -51,6 +51,29 @@
     if (el.dataset && el.dataset.autosubmit !== undefined && el.form) el.form.requestSubmit();
   });
 
+  // Tree nodes: the first click loads the children (htmx); later clicks fold and unfold them
+  // without asking the server again.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var button = event.detail.elt;
+    if (!button.classList || !button.classList.contains("toggle")) return;
+    var list = button.closest("li").querySelector(":scope > ul");
+    if (list && list.children.length) {
+      event.preventDefault();
+      var open = button.getAttribute("aria-expanded") === "true";
+      list.hidden = open;
+      button.setAttribute("aria-expanded", open ? "false" : "true");
+      button.textContent = open ? "+" : "−";
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.detail.target;
+    var button = list && list.parentElement && list.parentElement.querySelector(":scope > .node > .toggle");
+    if (button) {
+      button.setAttribute("aria-expanded", "true");
+      button.textContent = "−";
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
 })();

@@ -99,6 +99,10 @@ fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
 
 /// Resolves the request's `RequestState`, runs the handler, then adjusts cookies.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // Static files and health checks need no session: spare them the database.
+    if req.uri().path().starts_with("/assets/") || req.uri().path() == "/healthz" {
+        return next.run(req).await;
+    }
     let headers = req.headers().clone();
     let jar = cookies::parse(&headers);
     let is_api = req.uri().path().starts_with("/api/");

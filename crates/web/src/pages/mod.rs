@@ -44,6 +44,23 @@ pub fn done(to: &str, flash_key: &'static str) -> Response {
     response
 }
 
+/// Runs one use case in a write transaction as the signed-in caller, committing only if it
+/// succeeded.
+pub async fn in_tx<T>(
+    state: &AppState,
+    ctx: &PageCtx,
+    action: impl AsyncFnOnce(
+        &mut ingot_store::Tx,
+        &ingot_app::Caller<'_>,
+    ) -> Result<T, ingot_domain::AppError>,
+) -> Result<T, ingot_domain::AppError> {
+    let caller = ctx.caller().map_err(|f| f.0)?;
+    let mut tx = state.db.begin().await?;
+    let value = action(&mut tx, &caller).await?;
+    tx.commit().await?;
+    Ok(value)
+}
+
 /// Previous/next links that keep the other query parameters.
 pub struct Pager {
     pub summary: String,

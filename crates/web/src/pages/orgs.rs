@@ -1,6 +1,6 @@
 //! Organisation tree pages: browse, search, create, rename, move, archive, import, export.
 
-use super::{Pager, done, ok, query_url, render};
+use super::{Pager, done, in_tx, ok, query_url, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
@@ -369,10 +369,8 @@ pub async fn rename(
     Form(form): Form<RenameForm>,
 ) -> Result<Response, Failure> {
     let id = OrgId(id);
-    let result = in_tx(&state, &ctx, |tx, caller| {
-        Box::pin(async move {
-            cases::rename(tx, &caller, id, &form.name, form.name_en.as_deref()).await
-        })
+    let result = in_tx(&state, &ctx, async |tx, caller| {
+        cases::rename(tx, caller, id, &form.name, form.name_en.as_deref()).await
     })
     .await;
     finish(&state, ctx, id, result, "org_renamed").await
@@ -391,19 +389,17 @@ pub async fn move_to(
     Form(form): Form<MoveForm>,
 ) -> Result<Response, Failure> {
     let id = OrgId(id);
-    let result = in_tx(&state, &ctx, |tx, caller| {
-        Box::pin(async move {
-            let code = form.parent_code.trim().to_string();
-            let parent = ingot_store::orgs::get_by_code(tx, &code)
-                .await?
-                .ok_or_else(|| {
-                    AppError::Validation(vec![
-                        ingot_domain::FieldError::new("parent_code", "unknown_parent")
-                            .with("code", &code),
-                    ])
-                })?;
-            cases::move_to(tx, &caller, id, parent.id).await
-        })
+    let result = in_tx(&state, &ctx, async |tx, caller| {
+        let code = form.parent_code.trim().to_string();
+        let parent = ingot_store::orgs::get_by_code(tx, &code)
+            .await?
+            .ok_or_else(|| {
+                AppError::Validation(vec![
+                    ingot_domain::FieldError::new("parent_code", "unknown_parent")
+                        .with("code", &code),
+                ])
+            })?;
+        cases::move_to(tx, caller, id, parent.id).await
     })
     .await;
     finish(&state, ctx, id, result, "org_moved").await
@@ -415,8 +411,8 @@ pub async fn archive(
     Path(id): Path<i64>,
 ) -> Result<Response, Failure> {
     let id = OrgId(id);
-    let result = in_tx(&state, &ctx, |tx, caller| {
-        Box::pin(async move { cases::archive(tx, &caller, id).await })
+    let result = in_tx(&state, &ctx, async |tx, caller| {
+        cases::archive(tx, caller, id).await
     })
     .await;
     finish(&state, ctx, id, result, "org_archived").await
@@ -428,8 +424,8 @@ pub async fn restore(
     Path(id): Path<i64>,
 ) -> Result<Response, Failure> {
     let id = OrgId(id);
-    let result = in_tx(&state, &ctx, |tx, caller| {
-        Box::pin(async move { cases::restore(tx, &caller, id).await })
+    let result = in_tx(&state, &ctx, async |tx, caller| {
+        cases::restore(tx, caller, id).await
     })
     .await;
     finish(&state, ctx, id, result, "org_restored").await
@@ -445,8 +441,8 @@ pub async fn delete(
         let mut tx = state.db.read().await?;
         cases::get(&mut tx, id).await?.parent_id
     };
-    let result = in_tx(&state, &ctx, |tx, caller| {
-        Box::pin(async move { cases::delete(tx, &caller, id).await })
+    let result = in_tx(&state, &ctx, async |tx, caller| {
+        cases::delete(tx, caller, id).await
     })
     .await;
     match result {
@@ -456,21 +452,6 @@ pub async fn delete(
         )),
         Err(e) => failed_on_show(&state, ctx, id, e).await,
     }
-}
-
-type TxFuture<'a, T> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, AppError>> + Send + 'a>>;
-
-/// Runs one use case in a write transaction, committing only if it succeeded.
-async fn in_tx<T, F>(state: &AppState, ctx: &PageCtx, f: F) -> Result<T, AppError>
-where
-    F: for<'a> FnOnce(&'a mut ingot_store::Tx, ingot_app::Caller<'a>) -> TxFuture<'a, T>,
-{
-    let caller = ctx.caller().map_err(|f| f.0)?;
-    let mut tx = state.db.begin().await?;
-    let value = f(&mut tx, caller).await?;
-    tx.commit().await?;
-    Ok(value)
 }
 
 async fn finish<T>(

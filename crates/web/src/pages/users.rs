@@ -395,13 +395,7 @@ async fn simple(
     flash: &'static str,
     action: impl AsyncFnOnce(&mut Tx, &ingot_app::Caller<'_>) -> Result<(), AppError>,
 ) -> Result<Response, Failure> {
-    let result = async {
-        let caller = ctx.caller().map_err(|f| f.0)?;
-        let mut tx = state.db.begin().await?;
-        action(&mut tx, &caller).await?;
-        tx.commit().await
-    }
-    .await;
+    let result = super::in_tx(state, &ctx, action).await;
     after(state, ctx, id, result, flash).await
 }
 
