@@ -15,6 +15,24 @@ async fn fresh(backend: Backend) -> Option<(TestDb, Db)> {
     Some((test_db, db))
 }
 
+/// Inserts an organisation under `parent` in one call.
+async fn add(
+    tx: &mut ingot_store::Tx,
+    code: &str,
+    name: &str,
+    kind: OrgKind,
+    parent: Option<&ingot_domain::org::Organisation>,
+) -> ingot_domain::org::Organisation {
+    orgs::insert(
+        tx,
+        &new_org(code, name, kind, parent),
+        parent,
+        Timestamp::now(),
+    )
+    .await
+    .unwrap()
+}
+
 fn new_org(
     code: &str,
     name: &str,
@@ -237,89 +255,35 @@ async fn subtrees_follow_moves(backend: Backend) {
     };
     let now = Timestamp::now();
     let mut tx = db.begin().await.unwrap();
-    let cn = orgs::insert(
-        &mut tx,
-        &new_org("CN", "全国", OrgKind::National, None),
-        None,
-        now,
-    )
-    .await
-    .unwrap();
-    let ln = orgs::insert(
-        &mut tx,
-        &new_org("LN", "辽宁", OrgKind::Province, Some(&cn)),
-        Some(&cn),
-        now,
-    )
-    .await
-    .unwrap();
-    let nm = orgs::insert(
-        &mut tx,
-        &new_org("NM", "内蒙古", OrgKind::Province, Some(&cn)),
-        Some(&cn),
-        now,
-    )
-    .await
-    .unwrap();
-    let city = orgs::insert(
-        &mut tx,
-        &new_org("JZ", "锦州", OrgKind::City, Some(&ln)),
-        Some(&ln),
-        now,
-    )
-    .await
-    .unwrap();
-    let firm = orgs::insert(
-        &mut tx,
-        &new_org("F", "企业", OrgKind::Enterprise, Some(&city)),
-        Some(&city),
-        now,
-    )
-    .await
-    .unwrap();
-    let dept = orgs::insert(
-        &mut tx,
-        &new_org("D", "部门", OrgKind::Department, Some(&firm)),
-        Some(&firm),
-        now,
-    )
-    .await
-    .unwrap();
+    let cn = add(&mut tx, "CN", "全国", OrgKind::National, None).await;
+    let ln = add(&mut tx, "LN", "辽宁", OrgKind::Province, Some(&cn)).await;
+    let nm = add(&mut tx, "NM", "内蒙古", OrgKind::Province, Some(&cn)).await;
+    let city = add(&mut tx, "JZ", "锦州", OrgKind::City, Some(&ln)).await;
+    let firm = add(&mut tx, "F", "企业", OrgKind::Enterprise, Some(&city)).await;
+    let dept = add(&mut tx, "D", "部门", OrgKind::Department, Some(&firm)).await;
     // Ids 1x and 1 share a prefix as text; the range must not confuse them.
     for i in 0..12 {
-        orgs::insert(
+        add(
             &mut tx,
-            &new_org(
-                &format!("X{i}"),
-                &format!("单位{i}"),
-                OrgKind::Enterprise,
-                Some(&nm),
-            ),
+            &format!("X{i}"),
+            &format!("单位{i}"),
+            OrgKind::Enterprise,
             Some(&nm),
-            now,
         )
-        .await
-        .unwrap();
+        .await;
     }
     tx.commit().await.unwrap();
 
     let mut tx = db.begin().await.unwrap();
-    let in_scope = |scope: OrgScope| OrgFilter {
-        within: Some(scope),
+    let within = |root: &ingot_domain::org::Organisation| OrgFilter {
+        within: Some(OrgScope::of([root.path.clone()])),
         ..Default::default()
     };
-    let (ln_tree, n) = orgs::list(
-        &mut tx,
-        &in_scope(OrgScope::of([ln.path.clone()])),
-        Page::new(None, None, 100),
-    )
-    .await
-    .unwrap();
+    let page = Page::new(None, None, 100);
+    let (ln_tree, n) = orgs::list(&mut tx, &within(&ln), page).await.unwrap();
     assert_eq!(n, 4);
-    assert_eq!(
-        ln_tree.iter().map(|o| o.code.as_str()).collect::<Vec<_>>(),
-        vec!["LN", "JZ", "F", "D"]
-    );
+    let codes: Vec<&str> = ln_tree.iter().map(|o| o.code.as_str()).collect();
+    assert_eq!(codes, vec!["LN", "JZ", "F", "D"]);
 
     let moved = orgs::move_subtree(&mut tx, &city, &nm, now).await.unwrap();
     assert_eq!(moved, nm.path.child(city.id));
@@ -328,28 +292,18 @@ async fn subtrees_follow_moves(backend: Backend) {
         dept_after.path.ids(),
         vec![cn.id, nm.id, city.id, firm.id, dept.id]
     );
-    let (_, n) = orgs::list(
-        &mut tx,
-        &in_scope(OrgScope::of([ln.path.clone()])),
-        Page::new(None, None, 100),
-    )
-    .await
-    .unwrap();
+    let (_, n) = orgs::list(&mut tx, &within(&ln), page).await.unwrap();
     assert_eq!(n, 1, "only Liaoning itself is left in its subtree");
-    let (_, n) = orgs::list(
-        &mut tx,
-        &in_scope(OrgScope::of([nm.path.clone()])),
-        Page::new(None, None, 100),
-    )
-    .await
-    .unwrap();
+    let (_, n) = orgs::list(&mut tx, &within(&nm), page).await.unwrap();
     assert_eq!(n, 1 + 12 + 3);
 
     let city_moved = orgs::get(&mut tx, city.id).await.unwrap().unwrap();
-    let archived = orgs::archive_subtree(&mut tx, &city_moved, now)
-        .await
-        .unwrap();
-    assert_eq!(archived, 3);
+    assert_eq!(
+        orgs::archive_subtree(&mut tx, &city_moved, now)
+            .await
+            .unwrap(),
+        3
+    );
     let city_now = orgs::get(&mut tx, city.id).await.unwrap().unwrap();
     assert_eq!(
         orgs::restore_subtree(&mut tx, &city_now, now)
