@@ -154,6 +154,14 @@ async fn an_expired_session_asks_to_sign_in_again(backend: Backend) {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"], "unauthenticated");
+    // The next sign-in, by anyone, sweeps expired sessions away.
+    app.sign_in_demo("dl.admin").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions WHERE expires_at = 1")
+            .await,
+        0
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
 }
 on_both!(an_expired_session_asks_to_sign_in_again);
 

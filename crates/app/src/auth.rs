@@ -4,8 +4,8 @@ use crate::audit::{Change, record, record_as};
 use crate::{Caller, Result, passwords, secrets};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::user::User;
-use ingot_domain::{Actor, AppError, OrgPath, SessionId, Timestamp, UserId};
-use ingot_store::{Db, Tx, grants, orgs, sessions, tokens, users};
+use ingot_domain::{Actor, AppError, SessionId, Timestamp, UserId};
+use ingot_store::{Db, Tx, grants, sessions, tokens, users};
 use std::time::Duration;
 
 /// How long a session lives without use, and how often its expiry is pushed forward (rarely,
@@ -47,19 +47,21 @@ fn unauthenticated(code: &'static str) -> AppError {
     AppError::Unauthenticated { code }
 }
 
-/// Loads a user's grants and organisation into an `Actor`.
-pub async fn load_actor(tx: &mut Tx, user: &User) -> Result<Actor> {
-    let org = orgs::get(tx, user.org_id)
-        .await?
-        .ok_or_else(|| AppError::internal("user without organisation"))?;
-    Ok(Actor {
+/// Loads a person with their organisation and grants: the `Actor` every request acts as.
+/// Two queries: the person joined with their organisation, then their grants.
+pub async fn load_actor(tx: &mut Tx, id: UserId) -> Result<Option<(User, Actor)>> {
+    let Some((user, org_path)) = users::get_with_org_path(tx, id).await? else {
+        return Ok(None);
+    };
+    let actor = Actor {
         user_id: user.id,
         username: user.username.clone(),
         display_name: user.display_name.clone(),
-        org_id: org.id,
-        org_path: org.path,
+        org_id: user.org_id,
+        org_path,
         grants: grants::of_user(tx, user.id).await?,
-    })
+    };
+    Ok(Some((user, actor)))
 }
 
 pub async fn sign_in(
@@ -155,6 +157,8 @@ pub async fn sign_in(
         }));
     }
     users::clear_failures(&mut tx, user.id).await?;
+    // Expired sessions are swept here, in the same write, so they never pile up (indexed).
+    sessions::purge_expired(&mut tx, now).await?;
     let token = secrets::random_token("");
     let csrf_token = secrets::random_token("");
     let session_id = sessions::insert(
@@ -210,13 +214,10 @@ pub async fn resolve_session(
     if session.expires_at <= now.millis() {
         return Err(unauthenticated("session_expired"));
     }
-    let user = users::get(&mut tx, session.user())
+    let (user, actor) = load_actor(&mut tx, session.user())
         .await?
+        .filter(|(user, _)| user.active)
         .ok_or_else(|| unauthenticated("session_expired"))?;
-    if !user.active {
-        return Err(unauthenticated("session_expired"));
-    }
-    let actor = load_actor(&mut tx, &user).await?;
     drop(tx);
     if now.millis() - session.last_seen_at > policy.refresh_after.as_millis() as i64 {
         let mut tx = db.begin().await?;
@@ -238,13 +239,10 @@ pub async fn resolve_api_token(db: &Db, token: &str) -> Result<Actor> {
     let row = tokens::find_active(&mut tx, &secrets::digest(token.trim()))
         .await?
         .ok_or_else(|| unauthenticated("token_invalid"))?;
-    let user = users::get(&mut tx, UserId(row.user_id))
+    let (_, actor) = load_actor(&mut tx, UserId(row.user_id))
         .await?
+        .filter(|(user, _)| user.active)
         .ok_or_else(|| unauthenticated("token_invalid"))?;
-    if !user.active {
-        return Err(unauthenticated("token_invalid"));
-    }
-    let actor = load_actor(&mut tx, &user).await?;
     drop(tx);
     // Last use is kept to the minute: enough to spot stale tokens, without a write per call.
     if row.last_used_at.is_none_or(|t| now.millis() - t > 60_000) {
@@ -263,12 +261,4 @@ pub async fn sign_out(db: &Db, caller: &Caller<'_>, session: SessionId) -> Resul
     change.org_id = org;
     record(&mut tx, caller, change).await?;
     tx.commit().await
-}
-
-/// The organisation path of a user, for policy checks on people.
-pub async fn user_org_path(tx: &mut Tx, user: &User) -> Result<OrgPath> {
-    Ok(orgs::get(tx, user.org_id)
-        .await?
-        .ok_or_else(|| AppError::internal("user without organisation"))?
-        .path)
 }

@@ -4,7 +4,7 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::org::{NewOrg, OrgInput, Organisation, validate_name};
 use ingot_domain::policy::Action;
-use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Role, Timestamp};
+use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Timestamp};
 use ingot_store::orgs::{self, OrgFilter, OrgNode};
 use ingot_store::{Page, Tx, changes};
 
@@ -333,13 +333,5 @@ pub async fn scope_for(tx: &mut Tx, caller: &Caller<'_>, action: Action) -> Resu
                 .into_iter()
                 .map(|n| n.org.path),
         )),
-    }
-}
-
-/// Whether an actor with `role` somewhere is an administrator of any kind (for navigation).
-pub fn is_admin(caller: &Caller<'_>) -> bool {
-    match caller.who {
-        crate::Who::System => true,
-        crate::Who::User(a) => a.has_role(Role::UnitAdmin) || a.has_role(Role::FederationAdmin),
     }
 }

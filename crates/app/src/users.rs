@@ -1,7 +1,6 @@
 //! People: create, edit, lock and unlock, reset passwords, grant and withdraw roles.
 
 use crate::audit::{Change, record};
-use crate::auth::user_org_path;
 use crate::{Caller, Result, Who, passwords, secrets};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::{self, Action};
@@ -160,8 +159,9 @@ async fn load(tx: &mut Tx, id: UserId) -> Result<User> {
 
 /// Loads a person the caller may manage; people outside the caller's reach are "not found".
 async fn load_managed(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<(User, Vec<Grant>)> {
-    let user = load(tx, id).await?;
-    let path = user_org_path(tx, &user).await?;
+    let (user, path) = users::get_with_org_path(tx, id)
+        .await?
+        .ok_or_else(users::not_found)?;
     let held = grants::of_user(tx, id).await?;
     match caller.who {
         Who::System => Ok((user, held)),

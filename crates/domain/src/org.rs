@@ -50,14 +50,6 @@ impl OrgKind {
         OrgKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// Federations (trade-union bodies above enterprises) run campaigns and namings.
-    pub fn is_federation(self) -> bool {
-        matches!(
-            self,
-            OrgKind::National | OrgKind::Province | OrgKind::City | OrgKind::District
-        )
-    }
-
     fn rank(self) -> u8 {
         match self {
             OrgKind::National => 0,
@@ -216,10 +208,6 @@ pub struct Organisation {
 impl Organisation {
     pub fn is_archived(&self) -> bool {
         self.archived_at.is_some()
-    }
-
-    pub fn depth(&self) -> usize {
-        self.path.depth()
     }
 }
 

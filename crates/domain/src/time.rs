@@ -23,8 +23,4 @@ impl Timestamp {
     pub fn plus(self, d: Duration) -> Self {
         Timestamp(self.0 + d.as_millis() as i64)
     }
-
-    pub fn minus(self, d: Duration) -> Self {
-        Timestamp(self.0 - d.as_millis() as i64)
-    }
 }

@@ -22,19 +22,3 @@ pub async fn record(
     .await?;
     Ok(())
 }
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Change {
-    pub id: i64,
-    pub object_type: String,
-    pub object_id: i64,
-    pub op: String,
-}
-
-/// Changes after `after`, oldest first.
-pub async fn since(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<Change>> {
-    tx.fetch_all(
-        Sql::new("SELECT id, object_type, object_id, op FROM change_log WHERE id > $1 ORDER BY id LIMIT $2").bind(after).bind(limit),
-    )
-    .await
-}

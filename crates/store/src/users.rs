@@ -4,7 +4,7 @@ use crate::dialect::contains_pattern;
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::user::{LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, User};
-use ingot_domain::{AppError, Lang, OrgId, OrgScope, Role, Timestamp, UserId};
+use ingot_domain::{AppError, Lang, OrgId, OrgPath, OrgScope, Role, Timestamp, UserId};
 use std::time::Duration;
 
 #[derive(sqlx::FromRow)]
@@ -80,6 +80,27 @@ pub async fn get(tx: &mut Tx, id: UserId) -> Result<Option<User>> {
         )
         .await?;
     Ok(row.map(User::from))
+}
+
+/// A person with their organisation's path, in one query (the hot path of every request).
+pub async fn get_with_org_path(tx: &mut Tx, id: UserId) -> Result<Option<(User, OrgPath)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        path: String,
+    }
+    let row: Option<Row> = tx
+        .fetch_optional(
+            Sql::new(
+                "SELECT u.id, u.org_id, u.username, u.display_name, u.email, u.lang, u.active, u.failed_logins,
+                        u.locked_until, u.created_at, o.path
+                 FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+    Ok(row.map(|r| (User::from(r.user), OrgPath::from_stored(r.path))))
 }
 
 pub async fn get_by_username(tx: &mut Tx, username: &str) -> Result<Option<User>> {
