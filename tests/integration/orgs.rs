@@ -159,7 +159,12 @@ async fn create_rename_move_archive_restore_delete(backend: Backend) {
     let r = admin
         .post_form(&format!("/orgs/{id}/move"), &[("parent_code", "NO-SUCH")])
         .await;
-    assert!(r.text().await.unwrap().contains("NO-SUCH"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("NO-SUCH"));
+    assert!(
+        html.contains("没有编码为 NO-SUCH 的组织") && !html.contains("文件和系统"),
+        "the move form does not talk about a file"
+    );
     // The province's administrator may move it.
     let province = app.sign_in_demo("ln.admin").await;
     let r = province
@@ -275,7 +280,8 @@ async fn import_a_tree_from_csv_and_xlsx(backend: Backend) {
                DL-E,越权单位,企业,CN-LN-JZ\n\
                DL-F,循环一,部门,DL-G\n\
                DL-G,循环二,部门,DL-F\n\
-               DL-H,倒置,省,DL-A\n";
+               DL-H,倒置,省,DL-A\n\
+               DL-I,,星系,NOPE3\n";
     let (status, html) = upload(&admin, "bad.csv", bad.as_bytes().to_vec(), &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     for (row, text) in [
@@ -286,6 +292,7 @@ async fn import_a_tree_from_csv_and_xlsx(backend: Backend) {
         ("7", "您无权在 CN-LN-JZ 之下新增组织"),
         ("8", "形成循环"),
         ("10", "不能直接隶属于"),
+        ("11", "没有编码为 NOPE3 的组织"),
     ] {
         assert!(
             html.contains(&format!("<td class=\"num\" data-label=\"行\">{row}</td>")),
@@ -293,6 +300,12 @@ async fn import_a_tree_from_csv_and_xlsx(backend: Backend) {
         );
         assert!(html.contains(text), "row {row}: {text}");
     }
+    // A row with several problems lists them all: empty name, unknown kind, unknown parent.
+    assert_eq!(
+        html.matches("<td class=\"num\" data-label=\"行\">11</td>")
+            .count(),
+        3
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM organisations").await,
         before,

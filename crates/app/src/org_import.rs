@@ -219,8 +219,21 @@ pub async fn import(
         .filter_map(|(i, n)| n.as_ref().map(|n| (n.code.as_str(), i)))
         .collect();
 
+    // Every code the file names, valid or not: a parent with a bad row is not "unknown".
+    let file_codes: HashSet<&str> = table.rows.iter().map(|r| r.get(cols.code)).collect();
     let mut parents: Vec<Option<ParentRef>> = vec![None; parsed.len()];
     for (i, row) in table.rows.iter().enumerate() {
+        let parent_code = cols.parent.map(|c| row.get(c)).unwrap_or("");
+        let parent_unknown = !parent_code.is_empty()
+            && !file_codes.contains(parent_code)
+            && !existing.contains_key(parent_code);
+        if parent_unknown {
+            // Reported for every row, so a file is corrected in one pass.
+            push(
+                row.number,
+                FieldError::new("parent_code", "unknown_parent").with("code", parent_code),
+            );
+        }
         let Some(new) = &parsed[i] else { continue };
         if existing.contains_key(&new.code) {
             push(
@@ -229,7 +242,6 @@ pub async fn import(
             );
             continue;
         }
-        let parent_code = cols.parent.map(|c| row.get(c)).unwrap_or("");
         let parent = if parent_code.is_empty() {
             match &under {
                 Some(u) => ParentRef::Existing(u.clone()),
@@ -240,10 +252,7 @@ pub async fn import(
         } else if let Some(o) = existing.get(parent_code) {
             ParentRef::Existing(o.clone())
         } else {
-            push(
-                row.number,
-                FieldError::new("parent_code", "unknown_parent").with("code", parent_code),
-            );
+            // Unknown (reported above), or a row of the file that is itself wrong.
             continue;
         };
         parents[i] = Some(parent);

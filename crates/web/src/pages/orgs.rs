@@ -395,7 +395,7 @@ pub async fn move_to(
             .await?
             .ok_or_else(|| {
                 AppError::Validation(vec![
-                    ingot_domain::FieldError::new("parent_code", "unknown_parent")
+                    ingot_domain::FieldError::new("parent_code", "unknown_org_code")
                         .with("code", &code),
                 ])
             })?;
