@@ -52,8 +52,9 @@ function freshDatabase(backend) {
 /** Runs `ingot serve --demo` on a fresh database; resolves once it prints its URL. */
 export async function startIngot(backend) {
   const db = freshDatabase(backend);
+  const files = mkdtempSync(join(tmpdir(), 'ingot-e2e-files-'));
   const child = spawn(binary(), ['serve', '--demo', '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, DATABASE_URL: db.url, INGOT_LOG: 'warn' },
+    env: { ...process.env, DATABASE_URL: db.url, INGOT_FILES_DIR: files, INGOT_LOG: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -77,6 +78,7 @@ export async function startIngot(backend) {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       db.drop();
+      rmSync(files, { recursive: true, force: true });
     },
   };
 }
@@ -100,7 +102,12 @@ export async function newPage(browser, { width, height = 900, locale = 'zh-CN' }
   page.on('console', (m) => {
     if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  page.on('requestfailed', (r) => {
+    // A subresource cut off because the page moved on (a quick click) is not a fault.
+    const why = r.failure()?.errorText || '';
+    if (why.includes('ERR_ABORTED') && r.resourceType() !== 'document') return;
+    problems.push(`request failed: ${r.url()} ${why}`);
+  });
   return { page, context, problems };
 }
 

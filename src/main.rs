@@ -4,7 +4,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use ingot_app::{Caller, account, demo, users};
 use ingot_domain::audit::RequestOrigin;
-use ingot_domain::{AppError, Role};
+use ingot_domain::time::Date;
+use ingot_domain::{AppError, Role, Timestamp};
 use ingot_store::{Db, DbOptions, orgs as org_store, users as user_store};
 use ingot_web::{AppState, Config, SecureCookies};
 use std::io::BufRead;
@@ -56,6 +57,20 @@ enum Command {
     },
     /// Write a consistent copy of the live database to FILE.
     Backup { file: PathBuf },
+    /// Make the daily notification digests of a day (yesterday by default). Servers also do
+    /// this by themselves every hour; running it again changes nothing.
+    Digest {
+        /// YYYY-MM-DD
+        #[arg(long)]
+        day: Option<String>,
+        #[arg(
+            long,
+            env = "INGOT_UTC_OFFSET_MINUTES",
+            default_value_t = 480,
+            allow_negative_numbers = true
+        )]
+        utc_offset_minutes: i32,
+    },
 }
 
 #[derive(clap::Args)]
@@ -81,6 +96,46 @@ struct ServeArgs {
     /// Database connections per process.
     #[arg(long, env = "INGOT_DB_CONNECTIONS", default_value_t = 8)]
     db_connections: u32,
+    /// Directory of uploaded files (shared by all servers); by default next to a SQLite
+    /// database file, or ./ingot-files.
+    #[arg(long, env = "INGOT_FILES_DIR")]
+    files_dir: Option<PathBuf>,
+}
+
+/// `ingot.db` keeps its files in `ingot-files` beside it.
+fn default_files_dir(url: &str) -> PathBuf {
+    let file = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|f| !f.is_empty() && *f != ":memory:");
+    match file {
+        Some(f) => {
+            let path = PathBuf::from(f);
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "ingot".into());
+            path.with_file_name(format!("{stem}-files"))
+        }
+        None => PathBuf::from("ingot-files"),
+    }
+}
+
+/// Makes yesterday's digests every hour (idempotent, so several servers may all do it).
+fn spawn_digest_job(db: Db, offset_ms: i64) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            let yesterday = Date::of(Timestamp::now(), offset_ms).plus_days(-1);
+            match ingot_app::notifications::make_digests(&db, yesterday, offset_ms).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("made {n} digests for {yesterday}"),
+                Err(e) => tracing::warn!("digest job: {e:?}"),
+            }
+        }
+    });
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -159,8 +214,8 @@ async fn open(url: &str, connections: u32) -> Result<Db> {
 
 fn print_demo(report: &demo::DemoReport) {
     println!(
-        "Demo data: {} organisations and {} accounts created.",
-        report.orgs_created, report.users_created
+        "Demo data: {} organisations, {} accounts and {} proposals created.",
+        report.orgs_created, report.users_created, report.proposals_created
     );
     match &report.password {
         Some(password) => {
@@ -208,8 +263,10 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
             SecureCookiesArg::Never => SecureCookies::Never,
         },
         utc_offset_minutes: args.utc_offset_minutes,
+        files_dir: args.files_dir.unwrap_or_else(|| default_files_dir(url)),
         ..Config::default()
     };
+    spawn_digest_job(db.clone(), config.utc_offset_ms());
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -372,6 +429,22 @@ async fn main() -> Result<()> {
             }
             db.backup(&url, &file).await?;
             println!("Backup written to {}", file.display());
+            Ok(())
+        }
+        Command::Digest {
+            day,
+            utc_offset_minutes,
+        } => {
+            let db = open(&url, 2).await?;
+            let offset_ms = i64::from(utc_offset_minutes) * 60_000;
+            let day = match day {
+                Some(d) => {
+                    Date::parse(&d).with_context(|| format!("--day {d:?} is not YYYY-MM-DD"))?
+                }
+                None => Date::of(Timestamp::now(), offset_ms).plus_days(-1),
+            };
+            let made = ingot_app::notifications::make_digests(&db, day, offset_ms).await?;
+            println!("{made} digests made for {day}");
             Ok(())
         }
     }

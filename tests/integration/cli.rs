@@ -43,12 +43,13 @@ async fn subcommands(backend: Backend) {
         .trim()
         .to_string();
     assert!(
-        first.contains("20 organisations and 13 accounts created"),
+        first.contains("20 organisations, 20 accounts and 60 proposals created"),
         "{first}"
     );
     let second = ok(&ingot(&url, &["demo"]));
     assert!(
-        second.contains("0 organisations and 0 accounts created") && second.contains("unchanged"),
+        second.contains("0 organisations, 0 accounts and 0 proposals created")
+            && second.contains("unchanged"),
         "idempotent: {second}"
     );
 

@@ -309,7 +309,19 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(db, Config::default());
+    static FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let files_dir = std::env::temp_dir().join(format!(
+        "ingot-test-files-{}-{}",
+        std::process::id(),
+        FILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let state = AppState::new(
+        db,
+        Config {
+            files_dir,
+            ..Config::default()
+        },
+    );
     let task = tokio::spawn(async move {
         let _ = ingot_web::serve(listener, state, async {
             let _ = rx.await;

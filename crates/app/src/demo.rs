@@ -11,6 +11,8 @@ use ingot_domain::{AppError, OrgKind, Role, Timestamp};
 use ingot_store::users::NewUser;
 use ingot_store::{Db, grants, orgs, users};
 
+mod proposals;
+
 /// (code, parent code, kind, Chinese name, English name)
 type OrgRow = (
     &'static str,
@@ -231,6 +233,23 @@ const USERS: &[UserRow] = &[
         ZHAO_PENGDA_COMPANY,
         &[Role::FinanceOfficer],
     ),
+    (
+        "ref.office",
+        "企管部审核人",
+        ZHAO_PENGDA_COMPANY,
+        &[Role::Reviewer],
+    ),
+    (
+        "kiln.head",
+        "窑炉车间主任",
+        "CN-LN-JZ-REF-KILN",
+        &[Role::Reviewer],
+    ),
+    ("li.ming", "李明", "CN-LN-JZ-REF-KILN", &[Role::Employee]),
+    ("sun.qiang", "孙强", "CN-LN-JZ-REF-KILN", &[Role::Employee]),
+    ("wang.fang", "王芳", "CN-LN-JZ-REF-TC", &[Role::Employee]),
+    ("chen.jing", "陈静", "CN-LN-JZ-REF-TC", &[Role::Employee]),
+    ("zhou.jie", "周杰", ZHAO_PENGDA_COMPANY, &[Role::Employee]),
     ("expert.li", "李专家", "CN-LN", &[Role::Expert]),
     (
         "nm.programme",
@@ -247,6 +266,7 @@ pub struct DemoReport {
     /// The password of every demo account, when this run set it.
     pub password: Option<String>,
     pub usernames: Vec<&'static str>,
+    pub proposals_created: usize,
 }
 
 /// Loads the demo data. Accounts get one shared password, generated and returned when they
@@ -254,6 +274,7 @@ pub struct DemoReport {
 pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
     let origin = RequestOrigin {
         channel: "demo",
+        utc_offset_ms: ingot_domain::time::CHINA_STANDARD_OFFSET_MS,
         ..Default::default()
     };
     let caller = Caller::system(&origin);
@@ -348,6 +369,7 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
         .await?;
     }
     tx.commit().await?;
+    report.proposals_created = proposals::load(db, &caller).await?;
     // A password is only worth printing if this run set it for some accounts.
     if reset_passwords || report.users_created > 0 {
         report.password = Some(password);

@@ -8,9 +8,12 @@ pub mod auth;
 mod caller;
 pub mod dashboard;
 pub mod demo;
+pub mod files;
+pub mod notifications;
 pub mod org_import;
 pub mod orgs;
 pub mod passwords;
+pub mod proposals;
 pub mod secrets;
 pub mod users;
 

@@ -12,12 +12,15 @@ pub struct RequestOrigin {
     pub request_id: Option<String>,
     /// "web", "api" or "cli".
     pub channel: &'static str,
+    /// The deployment's offset from UTC, which decides the calendar day and month of a change.
+    pub utc_offset_ms: i64,
 }
 
 impl RequestOrigin {
     pub fn cli() -> Self {
         RequestOrigin {
             channel: "cli",
+            utc_offset_ms: crate::time::CHINA_STANDARD_OFFSET_MS,
             ..Default::default()
         }
     }

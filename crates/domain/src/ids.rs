@@ -42,3 +42,15 @@ id_type!(
     /// An API token for scripts.
     TokenId
 );
+id_type!(
+    /// An improvement proposal (合理化建议 or one of the "five small" kinds).
+    ProposalId
+);
+id_type!(
+    /// A file attached to a proposal.
+    AttachmentId
+);
+id_type!(
+    /// An in-app notification.
+    NotificationId
+);

@@ -6,13 +6,16 @@ pub mod ids;
 pub mod lang;
 pub mod org;
 pub mod policy;
+pub mod proposal;
 pub mod role;
 pub mod time;
 pub mod user;
 pub mod validate;
 
 pub use error::{AppError, FieldError};
-pub use ids::{GrantId, OrgId, SessionId, TokenId, UserId};
+pub use ids::{
+    AttachmentId, GrantId, NotificationId, OrgId, ProposalId, SessionId, TokenId, UserId,
+};
 pub use lang::Lang;
 pub use org::{OrgKind, OrgPath, OrgScope};
 pub use policy::{Action, Actor, Grant, Principal};

@@ -65,6 +65,18 @@ pub enum Action {
     ViewAudit,
     /// See an unpublished record of the target (the owner always may; see `may_view_record`).
     ViewUnpublished,
+    /// Set the enterprise's proposal review workflow, categories and reward grades.
+    ConfigureProposals,
+    /// Mark a proposal as a duplicate of an earlier one.
+    MarkDuplicate,
+    /// Assign and track the implementation of an adopted proposal.
+    ManageImplementation,
+    /// Verify or correct a claimed benefit, which then locks.
+    VerifyBenefit,
+    /// Decide a proposal's reward.
+    AwardReward,
+    /// Export the reward list for payroll.
+    ExportRewards,
 }
 
 /// How far below a grant's organisation the grant reaches for an action.
@@ -77,6 +89,9 @@ enum Reach {
 }
 
 const ADMINS: &[Role] = &[Role::UnitAdmin, Role::FederationAdmin];
+const REVIEWERS: &[Role] = &[Role::Reviewer, Role::UnitAdmin];
+const FINANCE: &[Role] = &[Role::FinanceOfficer];
+const PAYROLL: &[Role] = &[Role::FinanceOfficer, Role::UnitAdmin];
 const RECORD_READERS: &[Role] = &[
     Role::Reviewer,
     Role::FinanceOfficer,
@@ -104,6 +119,11 @@ fn rule(action: Action) -> (&'static [Role], Reach) {
         Action::GrantRole(role) if UNIT_GRANTABLE.contains(&role) => (ADMINS, Reach::Subtree),
         Action::GrantRole(_) => (&[Role::FederationAdmin], Reach::Subtree),
         Action::ViewUnpublished => (RECORD_READERS, Reach::Subtree),
+        Action::ConfigureProposals => (ADMINS, Reach::Subtree),
+        Action::MarkDuplicate | Action::ManageImplementation => (REVIEWERS, Reach::Subtree),
+        Action::VerifyBenefit => (FINANCE, Reach::Subtree),
+        Action::AwardReward => (&[Role::UnitAdmin], Reach::Subtree),
+        Action::ExportRewards => (PAYROLL, Reach::Subtree),
     }
 }
 
@@ -128,6 +148,15 @@ pub fn may(who: Principal<'_>, action: Action, target: &OrgPath) -> bool {
         .grants
         .iter()
         .any(|g| roles.contains(&g.role) && reaches(g, reach, target))
+}
+
+/// Does `actor` hold `role` on a grant reaching `target`? Review steps name a role on an
+/// organisation, configured by each enterprise, rather than a fixed action.
+pub fn holds(actor: &Actor, role: Role, target: &OrgPath) -> bool {
+    actor
+        .grants
+        .iter()
+        .any(|g| g.role == role && target.is_within(&g.org_path))
 }
 
 /// The subtrees in which `actor` may perform `action`, for listing queries.

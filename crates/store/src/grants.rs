@@ -143,3 +143,21 @@ pub async fn delete(tx: &mut Tx, id: GrantId) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Active people holding `role` on `target` or on one of its ancestors: who can act there.
+pub async fn holders(tx: &mut Tx, role: Role, target: &OrgPath) -> Result<Vec<UserId>> {
+    let mut b = SqlBuilder::new(
+        "SELECT DISTINCT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id
+         WHERE u.active = TRUE AND g.role = ",
+    );
+    b.bind(role).push(" AND g.org_id IN (");
+    for (i, id) in target.ids().into_iter().enumerate() {
+        if i > 0 {
+            b.push(", ");
+        }
+        b.bind(id);
+    }
+    b.push(") ORDER BY g.user_id");
+    let rows: Vec<(i64,)> = tx.fetch_all(b.build()).await?;
+    Ok(rows.into_iter().map(|(id,)| UserId(id)).collect())
+}

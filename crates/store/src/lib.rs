@@ -4,6 +4,7 @@
 //! take `&mut Tx` and write portable SQL (`$N` placeholders, `RETURNING`, BIGINT columns,
 //! instants bound from Rust); whatever differs between the two lives in `dialect`.
 
+pub mod attachments;
 pub mod audit;
 pub mod changes;
 pub mod constraints;
@@ -11,7 +12,11 @@ mod db;
 pub mod dialect;
 pub mod grants;
 pub mod migrate;
+pub mod notifications;
 pub mod orgs;
+pub mod proposal_config;
+pub mod proposal_stats;
+pub mod proposals;
 pub mod sessions;
 mod sql;
 pub mod tokens;

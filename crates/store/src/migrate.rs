@@ -24,7 +24,10 @@ macro_rules! migration {
     };
 }
 
-pub const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_foundation"),
+    migration!(2, "0002_proposals"),
+];
 
 /// Any constant will do; it only has to be the same in every Ingot process.
 const PG_MIGRATION_LOCK: i64 = 0x1_6607_0001;

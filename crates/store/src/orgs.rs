@@ -318,7 +318,8 @@ pub async fn move_subtree(
     Ok(new_path)
 }
 
-/// Removes an organisation that nothing refers to: no children, people or grants.
+/// Removes an organisation that nothing refers to: no children, people, grants, proposals or
+/// proposal settings.
 /// Returns false (and changes nothing) when something still refers to it.
 pub async fn delete_if_unused(tx: &mut Tx, id: OrgId) -> Result<bool> {
     let deleted = tx
@@ -327,7 +328,13 @@ pub async fn delete_if_unused(tx: &mut Tx, id: OrgId) -> Result<bool> {
                 "DELETE FROM organisations WHERE id = $1
                  AND NOT EXISTS (SELECT 1 FROM organisations c WHERE c.parent_id = $1)
                  AND NOT EXISTS (SELECT 1 FROM users u WHERE u.org_id = $1)
-                 AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.org_id = $1)",
+                 AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.org_id = $1)
+                 AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.unit_id = $1 OR p.enterprise_id = $1)
+                 AND NOT EXISTS (SELECT 1 FROM proposal_steps s WHERE s.org_id = $1)
+                 AND NOT EXISTS (SELECT 1 FROM review_steps r WHERE r.org_id = $1 OR r.enterprise_id = $1)
+                 AND NOT EXISTS (SELECT 1 FROM proposal_categories c WHERE c.enterprise_id = $1)
+                 AND NOT EXISTS (SELECT 1 FROM reward_grades rg WHERE rg.enterprise_id = $1)
+                 AND NOT EXISTS (SELECT 1 FROM proposal_rollup pr WHERE pr.org_id = $1)",
             )
             .bind(id),
         )

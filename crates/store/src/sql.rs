@@ -42,6 +42,26 @@ arg_from!(
 );
 arg_from!(ingot_domain::TokenId, Int, |v: ingot_domain::TokenId| v.0);
 arg_from!(
+    ingot_domain::ProposalId,
+    Int,
+    |v: ingot_domain::ProposalId| v.0
+);
+arg_from!(
+    ingot_domain::AttachmentId,
+    Int,
+    |v: ingot_domain::AttachmentId| v.0
+);
+arg_from!(
+    ingot_domain::NotificationId,
+    Int,
+    |v: ingot_domain::NotificationId| v.0
+);
+arg_from!(
+    ingot_domain::proposal::Status,
+    Text,
+    |v: ingot_domain::proposal::Status| v.as_str().to_string()
+);
+arg_from!(
     ingot_domain::Timestamp,
     Int,
     |v: ingot_domain::Timestamp| v.0

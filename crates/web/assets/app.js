@@ -13,16 +13,18 @@
       if (!source) return;
       var spec = JSON.parse(source.textContent);
       canvas.dataset.drawn = "1";
+      var palette = ["#b3261e", "#0b4a9e", "#1a7f37", "#9a6700"];
+      // Several series (spec.datasets) or one (spec.values).
+      var datasets = spec.datasets
+        ? spec.datasets.map(function (d, i) { return { label: d.label, data: d.data, backgroundColor: palette[i % palette.length] }; })
+        : [{ label: spec.label, data: spec.values, backgroundColor: spec.colors || "#b3261e",
+            borderColor: spec.type === "line" ? "#b3261e" : undefined, fill: false, tension: 0.25 }];
       var chart = new window.Chart(canvas, {
         type: spec.type,
-        data: {
-          labels: spec.labels,
-          datasets: [{ label: spec.label, data: spec.values, backgroundColor: spec.colors || "#b3261e",
-            borderColor: spec.type === "line" ? "#b3261e" : undefined, fill: false, tension: 0.25 }]
-        },
+        data: { labels: spec.labels, datasets: datasets },
         options: {
           responsive: true, maintainAspectRatio: false, animation: false,
-          plugins: { legend: { display: spec.type === "doughnut" } },
+          plugins: { legend: { display: spec.type === "doughnut" || !!spec.datasets } },
           scales: spec.type === "doughnut" ? {} : { y: { beginAtZero: true, ticks: { precision: 0 } } },
           onClick: function (_, elements) {
             // Every figure leads to the records behind it.

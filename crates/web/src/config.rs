@@ -21,6 +21,8 @@ pub struct Config {
     pub session: SessionPolicy,
     /// Largest accepted upload (spreadsheets for import).
     pub max_upload_bytes: usize,
+    /// Where attachments are stored by content hash; shared by every server of a deployment.
+    pub files_dir: std::path::PathBuf,
 }
 
 impl Default for Config {
@@ -31,6 +33,7 @@ impl Default for Config {
             utc_offset_minutes: 8 * 60,
             session: SessionPolicy::default(),
             max_upload_bytes: 10 * 1024 * 1024,
+            files_dir: "ingot-files".into(),
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct PageCtx {
     pub nav: Vec<NavItem>,
     pub flash: Option<String>,
     utc_offset_ms: i64,
+    /// Unread notifications, for the bell.
+    pub unread: i64,
 }
 
 impl PageCtx {
@@ -66,6 +68,7 @@ impl PageCtx {
                 });
             };
             item("/", "nav.dashboard", "nav-dashboard");
+            item("/proposals", "nav.proposals", "nav-proposals");
             item("/orgs", "nav.orgs", "nav-orgs");
             let who = policy::Principal::User(actor);
             let administers = actor
@@ -100,6 +103,7 @@ impl PageCtx {
             nav,
             flash,
             utc_offset_ms: state.config.utc_offset_ms(),
+            unread: 0,
         }
     }
 
@@ -154,6 +158,33 @@ impl PageCtx {
         format_datetime(*at, self.utc_offset_ms)[..10].to_string()
     }
 
+    pub fn money(&self, cents: &i64) -> String {
+        ingot_domain::proposal::format_money(*cents)
+    }
+
+    pub fn percent(&self, bp: &i64) -> String {
+        ingot_domain::proposal::format_percent(*bp)
+    }
+
+    pub fn status_name(&self, status: &ingot_domain::proposal::Status) -> &str {
+        self.catalogs.t(self.lang, status_key(*status))
+    }
+
+    /// A built-in category's name; an enterprise's own categories show their code.
+    pub fn category_name<'a>(&'a self, code: &'a str) -> String {
+        let key = format!("category.{code}");
+        self.catalogs
+            .get(self.lang, &key)
+            .map_or_else(|| code.to_string(), str::to_string)
+    }
+
+    pub fn event_name(&self, kind: &str) -> String {
+        let key = format!("event.{kind}");
+        self.catalogs
+            .get(self.lang, &key)
+            .map_or_else(|| kind.to_string(), str::to_string)
+    }
+
     pub fn asset(&self, name: &str) -> String {
         crate::assets::url(name)
     }
@@ -194,6 +225,22 @@ pub fn kind_key(kind: ingot_domain::OrgKind) -> &'static str {
     }
 }
 
+pub fn status_key(status: ingot_domain::proposal::Status) -> &'static str {
+    use ingot_domain::proposal::Status::*;
+    match status {
+        Draft => "pstatus.draft",
+        InReview => "pstatus.in_review",
+        Returned => "pstatus.returned",
+        Rejected => "pstatus.rejected",
+        Adopted => "pstatus.adopted",
+        Implemented => "pstatus.implemented",
+        Verified => "pstatus.verified",
+        Rewarded => "pstatus.rewarded",
+        Withdrawn => "pstatus.withdrawn",
+        Duplicate => "pstatus.duplicate",
+    }
+}
+
 pub fn role_key(role: Role) -> &'static str {
     match role {
         Role::Employee => "role.employee",
@@ -226,6 +273,13 @@ where
             .get::<RequestState>()
             .ok_or_else(|| Failure(AppError::internal("request state missing")))?;
         let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-        Ok(PageCtx::build(&app, rs, here))
+        let mut ctx = PageCtx::build(&app, rs, here);
+        if let Some(actor) = &ctx.actor {
+            let mut tx = app.db.read().await.map_err(Failure)?;
+            ctx.unread = ingot_store::notifications::unread_count(&mut tx, actor.user_id)
+                .await
+                .map_err(Failure)?;
+        }
+        Ok(ctx)
     }
 }

@@ -88,9 +88,18 @@ impl Catalogs {
 
     /// The label of a form field, e.g. `label.username`.
     pub fn label(&self, lang: Lang, field: &str) -> String {
-        self.get(lang, &format!("label.{field}"))
-            .unwrap_or(field)
-            .to_string()
+        if let Some(text) = self.get(lang, &format!("label.{field}")) {
+            return text.to_string();
+        }
+        // A field of a repeated row, "co_proposers[1].share": the row's label and its number.
+        if let Some((head, rest)) = field.split_once('[')
+            && let Some((index, tail)) = rest.split_once(']')
+            && let Ok(i) = index.parse::<usize>()
+            && let Some(text) = self.get(lang, &format!("label.{head}{tail}"))
+        {
+            return format!("{text} #{}", i + 1);
+        }
+        field.to_string()
     }
 
     /// What is wrong with a field, without naming it: "already taken". The `field.*` text is

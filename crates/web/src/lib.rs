@@ -30,12 +30,14 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub catalogs: Arc<Catalogs>,
+    pub files: Arc<ingot_app::files::FileStore>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
         AppState {
             db,
+            files: Arc::new(ingot_app::files::FileStore::new(config.files_dir.clone())),
             config: Arc::new(config),
             catalogs: Arc::new(Catalogs::load()),
         }

@@ -113,6 +113,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             .map(|s| s.chars().take(300).collect()),
         request_id: Some(request_id(&headers)),
         channel: if is_api { "api" } else { "web" },
+        utc_offset_ms: state.config.utc_offset_ms(),
     };
 
     let browser_lang = jar

@@ -96,6 +96,25 @@ const TABLE: &[(Role, Action, &str)] = &[
     (FederationAdmin, Action::ViewUnpublished, "TTFF"),
     (ProgrammeOfficer, Action::ViewUnpublished, "TTFF"),
     (Expert, Action::ViewUnpublished, "FFFF"),
+    // Proposals: the union configures; reviewers and the union judge; finance verifies money.
+    (UnitAdmin, Action::ConfigureProposals, "TTFF"),
+    (FederationAdmin, Action::ConfigureProposals, "TTFF"),
+    (Reviewer, Action::ConfigureProposals, "FFFF"),
+    (Reviewer, Action::MarkDuplicate, "TTFF"),
+    (UnitAdmin, Action::MarkDuplicate, "TTFF"),
+    (Employee, Action::MarkDuplicate, "FFFF"),
+    (Reviewer, Action::ManageImplementation, "TTFF"),
+    (UnitAdmin, Action::ManageImplementation, "TTFF"),
+    (FinanceOfficer, Action::ManageImplementation, "FFFF"),
+    (FinanceOfficer, Action::VerifyBenefit, "TTFF"),
+    (Reviewer, Action::VerifyBenefit, "FFFF"),
+    (UnitAdmin, Action::VerifyBenefit, "FFFF"),
+    (UnitAdmin, Action::AwardReward, "TTFF"),
+    (FinanceOfficer, Action::AwardReward, "FFFF"),
+    (Reviewer, Action::AwardReward, "FFFF"),
+    (FinanceOfficer, Action::ExportRewards, "TTFF"),
+    (UnitAdmin, Action::ExportRewards, "TTFF"),
+    (Employee, Action::ExportRewards, "FFFF"),
 ];
 
 #[test]
@@ -125,6 +144,12 @@ fn the_table_covers_every_role_for_every_action_family() {
         Action::ViewAudit,
         Action::ViewUnpublished,
         Action::GrantRole(Employee),
+        Action::ConfigureProposals,
+        Action::MarkDuplicate,
+        Action::ManageImplementation,
+        Action::VerifyBenefit,
+        Action::AwardReward,
+        Action::ExportRewards,
     ];
     // Unlisted pairs must be denials; check them too, so the table is total.
     for action in families {

@@ -6,7 +6,9 @@ pub mod audit;
 pub mod error;
 pub mod home;
 pub mod login;
+pub mod notifications;
 pub mod orgs;
+pub mod proposals;
 pub mod users;
 
 use crate::AppState;
@@ -136,6 +138,54 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/deactivate", post(users::deactivate))
         .route("/users/{id}/grants", post(users::grant))
         .route("/users/{id}/grants/{grant}/revoke", post(users::revoke))
+        .route("/proposals", get(proposals::index).post(proposals::create))
+        .route("/proposals/new", get(proposals::new_form))
+        .route("/proposals/export", get(proposals::export))
+        .route("/proposals/stats", get(proposals::reports::stats))
+        .route(
+            "/proposals/rewards",
+            get(proposals::reports::rewards_export),
+        )
+        .route("/proposals/settings", get(proposals::reports::settings))
+        .route(
+            "/proposals/settings/{org}/workflow",
+            post(proposals::reports::set_workflow),
+        )
+        .route(
+            "/proposals/settings/{org}/categories",
+            post(proposals::reports::add_category),
+        )
+        .route(
+            "/proposals/settings/{org}/grades",
+            post(proposals::reports::set_grades),
+        )
+        .route(
+            "/proposals/{id}",
+            get(proposals::show).post(proposals::update),
+        )
+        .route("/proposals/{id}/edit", get(proposals::edit_form))
+        .route("/proposals/{id}/submit", post(proposals::submit))
+        .route("/proposals/{id}/withdraw", post(proposals::withdraw))
+        .route("/proposals/{id}/review", post(proposals::actions::review))
+        .route(
+            "/proposals/{id}/duplicate",
+            post(proposals::actions::duplicate),
+        )
+        .route(
+            "/proposals/{id}/implementation",
+            post(proposals::actions::implementation),
+        )
+        .route("/proposals/{id}/benefit", post(proposals::actions::benefit))
+        .route("/proposals/{id}/verify", post(proposals::actions::verify))
+        .route("/proposals/{id}/reward", post(proposals::actions::reward))
+        .route(
+            "/proposals/{id}/attachments",
+            post(proposals::actions::attach),
+        )
+        .route("/attachments/{id}", get(proposals::actions::download))
+        .route("/notifications", get(notifications::index))
+        .route("/notifications/read", post(notifications::read_all))
+        .route("/notifications/digest", post(notifications::set_digest))
         .route("/audit", get(audit::index))
         .route("/audit/export", get(audit::export))
 }

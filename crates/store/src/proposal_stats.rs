@@ -1,0 +1,194 @@
+//! The proposal rollup: counts per unit, month and category, maintained in the transaction of
+//! every change, so statistics never aggregate the base table and are never stale.
+
+use crate::sql::{Sql, SqlBuilder};
+use crate::{Result, Tx};
+use ingot_domain::proposal::Contribution;
+use ingot_domain::{OrgId, OrgPath};
+
+/// Adds a contribution (or, negated, removes one).
+pub async fn add(tx: &mut Tx, c: &Contribution) -> Result<()> {
+    tx.execute(
+        Sql::new(
+            "INSERT INTO proposal_rollup (org_id, period, category, put_forward, adopted, implemented, benefit_cents)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (org_id, period, category) DO UPDATE SET
+                put_forward = proposal_rollup.put_forward + excluded.put_forward,
+                adopted = proposal_rollup.adopted + excluded.adopted,
+                implemented = proposal_rollup.implemented + excluded.implemented,
+                benefit_cents = proposal_rollup.benefit_cents + excluded.benefit_cents",
+        )
+        .bind(c.unit_id)
+        .bind(c.period)
+        .bind(c.category.as_str())
+        .bind(c.put_forward)
+        .bind(c.adopted)
+        .bind(c.implemented)
+        .bind(c.benefit_cents),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves a proposal's contribution from what it was to what it is.
+pub async fn shift(
+    tx: &mut Tx,
+    before: Option<&Contribution>,
+    after: Option<&Contribution>,
+) -> Result<()> {
+    if before == after {
+        return Ok(());
+    }
+    if let Some(b) = before {
+        add(tx, &b.negated()).await?;
+    }
+    if let Some(a) = after {
+        add(tx, a).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub put_forward: i64,
+    pub adopted: i64,
+    pub implemented: i64,
+    pub benefit_cents: i64,
+}
+
+impl Counts {
+    /// Implemented per put forward, in basis points.
+    pub fn implementation_rate_bp(&self) -> Option<i64> {
+        (self.put_forward > 0)
+            .then(|| (self.implemented * 10_000 + self.put_forward / 2) / self.put_forward)
+    }
+
+    pub fn adoption_rate_bp(&self) -> Option<i64> {
+        (self.put_forward > 0)
+            .then(|| (self.adopted * 10_000 + self.put_forward / 2) / self.put_forward)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnitCounts {
+    pub org_id: OrgId,
+    pub code: String,
+    pub name: String,
+    pub counts: Counts,
+}
+
+type CountRow = (i64, i64, i64, i64);
+
+fn counts((put_forward, adopted, implemented, benefit_cents): CountRow) -> Counts {
+    Counts {
+        put_forward,
+        adopted,
+        implemented,
+        benefit_cents,
+    }
+}
+
+// CAST keeps SUM a BIGINT on PostgreSQL (it would be NUMERIC); see dialect.rs.
+const SUMS: &str = "SELECT CAST(COALESCE(SUM(r.put_forward), 0) AS BIGINT), CAST(COALESCE(SUM(r.adopted), 0) AS BIGINT),
+    CAST(COALESCE(SUM(r.implemented), 0) AS BIGINT), CAST(COALESCE(SUM(r.benefit_cents), 0) AS BIGINT)";
+
+fn period_filter(b: &mut SqlBuilder, from: i64, to: i64, category: Option<&str>) {
+    b.push(" AND r.period >= ").bind(from);
+    b.push(" AND r.period <= ").bind(to);
+    if let Some(c) = category {
+        b.push(" AND r.category = ").bind(c);
+    }
+}
+
+/// Totals over an organisation's subtree for periods `from..=to`.
+pub async fn totals(
+    tx: &mut Tx,
+    within: &OrgPath,
+    from: i64,
+    to: i64,
+    category: Option<&str>,
+) -> Result<Counts> {
+    let mut b = SqlBuilder::new(SUMS);
+    b.push(" FROM proposal_rollup r JOIN organisations o ON o.id = r.org_id WHERE o.path >= ")
+        .bind(within.as_str())
+        .push(" AND o.path < ")
+        .bind(within.subtree_end());
+    period_filter(&mut b, from, to, category);
+    let row: CountRow = tx.fetch_one(b.build()).await?;
+    Ok(counts(row))
+}
+
+/// Totals for each child of `parent` (each over its own subtree), plus what is recorded on
+/// `parent` itself as the last row when there is any.
+pub async fn by_child(
+    tx: &mut Tx,
+    parent: OrgId,
+    from: i64,
+    to: i64,
+    category: Option<&str>,
+) -> Result<Vec<UnitCounts>> {
+    let mut b = SqlBuilder::new(
+        "SELECT c.id, c.code, c.name, CAST(COALESCE(SUM(r.put_forward), 0) AS BIGINT),
+            CAST(COALESCE(SUM(r.adopted), 0) AS BIGINT), CAST(COALESCE(SUM(r.implemented), 0) AS BIGINT),
+            CAST(COALESCE(SUM(r.benefit_cents), 0) AS BIGINT)
+         FROM organisations c
+         LEFT JOIN organisations o ON o.path >= c.path AND o.path < c.path || '~'
+         LEFT JOIN proposal_rollup r ON r.org_id = o.id",
+    );
+    period_filter(&mut b, from, to, category);
+    b.push(" WHERE c.parent_id = ")
+        .bind(parent)
+        .push(" AND c.archived_at IS NULL GROUP BY c.id, c.code, c.name ORDER BY c.name");
+    let rows: Vec<(i64, String, String, i64, i64, i64, i64)> = tx.fetch_all(b.build()).await?;
+    let mut out: Vec<UnitCounts> = rows
+        .into_iter()
+        .map(|(id, code, name, a, b, c, d)| UnitCounts {
+            org_id: OrgId(id),
+            code,
+            name,
+            counts: counts((a, b, c, d)),
+        })
+        .collect();
+    let mut own = SqlBuilder::new(SUMS);
+    own.push(" FROM proposal_rollup r WHERE r.org_id = ")
+        .bind(parent);
+    period_filter(&mut own, from, to, category);
+    let own = counts(tx.fetch_one(own.build()).await?);
+    if own.put_forward > 0 {
+        let (code, name): (String, String) = tx
+            .fetch_one(Sql::new("SELECT code, name FROM organisations WHERE id = $1").bind(parent))
+            .await?;
+        out.push(UnitCounts {
+            org_id: parent,
+            code,
+            name,
+            counts: own,
+        });
+    }
+    Ok(out)
+}
+
+/// Totals per period (month) over a subtree, for a chart.
+pub async fn by_period(
+    tx: &mut Tx,
+    within: &OrgPath,
+    from: i64,
+    to: i64,
+    category: Option<&str>,
+) -> Result<Vec<(i64, Counts)>> {
+    let mut b = SqlBuilder::new(
+        "SELECT r.period, CAST(SUM(r.put_forward) AS BIGINT), CAST(SUM(r.adopted) AS BIGINT),
+            CAST(SUM(r.implemented) AS BIGINT), CAST(SUM(r.benefit_cents) AS BIGINT)
+         FROM proposal_rollup r JOIN organisations o ON o.id = r.org_id WHERE o.path >= ",
+    );
+    b.bind(within.as_str())
+        .push(" AND o.path < ")
+        .bind(within.subtree_end());
+    period_filter(&mut b, from, to, category);
+    b.push(" GROUP BY r.period ORDER BY r.period");
+    let rows: Vec<(i64, i64, i64, i64, i64)> = tx.fetch_all(b.build()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, a, b, c, d)| (p, counts((a, b, c, d))))
+        .collect())
+}
