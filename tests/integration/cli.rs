@@ -162,7 +162,7 @@ async fn subcommands(backend: Backend) {
         let copy = format!("sqlite://{}", target.display());
         let out = ok(&ingot(&copy, &["demo"]));
         assert!(
-            out.contains("0 organisations and 0 accounts created"),
+            out.contains("0 organisations, 0 accounts and 0 proposals created"),
             "the backup holds the data: {out}"
         );
         let again = ingot(&url, &["backup", target.to_str().unwrap()]);

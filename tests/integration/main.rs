@@ -7,5 +7,7 @@ mod audit;
 mod auth;
 mod cli;
 mod orgs;
+mod proposals_api;
+mod proposals_pages;
 mod storage;
 mod users;

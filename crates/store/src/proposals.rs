@@ -511,6 +511,8 @@ pub struct ListItem {
     pub benefit_verified_cents: Option<i64>,
     pub reward_cents: Option<i64>,
     pub created_at: Timestamp,
+    /// Shown to a blind-step reviewer: proposer and unit blanked (the unit is the enterprise).
+    pub masked: bool,
 }
 
 /// Who is asking, for listings: `None` is the system, which sees everything.
@@ -609,23 +611,45 @@ const FROM: &str = " FROM proposals p
     LEFT JOIN proposal_steps cs ON cs.proposal_id = p.id AND cs.position = p.current_step
     LEFT JOIN organisations so ON so.id = cs.org_id";
 
-type ListRow = (
-    i64,
-    Option<String>,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    i64,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    i64,
-);
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    number: Option<String>,
+    title: String,
+    category: String,
+    status: String,
+    unit_id: i64,
+    unit_name: String,
+    proposer_id: i64,
+    proposer_name: String,
+    submitted_at: Option<i64>,
+    step_due_at: Option<i64>,
+    current_step: Option<i64>,
+    benefit_verified_cents: Option<i64>,
+    reward_cents: Option<i64>,
+    created_at: i64,
+    masked: bool,
+    enterprise_name: String,
+}
+
+/// Whether a row is seen only as a reviewer of its current, blind step.
+fn masked(b: &mut SqlBuilder, viewer: &Viewer<'_>) {
+    match viewer.actor {
+        None => {
+            b.push(", FALSE");
+        }
+        Some(actor) => {
+            b.push(", CASE WHEN cs.blind = TRUE AND NOT ");
+            mine(b, actor.user_id);
+            b.push(" AND NOT (");
+            match viewer.readable {
+                Some(scope) => b.scope("u.path", scope),
+                None => b.push("1 = 0"),
+            };
+            b.push(") THEN TRUE ELSE FALSE END");
+        }
+    }
+}
 
 pub async fn list(
     tx: &mut Tx,
@@ -639,11 +663,14 @@ pub async fn list(
     let (total,): (i64,) = tx.fetch_one(count.build()).await?;
 
     let mut b = SqlBuilder::new(
-        "SELECT p.id, p.number, p.title, p.category, p.status, p.unit_id, u.name, p.proposer_id,
-                pu.display_name, p.submitted_at, p.step_due_at, p.current_step, p.benefit_verified_cents,
-                p.reward_cents, p.created_at",
+        "SELECT p.id, p.number, p.title, p.category, p.status, p.unit_id, u.name AS unit_name, p.proposer_id,
+                pu.display_name AS proposer_name, p.submitted_at, p.step_due_at, p.current_step,
+                p.benefit_verified_cents, p.reward_cents, p.created_at",
     );
+    masked(&mut b, viewer);
+    b.push(" AS masked, e.name AS enterprise_name");
     b.push(FROM);
+    b.push(" JOIN organisations e ON e.id = p.enterprise_id");
     conditions(&mut b, viewer, filter);
     b.push(match filter.sort {
         Sort::Newest => " ORDER BY COALESCE(p.submitted_at, p.created_at) DESC, p.id DESC",
@@ -656,23 +683,36 @@ pub async fn list(
     let items = rows
         .into_iter()
         .map(|r| {
+            let status = Status::parse(&r.status)
+                .ok_or_else(|| AppError::internal(format!("stored status {:?}", r.status)))?;
+            // A blind-step reviewer sees the enterprise, not the unit, and no proposer.
+            let (unit_id, unit_name, proposer_id, proposer_name) = if r.masked {
+                (OrgId(0), r.enterprise_name, UserId(0), String::new())
+            } else {
+                (
+                    OrgId(r.unit_id),
+                    r.unit_name,
+                    UserId(r.proposer_id),
+                    r.proposer_name,
+                )
+            };
             Ok(ListItem {
-                id: ProposalId(r.0),
-                number: r.1,
-                title: r.2,
-                category: r.3,
-                status: Status::parse(&r.4)
-                    .ok_or_else(|| AppError::internal(format!("stored status {:?}", r.4)))?,
-                unit_id: OrgId(r.5),
-                unit_name: r.6,
-                proposer_id: UserId(r.7),
-                proposer_name: r.8,
-                submitted_at: r.9.map(Timestamp),
-                step_due_at: r.10.map(Timestamp),
-                current_step: r.11,
-                benefit_verified_cents: r.12,
-                reward_cents: r.13,
-                created_at: Timestamp(r.14),
+                id: ProposalId(r.id),
+                number: r.number,
+                title: r.title,
+                category: r.category,
+                status,
+                unit_id,
+                unit_name,
+                proposer_id,
+                proposer_name,
+                submitted_at: r.submitted_at.map(Timestamp),
+                step_due_at: r.step_due_at.map(Timestamp),
+                current_step: r.current_step,
+                benefit_verified_cents: r.benefit_verified_cents,
+                reward_cents: r.reward_cents,
+                created_at: Timestamp(r.created_at),
+                masked: r.masked,
             })
         })
         .collect::<Result<Vec<_>>>()?;

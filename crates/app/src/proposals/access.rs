@@ -79,10 +79,9 @@ pub(super) fn access_to(caller: &Caller<'_>, l: &Loaded) -> Option<Access> {
         .current_step
         .and_then(|n| l.steps.iter().find(|s| s.position == n));
     let review = p.status == Status::InReview && current.is_some_and(|s| holds_step(caller, s));
-    let blind = !named
-        && p.status == Status::InReview
-        && current.is_some_and(|s| s.blind)
-        && !caller.permits(Action::ConfigureProposals, path);
+    // Blind review: whoever sees the proposal only because they hold a blind step (not as a
+    // reader of the unit, not named on it) never learns who proposed it or from where.
+    let blind = !named && !reader && l.steps.iter().any(|s| s.blind && holds_step(caller, s));
     let implementer = caller.permits(Action::ManageImplementation, path)
         || me.is_some_and(|u| p.impl_owner_id == Some(u));
     Some(Access {
@@ -151,21 +150,37 @@ pub async fn detail(tx: &mut Tx, caller: &Caller<'_>, id: ProposalId) -> Result<
     };
     let mut people = l.people;
     let mut unit = l.unit;
+    let mut proposal = l.proposal;
+    let mut attachments = attachments;
+    let mut impl_owner = impl_owner;
     if access.blind {
+        // Blank everything that identifies the proposer or their unit, here and not in each
+        // page or API handler.
         let named: Vec<_> = people.iter().map(|p| p.user_id).collect();
         for e in &mut events {
             if e.actor_id.is_some_and(|a| named.contains(&a)) {
                 e.actor_name = None;
+                e.actor_id = None;
             }
         }
         people.clear();
-        let enterprise = orgs::get(tx, l.proposal.enterprise_id).await?;
-        if let Some(e) = enterprise {
+        if let Some(e) = orgs::get(tx, proposal.enterprise_id).await? {
             unit = e;
+        }
+        proposal.unit_id = unit.id;
+        proposal.proposer_id = ingot_domain::UserId(0);
+        if proposal.impl_owner_id.is_some_and(|o| named.contains(&o)) {
+            proposal.impl_owner_id = None;
+            impl_owner = None;
+        }
+        for a in &mut attachments {
+            if named.contains(&a.uploaded_by) {
+                a.uploaded_by = ingot_domain::UserId(0);
+            }
         }
     }
     Ok(ProposalDetail {
-        proposal: l.proposal,
+        proposal,
         unit,
         people,
         steps: l.steps,

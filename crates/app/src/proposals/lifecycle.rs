@@ -803,6 +803,8 @@ pub async fn claim_benefit(
     id: ProposalId,
     input: &BenefitInput,
 ) -> Result<Proposal> {
+    // Someone who may not see the proposal learns nothing, not even what is wrong with the input.
+    let (l, access) = open(tx, caller, id, input.version).await?;
     let benefit = input.benefit()?;
     let mut v = Validator::new();
     let note = v.optional_text("note", Some(&input.note), rules::REASON_MAX);
@@ -810,7 +812,6 @@ pub async fn claim_benefit(
         v.add(FieldError::new("note", "explanation_required"));
     }
     v.finish()?;
-    let (l, access) = open(tx, caller, id, input.version).await?;
     if l.proposal.benefit_verified_at.is_some() {
         return Err(AppError::conflict("benefit_locked"));
     }
@@ -949,6 +950,9 @@ pub async fn reward(
     let (l, access) = open(tx, caller, id, input.version).await?;
     if !caller.permits(ingot_domain::Action::AwardReward, &l.unit.path) {
         return Err(AppError::forbidden());
+    }
+    if l.proposal.status == Status::Rewarded {
+        return Err(AppError::conflict("proposal_already_rewarded"));
     }
     if !access.reward {
         return Err(AppError::conflict("proposal_not_implemented"));

@@ -55,6 +55,7 @@ macro_rules! mirror {
 }
 mirror!(OrgKindDto, OrgKind);
 mirror!(RoleDto, Role);
+pub(crate) use mirror;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgDto {

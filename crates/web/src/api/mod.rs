@@ -4,7 +4,10 @@
 mod audit;
 pub mod dto;
 mod me;
+mod notifications;
 mod orgs;
+pub mod proposal_dto;
+mod proposals;
 mod users;
 
 use crate::AppState;
@@ -40,6 +43,8 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "organisations", description = "The organisation tree"),
         (name = "people", description = "People, their roles and access"),
         (name = "audit", description = "The append-only audit log"),
+        (name = "proposals", description = "Improvement proposals: drafting, the review workflow, implementation, benefit, rewards, files, statistics and per-enterprise settings. Money is integer fen (`_cents`), shares and rates basis points (`_bp`)"),
+        (name = "notifications", description = "What happened to the proposals the caller is involved in, and the daily digest"),
     )
 )]
 struct ApiDoc;
@@ -68,6 +73,8 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(orgs::routes())
             .merge(users::routes())
             .merge(audit::routes())
+            .merge(proposals::routes())
+            .merge(notifications::routes())
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
         (router, doc)

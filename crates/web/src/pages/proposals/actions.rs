@@ -28,10 +28,11 @@ async fn finish<T>(
     match result {
         Ok(_) => Ok(done(&format!("/proposals/{id}"), flash)),
         Err(e) if is_form_error(&e) || matches!(e, AppError::Conflict { .. }) => {
-            let status = if is_form_error(&e) {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
+            // A conflict (someone acted first, a step out of order) is 409 like in the API.
+            let status = if matches!(e, AppError::Conflict { .. }) {
                 StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
             };
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
             show_page(state, ctx, id, errors, status).await
