@@ -1,9 +1,12 @@
 //! Text analysis for Chinese and English, and near-duplicate detection.
 //!
-//! For now the duplicate check compares character shingles exactly (Jaccard similarity over
-//! character bigrams), which needs no word boundaries and so handles Chinese properly. The
-//! search issue replaces the linear scan with MinHash/LSH over the same shingles.
+//! Near-duplicates are found with MinHash signatures over character 3-gram shingles (no word
+//! boundaries needed, so Chinese is handled properly), banded for locality-sensitive hashing,
+//! and re-ranked by exact Jaccard similarity.
 
+pub mod minhash;
 pub mod shingles;
+
+pub use minhash::{BANDS, HASHES, Signature, jaccard, shingle_set};
 
 pub use shingles::{Shingles, similarity};

@@ -18,6 +18,7 @@ pub mod proposal_config;
 pub mod proposal_stats;
 pub mod proposals;
 pub mod sessions;
+pub mod signatures;
 mod sql;
 pub mod tokens;
 pub mod users;

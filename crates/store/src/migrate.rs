@@ -27,6 +27,7 @@ macro_rules! migration {
 pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_proposals"),
+    migration!(3, "0003_signatures"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

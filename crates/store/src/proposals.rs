@@ -730,15 +730,22 @@ pub struct Candidate {
     pub submitted_at: Option<Timestamp>,
 }
 
-/// The comparison runs over at most this many of the enterprise's most recent proposals; the
-/// search engine replaces this scan with an index.
-pub const CANDIDATE_LIMIT: i64 = 20_000;
-
-pub async fn candidates(
-    tx: &mut Tx,
-    enterprise: OrgId,
-    except: Option<ProposalId>,
-) -> Result<Vec<Candidate>> {
+/// The texts of proposals, for re-ranking duplicate candidates exactly.
+pub async fn texts_of(tx: &mut Tx, ids: &[ProposalId]) -> Result<Vec<Candidate>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT p.id, p.number, p.title, p.problem, p.proposed_change, p.status, p.submitted_at
+         FROM proposals p WHERE p.id IN (",
+    );
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            b.push(", ");
+        }
+        b.bind(*id);
+    }
+    b.push(")");
     type CandidateRow = (
         i64,
         Option<String>,
@@ -748,19 +755,7 @@ pub async fn candidates(
         String,
         Option<i64>,
     );
-    let rows: Vec<CandidateRow> = tx
-        .fetch_all(
-            Sql::new(
-                "SELECT p.id, p.number, p.title, p.problem, p.proposed_change, p.status, p.submitted_at
-                 FROM proposals p
-                 WHERE p.enterprise_id = $1 AND p.id <> $2 AND p.status NOT IN ('draft', 'withdrawn')
-                 ORDER BY p.submitted_at DESC LIMIT $3",
-            )
-            .bind(enterprise)
-            .bind(except.map_or(0, |p| p.0))
-            .bind(CANDIDATE_LIMIT),
-        )
-        .await?;
+    let rows: Vec<CandidateRow> = tx.fetch_all(b.build()).await?;
     Ok(rows
         .into_iter()
         .filter_map(

@@ -226,6 +226,8 @@ async fn load_one(tx: &mut Tx, caller: &Caller<'_>, e: &Entry) -> Result<()> {
     )
     .await?;
     proposals::set_people(tx, id, &people).await?;
+    let text = format!("{}\n{}\n{}", e.title, e.problem, e.change);
+    crate::proposals::index_text(tx, id, enterprise.id, &text).await?;
     let configured = proposal_config::steps(tx, enterprise.id).await?;
     let steps = if configured.is_empty() {
         rules::default_steps(enterprise.id)

@@ -11,9 +11,11 @@ use ingot_domain::proposal::{
 use ingot_domain::time::Date;
 use ingot_domain::validate::Validator;
 use ingot_domain::{AppError, FieldError, OrgId, ProposalId, Role, Timestamp, UserId};
-use ingot_search::Shingles;
+use ingot_search::{Signature, jaccard, shingle_set};
 use ingot_store::proposals::{self, NewProposal, ProposalStep};
-use ingot_store::{Tx, changes, grants, notifications, proposal_config, proposal_stats, users};
+use ingot_store::{
+    Tx, changes, grants, notifications, proposal_config, proposal_stats, signatures, users,
+};
 use std::time::Duration;
 
 /// A co-proposer as typed: their username and share in percent.
@@ -197,6 +199,8 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &ProposalInput) -> 
     )
     .await?;
     proposals::set_people(tx, id, &c.people).await?;
+    let text = format!("{}\n{}\n{}", c.title, c.problem, c.proposed_change);
+    index_text(tx, id, c.enterprise.id, &text).await?;
     proposals::add_event(tx, id, now, Some(me), event::CREATED, None, None).await?;
     record(
         tx,
@@ -254,6 +258,7 @@ pub async fn update(
     p.expected_effect = c.expected_effect;
     p.category = c.category;
     proposals::set_people(tx, id, &c.people).await?;
+    index_text(tx, id, p.enterprise_id, &text_of(&p)).await?;
     let saved = commit_change(tx, caller, &before, p, "proposal.update", None).await?;
     Ok(saved)
 }
@@ -358,12 +363,30 @@ pub struct Similar {
     pub similarity: f64,
 }
 
-/// Shown from this similarity up; character-bigram Jaccard of 0.25 is already a clear overlap
-/// of wording in Chinese technical text.
-pub const SIMILARITY_THRESHOLD: f64 = 0.25;
+/// Shown from this character-3-gram Jaccard similarity up: a fifth of the distinct three-character
+/// runs in common is already a clear overlap of wording in Chinese technical text.
+pub const SIMILARITY_THRESHOLD: f64 = 0.2;
 pub const SIMILAR_SHOWN: usize = 5;
+/// Candidates sharing an LSH band, and how many of them (by estimated similarity) are compared
+/// exactly: enough for recall, bounded for speed.
+const CANDIDATES: i64 = 200;
+const RERANKED: usize = 25;
 
-/// The most similar earlier proposals of an enterprise to a text.
+/// Records a proposal's text for the duplicate check, in the transaction that wrote it.
+pub async fn index_text(tx: &mut Tx, id: ProposalId, enterprise: OrgId, text: &str) -> Result<()> {
+    let signature = Signature::of(text);
+    signatures::put(
+        tx,
+        id,
+        enterprise,
+        &signature.to_hex(),
+        &signature.band_keys(),
+    )
+    .await
+}
+
+/// The most similar earlier proposals of an enterprise to a text: candidates from the LSH
+/// bands, ordered by their signatures' estimate, the best re-ranked by exact Jaccard.
 pub async fn similar_in(
     tx: &mut Tx,
     enterprise: OrgId,
@@ -371,13 +394,25 @@ pub async fn similar_in(
     except: Option<ProposalId>,
     before: Option<Timestamp>,
 ) -> Result<Vec<Similar>> {
-    let query = Shingles::of(text);
-    let candidates = proposals::candidates(tx, enterprise, except).await?;
-    let mut found: Vec<Similar> = candidates
+    let shingles = shingle_set(text);
+    let signature = Signature::of_shingles(&shingles);
+    let candidates =
+        signatures::candidates(tx, enterprise, &signature.band_keys(), except, CANDIDATES).await?;
+    let mut estimated: Vec<(ProposalId, f64)> = candidates
+        .iter()
+        .filter_map(|c| {
+            Signature::from_hex(&c.signature_hex).map(|s| (c.id, s.estimate(&signature)))
+        })
+        .collect();
+    estimated.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    estimated.truncate(RERANKED);
+    let ids: Vec<ProposalId> = estimated.iter().map(|(id, _)| *id).collect();
+    let texts = proposals::texts_of(tx, &ids).await?;
+    let mut found: Vec<Similar> = texts
         .into_iter()
         .filter(|c| before.is_none_or(|b| c.submitted_at.is_some_and(|s| s <= b)))
         .filter_map(|c| {
-            let similarity = query.jaccard(&Shingles::of(&c.text));
+            let similarity = jaccard(&shingles, &shingle_set(&c.text));
             (similarity >= SIMILARITY_THRESHOLD).then(|| Similar {
                 id: c.id,
                 number: c.number,
