@@ -267,6 +267,7 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
         ..Config::default()
     };
     spawn_digest_job(db.clone(), config.utc_offset_ms());
+    let state = AppState::new(db.clone(), config).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -276,12 +277,7 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
         db.backend().name(),
         redacted(url)
     );
-    ingot_web::serve(
-        listener,
-        AppState::new(db.clone(), config),
-        shutdown_signal(),
-    )
-    .await?;
+    ingot_web::serve(listener, state, shutdown_signal()).await?;
     db.close().await;
     Ok(())
 }

@@ -119,7 +119,9 @@ async fn subcommands(backend: Backend) {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(ingot_web::serve(
         listener,
-        ingot_web::AppState::new(db, Default::default()),
+        ingot_web::AppState::new(db, Default::default())
+            .await
+            .unwrap(),
         std::future::pending(),
     ));
     let me: serde_json::Value = reqwest::Client::new()

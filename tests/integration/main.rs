@@ -9,5 +9,6 @@ mod cli;
 mod orgs;
 mod proposals_api;
 mod proposals_pages;
+mod search;
 mod storage;
 mod users;

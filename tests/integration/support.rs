@@ -321,7 +321,9 @@ async fn serve(
             files_dir,
             ..Config::default()
         },
-    );
+    )
+    .await
+    .expect("application state");
     let task = tokio::spawn(async move {
         let _ = ingot_web::serve(listener, state, async {
             let _ = rx.await;
@@ -399,6 +401,14 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
+    /// The same credentials, sent to another server.
+    pub fn at(&self, base: &str) -> ApiClient {
+        ApiClient {
+            client: self.client.clone(),
+            base: base.to_string(),
+        }
+    }
+
     pub fn new(base: &str, token: &str, lang: &str) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(

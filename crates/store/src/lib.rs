@@ -17,6 +17,7 @@ pub mod orgs;
 pub mod proposal_config;
 pub mod proposal_stats;
 pub mod proposals;
+pub mod search_docs;
 pub mod sessions;
 pub mod signatures;
 mod sql;

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_proposals"),
     migration!(3, "0003_signatures"),
+    migration!(4, "0004_search"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

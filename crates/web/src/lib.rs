@@ -31,16 +31,23 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub catalogs: Arc<Catalogs>,
     pub files: Arc<ingot_app::files::FileStore>,
+    pub search: Arc<ingot_app::search::SearchService>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config) -> Self {
-        AppState {
+    /// Builds the state, including this process's search index (from the database), and starts
+    /// following the change log.
+    pub async fn new(db: Db, config: Config) -> Result<Self, ingot_domain::AppError> {
+        let search =
+            Arc::new(ingot_app::search::SearchService::build(&db, config.utc_offset_ms()).await?);
+        ingot_app::search::spawn_follower(search.clone(), db.clone());
+        Ok(AppState {
             db,
             files: Arc::new(ingot_app::files::FileStore::new(config.files_dir.clone())),
             config: Arc::new(config),
             catalogs: Arc::new(Catalogs::load()),
-        }
+            search,
+        })
     }
 }
 

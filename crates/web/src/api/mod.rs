@@ -8,6 +8,7 @@ mod notifications;
 mod orgs;
 pub mod proposal_dto;
 mod proposals;
+mod search;
 mod users;
 
 use crate::AppState;
@@ -45,6 +46,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "audit", description = "The append-only audit log"),
         (name = "proposals", description = "Improvement proposals: drafting, the review workflow, implementation, benefit, rewards, files, statistics and per-enterprise settings. Money is integer fen (`_cents`), shares and rates basis points (`_bp`)"),
         (name = "notifications", description = "What happened to the proposals the caller is involved in, and the daily digest"),
+        (name = "search", description = "Full-text search over what the caller may see"),
     )
 )]
 struct ApiDoc;
@@ -73,6 +75,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(orgs::routes())
             .merge(users::routes())
             .merge(audit::routes())
+            .merge(search::routes())
             .merge(proposals::routes())
             .merge(notifications::routes())
             .split_for_parts();

@@ -9,6 +9,7 @@ pub mod login;
 pub mod notifications;
 pub mod orgs;
 pub mod proposals;
+pub mod search;
 pub mod users;
 
 use crate::AppState;
@@ -186,6 +187,7 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications", get(notifications::index))
         .route("/notifications/read", post(notifications::read_all))
         .route("/notifications/digest", post(notifications::set_digest))
+        .route("/search", get(search::index))
         .route("/audit", get(audit::index))
         .route("/audit/export", get(audit::export))
 }

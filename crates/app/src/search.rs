@@ -1,0 +1,214 @@
+//! The search service of one server process: an in-memory index built from the database at
+//! start and kept current from the change log.
+//!
+//! Why one index per process, not a shared index service: the change log is written in the
+//! same transaction as every change, so it is a durable queue that survives a crash; each
+//! process replays it (every half second, and before answering a search, so people find what
+//! they just wrote), which keeps several `ingot serve` processes on one PostgreSQL consistent
+//! without another server to run. The cost is memory per process and a rebuild at start.
+
+use crate::{Caller, Result};
+use ingot_domain::policy::Action;
+use ingot_domain::proposal::Status;
+use ingot_domain::time::Date;
+use ingot_domain::{AppError, OrgPath, Timestamp};
+use ingot_search::index::{Doc, Index, Kind, Narrow, Results};
+use ingot_search::query::{self, QueryError};
+use ingot_store::search_docs::{self, PersonDoc, ProposalDoc};
+use ingot_store::{Db, Tx};
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+pub struct SearchService {
+    index: RwLock<Index>,
+    last_change: AtomicI64,
+    offset_ms: i64,
+}
+
+/// How far back each catch-up re-reads the change log by time.
+const REREAD_WINDOW: Duration = Duration::from_secs(5);
+const CATCH_UP_BATCH: i64 = 2000;
+
+fn year_of(period: Option<i64>, created_at: i64, offset_ms: i64) -> i32 {
+    match period {
+        Some(p) => (p / 100) as i32,
+        None => Date::of(Timestamp(created_at), offset_ms).year,
+    }
+}
+
+fn proposal_doc(p: ProposalDoc, offset_ms: i64) -> Doc {
+    let title = match &p.number {
+        Some(n) => format!("{} {n}", p.title),
+        None => p.title.clone(),
+    };
+    Doc {
+        kind: Kind::Proposal,
+        id: p.id,
+        year: year_of(p.period, p.created_at, offset_ms),
+        title,
+        body: p.body,
+        org_id: p.unit_id,
+        org_path: p.unit_path,
+        org_name: p.unit_name,
+        status: p.status,
+        owners: p.owners,
+        published: false,
+    }
+}
+
+fn person_doc(u: PersonDoc, offset_ms: i64) -> Doc {
+    Doc {
+        kind: Kind::Person,
+        id: u.id,
+        title: u.display_name,
+        body: format!("{} {}", u.username, u.org_name),
+        org_id: u.org_id,
+        org_path: u.org_path,
+        org_name: u.org_name,
+        year: Date::of(Timestamp(u.created_at), offset_ms).year,
+        status: if u.active { "active" } else { "inactive" }.to_string(),
+        owners: vec![u.id],
+        published: false,
+    }
+}
+
+impl SearchService {
+    /// Builds the index from the database.
+    pub async fn build(db: &Db, offset_ms: i64) -> Result<SearchService> {
+        let mut tx = db.read().await?;
+        let last = search_docs::last_change(&mut tx).await?;
+        let proposals = search_docs::proposals(&mut tx, None).await?;
+        let people = search_docs::people(&mut tx, None).await?;
+        drop(tx);
+        let index = tokio::task::spawn_blocking(move || {
+            ingot_search::analyze::warm_up();
+            let mut index = Index::new();
+            for p in proposals {
+                index.upsert(proposal_doc(p, offset_ms));
+            }
+            for u in people {
+                index.upsert(person_doc(u, offset_ms));
+            }
+            index
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("index build: {e}")))?;
+        Ok(SearchService {
+            index: RwLock::new(index),
+            last_change: AtomicI64::new(last),
+            offset_ms,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.read().map(|i| i.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Applies the changes logged since the last catch-up; returns how many records it re-read.
+    pub async fn catch_up(&self, db: &Db) -> Result<usize> {
+        let after = self.last_change.load(Ordering::Acquire);
+        let since = Timestamp(Timestamp::now().0 - REREAD_WINDOW.as_millis() as i64);
+        let mut tx = db.read().await?;
+        let changes = search_docs::changes(&mut tx, after, since, CATCH_UP_BATCH).await?;
+        if changes.is_empty() {
+            return Ok(0);
+        }
+        let max = changes.iter().map(|c| c.0).max().unwrap_or(after);
+        let mut proposal_ids: Vec<i64> = Vec::new();
+        let mut user_ids: Vec<i64> = Vec::new();
+        for (_, kind, id) in &changes {
+            match kind.as_str() {
+                "proposal" => proposal_ids.push(*id),
+                "user" => user_ids.push(*id),
+                _ => {}
+            }
+        }
+        proposal_ids.sort_unstable();
+        proposal_ids.dedup();
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        let n = self.reload(&mut tx, &proposal_ids, &user_ids).await?;
+        drop(tx);
+        self.last_change.fetch_max(max, Ordering::AcqRel);
+        Ok(n)
+    }
+
+    async fn reload(&self, tx: &mut Tx, proposal_ids: &[i64], user_ids: &[i64]) -> Result<usize> {
+        let proposals = search_docs::proposals(tx, Some(proposal_ids)).await?;
+        let people = search_docs::people(tx, Some(user_ids)).await?;
+        let n = proposals.len() + people.len();
+        let mut index = self
+            .index
+            .write()
+            .map_err(|_| AppError::internal("search index lock poisoned"))?;
+        for id in proposal_ids {
+            if !proposals.iter().any(|p| p.id == *id) {
+                index.remove(Kind::Proposal, *id);
+            }
+        }
+        for p in proposals {
+            index.upsert(proposal_doc(p, self.offset_ms));
+        }
+        for u in people {
+            index.upsert(person_doc(u, self.offset_ms));
+        }
+        Ok(n)
+    }
+
+    /// Searches what the caller may see.
+    pub fn search(
+        &self,
+        caller: &Caller<'_>,
+        text: &str,
+        narrow: &Narrow,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Results> {
+        let query = query::parse(text).map_err(|e| match e {
+            QueryError::Empty => AppError::field("q", "query_empty"),
+            QueryError::TooLong => AppError::Validation(vec![
+                ingot_domain::FieldError::new("q", "query_too_long")
+                    .with("max", query::MAX_QUERY_CHARS),
+            ]),
+        })?;
+        let readable = caller.scope(Action::ViewUnpublished);
+        let people_scope = caller.scope(Action::ViewUser);
+        let me = caller.user_id().map(|u| u.0);
+        let visible = |d: &Doc| -> bool {
+            if me.is_some_and(|m| d.owners.contains(&m)) || d.published {
+                return true;
+            }
+            let path = OrgPath::from_stored(d.org_path.clone());
+            match d.kind {
+                Kind::Person => people_scope.as_ref().is_none_or(|s| s.contains(&path)),
+                _ => {
+                    d.status != Status::Draft.as_str()
+                        && readable.as_ref().is_none_or(|s| s.contains(&path))
+                }
+            }
+        };
+        let index = self
+            .index
+            .read()
+            .map_err(|_| AppError::internal("search index lock poisoned"))?;
+        Ok(index.search(&query, narrow, &visible, offset, limit))
+    }
+}
+
+/// Follows the change log in the background.
+pub fn spawn_follower(service: std::sync::Arc<SearchService>, db: Db) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_millis(500));
+        loop {
+            every.tick().await;
+            if let Err(e) = service.catch_up(&db).await {
+                tracing::warn!("search index catch-up: {e:?}");
+            }
+        }
+    });
+}

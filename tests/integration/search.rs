@@ -1,0 +1,175 @@
+//! Search in Chinese and English over what each person may see, following every change, on
+//! each of several servers sharing one database.
+
+use crate::on_both;
+use crate::support::{Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn titles(body: &Value) -> Vec<String> {
+    body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn chinese_and_english_within_what_one_may_see(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let union = app.api_as("ref.union").await;
+    // A two-character Chinese word, no spaces anywhere.
+    let (status, body) = union.get("/search?q=%E5%AF%86%E5%B0%81").await; // 密封
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let found = titles(&body);
+    assert!(
+        found
+            .iter()
+            .any(|t| t.contains("隧道窑窑车密封砂槽改用耐火纤维毡密封")),
+        "{found:?}"
+    );
+    let hit = &body["hits"][0];
+    assert!(
+        hit["snippet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(hit["title_pieces"].as_array().unwrap())
+            .any(|p| p["marked"] == true && p["text"] == "密封"),
+        "the match is marked: {hit}"
+    );
+    // Facets count the whole match; narrowing by year keeps only that year.
+    let years = body["facets"]["years"].as_array().unwrap();
+    assert!(
+        years.iter().any(|y| y["value"] == "2021") && years.iter().any(|y| y["value"] == "2022"),
+        "{years:?}"
+    );
+    let (_, only_2021) = union.get("/search?q=%E5%AF%86%E5%B0%81&year=2021").await;
+    assert!(only_2021["total"].as_u64().unwrap() < body["total"].as_u64().unwrap());
+    // A field prefix and a phrase.
+    let (_, by_unit) = union
+        .get("/search?q=unit%3A%E6%8A%80%E6%9C%AF%E4%B8%AD%E5%BF%83")
+        .await; // unit:技术中心
+    assert!(
+        by_unit["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["unit"] == "技术中心")
+    );
+    assert!(by_unit["total"].as_u64().unwrap() >= 10);
+
+    // Another enterprise's employee sees none of it, but their own proposal.
+    let outsider = app.api_as("zhangwenbin").await;
+    let (_, theirs) = outsider.get("/search?q=%E5%AF%86%E5%B0%81").await;
+    assert_eq!(theirs["total"], 0, "{theirs}");
+    let (_, own) = outsider.get("/search?q=%E7%A8%80%E5%9C%9F").await; // 稀土
+    assert!(
+        own["total"].as_u64().unwrap() >= 1,
+        "their own enterprise's proposals: {own}"
+    );
+    // People are found by the unions that manage them.
+    let (_, people) = union.get("/search?q=%E6%9D%8E%E6%98%8E&kind=person").await; // 李明
+    assert!(titles(&people).contains(&"李明".to_string()), "{people}");
+    let (_, people) = outsider.get("/search?q=%E6%9D%8E%E6%98%8E").await;
+    assert_eq!(people["total"], 0);
+}
+on_both!(chinese_and_english_within_what_one_may_see);
+
+async fn a_change_is_found_at_once_on_every_server(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (second, _stop) = app.second_server().await;
+    let li = app.api_as("li.ming").await;
+    let union = app.api_as("ref.union").await;
+    let kiln = app.org_id("CN-LN-JZ-REF-KILN").await;
+    let (status, created) = li
+        .post(
+            "/proposals",
+            json!({ "title": "Kiln burner tuning for the tunnel kiln", "problem": "Burners run rich and waste natural gas",
+                    "proposed_change": "Tune the air-fuel ratio of every burner", "category": "small_innovation", "unit_id": kiln }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["proposal"]["id"]
+        .as_i64()
+        .or_else(|| created["id"].as_i64())
+        .expect("id");
+    // The proposer finds their draft straight away, with a typo and another word form.
+    let (_, mine) = li.get("/search?q=burnr%20tuned").await;
+    assert_eq!(
+        titles(&mine),
+        vec!["Kiln burner tuning for the tunnel kiln".to_string()],
+        "{mine}"
+    );
+    assert!(!mine["corrected"].as_array().unwrap().is_empty());
+    // A draft is nobody else's business.
+    let (_, theirs) = union.get("/search?q=burner").await;
+    assert_eq!(theirs["total"], 0);
+    let (status, _) = li
+        .post(
+            &format!("/proposals/{id}/submit"),
+            json!({ "seen_similar": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Once submitted, the union finds it, on this server and on the other one.
+    let (_, here) = union.get("/search?q=burner").await;
+    assert_eq!(here["total"], 1, "{here}");
+    let (_, there) = union.at(&second).get("/search?q=burner").await;
+    assert_eq!(there["total"], 1, "the second server caught up: {there}");
+}
+on_both!(a_change_is_found_at_once_on_every_server);
+
+async fn odd_queries_get_a_result_or_a_clear_message(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let union = app.api_as("ref.union").await;
+    let (status, body) = union.get("/search?q=").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "q", "{body}");
+    // Over the limit (a 100 KB query is refused by the parser the same way; see query.rs).
+    let long = "kiln%20".repeat(600);
+    let (status, body) = union.get(&format!("/search?q={long}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["code"], "query_too_long");
+    for q in [
+        "%F0%9F%98%80",
+        "%27%3B%20DROP%20TABLE%20proposals%3B%20--",
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "%22unclosed",
+        "unit%3A",
+        "%F0%A0%80%80%E7%AA%91",
+    ] {
+        let (status, body) = union.get(&format!("/search?q={q}")).await;
+        assert!(
+            status == StatusCode::OK || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{q}: {status} {body}"
+        );
+        assert!(
+            body.get("error").is_none() || body["error"] != "internal",
+            "{q}: {body}"
+        );
+    }
+    // The page escapes what it shows.
+    let session = app.sign_in_demo("ref.union").await;
+    let (status, html) = session
+        .page("/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%20%E5%AF%86%E5%B0%81")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("<script>alert(1)"));
+    let (status, html) = session.page("/search?q=%E5%AF%86%E5%B0%81").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<mark>密封</mark>"),
+        "marked snippet on the page"
+    );
+    let (status, html) = session.page("/search?q=%20").await;
+    assert_eq!(status, StatusCode::OK, "an empty box shows the empty page");
+    assert!(html.contains("data-testid=\"search-form\""));
+}
+on_both!(odd_queries_get_a_result_or_a_clear_message);
