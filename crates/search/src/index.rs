@@ -5,7 +5,7 @@
 //! slot (the old one is marked dead) and postings stay sorted without rewriting. Conjunctions are
 //! answered by walking the rarest term's postings and probing the others by galloping search.
 
-use crate::analyze::{Token, analyze};
+use crate::analyze::analyze;
 use crate::query::{Clause, Query};
 use std::collections::HashMap;
 
@@ -256,8 +256,8 @@ impl Index {
                             Some(p) => groups.push(vec![p]),
                             None => return results,
                         }
-                        highlight.push(term.clone());
                     }
+                    highlight.push(text.clone());
                     phrases.push(crate::shingles::normalise(text).into_iter().collect());
                 }
             }
@@ -471,23 +471,51 @@ fn edit_distance(a: &str, b: &str, max: usize) -> usize {
     prev[b.len()]
 }
 
-/// Splits `text` into pieces, marking those whose analysed term is one of `terms`.
-fn mark(text: &str, terms: &[String], limit: usize) -> Vec<(String, bool)> {
-    let tokens: Vec<Token> = analyze(text, false)
-        .into_iter()
-        .filter(|t| terms.contains(&t.term))
-        .collect();
-    let mut pieces = Vec::new();
-    let mut at = 0;
-    for t in tokens {
-        if t.start < at || t.start >= limit {
+fn is_han(c: char) -> bool {
+    ('\u{3400}'..='\u{9fff}').contains(&c) || ('\u{20000}'..='\u{2ffff}').contains(&c)
+}
+
+/// Where the query's words occur in `text`: Chinese ones as they are written (so a phrase is
+/// marked whole), others by their analysed (stemmed) term.
+fn marked_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let (han, other): (Vec<&String>, Vec<&String>) =
+        terms.iter().partition(|t| t.chars().any(is_han));
+    for needle in han {
+        let needle = needle.trim();
+        if needle.is_empty() {
             continue;
         }
-        if t.start > at {
-            pieces.push((text[at..t.start].to_string(), false));
+        let mut from = 0;
+        while let Some(at) = text[from..].find(needle) {
+            ranges.push((from + at, from + at + needle.len()));
+            from += at + needle.len();
         }
-        pieces.push((text[t.start..t.end].to_string(), true));
-        at = t.end;
+    }
+    if !other.is_empty() {
+        for t in analyze(text, false) {
+            if other.iter().any(|o| **o == t.term) {
+                ranges.push((t.start, t.end));
+            }
+        }
+    }
+    ranges.sort_unstable();
+    ranges
+}
+
+/// Splits `text` into pieces, marking the query's words.
+fn mark(text: &str, terms: &[String], limit: usize) -> Vec<(String, bool)> {
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for (start, end) in marked_ranges(text, terms) {
+        if start < at || start >= limit {
+            continue;
+        }
+        if start > at {
+            pieces.push((text[at..start].to_string(), false));
+        }
+        pieces.push((text[start..end].to_string(), true));
+        at = end;
     }
     if at < text.len() {
         pieces.push((text[at..].to_string(), false));
@@ -499,10 +527,7 @@ const SNIPPET_CHARS: usize = 80;
 
 /// About 80 characters of `body` around the first matching term, marked.
 fn snippet(body: &str, terms: &[String]) -> Vec<(String, bool)> {
-    let first = analyze(body, false)
-        .into_iter()
-        .find(|t| terms.contains(&t.term))
-        .map_or(0, |t| t.start);
+    let first = marked_ranges(body, terms).first().map_or(0, |r| r.0);
     let start = body[..first]
         .char_indices()
         .rev()

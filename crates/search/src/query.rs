@@ -117,7 +117,13 @@ pub fn parse(text: &str) -> Result<Query, QueryError> {
         if terms.is_empty() {
             continue;
         }
-        if quoted && terms.len() > 1 {
+        // A Chinese word the dictionary does not know comes out as single characters: those
+        // must stand together, as typed, or 窑车 would match any text with 窑 and 车 in it.
+        let split_word = terms.len() > 1
+            && terms
+                .iter()
+                .any(|t| t.chars().count() == 1 && t.chars().all(|c| !c.is_ascii()));
+        if (quoted || split_word) && terms.len() > 1 {
             q.clauses.push(Clause::Phrase(part, terms));
         } else {
             for t in terms {
@@ -167,6 +173,12 @@ mod tests {
         assert_eq!(q.clauses.len(), 1);
         let q = parse("foo:bar").unwrap();
         assert!(!q.clauses.is_empty());
+        // An unknown word stays whole.
+        let q = parse("窑车").unwrap();
+        assert!(
+            matches!(&q.clauses[0], Clause::Phrase(p, _) if p == "窑车"),
+            "{q:?}"
+        );
         assert!(parse("😀").is_err());
         assert!(parse("'; DROP TABLE proposals; --").is_ok());
     }

@@ -69,6 +69,8 @@ fn chinese_words_match_without_spaces() {
     let all = |_: &Doc| true;
     assert_eq!(ids(&ix, "密封", &all), vec![1]);
     assert_eq!(ids(&ix, "窑车", &all), vec![1]);
+    // Characters of an unknown word must stand together: 车窑 is not in document 1.
+    assert!(ids(&ix, "车窑", &all).is_empty());
     assert_eq!(ids(&ix, "除尘", &all), vec![2]);
     assert!(
         ids(&ix, "密封 除尘器", &all).is_empty(),
@@ -184,4 +186,20 @@ fn snippets_mark_the_matches_and_stay_text() {
     assert!(hit.snippet.iter().any(|(t, marked)| *marked && t == "漏风"));
     // Pieces are plain text; the template escapes them.
     assert!(hit.snippet.iter().any(|(t, _)| t.contains("script>")));
+    // An unknown word is marked whole, not character by character.
+    let r = ix.search(
+        &parse("窑车").unwrap(),
+        &Narrow::default(),
+        &|_| true,
+        0,
+        10,
+    );
+    let hit = r.hits.iter().find(|h| h.id == 1).unwrap();
+    assert!(
+        hit.title_pieces
+            .iter()
+            .any(|(t, marked)| *marked && t == "窑车"),
+        "{:?}",
+        hit.title_pieces
+    );
 }
