@@ -57,6 +57,11 @@ enum Command {
     },
     /// Write a consistent copy of the live database to FILE.
     Backup { file: PathBuf },
+    /// Benchmarks.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Make the daily notification digests of a day (yesterday by default). Servers also do
     /// this by themselves every hour; running it again changes nothing.
     Digest {
@@ -162,6 +167,26 @@ enum UserCommand {
         /// Read the password from the first line of standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Full-text search and near-duplicate detection on a generated corpus, with the peers
+    /// (SQLite FTS5 trigram, Python datasketch) measured in the same run.
+    Search {
+        /// Documents in the corpus.
+        #[arg(long, default_value_t = 100_000)]
+        docs: usize,
+        /// Where the corpus is generated (kept for the next run).
+        #[arg(long, default_value = "target/bench-corpus")]
+        dir: PathBuf,
+        /// Queries of each length.
+        #[arg(long, default_value_t = 300)]
+        queries: usize,
+        /// Skip the Python peers.
+        #[arg(long)]
+        no_peers: bool,
     },
 }
 
@@ -425,6 +450,29 @@ async fn main() -> Result<()> {
             }
             db.backup(&url, &file).await?;
             println!("Backup written to {}", file.display());
+            Ok(())
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Search {
+                    docs,
+                    dir,
+                    queries,
+                    no_peers,
+                },
+        } => {
+            let dir = dir.join(docs.to_string());
+            let options = ingot_search::bench::Options {
+                dir,
+                docs,
+                queries,
+                peers: !no_peers,
+                seed: 20_240_601,
+            };
+            let report = tokio::task::spawn_blocking(move || ingot_search::bench::run(&options))
+                .await?
+                .map_err(anyhow::Error::msg)?;
+            println!("{report}");
             Ok(())
         }
         Command::Digest {

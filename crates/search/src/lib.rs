@@ -8,7 +8,9 @@
 //! and re-ranked by exact Jaccard similarity.
 
 pub mod analyze;
+pub mod bench;
 pub mod index;
+pub mod lsh;
 pub mod minhash;
 pub mod query;
 pub mod shingles;
