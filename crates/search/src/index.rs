@@ -152,6 +152,10 @@ impl Index {
         let body_tokens = analyze(&doc.body, true);
         let extra = format!("{} {}", doc.org_name, doc.status);
         let extra_tokens = analyze(&extra, true);
+        let bigrams: Vec<String> = han_bigrams(&doc.title)
+            .into_iter()
+            .chain(han_bigrams(&doc.body))
+            .collect();
         let mut title_terms: Vec<u32> =
             title_tokens.iter().map(|t| self.term_id(&t.term)).collect();
         title_terms.sort_unstable();
@@ -159,6 +163,7 @@ impl Index {
         let mut all: Vec<u32> = title_terms.clone();
         all.extend(body_tokens.iter().map(|t| self.term_id(&t.term)));
         all.extend(extra_tokens.iter().map(|t| self.term_id(&t.term)));
+        all.extend(bigrams.iter().map(|b| self.term_id(b)));
         let len = all.len() as u32;
         all.sort_unstable();
         all.dedup();
@@ -251,14 +256,33 @@ impl Index {
                     }
                 },
                 Clause::Phrase(text, terms) => {
-                    for term in terms {
+                    // Chinese as written: every adjacent pair of characters, then the whole
+                    // phrase checked in the text. Other words by their terms.
+                    let pairs = han_bigrams(text);
+                    let mut lookups: Vec<&str> = pairs.iter().map(String::as_str).collect();
+                    lookups.extend(
+                        terms
+                            .iter()
+                            .filter(|t| !t.chars().any(is_han))
+                            .map(String::as_str),
+                    );
+                    if lookups.is_empty() {
+                        lookups.extend(terms.iter().map(String::as_str));
+                    }
+                    lookups.sort_unstable();
+                    lookups.dedup();
+                    for term in lookups {
                         match self.postings_of(term) {
                             Some(p) => groups.push(vec![p]),
                             None => return results,
                         }
                     }
                     highlight.push(text.clone());
-                    phrases.push(crate::shingles::normalise(text).into_iter().collect());
+                    // Two Chinese characters are answered by their pair's postings alone.
+                    let exact = text.chars().count() == 2 && text.chars().all(is_han);
+                    if !exact {
+                        phrases.push(text.trim().to_string());
+                    }
                 }
             }
         }
@@ -273,14 +297,10 @@ impl Index {
                 && filters.year.is_none_or(|y| d.year == y)
                 && filters.status.as_ref().is_none_or(|s| &d.status == s)
                 && filters.kind.is_none_or(|k| d.kind == k)
-                && (phrases.is_empty() || {
-                    let hay: String =
-                        crate::shingles::normalise(&format!("{}\n{}", d.title, d.body))
-                            .into_iter()
-                            .collect();
-                    phrases.iter().all(|p| hay.contains(p.as_str()))
-                })
                 && visible(d)
+                && phrases
+                    .iter()
+                    .all(|p| d.body.contains(p.as_str()) || d.title.contains(p.as_str()))
         };
         let candidates: Box<dyn Iterator<Item = u32>> = if groups.is_empty() {
             if filters.is_empty() {
@@ -469,6 +489,25 @@ fn edit_distance(a: &str, b: &str, max: usize) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Terms for each pair of adjacent Chinese characters, marked so they never equal a word.
+fn han_bigrams(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<String> = chars
+        .windows(2)
+        .filter(|w| is_han(w[0]) && is_han(w[1]))
+        .map(|w| {
+            let mut s = String::with_capacity(8);
+            s.push('\u{1}');
+            s.push(w[0]);
+            s.push(w[1]);
+            s
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 fn is_han(c: char) -> bool {
