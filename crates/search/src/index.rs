@@ -6,8 +6,8 @@
 //! answered by walking the rarest term's postings and probing the others by galloping search.
 
 use crate::analyze::analyze;
+use crate::fasthash::FastMap;
 use crate::query::{Clause, Query};
-use std::collections::HashMap;
 
 /// What kind of record a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,6 +95,9 @@ pub struct Facets {
 #[derive(Debug, Clone, Default)]
 pub struct Results {
     pub total: usize,
+    /// The total and facet counts were extrapolated from the newest matches examined: a very
+    /// common query shows its first page at once rather than counting every match.
+    pub estimated: bool,
     pub hits: Vec<Hit>,
     pub facets: Facets,
     /// English terms that were not found and were matched with a spelling tolerance.
@@ -112,14 +115,16 @@ pub struct Narrow {
 
 #[derive(Default)]
 pub struct Index {
-    terms: HashMap<String, u32>,
+    terms: FastMap<String, u32>,
     postings: Vec<Vec<u32>>,
     slots: Vec<Slot>,
-    by_key: HashMap<(Kind, i64), u32>,
+    by_key: FastMap<(Kind, i64), u32>,
     live: usize,
 }
 
 const MAX_FACET_ORGS: usize = 20;
+/// Candidates examined exactly before the counts are extrapolated.
+pub const EXAMINED_LIMIT: usize = 10_000;
 
 impl Index {
     pub fn new() -> Self {
@@ -302,14 +307,17 @@ impl Index {
                     .iter()
                     .all(|p| d.body.contains(p.as_str()) || d.title.contains(p.as_str()))
         };
-        let candidates: Box<dyn Iterator<Item = u32>> = if groups.is_empty() {
+        // Newest first; beyond EXAMINED_LIMIT candidates the counts are extrapolated.
+        let candidates: Vec<u32> = if groups.is_empty() {
             if filters.is_empty() {
                 return results;
             }
-            Box::new(0..self.slots.len() as u32)
+            (0..self.slots.len() as u32).collect()
         } else {
-            Box::new(conjunction(&groups).into_iter())
+            conjunction(&groups)
         };
+        let candidate_count = candidates.len();
+        let mut examined = 0usize;
         let idf: Vec<f32> = groups
             .iter()
             .map(|g| {
@@ -321,13 +329,17 @@ impl Index {
             .iter()
             .map(|t| self.terms.get(t).copied())
             .collect();
-        let mut kinds: HashMap<Kind, usize> = HashMap::new();
-        let mut orgs: HashMap<i64, usize> = HashMap::new();
-        let mut years: HashMap<i32, usize> = HashMap::new();
-        let mut statuses: HashMap<&str, usize> = HashMap::new();
+        let mut kinds: FastMap<Kind, usize> = FastMap::default();
+        let mut orgs: FastMap<i64, usize> = FastMap::default();
+        let mut years: FastMap<i32, usize> = FastMap::default();
+        let mut statuses: FastMap<&str, usize> = FastMap::default();
         let mut top: Vec<(f32, u32)> = Vec::new();
         let want = offset + limit;
-        for slot_id in candidates {
+        for slot_id in candidates.into_iter().rev() {
+            if examined == EXAMINED_LIMIT {
+                break;
+            }
+            examined += 1;
             let slot = &self.slots[slot_id as usize];
             if !matches(slot) {
                 continue;
@@ -367,6 +379,15 @@ impl Index {
             }
         }
         top.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+        let scale = |n: usize| -> usize {
+            if examined < candidate_count {
+                (n as f64 * candidate_count as f64 / examined as f64).round() as usize
+            } else {
+                n
+            }
+        };
+        results.estimated = examined < candidate_count;
+        results.total = scale(results.total);
         results.hits = top
             .into_iter()
             .skip(offset)
@@ -386,9 +407,10 @@ impl Index {
                 }
             })
             .collect();
-        let mut kinds: Vec<(Kind, usize)> = kinds.into_iter().collect();
+        let mut kinds: Vec<(Kind, usize)> = kinds.into_iter().map(|(k, n)| (k, scale(n))).collect();
         kinds.sort();
-        let mut org_counts: Vec<(i64, usize)> = orgs.into_iter().collect();
+        let mut org_counts: Vec<(i64, usize)> =
+            orgs.into_iter().map(|(o, n)| (o, scale(n))).collect();
         org_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         org_counts.truncate(MAX_FACET_ORGS);
         let orgs = org_counts
@@ -404,11 +426,11 @@ impl Index {
                 (id, name, n)
             })
             .collect();
-        let mut years: Vec<(i32, usize)> = years.into_iter().collect();
+        let mut years: Vec<(i32, usize)> = years.into_iter().map(|(y, n)| (y, scale(n))).collect();
         years.sort_by_key(|y| std::cmp::Reverse(y.0));
         let mut statuses: Vec<(String, usize)> = statuses
             .into_iter()
-            .map(|(s, n)| (s.to_string(), n))
+            .map(|(s, n)| (s.to_string(), scale(n)))
             .collect();
         statuses.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         results.facets = Facets {

@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod bench;
+mod fasthash;
 pub mod index;
 pub mod lsh;
 pub mod minhash;

@@ -5,6 +5,12 @@
 
 pub mod corpus;
 
+/// Candidates re-ranked exactly per check (as the application does): at most this many, and
+/// only those whose signatures estimate a similarity of at least `MIN_ESTIMATE` (at Jaccard 0.3
+/// the estimate's standard deviation over 168 values is 0.035, so 0.2 loses nothing in range).
+const RERANK: usize = 25;
+const MIN_ESTIMATE: f64 = 0.2;
+
 use crate::index::{Doc, Index, Kind, Narrow};
 use crate::lsh::Lsh;
 use crate::minhash::{Signature, jaccard, shingle_set};
@@ -234,7 +240,7 @@ pub fn run(o: &Options) -> Result<String, String> {
     let sig_cpu = cpu_seconds() - c0;
     let _ = writeln!(
         report,
-        "\n## Near-duplicate check (MinHash 42 bands x 3 rows over character 3-grams, exact re-rank)\nsignatures and LSH for {} documents: {sig_cpu:.1} CPU-s, {:.1} s wall; index {:.0} MiB",
+        "\n## Near-duplicate check (MinHash by one-permutation hashing, 56 bands x 3 rows over character 3-grams, exact re-rank)\nsignatures and LSH for {} documents: {sig_cpu:.1} CPU-s, {:.1} s wall; index {:.0} MiB",
         rows.len(),
         t0.elapsed().as_secs_f64(),
         lsh.bytes() as f64 / 1048576.0
@@ -243,8 +249,9 @@ pub fn run(o: &Options) -> Result<String, String> {
         let shingles = shingle_set(text);
         let sig = Signature::of_shingles(&shingles);
         let mut found: Vec<(u32, f64)> = lsh
-            .candidates(&sig, 25)
+            .candidates(&sig, RERANK)
             .into_iter()
+            .filter(|c| c.estimate >= MIN_ESTIMATE)
             .map(|c| {
                 (
                     c.doc,

@@ -203,3 +203,45 @@ fn snippets_mark_the_matches_and_stay_text() {
         hit.title_pieces
     );
 }
+
+#[test]
+fn very_common_queries_extrapolate_their_counts() {
+    let mut ix = Index::new();
+    let n = EXAMINED_LIMIT * 2;
+    for i in 0..n {
+        let org = if i % 2 == 0 { KILN } else { LAB };
+        ix.upsert(doc(
+            i as i64,
+            "窑车密封",
+            "窑车密封改造",
+            org,
+            2020 + (i % 3) as i32,
+            &[],
+        ));
+    }
+    let r = ix.search(
+        &parse("密封").unwrap(),
+        &Narrow::default(),
+        &|_| true,
+        0,
+        10,
+    );
+    assert!(r.estimated);
+    assert_eq!(r.total, n);
+    assert_eq!(r.hits.len(), 10);
+    // The newest come first among equals.
+    assert_eq!(r.hits[0].id, n as i64 - 1);
+    let kiln = r.facets.orgs.iter().find(|o| o.0 == 5).unwrap().2;
+    assert!(
+        (kiln as f64 - n as f64 / 2.0).abs() < n as f64 * 0.01,
+        "{kiln}"
+    );
+    let small = ix.search(
+        &parse("密封 year:2021").unwrap(),
+        &Narrow::default(),
+        &|_| true,
+        0,
+        10,
+    );
+    assert!(small.total > 0);
+}

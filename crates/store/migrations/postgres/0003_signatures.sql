@@ -5,7 +5,7 @@
 CREATE TABLE proposal_signatures (
     proposal_id BIGINT PRIMARY KEY CONSTRAINT proposal_signatures_proposal_fk REFERENCES proposals (id),
     enterprise_id BIGINT NOT NULL,
-    -- 126 hash minima as hex.
+    -- 168 minima (one-permutation hashing) as hex.
     signature TEXT NOT NULL
 );
 

@@ -71,6 +71,8 @@ pub struct FacetsDto {
 #[derive(Serialize, ToSchema)]
 pub struct SearchResultsDto {
     total: usize,
+    /// The total and facet counts are extrapolated from the newest matches (very common words).
+    estimated: bool,
     page: i64,
     per_page: i64,
     hits: Vec<HitDto>,
@@ -121,6 +123,7 @@ async fn search(
     )?;
     Ok(Json(SearchResultsDto {
         total: r.total,
+        estimated: r.estimated,
         page: page.number,
         per_page: page.size,
         hits: r
