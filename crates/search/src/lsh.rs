@@ -54,7 +54,9 @@ impl Lsh {
             self.bands[band].push((*key, doc));
         }
         self.signatures.extend_from_slice(&signature.0);
-        if self.bands[0].len() - self.sorted_len > MERGE_TAIL {
+        // The tail is scanned linearly by queries, so it stays short; merging only when it
+        // reaches a fraction of the sorted part keeps a bulk load at O(n log n) sorts in all.
+        if self.bands[0].len() - self.sorted_len > MERGE_TAIL.max(self.sorted_len / 2) {
             self.merge();
         }
         doc
