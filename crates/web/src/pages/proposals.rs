@@ -517,6 +517,13 @@ impl ShowPage {
         self.d.proposal.current_step.unwrap_or(0) >= self.d.steps.len() as i64
     }
 
+    fn impl_is(&self, status: &str) -> bool {
+        self.d
+            .proposal
+            .impl_status
+            .is_some_and(|s| s.as_str() == status)
+    }
+
     fn impl_key(&self, s: &ingot_domain::proposal::ImplStatus) -> &'static str {
         match s.as_str() {
             "planned" => "impl.planned",
