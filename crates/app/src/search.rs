@@ -11,7 +11,7 @@ use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::proposal::Status;
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, OrgPath, Timestamp};
+use ingot_domain::{AppError, OrgScope, Timestamp};
 use ingot_search::index::{Doc, Index, Kind, Narrow, Results};
 use ingot_search::query::{self, QueryError};
 use ingot_store::search_docs::{self, PersonDoc, ProposalDoc};
@@ -183,13 +183,15 @@ impl SearchService {
             if me.is_some_and(|m| d.owners.contains(&m)) || d.published {
                 return true;
             }
-            let path = OrgPath::from_stored(d.org_path.clone());
+            // Materialised paths: a subtree is a prefix (no allocation per document).
+            let within = |scope: &Option<OrgScope>| {
+                scope
+                    .as_ref()
+                    .is_none_or(|s| s.roots().iter().any(|r| d.org_path.starts_with(r.as_str())))
+            };
             match d.kind {
-                Kind::Person => people_scope.as_ref().is_none_or(|s| s.contains(&path)),
-                _ => {
-                    d.status != Status::Draft.as_str()
-                        && readable.as_ref().is_none_or(|s| s.contains(&path))
-                }
+                Kind::Person => within(&people_scope),
+                _ => d.status != Status::Draft.as_str() && within(&readable),
             }
         };
         let index = self

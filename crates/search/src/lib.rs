@@ -17,5 +17,3 @@ pub mod query;
 pub mod shingles;
 
 pub use minhash::{BANDS, HASHES, Signature, jaccard, shingle_set};
-
-pub use shingles::{Shingles, similarity};

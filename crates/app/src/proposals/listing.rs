@@ -7,7 +7,7 @@ use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
 use ingot_domain::proposal::{self as rules, StepConfig};
 use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, OrgId, OrgPath, OrgScope, Timestamp};
+use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Timestamp};
 use ingot_store::proposal_config::{self, Category};
 use ingot_store::proposal_stats::{self, Counts, UnitCounts};
 use ingot_store::proposals::{self, Filter, ListItem, Viewer};
@@ -359,8 +359,4 @@ pub async fn categories_for(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Cate
         out.extend(proposal_config::categories(tx, e.id).await?);
     }
     Ok(out)
-}
-
-pub fn path_of(org: &Organisation) -> &OrgPath {
-    &org.path
 }

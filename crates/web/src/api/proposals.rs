@@ -9,7 +9,7 @@ use crate::error::{ErrorBody, Failure, error_body};
 use crate::request::RequestState;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use ingot_app::files::{self, MAX_FILE_BYTES};
@@ -630,27 +630,9 @@ async fn download_attachment(
         cases::attachment(&mut tx, &api.caller(), AttachmentId(id)).await?
     };
     let bytes = state.files.get(&a.sha256).await?;
-    let content_type = HeaderValue::from_str(&a.content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        crate::forms::encode(&a.filename)
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(AppError::internal)?,
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::pages::proposals::actions::attachment_response(
+        &a, bytes,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ use crate::forms::{FormErrors, is_form_error};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use ingot_app::proposals::{
     self as cases, PersonInput, ProposalDetail, ProposalInput, Similar, Submitted,
 };
@@ -682,39 +682,21 @@ pub async fn export(
             ]
         })
         .collect();
-    file_response(&q.format, "proposals", &headers, &rows)
+    table_download(&q.format, "proposals", &headers, rows).await
 }
 
-/// A table as a CSV or XLSX download.
-pub fn file_response(
+/// The list or reward file in the format asked for (CSV when none is named).
+pub async fn table_download(
     format: &str,
     name: &str,
     headers: &[String],
-    rows: &[Vec<String>],
+    rows: Vec<Vec<String>>,
 ) -> Result<Response, Failure> {
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let (bytes, content_type, ext) = match format {
-        "xlsx" => (
-            ingot_office::write_xlsx(name, &headers, rows).map_err(AppError::internal)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-        "csv" | "" => (
-            ingot_office::write_csv(&headers, rows),
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
+    let format = match format {
+        "" | "csv" => "csv",
+        "xlsx" => "xlsx",
         _ => return Err(Failure(AppError::field("format", "unknown_format"))),
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{ext}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    Ok(super::orgs::spreadsheet_response(format, name, name, &headers, rows).await?)
 }

@@ -250,12 +250,22 @@ pub async fn attach(
     finish(&state, ctx, id, result, "file_attached").await
 }
 
-/// `attachment; filename*=UTF-8''...`, so Chinese names survive and nothing can break out.
-pub fn content_disposition(filename: &str) -> String {
-    format!(
-        "attachment; filename=\"download\"; filename*=UTF-8''{}",
-        crate::forms::encode(filename)
+/// An attachment's bytes as a download: its checked content type, never sniffed, and its name
+/// as `filename*=UTF-8''...`, so Chinese names survive and nothing can break out of the header.
+pub fn attachment_response(a: &ingot_store::attachments::Attachment, bytes: Vec<u8>) -> Response {
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        crate::forms::encode(&a.filename)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, a.content_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
     )
+        .into_response()
 }
 
 pub async fn download(
@@ -269,16 +279,5 @@ pub async fn download(
         cases::attachment(&mut tx, &caller, AttachmentId(id)).await?
     };
     let bytes = state.files.get(&a.sha256).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, a.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                content_disposition(&a.filename),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment_response(&a, bytes))
 }

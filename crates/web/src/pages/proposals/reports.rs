@@ -1,6 +1,6 @@
 //! Statistics by unit and period, the payroll reward list, and an enterprise's settings.
 
-use super::{file_response, parse_month};
+use super::{parse_month, table_download};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
@@ -204,7 +204,7 @@ pub async fn rewards_export(
             ]
         })
         .collect();
-    file_response(&q.format, "rewards", &headers, &rows)
+    table_download(&q.format, "rewards", &headers, rows).await
 }
 
 #[derive(Template)]
