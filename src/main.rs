@@ -76,6 +76,17 @@ enum Command {
         )]
         utc_offset_minutes: i32,
     },
+    /// Recompute every proposal's duplicate-check signature from the database and make every
+    /// running server rebuild its full-text index.
+    Reindex {
+        #[arg(
+            long,
+            env = "INGOT_UTC_OFFSET_MINUTES",
+            default_value_t = 480,
+            allow_negative_numbers = true
+        )]
+        utc_offset_minutes: i32,
+    },
 }
 
 #[derive(clap::Args)]
@@ -187,6 +198,9 @@ enum BenchCommand {
         /// Skip the Python peers.
         #[arg(long)]
         no_peers: bool,
+        /// Run one part only: `search` (full-text) or `duplicates`.
+        #[arg(long, value_parser = ["search", "duplicates"])]
+        only: Option<String>,
     },
 }
 
@@ -459,6 +473,7 @@ async fn main() -> Result<()> {
                     dir,
                     queries,
                     no_peers,
+                    only,
                 },
         } => {
             let dir = dir.join(docs.to_string());
@@ -467,6 +482,8 @@ async fn main() -> Result<()> {
                 docs,
                 queries,
                 peers: !no_peers,
+                search: only.as_deref() != Some("duplicates"),
+                duplicates: only.as_deref() != Some("search"),
                 seed: 20_240_601,
             };
             let report = tokio::task::spawn_blocking(move || ingot_search::bench::run(&options))
@@ -489,6 +506,16 @@ async fn main() -> Result<()> {
             };
             let made = ingot_app::notifications::make_digests(&db, day, offset_ms).await?;
             println!("{made} digests made for {day}");
+            Ok(())
+        }
+        Command::Reindex { utc_offset_minutes } => {
+            let db = open(&url, 2).await?;
+            let offset_ms = i64::from(utc_offset_minutes) * 60_000;
+            let done = ingot_app::reindex::reindex(&db, offset_ms).await?;
+            println!(
+                "{} proposal signatures recomputed; full-text index of {} records rebuilt in {:.1} s (running servers rebuild theirs within a second)",
+                done.signatures, done.documents, done.seconds
+            );
             Ok(())
         }
     }

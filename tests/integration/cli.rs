@@ -53,6 +53,12 @@ async fn subcommands(backend: Backend) {
         "idempotent: {second}"
     );
 
+    let reindexed = ok(&ingot(&url, &["reindex"]));
+    assert!(
+        reindexed.contains("60 proposal signatures recomputed"),
+        "{reindexed}"
+    );
+
     let mut child = Command::new(env!("CARGO_BIN_EXE_ingot"))
         .args([
             "user",

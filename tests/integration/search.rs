@@ -124,6 +124,46 @@ async fn a_change_is_found_at_once_on_every_server(backend: Backend) {
 }
 on_both!(a_change_is_found_at_once_on_every_server);
 
+async fn reindex_restores_what_was_lost(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let union = app.api_as("ref.union").await;
+    let bands = app.count("SELECT COUNT(*) FROM proposal_bands").await;
+    assert!(bands > 0);
+    // Lost behind the application's back: the duplicate check's band keys, and a title
+    // changed without a change-log row, so no server knows of it. (The log is aged past the
+    // window in which servers re-read recent changes.)
+    app.execute(ingot_store::Sql::new(
+        "UPDATE change_log SET at = at - 600000",
+    ))
+    .await;
+    app.execute(ingot_store::Sql::new("DELETE FROM proposal_bands"))
+        .await;
+    app.execute(ingot_store::Sql::new(
+        "UPDATE proposals SET title = 'Zirconia nozzle for the burner'
+         WHERE id = (SELECT MIN(id) FROM proposals WHERE status = 'implemented')",
+    ))
+    .await;
+    let (_, before) = union.get("/search?q=zirconia").await;
+    assert_eq!(before["total"], 0, "{before}");
+    let done = ingot_app::reindex::reindex(&app.db, 8 * 3_600_000)
+        .await
+        .expect("reindex");
+    assert_eq!(
+        done.signatures as i64,
+        app.count("SELECT COUNT(*) FROM proposals").await
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM proposal_bands").await,
+        bands
+    );
+    // The running server sees the marker and rebuilds its index from the database.
+    let (_, after) = union.get("/search?q=zirconia").await;
+    assert_eq!(after["total"], 1, "{after}");
+}
+on_both!(reindex_restores_what_was_lost);
+
 async fn odd_queries_get_a_result_or_a_clear_message(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;

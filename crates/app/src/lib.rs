@@ -14,6 +14,7 @@ pub mod org_import;
 pub mod orgs;
 pub mod passwords;
 pub mod proposals;
+pub mod reindex;
 pub mod search;
 pub mod secrets;
 pub mod users;

@@ -11,8 +11,8 @@ use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::proposal::Status;
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, OrgScope, Timestamp};
-use ingot_search::index::{Doc, Index, Kind, Narrow, Results};
+use ingot_domain::{AppError, Timestamp};
+use ingot_search::index::{Doc, Index, Kind, Narrow, Results, Viewer};
 use ingot_search::query::{self, QueryError};
 use ingot_store::search_docs::{self, PersonDoc, ProposalDoc};
 use ingot_store::{Db, Tx};
@@ -51,6 +51,7 @@ fn proposal_doc(p: ProposalDoc, offset_ms: i64) -> Doc {
         org_id: p.unit_id,
         org_path: p.unit_path,
         org_name: p.unit_name,
+        private: p.status == Status::Draft.as_str(),
         status: p.status,
         owners: p.owners,
         published: false,
@@ -70,6 +71,7 @@ fn person_doc(u: PersonDoc, offset_ms: i64) -> Doc {
         status: if u.active { "active" } else { "inactive" }.to_string(),
         owners: vec![u.id],
         published: false,
+        private: false,
     }
 }
 
@@ -119,6 +121,13 @@ impl SearchService {
             return Ok(0);
         }
         let max = changes.iter().map(|c| c.0).max().unwrap_or(after);
+        if changes
+            .iter()
+            .any(|(id, kind, _)| *id > after && kind == crate::reindex::REBUILD_MARKER)
+        {
+            drop(tx);
+            return self.rebuild(db, max).await;
+        }
         let mut proposal_ids: Vec<i64> = Vec::new();
         let mut user_ids: Vec<i64> = Vec::new();
         for (_, kind, id) in &changes {
@@ -135,6 +144,24 @@ impl SearchService {
         let n = self.reload(&mut tx, &proposal_ids, &user_ids).await?;
         drop(tx);
         self.last_change.fetch_max(max, Ordering::AcqRel);
+        Ok(n)
+    }
+
+    /// Replaces the whole index with one built from the database (after `ingot reindex`).
+    async fn rebuild(&self, db: &Db, up_to: i64) -> Result<usize> {
+        let fresh = SearchService::build(db, self.offset_ms).await?;
+        let index = fresh
+            .index
+            .into_inner()
+            .map_err(|_| AppError::internal("search index lock poisoned"))?;
+        let n = index.len();
+        *self
+            .index
+            .write()
+            .map_err(|_| AppError::internal("search index lock poisoned"))? = index;
+        let built_at = fresh.last_change.load(Ordering::Acquire);
+        self.last_change
+            .fetch_max(up_to.max(built_at), Ordering::AcqRel);
         Ok(n)
     }
 
@@ -178,27 +205,25 @@ impl SearchService {
         })?;
         let readable = caller.scope(Action::ViewUnpublished);
         let people_scope = caller.scope(Action::ViewUser);
-        let me = caller.user_id().map(|u| u.0);
-        let visible = |d: &Doc| -> bool {
-            if me.is_some_and(|m| d.owners.contains(&m)) || d.published {
-                return true;
-            }
-            // Materialised paths: a subtree is a prefix (no allocation per document).
-            let within = |scope: &Option<OrgScope>| {
-                scope
-                    .as_ref()
-                    .is_none_or(|s| s.roots().iter().any(|r| d.org_path.starts_with(r.as_str())))
+        // Materialised paths: a subtree is a prefix. Drafts are private to their owners.
+        let covers = |kind: Kind, org_path: &str| -> bool {
+            let scope = match kind {
+                Kind::Person => &people_scope,
+                _ => &readable,
             };
-            match d.kind {
-                Kind::Person => within(&people_scope),
-                _ => d.status != Status::Draft.as_str() && within(&readable),
-            }
+            scope
+                .as_ref()
+                .is_none_or(|s| s.roots().iter().any(|r| org_path.starts_with(r.as_str())))
+        };
+        let viewer = Viewer {
+            user: caller.user_id().map(|u| u.0),
+            covers: &covers,
         };
         let index = self
             .index
             .read()
             .map_err(|_| AppError::internal("search index lock poisoned"))?;
-        Ok(index.search(&query, narrow, &visible, offset, limit))
+        Ok(index.search(&query, narrow, &viewer, offset, limit))
     }
 }
 

@@ -5,12 +5,14 @@
 
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// A term and where its text lies in the analysed string (byte offsets), for highlighting.
+/// Chinese words are borrowed from the text: indexing allocates only for folded Latin words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    pub term: String,
+pub struct Token<'a> {
+    pub term: Cow<'a, str>,
     pub start: usize,
     pub end: usize,
 }
@@ -69,7 +71,7 @@ pub fn stem(word: &str) -> String {
 
 /// The terms of a text, in order. `for_index` also yields the two-character parts of longer
 /// Chinese words (search-engine mode); queries use whole words.
-pub fn analyze(text: &str, for_index: bool) -> Vec<Token> {
+pub fn analyze(text: &str, for_index: bool) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     let mut run_start = 0;
     let mut run_script = Script::Other;
@@ -102,13 +104,13 @@ pub fn analyze(text: &str, for_index: bool) -> Vec<Token> {
     out
 }
 
-fn emit(
-    run: &str,
+fn emit<'a>(
+    run: &'a str,
     offset: usize,
     script: Script,
     for_index: bool,
     scratch: &mut String,
-    out: &mut Vec<Token>,
+    out: &mut Vec<Token<'a>>,
 ) {
     match script {
         Script::Han => {
@@ -116,17 +118,18 @@ fn emit(
                 let word = token.word;
                 let start = offset + token.byte_start;
                 out.push(Token {
-                    term: word.to_string(),
+                    term: Cow::Borrowed(word),
                     start,
                     end: offset + token.byte_end,
                 });
-                let chars: Vec<(usize, char)> = word.char_indices().collect();
-                if for_index && chars.len() > 2 {
+                // Han characters of the BMP are 3 bytes: a word longer than two is > 6 bytes.
+                if for_index && word.len() > 6 {
+                    let chars: Vec<(usize, char)> = word.char_indices().collect();
                     for w in 0..chars.len() - 1 {
                         let a = chars[w].0;
                         let b = chars.get(w + 2).map_or(word.len(), |c| c.0);
                         out.push(Token {
-                            term: word[a..b].to_string(),
+                            term: Cow::Borrowed(&word[a..b]),
                             start: start + a,
                             end: start + b,
                         });
@@ -135,12 +138,16 @@ fn emit(
             }
         }
         Script::Latin | Script::Digit => {
-            scratch.clear();
-            scratch.extend(run.chars().map(fold_width));
-            let term = if script == Script::Latin {
-                stem(scratch)
+            let term = if script == Script::Digit && run.is_ascii() {
+                Cow::Borrowed(run)
             } else {
-                scratch.clone()
+                scratch.clear();
+                scratch.extend(run.chars().map(fold_width));
+                if script == Script::Latin {
+                    Cow::Owned(stem(scratch))
+                } else {
+                    Cow::Owned(scratch.clone())
+                }
             };
             out.push(Token {
                 term,
@@ -159,7 +166,7 @@ mod tests {
     fn terms(text: &str, for_index: bool) -> Vec<String> {
         analyze(text, for_index)
             .into_iter()
-            .map(|t| t.term)
+            .map(|t| t.term.into_owned())
             .collect()
     }
 

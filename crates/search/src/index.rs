@@ -1,13 +1,20 @@
 //! An in-memory inverted index over analysed terms, with facet counts, a visibility filter
 //! supplied by the caller, and highlighted snippets.
 //!
-//! Documents live in slots; postings are slot lists in increasing order, so an update is a new
-//! slot (the old one is marked dead) and postings stay sorted without rewriting. Conjunctions are
-//! answered by walking the rarest term's postings and probing the others by galloping search.
+//! Documents live in slots; postings are compressed slot lists in increasing order, so an update
+//! is a new slot (the old one is marked dead) and postings stay sorted without rewriting.
+//! Conjunctions walk the rarest list and probe the others through their block skips. What a
+//! query touches per candidate (organisation, year, status, kind, flags) sits in a compact
+//! array; organisations and statuses are interned, so a million documents do not carry a
+//! million copies of their unit's name.
+
+mod highlight;
 
 use crate::analyze::analyze;
 use crate::fasthash::FastMap;
+use crate::postings::Postings;
 use crate::query::{Clause, Query};
+use highlight::{mark, snippet};
 
 /// What kind of record a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -60,14 +67,8 @@ pub struct Doc {
     pub owners: Vec<i64>,
     /// Visible to everyone signed in.
     pub published: bool,
-}
-
-struct Slot {
-    doc: Doc,
-    alive: bool,
-    /// Terms in the title, for ranking.
-    title_terms: Vec<u32>,
-    len: u32,
+    /// Visible to its owners only (a draft), whatever the viewer's scope.
+    pub private: bool,
 }
 
 /// One hit of a search, with its snippet as (text, highlighted) pieces for safe rendering.
@@ -113,18 +114,93 @@ pub struct Narrow {
     pub status: Option<String>,
 }
 
+/// Who is searching, for the visibility filter.
+pub struct Viewer<'a> {
+    /// The signed-in person: they always see the records they own.
+    pub user: Option<i64>,
+    /// Whether the viewer's scope covers records of a kind held by the organisation at a
+    /// materialised path. Asked once per organisation and kind per query, not per document.
+    pub covers: &'a dyn Fn(Kind, &str) -> bool,
+}
+
+impl Viewer<'_> {
+    /// A viewer who may see everything (the benchmark, tests, administrators).
+    pub fn everything() -> Viewer<'static> {
+        Viewer {
+            user: None,
+            covers: &|_, _| true,
+        }
+    }
+}
+
+struct Org {
+    id: i64,
+    path: Box<str>,
+    name: Box<str>,
+    /// Terms of the name, so `窑炉` also finds what the kiln workshop holds.
+    terms: Box<[u32]>,
+}
+
+const ALIVE: u8 = 1;
+const PUBLISHED: u8 = 2;
+const PRIVATE: u8 = 4;
+const HAS_TITLE: u8 = 8;
+
+/// What a query reads of every candidate, 12 bytes.
+#[derive(Clone, Copy)]
+struct Meta {
+    org: u32,
+    year: i16,
+    status: u16,
+    len: u16,
+    kind: Kind,
+    flags: u8,
+}
+
+struct Stored {
+    id: i64,
+    title: Box<str>,
+    body: Box<str>,
+    owners: Box<[i64]>,
+    /// Terms in the title, sorted, for ranking.
+    title_terms: Box<[u32]>,
+}
+
+/// Heap bytes held, by part.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Footprint {
+    pub postings: usize,
+    pub dictionary: usize,
+    pub documents: usize,
+    pub texts: usize,
+    pub terms: usize,
+    pub entries: usize,
+}
+
 #[derive(Default)]
 pub struct Index {
-    terms: FastMap<String, u32>,
-    postings: Vec<Vec<u32>>,
-    slots: Vec<Slot>,
+    /// Words (jieba words and their parts, stemmed English, digits).
+    words: FastMap<Box<str>, u32>,
+    /// Pairs of adjacent Chinese characters, for phrases and words the dictionary lacks.
+    pairs: FastMap<u64, u32>,
+    postings: Vec<Postings>,
+    meta: Vec<Meta>,
+    stored: Vec<Stored>,
+    orgs: Vec<Org>,
+    org_ids: FastMap<i64, Vec<u32>>,
+    statuses: Vec<(Box<str>, Box<[u32]>)>,
     by_key: FastMap<(Kind, i64), u32>,
     live: usize,
+    scratch: Vec<u32>,
 }
 
 const MAX_FACET_ORGS: usize = 20;
 /// Candidates examined exactly before the counts are extrapolated.
 pub const EXAMINED_LIMIT: usize = 10_000;
+
+fn pair_key(a: char, b: char) -> u64 {
+    (u64::from(a as u32) << 32) | u64::from(b as u32)
+}
 
 impl Index {
     pub fn new() -> Self {
@@ -139,63 +215,196 @@ impl Index {
         self.live == 0
     }
 
-    fn term_id(&mut self, term: &str) -> u32 {
-        if let Some(id) = self.terms.get(term) {
+    fn word_id(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.words.get(word) {
             return *id;
         }
         let id = self.postings.len() as u32;
-        self.terms.insert(term.to_string(), id);
-        self.postings.push(Vec::new());
+        self.words.insert(word.into(), id);
+        self.postings.push(Postings::default());
         id
+    }
+
+    fn pair_id(&mut self, key: u64) -> u32 {
+        let next = self.postings.len() as u32;
+        let id = *self.pairs.entry(key).or_insert(next);
+        if id == next {
+            self.postings.push(Postings::default());
+        }
+        id
+    }
+
+    fn words_of(&mut self, text: &str, out: &mut Vec<u32>) {
+        for t in analyze(text, true) {
+            out.push(self.word_id(&t.term));
+        }
+    }
+
+    fn pairs_of(&mut self, text: &str, out: &mut Vec<u32>) {
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            let han = is_han(c);
+            if let Some(p) = prev
+                && han
+            {
+                out.push(self.pair_id(pair_key(p, c)));
+            }
+            prev = han.then_some(c);
+        }
+    }
+
+    fn intern_org(&mut self, doc: &Doc) -> u32 {
+        if let Some(found) = self.org_ids.get(&doc.org_id).and_then(|list| {
+            list.iter().copied().find(|o| {
+                let org = &self.orgs[*o as usize];
+                *org.path == *doc.org_path && *org.name == *doc.org_name
+            })
+        }) {
+            return found;
+        }
+        let mut terms = Vec::new();
+        self.words_of(&doc.org_name, &mut terms);
+        terms.sort_unstable();
+        terms.dedup();
+        let id = self.orgs.len() as u32;
+        self.orgs.push(Org {
+            id: doc.org_id,
+            path: doc.org_path.as_str().into(),
+            name: doc.org_name.as_str().into(),
+            terms: terms.into(),
+        });
+        self.org_ids.entry(doc.org_id).or_default().push(id);
+        id
+    }
+
+    fn intern_status(&mut self, status: &str) -> u16 {
+        if let Some(at) = self.statuses.iter().position(|(s, _)| **s == *status) {
+            return at as u16;
+        }
+        let mut terms = Vec::new();
+        self.words_of(status, &mut terms);
+        self.statuses.push((status.into(), terms.into()));
+        (self.statuses.len() - 1) as u16
+    }
+
+    fn status_id(&self, status: &str) -> Option<u16> {
+        self.statuses
+            .iter()
+            .position(|(s, _)| **s == *status)
+            .map(|at| at as u16)
     }
 
     /// Adds or replaces a document.
     pub fn upsert(&mut self, doc: Doc) {
         self.remove(doc.kind, doc.id);
-        let slot = self.slots.len() as u32;
-        let title_tokens = analyze(&doc.title, true);
-        let body_tokens = analyze(&doc.body, true);
-        let extra = format!("{} {}", doc.org_name, doc.status);
-        let extra_tokens = analyze(&extra, true);
-        let bigrams: Vec<String> = han_bigrams(&doc.title)
-            .into_iter()
-            .chain(han_bigrams(&doc.body))
-            .collect();
-        let mut title_terms: Vec<u32> =
-            title_tokens.iter().map(|t| self.term_id(&t.term)).collect();
+        let slot = self.meta.len() as u32;
+        let org = self.intern_org(&doc);
+        let status = self.intern_status(&doc.status);
+        let mut terms = std::mem::take(&mut self.scratch);
+        terms.clear();
+        self.words_of(&doc.title, &mut terms);
+        let mut title_terms = terms.clone();
         title_terms.sort_unstable();
         title_terms.dedup();
-        let mut all: Vec<u32> = title_terms.clone();
-        all.extend(body_tokens.iter().map(|t| self.term_id(&t.term)));
-        all.extend(extra_tokens.iter().map(|t| self.term_id(&t.term)));
-        all.extend(bigrams.iter().map(|b| self.term_id(b)));
-        let len = all.len() as u32;
-        all.sort_unstable();
-        all.dedup();
-        for t in &all {
+        self.words_of(&doc.body, &mut terms);
+        self.pairs_of(&doc.title, &mut terms);
+        self.pairs_of(&doc.body, &mut terms);
+        let len = terms.len();
+        terms.extend_from_slice(&self.orgs[org as usize].terms);
+        terms.extend_from_slice(&self.statuses[status as usize].1);
+        terms.sort_unstable();
+        terms.dedup();
+        for t in &terms {
             self.postings[*t as usize].push(slot);
         }
-        self.by_key.insert((doc.kind, doc.id), slot);
-        self.slots.push(Slot {
-            doc,
-            alive: true,
-            title_terms,
-            len,
+        self.scratch = terms;
+        let mut flags = ALIVE;
+        if doc.published {
+            flags |= PUBLISHED;
+        }
+        if doc.private {
+            flags |= PRIVATE;
+        }
+        if !title_terms.is_empty() {
+            flags |= HAS_TITLE;
+        }
+        self.meta.push(Meta {
+            org,
+            year: doc.year.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16,
+            status,
+            len: len.min(usize::from(u16::MAX)) as u16,
+            kind: doc.kind,
+            flags,
         });
+        self.stored.push(Stored {
+            id: doc.id,
+            title: doc.title.into(),
+            body: doc.body.into(),
+            owners: doc.owners.into(),
+            title_terms: title_terms.into(),
+        });
+        self.by_key.insert((doc.kind, doc.id), slot);
         self.live += 1;
     }
 
     pub fn remove(&mut self, kind: Kind, id: i64) {
         if let Some(slot) = self.by_key.remove(&(kind, id)) {
-            self.slots[slot as usize].alive = false;
+            self.meta[slot as usize].flags &= !ALIVE;
+            let stored = &mut self.stored[slot as usize];
+            stored.title = Box::default();
+            stored.body = Box::default();
             self.live -= 1;
         }
     }
 
-    fn postings_of(&self, term: &str) -> Option<&[u32]> {
-        self.terms
-            .get(term)
-            .map(|id| self.postings[*id as usize].as_slice())
+    /// Gives back the spare capacity a bulk load leaves behind.
+    pub fn compact(&mut self) {
+        for p in &mut self.postings {
+            p.shrink();
+        }
+        self.postings.shrink_to_fit();
+        self.meta.shrink_to_fit();
+        self.stored.shrink_to_fit();
+        self.scratch = Vec::new();
+    }
+
+    /// Heap bytes held by the index (estimated for the hash tables).
+    pub fn footprint(&self) -> Footprint {
+        let texts: usize = self
+            .stored
+            .iter()
+            .map(|s| s.title.len() + s.body.len())
+            .sum();
+        let entries: usize = self.postings.iter().map(Postings::len).sum();
+        let word_bytes: usize = self.words.keys().map(|w| w.len()).sum();
+        Footprint {
+            postings: self.postings.iter().map(Postings::bytes).sum::<usize>()
+                + self.postings.capacity() * std::mem::size_of::<Postings>(),
+            dictionary: word_bytes
+                + self.words.capacity() * (std::mem::size_of::<(Box<str>, u32)>() + 1)
+                + self.pairs.capacity() * (std::mem::size_of::<(u64, u32)>() + 1),
+            documents: self.meta.capacity() * std::mem::size_of::<Meta>()
+                + self.stored.capacity() * std::mem::size_of::<Stored>()
+                + self
+                    .stored
+                    .iter()
+                    .map(|s| s.owners.len() * 8 + s.title_terms.len() * 4)
+                    .sum::<usize>()
+                + self.by_key.capacity() * (std::mem::size_of::<((Kind, i64), u32)>() + 1),
+            texts,
+            terms: self.postings.len(),
+            entries,
+        }
+    }
+
+    fn postings_of(&self, term: &str) -> Option<&Postings> {
+        self.words.get(term).map(|id| &self.postings[*id as usize])
+    }
+
+    fn pair_postings(&self, a: char, b: char) -> Option<&Postings> {
+        self.pairs
+            .get(&pair_key(a, b))
+            .map(|id| &self.postings[*id as usize])
     }
 
     /// Terms of the dictionary within a small edit distance of an English word, for typos.
@@ -205,42 +414,36 @@ impl Index {
             return Vec::new();
         }
         let max = if n >= 8 { 2 } else { 1 };
-        let mut found: Vec<(usize, usize, &String)> = self
-            .terms
-            .keys()
-            .filter(|t| t.is_ascii() && t.len().abs_diff(word.len()) <= max)
-            .filter_map(|t| {
+        let mut found: Vec<(usize, usize, &str)> = self
+            .words
+            .iter()
+            .filter(|(t, _)| t.is_ascii() && t.len().abs_diff(word.len()) <= max)
+            .filter_map(|(t, id)| {
                 let d = edit_distance(word, t, max);
-                (d <= max).then(|| {
-                    (
-                        d,
-                        usize::MAX - self.postings[self.terms[t] as usize].len(),
-                        t,
-                    )
-                })
+                (d <= max).then(|| (d, usize::MAX - self.postings[*id as usize].len(), &**t))
             })
             .collect();
         found.sort();
         found
             .into_iter()
             .take(3)
-            .map(|(_, _, t)| t.clone())
+            .map(|(_, _, t)| t.to_string())
             .collect()
     }
 
-    /// Answers a query for a viewer (`visible` says whether they may see a document).
+    /// Answers a query for a viewer.
     pub fn search(
         &self,
         query: &Query,
         narrow: &Narrow,
-        visible: &dyn Fn(&Doc) -> bool,
+        viewer: &Viewer,
         offset: usize,
         limit: usize,
     ) -> Results {
         let mut results = Results::default();
         // Each clause becomes a set of alternatives (a term, or its spelling neighbours); a
         // document must match one alternative of every clause.
-        let mut groups: Vec<Vec<&[u32]>> = Vec::new();
+        let mut groups: Vec<Vec<&Postings>> = Vec::new();
         let mut highlight: Vec<String> = Vec::new();
         let mut phrases: Vec<String> = Vec::new();
         for clause in &query.clauses {
@@ -263,28 +466,29 @@ impl Index {
                 Clause::Phrase(text, terms) => {
                     // Chinese as written: every adjacent pair of characters, then the whole
                     // phrase checked in the text. Other words by their terms.
-                    let pairs = han_bigrams(text);
-                    let mut lookups: Vec<&str> = pairs.iter().map(String::as_str).collect();
-                    lookups.extend(
-                        terms
-                            .iter()
-                            .filter(|t| !t.chars().any(is_han))
-                            .map(String::as_str),
-                    );
-                    if lookups.is_empty() {
-                        lookups.extend(terms.iter().map(String::as_str));
-                    }
-                    lookups.sort_unstable();
-                    lookups.dedup();
-                    for term in lookups {
-                        match self.postings_of(term) {
-                            Some(p) => groups.push(vec![p]),
+                    let chars: Vec<char> = text.chars().collect();
+                    let mut lists: Vec<&Postings> = Vec::new();
+                    for w in chars.windows(2).filter(|w| is_han(w[0]) && is_han(w[1])) {
+                        match self.pair_postings(w[0], w[1]) {
+                            Some(p) => lists.push(p),
                             None => return results,
                         }
                     }
+                    let others: Vec<&String> = if lists.is_empty() {
+                        terms.iter().collect()
+                    } else {
+                        terms.iter().filter(|t| !t.chars().any(is_han)).collect()
+                    };
+                    for term in others {
+                        match self.postings_of(term) {
+                            Some(p) => lists.push(p),
+                            None => return results,
+                        }
+                    }
+                    groups.extend(lists.into_iter().map(|p| vec![p]));
                     highlight.push(text.clone());
                     // Two Chinese characters are answered by their pair's postings alone.
-                    let exact = text.chars().count() == 2 && text.chars().all(is_han);
+                    let exact = chars.len() == 2 && chars.iter().all(|c| is_han(*c));
                     if !exact {
                         phrases.push(text.trim().to_string());
                     }
@@ -292,76 +496,125 @@ impl Index {
             }
         }
         let filters = &query.filters;
-        let matches = |slot: &Slot| -> bool {
-            let d = &slot.doc;
-            slot.alive
-                && filters
-                    .unit
-                    .as_ref()
-                    .is_none_or(|u| d.org_name.contains(u.as_str()))
-                && filters.year.is_none_or(|y| d.year == y)
-                && filters.status.as_ref().is_none_or(|s| &d.status == s)
-                && filters.kind.is_none_or(|k| d.kind == k)
-                && visible(d)
-                && phrases
-                    .iter()
-                    .all(|p| d.body.contains(p.as_str()) || d.title.contains(p.as_str()))
+        let wanted_status = match &filters.status {
+            Some(s) => match self.status_id(s) {
+                Some(id) => Some(id),
+                None => return results,
+            },
+            None => None,
         };
-        // Newest first; beyond EXAMINED_LIMIT candidates the counts are extrapolated.
-        let candidates: Vec<u32> = if groups.is_empty() {
+        let narrow_status = narrow.status.as_ref().map(|s| self.status_id(s));
+        // Phrases are checked in the text of every candidate: a prepared SIMD searcher each.
+        let phrases: Vec<memchr::memmem::Finder> = phrases
+            .iter()
+            .map(|p| memchr::memmem::Finder::new(p.as_bytes()))
+            .collect();
+        // Per organisation and kind: within the unit filter, and covered by the viewer's scope.
+        let mut org_memo: FastMap<(u32, Kind), (bool, bool)> = FastMap::default();
+        let mut matches = |slot: u32, m: &Meta| -> bool {
+            if m.flags & ALIVE == 0
+                || filters.year.is_some_and(|y| i32::from(m.year) != y)
+                || wanted_status.is_some_and(|s| m.status != s)
+                || filters.kind.is_some_and(|k| m.kind != k)
+            {
+                return false;
+            }
+            let (in_unit, covered) = *org_memo.entry((m.org, m.kind)).or_insert_with(|| {
+                let org = &self.orgs[m.org as usize];
+                (
+                    filters
+                        .unit
+                        .as_ref()
+                        .is_none_or(|u| org.name.contains(u.as_str())),
+                    (viewer.covers)(m.kind, &org.path),
+                )
+            });
+            if !in_unit {
+                return false;
+            }
+            let stored = || &self.stored[slot as usize];
+            let visible = m.flags & PUBLISHED != 0
+                || (covered && m.flags & PRIVATE == 0)
+                || viewer.user.is_some_and(|u| stored().owners.contains(&u));
+            visible
+                && phrases.iter().all(|p| {
+                    p.find(stored().body.as_bytes()).is_some()
+                        || p.find(stored().title.as_bytes()).is_some()
+                })
+        };
+        // Newest first (descending slots); beyond EXAMINED_LIMIT the counts are extrapolated.
+        let (candidates, candidate_count): (Vec<u32>, usize) = if groups.is_empty() {
             if filters.is_empty() {
                 return results;
             }
-            (0..self.slots.len() as u32).collect()
+            let n = self.meta.len();
+            (
+                (n.saturating_sub(EXAMINED_LIMIT) as u32..n as u32)
+                    .rev()
+                    .collect(),
+                n,
+            )
+        } else if groups.len() == 1 && groups[0].len() == 1 {
+            let mut tail = groups[0][0].tail(EXAMINED_LIMIT);
+            tail.reverse();
+            (tail, groups[0][0].len())
         } else {
-            conjunction(&groups)
+            newest_conjunction(&groups, EXAMINED_LIMIT)
         };
-        let candidate_count = candidates.len();
         let mut examined = 0usize;
-        let idf: Vec<f32> = groups
+        let idf_sum: f32 = groups
             .iter()
             .map(|g| {
                 let df: usize = g.iter().map(|p| p.len()).sum::<usize>().max(1);
                 ((self.live as f32 + 1.0) / df as f32).ln().max(0.1)
             })
-            .collect();
-        let title_ids: Vec<Option<u32>> = highlight
+            .sum();
+        let title_ids: Vec<u32> = highlight
             .iter()
-            .map(|t| self.terms.get(t).copied())
+            .filter_map(|t| self.words.get(t.as_str()).copied())
             .collect();
-        let mut kinds: FastMap<Kind, usize> = FastMap::default();
-        let mut orgs: FastMap<i64, usize> = FastMap::default();
-        let mut years: FastMap<i32, usize> = FastMap::default();
-        let mut statuses: FastMap<&str, usize> = FastMap::default();
+        let mut kinds = [0usize; 5];
+        let mut orgs: FastMap<u32, usize> = FastMap::default();
+        let mut years: Vec<(i16, usize)> = Vec::new();
+        let mut statuses = vec![0usize; self.statuses.len()];
         let mut top: Vec<(f32, u32)> = Vec::new();
         let want = offset + limit;
-        for slot_id in candidates.into_iter().rev() {
+        for slot_id in candidates {
             if examined == EXAMINED_LIMIT {
                 break;
             }
             examined += 1;
-            let slot = &self.slots[slot_id as usize];
-            if !matches(slot) {
+            let m = &self.meta[slot_id as usize];
+            if !matches(slot_id, m) {
                 continue;
             }
-            let d = &slot.doc;
-            *kinds.entry(d.kind).or_default() += 1;
-            *orgs.entry(d.org_id).or_default() += 1;
-            *years.entry(d.year).or_default() += 1;
-            *statuses.entry(d.status.as_str()).or_default() += 1;
-            if narrow.kind.is_some_and(|k| k != d.kind)
-                || narrow.org_id.is_some_and(|o| o != d.org_id)
-                || narrow.year.is_some_and(|y| y != d.year)
-                || narrow.status.as_ref().is_some_and(|s| s != &d.status)
+            kinds[m.kind as usize] += 1;
+            *orgs.entry(m.org).or_default() += 1;
+            match years.iter_mut().find(|(y, _)| *y == m.year) {
+                Some((_, n)) => *n += 1,
+                None => years.push((m.year, 1)),
+            }
+            statuses[m.status as usize] += 1;
+            if narrow.kind.is_some_and(|k| k != m.kind)
+                || narrow
+                    .org_id
+                    .is_some_and(|o| o != self.orgs[m.org as usize].id)
+                || narrow.year.is_some_and(|y| y != i32::from(m.year))
+                || narrow_status.is_some_and(|s| s != Some(m.status))
             {
                 continue;
             }
             results.total += 1;
-            let in_title = title_ids
-                .iter()
-                .filter(|t| t.is_some_and(|t| slot.title_terms.binary_search(&t).is_ok()))
-                .count() as f32;
-            let score = idf.iter().sum::<f32>() * (1.0 + in_title) / (1.0 + (slot.len as f32).ln());
+            let in_title = if m.flags & HAS_TITLE != 0 && !title_ids.is_empty() {
+                let title_terms = &self.stored[slot_id as usize].title_terms;
+                title_ids
+                    .iter()
+                    .filter(|t| title_terms.binary_search(t).is_ok())
+                    .count() as f32
+            } else {
+                0.0
+            };
+            let score = idf_sum * (1.0 + in_title) / (1.0 + f32::from(m.len).ln());
             // Newer documents first among equals.
             let entry = (score, slot_id);
             if top.len() < want {
@@ -393,53 +646,80 @@ impl Index {
             .skip(offset)
             .take(limit)
             .map(|(score, slot_id)| {
-                let d = &self.slots[slot_id as usize].doc;
+                let m = &self.meta[slot_id as usize];
+                let d = &self.stored[slot_id as usize];
                 Hit {
-                    kind: d.kind,
+                    kind: m.kind,
                     id: d.id,
-                    title: d.title.clone(),
-                    org_name: d.org_name.clone(),
-                    year: d.year,
-                    status: d.status.clone(),
+                    title: d.title.to_string(),
+                    org_name: self.orgs[m.org as usize].name.to_string(),
+                    year: i32::from(m.year),
+                    status: self.statuses[m.status as usize].0.to_string(),
                     score,
                     title_pieces: mark(&d.title, &highlight, usize::MAX),
                     snippet: snippet(&d.body, &highlight),
                 }
             })
             .collect();
-        let mut kinds: Vec<(Kind, usize)> = kinds.into_iter().map(|(k, n)| (k, scale(n))).collect();
-        kinds.sort();
-        let mut org_counts: Vec<(i64, usize)> =
-            orgs.into_iter().map(|(o, n)| (o, scale(n))).collect();
+        results.facets = self.facets(kinds, orgs, years, statuses, scale);
+        results
+    }
+
+    fn facets(
+        &self,
+        kinds: [usize; 5],
+        orgs: FastMap<u32, usize>,
+        years: Vec<(i16, usize)>,
+        statuses: Vec<usize>,
+        scale: impl Fn(usize) -> usize,
+    ) -> Facets {
+        let kinds = [
+            Kind::Proposal,
+            Kind::Person,
+            Kind::Achievement,
+            Kind::Studio,
+            Kind::Patent,
+        ]
+        .into_iter()
+        .filter(|k| kinds[*k as usize] > 0)
+        .map(|k| (k, scale(kinds[k as usize])))
+        .collect();
+        // An organisation renamed or moved has several interned entries: counted together,
+        // shown by its newest name.
+        let mut by_id: FastMap<i64, (usize, u32)> = FastMap::default();
+        for (org, n) in orgs {
+            let e = by_id.entry(self.orgs[org as usize].id).or_insert((0, org));
+            e.0 += n;
+            e.1 = e.1.max(org);
+        }
+        let mut org_counts: Vec<(i64, usize, u32)> = by_id
+            .into_iter()
+            .map(|(id, (n, org))| (id, scale(n), org))
+            .collect();
         org_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         org_counts.truncate(MAX_FACET_ORGS);
         let orgs = org_counts
             .into_iter()
-            .map(|(id, n)| {
-                let name = self
-                    .slots
-                    .iter()
-                    .rev()
-                    .find(|s| s.doc.org_id == id)
-                    .map(|s| s.doc.org_name.clone())
-                    .unwrap_or_default();
-                (id, name, n)
-            })
+            .map(|(id, n, org)| (id, self.orgs[org as usize].name.to_string(), n))
             .collect();
-        let mut years: Vec<(i32, usize)> = years.into_iter().map(|(y, n)| (y, scale(n))).collect();
+        let mut years: Vec<(i32, usize)> = years
+            .into_iter()
+            .map(|(y, n)| (i32::from(y), scale(n)))
+            .collect();
         years.sort_by_key(|y| std::cmp::Reverse(y.0));
         let mut statuses: Vec<(String, usize)> = statuses
             .into_iter()
-            .map(|(s, n)| (s.to_string(), scale(n)))
+            .enumerate()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| (self.statuses[s].0.to_string(), scale(n)))
             .collect();
         statuses.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        results.facets = Facets {
+        Facets {
             kinds,
             orgs,
             years,
             statuses,
-        };
-        results
+        }
     }
 }
 
@@ -447,50 +727,54 @@ fn better(a: (f32, u32), b: (f32, u32)) -> bool {
     a.0 > b.0 || (a.0 == b.0 && a.1 > b.1)
 }
 
-/// Slots in every group (each group a union of postings lists), ascending.
-fn conjunction(groups: &[Vec<&[u32]>]) -> Vec<u32> {
-    let mut sets: Vec<Vec<u32>> = groups
-        .iter()
-        .map(|g| {
-            if g.len() == 1 {
-                g[0].to_vec()
-            } else {
-                let mut u: Vec<u32> = g.iter().flat_map(|p| p.iter().copied()).collect();
-                u.sort_unstable();
-                u.dedup();
-                u
-            }
-        })
-        .collect();
-    sets.sort_by_key(Vec::len);
-    let Some((first, rest)) = sets.split_first() else {
-        return Vec::new();
+/// The newest slots (at most `limit`, descending) in every group, each group a union of
+/// postings lists, and how many there are in all: exact when the rarest group was read to its
+/// start, otherwise extrapolated from the part read. The rarest group drives, newest first; the
+/// other lists are probed block by block, so a query of very common words stops early.
+fn newest_conjunction(groups: &[Vec<&Postings>], limit: usize) -> (Vec<u32>, usize) {
+    let size = |g: &Vec<&Postings>| g.iter().map(|p| p.len()).sum::<usize>();
+    let mut order: Vec<&Vec<&Postings>> = groups.iter().collect();
+    order.sort_by_key(|g| size(g));
+    let Some((first, rest)) = order.split_first() else {
+        return (Vec::new(), 0);
     };
-    let mut cursors = vec![0usize; rest.len()];
-    first
+    let mut probes: Vec<Vec<_>> = rest
         .iter()
-        .copied()
-        .filter(|slot| {
-            rest.iter().zip(cursors.iter_mut()).all(|(list, at)| {
-                *at = gallop(list, *at, *slot);
-                list.get(*at) == Some(slot)
-            })
-        })
-        .collect()
-}
-
-/// The first position at or after `from` whose value is >= `target`, by doubling steps.
-fn gallop(list: &[u32], from: usize, target: u32) -> usize {
-    let mut lo = from;
-    let mut step = 1;
-    let mut hi = from;
-    while hi < list.len() && list[hi] < target {
-        lo = hi;
-        hi += step;
-        step *= 2;
+        .map(|g| g.iter().map(|p| p.back_cursor()).collect())
+        .collect();
+    let mut keep = |slot: u32| {
+        probes
+            .iter_mut()
+            .all(|alternatives| alternatives.iter_mut().any(|c| c.contains(slot)))
+    };
+    let mut found = Vec::new();
+    let driver_len = size(first);
+    if first.len() == 1 {
+        let list = first[0];
+        let mut block = Vec::with_capacity(crate::postings::BLOCK);
+        let mut read = 0usize;
+        for b in (0..list.block_count()).rev() {
+            list.decode_block(b, &mut block);
+            for slot in block.iter().rev() {
+                read += 1;
+                if keep(*slot) {
+                    found.push(*slot);
+                }
+            }
+            if found.len() >= limit {
+                let total = (found.len() as f64 * driver_len as f64 / read as f64).round();
+                return (found, total as usize);
+            }
+        }
+    } else {
+        // Spelling alternatives: short lists, merged whole.
+        let mut driver: Vec<u32> = first.iter().flat_map(|p| p.decode()).collect();
+        driver.sort_unstable_by(|a, b| b.cmp(a));
+        driver.dedup();
+        found = driver.into_iter().filter(|s| keep(*s)).collect();
     }
-    let hi = hi.min(list.len());
-    lo + list[lo..hi].partition_point(|v| *v < target)
+    let total = found.len();
+    (found, total)
 }
 
 fn edit_distance(a: &str, b: &str, max: usize) -> usize {
@@ -513,99 +797,8 @@ fn edit_distance(a: &str, b: &str, max: usize) -> usize {
     prev[b.len()]
 }
 
-/// Terms for each pair of adjacent Chinese characters, marked so they never equal a word.
-fn han_bigrams(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out: Vec<String> = chars
-        .windows(2)
-        .filter(|w| is_han(w[0]) && is_han(w[1]))
-        .map(|w| {
-            let mut s = String::with_capacity(8);
-            s.push('\u{1}');
-            s.push(w[0]);
-            s.push(w[1]);
-            s
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-fn is_han(c: char) -> bool {
+pub(crate) fn is_han(c: char) -> bool {
     ('\u{3400}'..='\u{9fff}').contains(&c) || ('\u{20000}'..='\u{2ffff}').contains(&c)
-}
-
-/// Where the query's words occur in `text`: Chinese ones as they are written (so a phrase is
-/// marked whole), others by their analysed (stemmed) term.
-fn marked_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let (han, other): (Vec<&String>, Vec<&String>) =
-        terms.iter().partition(|t| t.chars().any(is_han));
-    for needle in han {
-        let needle = needle.trim();
-        if needle.is_empty() {
-            continue;
-        }
-        let mut from = 0;
-        while let Some(at) = text[from..].find(needle) {
-            ranges.push((from + at, from + at + needle.len()));
-            from += at + needle.len();
-        }
-    }
-    if !other.is_empty() {
-        for t in analyze(text, false) {
-            if other.iter().any(|o| **o == t.term) {
-                ranges.push((t.start, t.end));
-            }
-        }
-    }
-    ranges.sort_unstable();
-    ranges
-}
-
-/// Splits `text` into pieces, marking the query's words.
-fn mark(text: &str, terms: &[String], limit: usize) -> Vec<(String, bool)> {
-    let mut pieces = Vec::new();
-    let mut at = 0;
-    for (start, end) in marked_ranges(text, terms) {
-        if start < at || start >= limit {
-            continue;
-        }
-        if start > at {
-            pieces.push((text[at..start].to_string(), false));
-        }
-        pieces.push((text[start..end].to_string(), true));
-        at = end;
-    }
-    if at < text.len() {
-        pieces.push((text[at..].to_string(), false));
-    }
-    pieces
-}
-
-const SNIPPET_CHARS: usize = 80;
-
-/// About 80 characters of `body` around the first matching term, marked.
-fn snippet(body: &str, terms: &[String]) -> Vec<(String, bool)> {
-    let first = marked_ranges(body, terms).first().map_or(0, |r| r.0);
-    let start = body[..first]
-        .char_indices()
-        .rev()
-        .nth(20)
-        .map_or(0, |(i, _)| i);
-    let end = body[start..]
-        .char_indices()
-        .nth(SNIPPET_CHARS)
-        .map_or(body.len(), |(i, _)| start + i);
-    let mut pieces = mark(&body[start..end], terms, usize::MAX);
-    if start > 0 {
-        pieces.insert(0, ("…".into(), false));
-    }
-    if end < body.len() {
-        pieces.push(("…".into(), false));
-    }
-    pieces
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod fasthash;
 pub mod index;
 pub mod lsh;
 pub mod minhash;
+mod postings;
 pub mod query;
 pub mod shingles;
 

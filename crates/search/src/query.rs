@@ -113,7 +113,10 @@ pub fn parse(text: &str) -> Result<Query, QueryError> {
                 _ => {}
             }
         }
-        let terms: Vec<String> = analyze(&part, false).into_iter().map(|t| t.term).collect();
+        let terms: Vec<String> = analyze(&part, false)
+            .into_iter()
+            .map(|t| t.term.into_owned())
+            .collect();
         if terms.is_empty() {
             continue;
         }

@@ -46,6 +46,29 @@ pub async fn put(
     Ok(())
 }
 
+/// A proposal's text as the duplicate check reads it, for `ingot reindex`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SignedText {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub title: String,
+    pub problem: String,
+    pub proposed_change: String,
+}
+
+/// Proposals after `after_id`, by id, at most `limit` of them.
+pub async fn texts_after(tx: &mut Tx, after_id: i64, limit: i64) -> Result<Vec<SignedText>> {
+    tx.fetch_all(
+        Sql::new(
+            "SELECT id, enterprise_id, title, problem, proposed_change FROM proposals
+             WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(limit),
+    )
+    .await
+}
+
 /// A candidate: a proposal sharing at least one band, with its signature and text.
 #[derive(Debug, Clone)]
 pub struct Candidate {

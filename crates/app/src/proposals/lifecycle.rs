@@ -432,7 +432,12 @@ pub async fn similar_in(
 }
 
 pub fn text_of(p: &Proposal) -> String {
-    format!("{}\n{}\n{}", p.title, p.problem, p.proposed_change)
+    joined_text(&p.title, &p.problem, &p.proposed_change)
+}
+
+/// The text the duplicate check compares: title, problem and proposed change.
+pub fn joined_text(title: &str, problem: &str, proposed_change: &str) -> String {
+    format!("{title}\n{problem}\n{proposed_change}")
 }
 
 /// Proposals resembling this one, among those submitted before it (or all, for a draft).

@@ -11,7 +11,7 @@ pub mod corpus;
 const RERANK: usize = 25;
 const MIN_ESTIMATE: f64 = 0.2;
 
-use crate::index::{Doc, Index, Kind, Narrow};
+use crate::index::{Doc, Index, Kind, Narrow, Viewer};
 use crate::lsh::Lsh;
 use crate::minhash::{Signature, jaccard, shingle_set};
 use crate::query::parse;
@@ -25,6 +25,9 @@ pub struct Options {
     pub docs: usize,
     pub queries: usize,
     pub peers: bool,
+    /// Which parts to run.
+    pub search: bool,
+    pub duplicates: bool,
     pub seed: u64,
 }
 
@@ -43,10 +46,14 @@ pub fn cpu_seconds() -> f64 {
 }
 
 fn rss_mib() -> f64 {
+    status_mib("VmRSS:")
+}
+
+fn status_mib(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -165,6 +172,22 @@ pub fn run(o: &Options) -> Result<String, String> {
         rss_mib()
     );
 
+    if o.search {
+        full_text(o, &rows, &mut report)?;
+    }
+    if o.duplicates {
+        duplicates(o, &rows, &mut report)?;
+    }
+    let _ = writeln!(report, "peak RSS: {:.0} MiB", status_mib("VmHWM:"));
+    if o.peers {
+        report.push_str(&peers(o));
+    }
+    Ok(report)
+}
+
+/// Builds the full-text index and times the queries.
+fn full_text(o: &Options, rows: &[Row], report: &mut String) -> Result<(), String> {
+    let err = |e: std::io::Error| e.to_string();
     // Full-text index.
     crate::analyze::warm_up();
     let rss_before = rss_mib();
@@ -183,27 +206,53 @@ pub fn run(o: &Options) -> Result<String, String> {
             status: r.category.clone(),
             owners: Vec::new(),
             published: false,
+            private: false,
         });
     }
+    index.compact();
     let (build_cpu, build_wall) = (cpu_seconds() - c0, t0.elapsed().as_secs_f64());
+    let f = index.footprint();
+    let mib = |b: usize| b as f64 / 1048576.0;
     let _ = writeln!(
         report,
-        "\n## Full-text search (jieba words, stemmed English)\nindex build: {build_cpu:.1} CPU-s, {build_wall:.1} s wall, {:.0} documents per CPU-second; RSS +{:.0} MiB (texts included)",
+        "\n## Full-text search (jieba words, stemmed English)\nindex build: {build_cpu:.1} CPU-s, {build_wall:.1} s wall, {:.0} documents per CPU-second\nindex size: {:.0} MiB (postings {:.0} MiB for {} entries of {} terms, dictionary {:.0} MiB, document records {:.0} MiB); texts {:.0} MiB besides; RSS +{:.0} MiB in all",
         rows.len() as f64 / build_cpu.max(0.01),
+        mib(f.postings + f.dictionary + f.documents),
+        mib(f.postings),
+        f.entries,
+        f.terms,
+        mib(f.dictionary),
+        mib(f.documents),
+        mib(f.texts),
         rss_mib() - rss_before
     );
-    let queries =
-        make_queries(&rows, o.queries, o.seed, &o.dir.join("queries.tsv")).map_err(err)?;
+    let queries = make_queries(rows, o.queries, o.seed, &o.dir.join("queries.tsv")).map_err(err)?;
     // The viewer may see half of the organisations: results are always filtered by scope.
-    let visible = |d: &Doc| d.org_id < 2500;
+    let covers = |_: Kind, path: &str| {
+        path.trim_matches('/')
+            .rsplit('/')
+            .next()
+            .and_then(|o| o.parse::<i64>().ok())
+            .is_some_and(|o| o < 2500)
+    };
+    let viewer = Viewer {
+        user: None,
+        covers: &covers,
+    };
     let mut by_kind: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
     let mut all = Vec::new();
     let mut hits = 0usize;
     for (kind, q) in &queries {
         let text: String = q.split(' ').map(|p| format!("\"{p}\" ")).collect();
         let t = Instant::now();
-        let r = parse(&text).map(|q| index.search(&q, &Narrow::default(), &visible, 0, 10));
+        let r = parse(&text).map(|q| index.search(&q, &Narrow::default(), &viewer, 0, 10));
         let ms = t.elapsed().as_secs_f64() * 1000.0;
+        if std::env::var_os("INGOT_BENCH_SLOW").is_some() && ms > 3.0 {
+            eprintln!(
+                "{ms:.2} ms {kind} {q} total {:?}",
+                r.as_ref().map(|r| (r.total, r.estimated))
+            );
+        }
         hits += r.map(|r| r.total).unwrap_or(0);
         by_kind.entry(kind.clone()).or_default().push(ms);
         all.push(ms);
@@ -228,12 +277,16 @@ pub fn run(o: &Options) -> Result<String, String> {
         percentile(&mut all, 50.0),
         percentile(&mut all, 99.0)
     );
-    drop(index);
+    Ok(())
+}
 
+/// Computes signatures and LSH, then checks every planted duplicate and fresh text.
+fn duplicates(o: &Options, rows: &[Row], report: &mut String) -> Result<(), String> {
+    let err = |e: std::io::Error| e.to_string();
     // Near-duplicates.
     let (c0, t0) = (cpu_seconds(), Instant::now());
     let mut lsh = Lsh::with_capacity(rows.len());
-    for r in &rows {
+    for r in rows {
         lsh.push(&Signature::of(&r.text));
     }
     lsh.merge();
@@ -249,9 +302,8 @@ pub fn run(o: &Options) -> Result<String, String> {
         let shingles = shingle_set(text);
         let sig = Signature::of_shingles(&shingles);
         let mut found: Vec<(u32, f64)> = lsh
-            .candidates(&sig, RERANK)
+            .candidates(&sig, MIN_ESTIMATE, RERANK)
             .into_iter()
-            .filter(|c| c.estimate >= MIN_ESTIMATE)
             .map(|c| {
                 (
                     c.doc,
@@ -322,11 +374,7 @@ pub fn run(o: &Options) -> Result<String, String> {
         report,
         "precision: fresh texts matched at Jaccard >= 0.5: {false_matches} of {fresh_n}"
     );
-    let _ = writeln!(report, "peak RSS so far: {:.0} MiB", rss_mib());
-    if o.peers {
-        report.push_str(&peers(o));
-    }
-    Ok(report)
+    Ok(())
 }
 
 /// Runs the Python peers in a virtual environment (made on first use from PyPI).
@@ -356,6 +404,13 @@ fn peers(o: &Options) -> String {
             return out;
         }
     }
+    let wanted = |script: &str| {
+        if script.starts_with("fts5") {
+            o.search
+        } else {
+            o.duplicates
+        }
+    };
     for (script, args) in [
         (
             "fts5_peer.py",
@@ -369,7 +424,10 @@ fn peers(o: &Options) -> String {
             "minhash_peer.py",
             vec![o.dir.display().to_string(), o.docs.to_string()],
         ),
-    ] {
+    ]
+    .into_iter()
+    .filter(|(script, _)| wanted(script))
+    {
         match std::process::Command::new(&python)
             .arg(root.join(script))
             .args(&args)
