@@ -16,6 +16,7 @@ pub mod passwords;
 pub mod proposals;
 pub mod search;
 pub mod secrets;
+pub mod studios;
 pub mod users;
 
 pub use caller::{Caller, Who};
