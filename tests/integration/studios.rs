@@ -214,7 +214,7 @@ async fn a_studio_is_named_twice_assessed_and_revoked(backend: Backend) {
         codes(&e).contains(&"naming_out_of_order".to_string()),
         "{e}"
     );
-    assert!(e["message"].as_str().unwrap().contains("municipal"), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("Municipal"), "{e}");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM naming_applications").await,
         before
