@@ -121,6 +121,73 @@ async fn zhao_pengda_studio_is_in_the_demo(backend: Backend) {
     };
     assert!(total(&jz_stats) < total(&stats));
     assert!(total(&jz_stats) >= 1);
+    // The company's studios form an alliance led by the Zhao Pengda studio, which also mentors one.
+    let (_, d) = admin.get(&format!("/studios/{id}")).await;
+    let kinds: Vec<&str> = d["alliances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 2, "{}", d["alliances"]);
+    assert!(kinds.contains(&"alliance") && kinds.contains(&"pairing"));
+    let alliance = d["alliances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "alliance")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, a) = admin.get(&format!("/alliances/{alliance}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(a["lead_studio_id"], id);
+    assert!(a["studios"].as_array().unwrap().len() >= 2);
+    let (status, html) = app
+        .visitor()
+        .await
+        .page(&format!("/studios/alliances/{alliance}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(ZHAO));
+    // A pair is two studios; an alliance only of studios in the federation's area.
+    let jz = app.api_as("jz.admin").await;
+    let jinzhou = app.org_id("CN-LN-JZ").await;
+    let members: Vec<i64> = a["studios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["studio_id"].as_i64().unwrap())
+        .collect();
+    let (status, e) = jz
+        .post(
+            "/alliances",
+            json!({ "org_id": jinzhou, "kind": "pairing", "name": "三方结对", "lead_studio_id": id,
+                "studio_ids": members, "founded_on": "2024-01-01" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(codes(&e).contains(&"pairing_needs_two".to_string()), "{e}");
+    let (_, baotou) = admin
+        .get(&format!(
+            "/studios?unit={}&per_page=1",
+            app.org_id("CN-NM-BT-NRE").await
+        ))
+        .await;
+    let outsider = baotou["items"][0]["id"].as_i64().unwrap();
+    let (status, e) = jz
+        .post(
+            "/alliances",
+            json!({ "org_id": jinzhou, "kind": "alliance", "name": "跨省联盟", "lead_studio_id": id,
+                "studio_ids": [outsider], "founded_on": "2024-01-01" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        codes(&e).contains(&"studio_outside_call".to_string()),
+        "{e}"
+    );
+
     // The public page, without signing in, shows the whole history.
     let visitor = app.visitor().await;
     let (status, html) = visitor.page(&format!("/studios/{id}")).await;

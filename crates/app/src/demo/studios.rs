@@ -60,8 +60,72 @@ pub async fn load_generated(db: &Db, system: &Caller<'_>, password_hash: &str) -
         return Ok(0);
     }
     let n = generated(&mut tx, system, password_hash).await?;
+    alliances(&mut tx, system).await?;
     tx.commit().await?;
     Ok(n)
+}
+
+/// The Jinzhou company's studios in an alliance led by the Zhao Pengda studio, which also
+/// mentors the youngest of them.
+async fn alliances(tx: &mut Tx, system: &Caller<'_>) -> Result<()> {
+    let company = orgs::get_by_code(tx, super::ZHAO_PENGDA_COMPANY)
+        .await?
+        .ok_or_else(|| AppError::internal("demo company"))?;
+    let (studios, _) = store::list(
+        tx,
+        &Filter {
+            unit: Some(company.path.clone()),
+            ..Default::default()
+        },
+        Page::new(Some(1), Some(100), 100),
+    )
+    .await?;
+    let Some(zhao) = studios.iter().find(|s| s.name == ZHAO_STUDIO) else {
+        return Ok(());
+    };
+    let others: Vec<StudioId> = studios
+        .iter()
+        .filter(|s| s.id != zhao.id)
+        .map(|s| s.id)
+        .collect();
+    let Some(youngest) = studios
+        .iter()
+        .filter(|s| s.id != zhao.id)
+        .max_by_key(|s| s.founded_on)
+    else {
+        return Ok(());
+    };
+    let jinzhou = org_id(tx, "CN-LN-JZ").await?;
+    cases::create_alliance(
+        tx,
+        system,
+        jinzhou,
+        &cases::AllianceInput {
+            kind: "alliance".into(),
+            name: "锦州冶金耐火创新工作室联盟".into(),
+            lead_studio_id: Some(zhao.id),
+            studio_ids: others,
+            founded_on: "2023-04-28".into(),
+            description: "由赵鹏达劳模创新工作室牵头，联合公司各创新工作室开展技术攻关与人才培养。"
+                .into(),
+        },
+    )
+    .await?;
+    cases::create_alliance(
+        tx,
+        system,
+        jinzhou,
+        &cases::AllianceInput {
+            kind: "pairing".into(),
+            name: format!("{}结对帮扶{}", ZHAO_STUDIO, youngest.name),
+            lead_studio_id: Some(zhao.id),
+            studio_ids: vec![youngest.id],
+            founded_on: "2023-05-10".into(),
+            description: String::new(),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn exists(tx: &mut Tx, name: &str) -> Result<bool> {

@@ -298,7 +298,18 @@ pub struct StudioDetailDto {
     pub photos: Vec<PhotoDto>,
     pub history: Vec<HistoryDto>,
     pub applications: Vec<ApplicationDto>,
+    /// Alliances and mentoring pairs the studio belongs to.
+    pub alliances: Vec<AllianceRefDto>,
     pub access: StudioAccessDto,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AllianceRefDto {
+    pub id: i64,
+    /// `alliance` or `pairing`.
+    pub kind: String,
+    pub name: String,
+    pub lead_studio_id: i64,
 }
 
 impl From<StudioDetail> for StudioDetailDto {
@@ -421,6 +432,16 @@ impl From<StudioDetail> for StudioDetailDto {
                 })
                 .collect(),
             applications: d.applications.iter().map(ApplicationDto::from).collect(),
+            alliances: d
+                .alliances
+                .iter()
+                .map(|a| AllianceRefDto {
+                    id: a.id,
+                    kind: a.kind.clone(),
+                    name: a.name.clone(),
+                    lead_studio_id: a.lead_studio_id,
+                })
+                .collect(),
             access: StudioAccessDto {
                 manage: d.access.manage,
                 honours: d.access.honours,
