@@ -121,6 +121,43 @@ async fn zhao_pengda_studio_is_in_the_demo(backend: Backend) {
     };
     assert!(total(&jz_stats) < total(&stats));
     assert!(total(&jz_stats) >= 1);
+    // Each federation's studios by level: Liaoning holds Jinzhou's, and the Zhao Pengda studio
+    // is provincial.
+    let row = |s: &Value, name: &str| -> Value {
+        s["by_federation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} missing: {s}"))
+    };
+    let liaoning = row(&stats, "辽宁省总工会");
+    let jinzhou = row(&jz_stats, "锦州市总工会");
+    assert!(liaoning["provincial"].as_i64().unwrap() >= 1);
+    assert!(jinzhou["provincial"].as_i64().unwrap() >= 1);
+    let sum = |f: &Value| -> i64 {
+        [
+            "enterprise",
+            "municipal",
+            "provincial",
+            "national",
+            "not_named",
+        ]
+        .iter()
+        .map(|k| f[k].as_i64().unwrap())
+        .sum()
+    };
+    assert!(sum(&liaoning) >= sum(&jinzhou));
+    assert_eq!(sum(&jinzhou), total(&jz_stats));
+    assert!(
+        jz_stats["by_federation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["name"] != "辽宁省总工会"),
+        "a city sees only its own subtree"
+    );
     // The company's studios form an alliance led by the Zhao Pengda studio, which also mentors one.
     let (_, d) = admin.get(&format!("/studios/{id}")).await;
     let kinds: Vec<&str> = d["alliances"]

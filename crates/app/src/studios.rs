@@ -882,8 +882,40 @@ pub async fn manageable(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Studio>>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Stats {
     pub by_level: Vec<(Option<String>, i64)>,
+    /// Each federation in scope with its studios by level (enterprise, municipal, provincial,
+    /// national, not named).
+    pub by_federation: Vec<FederationCounts>,
     pub by_year: Vec<(i64, String, i64)>,
     pub by_field: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FederationCounts {
+    pub org_id: i64,
+    pub name: String,
+    /// Enterprise, municipal, provincial, national, not named.
+    pub counts: [i64; 5],
+}
+
+fn federation_counts(rows: Vec<(i64, String, Option<String>, i64)>) -> Vec<FederationCounts> {
+    let mut out: Vec<FederationCounts> = Vec::new();
+    for (id, name, level, n) in rows {
+        if out.last().is_none_or(|f| f.org_id != id) {
+            out.push(FederationCounts {
+                org_id: id,
+                name,
+                counts: [0; 5],
+            });
+        }
+        let slot = match level.as_deref().and_then(Level::parse) {
+            Some(l) => usize::from(l.rank() - 1),
+            None => 4,
+        };
+        if let Some(f) = out.last_mut() {
+            f.counts[slot] += n;
+        }
+    }
+    out
 }
 
 /// Counts by level, year of naming and field, within what the caller may read.
@@ -891,6 +923,7 @@ pub async fn stats(tx: &mut Tx, caller: &Caller<'_>) -> Result<Stats> {
     let scope = caller.scope(Action::ViewStudios);
     Ok(Stats {
         by_level: store::counts_by_level(tx, scope.as_ref()).await?,
+        by_federation: federation_counts(store::counts_by_federation(tx, scope.as_ref()).await?),
         by_year: store::namings_by_year(tx, scope.as_ref()).await?,
         by_field: store::counts_by_field(tx, scope.as_ref()).await?,
     })

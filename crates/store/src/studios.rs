@@ -1162,6 +1162,25 @@ pub async fn namings_by_year(
     tx.fetch_all(b.build()).await
 }
 
+/// Studios by level under each federation (national, provincial, city) within a scope:
+/// (federation id, its name, level or NULL, studios).
+pub async fn counts_by_federation(
+    tx: &mut Tx,
+    scope: Option<&OrgScope>,
+) -> Result<Vec<(i64, String, Option<String>, i64)>> {
+    let mut b = SqlBuilder::new(
+        "SELECT f.id, f.name, s.level, COUNT(*) FROM organisations f
+         JOIN organisations o ON o.path LIKE f.path || '%'
+         JOIN studios s ON s.unit_id = o.id
+         WHERE f.kind IN ('national', 'province', 'city') AND f.archived_at IS NULL AND s.status <> 'revoked'",
+    );
+    if let Some(scope) = scope {
+        b.push(" AND ").scope("f.path", scope);
+    }
+    b.push(" GROUP BY f.id, f.name, f.path, s.level ORDER BY f.path, s.level");
+    tx.fetch_all(b.build()).await
+}
+
 /// Studios by focus field within a scope.
 pub async fn counts_by_field(tx: &mut Tx, scope: Option<&OrgScope>) -> Result<Vec<(String, i64)>> {
     let mut b = SqlBuilder::new(

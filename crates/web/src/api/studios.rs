@@ -702,8 +702,21 @@ impl From<Standard> for StandardDto {
 #[derive(Serialize, ToSchema)]
 pub struct StatsDto {
     pub by_level: Vec<LevelCountDto>,
+    pub by_federation: Vec<FederationCountDto>,
     pub by_year: Vec<YearCountDto>,
     pub by_field: Vec<FieldCountDto>,
+}
+
+/// A national, provincial or city federation with the studios under it by level.
+#[derive(Serialize, ToSchema)]
+pub struct FederationCountDto {
+    pub org_id: i64,
+    pub name: String,
+    pub enterprise: i64,
+    pub municipal: i64,
+    pub provincial: i64,
+    pub national: i64,
+    pub not_named: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -919,6 +932,19 @@ async fn studio_stats(
             .by_level
             .into_iter()
             .map(|(level, studios)| LevelCountDto { level, studios })
+            .collect(),
+        by_federation: s
+            .by_federation
+            .into_iter()
+            .map(|f| FederationCountDto {
+                org_id: f.org_id,
+                name: f.name,
+                enterprise: f.counts[0],
+                municipal: f.counts[1],
+                provincial: f.counts[2],
+                national: f.counts[3],
+                not_named: f.counts[4],
+            })
             .collect(),
         by_year: s
             .by_year

@@ -973,16 +973,19 @@ impl ApplicationPage {
                     .map(|h| {
                         let s = |k: &str| {
                             h.get(k)
+                                .filter(|v| !v.is_null())
                                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
                                 .unwrap_or_default()
                         };
-                        format!(
-                            "{} ({}, {}, {})",
-                            s("title"),
+                        let parts: Vec<String> = [
                             s("body"),
                             s("year"),
-                            self.ctx.code_name("level", &s("level"))
-                        )
+                            self.ctx.code_name("level", &s("level")),
+                        ]
+                        .into_iter()
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                        format!("{} ({})", s("title"), parts.join(", "))
                     })
                     .collect()
             })
