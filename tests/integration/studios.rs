@@ -304,6 +304,27 @@ async fn a_studio_is_named_twice_assessed_and_revoked(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{d}");
     assert_eq!(d["totals"]["patents_granted"], 1);
 
+    // Its particulars change, once: a stale version is refused.
+    let (_, d) = union.get(&format!("/studios/{id}")).await;
+    let version = d["studio"]["version"].as_i64();
+    let body = json!({ "kind": "model_worker", "name": "王芳劳模创新工作室", "founded_on": "2020-03-01",
+        "address": "技术中心三楼", "fields": ["refractories", "materials"], "version": version });
+    let (status, d) = union
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/studios/{id}"),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["studio"]["name"], "王芳劳模创新工作室");
+    assert_eq!(d["fields"], json!(["materials", "refractories"]));
+    let (status, e) = union
+        .send(reqwest::Method::PATCH, &format!("/studios/{id}"), body)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(e["error"], "studio_changed");
+
     // Provincial before municipal: out of order, explained, nothing saved.
     let provincial = call(&app, &ln, "CN-LN", "省级劳模创新工作室命名").await;
     let before = app.count("SELECT COUNT(*) FROM naming_applications").await;
@@ -741,6 +762,29 @@ async fn the_pages_are_public_and_the_forms_protected(backend: Backend) {
         html.contains("机械") && html.contains("能源"),
         "fields shown"
     );
+    // Its particulars can be edited; a visitor cannot even see the form.
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let (status, html) = union.page(&format!("/studios/{id}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("name=\"version\" value=\"1\""));
+    let r = union
+        .post_form(
+            &format!("/studios/{id}/edit"),
+            &[
+                ("version", "1"),
+                ("name", "周杰工匠创新工作室"),
+                ("kind", "craftsman"),
+                ("founded_on", "2021-05-01"),
+                ("address", "公司本部二楼"),
+                ("fields", "machinery"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = visitor.page(&format!("/studios/{id}")).await;
+    assert!(html.contains("公司本部二楼") && !html.contains("能源"));
+    let (status, _) = visitor.page(&format!("/studios/{id}/edit")).await;
+    assert_ne!(status, StatusCode::OK);
     // A bad form comes back with the problem named, in the user's language.
     let r = union
         .post_form(
@@ -767,7 +811,6 @@ async fn the_pages_are_public_and_the_forms_protected(backend: Backend) {
         .step_by(2)
         .map(|i| u8::from_str_radix(&crate::studios::PNG[i..i + 2], 16).unwrap())
         .collect();
-    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
     let api = app.api_as("ref.union").await;
     let (status, d) = api
         .post_multipart(&format!("/studios/{id}/photos"), "kiln.png", png)

@@ -145,8 +145,17 @@ pub struct StudioInput {
 }
 
 /// Registers a studio of an enterprise (or a unit inside one); its lead becomes its first member.
-pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Result<StudioId> {
-    let mut v = Validator::new();
+struct Details {
+    name: String,
+    address: String,
+    description: String,
+    kind: Option<StudioKind>,
+    founded: Option<Date>,
+    fields: Vec<String>,
+}
+
+/// The studio's own particulars, as typed; every problem is added to `v`.
+fn check_details(v: &mut Validator, caller: &Caller<'_>, input: &StudioInput) -> Details {
     let name = v.required_text("name", &input.name, rules::NAME_MAX);
     let address = v.required_text("address", &input.address, rules::SHORT_MAX);
     let description = v
@@ -156,7 +165,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
     if kind.is_none() {
         v.add(FieldError::new("kind", "unknown_option").with("allowed", StudioKind::codes()));
     }
-    let founded = date_field(&mut v, "founded_on", &input.founded_on);
+    let founded = date_field(v, "founded_on", &input.founded_on);
     if founded.is_some_and(|d| d > today(caller)) {
         v.add(FieldError::new("founded_on", "date_in_future"));
     }
@@ -179,6 +188,26 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
     if fields.is_empty() {
         v.add(FieldError::new("fields", "required"));
     }
+    Details {
+        name,
+        address,
+        description,
+        kind,
+        founded,
+        fields,
+    }
+}
+
+pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Result<StudioId> {
+    let mut v = Validator::new();
+    let Details {
+        name,
+        address,
+        description,
+        kind,
+        founded,
+        fields,
+    } = check_details(&mut v, caller, input);
     let unit = match input.unit_id {
         None => {
             v.add(FieldError::new("unit_id", "required"));
@@ -258,6 +287,54 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
     )
     .await?;
     Ok(id)
+}
+
+/// Changes the studio's particulars (not its unit or lead), if it is still at `version`.
+pub async fn update(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: StudioId,
+    version: Option<i64>,
+    input: &StudioInput,
+) -> Result<()> {
+    let s = load(tx, id).await?;
+    require_manage(caller, &s)?;
+    if s.status == StudioStatus::Revoked {
+        return Err(AppError::conflict("studio_revoked"));
+    }
+    if version.is_some_and(|ver| ver != s.version) {
+        return Err(AppError::conflict("studio_changed"));
+    }
+    let mut v = Validator::new();
+    let d = check_details(&mut v, caller, input);
+    v.finish()?;
+    let (Some(kind), Some(founded)) = (d.kind, d.founded) else {
+        return Err(AppError::internal("checked above"));
+    };
+    let before = serde_json::json!({ "name": s.name, "kind": s.kind, "address": s.address,
+        "founded_on": s.founded_on, "fields": store::fields(tx, id).await? });
+    let mut changed = s.clone();
+    changed.name = d.name;
+    changed.kind = kind;
+    changed.address = d.address;
+    changed.description = d.description;
+    changed.founded_on = founded.number();
+    store::update(tx, &changed, Timestamp::now()).await?;
+    store::set_fields(tx, id, &d.fields).await?;
+    record(
+        tx,
+        caller,
+        Change::new("studio.update", "studio", id.0)
+            .label(&changed.name)
+            .org(s.unit_id)
+            .before(&before)
+            .after(
+                &serde_json::json!({ "name": changed.name, "kind": kind, "address": changed.address,
+                "founded_on": changed.founded_on, "fields": d.fields }),
+            ),
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]

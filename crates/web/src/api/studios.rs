@@ -29,7 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_studios, create_studio))
         .routes(routes!(studio_stats))
-        .routes(routes!(get_studio))
+        .routes(routes!(get_studio, update_studio))
         .routes(routes!(add_member))
         .routes(routes!(member_leaves))
         .routes(routes!(add_honour))
@@ -74,6 +74,8 @@ pub struct StudioDto {
     /// The highest standing naming: `enterprise`, `municipal`, `provincial`, `national`; null if none.
     pub level: Option<String>,
     pub named_year: Option<i64>,
+    /// Changes with every change of the studio; send it back with an update.
+    pub version: i64,
 }
 
 impl From<&Studio> for StudioDto {
@@ -91,6 +93,7 @@ impl From<&Studio> for StudioDto {
             status: s.status.as_str().into(),
             level: s.level.map(|l| l.as_str().into()),
             named_year: s.named_year,
+            version: s.version,
         }
     }
 }
@@ -983,6 +986,50 @@ macro_rules! studio_change {
         $tx.commit().await?;
         Ok(Json(detail_of(&$state, &$api, StudioId($id)).await?))
     }};
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct UpdateStudioBody {
+    pub kind: String,
+    pub name: String,
+    pub founded_on: String,
+    pub address: String,
+    pub description: String,
+    pub fields: Vec<String>,
+    /// The version read; a change made meanwhile is refused with `studio_changed`.
+    pub version: Option<i64>,
+}
+
+/// Changes the studio's particulars (not its unit or lead).
+#[utoipa::path(patch, path = "/studios/{id}", tag = "studios", params(("id" = i64, Path)), request_body = UpdateStudioBody,
+    responses((status = 200, body = StudioDetailDto), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`studio_changed` or `studio_revoked`"), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+async fn update_studio(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<UpdateStudioBody>,
+) -> Result<Json<StudioDetailDto>, Failure> {
+    let input = cases::StudioInput {
+        kind: b.kind,
+        name: b.name,
+        founded_on: b.founded_on,
+        address: b.address,
+        description: b.description,
+        fields: b.fields,
+        ..Default::default()
+    };
+    let version = b.version;
+    studio_change!(state, api, id, |tx, c| cases::update(
+        &mut tx,
+        &c,
+        StudioId(id),
+        version,
+        &input
+    )
+    .await?)
 }
 
 /// Adds a member (by username) from a date.

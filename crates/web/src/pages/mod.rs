@@ -200,6 +200,10 @@ pub fn routes() -> Router<AppState> {
         .route("/studios/photos/{id}", get(studios::photo))
         .route("/studios/alliances/{id}", get(studios::alliance))
         .route("/studios/{id}", get(studios::show))
+        .route(
+            "/studios/{id}/edit",
+            get(studios::edit_form).post(studios::update),
+        )
         .route("/studios/{id}/members", post(studios::add_member))
         .route(
             "/studios/{id}/members/{member}/leave",

@@ -237,6 +237,8 @@ pub async fn index(
 #[template(path = "studios/new.html")]
 struct NewPage {
     ctx: PageCtx,
+    id: Option<i64>,
+    version: Option<i64>,
     form: FormMap,
     units: Vec<Organisation>,
     errors: FormErrors,
@@ -287,6 +289,8 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
     let units = studio_units(&state, &ctx).await?;
     Ok(ok(&NewPage {
         ctx,
+        id: None,
+        version: None,
         form: FormMap::default(),
         units,
         errors: FormErrors::none(),
@@ -322,8 +326,88 @@ pub async fn create(
                 form_status(&e),
                 &NewPage {
                     ctx,
+                    id: None,
+                    version: None,
                     form,
                     units,
+                    errors,
+                },
+            ))
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+fn studio_input(form: &FormMap) -> cases::StudioInput {
+    cases::StudioInput {
+        unit_id: form.id("unit_id").map(OrgId),
+        lead: form.get("lead"),
+        kind: form.get("kind"),
+        name: form.get("name"),
+        founded_on: form.get("founded_on"),
+        address: form.get("address"),
+        description: form.get("description"),
+        fields: form.all("fields"),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let mut tx = state.db.read().await?;
+    let d = cases::detail(&mut tx, Some(&caller), StudioId(id)).await?;
+    drop(tx);
+    if !d.access.manage {
+        return Err(Failure(AppError::forbidden()));
+    }
+    let s = &d.studio;
+    let mut pairs = vec![
+        ("name".to_string(), s.name.clone()),
+        ("kind".to_string(), s.kind.as_str().to_string()),
+        ("founded_on".to_string(), ctx.day(&s.founded_on)),
+        ("address".to_string(), s.address.clone()),
+        ("description".to_string(), s.description.clone()),
+    ];
+    pairs.extend(d.fields.iter().map(|f| ("fields".to_string(), f.clone())));
+    let version = Some(s.version);
+    Ok(ok(&NewPage {
+        ctx,
+        id: Some(id),
+        version,
+        form: FormMap(pairs),
+        units: Vec::new(),
+        errors: FormErrors::none(),
+    }))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = FormMap::parse(&body);
+    let input = studio_input(&form);
+    let version = form.id("version");
+    let r = super::in_tx(&state, &ctx, async |tx, c| {
+        cases::update(tx, c, StudioId(id), version, &input).await
+    })
+    .await;
+    match r {
+        Ok(()) => Ok(done(&format!("/studios/{id}"), "studio_updated")),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            Ok(render(
+                form_status(&e),
+                &NewPage {
+                    ctx,
+                    id: Some(id),
+                    version,
+                    form,
+                    units: Vec::new(),
                     errors,
                 },
             ))
