@@ -203,6 +203,8 @@ for (const backend of backends()) {
         assert.deepEqual(namings, ['锦工发〔2025〕5号', '辽工发〔2025〕12号']);
         assert.equal(await page.getByTestId('naming-lost').count(), 2);
         assert.equal(await page.getByTestId('status-form').count(), 0);
+        // Photos taken during the on-site reviews stay with the applications.
+        assert.equal(await page.getByTestId('photo').count(), 0);
         assert.ok(await fitsWidth(page));
         await page.screenshot({ path: join(screenshots, `${backend}-studio-public-375.png`), fullPage: true });
         assert.deepEqual(problems, []);

@@ -577,6 +577,76 @@ async fn every_rule_refuses_with_a_clear_message_and_saves_nothing(backend: Back
         0
     );
 
+    // After the deadline, no one applies.
+    let closed = {
+        let jinzhou = app.org_id("CN-LN-JZ").await;
+        let (status, c) = jz
+            .post(
+                "/naming-calls",
+                json!({ "org_id": jinzhou, "title": "已截止的命名", "deadline": "2020-01-01", "min_honour": "none" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        c["call"]["id"].as_i64().unwrap()
+    };
+    let (status, e) = union
+        .post(
+            &format!("/naming-calls/{closed}/applications"),
+            json!({ "studio_id": id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(e["error"], "call_closed");
+
+    // A federation sets its own assessment standard; weights must add up to 100.
+    let ln = app.api_as("ln.admin").await;
+    let province = app.org_id("CN-LN").await;
+    let (status, e) = ln
+        .send(
+            reqwest::Method::PUT,
+            &format!("/orgs/{province}/assessment-standard"),
+            json!({ "criteria": [{ "code": "achievements", "weight": 50 }, { "code": "conditions", "weight": 40 }],
+                "excellent_min": 85, "pass_min": 60 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(codes(&e).contains(&"weights_not_100".to_string()), "{e}");
+    let standard = json!({ "criteria": [{ "code": "achievements", "weight": 60 }, { "code": "conditions", "weight": 40 }],
+        "excellent_min": 85, "pass_min": 60 });
+    let (status, _) = union
+        .send(
+            reqwest::Method::PUT,
+            &format!("/orgs/{province}/assessment-standard"),
+            standard.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = ln
+        .send(
+            reqwest::Method::PUT,
+            &format!("/orgs/{province}/assessment-standard"),
+            standard.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, got) = ln
+        .get(&format!("/orgs/{province}/assessment-standard"))
+        .await;
+    assert_eq!(got, standard);
+    // The Zhao Pengda studio is assessed against it: 60% of 90 and 40% of 80 make 86, excellent.
+    let zhao = zhao_id(&app).await;
+    let (status, r) = ln
+        .post(
+            &format!("/studios/{zhao}/assessments"),
+            json!({ "period": "2023", "assessed_on": "2023-12-20", "scores": { "achievements": 90, "conditions": 80 } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["total"].as_i64(), r["result"].as_str()),
+        (Some(86), Some("excellent"))
+    );
+
     // A reviewer who is a member of the studio may not review it.
     let id = create_studio(&app, &union, "李明职工创新工作室", "li.ming").await;
     for body in [

@@ -704,11 +704,34 @@ async fn insert_photo(
     .await
 }
 
-/// A photo: studio photos are public like the studio's page.
-pub async fn photo(tx: &mut Tx, id: i64) -> Result<Photo> {
-    store::get_photo(tx, id)
+/// Whether the caller sees a studio's internal records: applications, reviews with their
+/// photos, steps that are not public.
+fn insider(caller: Option<&Caller<'_>>, s: &Studio) -> bool {
+    caller.is_some_and(|c| {
+        may_manage(c, s)
+            || [
+                Action::ViewStudios,
+                Action::ReviewNaming,
+                Action::ManageNamings,
+            ]
+            .into_iter()
+            .any(|a| c.permits(a, &s.unit_path))
+    })
+}
+
+/// A photo: studio photos are public like the studio's page; those taken during an on-site
+/// review only for insiders.
+pub async fn photo(tx: &mut Tx, caller: Option<&Caller<'_>>, id: i64) -> Result<Photo> {
+    let p = store::get_photo(tx, id)
         .await?
-        .ok_or_else(|| AppError::not_found("photo"))
+        .ok_or_else(|| AppError::not_found("photo"))?;
+    if p.review_id.is_some() {
+        let s = load(tx, StudioId(p.studio_id)).await?;
+        if !insider(caller, &s) {
+            return Err(AppError::not_found("photo"));
+        }
+    }
+    Ok(p)
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -888,9 +911,7 @@ pub async fn detail(
             }
         }
     };
-    let insider = access.manage
-        || access.status
-        || caller.is_some_and(|c| c.permits(Action::ViewStudios, &studio.unit_path));
+    let insider = insider(caller, &studio);
     let outputs = store::outputs(tx, id).await?;
     let mut funding = Vec::new();
     let entries = store::entries_of_studio(tx, id).await?;
@@ -915,7 +936,11 @@ pub async fn detail(
         assessments: store::assessments(tx, id).await?,
         totals: totals(&outputs),
         outputs,
-        photos: store::photos(tx, id).await?,
+        photos: store::photos(tx, id)
+            .await?
+            .into_iter()
+            .filter(|p| insider || p.review_id.is_none())
+            .collect(),
         events: store::events(tx, id, insider).await?,
         applications: if insider {
             store::applications_of_studio(tx, id).await?

@@ -829,11 +829,16 @@ pub async fn add_photo(
 /// A studio photo, public like the studio's page; served with its checked type, never sniffed.
 pub async fn photo(
     State(state): State<AppState>,
+    ctx: PageCtx,
     Path(id): Path<i64>,
 ) -> Result<Response, Failure> {
+    let caller = ctx
+        .actor
+        .as_ref()
+        .map(|a| ingot_app::Caller::user(a, &ctx.origin));
     let p = {
         let mut tx = state.db.read().await?;
-        cases::photo(&mut tx, id).await?
+        cases::photo(&mut tx, caller.as_ref(), id).await?
     };
     let bytes = state.files.get(&p.sha256).await?;
     Ok((
