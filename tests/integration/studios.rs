@@ -876,6 +876,58 @@ async fn the_pages_are_public_and_the_forms_protected(backend: Backend) {
         "future founding date explained"
     );
     assert!(html.contains("专业领域"), "missing fields named");
+    // A federation edits its assessment standard on a page; weights must add up to 100.
+    let ln = app.sign_in_demo("ln.admin").await;
+    let province = app.org_id("CN-LN").await;
+    let (status, html) = ln.page("/studios/standards").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("achievements"));
+    let path = format!("/studios/standards/{province}");
+    let r = ln
+        .post_form(
+            &path,
+            &[
+                ("code", "achievements"),
+                ("weight", "70"),
+                ("code", "conditions"),
+                ("weight", "20"),
+                ("excellent_min", "90"),
+                ("pass_min", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("合计为 90"));
+    let r = ln
+        .post_form(
+            &path,
+            &[
+                ("code", "achievements"),
+                ("weight", "70"),
+                ("code", "conditions"),
+                ("weight", "30"),
+                ("excellent_min", "90"),
+                ("pass_min", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = union
+        .post_form(
+            &path,
+            &[
+                ("code", "achievements"),
+                ("weight", "100"),
+                ("excellent_min", "90"),
+                ("pass_min", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM assessment_standards").await,
+        1
+    );
     // Photos: an image is accepted, anything else refused by its contents.
     let png: Vec<u8> = (0..crate::studios::PNG.len())
         .step_by(2)

@@ -188,6 +188,8 @@ pub fn routes() -> Router<AppState> {
         .route("/studios", get(studios::index).post(studios::create))
         .route("/studios/new", get(studios::new_form))
         .route("/studios/stats", get(studios::stats))
+        .route("/studios/standards", get(studios::standard))
+        .route("/studios/standards/{org}", post(studios::set_standard))
         .route(
             "/studios/calls",
             get(studios::calls).post(studios::create_call),

@@ -191,6 +191,7 @@ struct IndexPage {
     total: i64,
     pager: Pager,
     may_create: bool,
+    may_name: bool,
     signed_in: bool,
     errors: FormErrors,
 }
@@ -223,6 +224,7 @@ pub async fn index(
     let pager = Pager::new(&ctx, &q.url(), page, total);
     Ok(ok(&IndexPage {
         may_create: may_anywhere(&ctx, Action::ManageStudio),
+        may_name: may_anywhere(&ctx, Action::ManageNamings),
         signed_in: ctx.actor.is_some(),
         ctx,
         q,
@@ -1262,4 +1264,131 @@ pub async fn alliance(
     let (a, members) = cases::alliance(&mut tx, id).await?;
     drop(tx);
     Ok(ok(&AlliancePage { ctx, a, members }))
+}
+
+// --- Assessment standards -----------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "studios/standard.html")]
+struct StandardPage {
+    ctx: PageCtx,
+    orgs: Vec<Organisation>,
+    org: Option<Organisation>,
+    standard: ingot_domain::studio::Standard,
+    errors: FormErrors,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct StandardQuery {
+    pub org: Option<i64>,
+}
+
+async fn standard_page(
+    state: &AppState,
+    ctx: PageCtx,
+    org: Option<i64>,
+    shown: Option<ingot_domain::studio::Standard>,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor()?.clone();
+    let mut tx = state.db.read().await?;
+    let mut candidates = Vec::new();
+    for g in &actor.grants {
+        for o in subtree_orgs(&mut tx, &g.org_path).await? {
+            if !candidates.iter().any(|x: &Organisation| x.id == o.id) {
+                candidates.push(o);
+            }
+        }
+    }
+    let orgs = naming_orgs(&ctx, candidates);
+    let org = match org {
+        Some(id) => orgs.iter().find(|o| o.id.0 == id).cloned(),
+        None => orgs.first().cloned(),
+    };
+    let standard = match (&shown, &org) {
+        (Some(s), _) => s.clone(),
+        (None, Some(o)) => cases::standard_of(&mut tx, o.id).await?,
+        (None, None) => ingot_domain::studio::Standard::default(),
+    };
+    drop(tx);
+    Ok(render(
+        status,
+        &StandardPage {
+            ctx,
+            orgs,
+            org,
+            standard,
+            errors,
+        },
+    ))
+}
+
+pub async fn standard(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<StandardQuery>,
+) -> Result<Response, Failure> {
+    standard_page(&state, ctx, q.org, None, FormErrors::none(), StatusCode::OK).await
+}
+
+pub async fn set_standard(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(org): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let f = FormMap::parse(&body);
+    let mut errors = Vec::new();
+    let mut criteria = Vec::new();
+    for (i, (code, weight)) in f.all("code").iter().zip(f.all("weight")).enumerate() {
+        let code = code.trim();
+        if code.is_empty() && weight.trim().is_empty() {
+            continue;
+        }
+        match weight.trim().parse::<i64>() {
+            Ok(w) => criteria.push(ingot_domain::studio::Criterion {
+                code: code.to_string(),
+                weight: w,
+            }),
+            Err(_) => errors.push(ingot_domain::FieldError::new(
+                format!("criteria[{i}].weight"),
+                "weight_invalid",
+            )),
+        }
+    }
+    let number = |k: &str| f.get(k).trim().parse::<i64>().unwrap_or(-1);
+    let standard = ingot_domain::studio::Standard {
+        criteria,
+        excellent_min: number("excellent_min"),
+        pass_min: number("pass_min"),
+    };
+    let r = if errors.is_empty() {
+        super::in_tx(&state, &ctx, async |tx, c| {
+            cases::set_standard(tx, c, OrgId(org), &standard).await
+        })
+        .await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    match r {
+        Ok(()) => Ok(done(
+            &format!("/studios/standards?org={org}"),
+            "standard_saved",
+        )),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            standard_page(
+                &state,
+                ctx,
+                Some(org),
+                Some(standard),
+                errors,
+                form_status(&e),
+            )
+            .await
+        }
+        Err(e) => Err(Failure(e)),
+    }
 }
