@@ -256,6 +256,7 @@ fn print_demo(report: &demo::DemoReport) {
         "Demo data: {} organisations, {} accounts and {} proposals created.",
         report.orgs_created, report.users_created, report.proposals_created
     );
+    println!("Demo studios: {} created.", report.studios_created);
     match &report.password {
         Some(password) => {
             println!("Demo accounts: {}", report.usernames.join(", "));
@@ -292,7 +293,7 @@ async fn shutdown_signal() {
 async fn serve(url: &str, args: ServeArgs) -> Result<()> {
     let db = open(url, args.db_connections).await?;
     if args.demo {
-        print_demo(&demo::load(&db, false).await?);
+        print_demo(&demo::load_with_samples(&db, false).await?);
     }
     let config = Config {
         trust_proxy: args.trust_proxy,
@@ -420,7 +421,7 @@ async fn main() -> Result<()> {
         Command::Serve(args) => serve(&url, args).await,
         Command::Demo { reset_passwords } => {
             let db = open(&url, 2).await?;
-            print_demo(&demo::load(&db, reset_passwords).await?);
+            print_demo(&demo::load_with_samples(&db, reset_passwords).await?);
             Ok(())
         }
         Command::Migrate => {

@@ -119,7 +119,7 @@ async fn the_api_applies_the_same_policy(backend: Backend) {
     // The federation at the top sees everything; a city sees its city.
     let top = app.api_as("admin").await;
     let (_, all) = top.get("/users?per_page=500").await;
-    assert_eq!(all["total"], 20);
+    assert_eq!(all["total"], 21);
     let dalian = app.api_as("dl.admin").await;
     let (_, city) = dalian.get("/users").await;
     assert_eq!(city["total"], 1);

@@ -43,7 +43,7 @@ async fn subcommands(backend: Backend) {
         .trim()
         .to_string();
     assert!(
-        first.contains("20 organisations, 20 accounts and 60 proposals created"),
+        first.contains("20 organisations, 21 accounts and 60 proposals created"),
         "{first}"
     );
     let second = ok(&ingot(&url, &["demo"]));

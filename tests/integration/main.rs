@@ -11,4 +11,5 @@ mod proposals_api;
 mod proposals_pages;
 mod search;
 mod storage;
+mod studios;
 mod users;

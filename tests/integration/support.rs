@@ -460,6 +460,25 @@ impl ApiClient {
         self.send(reqwest::Method::POST, path, body).await
     }
 
+    /// Uploads one file as the multipart field `file`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, serde_json::Value) {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let r = self
+            .client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        json_of(r).await
+    }
+
     pub async fn post_bytes(
         &self,
         path: &str,

@@ -12,6 +12,7 @@ use ingot_store::users::NewUser;
 use ingot_store::{Db, grants, orgs, users};
 
 mod proposals;
+pub mod studios;
 
 /// (code, parent code, kind, Chinese name, English name)
 type OrgRow = (
@@ -250,6 +251,7 @@ const USERS: &[UserRow] = &[
     ("wang.fang", "王芳", "CN-LN-JZ-REF-TC", &[Role::Employee]),
     ("chen.jing", "陈静", "CN-LN-JZ-REF-TC", &[Role::Employee]),
     ("zhou.jie", "周杰", ZHAO_PENGDA_COMPANY, &[Role::Employee]),
+    ("liu.hong", "刘红", "CN-LN-JZ-REF-TC", &[Role::Employee]),
     ("expert.li", "李专家", "CN-LN", &[Role::Expert]),
     (
         "nm.programme",
@@ -267,6 +269,22 @@ pub struct DemoReport {
     pub password: Option<String>,
     pub usernames: Vec<&'static str>,
     pub proposals_created: usize,
+    pub studios_created: usize,
+}
+
+/// The demo data with, besides the facts, a few dozen generated studios (and their leads, whose
+/// accounts have an unknown password) so that studio lists and statistics have something to
+/// show. The test harness loads only the facts, whose counts its tests rely on.
+pub async fn load_with_samples(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
+    let mut report = load(db, reset_passwords).await?;
+    let origin = RequestOrigin {
+        channel: "demo",
+        utc_offset_ms: ingot_domain::time::CHINA_STANDARD_OFFSET_MS,
+        ..Default::default()
+    };
+    let hash = passwords::hash(secrets::random_password()).await?;
+    report.studios_created += studios::load_generated(db, &Caller::system(&origin), &hash).await?;
+    Ok(report)
 }
 
 /// Loads the demo data. Accounts get one shared password, generated and returned when they
@@ -370,6 +388,7 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
     }
     tx.commit().await?;
     report.proposals_created = proposals::load(db, &caller).await?;
+    report.studios_created = studios::load(db, &caller).await?;
     // A password is only worth printing if this run set it for some accounts.
     if reset_passwords || report.users_created > 0 {
         report.password = Some(password);

@@ -17,6 +17,7 @@ pub mod proposals;
 pub mod reindex;
 pub mod search;
 pub mod secrets;
+pub mod studios;
 pub mod users;
 
 pub use caller::{Caller, Who};

@@ -54,3 +54,15 @@ id_type!(
     /// An in-app notification.
     NotificationId
 );
+id_type!(
+    /// An innovation studio (劳模/职工/工匠创新工作室).
+    StudioId
+);
+id_type!(
+    /// A federation's (or enterprise union's) call for studio naming applications.
+    CallId
+);
+id_type!(
+    /// A studio's application to a naming call.
+    ApplicationId
+);

@@ -8,13 +8,15 @@ pub mod org;
 pub mod policy;
 pub mod proposal;
 pub mod role;
+pub mod studio;
 pub mod time;
 pub mod user;
 pub mod validate;
 
 pub use error::{AppError, FieldError};
 pub use ids::{
-    AttachmentId, GrantId, NotificationId, OrgId, ProposalId, SessionId, TokenId, UserId,
+    ApplicationId, AttachmentId, CallId, GrantId, NotificationId, OrgId, ProposalId, SessionId,
+    StudioId, TokenId, UserId,
 };
 pub use lang::Lang;
 pub use org::{OrgKind, OrgPath, OrgScope};

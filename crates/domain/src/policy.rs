@@ -77,6 +77,16 @@ pub enum Action {
     AwardReward,
     /// Export the reward list for payroll.
     ExportRewards,
+    /// Register a studio of the target unit, edit it, its members, outputs and photos, record
+    /// honours of its people, and apply for namings (its lead may too, for their own studio).
+    ManageStudio,
+    /// Issue naming calls, decide applications, publish naming notices, grant funding, assess
+    /// named studios and revoke them, as the federation (or enterprise union) at the target.
+    ManageNamings,
+    /// Review a naming application on site for the federation at the target.
+    ReviewNaming,
+    /// Read studio statistics and unpublished naming applications of the target's subtree.
+    ViewStudios,
 }
 
 /// How far below a grant's organisation the grant reaches for an action.
@@ -124,6 +134,9 @@ fn rule(action: Action) -> (&'static [Role], Reach) {
         Action::VerifyBenefit => (FINANCE, Reach::Subtree),
         Action::AwardReward => (&[Role::UnitAdmin], Reach::Subtree),
         Action::ExportRewards => (PAYROLL, Reach::Subtree),
+        Action::ManageStudio | Action::ManageNamings => (ADMINS, Reach::Subtree),
+        Action::ReviewNaming => (&[Role::FederationAdmin, Role::Expert], Reach::Subtree),
+        Action::ViewStudios => (RECORD_READERS, Reach::Subtree),
     }
 }
 

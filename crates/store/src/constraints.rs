@@ -53,6 +53,30 @@ pub const CONSTRAINTS: &[Constraint] = &[
         code: "unknown_language",
         field: Some("lang"),
     },
+    Constraint {
+        name: "naming_notices_number_key",
+        sqlite_signature: "naming_notices.org_id, naming_notices.number",
+        code: "notice_number_taken",
+        field: Some("notice_number"),
+    },
+    Constraint {
+        name: "naming_applications_call_studio_key",
+        sqlite_signature: "naming_applications.call_id, naming_applications.studio_id",
+        code: "already_applied",
+        field: Some("studio_id"),
+    },
+    Constraint {
+        name: "studios_name_key",
+        sqlite_signature: "studios.unit_id, studios.name",
+        code: "studio_name_taken",
+        field: Some("name"),
+    },
+    Constraint {
+        name: "studio_assessments_period_key",
+        sqlite_signature: "studio_assessments.naming_id, studio_assessments.period",
+        code: "already_assessed",
+        field: Some("period"),
+    },
 ];
 
 pub fn describe(name: &str) -> Option<&'static Constraint> {

@@ -21,6 +21,7 @@ pub mod search_docs;
 pub mod sessions;
 pub mod signatures;
 mod sql;
+pub mod studios;
 pub mod tokens;
 pub mod users;
 

@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_proposals"),
     migration!(3, "0003_signatures"),
     migration!(4, "0004_search"),
+    migration!(5, "0005_studios"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

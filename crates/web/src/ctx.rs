@@ -69,6 +69,7 @@ impl PageCtx {
             };
             item("/", "nav.dashboard", "nav-dashboard");
             item("/proposals", "nav.proposals", "nav-proposals");
+            item("/studios", "nav.studios", "nav-studios");
             item("/orgs", "nav.orgs", "nav-orgs");
             let who = policy::Principal::User(actor);
             let administers = actor
@@ -183,6 +184,18 @@ impl PageCtx {
         self.catalogs
             .get(self.lang, &key)
             .map_or_else(|| kind.to_string(), str::to_string)
+    }
+
+    /// The name of a stored code (`level.municipal`), or the code itself if there is none.
+    pub fn code_name(&self, prefix: &str, code: &str) -> String {
+        self.catalogs
+            .get(self.lang, &format!("{prefix}.{code}"))
+            .map_or_else(|| code.to_string(), str::to_string)
+    }
+
+    /// A stored yyyymmdd date as YYYY-MM-DD.
+    pub fn day(&self, n: &i64) -> String {
+        ingot_domain::studio::date_of_number(*n).map_or_else(|| n.to_string(), |d| d.to_string())
     }
 
     pub fn asset(&self, name: &str) -> String {

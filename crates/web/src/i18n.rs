@@ -73,12 +73,14 @@ impl Catalogs {
             .unwrap_or(key)
     }
 
-    /// Fills `{name}` placeholders. Parameters that name an organisation kind are translated.
+    /// Fills `{name}` placeholders. Parameters that name an organisation kind or a studio naming
+    /// level are translated.
     pub fn t_with(&self, lang: Lang, key: &str, params: &[(&str, String)]) -> String {
         let mut text = self.t(lang, key).to_string();
         for (name, value) in params {
             let value = match *name {
                 "kind" | "parent_kind" => self.get(lang, &format!("kind.{value}")).unwrap_or(value),
+                "level" | "needed" => self.get(lang, &format!("level.{value}")).unwrap_or(value),
                 _ => value.as_str(),
             };
             text = text.replace(&format!("{{{name}}}"), value);

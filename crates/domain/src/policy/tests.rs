@@ -115,6 +115,19 @@ const TABLE: &[(Role, Action, &str)] = &[
     (FinanceOfficer, Action::ExportRewards, "TTFF"),
     (UnitAdmin, Action::ExportRewards, "TTFF"),
     (Employee, Action::ExportRewards, "FFFF"),
+    // Studios: the unit's union and the federations above register and name; experts review.
+    (UnitAdmin, Action::ManageStudio, "TTFF"),
+    (FederationAdmin, Action::ManageStudio, "TTFF"),
+    (UnitAdmin, Action::ManageNamings, "TTFF"),
+    (FederationAdmin, Action::ManageNamings, "TTFF"),
+    (FederationAdmin, Action::ReviewNaming, "TTFF"),
+    (Expert, Action::ReviewNaming, "TTFF"),
+    (Reviewer, Action::ViewStudios, "TTFF"),
+    (FinanceOfficer, Action::ViewStudios, "TTFF"),
+    (StudioLead, Action::ViewStudios, "TTFF"),
+    (UnitAdmin, Action::ViewStudios, "TTFF"),
+    (FederationAdmin, Action::ViewStudios, "TTFF"),
+    (ProgrammeOfficer, Action::ViewStudios, "TTFF"),
 ];
 
 #[test]
@@ -150,6 +163,10 @@ fn the_table_covers_every_role_for_every_action_family() {
         Action::VerifyBenefit,
         Action::AwardReward,
         Action::ExportRewards,
+        Action::ManageStudio,
+        Action::ManageNamings,
+        Action::ReviewNaming,
+        Action::ViewStudios,
     ];
     // Unlisted pairs must be denials; check them too, so the table is total.
     for action in families {

@@ -9,6 +9,7 @@ mod orgs;
 pub mod proposal_dto;
 mod proposals;
 mod search;
+mod studios;
 mod users;
 
 use crate::AppState;
@@ -47,6 +48,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "proposals", description = "Improvement proposals: drafting, the review workflow, implementation, benefit, rewards, files, statistics and per-enterprise settings. Money is integer fen (`_cents`), shares and rates basis points (`_bp`)"),
         (name = "notifications", description = "What happened to the proposals the caller is involved in, and the daily digest"),
         (name = "search", description = "Full-text search over what the caller may see"),
+        (name = "studios", description = "Innovation studios: the registry, members, honours, outputs and photos; naming calls, applications with a snapshot, on-site reviews, decisions with numbered notices, special funding; assessments and revocation; alliances; statistics"),
     )
 )]
 struct ApiDoc;
@@ -78,6 +80,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(search::routes())
             .merge(proposals::routes())
             .merge(notifications::routes())
+            .merge(studios::routes())
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
         (router, doc)

@@ -552,7 +552,7 @@ fn upload_error(e: &MultipartError) -> AppError {
 
 /// Reads the `file` field, keeping at most one byte more than a file may have (enough for the
 /// check to refuse it) and reading the rest of the body so that the client gets the answer.
-async fn read_upload(multipart: &mut Multipart) -> Result<(String, Vec<u8>), AppError> {
+pub(super) async fn read_upload(multipart: &mut Multipart) -> Result<(String, Vec<u8>), AppError> {
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(|e| upload_error(&e))? {
         let wanted = file.is_none() && field.name() == Some("file");

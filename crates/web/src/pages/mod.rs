@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod proposals;
 pub mod search;
+pub mod studios;
 pub mod users;
 
 use crate::AppState;
@@ -184,6 +185,42 @@ pub fn routes() -> Router<AppState> {
             post(proposals::actions::attach),
         )
         .route("/attachments/{id}", get(proposals::actions::download))
+        .route("/studios", get(studios::index).post(studios::create))
+        .route("/studios/new", get(studios::new_form))
+        .route("/studios/stats", get(studios::stats))
+        .route("/studios/standards", get(studios::standard))
+        .route("/studios/standards/{org}", post(studios::set_standard))
+        .route(
+            "/studios/calls",
+            get(studios::calls).post(studios::create_call),
+        )
+        .route("/studios/calls/{id}", get(studios::call))
+        .route("/studios/calls/{id}/apply", post(studios::apply))
+        .route("/studios/applications/{id}", get(studios::application))
+        .route("/studios/applications/{id}/review", post(studios::review))
+        .route("/studios/applications/{id}/decide", post(studios::decide))
+        .route("/studios/photos/{id}", get(studios::photo))
+        .route("/studios/alliances/{id}", get(studios::alliance))
+        .route("/studios/{id}", get(studios::show))
+        .route(
+            "/studios/{id}/edit",
+            get(studios::edit_form).post(studios::update),
+        )
+        .route("/studios/{id}/members", post(studios::add_member))
+        .route(
+            "/studios/{id}/members/{member}/leave",
+            post(studios::member_leaves),
+        )
+        .route("/studios/{id}/honours", post(studios::add_honour))
+        .route("/studios/{id}/outputs", post(studios::add_output))
+        .route("/studios/{id}/photos", post(studios::add_photo))
+        .route("/studios/{id}/status", post(studios::set_status))
+        .route("/studios/{id}/namings", post(studios::record_naming))
+        .route("/studios/{id}/assess", post(studios::assess))
+        .route(
+            "/studios/{id}/funding/{funding}/entries",
+            post(studios::funding_entry),
+        )
         .route("/notifications", get(notifications::index))
         .route("/notifications/read", post(notifications::read_all))
         .route("/notifications/digest", post(notifications::set_digest))
