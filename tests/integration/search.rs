@@ -164,6 +164,54 @@ async fn reindex_restores_what_was_lost(backend: Backend) {
 }
 on_both!(reindex_restores_what_was_lost);
 
+async fn studios_are_found_by_anyone_and_follow_revocation(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    // A studio's page is public: someone of another province finds it too.
+    let outsider = app.api_as("admin").await;
+    let (status, found) = outsider
+        .get("/search?q=%E8%B5%B5%E9%B9%8F%E8%BE%BE&kind=studio")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert!(
+        titles(&found).contains(&"赵鹏达劳模创新工作室".to_string()),
+        "{found}"
+    );
+    assert!(
+        found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["kind"] == "studio")
+    );
+    // Fields are searchable; a status change reaches the index through the change log.
+    let (_, by_field) = outsider
+        .get("/search?q=%E8%80%90%E7%81%AB%E6%9D%90%E6%96%99&kind=studio")
+        .await;
+    assert!(by_field["total"].as_i64().unwrap() >= 1, "{by_field}");
+    let id = found["hits"][0]["id"].as_i64().unwrap();
+    app.execute(ingot_store::Sql::new(
+        "UPDATE change_log SET at = at - 600000",
+    ))
+    .await;
+    let mut tx = app.db.begin().await.unwrap();
+    ingot_store::studios::set_status(
+        &mut tx,
+        ingot_domain::StudioId(id),
+        ingot_domain::studio::StudioStatus::Suspended,
+        ingot_domain::Timestamp::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (_, after) = outsider
+        .get("/search?q=%E8%B5%B5%E9%B9%8F%E8%BE%BE&kind=studio&status=suspended")
+        .await;
+    assert_eq!(after["total"], 1, "{after}");
+}
+on_both!(studios_are_found_by_anyone_and_follow_revocation);
+
 async fn odd_queries_get_a_result_or_a_clear_message(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;

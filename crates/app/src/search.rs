@@ -14,7 +14,7 @@ use ingot_domain::time::Date;
 use ingot_domain::{AppError, Timestamp};
 use ingot_search::index::{Doc, Index, Kind, Narrow, Results, Viewer};
 use ingot_search::query::{self, QueryError};
-use ingot_store::search_docs::{self, PersonDoc, ProposalDoc};
+use ingot_store::search_docs::{self, PersonDoc, ProposalDoc, StudioDoc};
 use ingot_store::{Db, Tx};
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -58,6 +58,24 @@ fn proposal_doc(p: ProposalDoc, offset_ms: i64) -> Doc {
     }
 }
 
+fn studio_doc(s: StudioDoc) -> Doc {
+    Doc {
+        kind: Kind::Studio,
+        id: s.id,
+        title: s.name,
+        body: s.body,
+        org_id: s.unit_id,
+        org_path: s.unit_path,
+        org_name: s.unit_name,
+        year: (s.founded_on / 10_000) as i32,
+        status: s.status,
+        owners: Vec::new(),
+        // A studio's page is public.
+        published: true,
+        private: false,
+    }
+}
+
 fn person_doc(u: PersonDoc, offset_ms: i64) -> Doc {
     Doc {
         kind: Kind::Person,
@@ -82,6 +100,7 @@ impl SearchService {
         let last = search_docs::last_change(&mut tx).await?;
         let proposals = search_docs::proposals(&mut tx, None).await?;
         let people = search_docs::people(&mut tx, None).await?;
+        let studios = search_docs::studios(&mut tx, None).await?;
         drop(tx);
         let index = tokio::task::spawn_blocking(move || {
             ingot_search::analyze::warm_up();
@@ -91,6 +110,9 @@ impl SearchService {
             }
             for u in people {
                 index.upsert(person_doc(u, offset_ms));
+            }
+            for s in studios {
+                index.upsert(studio_doc(s));
             }
             index
         })
@@ -130,18 +152,24 @@ impl SearchService {
         }
         let mut proposal_ids: Vec<i64> = Vec::new();
         let mut user_ids: Vec<i64> = Vec::new();
+        let mut studio_ids: Vec<i64> = Vec::new();
         for (_, kind, id) in &changes {
             match kind.as_str() {
                 "proposal" => proposal_ids.push(*id),
                 "user" => user_ids.push(*id),
+                "studio" => studio_ids.push(*id),
                 _ => {}
             }
         }
+        studio_ids.sort_unstable();
+        studio_ids.dedup();
         proposal_ids.sort_unstable();
         proposal_ids.dedup();
         user_ids.sort_unstable();
         user_ids.dedup();
-        let n = self.reload(&mut tx, &proposal_ids, &user_ids).await?;
+        let n = self
+            .reload(&mut tx, &proposal_ids, &user_ids, &studio_ids)
+            .await?;
         drop(tx);
         self.last_change.fetch_max(max, Ordering::AcqRel);
         Ok(n)
@@ -165,10 +193,17 @@ impl SearchService {
         Ok(n)
     }
 
-    async fn reload(&self, tx: &mut Tx, proposal_ids: &[i64], user_ids: &[i64]) -> Result<usize> {
+    async fn reload(
+        &self,
+        tx: &mut Tx,
+        proposal_ids: &[i64],
+        user_ids: &[i64],
+        studio_ids: &[i64],
+    ) -> Result<usize> {
         let proposals = search_docs::proposals(tx, Some(proposal_ids)).await?;
         let people = search_docs::people(tx, Some(user_ids)).await?;
-        let n = proposals.len() + people.len();
+        let studios = search_docs::studios(tx, Some(studio_ids)).await?;
+        let n = proposals.len() + people.len() + studios.len();
         let mut index = self
             .index
             .write()
@@ -183,6 +218,9 @@ impl SearchService {
         }
         for u in people {
             index.upsert(person_doc(u, self.offset_ms));
+        }
+        for s in studios {
+            index.upsert(studio_doc(s));
         }
         Ok(n)
     }

@@ -138,6 +138,81 @@ pub async fn people(tx: &mut Tx, ids: Option<&[i64]>) -> Result<Vec<PersonDoc>> 
         .collect())
 }
 
+/// A studio as the index sees it: published (its page is public), found by its name, lead,
+/// fields, address and description.
+#[derive(Debug, Clone)]
+pub struct StudioDoc {
+    pub id: i64,
+    pub name: String,
+    pub body: String,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub unit_name: String,
+    /// yyyymmdd
+    pub founded_on: i64,
+    pub status: String,
+}
+
+pub async fn studios(tx: &mut Tx, ids: Option<&[i64]>) -> Result<Vec<StudioDoc>> {
+    if ids.is_some_and(<[i64]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        i64,
+        String,
+    );
+    let mut b = SqlBuilder::new(
+        "SELECT s.id, s.name, s.description, s.address, u.display_name, s.unit_id, o.path, o.name,
+                s.founded_on, s.status
+         FROM studios s JOIN organisations o ON o.id = s.unit_id JOIN users u ON u.id = s.lead_id
+         WHERE 1 = 1",
+    );
+    if let Some(ids) = ids {
+        in_list(&mut b, "s.id", ids);
+    }
+    b.push(" ORDER BY s.id");
+    let rows: Vec<Row> = tx.fetch_all(b.build()).await?;
+    let mut fields = SqlBuilder::new("SELECT studio_id, field FROM studio_fields WHERE 1 = 1");
+    if let Some(ids) = ids {
+        in_list(&mut fields, "studio_id", ids);
+    }
+    fields.push(" ORDER BY studio_id, field");
+    let fields: Vec<(i64, String)> = tx.fetch_all(fields.build()).await?;
+    // Both lists are ordered by studio id: one merge pass.
+    let mut at = 0;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mut of_studio: Vec<&str> = Vec::new();
+            while at < fields.len() && fields[at].0 < r.0 {
+                at += 1;
+            }
+            while at < fields.len() && fields[at].0 == r.0 {
+                of_studio.push(&fields[at].1);
+                at += 1;
+            }
+            StudioDoc {
+                id: r.0,
+                body: format!("{}\n{}\n{}\n{}", r.4, of_studio.join(" "), r.3, r.2),
+                name: r.1,
+                unit_id: r.5,
+                unit_path: r.6,
+                unit_name: r.7,
+                founded_on: r.8,
+                status: r.9,
+            }
+        })
+        .collect())
+}
+
 /// One change to follow: (change id, object type, object id).
 pub type Change = (i64, String, i64);
 

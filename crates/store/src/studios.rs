@@ -123,6 +123,7 @@ pub async fn insert(tx: &mut Tx, new: &NewStudio<'_>, now: Timestamp) -> Result<
             .bind(now),
         )
         .await?;
+    crate::changes::record(tx, "studio", id, "upsert", now).await?;
     Ok(StudioId(id))
 }
 
@@ -152,7 +153,7 @@ pub async fn update(tx: &mut Tx, s: &Studio, now: Timestamp) -> Result<()> {
     if n == 0 {
         return Err(AppError::conflict("studio_changed"));
     }
-    Ok(())
+    crate::changes::record(tx, "studio", s.id.0, "upsert", now).await
 }
 
 pub async fn get(tx: &mut Tx, id: StudioId) -> Result<Option<Studio>> {
@@ -1307,7 +1308,7 @@ pub async fn set_level(
         .bind(id.0),
     )
     .await?;
-    Ok(())
+    crate::changes::record(tx, "studio", id.0, "upsert", now).await
 }
 
 pub async fn set_status(
@@ -1325,5 +1326,5 @@ pub async fn set_status(
         .bind(id.0),
     )
     .await?;
-    Ok(())
+    crate::changes::record(tx, "studio", id.0, "upsert", now).await
 }

@@ -69,6 +69,7 @@ impl SearchPage {
     fn href(&self, kind: &Kind, id: &i64) -> String {
         match kind {
             Kind::Person => format!("/users/{id}"),
+            Kind::Studio => format!("/studios/{id}"),
             _ => format!("/proposals/{id}"),
         }
     }
@@ -83,11 +84,15 @@ impl SearchPage {
         }
     }
 
+    /// A proposal's status, else a studio's or a person's (active, suspended, revoked).
     fn status_label(&self, status: &str) -> String {
-        let key = format!("pstatus.{status}");
-        self.ctx
-            .catalogs()
-            .get(self.ctx.lang, &key)
+        ["pstatus", "sstatus"]
+            .iter()
+            .find_map(|group| {
+                self.ctx
+                    .catalogs()
+                    .get(self.ctx.lang, &format!("{group}.{status}"))
+            })
             .map_or_else(|| status.to_string(), str::to_string)
     }
 }
