@@ -1156,7 +1156,17 @@ pub async fn call_detail(
         };
         applications.retain(|a| mine.contains(&a.studio_id));
     }
-    let open = caller.is_none_or(|c| today(c).number() <= call.deadline);
+    // The public sees the deadline in the deployment's default calendar (China Standard Time).
+    let day = caller.map_or_else(
+        || {
+            Date::of(
+                Timestamp::now(),
+                ingot_domain::time::CHINA_STANDARD_OFFSET_MS,
+            )
+        },
+        today,
+    );
+    let open = day.number() <= call.deadline;
     Ok(CallDetail {
         call,
         org,
