@@ -452,6 +452,10 @@ async fn a_studio_is_named_twice_assessed_and_revoked(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK, "{d}");
     assert_eq!(d["funding"][0]["spent_cents"], 2_000_000);
+    assert_eq!(
+        d["funding"][0]["spent_by_category"],
+        json!({ "equipment": 2_000_000 })
+    );
     assert_eq!(d["funding"][0]["paid_cents"], 5_000_000);
     // The studio may not pay itself.
     let (status, _) = union

@@ -832,6 +832,8 @@ pub struct FundingDetail {
     pub level: String,
     pub org_name: String,
     pub entries: Vec<FundingEntry>,
+    /// Spending by category, in the order of the categories.
+    pub spent_by_category: Vec<(String, i64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -917,7 +919,21 @@ pub async fn detail(
     let entries = store::entries_of_studio(tx, id).await?;
     for f in store::funding_of(tx, id).await? {
         let naming = namings.iter().find(|n| n.id == f.naming_id);
+        let spent_by_category = SpendCategory::ALL
+            .iter()
+            .map(|c| {
+                let sum = entries
+                    .iter()
+                    .filter(|e| e.funding_id == f.id && e.kind == "spending")
+                    .filter(|e| e.category.as_deref() == Some(c.as_str()))
+                    .map(|e| e.amount_cents)
+                    .sum();
+                (c.as_str().to_string(), sum)
+            })
+            .filter(|(_, sum)| *sum > 0)
+            .collect();
         funding.push(FundingDetail {
+            spent_by_category,
             level: naming.map(|n| n.level.clone()).unwrap_or_default(),
             org_name: naming.map(|n| n.org_name.clone()).unwrap_or_default(),
             entries: entries
@@ -1156,7 +1172,17 @@ pub async fn call_detail(
         };
         applications.retain(|a| mine.contains(&a.studio_id));
     }
-    let open = caller.is_none_or(|c| today(c).number() <= call.deadline);
+    // The public sees the deadline in the deployment's default calendar (China Standard Time).
+    let day = caller.map_or_else(
+        || {
+            Date::of(
+                Timestamp::now(),
+                ingot_domain::time::CHINA_STANDARD_OFFSET_MS,
+            )
+        },
+        today,
+    );
+    let open = day.number() <= call.deadline;
     Ok(CallDetail {
         call,
         org,

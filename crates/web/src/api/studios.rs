@@ -180,6 +180,8 @@ pub struct FundingDto {
     pub granted_cents: i64,
     pub paid_cents: i64,
     pub spent_cents: i64,
+    /// Spending by category code.
+    pub spent_by_category: std::collections::BTreeMap<String, i64>,
     pub entries: Vec<FundingEntryDto>,
 }
 
@@ -357,6 +359,7 @@ impl From<StudioDetail> for StudioDetailDto {
                     granted_cents: f.funding.granted_cents,
                     paid_cents: f.funding.paid_cents,
                     spent_cents: f.funding.spent_cents,
+                    spent_by_category: f.spent_by_category.iter().cloned().collect(),
                     entries: f
                         .entries
                         .iter()
