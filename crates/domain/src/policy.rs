@@ -77,6 +77,10 @@ pub enum Action {
     AwardReward,
     /// Export the reward list for payroll.
     ExportRewards,
+    /// Read the innovation records (achievements, patents, skills and methods, titles) of the target.
+    ViewInnovationRecords,
+    /// Record, link and correct innovation records of the target; claim an achievement's benefit.
+    ManageInnovationRecords,
 }
 
 /// How far below a grant's organisation the grant reaches for an action.
@@ -124,6 +128,8 @@ fn rule(action: Action) -> (&'static [Role], Reach) {
         Action::VerifyBenefit => (FINANCE, Reach::Subtree),
         Action::AwardReward => (&[Role::UnitAdmin], Reach::Subtree),
         Action::ExportRewards => (PAYROLL, Reach::Subtree),
+        Action::ViewInnovationRecords => (&Role::ALL, Reach::Subtree),
+        Action::ManageInnovationRecords => (ADMINS, Reach::Subtree),
     }
 }
 

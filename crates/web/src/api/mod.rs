@@ -3,6 +3,7 @@
 
 mod audit;
 pub mod dto;
+pub mod innovation;
 mod me;
 mod notifications;
 mod orgs;
@@ -47,6 +48,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "proposals", description = "Improvement proposals: drafting, the review workflow, implementation, benefit, rewards, files, statistics and per-enterprise settings. Money is integer fen (`_cents`), shares and rates basis points (`_bp`)"),
         (name = "notifications", description = "What happened to the proposals the caller is involved in, and the daily digest"),
         (name = "search", description = "Full-text search over what the caller may see"),
+        (name = "innovation", description = "Innovation records: achievements with their ranked completers and verified benefit, patents (application numbers checked, CSV/XLSX import), skills and methods, talent titles and honours, and the record pages of people and units"),
     )
 )]
 struct ApiDoc;
@@ -78,6 +80,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(search::routes())
             .merge(proposals::routes())
             .merge(notifications::routes())
+            .merge(innovation::routes())
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
         (router, doc)
