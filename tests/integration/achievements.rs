@@ -483,3 +483,57 @@ async fn titles_answer_eligibility_and_skills_name_their_creators(backend: Backe
     assert_eq!(h["achievements"].as_array().unwrap().len(), 1);
 }
 on_both!(titles_answer_eligibility_and_skills_name_their_creators);
+
+async fn record_pages_check_csrf_scope_and_input(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let union = app.sign_in_demo("dl.union").await;
+    for path in ["/achievements", "/patents", "/skills", "/titles"] {
+        let (status, html) = union.page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains("name=\"_csrf\""), "{path} has the CSRF token");
+    }
+    let fields = [
+        ("unit", "CN-LN-DL-GJZ-MW"),
+        ("number", "CN202010566088.8"),
+        ("title", "图像处理方法"),
+        ("inventors", "刘刚"),
+        ("applied_on", "2020-06-19"),
+    ];
+    let refused = union.post_form_without_csrf("/patents", &fields).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let r = union.post_form("/patents", &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("data-testid=\"error-number\""), "{html}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM patents WHERE number = 'CN202010566088.8'")
+            .await,
+        0
+    );
+    // Another enterprise's union sees none of Dalian's records, even by address.
+    let other = app.sign_in_demo("ref.union").await;
+    let (_, html) = other.page("/achievements?year=2020").await;
+    assert!(!html.contains("data-testid=\"achievement-row\""));
+    let (_, list) = app
+        .api_as("dl.admin")
+        .await
+        .get("/achievements?year=2020&per_page=1")
+        .await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let (status, _) = other.page(&format!("/achievements/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, html) = app
+        .sign_in_demo("dl.admin")
+        .await
+        .page(&format!("/achievements/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"completers\""));
+    let liu = app.user_id("dl.liu.gang").await;
+    let (status, html) = union.page(&format!("/records/people/{liu}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("大连市技术创新能手"));
+}
+on_both!(record_pages_check_csrf_scope_and_input);

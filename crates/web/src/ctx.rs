@@ -69,6 +69,7 @@ impl PageCtx {
             };
             item("/", "nav.dashboard", "nav-dashboard");
             item("/proposals", "nav.proposals", "nav-proposals");
+            item("/achievements", "nav.records", "nav-records");
             item("/orgs", "nav.orgs", "nav-orgs");
             let who = policy::Principal::User(actor);
             let administers = actor
