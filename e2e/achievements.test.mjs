@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { backends, startIngot, launchBrowser, newPage, signIn, fitsWidth, screenshots } from './harness.mjs';
 
+// A 1x1 PNG, as a photo of the device would be.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
@@ -103,6 +106,14 @@ for (const backend of backends()) {
         await page.getByTestId('claim-note').fill('年节约废品损失');
         await click(page, 'claim-save', /\/achievements\/\d+$/);
         assert.match(await page.getByTestId('benefit-claimed').textContent(), /120,000\.00/);
+        // A photo, checked by its contents; a file that is not what its name says is refused.
+        await page.getByTestId('attach-file').setInputFiles({ name: '检测照片.png', mimeType: 'image/png', buffer: PNG });
+        await click(page, 'attach-submit', /\/achievements\/\d+$/);
+        assert.equal(await page.getByTestId('attachment-link').count(), 1);
+        await page.getByTestId('attach-file').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ not a pdf') });
+        await page.getByTestId('attach-submit').click();
+        await page.getByTestId('form-error').first().waitFor();
+        assert.equal(await page.getByTestId('attachment-link').count(), 1);
         assert.ok(await fitsWidth(page), 'the achievement page fits a 375 px screen');
         await page.screenshot({ path: join(screenshots, `achievement-375-${backend}.png`), fullPage: true });
 

@@ -537,3 +537,64 @@ async fn record_pages_check_csrf_scope_and_input(backend: Backend) {
     assert!(html.contains("大连市技术创新能手"));
 }
 on_both!(record_pages_check_csrf_scope_and_input);
+
+/// A valid 1x1 PNG.
+const PNG_HEX: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da636460f85f0f0002870180eb47ba920000000049454e44ae426082";
+
+async fn achievements_take_files_checked_by_their_contents(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let png: Vec<u8> = (0..PNG_HEX.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&PNG_HEX[i..i + 2], 16).unwrap())
+        .collect();
+    let dl = app.api_as("dl.admin").await;
+    let unit = app.org_id("CN-LN-DL-GJZ-MW").await;
+    let (_, list) = dl
+        .get(&format!("/achievements?unit_id={unit}&per_page=1"))
+        .await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let origin = ingot_domain::audit::RequestOrigin::cli();
+    let caller = ingot_app::Caller::system(&origin);
+    let mut tx = app.db.begin().await.unwrap();
+    let user = ingot_store::users::get_by_username(&mut tx, "dl.union")
+        .await
+        .unwrap()
+        .unwrap();
+    let (_, token) = ingot_app::account::create_token(&mut tx, &caller, user.id, "t")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let upload = |name: &'static str, bytes: Vec<u8>| {
+        let url = format!("{}/api/v1/achievements/{id}/attachments", app.base);
+        let token = token.clone();
+        async move {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+            let r = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            (status, r.json::<Value>().await.unwrap())
+        }
+    };
+    let (s, e) = upload("report.pdf", b"MZ not a pdf".to_vec()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, f) = upload("检测照片.png", png.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+    assert_eq!(f["content_type"], "image/png");
+    let file = f["id"].as_i64().unwrap();
+    let (s, ct, body) = fetch(&app, "dl.admin", &format!("/achievement-files/{file}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(ct, "image/png");
+    assert_eq!(body, png);
+    let (s, _, _) = fetch(&app, "ref.union", &format!("/achievement-files/{file}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, d) = dl.get(&format!("/achievements/{id}")).await;
+    assert_eq!(d["attachments"][0]["filename"], "检测照片.png");
+}
+on_both!(achievements_take_files_checked_by_their_contents);

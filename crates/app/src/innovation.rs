@@ -446,6 +446,7 @@ pub struct AchievementDetail {
     pub completers: Vec<PersonRef>,
     pub patents: Vec<Patent>,
     pub proposals: Vec<ProposalRef>,
+    pub attachments: Vec<store::AchievementAttachment>,
     pub can_manage: bool,
     pub can_verify: bool,
 }
@@ -471,6 +472,7 @@ pub async fn achievement(tx: &mut Tx, caller: &Caller<'_>, id: i64) -> Result<Ac
         completers: store::completers(tx, id).await?,
         patents: store::linked_patents(tx, id).await?,
         proposals: store::linked_proposals(tx, id).await?,
+        attachments: store::attachments(tx, id).await?,
         can_manage: caller.permits(Action::ManageInnovationRecords, &unit.path),
         can_verify: caller.permits(Action::VerifyBenefit, &unit.path),
         achievement: a,
@@ -531,6 +533,67 @@ pub async fn link_proposal(tx: &mut Tx, caller: &Caller<'_>, id: i64, proposal: 
         .await?;
     }
     Ok(())
+}
+
+/// Attaches a file already checked by its contents (`crate::files::check`); the caller stores
+/// the bytes in the file store before committing.
+pub async fn attach(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: i64,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<store::AchievementAttachment> {
+    let (a, unit) = load_achievement(tx, caller, id).await?;
+    require_manage(caller, &unit)?;
+    let me = caller.user_id().ok_or_else(AppError::forbidden)?;
+    if store::attachments(tx, id).await?.len() >= crate::files::MAX_FILES_PER_PROPOSAL {
+        return Err(AppError::Validation(vec![
+            FieldError::new("file", "too_many_files")
+                .with("max", crate::files::MAX_FILES_PER_PROPOSAL),
+        ]));
+    }
+    let sha256 = crate::files::sha256_hex(bytes);
+    let now = Timestamp::now();
+    let att = store::insert_attachment(
+        tx,
+        id,
+        &sha256,
+        bytes.len() as i64,
+        content_type,
+        filename,
+        me,
+        now,
+    )
+    .await?;
+    log(
+        tx,
+        caller,
+        "achievement.attach",
+        "achievement",
+        id,
+        &a.title,
+        a.unit_id,
+        serde_json::json!({"file": filename, "sha256": sha256, "size": bytes.len()}),
+    )
+    .await?;
+    store::get_attachment(tx, att).await?.ok_or_else(not_found)
+}
+
+/// An attachment the caller may download: one of an achievement they may read.
+pub async fn attachment(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: i64,
+) -> Result<store::AchievementAttachment> {
+    let att = store::get_attachment(tx, id)
+        .await?
+        .ok_or(AppError::not_found("attachment"))?;
+    load_achievement(tx, caller, att.achievement_id)
+        .await
+        .map_err(|_| AppError::not_found("attachment"))?;
+    Ok(att)
 }
 
 fn benefit_state(a: &Achievement) -> serde_json::Value {

@@ -36,6 +36,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(link_proposal))
         .routes(routes!(claim_benefit))
         .routes(routes!(verify_benefit))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(upload_attachment))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    ingot_app::files::MAX_FILE_BYTES + 64 * 1024,
+                )),
+        )
+        .routes(routes!(download_attachment))
         .routes(routes!(list_patents, create_patent))
         .routes(routes!(export_patents))
         .routes(routes!(import_patents))
@@ -213,6 +221,7 @@ impl From<Achievement> for AchievementDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AchievementDetailDto {
     pub achievement: AchievementDto,
+    pub attachments: Vec<AchievementFileDto>,
     /// By rank, the first completer first.
     pub completers: Vec<PersonRefDto>,
     pub patents: Vec<PatentDto>,
@@ -241,6 +250,28 @@ pub struct AchievementBody {
     pub completers: Vec<String>,
     pub patent_ids: Vec<i64>,
     pub proposal_ids: Vec<i64>,
+}
+
+/// A file attached to an achievement; download it from `/achievement-files/{id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AchievementFileDto {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+impl From<ingot_store::innovation::AchievementAttachment> for AchievementFileDto {
+    fn from(a: ingot_store::innovation::AchievementAttachment) -> Self {
+        AchievementFileDto {
+            id: a.id,
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+            sha256: a.sha256,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -650,6 +681,7 @@ async fn create_achievement(
 
 fn detail_dto(d: cases::AchievementDetail) -> AchievementDetailDto {
     AchievementDetailDto {
+        attachments: d.attachments.into_iter().map(Into::into).collect(),
         achievement: d.achievement.into(),
         completers: d.completers.into_iter().map(Into::into).collect(),
         patents: d.patents.into_iter().map(Into::into).collect(),
@@ -761,6 +793,52 @@ async fn verify_benefit(
     .await?;
     tx.commit().await?;
     Ok(Json(a.into()))
+}
+
+/// Attaches a file (multipart field `file`): images, PDF or office documents up to 10 MB whose
+/// contents match their name, stored by SHA-256 like proposals' files.
+#[utoipa::path(post, path = "/achievements/{id}/attachments", tag = "innovation", params(("id" = i64, Path)),
+    request_body(content = inline(super::proposal_dto::UploadForm), content_type = "multipart/form-data"),
+    responses((status = 201, body = AchievementFileDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+async fn upload_attachment(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, Failure> {
+    let (name, bytes) = crate::pages::proposals::actions::read_file_field(multipart).await?;
+    let (filename, content_type) = ingot_app::files::check(&name, &bytes)?;
+    let mut tx = state.db.begin().await?;
+    let a = cases::attach(&mut tx, &api.caller(), id, &filename, content_type, &bytes).await?;
+    // Stored before the row is committed, so that a row never names a missing file.
+    state.files.put(bytes).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(AchievementFileDto::from(a))).into_response())
+}
+
+/// Downloads a file attached to an achievement, as it was uploaded.
+#[utoipa::path(get, path = "/achievement-files/{id}", tag = "innovation", params(("id" = i64, Path)),
+    responses((status = 200, body = FileBytes, content_type = "application/octet-stream",
+            description = "The file, with its own Content-Type and `Content-Disposition: attachment`"),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+async fn download_attachment(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let a = {
+        let mut tx = state.db.read().await?;
+        cases::attachment(&mut tx, &api.caller(), id).await?
+    };
+    let bytes = state.files.get(&a.sha256).await?;
+    Ok(crate::pages::records::file_response(
+        &a.filename,
+        &a.content_type,
+        bytes,
+    ))
 }
 
 const ACHIEVEMENT_HEADERS: [&str; 10] = [

@@ -149,6 +149,13 @@ pub fn routes() -> Router<AppState> {
         .route("/achievements/{id}/benefit", post(records::claim))
         .route("/achievements/{id}/verify", post(records::verify))
         .route(
+            "/achievements/{id}/attachments",
+            post(records::attach).layer(axum::extract::DefaultBodyLimit::max(
+                ingot_app::files::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/achievement-files/{id}", get(records::download))
+        .route(
             "/patents",
             get(records::patents).post(records::create_patent),
         )

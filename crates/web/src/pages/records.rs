@@ -380,6 +380,61 @@ pub async fn verify(
     after_change(&state, ctx, id, result).await
 }
 
+/// A file for the achievement, checked by its contents, stored by hash.
+pub async fn attach(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Response, Failure> {
+    let result = async {
+        let (name, bytes) = super::proposals::actions::read_file_field(multipart).await?;
+        let (filename, content_type) = ingot_app::files::check(&name, &bytes)?;
+        let caller = ctx.caller().map_err(|f| f.0)?;
+        let mut tx = state.db.begin().await?;
+        cases::attach(&mut tx, &caller, id, &filename, content_type, &bytes).await?;
+        // Stored before the row is committed, so that a row never names a missing file.
+        state.files.put(bytes).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    after_change(&state, ctx, id, result).await
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let a = {
+        let mut tx = state.db.read().await?;
+        cases::attachment(&mut tx, &caller, id).await?
+    };
+    let bytes = state.files.get(&a.sha256).await?;
+    Ok(file_response(&a.filename, &a.content_type, bytes))
+}
+
+/// The bytes as a download with their checked type, never sniffed, and a safe UTF-8 name.
+pub fn file_response(filename: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        crate::forms::encode(filename)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Patents
 
