@@ -257,6 +257,10 @@ fn print_demo(report: &demo::DemoReport) {
         report.orgs_created, report.users_created, report.proposals_created
     );
     println!("Demo studios: {} created.", report.studios_created);
+    println!(
+        "Innovation records: {} created (achievements, patents, skills and methods, titles, the Dalian 2020 suggestions).",
+        report.records_created
+    );
     match &report.password {
         Some(password) => {
             println!("Demo accounts: {}", report.usernames.join(", "));

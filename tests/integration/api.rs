@@ -119,10 +119,10 @@ async fn the_api_applies_the_same_policy(backend: Backend) {
     // The federation at the top sees everything; a city sees its city.
     let top = app.api_as("admin").await;
     let (_, all) = top.get("/users?per_page=500").await;
-    assert_eq!(all["total"], 21);
+    assert_eq!(all["total"], 33);
     let dalian = app.api_as("dl.admin").await;
     let (_, city) = dalian.get("/users").await;
-    assert_eq!(city["total"], 1);
+    assert_eq!(city["total"], 13);
     let jinzhou = app.org_id("CN-LN-JZ").await;
     let (status, _) = dalian.get(&format!("/users?org={jinzhou}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);

@@ -43,7 +43,7 @@ async fn subcommands(backend: Backend) {
         .trim()
         .to_string();
     assert!(
-        first.contains("20 organisations, 21 accounts and 60 proposals created"),
+        first.contains("23 organisations, 33 accounts and 60 proposals created"),
         "{first}"
     );
     let second = ok(&ingot(&url, &["demo"]));
@@ -55,7 +55,7 @@ async fn subcommands(backend: Backend) {
 
     let reindexed = ok(&ingot(&url, &["reindex"]));
     assert!(
-        reindexed.contains("60 proposal signatures recomputed"),
+        reindexed.contains("520 proposal signatures recomputed"),
         "{reindexed}"
     );
 

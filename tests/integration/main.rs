@@ -2,6 +2,7 @@
 
 mod support;
 
+mod achievements;
 mod api;
 mod audit;
 mod auth;

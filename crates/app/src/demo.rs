@@ -11,6 +11,7 @@ use ingot_domain::{AppError, OrgKind, Role, Timestamp};
 use ingot_store::users::NewUser;
 use ingot_store::{Db, grants, orgs, users};
 
+pub mod innovation;
 mod proposals;
 pub mod studios;
 
@@ -167,6 +168,28 @@ const ORGS: &[OrgRow] = &[
         "中山区总工会",
         "Zhongshan District Federation of Trade Unions",
     ),
+    // Stand-ins for the Dalian enterprises behind the city's 2020 figures (none is named).
+    (
+        "CN-LN-DL-GJZ-MW",
+        Some("CN-LN-DL-GJZ"),
+        OrgKind::Enterprise,
+        "大连甘井子机械制造有限公司",
+        "Dalian Ganjingzi Machinery Co., Ltd.",
+    ),
+    (
+        "CN-LN-DL-XG-PW",
+        Some("CN-LN-DL-XG"),
+        OrgKind::Enterprise,
+        "大连西岗港口装备有限公司",
+        "Dalian Xigang Port Equipment Co., Ltd.",
+    ),
+    (
+        "CN-LN-DL-ZS-SW",
+        Some("CN-LN-DL-ZS"),
+        OrgKind::Enterprise,
+        "大连中山软件有限公司",
+        "Dalian Zhongshan Software Co., Ltd.",
+    ),
 ];
 
 /// (username, display name, organisation code, roles)
@@ -254,6 +277,28 @@ const USERS: &[UserRow] = &[
     ("liu.hong", "刘红", "CN-LN-JZ-REF-TC", &[Role::Employee]),
     ("expert.li", "李专家", "CN-LN", &[Role::Expert]),
     (
+        "dl.union",
+        "大连甘井子机械工会",
+        "CN-LN-DL-GJZ-MW",
+        &[Role::UnitAdmin],
+    ),
+    (
+        "dl.finance",
+        "大连甘井子机械财务",
+        "CN-LN-DL-GJZ-MW",
+        &[Role::FinanceOfficer],
+    ),
+    ("dl.liu.gang", "刘刚", "CN-LN-DL-GJZ-MW", &[Role::Employee]),
+    ("dl.wang.lei", "王磊", "CN-LN-DL-XG-PW", &[Role::Employee]),
+    ("dl.zhang.hua", "张华", "CN-LN-DL-ZS-SW", &[Role::Employee]),
+    ("dl.zhao.min", "赵敏", "CN-LN-DL-GJZ-MW", &[Role::Employee]),
+    ("dl.sun.tao", "孙涛", "CN-LN-DL-XG-PW", &[Role::Employee]),
+    ("dl.zhou.bin", "周斌", "CN-LN-DL-ZS-SW", &[Role::Employee]),
+    ("dl.wu.yan", "吴岩", "CN-LN-DL-GJZ-MW", &[Role::Employee]),
+    ("dl.zheng.kai", "郑凯", "CN-LN-DL-XG-PW", &[Role::Employee]),
+    ("dl.feng.jun", "冯军", "CN-LN-DL-ZS-SW", &[Role::Employee]),
+    ("dl.chen.yu", "陈宇", "CN-LN-DL-GJZ-MW", &[Role::Employee]),
+    (
         "nm.programme",
         "科技厅项目官员",
         "CN-NM-DST",
@@ -270,6 +315,8 @@ pub struct DemoReport {
     pub usernames: Vec<&'static str>,
     pub proposals_created: usize,
     pub studios_created: usize,
+    /// Innovation records (achievements, patents, skills, titles, the Dalian suggestions).
+    pub records_created: usize,
 }
 
 /// The demo data with, besides the facts, a few dozen generated studios (and their leads, whose
@@ -389,6 +436,7 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
     tx.commit().await?;
     report.proposals_created = proposals::load(db, &caller).await?;
     report.studios_created = studios::load(db, &caller).await?;
+    report.records_created = innovation::load(db, &caller).await?;
     // A password is only worth printing if this run set it for some accounts.
     if reset_passwords || report.users_created > 0 {
         report.password = Some(password);

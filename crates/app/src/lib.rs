@@ -9,6 +9,7 @@ mod caller;
 pub mod dashboard;
 pub mod demo;
 pub mod files;
+pub mod innovation;
 pub mod notifications;
 pub mod org_import;
 pub mod orgs;

@@ -66,3 +66,19 @@ id_type!(
     /// A studio's application to a naming call.
     ApplicationId
 );
+id_type!(
+    /// An innovation achievement: technical work by a team at a unit.
+    AchievementId
+);
+id_type!(
+    /// A patent (invention, utility model or design).
+    PatentId
+);
+id_type!(
+    /// A skill or method named after its creator (绝招绝技, advanced operation method).
+    SkillId
+);
+id_type!(
+    /// A talent title or honour granted to a person.
+    TitleId
+);

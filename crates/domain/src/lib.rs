@@ -1,8 +1,10 @@
 //! Ingot's domain: identifiers, models, validation and the access policy. No I/O lives here.
 
 pub mod audit;
+pub mod benefit;
 pub mod error;
 pub mod ids;
+pub mod innovation;
 pub mod lang;
 pub mod org;
 pub mod policy;

@@ -87,6 +87,10 @@ pub enum Action {
     ReviewNaming,
     /// Read studio statistics and unpublished naming applications of the target's subtree.
     ViewStudios,
+    /// Read the innovation records (achievements, patents, skills and methods, titles) of the target.
+    ViewInnovationRecords,
+    /// Record, link and correct innovation records of the target; claim an achievement's benefit.
+    ManageInnovationRecords,
 }
 
 /// How far below a grant's organisation the grant reaches for an action.
@@ -137,6 +141,8 @@ fn rule(action: Action) -> (&'static [Role], Reach) {
         Action::ManageStudio | Action::ManageNamings => (ADMINS, Reach::Subtree),
         Action::ReviewNaming => (&[Role::FederationAdmin, Role::Expert], Reach::Subtree),
         Action::ViewStudios => (RECORD_READERS, Reach::Subtree),
+        Action::ViewInnovationRecords => (&Role::ALL, Reach::Subtree),
+        Action::ManageInnovationRecords => (ADMINS, Reach::Subtree),
     }
 }
 

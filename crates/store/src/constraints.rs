@@ -12,6 +12,18 @@ pub struct Constraint {
 
 pub const CONSTRAINTS: &[Constraint] = &[
     Constraint {
+        name: "patents_number_key",
+        sqlite_signature: "patents.number",
+        code: "patent_number_taken",
+        field: Some("number"),
+    },
+    Constraint {
+        name: "titles_holder_key",
+        sqlite_signature: "titles.user_id, titles.name, titles.year",
+        code: "title_exists",
+        field: Some("name"),
+    },
+    Constraint {
         name: "organisations_code_key",
         sqlite_signature: "organisations.code",
         code: "org_code_taken",

@@ -11,6 +11,7 @@ pub mod constraints;
 mod db;
 pub mod dialect;
 pub mod grants;
+pub mod innovation;
 pub mod migrate;
 pub mod notifications;
 pub mod orgs;

@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_signatures"),
     migration!(4, "0004_search"),
     migration!(5, "0005_studios"),
+    migration!(6, "0006_achievements"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.
@@ -195,8 +196,9 @@ mod tests {
             .map(|m| format!("{}.sql", m.name))
             .collect();
         assert_eq!(sqlite, embedded);
+        // Versions rise; a gap is allowed while branches that each add one are merged.
         for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(m.version, i as i64 + 1);
+            assert!(i == 0 || m.version > MIGRATIONS[i - 1].version);
             assert!(m.name.starts_with(&format!("{:04}_", m.version)));
         }
     }

@@ -70,6 +70,7 @@ impl PageCtx {
             item("/", "nav.dashboard", "nav-dashboard");
             item("/proposals", "nav.proposals", "nav-proposals");
             item("/studios", "nav.studios", "nav-studios");
+            item("/achievements", "nav.records", "nav-records");
             item("/orgs", "nav.orgs", "nav-orgs");
             let who = policy::Principal::User(actor);
             let administers = actor

@@ -4,6 +4,7 @@ use super::access::{Loaded, access_to, load};
 use super::{category_exists, enterprise_of, not_found};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
+use ingot_domain::benefit::{self, Claim, ClaimFields, Verification};
 use ingot_domain::org::Organisation;
 use ingot_domain::proposal::{
     self as rules, Benefit, ImplStatus, Person, Proposal, ReviewAction, Status, event,
@@ -825,16 +826,26 @@ pub struct BenefitInput {
 }
 
 impl BenefitInput {
+    fn fields(&self) -> ClaimFields {
+        ClaimFields {
+            method: self.method.clone(),
+            old_cost: self.old_cost.clone(),
+            new_cost: self.new_cost.clone(),
+            volume: self.volume.clone(),
+            hours: self.hours.clone(),
+            rate: self.rate.clone(),
+            amount: self.amount.clone(),
+            note: self.note.clone(),
+        }
+    }
+
     pub fn benefit(&self) -> Result<Benefit> {
-        Benefit::from_inputs(
-            &self.method,
-            &self.old_cost,
-            &self.new_cost,
-            &self.volume,
-            &self.hours,
-            &self.rate,
-            &self.amount,
-        )
+        self.fields().benefit()
+    }
+
+    /// The claim checked by the rules shared with achievements.
+    pub fn check(&self) -> Result<Claim> {
+        self.fields().check()
     }
 }
 
@@ -848,16 +859,8 @@ pub async fn claim_benefit(
 ) -> Result<Proposal> {
     // Someone who may not see the proposal learns nothing, not even what is wrong with the input.
     let (l, access) = open(tx, caller, id, input.version).await?;
-    let benefit = input.benefit()?;
-    let mut v = Validator::new();
-    let note = v.optional_text("note", Some(&input.note), rules::REASON_MAX);
-    if benefit.method() == "free" && note.is_none() {
-        v.add(FieldError::new("note", "explanation_required"));
-    }
-    v.finish()?;
-    if l.proposal.benefit_verified_at.is_some() {
-        return Err(AppError::conflict("benefit_locked"));
-    }
+    let claim = input.check()?;
+    benefit::ensure_unlocked(l.proposal.benefit_verified_at)?;
     if !access.claim_benefit {
         if access.named || caller.permits(ingot_domain::Action::ManageImplementation, &l.unit.path)
         {
@@ -865,13 +868,13 @@ pub async fn claim_benefit(
         }
         return Err(AppError::forbidden());
     }
-    let amount = benefit.amount_cents()?;
+    let amount = claim.amount_cents;
     let mut notify = named_people(&l);
     notify.extend(grants::holders(tx, Role::FinanceOfficer, &l.unit.path).await?);
     let before = l.proposal.clone();
     let mut p = l.proposal;
-    p.benefit = Some(benefit);
-    p.benefit_note = note;
+    p.benefit = Some(claim.benefit);
+    p.benefit_note = claim.note;
     p.benefit_claimed_cents = Some(amount);
     p.benefit_claimed_at = Some(Timestamp::now());
     let comment = rules::format_money(amount);
@@ -907,34 +910,17 @@ pub async fn verify_benefit(
     id: ProposalId,
     input: &VerifyInput,
 ) -> Result<Proposal> {
-    let mut v = Validator::new();
-    let note = v.optional_text("note", Some(&input.note), rules::REASON_MAX);
-    let corrected = match input.corrected_amount.trim() {
-        "" => None,
-        raw => match rules::parse_fixed2(raw) {
-            Some(c) if (0..=rules::MAX_BENEFIT_CENTS).contains(&c) => Some(c),
-            _ => {
-                v.add(FieldError::new("corrected_amount", "not_a_number"));
-                None
-            }
-        },
-    };
-    if corrected.is_some() && note.is_none() {
-        v.add(FieldError::new("note", "explanation_required"));
-    }
-    v.finish()?;
+    let verification = Verification::parse(&input.corrected_amount, &input.note)?;
     let (l, access) = open(tx, caller, id, input.version).await?;
     if !caller.permits(ingot_domain::Action::VerifyBenefit, &l.unit.path) {
         return Err(AppError::forbidden());
     }
-    if l.proposal.benefit_verified_at.is_some() {
-        return Err(AppError::conflict("benefit_locked"));
-    }
+    benefit::ensure_unlocked(l.proposal.benefit_verified_at)?;
     if !access.verify_benefit {
         return Err(AppError::conflict("benefit_not_claimed"));
     }
     let claimed = l.proposal.benefit_claimed_cents.unwrap_or(0);
-    let amount = corrected.unwrap_or(claimed);
+    let amount = verification.amount(claimed);
     let now = Timestamp::now();
     let notify = named_people(&l);
     let before = l.proposal.clone();
@@ -942,7 +928,7 @@ pub async fn verify_benefit(
     p.benefit_verified_cents = Some(amount);
     p.benefit_verified_by = caller.user_id();
     p.benefit_verified_at = Some(now);
-    p.benefit_verify_note = note;
+    p.benefit_verify_note = verification.note;
     p.status = Status::Verified;
     let comment = rules::format_money(amount);
     commit_change(

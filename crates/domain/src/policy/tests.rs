@@ -128,6 +128,15 @@ const TABLE: &[(Role, Action, &str)] = &[
     (UnitAdmin, Action::ViewStudios, "TTFF"),
     (FederationAdmin, Action::ViewStudios, "TTFF"),
     (ProgrammeOfficer, Action::ViewStudios, "TTFF"),
+    // Innovation records: everyone reads their own subtree's; union admins record them.
+    (Employee, Action::ViewInnovationRecords, "TTFF"),
+    (Expert, Action::ViewInnovationRecords, "TTFF"),
+    (FederationAdmin, Action::ViewInnovationRecords, "TTFF"),
+    (UnitAdmin, Action::ManageInnovationRecords, "TTFF"),
+    (FederationAdmin, Action::ManageInnovationRecords, "TTFF"),
+    (Employee, Action::ManageInnovationRecords, "FFFF"),
+    (Reviewer, Action::ManageInnovationRecords, "FFFF"),
+    (FinanceOfficer, Action::ManageInnovationRecords, "FFFF"),
 ];
 
 #[test]

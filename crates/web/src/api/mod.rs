@@ -3,6 +3,7 @@
 
 mod audit;
 pub mod dto;
+pub mod innovation;
 mod me;
 mod notifications;
 mod orgs;
@@ -49,6 +50,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "notifications", description = "What happened to the proposals the caller is involved in, and the daily digest"),
         (name = "search", description = "Full-text search over what the caller may see"),
         (name = "studios", description = "Innovation studios: the registry, members, honours, outputs and photos; naming calls, applications with a snapshot, on-site reviews, decisions with numbered notices, special funding; assessments and revocation; alliances; statistics"),
+        (name = "innovation", description = "Innovation records: achievements with their ranked completers and verified benefit, patents (application numbers checked, CSV/XLSX import), skills and methods, talent titles and honours, and the record pages of people and units"),
     )
 )]
 struct ApiDoc;
@@ -81,6 +83,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(proposals::routes())
             .merge(notifications::routes())
             .merge(studios::routes())
+            .merge(innovation::routes())
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
         (router, doc)

@@ -9,6 +9,7 @@ pub mod login;
 pub mod notifications;
 pub mod orgs;
 pub mod proposals;
+pub mod records;
 pub mod search;
 pub mod studios;
 pub mod users;
@@ -140,6 +141,30 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/deactivate", post(users::deactivate))
         .route("/users/{id}/grants", post(users::grant))
         .route("/users/{id}/grants/{grant}/revoke", post(users::revoke))
+        .route(
+            "/achievements",
+            get(records::achievements).post(records::create_achievement),
+        )
+        .route("/achievements/{id}", get(records::achievement))
+        .route("/achievements/{id}/link", post(records::link))
+        .route("/achievements/{id}/benefit", post(records::claim))
+        .route("/achievements/{id}/verify", post(records::verify))
+        .route(
+            "/achievements/{id}/attachments",
+            post(records::attach).layer(axum::extract::DefaultBodyLimit::max(
+                ingot_app::files::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/achievement-files/{id}", get(records::download))
+        .route(
+            "/patents",
+            get(records::patents).post(records::create_patent),
+        )
+        .route("/patents/import", post(records::import_patents))
+        .route("/skills", get(records::skills).post(records::create_skill))
+        .route("/titles", get(records::titles).post(records::create_title))
+        .route("/records/people/{id}", get(records::person))
+        .route("/records/orgs/{id}", get(records::unit))
         .route("/proposals", get(proposals::index).post(proposals::create))
         .route("/proposals/new", get(proposals::new_form))
         .route("/proposals/export", get(proposals::export))
