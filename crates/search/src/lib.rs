@@ -17,4 +17,4 @@ mod postings;
 pub mod query;
 pub mod shingles;
 
-pub use minhash::{BANDS, HASHES, Signature, jaccard, shingle_set};
+pub use minhash::{BANDS, HASHES, Signature, jaccard, shingle_set, worth_reranking};

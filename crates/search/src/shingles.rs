@@ -3,7 +3,15 @@
 //! lower case, full-width forms to ASCII, and punctuation and spaces dropped.
 
 /// Folds a character for comparison, or drops it (`None`) when it carries no meaning.
+#[inline]
 fn fold(c: char) -> Option<char> {
+    // Most characters are Chinese or ASCII: answered without the Unicode tables.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return Some(c);
+    }
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase());
+    }
     // Full-width ASCII forms (ＡＢＣ１２３) as typed by Chinese input methods.
     let c = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),

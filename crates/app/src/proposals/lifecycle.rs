@@ -12,7 +12,7 @@ use ingot_domain::proposal::{
 use ingot_domain::time::Date;
 use ingot_domain::validate::Validator;
 use ingot_domain::{AppError, FieldError, OrgId, ProposalId, Role, Timestamp, UserId};
-use ingot_search::{Signature, jaccard, shingle_set};
+use ingot_search::{Signature, jaccard, shingle_set, worth_reranking};
 use ingot_store::proposals::{self, NewProposal, ProposalStep};
 use ingot_store::{
     Tx, changes, grants, notifications, proposal_config, proposal_stats, signatures, users,
@@ -410,6 +410,8 @@ pub async fn similar_in(
     // not worth loading the text.
     estimated.retain(|(_, e)| *e >= SIMILARITY_THRESHOLD / 2.0);
     estimated.truncate(RERANKED);
+    let estimates: Vec<f64> = estimated.iter().map(|(_, e)| *e).collect();
+    estimated.truncate(worth_reranking(&estimates, SIMILAR_SHOWN));
     let ids: Vec<ProposalId> = estimated.iter().map(|(id, _)| *id).collect();
     let texts = proposals::texts_of(tx, &ids).await?;
     let mut found: Vec<Similar> = texts

@@ -13,7 +13,7 @@ const MIN_ESTIMATE: f64 = 0.2;
 
 use crate::index::{Doc, Index, Kind, Narrow, Viewer};
 use crate::lsh::Lsh;
-use crate::minhash::{Signature, jaccard, shingle_set};
+use crate::minhash::{Signature, jaccard, shingle_set, worth_reranking};
 use crate::query::parse;
 use std::fmt::Write as _;
 use std::io::BufRead;
@@ -343,9 +343,10 @@ fn duplicates(o: &Options, rows: &[Row], report: &mut String) -> Result<(), Stri
     let check = |text: &str| -> Vec<(u32, f64)> {
         let shingles = shingle_set(text);
         let sig = Signature::of_shingles(&shingles);
-        let mut found: Vec<(u32, f64)> = lsh
-            .candidates(&sig, MIN_ESTIMATE, RERANK)
-            .into_iter()
+        let candidates = lsh.candidates(&sig, MIN_ESTIMATE, RERANK);
+        let estimates: Vec<f64> = candidates.iter().map(|c| c.estimate).collect();
+        let mut found: Vec<(u32, f64)> = candidates[..worth_reranking(&estimates, 5)]
+            .iter()
             .map(|c| {
                 (
                     c.doc,
