@@ -212,6 +212,33 @@ async fn studios_are_found_by_anyone_and_follow_revocation(backend: Backend) {
 }
 on_both!(studios_are_found_by_anyone_and_follow_revocation);
 
+async fn achievements_and_patents_are_found_within_scope(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.api_as("admin").await;
+    // 轻稀土碳酸盐: the first prize of the 2023 exchange, an achievement of Inner Mongolia.
+    let (_, found) = admin
+        .get("/search?q=%E8%BD%BB%E7%A8%80%E5%9C%9F%E7%A2%B3%E9%85%B8%E7%9B%90&kind=achievement")
+        .await;
+    assert_eq!(
+        titles(&found),
+        vec!["万吨级轻稀土碳酸盐连续化生产工艺研究及产业化".to_string()],
+        "{found}"
+    );
+    // Dalian's 32 patents of 2020, by the year prefix alone.
+    let (_, patents) = admin.get("/search?q=year:2020&kind=patent").await;
+    assert_eq!(patents["total"], 32, "{patents}");
+    // Someone of the Liaoning company sees neither Inner Mongolia's achievements nor Dalian's
+    // patents.
+    let li = app.api_as("li.ming").await;
+    let (_, theirs) = li
+        .get("/search?q=%E8%BD%BB%E7%A8%80%E5%9C%9F%E7%A2%B3%E9%85%B8%E7%9B%90&kind=achievement")
+        .await;
+    assert_eq!(theirs["total"], 0, "{theirs}");
+}
+on_both!(achievements_and_patents_are_found_within_scope);
+
 async fn odd_queries_get_a_result_or_a_clear_message(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;

@@ -14,7 +14,7 @@ use ingot_domain::time::Date;
 use ingot_domain::{AppError, Timestamp};
 use ingot_search::index::{Doc, Index, Kind, Narrow, Results, Viewer};
 use ingot_search::query::{self, QueryError};
-use ingot_store::search_docs::{self, PersonDoc, ProposalDoc, StudioDoc};
+use ingot_store::search_docs::{self, PersonDoc, ProposalDoc, RecordDoc, StudioDoc};
 use ingot_store::{Db, Tx};
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -76,6 +76,56 @@ fn studio_doc(s: StudioDoc) -> Doc {
     }
 }
 
+fn record_doc(kind: Kind, r: RecordDoc) -> Doc {
+    Doc {
+        kind,
+        id: r.id,
+        title: r.title,
+        body: r.body,
+        org_id: r.unit_id,
+        org_path: r.unit_path,
+        org_name: r.unit_name,
+        year: r.year as i32,
+        status: r.status,
+        owners: Vec::new(),
+        published: false,
+        private: false,
+    }
+}
+
+/// Records of the kinds the index holds besides proposals and people, read from the database.
+struct Records {
+    studios: Vec<StudioDoc>,
+    achievements: Vec<RecordDoc>,
+    patents: Vec<RecordDoc>,
+}
+
+impl Records {
+    async fn read(tx: &mut Tx, ids: Option<(&[i64], &[i64], &[i64])>) -> Result<Records> {
+        Ok(Records {
+            studios: search_docs::studios(tx, ids.map(|i| i.0)).await?,
+            achievements: search_docs::achievements(tx, ids.map(|i| i.1)).await?,
+            patents: search_docs::patents(tx, ids.map(|i| i.2)).await?,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.studios.len() + self.achievements.len() + self.patents.len()
+    }
+
+    fn into_index(self, index: &mut Index) {
+        for s in self.studios {
+            index.upsert(studio_doc(s));
+        }
+        for a in self.achievements {
+            index.upsert(record_doc(Kind::Achievement, a));
+        }
+        for p in self.patents {
+            index.upsert(record_doc(Kind::Patent, p));
+        }
+    }
+}
+
 fn person_doc(u: PersonDoc, offset_ms: i64) -> Doc {
     Doc {
         kind: Kind::Person,
@@ -100,7 +150,7 @@ impl SearchService {
         let last = search_docs::last_change(&mut tx).await?;
         let proposals = search_docs::proposals(&mut tx, None).await?;
         let people = search_docs::people(&mut tx, None).await?;
-        let studios = search_docs::studios(&mut tx, None).await?;
+        let records = Records::read(&mut tx, None).await?;
         drop(tx);
         let index = tokio::task::spawn_blocking(move || {
             ingot_search::analyze::warm_up();
@@ -111,9 +161,7 @@ impl SearchService {
             for u in people {
                 index.upsert(person_doc(u, offset_ms));
             }
-            for s in studios {
-                index.upsert(studio_doc(s));
-            }
+            records.into_index(&mut index);
             index
         })
         .await
@@ -153,22 +201,33 @@ impl SearchService {
         let mut proposal_ids: Vec<i64> = Vec::new();
         let mut user_ids: Vec<i64> = Vec::new();
         let mut studio_ids: Vec<i64> = Vec::new();
+        let mut achievement_ids: Vec<i64> = Vec::new();
+        let mut patent_ids: Vec<i64> = Vec::new();
         for (_, kind, id) in &changes {
             match kind.as_str() {
                 "proposal" => proposal_ids.push(*id),
                 "user" => user_ids.push(*id),
                 "studio" => studio_ids.push(*id),
+                "achievement" => achievement_ids.push(*id),
+                "patent" => patent_ids.push(*id),
                 _ => {}
             }
         }
-        studio_ids.sort_unstable();
-        studio_ids.dedup();
+        for ids in [&mut studio_ids, &mut achievement_ids, &mut patent_ids] {
+            ids.sort_unstable();
+            ids.dedup();
+        }
         proposal_ids.sort_unstable();
         proposal_ids.dedup();
         user_ids.sort_unstable();
         user_ids.dedup();
         let n = self
-            .reload(&mut tx, &proposal_ids, &user_ids, &studio_ids)
+            .reload(
+                &mut tx,
+                &proposal_ids,
+                &user_ids,
+                (&studio_ids, &achievement_ids, &patent_ids),
+            )
             .await?;
         drop(tx);
         self.last_change.fetch_max(max, Ordering::AcqRel);
@@ -198,12 +257,12 @@ impl SearchService {
         tx: &mut Tx,
         proposal_ids: &[i64],
         user_ids: &[i64],
-        studio_ids: &[i64],
+        record_ids: (&[i64], &[i64], &[i64]),
     ) -> Result<usize> {
         let proposals = search_docs::proposals(tx, Some(proposal_ids)).await?;
         let people = search_docs::people(tx, Some(user_ids)).await?;
-        let studios = search_docs::studios(tx, Some(studio_ids)).await?;
-        let n = proposals.len() + people.len() + studios.len();
+        let records = Records::read(tx, Some(record_ids)).await?;
+        let n = proposals.len() + people.len() + records.len();
         let mut index = self
             .index
             .write()
@@ -219,9 +278,7 @@ impl SearchService {
         for u in people {
             index.upsert(person_doc(u, self.offset_ms));
         }
-        for s in studios {
-            index.upsert(studio_doc(s));
-        }
+        records.into_index(&mut index);
         Ok(n)
     }
 
@@ -243,10 +300,12 @@ impl SearchService {
         })?;
         let readable = caller.scope(Action::ViewUnpublished);
         let people_scope = caller.scope(Action::ViewUser);
+        let records_scope = caller.scope(Action::ViewInnovationRecords);
         // Materialised paths: a subtree is a prefix. Drafts are private to their owners.
         let covers = |kind: Kind, org_path: &str| -> bool {
             let scope = match kind {
                 Kind::Person => &people_scope,
+                Kind::Achievement | Kind::Patent => &records_scope,
                 _ => &readable,
             };
             scope

@@ -213,6 +213,56 @@ pub async fn studios(tx: &mut Tx, ids: Option<&[i64]>) -> Result<Vec<StudioDoc>>
         .collect())
 }
 
+/// An innovation record as the index sees it: an achievement (its kind as the status facet) or
+/// a patent (its number in the title, its status).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecordDoc {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub unit_name: String,
+    pub year: i64,
+    pub status: String,
+}
+
+fn records_query(select: &'static str, alias: &'static str, ids: Option<&[i64]>) -> Sql {
+    let mut b = SqlBuilder::new(select);
+    if let Some(ids) = ids {
+        in_list(&mut b, alias, ids);
+    }
+    b.build()
+}
+
+pub async fn achievements(tx: &mut Tx, ids: Option<&[i64]>) -> Result<Vec<RecordDoc>> {
+    if ids.is_some_and(<[i64]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    tx.fetch_all(records_query(
+        "SELECT a.id, a.title, a.summary || ' ' || a.field || ' ' || COALESCE(a.production_site, '') AS body,
+                a.unit_id, o.path AS unit_path, o.name AS unit_name, a.year, a.kind AS status
+         FROM achievements a JOIN organisations o ON o.id = a.unit_id WHERE 1 = 1",
+        "a.id",
+        ids,
+    ))
+    .await
+}
+
+pub async fn patents(tx: &mut Tx, ids: Option<&[i64]>) -> Result<Vec<RecordDoc>> {
+    if ids.is_some_and(<[i64]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    tx.fetch_all(records_query(
+        "SELECT p.id, p.title || ' ' || p.number AS title, p.inventors AS body,
+                p.unit_id, o.path AS unit_path, o.name AS unit_name, p.year, p.status
+         FROM patents p JOIN organisations o ON o.id = p.unit_id WHERE 1 = 1",
+        "p.id",
+        ids,
+    ))
+    .await
+}
+
 /// One change to follow: (change id, object type, object id).
 pub type Change = (i64, String, i64);
 

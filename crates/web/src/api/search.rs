@@ -21,7 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct SearchQuery {
     /// Words (all must match), "a phrase", and `unit:`, `year:`, `status:`, `type:` prefixes.
     q: String,
-    /// Narrow to one type: proposal, person or studio.
+    /// Narrow to one type: proposal, person, studio, achievement or patent.
     kind: Option<String>,
     /// Narrow to one organisation (an id from the unit facet).
     org: Option<i64>,
@@ -40,7 +40,7 @@ pub struct PieceDto {
 
 #[derive(Serialize, ToSchema)]
 pub struct HitDto {
-    /// proposal, person or studio
+    /// proposal, person, studio, achievement or patent
     kind: String,
     id: i64,
     title: String,
@@ -95,7 +95,7 @@ fn count(value: impl ToString, count: usize) -> CountDto {
     }
 }
 
-/// Searches proposals, people and studios the caller may see. An empty or over-long query is a 422
+/// Searches proposals, people, studios, achievements and patents the caller may see. An empty or over-long query is a 422
 /// naming `q`; any other text (stray quotes, unknown prefixes, markup) is searched as text.
 #[utoipa::path(get, path = "/search", tag = "search", params(SearchQuery),
     responses((status = 200, body = SearchResultsDto), (status = 422, body = ErrorBody)),

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ingot_search::index::{Kind, Narrow, Results};
+use ingot_search::index::{Hit, Kind, Narrow, Results};
 use ingot_store::Page;
 
 #[derive(serde::Deserialize, Default, Clone)]
@@ -66,10 +66,18 @@ struct SearchPage {
 }
 
 impl SearchPage {
-    fn href(&self, kind: &Kind, id: &i64) -> String {
-        match kind {
+    fn href(&self, hit: &Hit) -> String {
+        let id = hit.id;
+        match hit.kind {
             Kind::Person => format!("/users/{id}"),
             Kind::Studio => format!("/studios/{id}"),
+            Kind::Achievement => format!("/achievements/{id}"),
+            // Patents are listed, not paged one by one: the list narrowed to its number (the
+            // title's last word, all ASCII).
+            Kind::Patent => format!(
+                "/patents?q={}",
+                hit.title.rsplit(' ').next().unwrap_or_default()
+            ),
             _ => format!("/proposals/{id}"),
         }
     }
@@ -84,9 +92,9 @@ impl SearchPage {
         }
     }
 
-    /// A proposal's status, else a studio's or a person's (active, suspended, revoked).
+    /// A proposal's status, else a studio's or a person's, an achievement's kind, a patent's stage.
     fn status_label(&self, status: &str) -> String {
-        ["pstatus", "sstatus"]
+        ["pstatus", "sstatus", "records.kind", "pstage"]
             .iter()
             .find_map(|group| {
                 self.ctx
