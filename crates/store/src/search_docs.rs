@@ -201,7 +201,9 @@ pub async fn studios(tx: &mut Tx, ids: Option<&[i64]>) -> Result<Vec<StudioDoc>>
             }
             StudioDoc {
                 id: r.0,
-                body: format!("{}\n{}\n{}\n{}", r.4, of_studio.join(" "), r.3, r.2),
+                // Description first: the snippet of an unmatched body is its start. Fields are codes
+                // (found by English words), last.
+                body: format!("{}\n{}\n{}\n{}", r.2, r.3, r.4, of_studio.join(" ")),
                 name: r.1,
                 unit_id: r.5,
                 unit_path: r.6,
