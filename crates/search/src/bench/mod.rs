@@ -340,10 +340,15 @@ fn duplicates(o: &Options, rows: &[Row], report: &mut String) -> Result<(), Stri
         t0.elapsed().as_secs_f64(),
         lsh.bytes() as f64 / 1048576.0
     );
+    // Time spent in each phase of every check, for the breakdown printed below.
+    let phases = std::cell::RefCell::new([Vec::new(), Vec::new(), Vec::new()]);
     let check = |text: &str| -> Vec<(u32, f64)> {
+        let t = Instant::now();
         let shingles = shingle_set(text);
         let sig = Signature::of_shingles(&shingles);
+        let t_sig = t.elapsed();
         let candidates = lsh.candidates(&sig, MIN_ESTIMATE, RERANK);
+        let t_cand = t.elapsed();
         let estimates: Vec<f64> = candidates.iter().map(|c| c.estimate).collect();
         let mut found: Vec<(u32, f64)> = candidates[..worth_reranking(&estimates, 5)]
             .iter()
@@ -356,6 +361,11 @@ fn duplicates(o: &Options, rows: &[Row], report: &mut String) -> Result<(), Stri
             .collect();
         found.sort_by(|a, b| b.1.total_cmp(&a.1));
         found.truncate(5);
+        let t_all = t.elapsed();
+        let mut p = phases.borrow_mut();
+        p[0].push(t_sig.as_secs_f64() * 1e3);
+        p[1].push((t_cand - t_sig).as_secs_f64() * 1e3);
+        p[2].push((t_all - t_cand).as_secs_f64() * 1e3);
         found
     };
     let dups = std::io::BufReader::new(std::fs::File::open(o.dir.join("dups.tsv")).map_err(err)?);
@@ -413,6 +423,17 @@ fn duplicates(o: &Options, rows: &[Row], report: &mut String) -> Result<(), Stri
         percentile(&mut times, 99.0),
         percentile(&mut cpu_times, 50.0),
         percentile(&mut cpu_times, 99.0)
+    );
+    let mut p = phases.borrow_mut();
+    let _ = writeln!(
+        report,
+        "phases (wall, p50 / p99 ms): shingles and signature {:.3} / {:.3}; candidates {:.3} / {:.3}; exact re-rank {:.3} / {:.3}",
+        percentile(&mut p[0], 50.0),
+        percentile(&mut p[0], 99.0),
+        percentile(&mut p[1], 50.0),
+        percentile(&mut p[1], 99.0),
+        percentile(&mut p[2], 50.0),
+        percentile(&mut p[2], 99.0),
     );
     let _ = writeln!(
         report,
