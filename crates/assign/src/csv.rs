@@ -134,6 +134,20 @@ fn read_rows<const N: usize>(
         let mut pos = 0;
         loop {
             let rest = &buf[pos..filled];
+            if line_no > 0
+                && let Some((row, used)) = parse_plain_row::<N>(rest)
+            {
+                line_no += 1;
+                pos += used;
+                if let Err((field, message)) = handle(row) {
+                    let mut starts = [0u64; N];
+                    let _ = parse_row::<N>(rest[..used].trim_ascii_end(), &mut starts);
+                    let column = starts[field - 1] + 1;
+                    let message = format!("{}: {message}", header[field - 1]);
+                    return Err(fail(line_no, column, message));
+                }
+                continue;
+            }
             let Some(len) = rest.iter().position(|&b| b == b'\n').or(if at_end && !rest.is_empty() {
                 Some(rest.len())
             } else {
@@ -184,6 +198,43 @@ fn read_rows<const N: usize>(
             buf.resize(buf.len() * 2, 0);
         }
     }
+}
+
+/// The fast path for the common row: `N` plain integers of at most 18 digits, comma-separated,
+/// ending in a newline inside `bytes`. Returns the values and the bytes used; `None` sends the
+/// row (or an unfinished one) to the careful path.
+fn parse_plain_row<const N: usize>(bytes: &[u8]) -> Option<([i64; N], usize)> {
+    let mut values = [0i64; N];
+    let mut i = 0;
+    for (field, value) in values.iter_mut().enumerate() {
+        let negative = *bytes.get(i)? == b'-';
+        i += usize::from(negative);
+        let start = i;
+        let mut v = 0i64;
+        loop {
+            let digit = bytes.get(i)?.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            v = v * 10 + i64::from(digit);
+            i += 1;
+        }
+        if i == start || i - start > 18 {
+            return None;
+        }
+        let end = if field + 1 < N { b',' } else { b'\n' };
+        let mut next = *bytes.get(i)?;
+        if next == b'\r' && end == b'\n' {
+            i += 1;
+            next = *bytes.get(i)?;
+        }
+        if next != end {
+            return None;
+        }
+        i += 1;
+        *value = if negative { -v } else { v };
+    }
+    Some((values, i))
 }
 
 /// Parses `N` comma-separated integers; on error, the 1-based column and a message.

@@ -120,8 +120,49 @@ impl Network {
         self.excess.len()
     }
 
-    pub(crate) fn prices(self) -> Vec<i64> {
-        self.price
+    /// Starts from a flow: sends `amount` along forward arc `arc`.
+    pub(crate) fn preset_flow(&mut self, arc: u32, amount: i32) {
+        let tail = self.head[self.twin[arc as usize] as usize] as usize;
+        self.push(tail, arc as usize, amount);
+    }
+
+    /// Starts from prices given in unscaled units.
+    pub(crate) fn preset_potentials(&mut self, potential: &[i64]) {
+        let scale = self.nodes() as i64 + 1;
+        for (price, &p) in self.price.iter_mut().zip(potential) {
+            *price = p * scale;
+        }
+    }
+
+    /// Exact optimal potentials in unscaled units: every residual arc's reduced cost is at
+    /// least 0. The phases leave prices within 1/(n+1) of that, so a label-correcting pass
+    /// from the rounded prices settles quickly; it ends because an optimal flow's residual
+    /// graph has no negative cycle.
+    pub(crate) fn exact_potentials(&self) -> Vec<i64> {
+        let n = self.nodes();
+        let scale = n as i64 + 1;
+        let mut potential: Vec<i64> = self.price.iter().map(|&p| p.div_euclid(scale)).collect();
+        let mut queue: std::collections::VecDeque<u32> = (0..n as u32).collect();
+        let mut queued = vec![true; n];
+        while let Some(v) = queue.pop_front() {
+            let v = v as usize;
+            queued[v] = false;
+            for a in self.first[v] as usize..self.first[v + 1] as usize {
+                if self.residual[a] <= 0 {
+                    continue;
+                }
+                let w = self.head[a] as usize;
+                let bound = potential[v] + self.cost[a] / scale;
+                if potential[w] > bound {
+                    potential[w] = bound;
+                    if !queued[w] {
+                        queued[w] = true;
+                        queue.push_back(w as u32);
+                    }
+                }
+            }
+        }
+        potential
     }
 
     pub(crate) fn flow_left(&self, arc: u32) -> i32 {
@@ -133,14 +174,15 @@ impl Network {
     /// every supply able to reach a demand).
     pub(crate) fn solve(&mut self) -> FlowStats {
         let mut stats = FlowStats::default();
-        let largest = self
-            .cost
-            .iter()
-            .zip(&self.residual)
-            .filter(|&(_, &r)| r > 0)
-            .map(|(&c, _)| -c)
-            .max()
-            .unwrap_or(0);
+        // The current flow and prices are epsilon-optimal for the largest violation.
+        let mut largest = 0;
+        for v in 0..self.nodes() {
+            for a in self.first[v] as usize..self.first[v + 1] as usize {
+                if self.residual[a] > 0 {
+                    largest = largest.max(-self.reduced(v, a));
+                }
+            }
+        }
         let mut epsilon = largest.max(1);
         let mut work = Work::new(self.nodes());
         loop {
@@ -188,7 +230,8 @@ impl Network {
                 work.queue.push_back(v as u32);
             }
         }
-        let update_every = (n as u64) * 2;
+        // Measured on the benchmark: a global update every n/2 relabels beats every n/4 or 2n.
+        let update_every = n as u64 / 2;
         let mut since_update = 0u64;
         while let Some(v) = work.queue.pop_front() {
             let v = v as usize;
@@ -297,6 +340,9 @@ impl Network {
             } else if self.excess[v] > 0 {
                 active_left += 1;
             }
+        }
+        if active_left == 0 {
+            return;
         }
         let mut level = 0u64;
         'search: while level <= limit {
