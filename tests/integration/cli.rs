@@ -269,7 +269,9 @@ fn assign_solve_prints_the_optimum_and_names_bad_rows() {
             total += a;
         }
         if per_submission.iter().all(|&n| n == reviews)
-            && per_reviewer.iter().all(|&n| (loads.0..=loads.1).contains(&n))
+            && per_reviewer
+                .iter()
+                .all(|&n| (loads.0..=loads.1).contains(&n))
         {
             best = best.max(Some(total));
         }
@@ -280,22 +282,52 @@ fn assign_solve_prints_the_optimum_and_names_bad_rows() {
         "reviewer,min_load,max_load\n0,1,2\n1,1,2\n2,1,2\n",
     )
     .unwrap();
-    std::fs::write(dir.join("submissions.csv"), "submission,reviews\n0,2\n1,2\n2,2\n").unwrap();
-    let rows: String = pairs.iter().map(|(s, r, a)| format!("{s},{r},{a}\n")).collect();
-    std::fs::write(dir.join("affinity.csv"), format!("submission,reviewer,affinity\n{rows}")).unwrap();
+    std::fs::write(
+        dir.join("submissions.csv"),
+        "submission,reviews\n0,2\n1,2\n2,2\n",
+    )
+    .unwrap();
+    let rows: String = pairs
+        .iter()
+        .map(|(s, r, a)| format!("{s},{r},{a}\n"))
+        .collect();
+    std::fs::write(
+        dir.join("affinity.csv"),
+        format!("submission,reviewer,affinity\n{rows}"),
+    )
+    .unwrap();
 
     let out_file = dir.join("assignment.csv");
     let dir_arg = dir.to_str().unwrap();
-    let out = ok(&ingot("", &["assign", "solve", dir_arg, "--out", out_file.to_str().unwrap()]));
+    let out = ok(&ingot(
+        "",
+        &[
+            "assign",
+            "solve",
+            dir_arg,
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
+    ));
     assert!(out.contains(&format!("objective: {best}\n")), "{out}");
-    assert!(out.contains("peak RSS:") && out.contains("digest:"), "{out}");
+    assert!(
+        out.contains("peak RSS:") && out.contains("digest:"),
+        "{out}"
+    );
     let written = std::fs::read_to_string(&out_file).unwrap();
     assert_eq!(written.lines().count(), 1 + 6, "{written}");
 
-    std::fs::write(dir.join("affinity.csv"), "submission,reviewer,affinity\n0,0,9\n0,1,4x\n").unwrap();
+    std::fs::write(
+        dir.join("affinity.csv"),
+        "submission,reviewer,affinity\n0,0,9\n0,1,4x\n",
+    )
+    .unwrap();
     let failed = ingot("", &["assign", "solve", dir_arg]);
     assert!(!failed.status.success());
     let message = String::from_utf8_lossy(&failed.stderr);
-    assert!(message.contains("affinity.csv:3:5: expected an integer, found `4x`"), "{message}");
+    assert!(
+        message.contains("affinity.csv:3:5: expected an integer, found `4x`"),
+        "{message}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -30,7 +30,12 @@ impl std::fmt::Display for CsvError {
             (0, _) => write!(f, "{}: {}", self.file.display(), self.message),
             (line, 0) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
             (line, column) => {
-                write!(f, "{}:{line}:{column}: {}", self.file.display(), self.message)
+                write!(
+                    f,
+                    "{}:{line}:{column}: {}",
+                    self.file.display(),
+                    self.message
+                )
             }
         }
     }
@@ -89,7 +94,10 @@ type FieldError = (usize, String);
 
 fn expect_next_id(value: i64, expected: usize, what: &str) -> Result<(), FieldError> {
     if value != expected as i64 {
-        return Err((1, format!("expected {what} {expected} (rows in order from 0), found {value}")));
+        return Err((
+            1,
+            format!("expected {what} {expected} (rows in order from 0), found {value}"),
+        ));
     }
     Ok(())
 }
@@ -148,11 +156,15 @@ fn read_rows<const N: usize>(
                 }
                 continue;
             }
-            let Some(len) = rest.iter().position(|&b| b == b'\n').or(if at_end && !rest.is_empty() {
-                Some(rest.len())
-            } else {
-                None
-            }) else {
+            let Some(len) =
+                rest.iter()
+                    .position(|&b| b == b'\n')
+                    .or(if at_end && !rest.is_empty() {
+                        Some(rest.len())
+                    } else {
+                        None
+                    })
+            else {
                 break;
             };
             let mut line = &rest[..len];
@@ -182,7 +194,11 @@ fn read_rows<const N: usize>(
             let row = parse_row::<N>(line, &mut starts)
                 .map_err(|(column, message)| fail(line_no, column, message))?;
             handle(row).map_err(|(field, message)| {
-                fail(line_no, starts[field - 1] + 1, format!("{}: {message}", header[field - 1]))
+                fail(
+                    line_no,
+                    starts[field - 1] + 1,
+                    format!("{}: {message}", header[field - 1]),
+                )
             })?;
         }
         if at_end {
@@ -238,17 +254,17 @@ fn parse_plain_row<const N: usize>(bytes: &[u8]) -> Option<([i64; N], usize)> {
 }
 
 /// Parses `N` comma-separated integers; on error, the 1-based column and a message.
-fn parse_row<const N: usize>(line: &[u8], starts: &mut [u64; N]) -> Result<[i64; N], (u64, String)> {
+fn parse_row<const N: usize>(
+    line: &[u8],
+    starts: &mut [u64; N],
+) -> Result<[i64; N], (u64, String)> {
     let mut values = [0i64; N];
     let mut i = 0;
     for (field, value) in values.iter_mut().enumerate() {
         starts[field] = i as u64;
         if field > 0 {
             if line.get(i) != Some(&b',') {
-                return Err((
-                    i as u64 + 1,
-                    format!("expected {N} fields, found {field}"),
-                ));
+                return Err((i as u64 + 1, format!("expected {N} fields, found {field}")));
             }
             i += 1;
             starts[field] = i as u64;

@@ -120,7 +120,9 @@ fn initial_candidates(inst: &Instance, groups: &Groups, in_network: &mut [bool])
         if group.len() > keep {
             let better = |a: &u32, b: &u32| {
                 let (a, b) = (&inst.pairs[*a as usize], &inst.pairs[*b as usize]);
-                b.affinity.cmp(&a.affinity).then(a.reviewer.cmp(&b.reviewer))
+                b.affinity
+                    .cmp(&a.affinity)
+                    .then(a.reviewer.cmp(&b.reviewer))
             };
             group.select_nth_unstable_by(keep - 1, better);
             group.truncate(keep);
@@ -146,6 +148,10 @@ fn initial_candidates(inst: &Instance, groups: &Groups, in_network: &mut [bool])
     candidates
 }
 
+/// A reviewer's kept pair (affinity, submission, index), ordered so that a max-heap's root is
+/// the worst: lower affinity, then higher submission number.
+type Kept = std::cmp::Reverse<(i64, std::cmp::Reverse<u32>, u32)>;
+
 /// Each reviewer's best `CANDIDATES_PER_LOAD * max` pairs, kept in one bounded heap per
 /// reviewer whose root is the worst pair kept.
 fn best_per_reviewer(inst: &Instance) -> Vec<u32> {
@@ -156,8 +162,10 @@ fn best_per_reviewer(inst: &Instance) -> Vec<u32> {
         .iter()
         .map(|l| l.max as usize * CANDIDATES_PER_LOAD)
         .collect();
-    let mut heaps: Vec<BinaryHeap<Reverse<(i64, Reverse<u32>, u32)>>> =
-        keep.iter().map(|&k| BinaryHeap::with_capacity(k + 1)).collect();
+    let mut heaps: Vec<BinaryHeap<Kept>> = keep
+        .iter()
+        .map(|&k| BinaryHeap::with_capacity(k + 1))
+        .collect();
     for (i, p) in inst.pairs.iter().enumerate() {
         let r = p.reviewer as usize;
         let entry = Reverse((p.affinity, Reverse(p.submission), i as u32));
@@ -219,14 +227,18 @@ fn solve_candidates(inst: &Instance, candidates: &[u32], warm: Option<&Solved>) 
     let overflow = source + 1;
     let nodes = overflow + 1;
     let submission = |s: u32| r_count + s as usize;
-    let largest = inst.pairs.iter().map(|p| p.affinity.abs()).max().unwrap_or(0);
+    let largest = inst
+        .pairs
+        .iter()
+        .map(|p| p.affinity.abs())
+        .max()
+        .unwrap_or(0);
     // Two overflow arcs cost more than any cycle of real arcs can gain.
     let overflow_cost = nodes as i64 * largest + 1;
     let needed: i64 = inst.reviews.iter().map(|&n| i64::from(n)).sum();
     let min_total: i64 = inst.loads.iter().map(|l| i64::from(l.min)).sum();
 
-    let mut builder =
-        NetworkBuilder::new(nodes, candidates.len() + 2 * (r_count + s_count) + 1);
+    let mut builder = NetworkBuilder::new(nodes, candidates.len() + 2 * (r_count + s_count) + 1);
     builder.set_supply(source, needed - min_total);
     builder.add_arc(source, overflow, (needed - min_total) as i32, overflow_cost);
     let mut load_arc = vec![None; r_count];
@@ -243,7 +255,12 @@ fn solve_candidates(inst: &Instance, candidates: &[u32], warm: Option<&Solved>) 
     let first_pair_arc = builder.len();
     for &i in candidates {
         let p = &inst.pairs[i as usize];
-        builder.add_arc(p.reviewer as usize, submission(p.submission), 1, -p.affinity);
+        builder.add_arc(
+            p.reviewer as usize,
+            submission(p.submission),
+            1,
+            -p.affinity,
+        );
     }
     let first_demand_arc = builder.len();
     for (s, &n) in inst.reviews.iter().enumerate() {
@@ -285,9 +302,8 @@ fn solve_candidates(inst: &Instance, candidates: &[u32], warm: Option<&Solved>) 
         }
     }
     pairs.sort_unstable();
-    let overflow_used = (0..s_count).any(|s| {
-        network.flow_left(forward[first_demand_arc + s]) < inst.reviews[s] as i32
-    });
+    let overflow_used = (0..s_count)
+        .any(|s| network.flow_left(forward[first_demand_arc + s]) < inst.reviews[s] as i32);
     Solved {
         assignment: Assignment { objective, pairs },
         used,

@@ -19,8 +19,7 @@ pub fn solve_dir(dir: &Path, out: Option<&Path>) -> Result<String, Box<dyn std::
     let assignment = result.map_err(|reason| format!("no assignment: {reason}"))?;
     let total = started.elapsed();
     if let Some(out) = out {
-        write_assignment(out, &assignment)
-            .map_err(|e| format!("{}: {e}", out.display()))?;
+        write_assignment(out, &assignment).map_err(|e| format!("{}: {e}", out.display()))?;
     }
     let mut report = String::new();
     let _ = writeln!(

@@ -25,14 +25,20 @@ fn reads_the_three_files() {
         "submission,reviewer,affinity\r\n0,0,5\r\n1,1,-7\r\n0,1,3",
     );
     let inst = read_instance(&dir).unwrap();
-    assert_eq!(inst.loads, vec![Load { min: 0, max: 2 }, Load { min: 1, max: 2 }]);
+    assert_eq!(
+        inst.loads,
+        vec![Load { min: 0, max: 2 }, Load { min: 1, max: 2 }]
+    );
     assert_eq!(inst.reviews, vec![1, 1]);
     let pair = |submission, reviewer, affinity| Pair {
         submission,
         reviewer,
         affinity,
     };
-    assert_eq!(inst.pairs, vec![pair(0, 0, 5), pair(1, 1, -7), pair(0, 1, 3)]);
+    assert_eq!(
+        inst.pairs,
+        vec![pair(0, 0, 5), pair(1, 1, -7), pair(0, 1, 3)]
+    );
     let report = ingot_assign::report::solve_dir(&dir, None).unwrap();
     assert!(report.contains("objective: -2\n"), "{report}");
 }
@@ -48,12 +54,21 @@ fn names_file_line_and_column_of_a_bad_field() {
     let e = read_instance(&dir).unwrap_err();
     assert_eq!((e.line, e.column), (3, 3));
     assert!(e.file.ends_with("affinity.csv"));
-    assert!(e.to_string().ends_with("affinity.csv:3:3: expected an integer, found `x1`"), "{e}");
+    assert!(
+        e.to_string()
+            .ends_with("affinity.csv:3:3: expected an integer, found `x1`"),
+        "{e}"
+    );
 }
 
 #[test]
 fn names_unknown_ids_missing_fields_headers_and_files() {
-    let dir = dir_with("unknown", REVIEWERS, SUBMISSIONS, "submission,reviewer,affinity\n0,2,5\n");
+    let dir = dir_with(
+        "unknown",
+        REVIEWERS,
+        SUBMISSIONS,
+        "submission,reviewer,affinity\n0,2,5\n",
+    );
     let e = read_instance(&dir).unwrap_err();
     assert_eq!((e.line, e.column), (2, 3));
     assert!(e.message.contains("unknown reviewer 2"), "{e}");
@@ -69,8 +84,18 @@ fn names_unknown_ids_missing_fields_headers_and_files() {
     assert_eq!(e.line, 1);
     assert!(e.message.contains("reviewer,min_load,max_load"), "{e}");
 
-    let dir = dir_with("order", "reviewer,min_load,max_load\n1,0,1\n", SUBMISSIONS, "");
-    assert!(read_instance(&dir).unwrap_err().message.contains("expected reviewer 0"));
+    let dir = dir_with(
+        "order",
+        "reviewer,min_load,max_load\n1,0,1\n",
+        SUBMISSIONS,
+        "",
+    );
+    assert!(
+        read_instance(&dir)
+            .unwrap_err()
+            .message
+            .contains("expected reviewer 0")
+    );
 
     let dir = dir_with("missing", REVIEWERS, SUBMISSIONS, "");
     std::fs::remove_file(dir.join("affinity.csv")).unwrap();

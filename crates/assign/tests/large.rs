@@ -34,7 +34,9 @@ fn generated(
         for r in 0..reviewers {
             if rng.below(100) < allowed_percent {
                 let centre = i64::from(r) * 1000 / i64::from(reviewers);
-                let gap = (topic - centre).rem_euclid(1000).min((centre - topic).rem_euclid(1000));
+                let gap = (topic - centre)
+                    .rem_euclid(1000)
+                    .min((centre - topic).rem_euclid(1000));
                 pairs.push(Pair {
                     submission: s,
                     reviewer: r,
@@ -76,7 +78,10 @@ fn equals_the_reference_solver_on_medium_instances() {
         let fast = solve(&inst).expect("feasible");
         let reference = solve_reference(&inst).expect("feasible");
         assert_eq!(check(&inst, &fast.pairs), Ok(fast.objective));
-        assert_eq!(fast.objective, reference.objective, "{submissions}x{reviewers}");
+        assert_eq!(
+            fast.objective, reference.objective,
+            "{submissions}x{reviewers}"
+        );
     }
 }
 
@@ -87,7 +92,10 @@ fn keeps_every_rule_on_a_large_instance_and_is_deterministic() {
     let first = solve(&inst).expect("feasible");
     assert_eq!(check(&inst, &first.pairs), Ok(first.objective));
     assert_eq!(first.pairs.len(), 9000);
-    assert!(first.pairs.windows(2).all(|w| w[0] < w[1]), "sorted, no pair twice");
+    assert!(
+        first.pairs.windows(2).all(|w| w[0] < w[1]),
+        "sorted, no pair twice"
+    );
     assert_eq!(solve(&inst), Ok(first.clone()));
     // The network is built in a canonical order, so the row order does not matter either.
     assert_eq!(solve(&shuffled(&inst, &mut rng)), Ok(first));
