@@ -57,6 +57,11 @@ enum Command {
     },
     /// Write a consistent copy of the live database to FILE.
     Backup { file: PathBuf },
+    /// Expert assignment from CSV files.
+    Assign {
+        #[command(subcommand)]
+        command: AssignCommand,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -178,6 +183,18 @@ enum UserCommand {
         /// Read the password from the first line of standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AssignCommand {
+    /// Solve DIR/reviewers.csv, submissions.csv and affinity.csv exactly; print the objective,
+    /// CPU and wall times, peak memory and a digest of the assignment.
+    Solve {
+        dir: PathBuf,
+        /// Write the assignment here as `submission,reviewer` rows.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -469,6 +486,14 @@ async fn main() -> Result<()> {
             }
             db.backup(&url, &file).await?;
             println!("Backup written to {}", file.display());
+            Ok(())
+        }
+        Command::Assign {
+            command: AssignCommand::Solve { dir, out },
+        } => {
+            let report = ingot_assign::report::solve_dir(&dir, out.as_deref())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            print!("{report}");
             Ok(())
         }
         Command::Bench {

@@ -239,3 +239,95 @@ async fn demo_holds_the_studio_company_and_the_award_units() {
         assert_eq!(list[0].name, name);
     }
 }
+
+/// `ingot assign solve` on a tiny instance written as CSV: the printed objective is the best
+/// found by trying every subset of pairs; a malformed row is named by file, line and column.
+#[test]
+fn assign_solve_prints_the_optimum_and_names_bad_rows() {
+    let dir = std::env::temp_dir().join(format!("ingot-cli-assign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // (submission, reviewer, affinity); reviewer loads 1..=2, two reviews per submission.
+    let pairs = [
+        (0, 0, 9),
+        (0, 1, 4),
+        (0, 2, 7),
+        (1, 0, 8),
+        (1, 1, 6),
+        (1, 2, 1),
+        (2, 0, 5),
+        (2, 1, 2),
+        (2, 2, 3),
+    ];
+    let (loads, reviews) = ((1u32, 2u32), 2u32);
+    let mut best = None;
+    for mask in 0u32..1 << pairs.len() {
+        let chosen = pairs.iter().enumerate().filter(|(i, _)| mask & 1 << i != 0);
+        let (mut per_submission, mut per_reviewer, mut total) = ([0u32; 3], [0u32; 3], 0);
+        for (_, &(s, r, a)) in chosen {
+            per_submission[s] += 1;
+            per_reviewer[r] += 1;
+            total += a;
+        }
+        if per_submission.iter().all(|&n| n == reviews)
+            && per_reviewer
+                .iter()
+                .all(|&n| (loads.0..=loads.1).contains(&n))
+        {
+            best = best.max(Some(total));
+        }
+    }
+    let best = best.expect("feasible");
+    std::fs::write(
+        dir.join("reviewers.csv"),
+        "reviewer,min_load,max_load\n0,1,2\n1,1,2\n2,1,2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("submissions.csv"),
+        "submission,reviews\n0,2\n1,2\n2,2\n",
+    )
+    .unwrap();
+    let rows: String = pairs
+        .iter()
+        .map(|(s, r, a)| format!("{s},{r},{a}\n"))
+        .collect();
+    std::fs::write(
+        dir.join("affinity.csv"),
+        format!("submission,reviewer,affinity\n{rows}"),
+    )
+    .unwrap();
+
+    let out_file = dir.join("assignment.csv");
+    let dir_arg = dir.to_str().unwrap();
+    let out = ok(&ingot(
+        "",
+        &[
+            "assign",
+            "solve",
+            dir_arg,
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains(&format!("objective: {best}\n")), "{out}");
+    assert!(
+        out.contains("peak RSS:") && out.contains("digest:"),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(written.lines().count(), 1 + 6, "{written}");
+
+    std::fs::write(
+        dir.join("affinity.csv"),
+        "submission,reviewer,affinity\n0,0,9\n0,1,4x\n",
+    )
+    .unwrap();
+    let failed = ingot("", &["assign", "solve", dir_arg]);
+    assert!(!failed.status.success());
+    let message = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        message.contains("affinity.csv:3:5: expected an integer, found `4x`"),
+        "{message}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

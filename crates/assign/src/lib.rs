@@ -4,7 +4,14 @@
 //!
 //! The API below is what the campaign use cases call; `solve` is free to change inside.
 
+pub mod csv;
 mod flow;
+mod pricing;
+pub mod report;
+mod scaling;
+
+pub use pricing::SolveStats;
+pub use scaling::FlowStats;
 
 /// One reviewer's load bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +170,29 @@ pub fn precheck(inst: &Instance) -> Result<(), Infeasible> {
 
 /// The optimal assignment, or the reason there is none.
 pub fn solve(inst: &Instance) -> Result<Assignment, Infeasible> {
+    solve_with_stats(inst).0
+}
+
+/// `solve`, with what the solver did.
+pub fn solve_with_stats(inst: &Instance) -> (Result<Assignment, Infeasible>, SolveStats) {
+    let mut stats = SolveStats::default();
+    if let Err(reason) = precheck(inst) {
+        return (Err(reason), stats);
+    }
+    let result = match pricing::solve(inst, &mut stats) {
+        Ok(assignment) => Ok(assignment),
+        Err(pricing::Unsolved::Repeated(i)) => Err(Infeasible::BadPair {
+            submission: inst.pairs[i].submission,
+            reviewer: inst.pairs[i].reviewer,
+        }),
+        // The simple solver's last residual graph names the submissions or reviewers at fault.
+        Err(pricing::Unsolved::Infeasible) => flow::solve(inst),
+    };
+    (result, stats)
+}
+
+/// The simple successive-shortest-paths solver: exact but slow, kept as a reference.
+pub fn solve_reference(inst: &Instance) -> Result<Assignment, Infeasible> {
     precheck(inst)?;
     flow::solve(inst)
 }
