@@ -1051,11 +1051,7 @@ pub async fn score(
     let d = load_declaration(tx, declaration).await?;
     let c = load(tx, d.campaign_id).await?;
     let me = caller.user_id().ok_or_else(AppError::forbidden)?;
-    let assigned = store::assignment(tx, c.id)
-        .await?
-        .iter()
-        .any(|a| a.declaration_id == d.id && a.user_id == me.0);
-    if !assigned {
+    if !store::is_assigned(tx, d.id, me).await? {
         return Err(AppError::Forbidden {
             code: "not_assigned",
         });
@@ -1093,7 +1089,7 @@ pub async fn score(
             Ok(m) => marks.push(m),
             Err(_) => {
                 v.add(
-                    FieldError::new(format!("marks.{i}"), "score_outside_scale")
+                    FieldError::new(format!("marks[{i}]"), "score_outside_scale")
                         .with("criterion", rubric.get(i).map_or("", |c| c.name.as_str()))
                         .with("max", c.score_scale),
                 );

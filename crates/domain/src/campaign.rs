@@ -288,9 +288,11 @@ pub fn total(rubric: &[Criterion], marks: &[i64], scale: i64) -> Result<i64, Fie
     let mut sum = 0i64;
     for (i, (c, &m)) in rubric.iter().zip(marks).enumerate() {
         if !(0..=scale).contains(&m) {
-            return Err(FieldError::new(format!("marks.{i}"), "score_outside_scale")
-                .with("criterion", &c.name)
-                .with("max", scale));
+            return Err(
+                FieldError::new(format!("marks[{i}]"), "score_outside_scale")
+                    .with("criterion", &c.name)
+                    .with("max", scale),
+            );
         }
         sum += c.weight * m * 100;
     }

@@ -673,6 +673,17 @@ pub async fn assignment(tx: &mut Tx, campaign: i64) -> Result<Vec<AssignmentRow>
     .await
 }
 
+pub async fn is_assigned(tx: &mut Tx, declaration: i64, user: UserId) -> Result<bool> {
+    let (n,): (i64,) = tx
+        .fetch_one(
+            Sql::new("SELECT COUNT(*) FROM assignments WHERE declaration_id = $1 AND user_id = $2")
+                .bind(declaration)
+                .bind(user),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Sheet {
     pub declaration_id: i64,

@@ -90,16 +90,46 @@ async fn expert_facts(
     })
 }
 
-async fn pair_info(
+/// What the pairing needs to know of a declaration, computed once.
+struct DeclFacts {
+    unit: OrgPath,
+    group: Option<OrgPath>,
+    completers: Vec<i64>,
+    field: String,
+    shingles: Vec<u64>,
+}
+
+async fn decl_facts(
     tx: &mut Tx,
     cache: &mut HashMap<OrgId, Organisation>,
+    d: &Declaration,
+) -> Result<DeclFacts> {
+    let unit = OrgPath::from_stored(d.unit_path.clone());
+    let completers = if d.record_type == RecordType::Achievement.as_str() {
+        innovation::completers(tx, d.record_id)
+            .await?
+            .iter()
+            .map(|p| p.user_id)
+            .collect()
+    } else {
+        d.first_completer_id.into_iter().collect()
+    };
+    Ok(DeclFacts {
+        group: group_of(tx, cache, &unit).await?,
+        unit,
+        completers,
+        field: d.field.trim().to_lowercase(),
+        shingles: shingle_set(&format!("{} {}", d.title, d.summary)),
+    })
+}
+
+fn pair_info(
     ef: &ExpertFacts,
     expert: i64,
     d: &Declaration,
+    df: &DeclFacts,
     declared: &[store::ConflictRow],
-) -> Result<PairInfo> {
-    let unit = OrgPath::from_stored(d.unit_path.clone());
-    let group = group_of(tx, cache, &unit).await?;
+) -> PairInfo {
     let mut conflicts = Vec::new();
     if let Some(c) = rules::tree_conflict(
         &Placement {
@@ -107,18 +137,13 @@ async fn pair_info(
             group: ef.group.as_ref(),
         },
         &Placement {
-            unit: &unit,
-            group: group.as_ref(),
+            unit: &df.unit,
+            group: df.group.as_ref(),
         },
     ) {
         conflicts.push(c);
     }
-    if d.record_type == RecordType::Achievement.as_str()
-        && innovation::completers(tx, d.record_id)
-            .await?
-            .iter()
-            .any(|p| p.user_id == expert)
-    {
+    if df.completers.contains(&expert) {
         conflicts.push(ConflictReason::Completer);
     }
     if d.first_completer_id
@@ -136,15 +161,11 @@ async fn pair_info(
             ConflictReason::Manual
         });
     }
-    let field_match = ef.fields.contains(&d.field.trim().to_lowercase());
-    let similarity = jaccard(
-        &ef.shingles,
-        &shingle_set(&format!("{} {}", d.title, d.summary)),
-    );
-    Ok(PairInfo {
+    let field_match = ef.fields.contains(&df.field);
+    PairInfo {
         conflicts,
-        affinity: rules::affinity(field_match, similarity),
-    })
+        affinity: rules::affinity(field_match, jaccard(&ef.shingles, &df.shingles)),
+    }
 }
 
 /// Why this expert may not review this declaration (empty if they may).
@@ -159,10 +180,9 @@ pub(super) async fn conflicts_of(
     };
     let mut cache = HashMap::new();
     let ef = expert_facts(tx, &mut cache, &e).await?;
+    let df = decl_facts(tx, &mut cache, d).await?;
     let declared = store::conflicts(tx, c.id).await?;
-    Ok(pair_info(tx, &mut cache, &ef, e.user_id, d, &declared)
-        .await?
-        .conflicts)
+    Ok(pair_info(&ef, e.user_id, d, &df, &declared).conflicts)
 }
 
 pub async fn matrix(tx: &mut Tx, campaign: i64) -> Result<Matrix> {
@@ -180,10 +200,12 @@ pub async fn matrix(tx: &mut Tx, campaign: i64) -> Result<Matrix> {
     }
     let mut pairs = Vec::with_capacity(declarations.len());
     for d in &declarations {
-        let mut row = Vec::with_capacity(experts.len());
-        for (e, ef) in experts.iter().zip(&facts) {
-            row.push(pair_info(tx, &mut cache, ef, e.user_id, d, &declared).await?);
-        }
+        let df = decl_facts(tx, &mut cache, d).await?;
+        let row = experts
+            .iter()
+            .zip(&facts)
+            .map(|(e, ef)| pair_info(ef, e.user_id, d, &df, &declared))
+            .collect();
         pairs.push(row);
     }
     Ok(Matrix {
