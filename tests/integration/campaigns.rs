@@ -212,6 +212,17 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
         .post("/campaigns", base.clone())
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    // The national round this one forwards its winners to, one place for Inner Mongolia.
+    let admin = app.api_as("admin").await;
+    let mut national = base.clone();
+    national["org_id"] = json!(app.org_id("CN").await);
+    national["title"] = json!("2024年全国职工技术创新成果评选");
+    national["units"] = json!("CN-NM: 1\nCN-LN: 1");
+    let (s, parent) = admin.post("/campaigns", national).await;
+    assert_eq!(s, StatusCode::CREATED, "{parent}");
+    let parent = parent["campaign"]["id"].as_i64().unwrap();
+    let mut base = base;
+    base["parent_id"] = json!(parent);
     let (s, c) = nm.post("/campaigns", base).await;
     assert_eq!(s, StatusCode::CREATED, "{c}");
     let id = c["campaign"]["id"].as_i64().unwrap();
@@ -589,5 +600,28 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
     assert_eq!(ranking.as_array().unwrap().len(), 3);
     let hh = app.org_id("CN-NM-HH").await;
     assert_eq!(ranking[0]["org_id"], hh, "{ranking}");
+
+    // Forwarding the winners up: within Inner Mongolia's one place in the national round.
+    let (s, f) = nm
+        .post(&format!("/declarations/{d_db}/forward"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+    let (s, b) = nm
+        .post(&format!("/declarations/{d_zhang}/forward"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(codes(&b), vec!["quota_exceeded"]);
+    let (_, p) = admin.get(&format!("/campaigns/{parent}")).await;
+    let forwarded = &p["declarations"][0];
+    assert_eq!(forwarded["forwarded_from"], d_db);
+    assert_eq!(forwarded["participant_id"], nm_id);
+    assert_eq!(forwarded["title"], "分布式内存数据库技术研究");
+    // Only the lower federation forwards its winners.
+    let (s, _) = app
+        .api_as("nre.union")
+        .await
+        .post(&format!("/declarations/{d_gr}/forward"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }
 on_both!(a_small_campaign_from_call_to_announcement);

@@ -1007,12 +1007,14 @@ pub async fn add_conflict(
     };
     store::insert_conflict(
         tx,
-        campaign,
-        expert,
-        d.id,
-        source.as_str(),
-        &reason,
-        caller.user_id(),
+        &store::NewConflict {
+            campaign_id: campaign,
+            user_id: expert,
+            declaration_id: d.id,
+            source: source.as_str(),
+            reason: &reason,
+            created_by: caller.user_id(),
+        },
         Timestamp::now(),
     )
     .await?;

@@ -578,28 +578,28 @@ pub struct ConflictRow {
     pub reason: String,
 }
 
-pub async fn insert_conflict(
-    tx: &mut Tx,
-    campaign: i64,
-    user: UserId,
-    declaration: i64,
-    source: &str,
-    reason: &str,
-    by: Option<UserId>,
-    now: Timestamp,
-) -> Result<i64> {
+pub struct NewConflict<'a> {
+    pub campaign_id: i64,
+    pub user_id: UserId,
+    pub declaration_id: i64,
+    pub source: &'a str,
+    pub reason: &'a str,
+    pub created_by: Option<UserId>,
+}
+
+pub async fn insert_conflict(tx: &mut Tx, c: &NewConflict<'_>, now: Timestamp) -> Result<i64> {
     let (id,): (i64,) = tx
         .fetch_one(
             Sql::new(
                 "INSERT INTO expert_conflicts (campaign_id, user_id, declaration_id, source, reason, created_by, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
-            .bind(campaign)
-            .bind(user)
-            .bind(declaration)
-            .bind(source)
-            .bind(reason)
-            .bind(by)
+            .bind(c.campaign_id)
+            .bind(c.user_id)
+            .bind(c.declaration_id)
+            .bind(c.source)
+            .bind(c.reason)
+            .bind(c.created_by)
             .bind(now),
         )
         .await?;

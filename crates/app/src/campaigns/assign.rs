@@ -24,10 +24,10 @@ async fn group_of(
     path: &OrgPath,
 ) -> Result<Option<OrgPath>> {
     for id in path.ids() {
-        if !cache.contains_key(&id) {
-            if let Some(o) = orgs::get(tx, id).await? {
-                cache.insert(id, o);
-            }
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id)
+            && let Some(o) = orgs::get(tx, id).await?
+        {
+            slot.insert(o);
         }
         if let Some(o) = cache.get(&id)
             && o.kind == OrgKind::Enterprise
