@@ -55,6 +55,8 @@ pub struct MaybeApi {
 }
 
 impl MaybeApi {
+    /// For the one public write (an objection), which needs no permission: the system caller
+    /// only carries the request's origin to the audit row, labelled "public".
     fn caller(&self) -> Caller<'_> {
         match &self.actor {
             Some(a) => Caller::user(a, &self.origin),

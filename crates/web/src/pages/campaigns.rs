@@ -1058,6 +1058,8 @@ pub async fn object(
         contact: form.get("contact"),
         text: form.get("text"),
     };
+    // Objecting needs no permission: for the public the system caller only carries the
+    // request's origin to the audit row, which names the objector "public".
     let caller = match &ctx.actor {
         Some(a) => Caller::user(a, &ctx.origin),
         None => Caller::system(&ctx.origin),
