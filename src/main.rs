@@ -278,6 +278,10 @@ fn print_demo(report: &demo::DemoReport) {
         "Innovation records: {} created (achievements, patents, skills and methods, titles, the Dalian 2020 suggestions).",
         report.records_created
     );
+    println!(
+        "Award campaigns: the 2023 national exchange with {} declarations.",
+        report.declarations_created
+    );
     match &report.password {
         Some(password) => {
             println!("Demo accounts: {}", report.usernames.join(", "));

@@ -6,6 +6,7 @@ mod achievements;
 mod api;
 mod audit;
 mod auth;
+mod campaigns;
 mod cli;
 mod orgs;
 mod proposals_api;

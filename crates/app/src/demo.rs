@@ -11,6 +11,7 @@ use ingot_domain::{AppError, OrgKind, Role, Timestamp};
 use ingot_store::users::NewUser;
 use ingot_store::{Db, grants, orgs, users};
 
+pub mod campaigns;
 pub mod innovation;
 mod proposals;
 pub mod studios;
@@ -317,6 +318,8 @@ pub struct DemoReport {
     pub studios_created: usize,
     /// Innovation records (achievements, patents, skills, titles, the Dalian suggestions).
     pub records_created: usize,
+    /// Declarations of the 2023 national exchange.
+    pub declarations_created: usize,
 }
 
 /// The demo data with, besides the facts, a few dozen generated studios (and their leads, whose
@@ -437,6 +440,13 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
     report.proposals_created = proposals::load(db, &caller).await?;
     report.studios_created = studios::load(db, &caller).await?;
     report.records_created = innovation::load(db, &caller).await?;
+    let exchange = campaigns::load(db, &caller, &hash, reset_passwords).await?;
+    report
+        .usernames
+        .extend(campaigns::EXPERTS.iter().map(|e| e.0));
+    report.orgs_created += exchange.orgs;
+    report.users_created += exchange.users;
+    report.declarations_created = exchange.declarations;
     // A password is only worth printing if this run set it for some accounts.
     if reset_passwords || report.users_created > 0 {
         report.password = Some(password);

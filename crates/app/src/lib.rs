@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod auth;
 mod caller;
+pub mod campaigns;
 pub mod dashboard;
 pub mod demo;
 pub mod files;

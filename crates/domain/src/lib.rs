@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod benefit;
+pub mod campaign;
 pub mod error;
 pub mod ids;
 pub mod innovation;

@@ -91,6 +91,11 @@ pub enum Action {
     ViewInnovationRecords,
     /// Record, link and correct innovation records of the target; claim an achievement's benefit.
     ManageInnovationRecords,
+    /// Run award campaigns of the federation at the target: the call, formal check, expert
+    /// pool and conflicts, assignment, results, publicity and announcement.
+    ManageCampaigns,
+    /// Declare the target's records to a campaign, or forward a lower round's winners.
+    DeclareToCampaign,
 }
 
 /// How far below a grant's organisation the grant reaches for an action.
@@ -143,6 +148,8 @@ fn rule(action: Action) -> (&'static [Role], Reach) {
         Action::ViewStudios => (RECORD_READERS, Reach::Subtree),
         Action::ViewInnovationRecords => (&Role::ALL, Reach::Subtree),
         Action::ManageInnovationRecords => (ADMINS, Reach::Subtree),
+        Action::ManageCampaigns => (&[Role::FederationAdmin], Reach::Subtree),
+        Action::DeclareToCampaign => (ADMINS, Reach::Subtree),
     }
 }
 

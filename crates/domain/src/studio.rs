@@ -36,6 +36,9 @@ macro_rules! code_enum {
     };
 }
 
+/// Shared with the other modules whose enums are stored as codes.
+pub(crate) use code_enum;
+
 code_enum!(
     /// Whose name the studio carries.
     StudioKind { ModelWorker = "model_worker", Employee = "employee", Craftsman = "craftsman" }

@@ -12,6 +12,24 @@ pub struct Constraint {
 
 pub const CONSTRAINTS: &[Constraint] = &[
     Constraint {
+        name: "declarations_record_key",
+        sqlite_signature: "declarations.campaign_id, declarations.record_type, declarations.record_id",
+        code: "already_declared",
+        field: Some("record_id"),
+    },
+    Constraint {
+        name: "campaigns_notice_key",
+        sqlite_signature: "campaigns.org_id, campaigns.notice_number",
+        code: "notice_number_taken",
+        field: Some("notice_number"),
+    },
+    Constraint {
+        name: "expert_conflicts_pair_key",
+        sqlite_signature: "expert_conflicts.declaration_id, expert_conflicts.user_id",
+        code: "conflict_exists",
+        field: Some("declaration_id"),
+    },
+    Constraint {
         name: "patents_number_key",
         sqlite_signature: "patents.number",
         code: "patent_number_taken",

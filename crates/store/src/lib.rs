@@ -6,6 +6,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod campaigns;
 pub mod changes;
 pub mod constraints;
 mod db;

@@ -71,6 +71,7 @@ impl PageCtx {
             item("/proposals", "nav.proposals", "nav-proposals");
             item("/studios", "nav.studios", "nav-studios");
             item("/achievements", "nav.records", "nav-records");
+            item("/campaigns", "nav.campaigns", "nav-campaigns");
             item("/orgs", "nav.orgs", "nav-orgs");
             let who = policy::Principal::User(actor);
             let administers = actor

@@ -137,6 +137,17 @@ const TABLE: &[(Role, Action, &str)] = &[
     (Employee, Action::ManageInnovationRecords, "FFFF"),
     (Reviewer, Action::ManageInnovationRecords, "FFFF"),
     (FinanceOfficer, Action::ManageInnovationRecords, "FFFF"),
+    // Campaigns are run by federations; units (and federations for their rounds) declare.
+    (FederationAdmin, Action::ManageCampaigns, "TTFF"),
+    (UnitAdmin, Action::ManageCampaigns, "FFFF"),
+    (Expert, Action::ManageCampaigns, "FFFF"),
+    (Employee, Action::ManageCampaigns, "FFFF"),
+    (ProgrammeOfficer, Action::ManageCampaigns, "FFFF"),
+    (UnitAdmin, Action::DeclareToCampaign, "TTFF"),
+    (FederationAdmin, Action::DeclareToCampaign, "TTFF"),
+    (Expert, Action::DeclareToCampaign, "FFFF"),
+    (Employee, Action::DeclareToCampaign, "FFFF"),
+    (StudioLead, Action::DeclareToCampaign, "FFFF"),
 ];
 
 #[test]
@@ -176,6 +187,8 @@ fn the_table_covers_every_role_for_every_action_family() {
         Action::ManageNamings,
         Action::ReviewNaming,
         Action::ViewStudios,
+        Action::ManageCampaigns,
+        Action::DeclareToCampaign,
     ];
     // Unlisted pairs must be denials; check them too, so the table is total.
     for action in families {

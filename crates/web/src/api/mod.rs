@@ -2,6 +2,7 @@
 //! built from them at start and served at `/api/v1/openapi.json`.
 
 mod audit;
+pub mod campaigns;
 pub mod dto;
 pub mod innovation;
 mod me;
@@ -50,6 +51,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "notifications", description = "What happened to the proposals the caller is involved in, and the daily digest"),
         (name = "search", description = "Full-text search over what the caller may see"),
         (name = "studios", description = "Innovation studios: the registry, members, honours, outputs and photos; naming calls, applications with a snapshot, on-site reviews, decisions with numbered notices, special funding; assessments and revocation; alliances; statistics"),
+        (name = "campaigns", description = "Award campaigns: the call with units, quotas, timetable, rubric and tier quotas; declarations attaching records, forwarding of lower rounds' winners, the formal check; the expert panel, conflicts of interest and the optimal assignment with overrides; score sheets; raw and calibrated results with tiers, ties and the panel decision; publicity with objections; the numbered announcement, certificates and the ranking of participating units"),
         (name = "innovation", description = "Innovation records: achievements with their ranked completers and verified benefit, patents (application numbers checked, CSV/XLSX import), skills and methods, talent titles and honours, and the record pages of people and units"),
     )
 )]
@@ -84,6 +86,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(notifications::routes())
             .merge(studios::routes())
             .merge(innovation::routes())
+            .merge(campaigns::routes())
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
         (router, doc)

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod campaigns;
 pub mod error;
 pub mod home;
 pub mod login;
@@ -132,6 +133,43 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/archive", post(orgs::archive))
         .route("/orgs/{id}/restore", post(orgs::restore))
         .route("/orgs/{id}/delete", post(orgs::delete))
+        .route("/campaigns", get(campaigns::index).post(campaigns::create))
+        .route("/campaigns/new", get(campaigns::new_form))
+        .route("/campaigns/{id}", get(campaigns::show))
+        .route("/campaigns/{id}/advance", post(campaigns::advance))
+        .route("/campaigns/{id}/declare", post(campaigns::declare))
+        .route("/declarations/{id}/check", post(campaigns::check))
+        .route("/declarations/{id}/resubmit", post(campaigns::resubmit))
+        .route("/declarations/{id}/score", post(campaigns::score))
+        .route(
+            "/campaigns/{id}/experts",
+            get(campaigns::experts).post(campaigns::add_expert),
+        )
+        .route("/campaigns/{id}/conflicts", post(campaigns::add_conflict))
+        .route(
+            "/campaigns/{id}/assignment",
+            get(campaigns::assignment).post(campaigns::run_assignment),
+        )
+        .route(
+            "/campaigns/{id}/assignment/override",
+            post(campaigns::override_pair),
+        )
+        .route("/campaigns/{id}/review", get(campaigns::review))
+        .route("/campaigns/{id}/results", get(campaigns::results))
+        .route("/campaigns/{id}/decision", post(campaigns::decide))
+        .route(
+            "/campaigns/{id}/publicity",
+            get(campaigns::publicity).post(campaigns::open_publicity),
+        )
+        .route("/campaigns/{id}/objections", post(campaigns::object))
+        .route(
+            "/objections/{id}/outcome",
+            post(campaigns::decide_objection),
+        )
+        .route("/campaigns/{id}/announce", post(campaigns::announce))
+        .route("/campaigns/{id}/announcement", get(campaigns::announcement))
+        .route("/campaigns/{id}/ranking", get(campaigns::ranking))
+        .route("/certificates/{id}", get(campaigns::certificate))
         .route("/users", get(users::index).post(users::create))
         .route("/users/new", get(users::new_form))
         .route("/users/{id}", get(users::show).post(users::update))

@@ -1,0 +1,463 @@
+//! The assignment: conflicts of interest and affinities of every panel expert with every
+//! accepted declaration, the instance for `ingot_assign`, the solver's answer or its reason
+//! for infeasibility named by declaration and expert, and manual overrides checked against
+//! the same rules.
+
+use super::{declaration_label, load, require_manage, require_stage};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_assign::{Infeasible, Instance, Load, Pair};
+use ingot_domain::campaign::{
+    self as rules, ConflictReason, DeclarationStatus, Placement, RecordType, Stage,
+};
+use ingot_domain::org::Organisation;
+use ingot_domain::{AppError, FieldError, OrgId, OrgKind, OrgPath, UserId};
+use ingot_search::minhash::{jaccard, shingle_set};
+use ingot_store::campaigns::{self as store, AssignmentRow, Campaign, Declaration, Expert};
+use ingot_store::{Tx, innovation, orgs, users};
+use std::collections::HashMap;
+
+/// The topmost enterprise at or above an organisation: its enterprise group.
+async fn group_of(
+    tx: &mut Tx,
+    cache: &mut HashMap<OrgId, Organisation>,
+    path: &OrgPath,
+) -> Result<Option<OrgPath>> {
+    for id in path.ids() {
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id)
+            && let Some(o) = orgs::get(tx, id).await?
+        {
+            slot.insert(o);
+        }
+        if let Some(o) = cache.get(&id)
+            && o.kind == OrgKind::Enterprise
+        {
+            return Ok(Some(o.path.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// One expert and one declaration: why they conflict (empty if they do not) and their fit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PairInfo {
+    pub conflicts: Vec<ConflictReason>,
+    pub affinity: i64,
+}
+
+/// Every panel expert against every accepted declaration.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Matrix {
+    pub experts: Vec<Expert>,
+    pub declarations: Vec<Declaration>,
+    /// `pairs[d][e]` for declaration index d and expert index e.
+    pub pairs: Vec<Vec<PairInfo>>,
+}
+
+impl Matrix {
+    pub fn pair(&self, declaration: i64, expert: i64) -> Option<&PairInfo> {
+        let d = self.declarations.iter().position(|x| x.id == declaration)?;
+        let e = self.experts.iter().position(|x| x.user_id == expert)?;
+        Some(&self.pairs[d][e])
+    }
+}
+
+struct ExpertFacts {
+    placement_unit: OrgPath,
+    group: Option<OrgPath>,
+    co_workers: Vec<i64>,
+    fields: Vec<String>,
+    shingles: Vec<u64>,
+}
+
+async fn expert_facts(
+    tx: &mut Tx,
+    cache: &mut HashMap<OrgId, Organisation>,
+    e: &Expert,
+) -> Result<ExpertFacts> {
+    let unit = OrgPath::from_stored(e.org_path.clone());
+    Ok(ExpertFacts {
+        group: group_of(tx, cache, &unit).await?,
+        placement_unit: unit,
+        co_workers: store::co_completers(tx, UserId(e.user_id)).await?,
+        fields: e
+            .fields
+            .split(',')
+            .map(|f| f.trim().to_lowercase())
+            .filter(|f| !f.is_empty())
+            .collect(),
+        shingles: shingle_set(&format!("{} {}", e.fields, e.profile)),
+    })
+}
+
+/// What the pairing needs to know of a declaration, computed once.
+struct DeclFacts {
+    unit: OrgPath,
+    group: Option<OrgPath>,
+    completers: Vec<i64>,
+    field: String,
+    shingles: Vec<u64>,
+}
+
+async fn decl_facts(
+    tx: &mut Tx,
+    cache: &mut HashMap<OrgId, Organisation>,
+    d: &Declaration,
+) -> Result<DeclFacts> {
+    let unit = OrgPath::from_stored(d.unit_path.clone());
+    let completers = if d.record_type == RecordType::Achievement.as_str() {
+        innovation::completers(tx, d.record_id)
+            .await?
+            .iter()
+            .map(|p| p.user_id)
+            .collect()
+    } else {
+        d.first_completer_id.into_iter().collect()
+    };
+    Ok(DeclFacts {
+        group: group_of(tx, cache, &unit).await?,
+        unit,
+        completers,
+        field: d.field.trim().to_lowercase(),
+        shingles: shingle_set(&format!("{} {}", d.title, d.summary)),
+    })
+}
+
+fn pair_info(
+    ef: &ExpertFacts,
+    expert: i64,
+    d: &Declaration,
+    df: &DeclFacts,
+    declared: &[store::ConflictRow],
+) -> PairInfo {
+    let mut conflicts = Vec::new();
+    if let Some(c) = rules::tree_conflict(
+        &Placement {
+            unit: &ef.placement_unit,
+            group: ef.group.as_ref(),
+        },
+        &Placement {
+            unit: &df.unit,
+            group: df.group.as_ref(),
+        },
+    ) {
+        conflicts.push(c);
+    }
+    if df.completers.contains(&expert) {
+        conflicts.push(ConflictReason::Completer);
+    }
+    if d.first_completer_id
+        .is_some_and(|fc| ef.co_workers.contains(&fc))
+    {
+        conflicts.push(ConflictReason::PastCoWork);
+    }
+    for c in declared
+        .iter()
+        .filter(|c| c.user_id == expert && c.declaration_id == d.id)
+    {
+        conflicts.push(if c.source == "declared" {
+            ConflictReason::Declared
+        } else {
+            ConflictReason::Manual
+        });
+    }
+    let field_match = ef.fields.contains(&df.field);
+    PairInfo {
+        conflicts,
+        affinity: rules::affinity(field_match, jaccard(&ef.shingles, &df.shingles)),
+    }
+}
+
+/// Why this expert may not review this declaration (empty if they may).
+pub(super) async fn conflicts_of(
+    tx: &mut Tx,
+    c: &Campaign,
+    d: &Declaration,
+    expert: UserId,
+) -> Result<Vec<ConflictReason>> {
+    let Some(e) = store::expert(tx, expert).await? else {
+        return Ok(Vec::new());
+    };
+    let mut cache = HashMap::new();
+    let ef = expert_facts(tx, &mut cache, &e).await?;
+    let df = decl_facts(tx, &mut cache, d).await?;
+    let declared = store::conflicts(tx, c.id).await?;
+    Ok(pair_info(&ef, e.user_id, d, &df, &declared).conflicts)
+}
+
+pub async fn matrix(tx: &mut Tx, campaign: i64) -> Result<Matrix> {
+    let experts = store::panel(tx, campaign).await?;
+    let declarations: Vec<Declaration> = store::declarations(tx, campaign)
+        .await?
+        .into_iter()
+        .filter(|d| d.status == DeclarationStatus::Accepted.as_str())
+        .collect();
+    let declared = store::conflicts(tx, campaign).await?;
+    let mut cache = HashMap::new();
+    let mut facts = Vec::new();
+    for e in &experts {
+        facts.push(expert_facts(tx, &mut cache, e).await?);
+    }
+    let mut pairs = Vec::with_capacity(declarations.len());
+    for d in &declarations {
+        let df = decl_facts(tx, &mut cache, d).await?;
+        let row = experts
+            .iter()
+            .zip(&facts)
+            .map(|(e, ef)| pair_info(ef, e.user_id, d, &df, &declared))
+            .collect();
+        pairs.push(row);
+    }
+    Ok(Matrix {
+        experts,
+        declarations,
+        pairs,
+    })
+}
+
+fn instance(c: &Campaign, m: &Matrix) -> Instance {
+    let load = Load {
+        min: c.min_load as u32,
+        max: c.max_load as u32,
+    };
+    Instance {
+        loads: vec![load; m.experts.len()],
+        reviews: vec![c.reviewers_per_declaration as u32; m.declarations.len()],
+        pairs: m
+            .pairs
+            .iter()
+            .enumerate()
+            .flat_map(|(d, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.conflicts.is_empty())
+                    .map(move |(e, p)| Pair {
+                        submission: d as u32,
+                        reviewer: e as u32,
+                        affinity: p.affinity,
+                    })
+            })
+            .collect(),
+    }
+}
+
+/// The solver's reason, with the declarations and experts named, for both catalogs.
+fn explain(m: &Matrix, why: Infeasible) -> AppError {
+    let decl = |s: u32| declaration_label(&m.declarations[s as usize]);
+    let names = |ids: &[u32], f: &dyn Fn(u32) -> String| {
+        ids.iter().map(|&i| f(i)).collect::<Vec<_>>().join("; ")
+    };
+    let expert = |r: u32| m.experts[r as usize].display_name.clone();
+    let e = match why {
+        Infeasible::TooFewReviewers {
+            submission,
+            needed,
+            allowed,
+        } => FieldError::new("assignment", "too_few_reviewers")
+            .with("declaration", decl(submission))
+            .with("needed", needed)
+            .with("allowed", allowed),
+        Infeasible::Capacity {
+            needed,
+            min_total,
+            max_total,
+        } => FieldError::new("assignment", "reviewer_capacity")
+            .with("needed", needed)
+            .with("min", min_total)
+            .with("max", max_total),
+        Infeasible::Uncovered {
+            submissions,
+            needed,
+            available,
+            ..
+        } => FieldError::new("assignment", "declarations_uncovered")
+            .with("declarations", names(&submissions, &decl))
+            .with("needed", needed)
+            .with("available", available),
+        Infeasible::Underloaded { reviewers } => {
+            FieldError::new("assignment", "experts_underloaded")
+                .with("experts", names(&reviewers, &expert))
+        }
+        other => return AppError::internal(format!("assignment instance: {other}")),
+    };
+    AppError::Validation(vec![e])
+}
+
+/// Solves the assignment optimally and saves it, replacing any earlier one. Refused once any
+/// score sheet exists: the reviews would lose their reviewers.
+pub async fn run_assignment(tx: &mut Tx, caller: &Caller<'_>, campaign: i64) -> Result<i64> {
+    let c = load(tx, campaign).await?;
+    require_manage(caller, &c)?;
+    require_stage(&c, &[Stage::Review])?;
+    if !store::sheets(tx, campaign).await?.is_empty() {
+        return Err(AppError::conflict("scores_exist"));
+    }
+    let m = matrix(tx, campaign).await?;
+    if m.experts.is_empty() {
+        return Err(AppError::field("assignment", "no_experts"));
+    }
+    let inst = instance(&c, &m);
+    let solved = ingot_assign::solve(&inst).map_err(|why| explain(&m, why))?;
+    let rows: Vec<AssignmentRow> = solved
+        .pairs
+        .iter()
+        .map(|&(s, r)| AssignmentRow {
+            declaration_id: m.declarations[s as usize].id,
+            user_id: m.experts[r as usize].user_id,
+            affinity: m.pairs[s as usize][r as usize].affinity,
+            manual: false,
+        })
+        .collect();
+    store::replace_assignment(tx, campaign, &rows).await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.assign", "campaign", campaign)
+            .label(&c.title)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "pairs": rows.len(), "objective": solved.objective })),
+    )
+    .await?;
+    Ok(solved.objective)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct OverrideInput {
+    pub declaration_id: Option<i64>,
+    /// Username of the assigned expert to take off.
+    pub remove: String,
+    /// Username of the panel expert to put on instead.
+    pub add: String,
+}
+
+/// Swaps one reviewer of a declaration for another by hand. The result must still satisfy
+/// every rule: no conflict, loads within bounds, k distinct reviewers.
+pub async fn override_pair(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    input: &OverrideInput,
+) -> Result<()> {
+    let c = load(tx, campaign).await?;
+    require_manage(caller, &c)?;
+    require_stage(&c, &[Stage::Review])?;
+    let m = matrix(tx, campaign).await?;
+    let current = store::assignment(tx, campaign).await?;
+    if current.is_empty() {
+        return Err(AppError::conflict("no_assignment"));
+    }
+    let d_index = input
+        .declaration_id
+        .and_then(|id| m.declarations.iter().position(|d| d.id == id))
+        .ok_or_else(|| AppError::field("declaration_id", "unknown_declaration"))?;
+    let d = &m.declarations[d_index];
+    let find = |name: &str| {
+        m.experts
+            .iter()
+            .position(|e| e.username == name.trim().to_lowercase())
+    };
+    let mut errors = Vec::new();
+    let remove = find(&input.remove);
+    let add = find(&input.add);
+    if remove.is_none_or(|r| {
+        !current
+            .iter()
+            .any(|a| a.declaration_id == d.id && a.user_id == m.experts[r].user_id)
+    }) {
+        errors.push(FieldError::new("remove", "expert_not_assigned"));
+    }
+    match add {
+        None => errors.push(FieldError::new("add", "not_on_panel")),
+        Some(a) => {
+            if let Some(reason) = m.pairs[d_index][a].conflicts.first() {
+                errors.push(
+                    FieldError::new("add", "expert_conflicted_with")
+                        .with("reason", reason.as_str()),
+                );
+            }
+            if current
+                .iter()
+                .any(|x| x.declaration_id == d.id && x.user_id == m.experts[a].user_id)
+            {
+                errors.push(FieldError::new("add", "expert_already_assigned"));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let (remove, add) = (remove.unwrap_or(0), add.unwrap_or(0));
+    let removed_user = m.experts[remove].user_id;
+    if store::sheets(tx, campaign)
+        .await?
+        .iter()
+        .any(|s| s.declaration_id == d.id && s.user_id == removed_user)
+    {
+        return Err(AppError::conflict_on("remove", "expert_already_scored"));
+    }
+    // The whole assignment after the swap, checked against the instance's every rule.
+    let index_of_decl: HashMap<i64, u32> = m
+        .declarations
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id, i as u32))
+        .collect();
+    let index_of_expert: HashMap<i64, u32> = m
+        .experts
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.user_id, i as u32))
+        .collect();
+    let mut pairs: Vec<(u32, u32)> = current
+        .iter()
+        .filter(|a| !(a.declaration_id == d.id && a.user_id == removed_user))
+        .filter_map(|a| {
+            Some((
+                *index_of_decl.get(&a.declaration_id)?,
+                *index_of_expert.get(&a.user_id)?,
+            ))
+        })
+        .collect();
+    pairs.push((d_index as u32, add as u32));
+    let inst = instance(&c, &m);
+    let loads = |e: usize| pairs.iter().filter(|p| p.1 == e as u32).count() as i64;
+    if loads(add) > c.max_load {
+        return Err(AppError::Validation(vec![
+            FieldError::new("add", "load_above_max").with("max", c.max_load),
+        ]));
+    }
+    if loads(remove) < c.min_load {
+        return Err(AppError::Validation(vec![
+            FieldError::new("remove", "load_below_min").with("min", c.min_load),
+        ]));
+    }
+    ingot_assign::check(&inst, &pairs).map_err(|why| {
+        AppError::Validation(vec![
+            FieldError::new("assignment", "assignment_breaks_rules").with("detail", why),
+        ])
+    })?;
+    let mut rows: Vec<AssignmentRow> = current
+        .into_iter()
+        .filter(|a| !(a.declaration_id == d.id && a.user_id == removed_user))
+        .collect();
+    rows.push(AssignmentRow {
+        declaration_id: d.id,
+        user_id: m.experts[add].user_id,
+        affinity: m.pairs[d_index][add].affinity,
+        manual: true,
+    });
+    store::replace_assignment(tx, campaign, &rows).await?;
+    let added = users::get(tx, UserId(m.experts[add].user_id))
+        .await?
+        .map(|u| u.username);
+    record(
+        tx,
+        caller,
+        Change::new("campaign.override", "declaration", d.id)
+            .label(&d.title)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "removed": input.remove.trim(), "added": added })),
+    )
+    .await
+}
