@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod cli;
 mod orgs;
+mod programmes;
 mod proposals_api;
 mod proposals_pages;
 mod search;

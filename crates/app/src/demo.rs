@@ -12,6 +12,7 @@ use ingot_store::users::NewUser;
 use ingot_store::{Db, grants, orgs, users};
 
 pub mod innovation;
+pub mod programmes;
 mod proposals;
 pub mod studios;
 
@@ -317,6 +318,8 @@ pub struct DemoReport {
     pub studios_created: usize,
     /// Innovation records (achievements, patents, skills, titles, the Dalian suggestions).
     pub records_created: usize,
+    /// Critical tasks of the demo programme.
+    pub programme_tasks_created: usize,
 }
 
 /// The demo data with, besides the facts, a few dozen generated studios (and their leads, whose
@@ -437,6 +440,10 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
     report.proposals_created = proposals::load(db, &caller).await?;
     report.studios_created = studios::load(db, &caller).await?;
     report.records_created = innovation::load(db, &caller).await?;
+    let (institutions, tasks) = programmes::load(db, &caller).await?;
+    // The programme's external institutions are organisations of the tree too.
+    report.orgs_created += institutions;
+    report.programme_tasks_created = tasks;
     // A password is only worth printing if this run set it for some accounts.
     if reset_passwords || report.users_created > 0 {
         report.password = Some(password);

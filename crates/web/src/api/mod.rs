@@ -7,6 +7,7 @@ pub mod innovation;
 mod me;
 mod notifications;
 mod orgs;
+mod programmes;
 pub mod proposal_dto;
 mod proposals;
 mod search;
@@ -51,6 +52,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "search", description = "Full-text search over what the caller may see"),
         (name = "studios", description = "Innovation studios: the registry, members, honours, outputs and photos; naming calls, applications with a snapshot, on-site reviews, decisions with numbered notices, special funding; assessments and revocation; alliances; statistics"),
         (name = "innovation", description = "Innovation records: achievements with their ranked completers and verified benefit, patents (application numbers checked, CSV/XLSX import), skills and methods, talent titles and honours, and the record pages of people and units"),
+        (name = "programmes", description = "Regional science & technology programmes: strategic areas, critical tasks led by organisations of the tree (external bodies included), funding per task, year and source (planned and actual; spending beyond budget needs a reason), milestones, outputs linked to their records, people counted once, award shares; the overview figures and the lists and exports behind each. Money is integer fen (`_cents`), ratios hundredths (`_x100`), shares basis points (`_bp`)"),
     )
 )]
 struct ApiDoc;
@@ -84,6 +86,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(notifications::routes())
             .merge(studios::routes())
             .merge(innovation::routes())
+            .merge(programmes::routes())
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
         (router, doc)
