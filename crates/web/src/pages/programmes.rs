@@ -694,6 +694,10 @@ struct TaskPage {
     area: String,
     lead: String,
     spent: i64,
+    /// The budget and spending as the overview writes money, short enough for a phone.
+    budget: String,
+    fiscal: String,
+    social: String,
 }
 
 pub async fn task(
@@ -713,6 +717,9 @@ pub async fn task(
         area: name_in(lang, &d.task.area_name, d.task.area_name_en.as_deref()),
         lead: name_in(lang, &d.task.lead_name, d.task.lead_name_en.as_deref()),
         spent: d.task.fiscal_actual_cents + d.task.social_actual_cents,
+        budget: compact_money(lang, d.task.budget_cents),
+        fiscal: compact_money(lang, d.task.fiscal_actual_cents),
+        social: compact_money(lang, d.task.social_actual_cents),
         d,
         ctx,
     }))
