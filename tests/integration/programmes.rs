@@ -215,6 +215,7 @@ async fn bad_input_is_refused_whole(backend: Backend) {
     let spent = task["fiscal_actual_cents"].as_i64().unwrap()
         + task["social_actual_cents"].as_i64().unwrap();
     assert_eq!(spent, budget, "the demo spends exactly its budgets");
+    assert!(task["leverage_x100"].as_i64().unwrap() > 0);
 
     // Beyond the budget without a reason: refused, and the row is as it was.
     let (_, before) = api

@@ -45,6 +45,7 @@ pub fn may_manage(caller: &Caller<'_>, p: &Programme) -> bool {
     caller.permits(Action::ManageProgramme, &owner_path(p))
 }
 
+#[allow(clippy::too_many_arguments)] // each argument is a column of the audit row
 async fn log(
     tx: &mut Tx,
     caller: &Caller<'_>,

@@ -233,6 +233,8 @@ pub struct TaskDto {
     pub budget_cents: i64,
     pub fiscal_actual_cents: i64,
     pub social_actual_cents: i64,
+    /// The task's own leverage: actual social per actual fiscal funding, in hundredths.
+    pub leverage_x100: Option<i64>,
     pub people: i64,
 }
 
@@ -253,6 +255,10 @@ impl From<Task> for TaskDto {
             budget_cents: t.budget_cents,
             fiscal_actual_cents: t.fiscal_actual_cents,
             social_actual_cents: t.social_actual_cents,
+            leverage_x100: ingot_domain::programme::leverage_hundredths(
+                t.fiscal_actual_cents,
+                t.social_actual_cents,
+            ),
             people: t.people,
         }
     }

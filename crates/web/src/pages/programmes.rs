@@ -397,6 +397,14 @@ fn link(text: impl Into<String>, href: String) -> Cell {
     }
 }
 
+/// A list's column keys, rows, total and the codes its `kind` filter offers (with labels).
+type ListParts = (
+    Vec<&'static str>,
+    Vec<Vec<Cell>>,
+    i64,
+    Vec<(String, String)>,
+);
+
 #[derive(Template)]
 #[template(path = "programmes/list.html")]
 struct ListPage {
@@ -447,211 +455,204 @@ pub async fn list(
         .map(|a| (a.id, name_in(lang, &a.name, a.name_en.as_deref())))
         .collect();
     let code = |prefix: &str, c: &str| ctx.code_name(prefix, c);
-    let (headers, rows, total, kinds): (Vec<&str>, Vec<Vec<Cell>>, i64, Vec<(String, String)>) =
-        match which {
-            "tasks" => {
-                let (items, total) =
-                    cases::tasks(&mut tx, &caller, programme, &filter, page).await?;
-                (
-                    vec![
-                        "code", "title", "area", "lead", "leader", "status", "budget", "fiscal",
-                        "social", "people",
-                    ],
-                    items
-                        .into_iter()
-                        .map(|t| {
-                            vec![
-                                cell(t.code.clone()),
-                                link(t.title, format!("{base}/tasks/{}", t.id)),
-                                cell(name_in(lang, &t.area_name, t.area_name_en.as_deref())),
-                                cell(name_in(lang, &t.lead_name, t.lead_name_en.as_deref())),
-                                cell(t.leader_name),
-                                cell(code("programmes.status", t.status.as_str())),
-                                cell(money(t.budget_cents)),
-                                cell(money(t.fiscal_actual_cents)),
-                                cell(money(t.social_actual_cents)),
-                                link(t.people.to_string(), format!("{base}/people?task={}", t.id)),
-                            ]
-                        })
-                        .collect(),
-                    total,
-                    TaskStatus::ALL
-                        .iter()
-                        .map(|s| {
-                            (
-                                s.as_str().to_string(),
-                                code("programmes.status", s.as_str()),
-                            )
-                        })
-                        .collect(),
-                )
-            }
-            "funding" => {
-                let (items, total) =
-                    cases::funding(&mut tx, &caller, programme, &filter, page).await?;
-                (
-                    vec![
-                        "task",
-                        "title",
-                        "area",
-                        "year",
-                        "source",
-                        "planned",
-                        "actual",
-                        "overrun_reason",
-                    ],
-                    items
-                        .into_iter()
-                        .map(|f| {
-                            vec![
-                                cell(f.task_code),
-                                link(f.task_title, format!("{base}/tasks/{}", f.task_id)),
-                                cell(f.area_name),
-                                cell(f.year.to_string()),
-                                cell(code("programmes.source", f.source.as_str())),
-                                cell(money(f.planned_cents)),
-                                cell(money(f.actual_cents)),
-                                cell(f.overrun_reason.unwrap_or_default()),
-                            ]
-                        })
-                        .collect(),
-                    total,
-                    FundingSource::ALL
-                        .iter()
-                        .map(|s| {
-                            (
-                                s.as_str().to_string(),
-                                code("programmes.source", s.as_str()),
-                            )
-                        })
-                        .collect(),
-                )
-            }
-            "milestones" => {
-                let (items, total) =
-                    cases::milestones(&mut tx, &caller, programme, &filter, page).await?;
-                (
-                    vec!["task", "title", "due_on", "done_on", "evidence"],
-                    items
-                        .into_iter()
-                        .map(|m| {
-                            vec![
-                                link(m.task_code, format!("{base}/tasks/{}", m.task_id)),
-                                cell(m.title),
-                                cell(m.due_on),
-                                cell(m.done_on.unwrap_or_default()),
-                                cell(m.evidence.unwrap_or_default()),
-                            ]
-                        })
-                        .collect(),
-                    total,
-                    ["done", "open"]
-                        .iter()
-                        .map(|s| (s.to_string(), code("programmes.milestone", s)))
-                        .collect(),
-                )
-            }
-            "outputs" => {
-                let (items, total) =
-                    cases::outputs(&mut tx, &caller, programme, &filter, page).await?;
-                (
-                    vec![
-                        "task", "area", "kind", "title", "quantity", "value", "record", "note",
-                    ],
-                    items
-                        .into_iter()
-                        .map(|o| {
-                            let record = match (o.achievement_id, o.patent_id, o.patent_number) {
-                                (Some(a), _, _) => {
-                                    link(format!("#{a}"), format!("/achievements/{a}"))
-                                }
-                                (_, Some(_), Some(n)) => {
-                                    link(n.clone(), query_url("/patents", &[("q", &n)]))
-                                }
-                                _ => cell(""),
-                            };
-                            vec![
-                                link(o.task_code, format!("{base}/tasks/{}", o.task_id)),
-                                cell(o.area_name),
-                                cell(code("programmes.output", o.kind.as_str())),
-                                cell(o.title),
-                                cell(o.quantity.to_string()),
-                                cell(if o.value_cents > 0 {
-                                    money(o.value_cents)
-                                } else {
-                                    String::new()
-                                }),
-                                record,
-                                cell(o.note.unwrap_or_default()),
-                            ]
-                        })
-                        .collect(),
-                    total,
-                    OutputKind::ALL
-                        .iter()
-                        .map(|s| {
-                            (
-                                s.as_str().to_string(),
-                                code("programmes.output", s.as_str()),
-                            )
-                        })
-                        .collect(),
-                )
-            }
-            "people" => {
-                let (items, total) =
-                    cases::people(&mut tx, &caller, programme, &filter, page).await?;
-                (
-                    vec!["name", "academician", "institution", "tasks"],
-                    items
-                        .into_iter()
-                        .map(|p| {
-                            vec![
-                                cell(p.name),
-                                cell(if p.academician {
-                                    ctx.t("programmes.yes")
-                                } else {
-                                    ""
-                                }),
-                                link(
-                                    p.institution_name,
-                                    format!("{base}/tasks?org={}", p.institution_id),
-                                ),
-                                cell(p.tasks.to_string()),
-                            ]
-                        })
-                        .collect(),
-                    total,
-                    Vec::new(),
-                )
-            }
-            _ => {
-                let (items, total) =
-                    cases::institutions(&mut tx, &caller, programme, &filter, page).await?;
-                (
-                    vec!["institution", "kind", "people", "tasks"],
-                    items
-                        .into_iter()
-                        .map(|i| {
-                            vec![
-                                link(
-                                    name_in(lang, &i.name, i.name_en.as_deref()),
-                                    format!("/orgs/{}", i.id),
-                                ),
-                                cell(ctx.t(kind_key(i.kind))),
-                                link(i.people.to_string(), format!("{base}/people?org={}", i.id)),
-                                link(i.tasks.to_string(), format!("{base}/tasks?org={}", i.id)),
-                            ]
-                        })
-                        .collect(),
-                    total,
-                    [OrgKind::Enterprise, OrgKind::External]
-                        .iter()
-                        .map(|k| (k.as_str().to_string(), ctx.t(kind_key(*k)).to_string()))
-                        .collect(),
-                )
-            }
-        };
+    let (headers, rows, total, kinds): ListParts = match which {
+        "tasks" => {
+            let (items, total) = cases::tasks(&mut tx, &caller, programme, &filter, page).await?;
+            (
+                vec![
+                    "code", "title", "area", "lead", "leader", "status", "budget", "fiscal",
+                    "social", "people",
+                ],
+                items
+                    .into_iter()
+                    .map(|t| {
+                        vec![
+                            cell(t.code.clone()),
+                            link(t.title, format!("{base}/tasks/{}", t.id)),
+                            cell(name_in(lang, &t.area_name, t.area_name_en.as_deref())),
+                            cell(name_in(lang, &t.lead_name, t.lead_name_en.as_deref())),
+                            cell(t.leader_name),
+                            cell(code("programmes.status", t.status.as_str())),
+                            cell(money(t.budget_cents)),
+                            cell(money(t.fiscal_actual_cents)),
+                            cell(money(t.social_actual_cents)),
+                            link(t.people.to_string(), format!("{base}/people?task={}", t.id)),
+                        ]
+                    })
+                    .collect(),
+                total,
+                TaskStatus::ALL
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.as_str().to_string(),
+                            code("programmes.status", s.as_str()),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+        "funding" => {
+            let (items, total) = cases::funding(&mut tx, &caller, programme, &filter, page).await?;
+            (
+                vec![
+                    "task",
+                    "title",
+                    "area",
+                    "year",
+                    "source",
+                    "planned",
+                    "actual",
+                    "overrun_reason",
+                ],
+                items
+                    .into_iter()
+                    .map(|f| {
+                        vec![
+                            cell(f.task_code),
+                            link(f.task_title, format!("{base}/tasks/{}", f.task_id)),
+                            cell(f.area_name),
+                            cell(f.year.to_string()),
+                            cell(code("programmes.source", f.source.as_str())),
+                            cell(money(f.planned_cents)),
+                            cell(money(f.actual_cents)),
+                            cell(f.overrun_reason.unwrap_or_default()),
+                        ]
+                    })
+                    .collect(),
+                total,
+                FundingSource::ALL
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.as_str().to_string(),
+                            code("programmes.source", s.as_str()),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+        "milestones" => {
+            let (items, total) =
+                cases::milestones(&mut tx, &caller, programme, &filter, page).await?;
+            (
+                vec!["task", "title", "due_on", "done_on", "evidence"],
+                items
+                    .into_iter()
+                    .map(|m| {
+                        vec![
+                            link(m.task_code, format!("{base}/tasks/{}", m.task_id)),
+                            cell(m.title),
+                            cell(m.due_on),
+                            cell(m.done_on.unwrap_or_default()),
+                            cell(m.evidence.unwrap_or_default()),
+                        ]
+                    })
+                    .collect(),
+                total,
+                ["done", "open"]
+                    .iter()
+                    .map(|s| (s.to_string(), code("programmes.milestone", s)))
+                    .collect(),
+            )
+        }
+        "outputs" => {
+            let (items, total) = cases::outputs(&mut tx, &caller, programme, &filter, page).await?;
+            (
+                vec![
+                    "task", "area", "kind", "title", "quantity", "value", "record", "note",
+                ],
+                items
+                    .into_iter()
+                    .map(|o| {
+                        let record = match (o.achievement_id, o.patent_id, o.patent_number) {
+                            (Some(a), _, _) => link(format!("#{a}"), format!("/achievements/{a}")),
+                            (_, Some(_), Some(n)) => {
+                                link(n.clone(), query_url("/patents", &[("q", &n)]))
+                            }
+                            _ => cell(""),
+                        };
+                        vec![
+                            link(o.task_code, format!("{base}/tasks/{}", o.task_id)),
+                            cell(o.area_name),
+                            cell(code("programmes.output", o.kind.as_str())),
+                            cell(o.title),
+                            cell(o.quantity.to_string()),
+                            cell(if o.value_cents > 0 {
+                                money(o.value_cents)
+                            } else {
+                                String::new()
+                            }),
+                            record,
+                            cell(o.note.unwrap_or_default()),
+                        ]
+                    })
+                    .collect(),
+                total,
+                OutputKind::ALL
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.as_str().to_string(),
+                            code("programmes.output", s.as_str()),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+        "people" => {
+            let (items, total) = cases::people(&mut tx, &caller, programme, &filter, page).await?;
+            (
+                vec!["name", "academician", "institution", "tasks"],
+                items
+                    .into_iter()
+                    .map(|p| {
+                        vec![
+                            cell(p.name),
+                            cell(if p.academician {
+                                ctx.t("programmes.yes")
+                            } else {
+                                ""
+                            }),
+                            link(
+                                p.institution_name,
+                                format!("{base}/tasks?org={}", p.institution_id),
+                            ),
+                            cell(p.tasks.to_string()),
+                        ]
+                    })
+                    .collect(),
+                total,
+                Vec::new(),
+            )
+        }
+        _ => {
+            let (items, total) =
+                cases::institutions(&mut tx, &caller, programme, &filter, page).await?;
+            (
+                vec!["institution", "kind", "people", "tasks"],
+                items
+                    .into_iter()
+                    .map(|i| {
+                        vec![
+                            link(
+                                name_in(lang, &i.name, i.name_en.as_deref()),
+                                format!("/orgs/{}", i.id),
+                            ),
+                            cell(ctx.t(kind_key(i.kind))),
+                            link(i.people.to_string(), format!("{base}/people?org={}", i.id)),
+                            link(i.tasks.to_string(), format!("{base}/tasks?org={}", i.id)),
+                        ]
+                    })
+                    .collect(),
+                total,
+                [OrgKind::Enterprise, OrgKind::External]
+                    .iter()
+                    .map(|k| (k.as_str().to_string(), ctx.t(kind_key(*k)).to_string()))
+                    .collect(),
+            )
+        }
+    };
     drop(tx);
     let path = format!("{base}/{which}");
     let pager = Pager::new(&ctx, &query_url(&path, &q.params()), page, total);
@@ -698,6 +699,7 @@ struct TaskPage {
     budget: String,
     fiscal: String,
     social: String,
+    leverage: String,
 }
 
 pub async fn task(
@@ -720,6 +722,12 @@ pub async fn task(
         budget: compact_money(lang, d.task.budget_cents),
         fiscal: compact_money(lang, d.task.fiscal_actual_cents),
         social: compact_money(lang, d.task.social_actual_cents),
+        leverage: rules::leverage_hundredths(
+            d.task.fiscal_actual_cents,
+            d.task.social_actual_cents,
+        )
+        .map(|x| format!("{}:1", rules::format_hundredths(x)))
+        .unwrap_or_else(|| "–".to_string()),
         d,
         ctx,
     }))
