@@ -88,9 +88,10 @@ async fn the_dashboard_figures_lead_to_their_records(backend: Backend) {
     };
     let admin = app.sign_in_demo("nm.admin").await;
     let (_, html) = admin.page("/").await;
-    // Inner Mongolia: the federation, 2 cities, 5 enterprises, 1 branch, 1 external body.
+    // Inner Mongolia: the federation, 2 cities, 5 enterprises, 1 branch, 257 external bodies
+    // (the science department and the Breakthrough project's 256 universities and institutes).
     assert!(
-        html.contains("data-testid=\"stat-orgs\"><div class=\"value\">10</div>"),
+        html.contains("data-testid=\"stat-orgs\"><div class=\"value\">266</div>"),
         "{html}"
     );
     assert!(html.contains("href=\"/orgs?scope=mine&amp;kind=enterprise\""));

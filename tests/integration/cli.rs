@@ -43,7 +43,7 @@ async fn subcommands(backend: Backend) {
         .trim()
         .to_string();
     assert!(
-        first.contains("55 organisations, 45 accounts and 60 proposals created"),
+        first.contains("311 organisations, 45 accounts and 60 proposals created"),
         "{first}"
     );
     let second = ok(&ingot(&url, &["demo"]));

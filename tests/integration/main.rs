@@ -9,6 +9,7 @@ mod auth;
 mod campaigns;
 mod cli;
 mod orgs;
+mod programmes;
 mod proposals_api;
 mod proposals_pages;
 mod search;

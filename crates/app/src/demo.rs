@@ -13,6 +13,7 @@ use ingot_store::{Db, grants, orgs, users};
 
 pub mod campaigns;
 pub mod innovation;
+pub mod programmes;
 mod proposals;
 pub mod studios;
 
@@ -320,6 +321,8 @@ pub struct DemoReport {
     pub records_created: usize,
     /// Declarations of the 2023 national exchange.
     pub declarations_created: usize,
+    /// Critical tasks of the demo programme.
+    pub programme_tasks_created: usize,
 }
 
 /// The demo data with, besides the facts, a few dozen generated studios (and their leads, whose
@@ -447,6 +450,10 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
     report.orgs_created += exchange.orgs;
     report.users_created += exchange.users;
     report.declarations_created = exchange.declarations;
+    let (institutions, tasks) = programmes::load(db, &caller).await?;
+    // The programme's external institutions are organisations of the tree too.
+    report.orgs_created += institutions;
+    report.programme_tasks_created = tasks;
     // A password is only worth printing if this run set it for some accounts.
     if reset_passwords || report.users_created > 0 {
         report.password = Some(password);

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod org_import;
 pub mod orgs;
 pub mod passwords;
+pub mod programmes;
 pub mod proposals;
 pub mod reindex;
 pub mod search;

@@ -82,3 +82,11 @@ id_type!(
     /// A talent title or honour granted to a person.
     TitleId
 );
+id_type!(
+    /// A regional science & technology programme (e.g. the Inner Mongolia "Breakthrough" project).
+    ProgrammeId
+);
+id_type!(
+    /// A critical task of a programme, led by an enterprise or platform.
+    TaskId
+);

@@ -37,6 +37,7 @@ macro_rules! codes {
         }
     };
 }
+pub(crate) use codes;
 
 codes!(
     /// What kind of technical work an achievement is.

@@ -9,6 +9,7 @@ pub mod innovation;
 pub mod lang;
 pub mod org;
 pub mod policy;
+pub mod programme;
 pub mod proposal;
 pub mod role;
 pub mod studio;
@@ -18,8 +19,8 @@ pub mod validate;
 
 pub use error::{AppError, FieldError};
 pub use ids::{
-    ApplicationId, AttachmentId, CallId, GrantId, NotificationId, OrgId, ProposalId, SessionId,
-    StudioId, TokenId, UserId,
+    ApplicationId, AttachmentId, CallId, GrantId, NotificationId, OrgId, ProgrammeId, ProposalId,
+    SessionId, StudioId, TaskId, TokenId, UserId,
 };
 pub use lang::Lang;
 pub use org::{OrgKind, OrgPath, OrgScope};

@@ -96,6 +96,12 @@ pub enum Action {
     ManageCampaigns,
     /// Declare the target's records to a campaign, or forward a lower round's winners.
     DeclareToCampaign,
+    /// Read a programme of the target department: its tasks, funding, outputs, talent and the
+    /// overview figures with their drill-down lists and exports.
+    ViewProgramme,
+    /// Set up a programme of the target department and record its tasks, funding, milestones,
+    /// outputs, people and award tallies.
+    ManageProgramme,
 }
 
 /// How far below a grant's organisation the grant reaches for an action.
@@ -119,6 +125,8 @@ const RECORD_READERS: &[Role] = &[
     Role::FederationAdmin,
     Role::ProgrammeOfficer,
 ];
+/// Programmes belong to a science department; the federation above it reads them too.
+const PROGRAMME_READERS: &[Role] = &[Role::ProgrammeOfficer, Role::FederationAdmin];
 /// Roles an enterprise's union may hand out; federation-level roles come from federations.
 const UNIT_GRANTABLE: &[Role] = &[
     Role::Employee,
@@ -150,6 +158,8 @@ fn rule(action: Action) -> (&'static [Role], Reach) {
         Action::ManageInnovationRecords => (ADMINS, Reach::Subtree),
         Action::ManageCampaigns => (&[Role::FederationAdmin], Reach::Subtree),
         Action::DeclareToCampaign => (ADMINS, Reach::Subtree),
+        Action::ViewProgramme => (PROGRAMME_READERS, Reach::Subtree),
+        Action::ManageProgramme => (&[Role::ProgrammeOfficer], Reach::Subtree),
     }
 }
 

@@ -107,6 +107,30 @@ pub const CONSTRAINTS: &[Constraint] = &[
         code: "already_assessed",
         field: Some("period"),
     },
+    Constraint {
+        name: "programmes_code_key",
+        sqlite_signature: "programmes.code",
+        code: "programme_code_taken",
+        field: Some("code"),
+    },
+    Constraint {
+        name: "programme_tasks_code_key",
+        sqlite_signature: "programme_tasks.programme_id, programme_tasks.code",
+        code: "task_code_taken",
+        field: Some("code"),
+    },
+    Constraint {
+        name: "programme_areas_code_key",
+        sqlite_signature: "programme_areas.programme_id, programme_areas.code",
+        code: "area_code_taken",
+        field: Some("code"),
+    },
+    Constraint {
+        name: "programme_awards_won_check",
+        sqlite_signature: "programme_awards_won_check",
+        code: "won_more_than_total",
+        field: Some("programme_won"),
+    },
 ];
 
 pub fn describe(name: &str) -> Option<&'static Constraint> {

@@ -16,6 +16,7 @@ pub mod innovation;
 pub mod migrate;
 pub mod notifications;
 pub mod orgs;
+pub mod programmes;
 pub mod proposal_config;
 pub mod proposal_stats;
 pub mod proposals;

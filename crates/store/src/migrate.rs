@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_studios"),
     migration!(6, "0006_achievements"),
     migration!(7, "0007_campaigns"),
+    migration!(8, "0008_programmes"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -72,8 +72,15 @@ impl PageCtx {
             item("/studios", "nav.studios", "nav-studios");
             item("/achievements", "nav.records", "nav-records");
             item("/campaigns", "nav.campaigns", "nav-campaigns");
-            item("/orgs", "nav.orgs", "nav-orgs");
             let who = policy::Principal::User(actor);
+            if actor
+                .grants
+                .iter()
+                .any(|g| policy::may(who, Action::ViewProgramme, &g.org_path))
+            {
+                item("/programmes", "nav.programmes", "nav-programmes");
+            }
+            item("/orgs", "nav.orgs", "nav-orgs");
             let administers = actor
                 .grants
                 .iter()

@@ -129,6 +129,16 @@ const TABLE: &[(Role, Action, &str)] = &[
     (FederationAdmin, Action::ViewStudios, "TTFF"),
     (ProgrammeOfficer, Action::ViewStudios, "TTFF"),
     // Innovation records: everyone reads their own subtree's; union admins record them.
+    // Programmes: the science department's officers run them, the federation above reads them.
+    (ProgrammeOfficer, Action::ViewProgramme, "TTFF"),
+    (FederationAdmin, Action::ViewProgramme, "TTFF"),
+    (UnitAdmin, Action::ViewProgramme, "FFFF"),
+    (Employee, Action::ViewProgramme, "FFFF"),
+    (Expert, Action::ViewProgramme, "FFFF"),
+    (ProgrammeOfficer, Action::ManageProgramme, "TTFF"),
+    (FederationAdmin, Action::ManageProgramme, "FFFF"),
+    (UnitAdmin, Action::ManageProgramme, "FFFF"),
+    (Reviewer, Action::ManageProgramme, "FFFF"),
     (Employee, Action::ViewInnovationRecords, "TTFF"),
     (Expert, Action::ViewInnovationRecords, "TTFF"),
     (FederationAdmin, Action::ViewInnovationRecords, "TTFF"),
@@ -189,6 +199,8 @@ fn the_table_covers_every_role_for_every_action_family() {
         Action::ViewStudios,
         Action::ManageCampaigns,
         Action::DeclareToCampaign,
+        Action::ViewProgramme,
+        Action::ManageProgramme,
     ];
     // Unlisted pairs must be denials; check them too, so the table is total.
     for action in families {

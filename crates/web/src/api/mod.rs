@@ -8,6 +8,7 @@ pub mod innovation;
 mod me;
 mod notifications;
 mod orgs;
+mod programmes;
 pub mod proposal_dto;
 mod proposals;
 mod search;
@@ -53,6 +54,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "studios", description = "Innovation studios: the registry, members, honours, outputs and photos; naming calls, applications with a snapshot, on-site reviews, decisions with numbered notices, special funding; assessments and revocation; alliances; statistics"),
         (name = "campaigns", description = "Award campaigns: the call with units, quotas, timetable, rubric and tier quotas; declarations attaching records, forwarding of lower rounds' winners, the formal check; the expert panel, conflicts of interest and the optimal assignment with overrides; score sheets; raw and calibrated results with tiers, ties and the panel decision; publicity with objections; the numbered announcement, certificates and the ranking of participating units"),
         (name = "innovation", description = "Innovation records: achievements with their ranked completers and verified benefit, patents (application numbers checked, CSV/XLSX import), skills and methods, talent titles and honours, and the record pages of people and units"),
+        (name = "programmes", description = "Regional science & technology programmes: strategic areas, critical tasks led by organisations of the tree (external bodies included), funding per task, year and source (planned and actual; spending beyond budget needs a reason), milestones, outputs linked to their records, people counted once, award shares; the overview figures and the lists and exports behind each. Money is integer fen (`_cents`), ratios hundredths (`_x100`), shares basis points (`_bp`)"),
     )
 )]
 struct ApiDoc;
@@ -87,6 +89,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(studios::routes())
             .merge(innovation::routes())
             .merge(campaigns::routes())
+            .merge(programmes::routes())
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
         (router, doc)

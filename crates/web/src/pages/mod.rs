@@ -9,6 +9,7 @@ pub mod home;
 pub mod login;
 pub mod notifications;
 pub mod orgs;
+pub mod programmes;
 pub mod proposals;
 pub mod records;
 pub mod search;
@@ -284,6 +285,10 @@ pub fn routes() -> Router<AppState> {
             "/studios/{id}/funding/{funding}/entries",
             post(studios::funding_entry),
         )
+        .route("/programmes", get(programmes::index))
+        .route("/programmes/{id}", get(programmes::show))
+        .route("/programmes/{id}/tasks/{task}", get(programmes::task))
+        .route("/programmes/{id}/{list}", get(programmes::list))
         .route("/notifications", get(notifications::index))
         .route("/notifications/read", post(notifications::read_all))
         .route("/notifications/digest", post(notifications::set_digest))
