@@ -36,6 +36,7 @@ for (const backend of backends()) {
       assert.equal(await page.getByTestId('dashboard-title').textContent(), '工作台');
 
       // Browse the tree: expand nodes in place (htmx), then follow the links.
+      await page.getByTestId('nav-more').click();
       await page.getByTestId('nav-orgs').click();
       await page.getByTestId('org-tree').waitFor();
       for (const code of ['CN', 'CN-LN', 'CN-LN-JZ']) {
@@ -60,6 +61,7 @@ for (const backend of backends()) {
       await Promise.all([page.waitForURL(/\/orgs\/\d+$/), page.getByTestId('rename-submit').click()]);
       assert.equal(await page.getByTestId('org-name').textContent(), '窑炉一车间');
       assert.ok((await page.getByTestId('flash').textContent()).includes('已更名'));
+      await page.getByTestId('nav-more').click();
       await page.getByTestId('nav-audit').click();
       const actions = await page.locator('[data-testid=audit-row]').evaluateAll((rows) => rows.map((r) => r.dataset.action));
       for (const action of ['org.rename', 'user.set_language', 'auth.sign_in']) assert.ok(actions.includes(action), `${action} in ${actions}`);

@@ -18,6 +18,9 @@ pub struct NavItem {
     pub label: String,
     pub active: bool,
     pub testid: &'static str,
+    /// Shown under "More" in the top bar (administration and one's own account), so the
+    /// sections people work in fit on one line.
+    pub secondary: bool,
 }
 
 pub struct PageCtx {
@@ -39,6 +42,16 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
+    /// Whether the top bar has a "More" menu (signed in: one's account is always there).
+    pub fn has_more_nav(&self) -> bool {
+        self.nav.iter().any(|i| i.secondary)
+    }
+
+    /// Whether the page shown is one of those under "More".
+    pub fn more_nav_active(&self) -> bool {
+        self.nav.iter().any(|i| i.secondary && i.active)
+    }
+
     pub fn from_state(state: &AppState, rs: &RequestState) -> Self {
         Self::build(state, rs, "/")
     }
@@ -65,6 +78,7 @@ impl PageCtx {
                     label: catalogs.t(lang, key).to_string(),
                     active,
                     testid,
+                    secondary: matches!(href, "/orgs" | "/users" | "/audit" | "/account"),
                 });
             };
             item("/", "nav.dashboard", "nav-dashboard");
