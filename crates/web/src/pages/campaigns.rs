@@ -9,7 +9,7 @@ use super::studios::FormMap;
 use super::{done, ok, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
-use crate::error::Failure;
+use crate::error::{Failure, status_of};
 use crate::forms::{FormErrors, is_form_error};
 use askama::Template;
 use axum::body::Bytes;
@@ -26,14 +26,6 @@ use ingot_domain::policy::{self, Action, Principal};
 use ingot_domain::{AppError, OrgId};
 use ingot_store::campaigns::{AssignmentRow, Campaign, Declaration, Objection};
 use ingot_store::innovation::AchievementItem;
-
-fn status_of(e: &AppError) -> StatusCode {
-    if matches!(e, AppError::Conflict { .. }) {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
 
 fn user_caller(ctx: &PageCtx) -> Option<Caller<'_>> {
     ctx.actor.as_ref().map(|a| Caller::user(a, &ctx.origin))

@@ -6,7 +6,7 @@
 use super::{Pager, done, ok, query_url, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
-use crate::error::Failure;
+use crate::error::{Failure, status_of};
 use crate::forms::{FormErrors, is_form_error};
 use askama::Template;
 use axum::body::Bytes;
@@ -105,14 +105,6 @@ fn describe(ctx: &PageCtx, kind: &str, detail: &str) -> String {
         text
     } else {
         format!("{text}: {extra}")
-    }
-}
-
-fn form_status(e: &AppError) -> StatusCode {
-    if matches!(e, AppError::Conflict { .. }) {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
     }
 }
 
@@ -325,7 +317,7 @@ pub async fn create(
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
             let units = studio_units(&state, &ctx).await?;
             Ok(render(
-                form_status(&e),
+                status_of(&e),
                 &NewPage {
                     ctx,
                     id: None,
@@ -403,7 +395,7 @@ pub async fn update(
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
             Ok(render(
-                form_status(&e),
+                status_of(&e),
                 &NewPage {
                     ctx,
                     id: Some(id),
@@ -554,7 +546,7 @@ async fn finish<T>(
         Ok(_) => Ok(done(&format!("/studios/{id}"), flash)),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            show_page(state, ctx, id, errors, form_status(&e)).await
+            show_page(state, ctx, id, errors, status_of(&e)).await
         }
         Err(e) => Err(Failure(e)),
     }
@@ -933,7 +925,7 @@ pub async fn create_call(
         Ok(id) => Ok(done(&format!("/studios/calls/{id}"), "call_created")),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            calls_page(&state, ctx, form, errors, form_status(&e)).await
+            calls_page(&state, ctx, form, errors, status_of(&e)).await
         }
         Err(e) => Err(Failure(e)),
     }
@@ -1013,7 +1005,7 @@ pub async fn apply(
         )),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            call_page(&state, ctx, call_id, errors, form_status(&e)).await
+            call_page(&state, ctx, call_id, errors, status_of(&e)).await
         }
         Err(e) => Err(Failure(e)),
     }
@@ -1162,7 +1154,7 @@ pub async fn review(
         Ok(x) => x,
         Err(e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            return application_page(&state, ctx, id, FormMap::default(), errors, form_status(&e))
+            return application_page(&state, ctx, id, FormMap::default(), errors, status_of(&e))
                 .await;
         }
     };
@@ -1190,7 +1182,7 @@ pub async fn review(
         )),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            application_page(&state, ctx, id, form, errors, form_status(&e)).await
+            application_page(&state, ctx, id, form, errors, status_of(&e)).await
         }
         Err(e) => Err(Failure(e)),
     }
@@ -1224,7 +1216,7 @@ pub async fn decide(
         )),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            application_page(&state, ctx, id, form, errors, form_status(&e)).await
+            application_page(&state, ctx, id, form, errors, status_of(&e)).await
         }
         Err(e) => Err(Failure(e)),
     }
@@ -1385,7 +1377,7 @@ pub async fn set_standard(
                 Some(org),
                 Some(standard),
                 errors,
-                form_status(&e),
+                status_of(&e),
             )
             .await
         }
