@@ -157,6 +157,13 @@ for (const backend of backends()) {
         await page.getByTestId('objection-error').waitFor();
         await page.getByTestId('objection-contact').fill('13800000000');
         await click(page, 'objection-submit', /\/publicity$/);
+        // Two more of the same: a flood that staff dismiss together below.
+        for (const name of ['李某', '赵某']) {
+          await page.getByTestId('objection-name').fill(name);
+          await page.getByTestId('objection-contact').fill('13900000000');
+          await page.getByTestId('objection-text').fill('同一项目，申报效益数据需要核实。');
+          await click(page, 'objection-submit', /\/publicity$/);
+        }
         assert.ok(await fitsWidth(page));
         await page.screenshot({ path: join(screenshots, `${backend}-campaign-publicity-375.png`), fullPage: true });
       });
@@ -164,9 +171,17 @@ for (const backend of backends()) {
       // Staff investigate, record the outcome, and announce with a notice number.
       await as(ingot, 'nm.admin', 1280, async (page) => {
         await page.goto(`${base}${campaign}/publicity`);
-        await page.getByTestId('outcome-text').fill('经核实，效益数据有财务证明。');
+        assert.equal(await page.getByTestId('objection-item').count(), 3);
+        await page.getByTestId('outcome-text').first().fill('经核实，效益数据有财务证明。');
         await click(page, 'outcome-submit', /\/publicity$/);
-        assert.equal(await page.getByTestId('objection-status').textContent(), '异议不成立');
+        // The other two at once, with one outcome.
+        assert.equal(await page.getByTestId('bulk-dismiss-pick').count(), 2);
+        for (const pick of await page.getByTestId('bulk-dismiss-pick').all()) await pick.check();
+        await page.getByTestId('bulk-dismiss-outcome').fill('与已处理的异议相同，经核实不成立。');
+        await click(page, 'bulk-dismiss-submit', /\/publicity$/);
+        const statuses = await page.getByTestId('objection-status').allTextContents();
+        assert.deepEqual(statuses, ['异议不成立', '异议不成立', '异议不成立']);
+        await page.screenshot({ path: join(screenshots, `${backend}-campaign-objections-1280.png`), fullPage: true });
         await page.getByTestId('announce-number').fill('内工发〔2025〕8号');
         await page.getByTestId('announce-date').fill(day(1));
         await click(page, 'announce-submit', /\/announcement$/);

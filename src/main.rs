@@ -2,15 +2,17 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use ingot_app::throttle::{Limit, ThrottlePolicy};
 use ingot_app::{Caller, account, demo, users};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::time::Date;
 use ingot_domain::{AppError, Role, Timestamp};
 use ingot_store::{Db, DbOptions, orgs as org_store, users as user_store};
-use ingot_web::{AppState, Config, SecureCookies};
+use ingot_web::{AppState, Config, Limits, SecureCookies, TrustedProxies};
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -81,6 +83,11 @@ enum Command {
         )]
         utc_offset_minutes: i32,
     },
+    /// The file store.
+    Files {
+        #[command(subcommand)]
+        command: FilesCommand,
+    },
     /// Recompute every proposal's duplicate-check signature from the database and make every
     /// running server rebuild its full-text index.
     Reindex {
@@ -101,11 +108,33 @@ struct ServeArgs {
     /// Load the demo data before starting.
     #[arg(long)]
     demo: bool,
-    /// Believe X-Forwarded-For / X-Forwarded-Proto (only behind a reverse proxy).
-    #[arg(long, env = "INGOT_TRUST_PROXY")]
-    trust_proxy: bool,
+    /// Reverse proxies in front of Ingot, as addresses or CIDR blocks separated by commas
+    /// (e.g. `127.0.0.1,10.0.0.0/8`). The client is the right-most X-Forwarded-For address that
+    /// is not one of them; with none, the peer's address (X-Forwarded-For is ignored).
+    #[arg(long, env = "INGOT_TRUSTED_PROXIES", default_value = "", value_parser = ingot_web::parse_trusted_proxies)]
+    trusted_proxies: TrustedProxies,
+    /// The address people use, e.g. https://ingot.example.cn/. When it starts with https://,
+    /// the session cookie is `__Host-ingot_session` with Secure, and HSTS is sent.
+    #[arg(long, env = "INGOT_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// TLS for cookies and HSTS: from the public URL (auto), or forced on or off.
     #[arg(long, env = "INGOT_SECURE_COOKIES", value_enum, default_value = "auto")]
     secure_cookies: SecureCookiesArg,
+    /// Sign-in attempts per client address, as COUNT/SECONDS (`off` for none).
+    #[arg(long, env = "INGOT_SIGN_IN_LIMIT_PER_ADDRESS", default_value = "60/600", value_parser = Limit::parse)]
+    sign_in_limit_per_address: Limit,
+    /// Sign-in attempts per username, as COUNT/SECONDS.
+    #[arg(long, env = "INGOT_SIGN_IN_LIMIT_PER_ACCOUNT", default_value = "20/600", value_parser = Limit::parse)]
+    sign_in_limit_per_account: Limit,
+    /// Token-authenticated API requests per client address, as COUNT/SECONDS.
+    #[arg(long, env = "INGOT_API_LIMIT_PER_ADDRESS", default_value = "1200/60", value_parser = Limit::parse)]
+    api_limit_per_address: Limit,
+    /// Token-authenticated API requests per account, as COUNT/SECONDS.
+    #[arg(long, env = "INGOT_API_LIMIT_PER_ACCOUNT", default_value = "600/60", value_parser = Limit::parse)]
+    api_limit_per_account: Limit,
+    /// Public objections per client address, as COUNT/SECONDS.
+    #[arg(long, env = "INGOT_OBJECTION_LIMIT_PER_ADDRESS", default_value = "10/3600", value_parser = Limit::parse)]
+    objection_limit_per_address: Limit,
     /// The deployment's time zone, minutes east of UTC (China Standard Time: 480).
     #[arg(
         long,
@@ -121,6 +150,20 @@ struct ServeArgs {
     /// database file, or ./ingot-files.
     #[arg(long, env = "INGOT_FILES_DIR")]
     files_dir: Option<PathBuf>,
+    /// Requests handled at once; more are refused at once with 503 and Retry-After
+    /// (`/healthz` is exempt).
+    #[arg(long, env = "INGOT_MAX_IN_FLIGHT", default_value_t = Limits::default().max_in_flight)]
+    max_in_flight: usize,
+    /// Seconds a client has to send a request's headers; also how long a kept-alive
+    /// connection may sit idle.
+    #[arg(long, env = "INGOT_HEADER_TIMEOUT_SECS", default_value_t = Limits::default().header_read_timeout.as_secs())]
+    header_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body.
+    #[arg(long, env = "INGOT_BODY_TIMEOUT_SECS", default_value_t = Limits::default().body_read_timeout.as_secs())]
+    body_timeout_secs: u64,
+    /// Seconds a request may take from its headers to its response.
+    #[arg(long, env = "INGOT_REQUEST_TIMEOUT_SECS", default_value_t = Limits::default().request_timeout.as_secs())]
+    request_timeout_secs: u64,
 }
 
 /// `ingot.db` keeps its files in `ingot-files` beside it.
@@ -159,11 +202,47 @@ fn spawn_digest_job(db: Db, offset_ms: i64) {
     });
 }
 
+/// Collects unreferenced files every hour (several servers sharing the store may all do it).
+fn spawn_files_gc_job(db: Db, files_dir: PathBuf) {
+    tokio::spawn(async move {
+        let store = ingot_app::files::FileStore::new(files_dir);
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            let grace = ingot_app::files::gc::DEFAULT_GRACE;
+            match ingot_app::files::gc::collect_garbage(&db, &store, grace, false).await {
+                Ok(r) if r.removed == 0 && r.restored == 0 => {}
+                Ok(r) => tracing::info!("file collector: {r}"),
+                Err(e) => tracing::warn!("file collector: {e:?}"),
+            }
+        }
+    });
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum SecureCookiesArg {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Subcommand)]
+enum FilesCommand {
+    /// Remove stored files that no row refers to and that are older than the grace period
+    /// (uploads abandoned before their row was saved, files of deleted rows). Servers also do
+    /// this by themselves every hour.
+    Gc {
+        /// Only count what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+        /// The grace period: files younger than this are kept whatever refers to them, since
+        /// their upload may still be saving its row. At least 1.
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
+        older_than_hours: u64,
+        /// The directory of uploaded files, as given to `ingot serve`.
+        #[arg(long, env = "INGOT_FILES_DIR")]
+        files_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -321,7 +400,15 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
         print_demo(&demo::load_with_samples(&db, false).await?);
     }
     let config = Config {
-        trust_proxy: args.trust_proxy,
+        trusted_proxies: args.trusted_proxies.0,
+        public_url: args.public_url,
+        throttle: ThrottlePolicy {
+            sign_in_per_address: args.sign_in_limit_per_address,
+            sign_in_per_account: args.sign_in_limit_per_account,
+            api_per_address: args.api_limit_per_address,
+            api_per_account: args.api_limit_per_account,
+            objections_per_address: args.objection_limit_per_address,
+        },
         secure_cookies: match args.secure_cookies {
             SecureCookiesArg::Auto => SecureCookies::Auto,
             SecureCookiesArg::Always => SecureCookies::Always,
@@ -329,9 +416,17 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
         },
         utc_offset_minutes: args.utc_offset_minutes,
         files_dir: args.files_dir.unwrap_or_else(|| default_files_dir(url)),
+        limits: Limits {
+            max_in_flight: args.max_in_flight.max(1),
+            header_read_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
+            body_read_timeout: Duration::from_secs(args.body_timeout_secs.max(1)),
+            request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
+            ..Limits::default()
+        },
         ..Config::default()
     };
     spawn_digest_job(db.clone(), config.utc_offset_ms());
+    spawn_files_gc_job(db.clone(), config.files_dir.clone());
     let state = AppState::new(db.clone(), config).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -540,6 +635,24 @@ async fn main() -> Result<()> {
             };
             let made = ingot_app::notifications::make_digests(&db, day, offset_ms).await?;
             println!("{made} digests made for {day}");
+            Ok(())
+        }
+        Command::Files {
+            command:
+                FilesCommand::Gc {
+                    dry_run,
+                    older_than_hours,
+                    files_dir,
+                },
+        } => {
+            let db = open(&url, 2).await?;
+            let dir = files_dir.unwrap_or_else(|| default_files_dir(&url));
+            let store = ingot_app::files::FileStore::new(&dir);
+            let grace = std::time::Duration::from_secs(older_than_hours * 3600);
+            let report = ingot_app::files::gc::collect_garbage(&db, &store, grace, dry_run)
+                .await
+                .map_err(explain)?;
+            println!("{}: {report}", dir.display());
             Ok(())
         }
         Command::Reindex { utc_offset_minutes } => {

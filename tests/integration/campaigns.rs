@@ -3,6 +3,8 @@
 //! and a small campaign run from the call to the announcement, with each kind of bad input
 //! refused with a clear error and nothing saved.
 
+mod conflicts;
+
 use crate::on_both;
 use crate::support::{Backend, TestApp};
 use ingot_domain::time::{CHINA_STANDARD_OFFSET_MS, Date};
@@ -153,22 +155,49 @@ async fn the_2023_exchange(backend: Backend) {
         .get(&format!("/campaigns/{id}/results"))
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    // The assignment respects k and the loads, and no expert reviews their own unit's entries.
+    // The assignment respects k and the loads, and no expert reviews an entry they have a
+    // conflict with, as worked out here from the database's rows.
     let (_, a) = admin.get(&format!("/campaigns/{id}/assignment")).await;
     let pairs = a["pairs"].as_array().unwrap();
     assert_eq!(pairs.len(), 110 * 3);
-    let (_, panel) = admin.get(&format!("/campaigns/{id}/experts")).await;
+    let conflicts = conflicts::Conflicts::of(&app, id).await;
+    assert!(
+        conflicts.pairs > 0,
+        "the exchange has conflicted pairs for the assignment to avoid"
+    );
     for p in pairs {
-        let info = panel["pairs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|q| {
-                q["declaration_id"] == p["declaration_id"] && q["expert_id"] == p["expert_id"]
-            })
-            .unwrap();
-        assert!(info["conflicts"].as_array().unwrap().is_empty(), "{info}");
+        let (declaration, expert) = (
+            p["declaration_id"].as_i64().unwrap(),
+            p["expert_id"].as_i64().unwrap(),
+        );
+        assert_eq!(
+            conflicts.between(expert, declaration),
+            None,
+            "expert {expert} assigned declaration {declaration}"
+        );
     }
+    // The experts page lists the same conflicts.
+    let (_, panel) = admin.get(&format!("/campaigns/{id}/experts")).await;
+    let listed = panel["pairs"].as_array().unwrap();
+    for info in listed {
+        let (declaration, expert) = (
+            info["declaration_id"].as_i64().unwrap(),
+            info["expert_id"].as_i64().unwrap(),
+        );
+        assert_eq!(
+            conflicts.between(expert, declaration).is_some(),
+            !info["conflicts"].as_array().unwrap().is_empty(),
+            "{info}: {:?}",
+            conflicts.between(expert, declaration)
+        );
+    }
+    assert_eq!(
+        listed
+            .iter()
+            .filter(|i| !i["conflicts"].as_array().unwrap().is_empty())
+            .count(),
+        conflicts.pairs
+    );
     for e in panel["experts"].as_array().unwrap() {
         let load = pairs
             .iter()
@@ -639,12 +668,21 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
     assert_eq!(forwarded["forwarded_from"], d_db);
     assert_eq!(forwarded["participant_id"], nm_id);
     assert_eq!(forwarded["title"], "分布式内存数据库技术研究");
-    // Only the lower federation forwards its winners.
-    let (s, _) = app
+    // Only the lower federation forwards its winners; to anyone else the declaration does not
+    // exist, and nothing is forwarded.
+    let forwarded_before = app
+        .count("SELECT COUNT(*) FROM declarations WHERE forwarded_from IS NOT NULL")
+        .await;
+    let (s, body) = app
         .api_as("nre.union")
         .await
         .post(&format!("/declarations/{d_gr}/forward"), json!({}))
         .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM declarations WHERE forwarded_from IS NOT NULL")
+            .await,
+        forwarded_before
+    );
 }
 on_both!(a_small_campaign_from_call_to_announcement);

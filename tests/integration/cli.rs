@@ -184,12 +184,12 @@ async fn subcommands(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subcommands_on_sqlite() {
-    subcommands(Backend::Sqlite).await;
+    crate::support::within_limit(subcommands(Backend::Sqlite)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subcommands_on_postgres() {
-    subcommands(Backend::Postgres).await;
+    crate::support::within_limit(subcommands(Backend::Postgres)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,17 +2,27 @@
 
 mod support;
 
+mod access;
 mod achievements;
 mod api;
 mod audit;
 mod auth;
+mod campaign_security;
 mod campaigns;
 mod cli;
+mod crash;
+mod files_gc;
+mod fuzz_found;
 mod orgs;
+mod overload;
 mod programmes;
 mod proposals_api;
 mod proposals_pages;
+mod races;
 mod search;
+mod security;
+mod sign_in;
 mod storage;
 mod studios;
+mod upgrade;
 mod users;

@@ -3,6 +3,8 @@
 
 use crate::on_both;
 use crate::support::{Backend, TestApp};
+use ingot_domain::org::NewOrg;
+use ingot_domain::{OrgKind, Role};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
@@ -387,6 +389,49 @@ async fn import_a_tree_from_csv_and_xlsx(backend: Backend) {
 }
 on_both!(import_a_tree_from_csv_and_xlsx);
 
+/// Someone with `role` at the organisation `code`; returns the generated password.
+async fn person(app: &TestApp, username: &str, code: &str, role: Role) -> String {
+    let origin = ingot_domain::audit::RequestOrigin::cli();
+    let input = ingot_app::users::NewUserInput {
+        org_id: Some(ingot_domain::OrgId(app.org_id(code).await)),
+        username: username.into(),
+        display_name: username.into(),
+        role: Some(role),
+        ..Default::default()
+    };
+    ingot_app::users::create(&app.db, &ingot_app::Caller::system(&origin), &input)
+        .await
+        .unwrap()
+        .generated_password
+        .unwrap()
+}
+
+/// Every live organisation of the subtree under `code` as (code, name, English name, kind,
+/// parent's code), read from the database.
+async fn subtree(
+    app: &TestApp,
+    code: &str,
+) -> Vec<(String, String, Option<String>, String, String)> {
+    let root = app.org_id(code).await;
+    let mut tx = app.db.read().await.unwrap();
+    let mut rows: Vec<(String, String, Option<String>, String, String, String)> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT o.code, o.name, o.name_en, o.kind, p.code, o.path
+             FROM organisations o JOIN organisations p ON p.id = o.parent_id
+             WHERE o.archived_at IS NULL",
+        ))
+        .await
+        .unwrap();
+    // Paths list the ids from the root down: the subtree is what has the root's id in its path.
+    rows.retain(|r| r.5.split('/').any(|id| id == root.to_string()));
+    let mut rows: Vec<_> = rows
+        .into_iter()
+        .map(|(code, name, name_en, kind, parent, _)| (code, name, name_en, kind, parent))
+        .collect();
+    rows.sort();
+    rows
+}
+
 async fn export_round_trips_through_import(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
@@ -435,12 +480,56 @@ async fn export_round_trips_through_import(backend: Backend) {
 
     // The export, re-imported as it is, is refused row by row (the codes exist): nothing doubles.
     let before = app.count("SELECT COUNT(*) FROM organisations").await;
-    let (status, html) = upload(&admin, "export.xlsx", bytes, &[]).await;
+    let (status, html) = upload(&admin, "export.xlsx", bytes.clone(), &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("已被其他组织使用"));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM organisations").await,
         before
     );
+
+    // Imported into a new installation, under its national federation...
+    let other = TestApp::spawn_empty(backend).await.unwrap();
+    let mut tx = other.db.begin().await.unwrap();
+    let new_root = NewOrg {
+        parent_id: None,
+        code: "CN".into(),
+        name: "中华全国总工会".into(),
+        name_en: None,
+        kind: OrgKind::National,
+    };
+    ingot_store::orgs::insert(&mut tx, &new_root, None, ingot_domain::Timestamp::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let password = person(&other, "root.admin", "CN", Role::FederationAdmin).await;
+    let root_admin = other.sign_in("root.admin", &password).await;
+    let (status, html) = upload(&root_admin, "export.xlsx", bytes, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains(&format!("已导入 {} 个组织机构", table.rows.len())),
+        "{html}"
+    );
+    // ...the same tree is exported again, cell by cell...
+    let password = person(&other, "nm.admin", "CN-NM", Role::FederationAdmin).await;
+    let nm_admin = other.sign_in("nm.admin", &password).await;
+    let r = nm_admin.get("/orgs/export?format=xlsx&scope=mine").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let again = ingot_office::read_table(&r.bytes().await.unwrap(), 1000).unwrap();
+    assert_eq!(again.headers, table.headers);
+    let cells = |t: &ingot_office::Table| -> Vec<Vec<String>> {
+        let mut rows: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .map(|r| (0..t.headers.len()).map(|i| r.get(i).to_string()).collect())
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(cells(&again), cells(&table));
+    // ...and every record has the fields it had.
+    let originals = subtree(&app, "CN-NM").await;
+    assert_eq!(originals.len(), table.rows.len());
+    assert_eq!(subtree(&other, "CN-NM").await, originals);
 }
 on_both!(export_round_trips_through_import);

@@ -48,30 +48,94 @@ fn new_org(
     }
 }
 
-async fn migrations_are_idempotent_and_safe_to_run_concurrently(backend: Backend) {
-    let Some((test_db, db)) = fresh(backend).await else {
+/// The tables a migration's text creates, in order.
+fn tables_created_by(text: &str) -> Vec<&str> {
+    text.split("CREATE TABLE ")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .collect()
+}
+
+async fn migrations_run_once_when_servers_start_together_on_an_empty_database(backend: Backend) {
+    let Some(test_db) = TestDb::new(backend).await else {
         return;
     };
-    // Several servers starting at once: all must succeed and agree.
-    let opens = (0..3).map(|_| {
+    // Several servers starting at the same moment on an empty database: each either applies
+    // migrations or waits for the one that does; none fails, none applies one twice.
+    let servers = 4;
+    let together = std::sync::Arc::new(tokio::sync::Barrier::new(servers));
+    let starts = (0..servers).map(|_| {
         let url = test_db.url.clone();
-        async move { Db::open(&url, &DbOptions::default()).await.map(|_| ()) }
+        let together = together.clone();
+        async move {
+            // Every server reaches the barrier, even one whose connection failed, so that a
+            // failure is reported rather than leaving the others waiting for ever.
+            let connected = Db::connect(&url, &DbOptions::default()).await;
+            together.wait().await;
+            let db = connected?;
+            let applied = ingot_store::migrate::run(&db).await;
+            db.close().await;
+            applied
+        }
     });
-    for result in futures_join(opens).await {
-        result.expect("a concurrent start migrates or waits");
-    }
+    let mut applied: Vec<i64> = futures_join(starts)
+        .await
+        .into_iter()
+        .flat_map(|r| r.expect("a concurrent start migrates or waits"))
+        .collect();
+    applied.sort();
+    let every: Vec<i64> = ingot_store::migrate::MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .collect();
+    assert_eq!(
+        applied, every,
+        "each migration applied by exactly one server"
+    );
+
+    let db = Db::open(&test_db.url, &DbOptions::default()).await.unwrap();
     assert!(
         ingot_store::migrate::run(&db).await.unwrap().is_empty(),
         "nothing left to apply"
     );
     let mut tx = db.read().await.unwrap();
-    let (n,): (i64,) = tx
-        .fetch_one(Sql::new("SELECT COUNT(*) FROM schema_migrations"))
+    let recorded: Vec<(i64, String)> = tx
+        .fetch_all(Sql::new(
+            "SELECT version, name FROM schema_migrations ORDER BY version",
+        ))
         .await
         .unwrap();
-    assert_eq!(n, ingot_store::migrate::MIGRATIONS.len() as i64);
+    let expected: Vec<(i64, String)> = ingot_store::migrate::MIGRATIONS
+        .iter()
+        .map(|m| (m.version, m.name.to_string()))
+        .collect();
+    assert_eq!(recorded, expected);
+    // The schema is whole: every table of every migration is there (and empty).
+    let mut tables = 0;
+    for m in ingot_store::migrate::MIGRATIONS {
+        let text = match backend {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        for table in tables_created_by(text) {
+            let sql = format!("SELECT COUNT(*) FROM {table}");
+            let n: i64 = match &db {
+                Db::Sqlite { readers, .. } => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(readers)
+                    .await
+                    .unwrap_or_else(|e| panic!("{table} of {}: {e}", m.name)),
+                Db::Postgres(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{table} of {}: {e}", m.name)),
+            };
+            assert_eq!(n, 0, "{table}");
+            tables += 1;
+        }
+    }
+    assert!(tables >= 69, "{tables} tables found in the migrations");
 }
-on_both!(migrations_are_idempotent_and_safe_to_run_concurrently);
+on_both!(migrations_run_once_when_servers_start_together_on_an_empty_database);
 
 async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where

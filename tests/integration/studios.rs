@@ -540,7 +540,6 @@ async fn every_rule_refuses_with_a_clear_message_and_saves_nothing(backend: Back
     };
     let union = app.api_as("ref.union").await;
     let jz = app.api_as("jz.admin").await;
-    let expert = app.api_as("expert.li").await;
     let token_zh = {
         let origin = ingot_domain::audit::RequestOrigin::cli();
         let caller = ingot_app::Caller::system(&origin);
@@ -659,13 +658,37 @@ async fn every_rule_refuses_with_a_clear_message_and_saves_nothing(backend: Back
         let (status, _) = union.post(&format!("/studios/{id}/honours"), body).await;
         assert_eq!(status, StatusCode::OK);
     }
-    let (status, _) = union
+    // Members come from the studio's enterprise, so the expert who is a member is one of its
+    // engineers whom the city federation made an expert.
+    let (status, g) = jz
+        .post(
+            &format!("/users/{}/grants", app.user_id("liu.hong").await),
+            json!({ "role": "expert", "org_id": app.org_id("CN-LN-JZ").await }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{g}");
+    let member_expert = app.api_as("liu.hong").await;
+    let (status, e) = union
         .post(
             &format!("/studios/{id}/members"),
             json!({ "username": "expert.li", "joined_on": "2021-01-01" }),
         )
         .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        codes(&e).contains(&"member_outside_unit".to_string()),
+        "{e}"
+    );
+    let (status, e) = union
+        .post(
+            &format!("/studios/{id}/members"),
+            json!({ "username": "liu.hong", "joined_on": "2021-01-01" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{e}");
+    // A membership made after a call opened does not disqualify a reviewer by itself (a lead
+    // could otherwise enrol a likely reviewer); one made before the call does.
+    let municipal = call(&app, &jz, "CN-LN-JZ", "市级命名（第二批）").await;
     let (status, a) = union
         .post(
             &format!("/naming-calls/{municipal}/applications"),
@@ -674,10 +697,10 @@ async fn every_rule_refuses_with_a_clear_message_and_saves_nothing(backend: Back
         .await;
     assert_eq!(status, StatusCode::CREATED, "{a}");
     let app_id = a["application"]["id"].as_i64().unwrap();
-    let (status, e) = expert
+    let (status, e) = member_expert
         .post(
             &format!("/naming-applications/{app_id}/review"),
-            review_body("李专家"),
+            review_body("刘红"),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
@@ -763,7 +786,16 @@ async fn every_rule_refuses_with_a_clear_message_and_saves_nothing(backend: Back
     assert_eq!(status, StatusCode::FORBIDDEN);
     let dl = app.api_as("dl.admin").await;
     let dalian = app.org_id("CN-LN-DL").await;
-    let (status, e) = dl
+    // A federation that oversees neither the studio nor its unit is refused before anything
+    // is read; the province, which does, is told what is wrong with naming it as Dalian.
+    let (status, _) = dl
+        .post(
+            &format!("/studios/{id}/namings"),
+            json!({ "org_id": dalian, "notice_number": "大工发1号", "notice_date": "2024-01-10" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, e) = ln
         .post(
             &format!("/studios/{id}/namings"),
             json!({ "org_id": dalian, "notice_number": "大工发1号", "notice_date": "2024-01-10" }),
@@ -857,8 +889,13 @@ async fn the_pages_are_public_and_the_forms_protected(backend: Backend) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = visitor.page(&format!("/studios/{id}")).await;
     assert!(html.contains("公司本部二楼") && !html.contains("能源"));
-    let (status, _) = visitor.page(&format!("/studios/{id}/edit")).await;
-    assert_ne!(status, StatusCode::OK);
+    // The form is not for visitors: they are sent to sign in first.
+    let r = visitor.get(&format!("/studios/{id}/edit")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/login?next=%2Fstudios%2F{id}%2Fedit&reason=unauthenticated").as_str()
+    );
     // A bad form comes back with the problem named, in the user's language.
     let r = union
         .post_form(

@@ -2,12 +2,16 @@
 //! PostgreSQL database at INGOT_TEST_DATABASE_URL, dropped afterwards), the application served
 //! on 127.0.0.1:0 with the demo data, and signed-in HTTP clients.
 
+mod demo_template;
+mod scratch;
+
+pub use scratch::TestDb;
+
 use ingot_store::{Db, DbOptions};
 use ingot_web::{AppState, Config};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Client, Response, StatusCode};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -15,137 +19,15 @@ pub enum Backend {
     Postgres,
 }
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn unique(prefix: &str) -> String {
-    let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes).unwrap();
-    format!(
-        "{prefix}_{}_{}_{:08x}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst),
-        u32::from_be_bytes(bytes)
-    )
-}
-
-/// A database that exists for one test.
-pub struct TestDb {
-    pub url: String,
-    dir: Option<PathBuf>,
-    postgres: Option<(String, String)>,
-}
-
-/// Replaces the database name in a PostgreSQL URL.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let prefix = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{prefix}/{name}?{q}"),
-        None => format!("{prefix}/{name}"),
-    }
-}
-
-impl TestDb {
-    /// `None` means: skip, because PostgreSQL is not configured and this is not CI. Under CI
-    /// (`CI` set) a missing or unreachable PostgreSQL fails the test.
-    pub async fn new(backend: Backend) -> Option<TestDb> {
-        match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir().join(unique("ingot_test"));
-                std::fs::create_dir_all(&dir).unwrap();
-                let url = format!("sqlite://{}", dir.join("ingot.db").display());
-                Some(TestDb {
-                    url,
-                    dir: Some(dir),
-                    postgres: None,
-                })
-            }
-            Backend::Postgres => {
-                let in_ci = std::env::var_os("CI").is_some();
-                let Ok(admin_url) = std::env::var("INGOT_TEST_DATABASE_URL") else {
-                    assert!(
-                        !in_ci,
-                        "CI is set but INGOT_TEST_DATABASE_URL is not: PostgreSQL tests must run in CI"
-                    );
-                    eprintln!("skipping a PostgreSQL test: INGOT_TEST_DATABASE_URL is not set");
-                    return None;
-                };
-                let name = unique("ingot_t");
-                let admin = match Db::connect(
-                    &admin_url,
-                    &DbOptions {
-                        max_connections: 1,
-                        ..Default::default()
-                    },
-                )
-                .await
-                {
-                    Ok(db) => db,
-                    Err(e) => panic!("PostgreSQL at INGOT_TEST_DATABASE_URL is not reachable: {e}"),
-                };
-                let Db::Postgres(pool) = &admin else {
-                    panic!("INGOT_TEST_DATABASE_URL must be a postgres:// URL")
-                };
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(pool)
-                    .await
-                    .unwrap();
-                admin.close().await;
-                Some(TestDb {
-                    url: with_database(&admin_url, &name),
-                    dir: None,
-                    postgres: Some((admin_url, name)),
-                })
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        if let Some((admin_url, name)) = self.postgres.take() {
-            // Drop runs outside async context (and during unwinding): use a runtime of its own.
-            std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                rt.block_on(async {
-                    if let Ok(Db::Postgres(pool)) = Db::connect(
-                        &admin_url,
-                        &DbOptions {
-                            max_connections: 1,
-                            ..Default::default()
-                        },
-                    )
-                    .await
-                    {
-                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
-                        pool.close().await;
-                    }
-                });
-            })
-            .join()
-            .ok();
-        }
-    }
-}
-
 /// The application, served on a free port, with the demo data loaded.
 pub struct TestApp {
     pub base: String,
     pub db: Db,
     pub demo_password: String,
+    /// The server's file store.
+    pub files_dir: PathBuf,
+    /// The server's settings (the file store aside).
+    pub config: Config,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     // Declared last: dropped after the server and pools are gone.
@@ -153,30 +35,58 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The application on a copy of the demo. `None` when PostgreSQL tests are skipped.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// The application on a copy of the demo, with settings the test changes (e.g. limits).
+    pub async fn spawn_with(
+        backend: Backend,
+        configure: impl FnOnce(&mut Config),
+    ) -> Option<TestApp> {
+        let (test_db, demo_password) = TestDb::with_demo(backend).await?;
+        let mut config = Config::default();
+        configure(&mut config);
+        Some(Self::on_with(test_db, demo_password, config).await)
+    }
+
+    /// The application on an empty database (no organisation, no account).
+    pub async fn spawn_empty(backend: Backend) -> Option<TestApp> {
         let test_db = TestDb::new(backend).await?;
+        Some(Self::on(test_db, String::new()).await)
+    }
+
+    /// The application on a database the test prepared, brought up to date as `ingot serve`
+    /// does when it starts.
+    pub async fn on(test_db: TestDb, demo_password: String) -> TestApp {
+        Self::on_with(test_db, demo_password, Config::default()).await
+    }
+
+    async fn on_with(test_db: TestDb, demo_password: String, config: Config) -> TestApp {
         let db = Db::open(&test_db.url, &DbOptions::default())
             .await
             .expect("open and migrate");
-        let report = ingot_app::demo::load(&db, false).await.expect("demo data");
-        let demo_password = report.password.expect("a fresh demo sets a password");
-        let (base, shutdown, task) = serve(db.clone()).await;
-        Some(TestApp {
+        let (base, shutdown, task, files_dir) = serve(db.clone(), config.clone()).await;
+        TestApp {
             base,
             db,
             demo_password,
+            files_dir,
+            config,
             shutdown: Some(shutdown),
             task: Some(task),
             test_db,
-        })
+        }
     }
 
-    /// A second server process on the same database (for the stateless-servers test).
+    /// A second server process on the same database, with the same settings (for the
+    /// stateless-servers tests).
     pub async fn second_server(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
         let db = Db::open(&self.test_db.url, &DbOptions::default())
             .await
             .expect("second pool");
-        let (base, shutdown, _) = serve(db).await;
+        let (base, shutdown, _, _) = serve(db, self.config.clone()).await;
         (base, shutdown)
     }
 
@@ -239,6 +149,11 @@ impl TestApp {
 
     /// An API client with a bearer token for `username`.
     pub async fn api_as(&self, username: &str) -> ApiClient {
+        ApiClient::new(&self.base, &self.token_for(username).await, "en")
+    }
+
+    /// A new API token for `username`, for requests made by hand.
+    pub async fn token_for(&self, username: &str) -> String {
         let origin = ingot_domain::audit::RequestOrigin::cli();
         let caller = ingot_app::Caller::system(&origin);
         let mut tx = self.db.begin().await.unwrap();
@@ -250,7 +165,7 @@ impl TestApp {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        ApiClient::new(&self.base, &secret, "en")
+        secret
     }
 
     pub async fn org_id(&self, code: &str) -> i64 {
@@ -301,25 +216,22 @@ impl Drop for TestApp {
 
 async fn serve(
     db: Db,
+    config: Config,
 ) -> (
     String,
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
+    PathBuf,
 ) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    static FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let files_dir = std::env::temp_dir().join(format!(
-        "ingot-test-files-{}-{}",
-        std::process::id(),
-        FILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
+    let files_dir = scratch::scratch_dir("files");
     let state = AppState::new(
         db,
         Config {
-            files_dir,
-            ..Config::default()
+            files_dir: files_dir.clone(),
+            ..config
         },
     )
     .await
@@ -330,7 +242,7 @@ async fn serve(
         })
         .await;
     });
-    (base, tx, task)
+    (base, tx, task, files_dir)
 }
 
 /// The CSRF token embedded in a page's forms.
@@ -520,31 +432,32 @@ macro_rules! on_both {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name($crate::support::Backend::Sqlite).await
+                $crate::support::within_limit(super::$name($crate::support::Backend::Sqlite)).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$name($crate::support::Backend::Postgres).await
+                $crate::support::within_limit(super::$name($crate::support::Backend::Postgres))
+                    .await
             }
         }
     };
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn database_names_are_replaced_in_urls() {
-        assert_eq!(
-            super::with_database("postgres://u@h:5432/test", "x"),
-            "postgres://u@h:5432/x"
-        );
-        assert_eq!(
-            super::with_database("postgres://u@h/test?sslmode=disable", "x"),
-            "postgres://u@h/x?sslmode=disable"
-        );
-        assert_eq!(
-            super::with_database("postgres://u@h", "x"),
-            "postgres://u@h/x"
-        );
+/// How long one test may run before it is failed: a hang (a lock never released, a barrier
+/// never reached) then fails its test within minutes instead of holding CI until its deadline.
+/// `INGOT_TEST_LIMIT_SECS` overrides the default of 10 minutes.
+pub fn test_limit() -> std::time::Duration {
+    let secs = std::env::var("INGOT_TEST_LIMIT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600);
+    std::time::Duration::from_secs(secs)
+}
+
+/// Runs a test body, failing it when it outlives [`test_limit`].
+pub async fn within_limit<F: std::future::Future<Output = ()>>(test: F) {
+    let limit = test_limit();
+    if tokio::time::timeout(limit, test).await.is_err() {
+        panic!("the test did not finish within {limit:?}; it is hanging");
     }
 }

@@ -150,7 +150,7 @@ async fn a_unit_admin_manages_their_own_people_only(backend: Backend) {
         list.contains("zhaopengda") && list.contains("wang.li") && !list.contains("zhangwenbin")
     );
 
-    // Deactivated people cannot sign in; their sessions end.
+    // Deactivated people cannot sign in (told only that sign-in failed); their sessions end.
     let r = union
         .post_form(&format!("/users/{id}/deactivate"), &[])
         .await;
@@ -164,7 +164,12 @@ async fn a_unit_admin_manages_their_own_people_only(backend: Backend) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert!(r.text().await.unwrap().contains("已被停用"));
+    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'auth.sign_in_refused_disabled'")
+            .await,
+        1
+    );
 }
 on_both!(a_unit_admin_manages_their_own_people_only);
 

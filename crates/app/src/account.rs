@@ -7,6 +7,7 @@ use ingot_domain::validate::Validator;
 use ingot_domain::{Actor, AppError, FieldError, Lang, SessionId, Timestamp, TokenId, UserId};
 use ingot_store::tokens::{self, TokenRow};
 use ingot_store::{Db, Tx, sessions, users};
+use std::time::Duration;
 
 pub async fn set_lang(
     tx: &mut Tx,
@@ -26,7 +27,8 @@ pub async fn set_lang(
     .await
 }
 
-/// Changes one's own password after checking the current one; every other session ends.
+/// Changes one's own password after checking the current one; every other session ends and
+/// every API token is revoked (a thief's session or token must not outlive the change).
 pub async fn change_password(
     db: &Db,
     caller: &Caller<'_>,
@@ -64,26 +66,46 @@ pub async fn change_password(
     }
     let hash = passwords::hash(new.to_string()).await?;
     let mut tx = db.begin().await?;
-    users::set_password(&mut tx, actor.user_id, &hash, Timestamp::now()).await?;
+    let now = Timestamp::now();
+    users::set_password(&mut tx, actor.user_id, &hash, now).await?;
     let ended = sessions::delete_for_user(&mut tx, actor.user_id, keep).await?;
+    let revoked = tokens::revoke_all_of_user(&mut tx, actor.user_id, now).await?;
     record(
         &mut tx,
         caller,
         Change::new("user.change_password", "user", actor.user_id.0)
             .label(&actor.username)
             .org(actor.org_id)
-            .after(&serde_json::json!({ "other_sessions_ended": ended })),
+            .after(
+                &serde_json::json!({ "other_sessions_ended": ended, "tokens_revoked": revoked }),
+            ),
     )
     .await?;
     tx.commit().await
 }
 
-/// A new token; the secret is returned once and only its digest is kept.
+/// How long an API token lives unless its maker says otherwise, and at most.
+pub const TOKEN_DEFAULT_DAYS: i64 = 90;
+pub const TOKEN_MAX_DAYS: i64 = 365;
+
+/// A new token with the default lifetime; the secret is returned once and only its digest is
+/// kept.
 pub async fn create_token(
     tx: &mut Tx,
     caller: &Caller<'_>,
     owner: UserId,
     name: &str,
+) -> Result<(TokenRow, String)> {
+    create_token_expiring(tx, caller, owner, name, None).await
+}
+
+/// A new token that expires after `expires_in_days` (1 to 365; 90 when not given).
+pub async fn create_token_expiring(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    owner: UserId,
+    name: &str,
+    expires_in_days: Option<i64>,
 ) -> Result<(TokenRow, String)> {
     if let Some(actor) = caller.actor()
         && actor.user_id != owner
@@ -92,17 +114,30 @@ pub async fn create_token(
     }
     let mut v = Validator::new();
     let name = v.required_text("name", name, 100);
+    let days = expires_in_days.unwrap_or(TOKEN_DEFAULT_DAYS);
+    if !(1..=TOKEN_MAX_DAYS).contains(&days) {
+        v.add(
+            FieldError::new("expires_in_days", "number_out_of_range")
+                .with("min", 1)
+                .with("max", TOKEN_MAX_DAYS),
+        );
+    }
     v.finish()?;
     let user = users::get(tx, owner).await?.ok_or_else(users::not_found)?;
     let secret = secrets::random_token("ingot_");
     let prefix: String = secret.chars().take(12).collect();
+    let now = Timestamp::now();
+    let expires_at = now.plus(Duration::from_secs(days as u64 * 24 * 3600));
     let id = tokens::insert(
         tx,
-        owner,
-        &name,
-        &secrets::digest(&secret),
-        &prefix,
-        Timestamp::now(),
+        &tokens::NewToken {
+            user: owner,
+            name: &name,
+            hash: &secrets::digest(&secret),
+            prefix: &prefix,
+            expires_at,
+        },
+        now,
     )
     .await?;
     let row = tokens::get(tx, id)
@@ -115,7 +150,7 @@ pub async fn create_token(
             .label(&name)
             .org(user.org_id)
             .after(&serde_json::json!({
-                "name": name, "prefix": prefix, "user_id": owner,
+                "name": name, "prefix": prefix, "user_id": owner, "expires_at": expires_at,
             })),
     )
     .await?;

@@ -1,6 +1,7 @@
 //! Sign-in, sessions and API tokens: turning credentials into an `Actor`.
 
 use crate::audit::{Change, record, record_as};
+use crate::throttle::{self, Count, ThrottlePolicy};
 use crate::{Caller, Result, passwords, secrets};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::user::User;
@@ -8,11 +9,13 @@ use ingot_domain::{Actor, AppError, SessionId, Timestamp, UserId};
 use ingot_store::{Db, Tx, grants, sessions, tokens, users};
 use std::time::Duration;
 
-/// How long a session lives without use, and how often its expiry is pushed forward (rarely,
-/// so that reading pages does not turn into a write per request).
+/// How long a session lives without use, how long at most however busy it is, and how often
+/// its expiry is pushed forward (rarely, so that reading pages does not turn into a write per
+/// request).
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicy {
     pub idle: Duration,
+    pub absolute: Duration,
     pub refresh_after: Duration,
 }
 
@@ -20,6 +23,7 @@ impl Default for SessionPolicy {
     fn default() -> Self {
         SessionPolicy {
             idle: Duration::from_secs(12 * 3600),
+            absolute: Duration::from_secs(7 * 24 * 3600),
             refresh_after: Duration::from_secs(300),
         }
     }
@@ -64,83 +68,90 @@ pub async fn load_actor(tx: &mut Tx, id: UserId) -> Result<Option<(User, Actor)>
     Ok(Some((user, actor)))
 }
 
+/// The one answer to every failed sign-in (unknown username, wrong password, locked or
+/// deactivated account), so that the answer does not tell whether an account exists; the
+/// audit row keeps the real reason.
+pub fn sign_in_failed() -> AppError {
+    unauthenticated("sign_in_failed")
+}
+
+/// Signs in with a username and password. Throttled per client address and per username
+/// first; then every attempt on an unlocked account is counted before its password is
+/// checked (so parallel guesses cannot pass the lock-out), and the lock is checked again
+/// after the slow hash.
 pub async fn sign_in(
     db: &Db,
     username: &str,
     password: &str,
     origin: &RequestOrigin,
     policy: SessionPolicy,
+    limits: &ThrottlePolicy,
 ) -> Result<SignedIn> {
     let username = username.trim().to_ascii_lowercase();
+    let username = truncate(&username, 64).to_string();
+    let address = origin.ip.as_deref().unwrap_or("unknown");
+    throttle::check(
+        db,
+        &[
+            Count::new("sign_in:address", address, &limits.sign_in_per_address),
+            Count::new("sign_in:account", &username, &limits.sign_in_per_account),
+        ],
+    )
+    .await?;
     let caller = Caller::system(origin);
-    let user = {
-        let mut tx = db.read().await?;
-        users::get_by_username(&mut tx, &username).await?
-    };
-    let Some(user) = user else {
-        // Same work as for a real account, so timing does not reveal which usernames exist.
-        passwords::verify(password.to_string(), passwords::decoy_hash().await?).await?;
-        let mut tx = db.begin().await?;
-        let label = format!("{} (unknown)", truncate(&username, 64));
-        record_as(
-            &mut tx,
-            &caller,
-            &label,
-            Change::new("auth.sign_in_failed", "user", None),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(unauthenticated("bad_credentials"));
-    };
     let now = Timestamp::now();
+    let mut tx = db.begin().await?;
+    let user = users::get_by_username(&mut tx, &username).await?;
+    let claim = match &user {
+        Some(u) if u.active => users::claim_sign_in_attempt(&mut tx, u.id, now).await?,
+        _ => None,
+    };
+    let (Some(user), Some(claim)) = (&user, claim) else {
+        // Refused without looking at the password: unknown, deactivated or locked. The audit
+        // row says which; the answer does not.
+        let (label, change) = match &user {
+            None => (
+                format!("{username} (unknown)"),
+                Change::new("auth.sign_in_failed", "user", None),
+            ),
+            Some(u) => {
+                let action = if u.active {
+                    "auth.sign_in_refused_locked"
+                } else {
+                    "auth.sign_in_refused_disabled"
+                };
+                let change = Change::new(action, "user", u.id.0)
+                    .label(&u.username)
+                    .org(u.org_id);
+                (u.username.clone(), change)
+            }
+        };
+        record_as(&mut tx, &caller, &label, change).await?;
+        tx.commit().await?;
+        // The same work as a real check, so that timing does not tell these cases apart.
+        passwords::verify(password.to_string(), passwords::decoy_hash().await?).await?;
+        return Err(sign_in_failed());
+    };
+    let stored = users::password_hash(&mut tx, user.id).await?;
+    // The attempt is counted before the slow hash, so that it holds against parallel guesses.
+    tx.commit().await?;
+    let good = passwords::verify(password.to_string(), stored).await?;
     let failure_change = |action| {
         Change::new(action, "user", user.id.0)
             .label(&user.username)
             .org(user.org_id)
     };
-    if user.is_locked(now) {
-        let mut tx = db.begin().await?;
-        record_as(
-            &mut tx,
-            &caller,
-            &user.username,
-            failure_change("auth.sign_in_refused_locked"),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(unauthenticated("account_locked"));
-    }
-    let stored = {
-        let mut tx = db.read().await?;
-        users::password_hash(&mut tx, user.id).await?
-    };
-    let good = passwords::verify(password.to_string(), stored).await?;
     let mut tx = db.begin().await?;
-    if !good || !user.active {
-        if !user.active {
-            record_as(
-                &mut tx,
-                &caller,
-                &user.username,
-                failure_change("auth.sign_in_refused_disabled"),
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(unauthenticated(if good {
-                "account_disabled"
-            } else {
-                "bad_credentials"
-            }));
-        }
-        let locked = users::record_failed_login(&mut tx, user.id, now).await?;
+    if !good {
         record_as(
             &mut tx,
             &caller,
             &user.username,
-            failure_change("auth.sign_in_failed"),
+            failure_change("auth.sign_in_failed")
+                .after(&serde_json::json!({ "attempt": claim.number })),
         )
         .await?;
-        if let Some(until) = locked {
+        if let Some(until) = claim.locked_until {
             record_as(
                 &mut tx,
                 &caller,
@@ -150,15 +161,26 @@ pub async fn sign_in(
             .await?;
         }
         tx.commit().await?;
-        return Err(unauthenticated(if locked.is_some() {
-            "account_locked"
-        } else {
-            "bad_credentials"
-        }));
+        return Err(sign_in_failed());
     }
-    users::clear_failures(&mut tx, user.id).await?;
-    // Expired sessions are swept here, in the same write, so they never pile up (indexed).
+    // The right password, but other attempts may have locked the account (or an administrator
+    // deactivated it) while this one was being checked.
+    let now = Timestamp::now();
+    if !users::sign_in_succeeded(&mut tx, user.id, claim, now).await? {
+        record_as(
+            &mut tx,
+            &caller,
+            &user.username,
+            failure_change("auth.sign_in_refused_locked")
+                .after(&serde_json::json!({ "checked": "after_password" })),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(sign_in_failed());
+    }
+    // Expired sessions and old counters are swept here, in the same write, so they never pile up.
     sessions::purge_expired(&mut tx, now).await?;
+    throttle::purge_old(&mut tx, now).await?;
     let token = secrets::random_token("");
     let csrf_token = secrets::random_token("");
     let session_id = sessions::insert(
@@ -167,7 +189,7 @@ pub async fn sign_in(
             token_hash: &secrets::digest(&token),
             user_id: user.id,
             csrf_token: &csrf_token,
-            expires_at: now.plus(policy.idle),
+            expires_at: now.plus(policy.idle.min(policy.absolute)),
             ip: origin.ip.as_deref(),
             user_agent: origin.user_agent.as_deref().map(|ua| truncate(ua, 300)),
         },
@@ -188,7 +210,7 @@ pub async fn sign_in(
         token,
         csrf_token,
         session_id,
-        user,
+        user: user.clone(),
     })
 }
 
@@ -211,7 +233,9 @@ pub async fn resolve_session(
     let Some(session) = sessions::find(&mut tx, &secrets::digest(token)).await? else {
         return Ok(None);
     };
-    if session.expires_at <= now.millis() {
+    // However busy, a session ends a fixed time after it began.
+    let ends = Timestamp(session.created_at).plus(policy.absolute);
+    if session.expires_at <= now.millis() || ends <= now {
         return Err(unauthenticated("session_expired"));
     }
     let (user, actor) = load_actor(&mut tx, session.user())
@@ -221,7 +245,8 @@ pub async fn resolve_session(
     drop(tx);
     if now.millis() - session.last_seen_at > policy.refresh_after.as_millis() as i64 {
         let mut tx = db.begin().await?;
-        sessions::touch(&mut tx, session.session_id(), now, now.plus(policy.idle)).await?;
+        let expires = now.plus(policy.idle).min(ends);
+        sessions::touch(&mut tx, session.session_id(), now, expires).await?;
         tx.commit().await?;
     }
     Ok(Some(SessionAuth {
@@ -232,11 +257,12 @@ pub async fn resolve_session(
     }))
 }
 
-/// Resolves `Authorization: Bearer <token>`; anything but a live token of an active user fails.
+/// Resolves `Authorization: Bearer <token>`; anything but a live, unexpired token of an active
+/// user fails, all with the same answer.
 pub async fn resolve_api_token(db: &Db, token: &str) -> Result<Actor> {
     let now = Timestamp::now();
     let mut tx = db.read().await?;
-    let row = tokens::find_active(&mut tx, &secrets::digest(token.trim()))
+    let row = tokens::find_active(&mut tx, &secrets::digest(token.trim()), now)
         .await?
         .ok_or_else(|| unauthenticated("token_invalid"))?;
     let (_, actor) = load_actor(&mut tx, UserId(row.user_id))

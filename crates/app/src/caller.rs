@@ -40,6 +40,10 @@ impl<'a> Caller<'a> {
         }
     }
 
+    pub fn is_system(&self) -> bool {
+        matches!(self.who, Who::System)
+    }
+
     pub fn user_id(&self) -> Option<UserId> {
         self.actor().map(|a| a.user_id)
     }

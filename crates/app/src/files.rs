@@ -7,6 +7,8 @@ use ingot_domain::{AppError, FieldError};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
+pub mod gc;
+
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_FILES_PER_PROPOSAL: usize = 10;
 pub const FILENAME_MAX: usize = 200;
@@ -141,7 +143,14 @@ impl FileStore {
         let sha = sha256_hex(&bytes);
         let path = self.path_of(&sha)?;
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(sha);
+            // Stored before, perhaps long ago and unreferenced since: its time is made now, so
+            // the collector's grace period protects it until the row about to name it commits.
+            match touch(path.clone()).await {
+                Ok(()) => return Ok(sha),
+                // Collected meanwhile: stored again below.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(AppError::internal(format!("file store touch: {e}"))),
+            }
         }
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         tokio::fs::create_dir_all(&dir)
@@ -157,6 +166,13 @@ impl FileStore {
         Ok(sha)
     }
 
+    /// Whether the file of `sha256` is in the store (for checks and tests).
+    pub async fn contains(&self, sha256: &str) -> Result<bool> {
+        Ok(tokio::fs::try_exists(self.path_of(sha256)?)
+            .await
+            .unwrap_or(false))
+    }
+
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>> {
         let path = self.path_of(sha256)?;
         let bytes = tokio::fs::read(&path)
@@ -168,6 +184,15 @@ impl FileStore {
         }
         Ok(bytes)
     }
+}
+
+/// Sets a file's modification time to now.
+async fn touch(path: PathBuf) -> std::io::Result<()> {
+    tokio::task::spawn_blocking(move || {
+        std::fs::File::open(&path)?.set_modified(std::time::SystemTime::now())
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 #[cfg(test)]

@@ -17,10 +17,12 @@ pub mod orgs;
 pub mod passwords;
 pub mod programmes;
 pub mod proposals;
+pub mod reach;
 pub mod reindex;
 pub mod search;
 pub mod secrets;
 pub mod studios;
+pub mod throttle;
 pub mod users;
 
 pub use caller::{Caller, Who};

@@ -38,17 +38,20 @@ impl ImportReport {
 }
 
 /// Reads the uploaded file; runs the parser on a blocking thread.
+/// A spreadsheet's problem as the `file` field's error, with the values its message names.
+pub fn file_error(e: &ingot_office::OfficeError) -> FieldError {
+    e.params()
+        .into_iter()
+        .fold(FieldError::new("file", e.code()), |error, (name, value)| {
+            error.with(name, value)
+        })
+}
+
 pub async fn read_file(bytes: Vec<u8>) -> Result<Table> {
     tokio::task::spawn_blocking(move || ingot_office::read_table(&bytes, MAX_IMPORT_ROWS))
         .await
         .map_err(AppError::internal)?
-        .map_err(|e| {
-            let mut error = FieldError::new("file", e.code());
-            if let ingot_office::OfficeError::TooManyRows { max } = e {
-                error = error.with("max", max);
-            }
-            AppError::Validation(vec![error])
-        })
+        .map_err(|e| AppError::Validation(vec![file_error(&e)]))
 }
 
 struct Columns {

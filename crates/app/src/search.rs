@@ -283,8 +283,9 @@ impl SearchService {
     }
 
     /// Searches what the caller may see.
-    pub fn search(
+    pub async fn search(
         &self,
+        db: &Db,
         caller: &Caller<'_>,
         text: &str,
         narrow: &Narrow,
@@ -312,9 +313,26 @@ impl SearchService {
                 .as_ref()
                 .is_none_or(|s| s.roots().iter().any(|r| org_path.starts_with(r.as_str())))
         };
+        // An expert does not find the records behind the blind declarations they review.
+        let hidden = match caller.actor() {
+            Some(a)
+                if a.grants
+                    .iter()
+                    .any(|g| g.role == ingot_domain::Role::Expert) =>
+            {
+                let mut tx = db.read().await?;
+                ingot_store::innovation::blind_records(&mut tx, a.user_id)
+                    .await?
+                    .into_iter()
+                    .filter_map(|(kind, id)| Some((Kind::parse(&kind)?, id)))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         let viewer = Viewer {
             user: caller.user_id().map(|u| u.0),
             covers: &covers,
+            hidden: &hidden,
         };
         let index = self
             .index

@@ -1,6 +1,7 @@
 //! Random secrets and their digests. Secrets are shown once; only digests are stored.
 
 use base64::Engine;
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 /// 256 random bits, URL-safe, with a readable prefix (`ingot_` for API tokens).
@@ -30,6 +31,27 @@ pub fn digest(secret: &str) -> String {
     hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn mac(key: &[u8], message: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(message.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// A random token followed by its MAC under `key`: a server holding the key can tell the
+/// tokens it made from ones somebody chose (a visitor's CSRF token before signing in).
+pub fn signed_token(key: &[u8]) -> String {
+    let nonce = random_token("");
+    let tag = mac(key, &nonce);
+    format!("{nonce}.{tag}")
+}
+
+/// Whether `token` was made by `signed_token` with this key.
+pub fn is_signed(key: &[u8], token: &str) -> bool {
+    token
+        .split_once('.')
+        .is_some_and(|(nonce, tag)| nonce.len() >= 32 && constant_time_eq(tag, &mac(key, nonce)))
+}
+
 /// Compares without leaking, through timing, where the first difference is.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -52,6 +74,12 @@ mod tests {
         assert!(constant_time_eq("same", "same"));
         assert!(!constant_time_eq("same", "sane"));
         assert!(!constant_time_eq("same", "same!"));
+        let signed = signed_token(b"key");
+        assert!(is_signed(b"key", &signed));
+        assert!(!is_signed(b"other key", &signed));
+        let (nonce, _) = signed.split_once('.').unwrap();
+        assert!(!is_signed(b"key", &format!("{nonce}.forged")));
+        assert!(!is_signed(b"key", &random_token("")));
         let p = random_password();
         assert_eq!(p.chars().count(), 16);
         assert!(!p.contains(['0', 'O', '1', 'l', 'I']));

@@ -11,7 +11,7 @@ use ingot_domain::validate::Validator;
 use ingot_domain::{AppError, Grant, GrantId, Lang, OrgId, Role, Timestamp, UserId};
 use ingot_store::grants::{self, GrantView};
 use ingot_store::users::{self, NewUser, UserFilter, UserListItem};
-use ingot_store::{Db, Page, Tx, changes, orgs, sessions};
+use ingot_store::{Db, Page, Tx, changes, orgs, sessions, tokens};
 
 /// A new person as typed into the form or API body.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -264,8 +264,8 @@ pub async fn update(
     Ok(after)
 }
 
-/// Sets a new password chosen by an administrator (or generated), and ends the person's
-/// sessions. Returns the generated password, if any.
+/// Sets a new password chosen by an administrator (or generated), ends the person's sessions
+/// and revokes their API tokens. Returns the generated password, if any.
 pub async fn reset_password(
     db: &Db,
     caller: &Caller<'_>,
@@ -295,13 +295,14 @@ pub async fn reset_password(
     users::set_password(&mut tx, id, &hash, now).await?;
     users::clear_failures(&mut tx, id).await?;
     let ended = sessions::delete_for_user(&mut tx, id, None).await?;
+    let revoked = tokens::revoke_all_of_user(&mut tx, id, now).await?;
     record(
         &mut tx,
         caller,
         Change::new("user.reset_password", "user", id.0)
             .label(&user.username)
             .org(user.org_id)
-            .after(&serde_json::json!({ "sessions_ended": ended })),
+            .after(&serde_json::json!({ "sessions_ended": ended, "tokens_revoked": revoked })),
     )
     .await?;
     tx.commit().await?;
@@ -325,7 +326,8 @@ pub async fn unlock(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<User
     Ok(after)
 }
 
-/// Deactivating keeps the person and their records but ends their sessions and access.
+/// Deactivating keeps the person and their records but ends their sessions and revokes their
+/// API tokens (which do not come back if the account is activated again).
 pub async fn set_active(
     tx: &mut Tx,
     caller: &Caller<'_>,
@@ -340,6 +342,7 @@ pub async fn set_active(
     users::set_active(tx, id, active, now).await?;
     if !active {
         sessions::delete_for_user(tx, id, None).await?;
+        tokens::revoke_all_of_user(tx, id, now).await?;
     }
     let after = load(tx, id).await?;
     let action = if active {
@@ -368,6 +371,12 @@ pub async fn grant(
     role: Role,
     org_id: OrgId,
 ) -> Result<GrantId> {
+    if caller.user_id() == Some(id) {
+        // Nobody widens their own access: another administrator must grant it.
+        return Err(AppError::Forbidden {
+            code: "cannot_grant_own_role",
+        });
+    }
     let (user, _) = load_managed(tx, caller, id).await?;
     let org = orgs::get(tx, org_id)
         .await?

@@ -41,6 +41,9 @@ pub enum AppError {
         code: &'static str,
         field: Option<&'static str>,
     },
+    /// Too many requests from one client address or for one account; try again after the
+    /// given number of seconds (sent as `Retry-After`).
+    TooManyRequests { retry_after_secs: u64 },
     /// Anything else. The text is logged, never shown to users.
     Internal(String),
 }
@@ -81,6 +84,7 @@ impl AppError {
             AppError::Unauthenticated { code } => code,
             AppError::Validation(_) => "validation_failed",
             AppError::Conflict { code, .. } => code,
+            AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal(_) => "internal",
         }
     }

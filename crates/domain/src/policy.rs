@@ -186,6 +186,21 @@ pub fn may(who: Principal<'_>, action: Action, target: &OrgPath) -> bool {
         .any(|g| roles.contains(&g.role) && reaches(g, reach, target))
 }
 
+/// The roles that permit `action` (on a subtree their grants reach).
+pub fn roles_for(action: Action) -> &'static [Role] {
+    rule(action).0
+}
+
+/// Could `actor` perform `action` somewhere, on some organisation their grants reach? The coarse
+/// check made before a request that names no record is read.
+pub fn may_somewhere(actor: &Actor, action: Action) -> bool {
+    if action == Action::ViewOrgTree {
+        return true;
+    }
+    let (roles, _) = rule(action);
+    actor.grants.iter().any(|g| roles.contains(&g.role))
+}
+
 /// Does `actor` hold `role` on a grant reaching `target`? Review steps name a role on an
 /// organisation, configured by each enterprise, rather than a fixed action.
 pub fn holds(actor: &Actor, role: Role, target: &OrgPath) -> bool {

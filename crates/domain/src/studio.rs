@@ -285,7 +285,11 @@ impl Standard {
                 ));
             }
         }
-        let total: i64 = self.criteria.iter().map(|c| c.weight).sum();
+        // Saturating: weights come from a request body and may be any i64.
+        let total = self
+            .criteria
+            .iter()
+            .fold(0i64, |t, c| t.saturating_add(c.weight));
         if !self.criteria.is_empty() && total != 100 {
             errors.push(FieldError::new("criteria", "weights_not_100").with("total", total));
         }

@@ -23,6 +23,10 @@ impl Timestamp {
     pub fn plus(self, d: Duration) -> Self {
         Timestamp(self.0 + d.as_millis() as i64)
     }
+
+    pub fn minus(self, d: Duration) -> Self {
+        Timestamp(self.0 - d.as_millis() as i64)
+    }
 }
 
 /// UTC+8, the default calendar for command-line work and demo data.

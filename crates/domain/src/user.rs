@@ -13,8 +13,10 @@ pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 256;
 pub const DISPLAY_NAME_MAX: usize = 100;
 
-/// Consecutive failed sign-ins before an account is locked, and for how long.
+/// Failed sign-ins within the window (counted from the first of them) before an account is
+/// locked, and for how long. Older failures no longer count, and the lock expires by itself.
 pub const LOCKOUT_THRESHOLD: i64 = 5;
+pub const FAILURE_WINDOW_MINUTES: u64 = 15;
 pub const LOCKOUT_MINUTES: u64 = 15;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,11 +1,15 @@
 use crate::OfficeError;
 use rust_xlsxwriter::{Format, Workbook};
 
-/// CSV with a UTF-8 byte-order mark, which Excel needs to show Chinese correctly.
+/// CSV with a UTF-8 byte-order mark, which Excel needs to show Chinese correctly. Rows may
+/// be shorter or longer than the header.
 pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
-        let mut writer = csv::Writer::from_writer(&mut out);
+        // Not flexible, the writer refuses a row of another length, and the row would be lost.
+        let mut writer = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(&mut out);
         // Writing to memory cannot fail.
         let _ = writer.write_record(headers);
         for row in rows {
@@ -118,6 +122,19 @@ mod tests {
         assert_eq!(table.column(&["code", "编码"]), Some(0));
         assert_eq!(table.rows[0].get(1), "大连市总工会");
         assert_eq!(table.rows[0].number, 2);
+    }
+
+    #[test]
+    fn csv_keeps_rows_of_another_length_than_the_header() {
+        // Found by the round-trip property: a short row after a long one vanished.
+        let rows = vec![
+            vec![String::new(), String::new()],
+            vec!["a".to_string()],
+            vec!["b".into(), "c".into(), "d".into()],
+        ];
+        let table = read_table(&write_csv(&["A"], &rows), 10).unwrap();
+        let cells: Vec<_> = table.rows.iter().map(|r| r.cells.clone()).collect();
+        assert_eq!(cells, vec![vec!["a"], vec!["b", "c", "d"]]);
     }
 
     #[test]

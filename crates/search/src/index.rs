@@ -121,6 +121,8 @@ pub struct Viewer<'a> {
     /// Whether the viewer's scope covers records of a kind held by the organisation at a
     /// materialised path. Asked once per organisation and kind per query, not per document.
     pub covers: &'a dyn Fn(Kind, &str) -> bool,
+    /// Documents withheld from this viewer whatever their scope (an expert's blind reviews).
+    pub hidden: &'a [(Kind, i64)],
 }
 
 impl Viewer<'_> {
@@ -129,6 +131,7 @@ impl Viewer<'_> {
         Viewer {
             user: None,
             covers: &|_, _| true,
+            hidden: &[],
         }
     }
 }
@@ -533,6 +536,9 @@ impl Index {
                 return false;
             }
             let stored = || &self.stored[slot as usize];
+            if !viewer.hidden.is_empty() && viewer.hidden.contains(&(m.kind, stored().id)) {
+                return false;
+            }
             let visible = m.flags & PUBLISHED != 0
                 || (covered && m.flags & PRIVATE == 0)
                 || viewer.user.is_some_and(|u| stored().owners.contains(&u));

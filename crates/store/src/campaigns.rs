@@ -426,6 +426,13 @@ pub async fn declarations(tx: &mut Tx, campaign: i64) -> Result<Vec<Declaration>
     tx.fetch_all(b.build()).await
 }
 
+/// Locks the campaign's row until the transaction ends: declarations to one campaign are taken
+/// one at a time, so its quotas, its once-per-first-completer rule and its numbering hold.
+pub async fn lock(tx: &mut Tx, campaign: i64) -> Result<()> {
+    crate::dialect::lock_row(tx, "SELECT id FROM campaigns WHERE id = ", campaign).await?;
+    Ok(())
+}
+
 pub async fn count_of_participant(tx: &mut Tx, campaign: i64, participant: OrgId) -> Result<i64> {
     let (n,): (i64,) = tx
         .fetch_one(

@@ -69,6 +69,14 @@ fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::internal(e)
 }
 
+/// SQLITE_BUSY or SQLITE_LOCKED, with any extended code.
+fn is_sqlite_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+}
+
 /// Whether `url` names PostgreSQL; anything else is a SQLite file (`sqlite://file` or a path).
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
@@ -106,12 +114,24 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout)
             .pragma("temp_store", "memory");
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(connect.clone())
-            .await
-            .map_err(|e| internal(format!("cannot open {}: {e}", file.display())))?;
+        // Switching a new file into WAL takes an exclusive lock that SQLite's busy timeout does
+        // not wait for, so servers opening one new file together get "database is locked";
+        // the first connection retries until the file is in WAL mode or the busy timeout ends.
+        let deadline = tokio::time::Instant::now() + options.busy_timeout;
+        let writer = loop {
+            match SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(60))
+                .connect_with(connect.clone())
+                .await
+            {
+                Ok(pool) => break pool,
+                Err(e) if is_sqlite_busy(&e) && tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(e) => return Err(internal(format!("cannot open {}: {e}", file.display()))),
+            }
+        };
         let readers = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(2))
             .acquire_timeout(Duration::from_secs(30))

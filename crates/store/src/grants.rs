@@ -146,11 +146,29 @@ pub async fn delete(tx: &mut Tx, id: GrantId) -> Result<()> {
 
 /// Active people holding `role` on `target` or on one of its ancestors: who can act there.
 pub async fn holders(tx: &mut Tx, role: Role, target: &OrgPath) -> Result<Vec<UserId>> {
+    holders_of_roles(tx, &[role], target).await
+}
+
+/// The active people holding any of `roles` on `target` or an organisation above it.
+pub async fn holders_of_roles(
+    tx: &mut Tx,
+    roles: &[Role],
+    target: &OrgPath,
+) -> Result<Vec<UserId>> {
+    if roles.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut b = SqlBuilder::new(
         "SELECT DISTINCT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id
-         WHERE u.active = TRUE AND g.role = ",
+         WHERE u.active = TRUE AND g.role IN (",
     );
-    b.bind(role).push(" AND g.org_id IN (");
+    for (i, role) in roles.iter().enumerate() {
+        if i > 0 {
+            b.push(", ");
+        }
+        b.bind(*role);
+    }
+    b.push(") AND g.org_id IN (");
     for (i, id) in target.ids().into_iter().enumerate() {
         if i > 0 {
             b.push(", ");

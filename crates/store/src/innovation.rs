@@ -24,6 +24,65 @@ pub struct RecordFilter {
     pub kind: Option<String>,
     pub text: Option<String>,
     pub person: Option<UserId>,
+    /// Leave out the records behind declarations assigned to this expert in blind campaigns not
+    /// yet announced, so that the lists do not re-identify what they review.
+    pub blind_to: Option<UserId>,
+}
+
+/// The records (achievements and skills) behind declarations assigned to `user` in blind
+/// campaigns that are not announced yet; `record_type` and `id` name the outer query's record.
+const BLIND_ASSIGNED: &str = " AND NOT EXISTS (SELECT 1 FROM assignments x \
+    JOIN declarations xd ON xd.id = x.declaration_id JOIN campaigns xc ON xc.id = x.campaign_id \
+    WHERE xc.blind = TRUE AND xc.stage <> 'announced' AND x.user_id = ";
+
+fn blind_filter(b: &mut SqlBuilder, f: &RecordFilter, record_type: &'static str, id: &'static str) {
+    if let Some(user) = f.blind_to {
+        b.push(BLIND_ASSIGNED)
+            .bind(user)
+            .push(" AND xd.record_type = '")
+            .push(record_type)
+            .push("' AND xd.record_id = ")
+            .push(id)
+            .push(")");
+    }
+}
+
+/// Is the record behind a declaration assigned to `user` in a blind campaign not yet announced?
+/// Patents count through the achievements they are linked to.
+pub async fn blind_to(tx: &mut Tx, user: UserId, record_type: &str, id: i64) -> Result<bool> {
+    let mut b = SqlBuilder::new(
+        "SELECT COUNT(*) FROM assignments x JOIN declarations xd ON xd.id = x.declaration_id JOIN campaigns xc ON xc.id = x.campaign_id WHERE xc.blind = TRUE AND xc.stage <> 'announced' AND x.user_id = ",
+    );
+    b.bind(user);
+    if record_type == "patent" {
+        b.push(" AND xd.record_type = 'achievement' AND xd.record_id IN (SELECT achievement_id FROM achievement_patents WHERE patent_id = ")
+            .bind(id)
+            .push(")");
+    } else {
+        b.push(" AND xd.record_type = ")
+            .bind(record_type.to_string())
+            .push(" AND xd.record_id = ")
+            .bind(id);
+    }
+    let (n,): (i64,) = tx.fetch_one(b.build()).await?;
+    Ok(n > 0)
+}
+
+/// (record type, id) of every record hidden from `user` by [`blind_to`], patents included.
+pub async fn blind_records(tx: &mut Tx, user: UserId) -> Result<Vec<(String, i64)>> {
+    tx.fetch_all(
+        Sql::new(
+            "SELECT xd.record_type, xd.record_id FROM assignments x \
+             JOIN declarations xd ON xd.id = x.declaration_id JOIN campaigns xc ON xc.id = x.campaign_id \
+             WHERE xc.blind = TRUE AND xc.stage <> 'announced' AND x.user_id = $1 \
+             UNION SELECT 'patent', ap.patent_id FROM assignments x \
+             JOIN declarations xd ON xd.id = x.declaration_id JOIN campaigns xc ON xc.id = x.campaign_id \
+             JOIN achievement_patents ap ON ap.achievement_id = xd.record_id AND xd.record_type = 'achievement' \
+             WHERE xc.blind = TRUE AND xc.stage <> 'announced' AND x.user_id = $1",
+        )
+        .bind(user),
+    )
+    .await
 }
 
 fn common(
@@ -427,6 +486,7 @@ pub async fn list_achievements(
     let filters = |b: &mut SqlBuilder| {
         b.push(from);
         common(b, f, "a.year", "a.kind");
+        blind_filter(b, f, "achievement", "a.id");
         text_filter(b, f, "a.title");
         if let Some(p) = f.person {
             b.push(" AND EXISTS (SELECT 1 FROM achievement_completers c WHERE c.achievement_id = a.id AND c.user_id = ")
@@ -579,6 +639,14 @@ pub async fn patent_numbers_taken(tx: &mut Tx, numbers: &[String]) -> Result<Vec
 pub async fn list_patents(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(Vec<Patent>, i64)> {
     let filters = |b: &mut SqlBuilder| {
         common(b, f, "p.year", "p.kind");
+        if f.blind_to.is_some() {
+            // A patent linked to a hidden achievement names its unit and inventors too.
+            b.push(
+                " AND NOT EXISTS (SELECT 1 FROM achievement_patents ap WHERE ap.patent_id = p.id",
+            );
+            blind_filter(b, f, "achievement", "ap.achievement_id");
+            b.push(")");
+        }
         text_filter(b, f, "p.title || ' ' || p.number || ' ' || p.inventors");
     };
     let mut count =
@@ -729,6 +797,7 @@ pub async fn trainees(tx: &mut Tx, skill: i64) -> Result<Vec<PersonRef>> {
 pub async fn list_skills(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(Vec<Skill>, i64)> {
     let filters = |b: &mut SqlBuilder| {
         common(b, f, "s.year", "s.kind");
+        blind_filter(b, f, "skill", "s.id");
         text_filter(b, f, "s.name || ' ' || s.creator_name");
         if let Some(p) = f.person {
             b.push(" AND (s.creator_id = ")
@@ -932,9 +1001,10 @@ pub async fn year_figures(
         "SELECT CAST(COALESCE(SUM(r.put_forward), 0) AS BIGINT) FROM proposal_rollup r JOIN organisations u ON u.id = r.org_id
          WHERE r.period >= ",
     );
-    b.bind(year * 100)
+    // Saturating: a year from a query string may be any i64.
+    b.bind(year.saturating_mul(100))
         .push(" AND r.period < ")
-        .bind((year + 1) * 100)
+        .bind(year.saturating_add(1).saturating_mul(100))
         .push(" AND ");
     b.scope("u.path", within);
     let (proposals,): (i64,) = tx.fetch_one(b.build()).await?;

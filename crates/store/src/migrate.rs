@@ -33,6 +33,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_achievements"),
     migration!(7, "0007_campaigns"),
     migration!(8, "0008_programmes"),
+    migration!(12, "0012_access"),
+    migration!(13, "0013_sign_in"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.
@@ -53,6 +55,20 @@ fn checksum(text: &str) -> String {
 
 /// Applies every migration not yet applied. Returns the versions it applied.
 pub async fn run(db: &Db) -> Result<Vec<i64>> {
+    apply(db, MIGRATIONS).await
+}
+
+/// Applies the migrations not yet applied up to and including the one called `last`, leaving
+/// the schema as that version of Ingot had it (upgrade tests start from there).
+pub async fn run_until(db: &Db, last: &str) -> Result<Vec<i64>> {
+    let end = MIGRATIONS
+        .iter()
+        .position(|m| m.name == last)
+        .ok_or_else(|| AppError::internal(format!("no migration is called {last}")))?;
+    apply(db, &MIGRATIONS[..=end]).await
+}
+
+async fn apply(db: &Db, migrations: &[Migration]) -> Result<Vec<i64>> {
     match db {
         Db::Postgres(pool) => {
             let mut conn = pool.acquire().await.map_err(map_error)?;
@@ -61,7 +77,7 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
                 .execute(&mut *conn)
                 .await
                 .map_err(map_error)?;
-            let result = apply_pg(&mut conn).await;
+            let result = apply_pg(&mut conn, migrations).await;
             let unlock = sqlx::query("SELECT pg_advisory_unlock($1)")
                 .bind(PG_MIGRATION_LOCK)
                 .execute(&mut *conn)
@@ -73,7 +89,7 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
         Db::Sqlite { writer, .. } => {
             let mut conn = writer.acquire().await.map_err(map_error)?;
             let mut applied = Vec::new();
-            for m in MIGRATIONS {
+            for m in migrations {
                 // One IMMEDIATE transaction per migration: a second process waits for the lock,
                 // then sees the migration as applied.
                 let mut tx = conn
@@ -139,13 +155,13 @@ async fn check_applied_sqlite(tx: &mut sqlx::SqliteConnection, m: &Migration) ->
     verify(m, stored, m.sqlite)
 }
 
-async fn apply_pg(conn: &mut sqlx::PgConnection) -> Result<Vec<i64>> {
+async fn apply_pg(conn: &mut sqlx::PgConnection, migrations: &[Migration]) -> Result<Vec<i64>> {
     sqlx::raw_sql(CREATE_TABLE)
         .execute(&mut *conn)
         .await
         .map_err(map_error)?;
     let mut applied = Vec::new();
-    for m in MIGRATIONS {
+    for m in migrations {
         let stored: Option<String> =
             sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
                 .bind(m.version)

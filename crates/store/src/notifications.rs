@@ -5,23 +5,26 @@ use crate::{Result, Tx};
 use ingot_domain::{NotificationId, ProposalId, Timestamp, UserId};
 
 /// Notifies each person once about an event, however many reasons they have to hear of it.
+/// Notifies `users` of an event; `actor_hidden` keeps who acted from them (blind reviewers).
 pub async fn notify(
     tx: &mut Tx,
     users: &[UserId],
     event_id: i64,
     proposal: ProposalId,
     now: Timestamp,
+    actor_hidden: bool,
 ) -> Result<()> {
     for user in users {
         tx.execute(
             Sql::new(
-                "INSERT INTO notifications (user_id, event_id, proposal_id, created_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (user_id, event_id) DO NOTHING",
+                "INSERT INTO notifications (user_id, event_id, proposal_id, created_at, actor_hidden)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, event_id) DO NOTHING",
             )
             .bind(*user)
             .bind(event_id)
             .bind(proposal)
-            .bind(now),
+            .bind(now)
+            .bind(actor_hidden),
         )
         .await?;
     }
@@ -91,7 +94,8 @@ pub async fn list(
     conditions(&mut count, user, unread_only, since, until);
     let (total,): (i64,) = tx.fetch_one(count.build()).await?;
     let mut b = SqlBuilder::new(
-        "SELECT n.id, n.proposal_id, p.title, p.number, e.kind, u.display_name, n.created_at, n.read_at
+        "SELECT n.id, n.proposal_id, p.title, p.number, e.kind,
+                CASE WHEN n.actor_hidden THEN NULL ELSE u.display_name END, n.created_at, n.read_at
          FROM notifications n
          JOIN proposals p ON p.id = n.proposal_id
          JOIN proposal_events e ON e.id = n.event_id

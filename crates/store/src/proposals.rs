@@ -152,6 +152,13 @@ pub async fn get(tx: &mut Tx, id: ProposalId) -> Result<Option<Proposal>> {
 
 /// Writes every mutable column of `p`, provided nobody changed the proposal since it was read
 /// at `p.version`; bumps the version. Two reviewers acting at once: the second gets a conflict.
+/// Locks a proposal's row until the transaction ends: its changes (which rewrite its people
+/// and steps before the version-checked update) run one at a time.
+pub async fn lock(tx: &mut Tx, id: ProposalId) -> Result<()> {
+    crate::dialect::lock_row(tx, "SELECT id FROM proposals WHERE id = ", id.0).await?;
+    Ok(())
+}
+
 pub async fn save(tx: &mut Tx, p: &Proposal, now: Timestamp) -> Result<i64> {
     let benefit = p
         .benefit

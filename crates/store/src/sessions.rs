@@ -10,6 +10,7 @@ pub struct SessionRow {
     pub id: i64,
     pub user_id: i64,
     pub csrf_token: String,
+    pub created_at: i64,
     pub last_seen_at: i64,
     pub expires_at: i64,
 }
@@ -55,7 +56,7 @@ pub async fn insert(tx: &mut Tx, new: &NewSession<'_>, now: Timestamp) -> Result
 /// that an expired session can be reported as such).
 pub async fn find(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionRow>> {
     tx.fetch_optional(
-        Sql::new("SELECT id, user_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE token_hash = $1")
+        Sql::new("SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1")
             .bind(token_hash),
     )
     .await
@@ -84,7 +85,8 @@ pub async fn delete(tx: &mut Tx, id: SessionId) -> Result<()> {
     Ok(())
 }
 
-/// Ends every session of a user except `keep` (after a password change or a lock).
+/// Ends every session of a user except `keep` (after a password change or reset, or when the
+/// account is deactivated).
 pub async fn delete_for_user(tx: &mut Tx, user: UserId, keep: Option<SessionId>) -> Result<u64> {
     tx.execute(
         Sql::new("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")

@@ -11,6 +11,7 @@ pub struct TokenRow {
     pub name: String,
     pub prefix: String,
     pub created_at: i64,
+    pub expires_at: Option<i64>,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
@@ -21,43 +22,48 @@ impl TokenRow {
     }
 }
 
-pub async fn insert(
-    tx: &mut Tx,
-    user: UserId,
-    name: &str,
-    hash: &str,
-    prefix: &str,
-    now: Timestamp,
-) -> Result<TokenId> {
+pub struct NewToken<'a> {
+    pub user: UserId,
+    pub name: &'a str,
+    pub hash: &'a str,
+    pub prefix: &'a str,
+    pub expires_at: Timestamp,
+}
+
+pub async fn insert(tx: &mut Tx, new: &NewToken<'_>, now: Timestamp) -> Result<TokenId> {
     let (id,): (i64,) = tx
         .fetch_one(
             Sql::new(
-                "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
-            .bind(user)
-            .bind(name)
-            .bind(hash)
-            .bind(prefix)
-            .bind(now),
+            .bind(new.user)
+            .bind(new.name)
+            .bind(new.hash)
+            .bind(new.prefix)
+            .bind(now)
+            .bind(new.expires_at),
         )
         .await?;
     Ok(TokenId(id))
 }
 
-pub async fn find_active(tx: &mut Tx, hash: &str) -> Result<Option<TokenRow>> {
+/// The token with this digest, if it is neither revoked nor expired at `now`.
+pub async fn find_active(tx: &mut Tx, hash: &str, now: Timestamp) -> Result<Option<TokenRow>> {
     tx.fetch_optional(
         Sql::new(
-            "SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens
-             WHERE token_hash = $1 AND revoked_at IS NULL",
+            "SELECT id, user_id, name, prefix, created_at, expires_at, last_used_at, revoked_at FROM api_tokens
+             WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
         )
-        .bind(hash),
+        .bind(hash)
+        .bind(now),
     )
     .await
 }
 
 pub async fn get(tx: &mut Tx, id: TokenId) -> Result<Option<TokenRow>> {
     tx.fetch_optional(
-        Sql::new("SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
+        Sql::new("SELECT id, user_id, name, prefix, created_at, expires_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
             .bind(id),
     )
     .await
@@ -66,7 +72,7 @@ pub async fn get(tx: &mut Tx, id: TokenId) -> Result<Option<TokenRow>> {
 pub async fn of_user(tx: &mut Tx, user: UserId) -> Result<Vec<TokenRow>> {
     tx.fetch_all(
         Sql::new(
-            "SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens
+            "SELECT id, user_id, name, prefix, created_at, expires_at, last_used_at, revoked_at FROM api_tokens
              WHERE user_id = $1 ORDER BY id DESC",
         )
         .bind(user),
@@ -82,6 +88,17 @@ pub async fn revoke(tx: &mut Tx, id: TokenId, now: Timestamp) -> Result<()> {
     )
     .await?;
     Ok(())
+}
+
+/// Revokes every live token of a user (after a password change or reset, or when the account
+/// is deactivated). Returns how many were revoked.
+pub async fn revoke_all_of_user(tx: &mut Tx, user: UserId, now: Timestamp) -> Result<u64> {
+    tx.execute(
+        Sql::new("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(user),
+    )
+    .await
 }
 
 pub async fn touch(tx: &mut Tx, id: TokenId, now: Timestamp) -> Result<()> {

@@ -3,7 +3,7 @@
 use crate::dialect::contains_pattern;
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
-use ingot_domain::user::{LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, User};
+use ingot_domain::user::{FAILURE_WINDOW_MINUTES, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, User};
 use ingot_domain::{AppError, Lang, OrgId, OrgPath, OrgScope, Role, Timestamp, UserId};
 use std::time::Duration;
 
@@ -123,35 +123,86 @@ pub async fn password_hash(tx: &mut Tx, id: UserId) -> Result<String> {
     Ok(hash)
 }
 
-/// Counts a failed sign-in; at the threshold the account locks for a while. Returns the
-/// lock's end when this failure locked it.
-pub async fn record_failed_login(
+/// A sign-in attempt allowed to check its password: the how-manieth of the current window
+/// (counted before the password is checked), and the lock it set, if it was the last allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptClaim {
+    pub number: i64,
+    pub locked_until: Option<Timestamp>,
+}
+
+/// Claims one attempt for an account that is not locked, in one statement: every attempt
+/// counts as a failure until its password proves good, so that parallel guesses cannot all
+/// pass the check before any of them is counted. Failures older than the window (counted from
+/// the first of them) no longer count; the attempt that reaches the threshold locks the
+/// account. `None` when the account is locked.
+pub async fn claim_sign_in_attempt(
     tx: &mut Tx,
     id: UserId,
     now: Timestamp,
-) -> Result<Option<Timestamp>> {
+) -> Result<Option<AttemptClaim>> {
+    let window_opened_after = now.minus(Duration::from_secs(FAILURE_WINDOW_MINUTES * 60));
     let until = now.plus(Duration::from_secs(LOCKOUT_MINUTES * 60));
-    let (failed, locked_until): (i64, Option<i64>) = tx
-        .fetch_one(
+    // SET sees the row as it was, so the new count is spelled out where the lock needs it.
+    let row: Option<(i64, Option<i64>)> = tx
+        .fetch_optional(
             Sql::new(
-                "UPDATE users SET failed_logins = failed_logins + 1,
-                    locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END
-                 WHERE id = $3 RETURNING failed_logins, locked_until",
+                "UPDATE users SET
+                    failed_logins = CASE WHEN failures_since IS NULL OR failures_since <= $1
+                                         THEN 1 ELSE failed_logins + 1 END,
+                    failures_since = CASE WHEN failures_since IS NULL OR failures_since <= $1
+                                          THEN $2 ELSE failures_since END,
+                    locked_until = CASE WHEN (CASE WHEN failures_since IS NULL OR failures_since <= $1
+                                                   THEN 1 ELSE failed_logins + 1 END) >= $3
+                                        THEN $4 ELSE NULL END
+                 WHERE id = $5 AND (locked_until IS NULL OR locked_until <= $2)
+                 RETURNING failed_logins, locked_until",
             )
+            .bind(window_opened_after)
+            .bind(now)
             .bind(LOCKOUT_THRESHOLD)
             .bind(until)
             .bind(id),
         )
         .await?;
-    Ok((failed >= LOCKOUT_THRESHOLD)
-        .then_some(locked_until.map(Timestamp))
-        .flatten())
+    Ok(row.map(|(number, locked_until)| AttemptClaim {
+        number,
+        locked_until: locked_until.map(Timestamp),
+    }))
 }
 
-/// Clears failures and any lock (after a good sign-in, or by an administrator).
+/// After a good password: clears the failures, unless the account was locked meanwhile by
+/// other attempts (or deactivated). The attempt that set the lock itself may still succeed.
+/// Returns whether the sign-in may go on.
+pub async fn sign_in_succeeded(
+    tx: &mut Tx,
+    id: UserId,
+    claim: AttemptClaim,
+    now: Timestamp,
+) -> Result<bool> {
+    let locked_by_this_attempt = claim.locked_until.is_some();
+    let n = tx
+        .execute(
+            Sql::new(
+                "UPDATE users SET failed_logins = 0, failures_since = NULL, locked_until = NULL
+                 WHERE id = $1 AND active = TRUE
+                   AND (locked_until IS NULL OR locked_until <= $2 OR $3)",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(locked_by_this_attempt),
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Clears failures and any lock (by an administrator, or after a password reset).
 pub async fn clear_failures(tx: &mut Tx, id: UserId) -> Result<()> {
     tx.execute(
-        Sql::new("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id),
+        Sql::new(
+            "UPDATE users SET failed_logins = 0, failures_since = NULL, locked_until = NULL WHERE id = $1",
+        )
+        .bind(id),
     )
     .await?;
     Ok(())

@@ -28,6 +28,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
         AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -114,6 +115,10 @@ pub async fn render_failures(State(state): State<AppState>, req: Request, next: 
         wants_json,
         &original,
     );
+    if let AppError::TooManyRequests { retry_after_secs } = *error {
+        out.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    }
     // Keep what the inner layers decided about cookies, and the request's state for the outer ones.
     for cookie in response.headers().get_all(header::SET_COOKIE) {
         out.headers_mut().append(header::SET_COOKIE, cookie.clone());

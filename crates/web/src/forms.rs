@@ -38,6 +38,14 @@ pub fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// An upload over the limit every form and API call shares.
+pub fn file_too_large() -> AppError {
+    AppError::Validation(vec![
+        ingot_domain::FieldError::new("file", "file_too_large")
+            .with("max_mb", ingot_app::files::MAX_FILE_BYTES / 1024 / 1024),
+    ])
+}
+
 /// Only same-site paths may be redirect targets after sign-in or a language switch.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
@@ -146,5 +154,44 @@ mod tests {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");
+    }
+}
+
+#[cfg(test)]
+mod percent_coding_properties {
+    use super::{decode, encode};
+    use proptest::prelude::*;
+
+    /// Query strings as browsers and attackers send them: escapes whole, cut short or
+    /// malformed, pluses, and raw multi-byte characters.
+    fn query_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "%[0-9a-fA-F]{2}",
+            "%[0-9a-zA-Z]{0,2}",
+            Just("+".to_string()),
+            Just("%E5%8C".to_string()),
+            any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn decoding_any_text_never_panics(text in prop_oneof![query_text(), any::<String>()]) {
+            let decoded = decode(&text);
+            // Without escapes or pluses there is nothing to decode.
+            if !text.contains(['%', '+']) {
+                prop_assert_eq!(decoded, text);
+            }
+        }
+
+        #[test]
+        fn encoding_round_trips_and_stays_url_safe(text in any::<String>()) {
+            let encoded = encode(&text);
+            prop_assert!(encoded
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b)));
+            prop_assert_eq!(decode(&encoded), text);
+        }
     }
 }

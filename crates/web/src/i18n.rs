@@ -141,6 +141,11 @@ impl Catalogs {
                 "error.not_found",
                 &[("what", self.t(lang, &format!("object.{what}")).to_string())],
             ),
+            AppError::TooManyRequests { retry_after_secs } => self.t_with(
+                lang,
+                "error.too_many_requests",
+                &[("retry_after", retry_after_secs.to_string())],
+            ),
             AppError::Validation(errors) if !errors.is_empty() => {
                 let parts: Vec<String> = errors.iter().map(|f| self.field_error(lang, f)).collect();
                 format!(

@@ -1,5 +1,6 @@
 //! The web application: server-rendered pages and the JSON API under `/api/v1`, one router.
 
+pub mod access;
 pub mod api;
 mod assets;
 pub mod config;
@@ -9,12 +10,16 @@ mod ctx;
 mod error;
 mod forms;
 pub mod i18n;
+mod nul;
+mod overload;
 mod pages;
 mod request;
 mod security;
+mod server;
 
-pub use config::{Config, SecureCookies};
+pub use config::{Config, Limits, SecureCookies, TrustedProxies, parse_trusted_proxies};
 pub use i18n::Catalogs;
+pub use server::serve;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -22,7 +27,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router, middleware};
 use ingot_store::Db;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -32,6 +36,8 @@ pub struct AppState {
     pub catalogs: Arc<Catalogs>,
     pub files: Arc<ingot_app::files::FileStore>,
     pub search: Arc<ingot_app::search::SearchService>,
+    /// Signs the CSRF tokens of visitors who have not signed in (shared by all servers).
+    pub csrf_key: Arc<Vec<u8>>,
 }
 
 impl AppState {
@@ -41,7 +47,14 @@ impl AppState {
         let search =
             Arc::new(ingot_app::search::SearchService::build(&db, config.utc_offset_ms()).await?);
         ingot_app::search::spawn_follower(search.clone(), db.clone());
+        let csrf_key = ingot_store::server_keys::get_or_create(
+            &db,
+            "pre_session_csrf",
+            ingot_app::secrets::random_token(""),
+        )
+        .await?;
         Ok(AppState {
+            csrf_key: Arc::new(csrf_key.into_bytes()),
             db,
             files: Arc::new(ingot_app::files::FileStore::new(config.files_dir.clone())),
             config: Arc::new(config),
@@ -73,18 +86,40 @@ async fn not_found() -> error::Failure {
     error::Failure(ingot_domain::AppError::not_found("page"))
 }
 
-/// The whole application. Middleware, outermost first: security headers, error rendering,
-/// request resolution (who, language, CSRF token), CSRF check, then the routes.
+/// The whole application. Middleware, outermost first: the load-shedding gate, security
+/// headers, error rendering, request resolution (who, language, CSRF token), the bounds on the
+/// body's size and time, the route's gate (who may call it at all), the CSRF check, then the
+/// routes. `/healthz` goes round the load-shedding gate, so a load balancer sees a shedding
+/// server as alive (it recovers by itself) rather than dead.
 pub fn router(state: AppState) -> Router {
-    let max_body = state.config.max_upload_bytes + 64 * 1024;
+    use axum::error_handling::HandleErrorLayer;
+    use axum::http::{HeaderMap, Uri};
+    let max_body = state.config.max_body_bytes();
+    let shedding = state.clone();
+    let gate = tower::ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(
+            move |headers: HeaderMap, uri: Uri, error: tower::BoxError| {
+                std::future::ready(overload::refused(&shedding, &headers, &uri, error))
+            },
+        ))
+        .load_shed()
+        // One semaphore shared by every route the layer is applied to.
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+            state.config.limits.max_in_flight,
+        ));
     Router::new()
-        .merge(pages::routes())
+        .merge(pages::routes().into_parts().0)
         .nest("/api/v1", api::router())
         .route("/assets/{version}/{name}", get(assets::serve))
-        .route("/healthz", get(healthz))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        // Before the CSRF check and the handler, which are the first to read a body.
+        .layer(middleware::from_fn_with_state(state.clone(), access::admit))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            overload::bound,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             request::resolve,
@@ -93,18 +128,30 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error::render_failures,
         ))
-        .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .layer(gate)
+        // Added after the layers above, so outside them all.
+        .route(
+            "/healthz",
+            get(healthz).layer(middleware::from_fn_with_state(
+                state.clone(),
+                security::headers,
+            )),
+        )
         .with_state(state)
 }
 
-/// Serves until `shutdown` completes.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+/// Routes outside the pages and the API: static files and the health check, open to anyone.
+fn infrastructure_routes() -> Vec<access::RouteSpec> {
+    ["/assets/{version}/{name}", "/healthz"]
+        .into_iter()
+        .map(|path| access::RouteSpec {
+            method: axum::http::Method::GET,
+            path,
+            gate: access::Gate::Public,
+        })
+        .collect()
 }

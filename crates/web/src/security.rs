@@ -1,6 +1,7 @@
 //! Response headers that every page and API answer carries.
 
-use axum::extract::Request;
+use crate::AppState;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -9,7 +10,10 @@ use axum::response::Response;
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-pub async fn headers(req: Request, next: Next) -> Response {
+/// Browsers that once reached Ingot over TLS never try plain HTTP again for a year.
+const HSTS: &str = "max-age=31536000";
+
+pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let request_id = response
         .extensions()
@@ -32,6 +36,12 @@ pub async fn headers(req: Request, next: Next) -> Response {
     if !h.contains_key(header::CACHE_CONTROL) {
         // Pages show personal data: never keep them in shared caches.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.tls() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
     }
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         h.insert("x-request-id", id);

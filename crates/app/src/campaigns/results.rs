@@ -16,6 +16,9 @@ pub struct SheetView {
     pub raw: f64,
     pub calibrated: f64,
     pub comment: String,
+    /// Why this sheet is left out of the results: a conflict of interest found after the
+    /// expert scored (its code, e.g. `declared`). Excluded sheets count for nothing.
+    pub excluded: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -61,8 +64,18 @@ pub async fn results(tx: &mut Tx, caller: Option<&Caller<'_>>, campaign: i64) ->
         .collect();
     let sheets = store::sheets(tx, campaign).await?;
     let assignment = store::assignment(tx, campaign).await?;
+    // A conflict recorded (or come to light) after scoring voids the score: the pairs in
+    // conflict now, whatever they were when the expert scored.
+    let conflicted = conflicted_pairs(tx, campaign).await?;
+    let conflict_of = |declaration: i64, expert: i64| -> Option<&'static str> {
+        conflicted
+            .iter()
+            .find(|(d, e, _)| *d == declaration && *e == expert)
+            .map(|(_, _, why)| *why)
+    };
     let raw: Vec<RawScore> = sheets
         .iter()
+        .filter(|s| conflict_of(s.declaration_id, s.user_id).is_none())
         .map(|s| RawScore {
             declaration: s.declaration_id,
             reviewer: s.user_id,
@@ -93,18 +106,24 @@ pub async fn results(tx: &mut Tx, caller: Option<&Caller<'_>>, campaign: i64) ->
                     raw,
                     calibrated: raw - cal.offset_of(s.user_id),
                     comment: s.comment.clone(),
+                    excluded: conflict_of(s.declaration_id, s.user_id),
                 }
             })
             .collect();
         let assigned = assignment
             .iter()
-            .filter(|a| a.declaration_id == d.id)
+            .filter(|a| a.declaration_id == d.id && conflict_of(d.id, a.user_id).is_none())
             .count();
-        let totals: Vec<f64> = mine.iter().map(|s| s.raw).collect();
+        let counted: Vec<&SheetView> = mine.iter().filter(|s| s.excluded.is_none()).collect();
+        let totals: Vec<f64> = counted.iter().map(|s| s.raw).collect();
         let spread = rules::spread(&totals);
         let p = placed.iter().find(|p| p.declaration == d.id);
         rows.push(ResultRow {
-            missing: assigned.saturating_sub(mine.len()),
+            // A voided sheet leaves its declaration short of the reviewers it needs until staff
+            // assign another expert.
+            missing: assigned
+                .max(c.reviewers_per_declaration as usize)
+                .saturating_sub(counted.len()),
             raw_mean: (!totals.is_empty())
                 .then(|| totals.iter().sum::<f64>() / totals.len() as f64),
             calibrated: cal.quality_of(d.id),
@@ -136,6 +155,20 @@ pub async fn results(tx: &mut Tx, caller: Option<&Caller<'_>>, campaign: i64) ->
         quotas,
         iterations: cal.iterations,
     })
+}
+
+/// (declaration, expert, first reason) of every panel pair in conflict now.
+async fn conflicted_pairs(tx: &mut Tx, campaign: i64) -> Result<Vec<(i64, i64, &'static str)>> {
+    let m = super::matrix(tx, campaign).await?;
+    let mut out = Vec::new();
+    for (d, row) in m.declarations.iter().zip(&m.pairs) {
+        for (e, pair) in m.experts.iter().zip(row) {
+            if let Some(reason) = pair.conflicts.first() {
+                out.push((d.id, e.user_id, reason.as_str()));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A participating unit's awards, weighted by tier (first 10, second 6, third 3, excellent 1).

@@ -78,7 +78,9 @@ pub(super) fn access_to(caller: &Caller<'_>, l: &Loaded) -> Option<Access> {
     let current = p
         .current_step
         .and_then(|n| l.steps.iter().find(|s| s.position == n));
-    let review = p.status == Status::InReview && current.is_some_and(|s| holds_step(caller, s));
+    // Nobody named on it reviews it, verifies its benefit or awards it: a second person must.
+    let review =
+        !named && p.status == Status::InReview && current.is_some_and(|s| holds_step(caller, s));
     // Blind review: whoever sees the proposal only because they hold a blind step (not as a
     // reader of the unit, not named on it) never learns who proposed it or from where.
     let blind = !named && !reader && l.steps.iter().any(|s| s.blind && holds_step(caller, s));
@@ -105,10 +107,12 @@ pub(super) fn access_to(caller: &Caller<'_>, l: &Loaded) -> Option<Access> {
         claim_benefit: (named || implementer)
             && p.status == Status::Implemented
             && p.benefit_verified_at.is_none(),
-        verify_benefit: caller.permits(Action::VerifyBenefit, path)
+        verify_benefit: !named
+            && caller.permits(Action::VerifyBenefit, path)
             && p.status == Status::Implemented
             && p.benefit_claimed_cents.is_some(),
-        reward: caller.permits(Action::AwardReward, path)
+        reward: !named
+            && caller.permits(Action::AwardReward, path)
             && matches!(p.status, Status::Implemented | Status::Verified),
         attach: (is_proposer && p.status.is_editable()) || (implementer && (p.status.is_adopted())),
         blind,
@@ -149,16 +153,20 @@ pub async fn detail(tx: &mut Tx, caller: &Caller<'_>, id: ProposalId) -> Result<
         None => None,
     };
     let mut people = l.people;
+    let proposer_unit = l.unit.path.clone();
     let mut unit = l.unit;
     let mut proposal = l.proposal;
     let mut attachments = attachments;
     let mut impl_owner = impl_owner;
+    let mut steps = l.steps;
     if access.blind {
         // Blank everything that identifies the proposer or their unit, here and not in each
-        // page or API handler.
+        // page or API handler. Who acted before is hidden too: a workshop head's name, or the
+        // unit of a "department concerned" step, names the proposer's unit.
+        let me = caller.user_id();
         let named: Vec<_> = people.iter().map(|p| p.user_id).collect();
         for e in &mut events {
-            if e.actor_id.is_some_and(|a| named.contains(&a)) {
+            if e.actor_id.is_some() && e.actor_id != me {
                 e.actor_name = None;
                 e.actor_id = None;
             }
@@ -166,6 +174,15 @@ pub async fn detail(tx: &mut Tx, caller: &Caller<'_>, id: ProposalId) -> Result<
         people.clear();
         if let Some(e) = orgs::get(tx, proposal.enterprise_id).await? {
             unit = e;
+        }
+        for s in &mut steps {
+            let step_org = OrgPath::from_stored(s.org_path.clone());
+            // A step held within the enterprise, at or above the proposer's unit, names it.
+            if proposer_unit.is_within(&step_org) && step_org.is_strictly_within(&unit.path) {
+                s.org_id = unit.id;
+                s.org_name = unit.name.clone();
+                s.org_path = unit.path.as_str().to_string();
+            }
         }
         proposal.unit_id = unit.id;
         proposal.proposer_id = ingot_domain::UserId(0);
@@ -183,7 +200,7 @@ pub async fn detail(tx: &mut Tx, caller: &Caller<'_>, id: ProposalId) -> Result<
         proposal,
         unit,
         people,
-        steps: l.steps,
+        steps,
         events,
         attachments,
         impl_owner,

@@ -215,9 +215,21 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &ProposalInput) -> 
     Ok(id)
 }
 
-/// Loads a proposal the caller can see, checks it is still at `version`, and returns it with
-/// the caller's access.
+/// Loads a proposal the caller can see for a change, checks it is still at `version`, and
+/// returns it with the caller's access. The proposal's row stays locked until the transaction
+/// ends, so two changes of one proposal run one after the other and the second sees the first.
 async fn open(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProposalId,
+    version: Option<i64>,
+) -> Result<(Loaded, super::Access)> {
+    proposals::lock(tx, id).await?;
+    view(tx, caller, id, version).await
+}
+
+/// `open` without the lock, for reading.
+async fn view(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: ProposalId,
@@ -270,6 +282,8 @@ struct Happened<'a> {
     step: Option<i64>,
     comment: Option<&'a str>,
     notify: Vec<UserId>,
+    /// Reviewers of a blind step among `notify`: they are not told who acted.
+    blind: Vec<UserId>,
 }
 
 /// Saves `after` over `before` (refusing if someone changed it meanwhile), keeps the rollup,
@@ -303,10 +317,18 @@ async fn commit_change(
         )
         .await?;
         let me = caller.user_id();
-        let mut recipients: Vec<UserId> = h.notify.into_iter().filter(|u| Some(*u) != me).collect();
+        let mut recipients: Vec<UserId> = h
+            .notify
+            .into_iter()
+            .filter(|u| Some(*u) != me && !h.blind.contains(u))
+            .collect();
         recipients.sort();
         recipients.dedup();
-        notifications::notify(tx, &recipients, event, after.id, now).await?;
+        notifications::notify(tx, &recipients, event, after.id, now, false).await?;
+        let mut blind: Vec<UserId> = h.blind.into_iter().filter(|u| Some(*u) != me).collect();
+        blind.sort();
+        blind.dedup();
+        notifications::notify(tx, &blind, event, after.id, now, true).await?;
     }
     record(
         tx,
@@ -341,6 +363,36 @@ fn named_people(l: &Loaded) -> Vec<UserId> {
     let mut v: Vec<UserId> = l.people.iter().map(|p| p.user_id).collect();
     v.push(l.proposal.proposer_id);
     v
+}
+
+/// Separation of duties: nobody named on a proposal reviews it, verifies its benefit or awards
+/// its reward; a second person must.
+fn own_record() -> AppError {
+    AppError::Forbidden { code: "own_record" }
+}
+
+/// The holders of a blind step who will see the proposal only as its blind reviewers: not named
+/// on it, not readers of its unit. They must not learn who acted on it.
+async fn blind_reviewers(
+    tx: &mut Tx,
+    step: &ProposalStep,
+    holders: Vec<UserId>,
+    named: &[UserId],
+    l: &Loaded,
+) -> Result<Vec<UserId>> {
+    if !step.blind {
+        return Ok(Vec::new());
+    }
+    let readers = grants::holders_of_roles(
+        tx,
+        ingot_domain::policy::roles_for(ingot_domain::Action::ViewUnpublished),
+        &l.unit.path,
+    )
+    .await?;
+    Ok(holders
+        .into_iter()
+        .filter(|u| !named.contains(u) && !readers.contains(u))
+        .collect())
 }
 
 async fn step_holders(tx: &mut Tx, step: &ProposalStep) -> Result<Vec<UserId>> {
@@ -445,7 +497,7 @@ pub fn joined_text(title: &str, problem: &str, proposed_change: &str) -> String 
 
 /// Proposals resembling this one, among those submitted before it (or all, for a draft).
 pub async fn similar(tx: &mut Tx, caller: &Caller<'_>, id: ProposalId) -> Result<Vec<Similar>> {
-    let (l, _) = open(tx, caller, id, None).await?;
+    let (l, _) = view(tx, caller, id, None).await?;
     let p = &l.proposal;
     similar_in(tx, p.enterprise_id, &text_of(p), Some(p.id), p.submitted_at).await
 }
@@ -497,8 +549,11 @@ pub async fn submit(
         .first()
         .ok_or_else(|| AppError::internal("workflow without steps"))?
         .clone();
-    let mut notify = step_holders(tx, &first).await?;
-    notify.extend(named_people(&l));
+    let holders = step_holders(tx, &first).await?;
+    let named = named_people(&l);
+    let blind = blind_reviewers(tx, &first, holders.clone(), &named, &l).await?;
+    let mut notify = holders;
+    notify.extend(named);
     let before = l.proposal.clone();
     let mut p = l.proposal;
     let today = Date::of(now, offset);
@@ -524,6 +579,7 @@ pub async fn submit(
             step: Some(1),
             comment: None,
             notify,
+            blind,
         }),
     )
     .await?;
@@ -565,6 +621,7 @@ pub async fn withdraw(
             step: None,
             comment: None,
             notify,
+            blind: Vec::new(),
         }),
     )
     .await
@@ -596,6 +653,9 @@ pub async fn review(
     if l.proposal.status != Status::InReview {
         return Err(AppError::conflict_on("action", "review_out_of_order"));
     }
+    if access.named {
+        return Err(own_record());
+    }
     if !access.review {
         return Err(AppError::forbidden());
     }
@@ -605,6 +665,7 @@ pub async fn review(
     let now = Timestamp::now();
     let before = l.proposal.clone();
     let mut notify = named_people(&l);
+    let mut blind = Vec::new();
     let mut p = l.proposal.clone();
     p.status = status;
     let kind = match input.action {
@@ -616,7 +677,9 @@ pub async fn review(
                 .ok_or_else(|| AppError::internal("missing next step"))?;
             p.current_step = Some(next.position);
             p.step_due_at = Some(due(now, next.due_days));
-            notify.extend(step_holders(tx, next).await?);
+            let holders = step_holders(tx, next).await?;
+            blind = blind_reviewers(tx, next, holders.clone(), &notify, &l).await?;
+            notify.extend(holders);
             event::FORWARDED
         }
         ReviewAction::Adopt => {
@@ -649,6 +712,7 @@ pub async fn review(
             step: Some(position),
             comment: comment.as_deref(),
             notify,
+            blind,
         }),
     )
     .await
@@ -707,6 +771,7 @@ pub async fn mark_duplicate(
             step: None,
             comment: Some(&comment),
             notify,
+            blind: Vec::new(),
         }),
     )
     .await
@@ -807,6 +872,7 @@ pub async fn set_implementation(
             step: None,
             comment: Some(&comment),
             notify,
+            blind: Vec::new(),
         }),
     )
     .await
@@ -891,6 +957,7 @@ pub async fn claim_benefit(
             step: None,
             comment: Some(&comment),
             notify,
+            blind: Vec::new(),
         }),
     )
     .await
@@ -916,6 +983,9 @@ pub async fn verify_benefit(
     let (l, access) = open(tx, caller, id, input.version).await?;
     if !caller.permits(ingot_domain::Action::VerifyBenefit, &l.unit.path) {
         return Err(AppError::forbidden());
+    }
+    if access.named {
+        return Err(own_record());
     }
     benefit::ensure_unlocked(l.proposal.benefit_verified_at)?;
     if !access.verify_benefit {
@@ -944,6 +1014,7 @@ pub async fn verify_benefit(
             step: None,
             comment: Some(&comment),
             notify,
+            blind: Vec::new(),
         }),
     )
     .await
@@ -981,6 +1052,9 @@ pub async fn reward(
     let (l, access) = open(tx, caller, id, input.version).await?;
     if !caller.permits(ingot_domain::Action::AwardReward, &l.unit.path) {
         return Err(AppError::forbidden());
+    }
+    if access.named {
+        return Err(own_record());
     }
     if l.proposal.status == Status::Rewarded {
         return Err(AppError::conflict("proposal_already_rewarded"));
@@ -1036,6 +1110,7 @@ pub async fn reward(
             step: None,
             comment: Some(&comment),
             notify,
+            blind: Vec::new(),
         }),
     )
     .await
@@ -1095,7 +1170,7 @@ pub async fn attachment(
     let a = ingot_store::attachments::get(tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("attachment"))?;
-    open(tx, caller, a.proposal_id, None)
+    view(tx, caller, a.proposal_id, None)
         .await
         .map_err(|e| match e {
             AppError::NotFound { .. } => AppError::not_found("attachment"),

@@ -272,6 +272,7 @@ fn full_text(o: &Options, rows: &[Row], report: &mut String) -> Result<(), Strin
     let viewer = Viewer {
         user: None,
         covers: &covers,
+        hidden: &[],
     };
     let mut by_kind: std::collections::BTreeMap<String, (Vec<f64>, Vec<f64>)> = Default::default();
     let mut all = Vec::new();

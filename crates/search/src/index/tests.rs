@@ -144,11 +144,13 @@ fn results_are_filtered_by_what_the_viewer_may_see() {
     let named = Viewer {
         user: Some(200),
         covers: &company,
+        hidden: &[],
     };
     assert_eq!(ids(&ix, "year:2022", &named), vec![4, 3, 2]);
     let company_only = Viewer {
         user: Some(100),
         covers: &company,
+        hidden: &[],
     };
     assert!(ids(&ix, "萃取", &company_only).is_empty());
     // A draft is seen by its owners only, even within scope.
@@ -160,6 +162,7 @@ fn results_are_filtered_by_what_the_viewer_may_see() {
     let colleague = Viewer {
         user: Some(101),
         covers: &company,
+        hidden: &[],
     };
     assert!(ids(&ix, "草稿", &colleague).is_empty());
 }

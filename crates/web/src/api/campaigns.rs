@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail, Matrix, Results};
 use ingot_domain::audit::RequestOrigin;
-use ingot_domain::{Actor, AppError, OrgId};
+use ingot_domain::time::Date;
+use ingot_domain::{Actor, AppError, OrgId, Timestamp};
 use ingot_store::campaigns::{Campaign, Declaration};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -44,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(object))
         .routes(routes!(objections))
         .routes(routes!(decide_objection))
+        .routes(routes!(dismiss_objections))
         .routes(routes!(announce))
         .routes(routes!(ranking))
 }
@@ -479,6 +481,10 @@ pub struct SheetDto {
     /// The raw total less the reviewer's offset.
     pub calibrated: f64,
     pub comment: String,
+    /// Left out of the results because of a conflict of interest found after scoring: the
+    /// conflict's code (`same_unit`, `same_group`, `completer`, `past_co_work`, `declared`,
+    /// `manual`); null for a sheet that counts.
+    pub excluded: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -538,6 +544,7 @@ fn results_dto(r: &Results) -> ResultsDto {
                         raw: s.raw,
                         calibrated: s.calibrated,
                         comment: s.comment.clone(),
+                        excluded: s.excluded.map(String::from),
                     })
                     .collect(),
                 missing: row.missing as i64,
@@ -682,16 +689,23 @@ async fn detail_of(
     id: i64,
 ) -> Result<CampaignDetailDto, AppError> {
     let mut tx = state.db.read().await?;
-    Ok(detail_dto(&cases::detail(&mut tx, caller, id).await?))
+    let today = Date::of(Timestamp::now(), state.config.utc_offset_ms());
+    Ok(detail_dto(
+        &cases::detail(&mut tx, caller, id, today).await?,
+    ))
 }
 
 /// Every campaign (calls are public), newest first.
 #[utoipa::path(get, path = "/campaigns", tag = "campaigns",
     responses((status = 200, body = Vec<CampaignDto>)), security((), ("bearer" = []), ("session" = [])))]
-async fn list_campaigns(State(state): State<AppState>) -> Result<Json<Vec<CampaignDto>>, Failure> {
+async fn list_campaigns(
+    State(state): State<AppState>,
+    who: MaybeApi,
+) -> Result<Json<Vec<CampaignDto>>, Failure> {
     let mut tx = state.db.read().await?;
+    let today = Date::of(Timestamp::now(), state.config.utc_offset_ms());
     Ok(Json(
-        cases::list(&mut tx)
+        cases::list(&mut tx, who.user().as_ref(), today)
             .await?
             .iter()
             .map(CampaignDto::from)
@@ -1109,20 +1123,24 @@ async fn open_publicity(
     let mut tx = state.db.begin().await?;
     cases::open_publicity(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok(Json(publicity_of(&state, &api.origin, id).await?))
+    Ok(Json(
+        publicity_of(&state, Some(&api.caller()), &api.origin, id).await?,
+    ))
 }
 
+/// The list as published; the campaign's staff also see it before its first day.
 async fn publicity_of(
     state: &AppState,
+    caller: Option<&Caller<'_>>,
     origin: &RequestOrigin,
     id: i64,
 ) -> Result<PublicityDto, AppError> {
     let mut tx = state.db.read().await?;
-    let d = cases::detail(&mut tx, None, id).await?;
-    if d.stage.rank() < ingot_domain::campaign::Stage::Publicity.rank() {
+    let today = Date::of(Timestamp::now(), origin.utc_offset_ms);
+    let d = cases::detail(&mut tx, caller, id, today).await?;
+    if !d.results_public && !d.manage {
         return Err(AppError::not_found("publicity"));
     }
-    let today = ingot_domain::time::Date::of(ingot_domain::Timestamp::now(), origin.utc_offset_ms);
     let start = d
         .campaign
         .publicity_start
@@ -1169,13 +1187,16 @@ async fn publicity(
     who: MaybeApi,
     Path(id): Path<i64>,
 ) -> Result<Json<PublicityDto>, Failure> {
-    Ok(Json(publicity_of(&state, &who.origin, id).await?))
+    Ok(Json(
+        publicity_of(&state, who.user().as_ref(), &who.origin, id).await?,
+    ))
 }
 
 /// Lodges an objection to a listed award (anyone, during the publicity period only).
 #[utoipa::path(post, path = "/campaigns/{id}/objections", tag = "campaigns", params(("id" = i64, Path)),
     request_body = ObjectionBody,
-    responses((status = 201, body = IdDto), (status = 409, body = ErrorBody, description = "`publicity_closed`"), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = IdDto), (status = 409, body = ErrorBody, description = "`publicity_closed`"), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "too many objections from this address: wait for `Retry-After` seconds")),
     security((), ("bearer" = []), ("session" = [])))]
 async fn object(
     State(state): State<AppState>,
@@ -1189,6 +1210,7 @@ async fn object(
         contact: b.contact,
         text: b.text,
     };
+    crate::request::throttle_objections(&state, &who.origin).await?;
     let mut tx = state.db.begin().await?;
     let o = cases::object(&mut tx, &who.caller(), id, &input).await?;
     tx.commit().await?;
@@ -1242,6 +1264,43 @@ async fn decide_objection(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Dismisses many open objections at once with one outcome: all of them or none.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct DismissBody {
+    /// Open objections of this campaign, at most 500.
+    pub ids: Vec<i64>,
+    pub outcome: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DismissedDto {
+    pub dismissed: i64,
+}
+
+/// Dismisses many open objections at once (a flood must not hold up the announcement).
+#[utoipa::path(post, path = "/campaigns/{id}/objections/dismiss", tag = "campaigns", params(("id" = i64, Path)),
+    request_body = DismissBody,
+    responses((status = 200, body = DismissedDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+async fn dismiss_objections(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<DismissBody>,
+) -> Result<Json<DismissedDto>, Failure> {
+    let input = cases::DismissInput {
+        ids: b.ids,
+        outcome: b.outcome,
+    };
+    let mut tx = state.db.begin().await?;
+    let n = cases::dismiss_objections(&mut tx, &api.caller(), id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(DismissedDto {
+        dismissed: n as i64,
+    }))
+}
+
 /// Publishes the results with a notice number after the publicity period.
 #[utoipa::path(post, path = "/campaigns/{id}/announcement", tag = "campaigns", params(("id" = i64, Path)),
     request_body = AnnounceBody,
@@ -1260,7 +1319,9 @@ async fn announce(
     let mut tx = state.db.begin().await?;
     cases::announce(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok(Json(publicity_of(&state, &api.origin, id).await?))
+    Ok(Json(
+        publicity_of(&state, Some(&api.caller()), &api.origin, id).await?,
+    ))
 }
 
 /// Participating units ranked by awards weighted by tier (public once announced).

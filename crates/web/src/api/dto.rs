@@ -205,6 +205,16 @@ pub struct ImportReportDto {
     pub created: Vec<OrgDto>,
 }
 
+/// A refused org import (422): the report of its rows, or an error about the file as a whole
+/// (unreadable, without a header row, too many rows). Documents the API; never built.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ImportRefusedDto {
+    Rows(ImportReportDto),
+    File(crate::error::ErrorBody),
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GrantDto {
     pub id: i64,
@@ -367,6 +377,8 @@ pub struct TokenDto {
     /// The first characters of the token, to recognise it.
     pub prefix: String,
     pub created_at: i64,
+    /// After this instant (milliseconds since the epoch) the token no longer works.
+    pub expires_at: Option<i64>,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
@@ -378,6 +390,7 @@ impl From<ingot_store::tokens::TokenRow> for TokenDto {
             name: t.name,
             prefix: t.prefix,
             created_at: t.created_at,
+            expires_at: t.expires_at,
             last_used_at: t.last_used_at,
             revoked_at: t.revoked_at,
         }
@@ -387,6 +400,9 @@ impl From<ingot_store::tokens::TokenRow> for TokenDto {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateTokenBody {
     pub name: String,
+    /// Days until the token expires, 1 to 365 (90 when left out).
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

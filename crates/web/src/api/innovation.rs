@@ -124,6 +124,7 @@ pub struct AchievementListDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RecordPersonRefDto)]
 pub struct PersonRefDto {
     pub user_id: i64,
     pub username: String,
@@ -144,6 +145,7 @@ impl From<PersonRef> for PersonRefDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RecordProposalRefDto)]
 pub struct ProposalRefDto {
     pub id: i64,
     pub number: Option<String>,
@@ -302,6 +304,7 @@ pub struct ClaimBody {
 
 #[derive(Debug, Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(as = RecordVerifyBody)]
 pub struct VerifyBody {
     /// Empty to confirm the claim; otherwise the corrected amount in yuan (with a note).
     pub corrected_amount: String,
@@ -409,6 +412,16 @@ pub struct PatentImportReportDto {
     /// Empty when the import succeeded; otherwise nothing was saved.
     pub errors: Vec<super::dto::ImportRowErrorDto>,
     pub created: Vec<PatentDto>,
+}
+
+/// A refused patent import (422): the report of its rows, or an error about the file as a
+/// whole. Documents the API; never built.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum PatentImportRefusedDto {
+    Rows(PatentImportReportDto),
+    File(crate::error::ErrorBody),
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -534,6 +547,7 @@ pub struct TitleBody {
 #[into_params(parameter_in = Query)]
 pub struct HonourQuery {
     /// enterprise, municipal, provincial or national.
+    #[serde(default)]
     pub at_least: String,
 }
 
@@ -593,6 +607,7 @@ async fn filter_of(state: &AppState, q: &RecordQuery) -> Result<RecordFilter, Fa
         kind: q.kind.clone(),
         text: q.q.clone(),
         person: q.person_id.map(UserId),
+        blind_to: None,
     })
 }
 
@@ -975,7 +990,7 @@ async fn get_patent(
 /// is saved.
 #[utoipa::path(post, path = "/patents/import", tag = "innovation", params(PatentImportQuery),
     request_body(content = FileBytes, content_type = "application/octet-stream"),
-    responses((status = 200, body = PatentImportReportDto), (status = 422, body = PatentImportReportDto)),
+    responses((status = 200, body = PatentImportReportDto), (status = 422, body = PatentImportRefusedDto)),
     security(("bearer" = []), ("session" = [])))]
 async fn import_patents(
     State(state): State<AppState>,
@@ -984,7 +999,7 @@ async fn import_patents(
     body: Bytes,
 ) -> Result<Response, Failure> {
     if body.len() > state.config.max_upload_bytes {
-        return Err(Failure(AppError::field("file", "file_too_large")));
+        return Err(Failure(crate::forms::file_too_large()));
     }
     crate::pages::orgs::check_upload_type(None, &body)?;
     let table = ingot_app::org_import::read_file(body.to_vec()).await?;
@@ -1309,9 +1324,11 @@ async fn honour_check(
     Path(id): Path<i64>,
     Query(q): Query<HonourQuery>,
 ) -> Result<Json<HonourCheckDto>, Failure> {
+    let mut tx = state.db.read().await?;
+    // Who the person is stays hidden from those who may not see them, whatever the query.
+    cases::visible_person(&mut tx, &api.caller(), UserId(id)).await?;
     let level = HonourLevel::parse(&q.at_least)
         .ok_or(AppError::field("at_least", "unknown_honour_level"))?;
-    let mut tx = state.db.read().await?;
     let holds = cases::holds_honour_visible(&mut tx, &api.caller(), UserId(id), level).await?;
     Ok(Json(HonourCheckDto {
         user_id: id,
@@ -1343,15 +1360,7 @@ async fn person_records(
     Path(id): Path<i64>,
 ) -> Result<Json<HoldingsDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let h = cases::holdings(
-        &mut tx,
-        &api.caller(),
-        RecordFilter {
-            person: Some(UserId(id)),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let (_, h) = cases::person_holdings(&mut tx, &api.caller(), UserId(id)).await?;
     Ok(Json(holdings_dto(h)))
 }
 

@@ -62,7 +62,8 @@ async fn set_lang(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Changes the caller's password; the caller's other sessions end.
+/// Changes the caller's password; the caller's other sessions end and every API token of the
+/// caller is revoked.
 #[utoipa::path(post, path = "/me/password", tag = "account", request_body = PasswordChangeBody,
     responses((status = 204), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -107,7 +108,8 @@ async fn list_tokens(
     ))
 }
 
-/// Creates an API token; its secret is in this response only.
+/// Creates an API token that expires (after 90 days unless `expires_in_days` says otherwise);
+/// its secret is in this response only.
 #[utoipa::path(post, path = "/me/tokens", tag = "account", request_body = CreateTokenBody,
     responses((status = 201, body = CreatedTokenDto), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -117,8 +119,14 @@ async fn create_token(
     JsonBody(body): JsonBody<CreateTokenBody>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
-    let (row, secret) =
-        account::create_token(&mut tx, &api.caller(), api.actor.user_id, &body.name).await?;
+    let (row, secret) = account::create_token_expiring(
+        &mut tx,
+        &api.caller(),
+        api.actor.user_id,
+        &body.name,
+        body.expires_in_days,
+    )
+    .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,

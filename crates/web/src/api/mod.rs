@@ -4,6 +4,7 @@
 mod audit;
 pub mod campaigns;
 pub mod dto;
+pub mod gates;
 pub mod innovation;
 mod me;
 mod notifications;
@@ -70,7 +71,10 @@ impl Modify for Security {
         );
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("ingot_session"))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "ingot_session",
+                "Named __Host-ingot_session when Ingot is served over TLS",
+            ))),
         );
     }
 }
@@ -92,8 +96,53 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(programmes::routes())
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+        document_throttling(&mut doc);
         (router, doc)
     })
+}
+
+/// Every operation a token may call can be refused for too many requests (per client address
+/// or per account): one shared `TooManyRequests` response, with `Retry-After`.
+fn document_throttling(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{Ref, Type};
+    use utoipa::openapi::{ContentBuilder, HeaderBuilder, ObjectBuilder, RefOr, ResponseBuilder};
+    let response = ResponseBuilder::new()
+        .description("Too many requests from this client address or for this account")
+        .header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(Some(ObjectBuilder::new().schema_type(Type::Integer)))
+                .description(Some("Seconds to wait before trying again"))
+                .build(),
+        )
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build();
+    doc.components
+        .get_or_insert_with(Default::default)
+        .responses
+        .insert("TooManyRequests".into(), RefOr::T(response));
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            if op.security.is_some() {
+                op.responses.responses.insert(
+                    "429".into(),
+                    RefOr::Ref(Ref::from_response_name("TooManyRequests")),
+                );
+            }
+        }
+    }
 }
 
 /// The OpenAPI document, as served.
@@ -159,8 +208,29 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody
     type Rejection = Failure;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(JsonBody(value)),
+        // Read as a JSON value first (content type and syntax), refuse a NUL anywhere in it
+        // (see `nul`), then decode into the body's type, naming the field that does not fit.
+        match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(value)) => {
+                if let Some(field) = crate::nul::json_field_with_nul(&value) {
+                    let field = if field.is_empty() {
+                        "body".into()
+                    } else {
+                        field
+                    };
+                    return Err(Failure(AppError::Validation(vec![FieldError::new(
+                        field,
+                        "invalid_characters",
+                    )])));
+                }
+                serde_path_to_error::deserialize(value)
+                    .map(JsonBody)
+                    .map_err(|e| {
+                        Failure(AppError::Validation(vec![
+                            FieldError::new("body", "json_invalid").with("detail", e.to_string()),
+                        ]))
+                    })
+            }
             Err(rejection) => {
                 let code = match rejection {
                     axum::extract::rejection::JsonRejection::MissingJsonContentType(_) => {
@@ -174,5 +244,69 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody
                 ])))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod schema_names {
+    use std::collections::BTreeMap;
+
+    /// utoipa names a schema after its type alone: two types of one name in different modules
+    /// become one component, and every operation of the other then documents the wrong body
+    /// (schemathesis found `/studios/stats` described by the proposals' statistics). Every
+    /// type deriving `ToSchema` here needs a name of its own, or `#[schema(as = ...)]`.
+    #[test]
+    fn every_schema_has_a_name_of_its_own() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let lines: Vec<&str> = text.lines().map(str::trim).collect();
+            for (i, line) in lines.iter().enumerate() {
+                if !(line.starts_with("#[derive(") && line.contains("ToSchema")) {
+                    continue;
+                }
+                let mut renamed = None;
+                for next in &lines[i + 1..] {
+                    if let Some(rest) = next.strip_prefix("#[schema(as = ") {
+                        renamed = Some(rest.trim_end_matches(")]").to_string());
+                    } else if next.starts_with("#[") || next.starts_with("///") {
+                        continue;
+                    } else {
+                        let name = next
+                            .trim_start_matches("pub ")
+                            .trim_start_matches("struct ")
+                            .trim_start_matches("enum ")
+                            .split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                            .unwrap()
+                            .to_string();
+                        seen.entry(renamed.unwrap_or(name))
+                            .or_default()
+                            .push(file.display().to_string());
+                        break;
+                    }
+                }
+            }
+        }
+        let twice: Vec<_> = seen.iter().filter(|(_, f)| f.len() > 1).collect();
+        assert!(
+            seen.len() > 50,
+            "the scan found the schemas: {}",
+            seen.len()
+        );
+        assert!(twice.is_empty(), "schema names used twice: {twice:?}");
     }
 }

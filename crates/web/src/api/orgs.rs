@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use ingot_app::{org_import, orgs as cases};
 use ingot_domain::org::OrgInput;
 use ingot_domain::policy::Action;
-use ingot_domain::{AppError, OrgId, OrgScope};
+use ingot_domain::{OrgId, OrgScope};
 use ingot_store::Page;
 use ingot_store::orgs::OrgFilter;
 use utoipa_axum::router::OpenApiRouter;
@@ -209,7 +209,7 @@ async fn restore_org(
 /// if any is wrong, nothing is saved and the report lists each problem (422).
 #[utoipa::path(post, path = "/orgs/import", tag = "organisations", params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "text/csv", description = "A CSV (UTF-8 or GB18030) or XLSX file with columns code, name, name_en, kind, parent_code"),
-    responses((status = 200, body = ImportReportDto), (status = 422, body = ImportReportDto)),
+    responses((status = 200, body = ImportReportDto), (status = 422, body = ImportRefusedDto)),
     security(("bearer" = []), ("session" = [])))]
 async fn import_orgs(
     State(state): State<AppState>,
@@ -218,16 +218,17 @@ async fn import_orgs(
     body: Bytes,
 ) -> Result<Response, Failure> {
     if body.len() > state.config.max_upload_bytes {
-        return Err(Failure(AppError::field("file", "file_too_large")));
+        return Err(Failure(crate::forms::file_too_large()));
     }
-    crate::pages::orgs::check_upload_type(None, &body)?;
-    let table = org_import::read_file(body.to_vec()).await?;
     let caller = api.caller();
+    // The caller must be allowed where the rows go before the file is even looked at.
     if let Some(under) = q.under {
         let mut tx = state.db.read().await?;
         let org = cases::get(&mut tx, OrgId(under)).await?;
         caller.require(Action::ImportOrgs, &org.path)?;
     }
+    crate::pages::orgs::check_upload_type(None, &body)?;
+    let table = org_import::read_file(body.to_vec()).await?;
     let report = org_import::import(
         &state.db,
         &caller,

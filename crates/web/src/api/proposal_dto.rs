@@ -839,11 +839,14 @@ impl From<Similar> for SimilarDto {
 }
 
 /// 409 `similar_proposals_found`: the standard error body plus the similar proposals. Show
-/// them to the proposer, then submit again with `seen_similar: true`.
+/// them to the proposer, then submit again with `seen_similar: true`. The other conflicts of a
+/// submission (`proposal_changed`, `proposal_not_editable`) are the standard body alone.
 #[derive(Serialize, ToSchema)]
 pub struct SimilarFoundBody {
     #[serde(flatten)]
     pub error: ErrorBody,
+    /// Only with `similar_proposals_found`.
+    #[schema(required = false)]
     pub similar: Vec<SimilarDto>,
 }
 
@@ -938,7 +941,7 @@ pub struct StatsDto {
 #[into_params(parameter_in = Query)]
 pub struct RewardsQuery {
     /// The organisation whose subtree's rewards are listed.
-    #[param(value_type = i64)]
+    #[param(value_type = i64, required = true)]
     pub org: Option<String>,
     /// `YYYY-MM-DD`: rewards decided from this day on; by default the first of this month.
     pub from: Option<String>,

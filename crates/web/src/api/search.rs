@@ -114,13 +114,17 @@ async fn search(
         year: q.year,
         status: q.status.filter(|s| !s.is_empty()),
     };
-    let r = state.search.search(
-        &caller,
-        &q.q,
-        &narrow,
-        page.offset() as usize,
-        page.size as usize,
-    )?;
+    let r = state
+        .search
+        .search(
+            &state.db,
+            &caller,
+            &q.q,
+            &narrow,
+            page.offset() as usize,
+            page.size as usize,
+        )
+        .await?;
     Ok(Json(SearchResultsDto {
         total: r.total,
         estimated: r.estimated,

@@ -135,7 +135,8 @@ async fn update_user(
     Ok(Json(user.into()))
 }
 
-/// Sets a new password (given or generated) and ends the person's sessions.
+/// Sets a new password (given or generated), ends the person's sessions and revokes their API
+/// tokens.
 #[utoipa::path(post, path = "/users/{id}/password", tag = "people", params(("id" = i64, Path)), request_body = ResetPasswordBody,
     responses((status = 200, body = ResetPasswordDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]

@@ -149,7 +149,7 @@ fn every_key_used_exists() {
     for role in ingot_domain::Role::ALL {
         need(format!("role.{}", role.as_str()));
     }
-    for status in [401, 403, 404, 409, 422, 500] {
+    for status in [401, 403, 404, 409, 422, 429, 500] {
         need(format!("status.{status}"));
     }
     for code in [
@@ -162,9 +162,8 @@ fn every_key_used_exists() {
         need(format!("field.{code}"));
     }
     for code in [
-        "bad_credentials",
-        "account_locked",
-        "account_disabled",
+        "sign_in_failed",
+        "too_many_requests",
         "session_expired",
         "token_invalid",
         "validation_failed",

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::account;
-use ingot_domain::{AppError, Lang, Timestamp, TokenId};
+use ingot_domain::{AppError, FieldError, Lang, Timestamp, TokenId};
 use ingot_store::{orgs, users};
 
 pub struct TokenView {
@@ -19,6 +19,8 @@ pub struct TokenView {
     pub name: String,
     pub prefix: String,
     pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub expired: bool,
     pub revoked: bool,
 }
 
@@ -49,6 +51,7 @@ async fn page(
     let org = orgs::get(&mut tx, user.org_id)
         .await?
         .ok_or_else(|| AppError::not_found("organisation"))?;
+    let now = Timestamp::now();
     let tokens = account::list_tokens(&mut tx, actor.user_id)
         .await?
         .into_iter()
@@ -57,6 +60,8 @@ async fn page(
             name: t.name,
             prefix: t.prefix,
             created_at: Timestamp(t.created_at),
+            expires_at: t.expires_at.map(Timestamp),
+            expired: t.expires_at.is_some_and(|at| at <= now.millis()),
             revoked: t.revoked_at.is_some(),
         })
         .collect();
@@ -145,6 +150,7 @@ pub async fn change_password(
 #[serde(default)]
 pub struct TokenForm {
     name: String,
+    expires_in_days: String,
 }
 
 pub async fn create_token(
@@ -155,8 +161,24 @@ pub async fn create_token(
     let result = {
         let caller = ctx.caller()?;
         let owner = ctx.actor()?.user_id;
+        let days = match form.expires_in_days.trim() {
+            "" => Ok(None),
+            text => text.parse::<i64>().map(Some).map_err(|_| {
+                AppError::Validation(vec![
+                    FieldError::new("expires_in_days", "number_out_of_range")
+                        .with("min", 1)
+                        .with("max", account::TOKEN_MAX_DAYS),
+                ])
+            }),
+        };
         let mut tx = state.db.begin().await?;
-        match account::create_token(&mut tx, &caller, owner, &form.name).await {
+        let made = match days {
+            Ok(days) => {
+                account::create_token_expiring(&mut tx, &caller, owner, &form.name, days).await
+            }
+            Err(e) => Err(e),
+        };
+        match made {
             Ok((_, secret)) => tx.commit().await.map(|_| secret),
             Err(e) => Err(e),
         }

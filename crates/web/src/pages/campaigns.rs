@@ -6,11 +6,11 @@
 //! certificates and the ranking of participating units.
 
 use super::studios::FormMap;
-use super::{done, ok, render};
+use super::{ok, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
-use crate::error::{Failure, status_of};
-use crate::forms::{FormErrors, is_form_error};
+use crate::error::Failure;
+use crate::forms::FormErrors;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -23,7 +23,8 @@ use ingot_app::campaigns::{
 use ingot_domain::campaign::{Cadence, CampaignKind, RequiredField, Stage, Tier};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::{self, Action, Principal};
-use ingot_domain::{AppError, OrgId};
+use ingot_domain::time::Date;
+use ingot_domain::{AppError, OrgId, Timestamp};
 use ingot_store::campaigns::{AssignmentRow, Campaign, Declaration, Objection};
 use ingot_store::innovation::AchievementItem;
 
@@ -109,7 +110,8 @@ async fn my_federations(state: &AppState, ctx: &PageCtx) -> Result<Vec<Organisat
 
 pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
-    let items = cases::list(&mut tx).await?;
+    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
+    let items = cases::list(&mut tx, user_caller(&ctx).as_ref(), today).await?;
     drop(tx);
     let may_create = !my_federations(&state, &ctx).await?.is_empty();
     Ok(ok(&IndexPage {
@@ -215,15 +217,20 @@ pub async fn create(
         cases::create(tx, c, &input).await
     })
     .await;
-    match r {
-        Ok(id) => Ok(done(&format!("/campaigns/{id}"), "campaign_created")),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+    let to = r
+        .as_ref()
+        .map_or(String::new(), |id| format!("/campaigns/{id}"));
+    super::answer(
+        ctx,
+        r,
+        &to,
+        "campaign_created",
+        async |ctx, errors, status| {
             let orgs = my_federations(&state, &ctx).await?;
-            Ok(render(status_of(&e), &new_page(ctx, form, orgs, errors)))
-        }
-        Err(e) => Err(Failure(e)),
-    }
+            Ok(render(status, &new_page(ctx, form, orgs, errors)))
+        },
+    )
+    .await
 }
 
 // --- A campaign's page --------------------------------------------------------------------------
@@ -295,7 +302,8 @@ async fn show_page(
     status: StatusCode,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
-    let d = cases::detail(&mut tx, user_caller(&ctx).as_ref(), id).await?;
+    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
+    let d = cases::detail(&mut tx, user_caller(&ctx).as_ref(), id, today).await?;
     let records = declarable(&mut tx, &ctx, &d).await?;
     drop(tx);
     Ok(render(
@@ -336,14 +344,14 @@ async fn back_to_show<T>(
     r: Result<T, AppError>,
     flash: &'static str,
 ) -> Result<Response, Failure> {
-    match r {
-        Ok(_) => Ok(done(&format!("/campaigns/{id}"), flash)),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            show_page(state, ctx, id, errors, form, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}"),
+        flash,
+        async |ctx, errors, status| show_page(state, ctx, id, errors, form, status).await,
+    )
+    .await
 }
 
 pub async fn advance(
@@ -519,14 +527,14 @@ pub async fn add_expert(
         cases::add_expert(tx, c, id, &input).await
     })
     .await;
-    match r {
-        Ok(()) => Ok(done(&format!("/campaigns/{id}/experts"), "expert_added")),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            experts_page(&state, ctx, id, errors, form, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}/experts"),
+        "expert_added",
+        async |ctx, errors, status| experts_page(&state, ctx, id, errors, form, status).await,
+    )
+    .await
 }
 
 /// Staff record a conflict from the panel page; an expert declares theirs from the review page.
@@ -547,25 +555,23 @@ pub async fn add_conflict(
         cases::add_conflict(tx, c, id, &input).await
     })
     .await;
-    match r {
-        Ok(()) if from_review => Ok(done(
-            &format!("/campaigns/{id}/review"),
-            "conflict_declared",
-        )),
-        Ok(()) => Ok(done(
-            &format!("/campaigns/{id}/experts"),
-            "conflict_declared",
-        )),
-        Err(e) if is_form_error(&e) && from_review => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            review_page(&state, ctx, id, errors, status_of(&e)).await
-        }
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            experts_page(&state, ctx, id, errors, form, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    // An expert declares from the review page, staff record from the experts page: the answer
+    // goes back to where the form was.
+    let back = if from_review { "review" } else { "experts" };
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}/{back}"),
+        "conflict_declared",
+        async |ctx, errors, status| {
+            if from_review {
+                review_page(&state, ctx, id, errors, status).await
+            } else {
+                experts_page(&state, ctx, id, errors, form, status).await
+            }
+        },
+    )
+    .await
 }
 
 // --- Assignment ---------------------------------------------------------------------------------
@@ -665,17 +671,16 @@ pub async fn run_assignment(
         cases::run_assignment(tx, c, id).await
     })
     .await;
-    match r {
-        Ok(_) => Ok(done(
-            &format!("/campaigns/{id}/assignment"),
-            "assignment_solved",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            assignment_page(&state, ctx, id, errors, FormMap::default(), status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}/assignment"),
+        "assignment_solved",
+        async |ctx, errors, status| {
+            assignment_page(&state, ctx, id, errors, FormMap::default(), status).await
+        },
+    )
+    .await
 }
 
 pub async fn override_pair(
@@ -694,17 +699,14 @@ pub async fn override_pair(
         cases::override_pair(tx, c, id, &input).await
     })
     .await;
-    match r {
-        Ok(()) => Ok(done(
-            &format!("/campaigns/{id}/assignment"),
-            "assignment_changed",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            assignment_page(&state, ctx, id, errors, form, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}/assignment"),
+        "assignment_changed",
+        async |ctx, errors, status| assignment_page(&state, ctx, id, errors, form, status).await,
+    )
+    .await
 }
 
 // --- The expert's scoring page ------------------------------------------------------------------
@@ -783,17 +785,14 @@ pub async fn score(
         cases::score(tx, c, declaration, &input).await
     })
     .await;
-    match r {
-        Ok(_) => Ok(done(
-            &format!("/campaigns/{campaign}/review"),
-            "score_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            review_page(&state, ctx, campaign, errors, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{campaign}/review"),
+        "score_saved",
+        async |ctx, errors, status| review_page(&state, ctx, campaign, errors, status).await,
+    )
+    .await
 }
 
 // --- Results, decision, publicity ---------------------------------------------------------------
@@ -826,6 +825,12 @@ impl ResultsPage {
     }
     fn in_review(&self) -> bool {
         self.r.campaign.stage == Stage::Review.as_str()
+    }
+    fn any_excluded(&self) -> bool {
+        self.r
+            .rows
+            .iter()
+            .any(|row| row.sheets.iter().any(|s| s.excluded.is_some()))
     }
     fn is_proposed(&self, row: &ingot_app::campaigns::ResultRow, t: &Tier) -> bool {
         row.proposed == Some(*t)
@@ -890,14 +895,14 @@ pub async fn decide(
         cases::decide(tx, c, id, &input).await
     })
     .await;
-    match r {
-        Ok(()) => Ok(done(&format!("/campaigns/{id}/results"), "results_decided")),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            results_page(&state, ctx, id, errors, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}/results"),
+        "results_decided",
+        async |ctx, errors, status| results_page(&state, ctx, id, errors, status).await,
+    )
+    .await
 }
 
 pub async fn open_publicity(
@@ -915,17 +920,14 @@ pub async fn open_publicity(
         cases::open_publicity(tx, c, id, &input).await
     })
     .await;
-    match r {
-        Ok(()) => Ok(done(
-            &format!("/campaigns/{id}/publicity"),
-            "publicity_opened",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            results_page(&state, ctx, id, errors, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}/publicity"),
+        "publicity_opened",
+        async |ctx, errors, status| results_page(&state, ctx, id, errors, status).await,
+    )
+    .await
 }
 
 // --- Publicity, objections, announcement (public) -----------------------------------------------
@@ -954,6 +956,12 @@ impl PublicityPage {
             .map(declaration_label)
             .unwrap_or_default()
     }
+    fn open_objections(&self) -> usize {
+        self.objections
+            .iter()
+            .filter(|o| o.status == "open")
+            .count()
+    }
 }
 
 /// The awarded declarations, highest tier first, then by number.
@@ -978,11 +986,13 @@ async fn publicity_page(
     status: StatusCode,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
-    let d = cases::detail(&mut tx, None, id).await?;
-    if d.stage.rank() < Stage::Publicity.rank() {
+    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
+    let caller = user_caller(&ctx);
+    let d = cases::detail(&mut tx, caller.as_ref(), id, today).await?;
+    // The campaign's staff see the list as it will be published before its first day.
+    if !d.results_public && !d.manage {
         return Err(Failure(AppError::not_found("publicity")));
     }
-    let caller = user_caller(&ctx);
     let objections = match &caller {
         Some(c) if cases::may_manage(c, &d.campaign) => {
             ingot_store::campaigns::objections(&mut tx, id).await?
@@ -990,21 +1000,11 @@ async fn publicity_page(
         _ => Vec::new(),
     };
     drop(tx);
-    let today_date =
-        ingot_domain::time::Date::of(ingot_domain::Timestamp::now(), ctx.origin.utc_offset_ms);
-    let start = d
-        .campaign
-        .publicity_start
-        .as_deref()
-        .and_then(ingot_domain::time::Date::parse);
+    let today_date = today;
+    let start = d.campaign.publicity_start.as_deref().and_then(Date::parse);
     let open = d.stage == Stage::Publicity
         && start.is_some_and(|s| today_date >= s)
         && cases::publicity_end(&d.campaign).is_some_and(|e| today_date < e);
-    let manage = caller
-        .as_ref()
-        .is_some_and(|c| cases::may_manage(c, &d.campaign));
-    let mut d = d;
-    d.manage = manage;
     Ok(render(
         status,
         &PublicityPage {
@@ -1057,23 +1057,21 @@ pub async fn object(
         None => Caller::system(&ctx.origin),
     };
     let r = async {
+        crate::request::throttle_objections(&state, &ctx.origin).await?;
         let mut tx = state.db.begin().await?;
         let o = cases::object(&mut tx, &caller, id, &input).await?;
         tx.commit().await?;
         Ok::<_, AppError>(o)
     }
     .await;
-    match r {
-        Ok(_) => Ok(done(
-            &format!("/campaigns/{id}/publicity"),
-            "objection_lodged",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            publicity_page(&state, ctx, id, errors, form, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}/publicity"),
+        "objection_lodged",
+        async |ctx, errors, status| publicity_page(&state, ctx, id, errors, form, status).await,
+    )
+    .await
 }
 
 pub async fn decide_objection(
@@ -1092,17 +1090,48 @@ pub async fn decide_objection(
         cases::decide_objection(tx, c, objection, &input).await
     })
     .await;
-    match r {
-        Ok(()) => Ok(done(
-            &format!("/campaigns/{campaign}/publicity"),
-            "objection_decided",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            publicity_page(&state, ctx, campaign, errors, form, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{campaign}/publicity"),
+        "objection_decided",
+        async |ctx, errors, status| {
+            publicity_page(&state, ctx, campaign, errors, form, status).await
+        },
+    )
+    .await
+}
+
+pub async fn dismiss_objections(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(campaign): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = FormMap::parse(&body);
+    let input = cases::DismissInput {
+        // An id that is not a number can only come from a forged form: it names no objection.
+        ids: form
+            .all("ids")
+            .iter()
+            .map(|raw| raw.trim().parse().unwrap_or(0))
+            .collect(),
+        outcome: form.get("outcome"),
+    };
+    let r = super::in_tx(&state, &ctx, async |tx, c| {
+        cases::dismiss_objections(tx, c, campaign, &input).await
+    })
+    .await;
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{campaign}/publicity"),
+        "objections_dismissed",
+        async |ctx, errors, status| {
+            publicity_page(&state, ctx, campaign, errors, form, status).await
+        },
+    )
+    .await
 }
 
 pub async fn announce(
@@ -1120,17 +1149,14 @@ pub async fn announce(
         cases::announce(tx, c, id, &input).await
     })
     .await;
-    match r {
-        Ok(()) => Ok(done(
-            &format!("/campaigns/{id}/announcement"),
-            "results_announced",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            publicity_page(&state, ctx, id, errors, form, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}/announcement"),
+        "results_announced",
+        async |ctx, errors, status| publicity_page(&state, ctx, id, errors, form, status).await,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -1157,7 +1183,8 @@ pub async fn announcement(
     Path(id): Path<i64>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
-    let d = cases::detail(&mut tx, None, id).await?;
+    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
+    let d = cases::detail(&mut tx, None, id, today).await?;
     drop(tx);
     if d.stage != Stage::Announced {
         return Err(Failure(AppError::not_found("campaign")));

@@ -6,7 +6,7 @@ use crate::cookies;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
 use crate::forms::{FormErrors, safe_next};
-use crate::request::{Auth, LANG_COOKIE, RequestState, SESSION_COOKIE};
+use crate::request::{Auth, LANG_COOKIE, RequestState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -74,6 +74,7 @@ pub async fn submit(
         &form.password,
         &ctx.origin,
         state.config.session,
+        &state.config.throttle,
     )
     .await
     {
@@ -81,7 +82,7 @@ pub async fn submit(
             let mut response = Redirect::to(&next).into_response();
             cookies::set(
                 response.headers_mut(),
-                SESSION_COOKIE,
+                state.config.session_cookie(),
                 &signed_in.token,
                 rs.secure,
                 None,
@@ -96,7 +97,7 @@ pub async fn submit(
             };
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
             let username = form.username.trim().to_string();
-            render(
+            let mut response = render(
                 status,
                 &LoginPage {
                     ctx,
@@ -105,7 +106,14 @@ pub async fn submit(
                     reason: None,
                     errors,
                 },
-            )
+            );
+            if let AppError::TooManyRequests { retry_after_secs } = e {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(retry_after_secs),
+                );
+            }
+            response
         }
     }
 }
@@ -119,7 +127,11 @@ pub async fn logout(
         auth::sign_out(&state.db, &caller, session.session_id).await?;
     }
     let mut response = done("/", "signed_out");
-    cookies::clear(response.headers_mut(), SESSION_COOKIE, rs.secure);
+    cookies::clear(
+        response.headers_mut(),
+        state.config.session_cookie(),
+        rs.secure,
+    );
     Ok(response)
 }
 

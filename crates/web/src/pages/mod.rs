@@ -17,13 +17,19 @@ pub mod studios;
 pub mod users;
 
 use crate::AppState;
+use crate::access::Gate::{Public, Record, Role, SignedIn};
+use crate::access::Routes;
 use crate::ctx::PageCtx;
+use crate::error::{Failure, status_of};
+use crate::forms::{FormErrors, is_form_error};
 use crate::request::FLASH_COOKIE;
 use askama::Template;
-use axum::Router;
+use axum::http::Method;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
+use ingot_app::reach::Target;
+use ingot_domain::policy::Action;
 use ingot_store::Page;
 
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
@@ -49,6 +55,27 @@ pub fn done(to: &str, flash_key: &'static str) -> Response {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
+}
+
+/// The one answer to a posted form, once its use case ran: on success 303 to `to` with the
+/// flash message `flash`; on field errors (or a conflict shown beside a field) the form again
+/// from `again`, with the errors in the reader's language and the error's status (422, 409);
+/// anything else the error page.
+pub async fn answer<T>(
+    ctx: PageCtx,
+    result: Result<T, ingot_domain::AppError>,
+    to: &str,
+    flash: &'static str,
+    again: impl AsyncFnOnce(PageCtx, FormErrors, StatusCode) -> Result<Response, Failure>,
+) -> Result<Response, Failure> {
+    match result {
+        Ok(_) => Ok(done(to, flash)),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            again(ctx, errors, status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
 }
 
 /// Runs one use case in a write transaction as the signed-in caller, committing only if it
@@ -112,187 +139,389 @@ pub fn query_url(path: &str, params: &[(&str, &str)]) -> String {
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::index))
-        .route("/login", get(login::form).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route("/lang", post(login::switch_language))
-        .route("/account", get(account::show))
-        .route("/account/lang", post(account::set_lang))
-        .route("/account/password", post(account::change_password))
-        .route("/account/tokens", post(account::create_token))
-        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/orgs", get(orgs::index).post(orgs::create))
-        .route("/orgs/new", get(orgs::new_form))
-        .route("/orgs/export", get(orgs::export))
-        .route("/orgs/import", get(orgs::import_form).post(orgs::import))
-        .route("/orgs/{id}", get(orgs::show))
-        .route("/orgs/{id}/children", get(orgs::children))
-        .route("/orgs/{id}/rename", post(orgs::rename))
-        .route("/orgs/{id}/move", post(orgs::move_to))
-        .route("/orgs/{id}/archive", post(orgs::archive))
-        .route("/orgs/{id}/restore", post(orgs::restore))
-        .route("/orgs/{id}/delete", post(orgs::delete))
-        .route("/campaigns", get(campaigns::index).post(campaigns::create))
-        .route("/campaigns/new", get(campaigns::new_form))
-        .route("/campaigns/{id}", get(campaigns::show))
-        .route("/campaigns/{id}/advance", post(campaigns::advance))
-        .route("/campaigns/{id}/declare", post(campaigns::declare))
-        .route("/declarations/{id}/check", post(campaigns::check))
-        .route("/declarations/{id}/resubmit", post(campaigns::resubmit))
-        .route("/declarations/{id}/score", post(campaigns::score))
-        .route(
+/// Every page route with its gate (see `crate::access`): who may send it a request at all.
+pub fn routes() -> Routes {
+    const RECORDS: &[Action] = &[Action::ManageInnovationRecords];
+    Routes::default()
+        .get("/", Public, home::index)
+        .get("/login", Public, login::form)
+        .post("/login", Public, login::submit)
+        .post("/logout", Public, login::logout)
+        .post("/lang", Public, login::switch_language)
+        .get("/account", SignedIn, account::show)
+        .post("/account/lang", SignedIn, account::set_lang)
+        .post("/account/password", SignedIn, account::change_password)
+        .post("/account/tokens", SignedIn, account::create_token)
+        .post(
+            "/account/tokens/{id}/revoke",
+            SignedIn,
+            account::revoke_token,
+        )
+        .get("/orgs", SignedIn, orgs::index)
+        .post("/orgs", Role(&[Action::CreateOrgUnder]), orgs::create)
+        .get("/orgs/new", SignedIn, orgs::new_form)
+        .get("/orgs/export", SignedIn, orgs::export)
+        .get("/orgs/import", SignedIn, orgs::import_form)
+        .post("/orgs/import", Role(&[Action::ImportOrgs]), orgs::import)
+        .get("/orgs/{id}", SignedIn, orgs::show)
+        .get("/orgs/{id}/children", SignedIn, orgs::children)
+        .post(
+            "/orgs/{id}/rename",
+            Record(Target::Org(Action::EditOrg)),
+            orgs::rename,
+        )
+        .post(
+            "/orgs/{id}/move",
+            Record(Target::Org(Action::EditOrg)),
+            orgs::move_to,
+        )
+        .post(
+            "/orgs/{id}/archive",
+            Record(Target::Org(Action::EditOrg)),
+            orgs::archive,
+        )
+        .post(
+            "/orgs/{id}/restore",
+            Record(Target::Org(Action::EditOrg)),
+            orgs::restore,
+        )
+        .post(
+            "/orgs/{id}/delete",
+            Record(Target::Org(Action::EditOrg)),
+            orgs::delete,
+        )
+        .get("/campaigns", Public, campaigns::index)
+        .post(
+            "/campaigns",
+            Role(&[Action::ManageCampaigns]),
+            campaigns::create,
+        )
+        .get("/campaigns/new", SignedIn, campaigns::new_form)
+        .get("/campaigns/{id}", Public, campaigns::show)
+        .post(
+            "/campaigns/{id}/advance",
+            Record(Target::CampaignStaff),
+            campaigns::advance,
+        )
+        .post(
+            "/campaigns/{id}/declare",
+            Role(&[Action::DeclareToCampaign]),
+            campaigns::declare,
+        )
+        .post(
+            "/declarations/{id}/check",
+            Record(Target::Declaration),
+            campaigns::check,
+        )
+        .post(
+            "/declarations/{id}/resubmit",
+            Record(Target::Declaration),
+            campaigns::resubmit,
+        )
+        .post(
+            "/declarations/{id}/score",
+            Record(Target::Declaration),
+            campaigns::score,
+        )
+        .get("/campaigns/{id}/experts", SignedIn, campaigns::experts)
+        .post(
             "/campaigns/{id}/experts",
-            get(campaigns::experts).post(campaigns::add_expert),
+            Record(Target::CampaignStaff),
+            campaigns::add_expert,
         )
-        .route("/campaigns/{id}/conflicts", post(campaigns::add_conflict))
-        .route(
+        .post(
+            "/campaigns/{id}/conflicts",
+            Record(Target::CampaignPanel),
+            campaigns::add_conflict,
+        )
+        .get(
             "/campaigns/{id}/assignment",
-            get(campaigns::assignment).post(campaigns::run_assignment),
+            SignedIn,
+            campaigns::assignment,
         )
-        .route(
+        .post(
+            "/campaigns/{id}/assignment",
+            Record(Target::CampaignStaff),
+            campaigns::run_assignment,
+        )
+        .post(
             "/campaigns/{id}/assignment/override",
-            post(campaigns::override_pair),
+            Record(Target::CampaignStaff),
+            campaigns::override_pair,
         )
-        .route("/campaigns/{id}/review", get(campaigns::review))
-        .route("/campaigns/{id}/results", get(campaigns::results))
-        .route("/campaigns/{id}/decision", post(campaigns::decide))
-        .route(
+        .get("/campaigns/{id}/review", SignedIn, campaigns::review)
+        .get("/campaigns/{id}/results", SignedIn, campaigns::results)
+        .post(
+            "/campaigns/{id}/decision",
+            Record(Target::CampaignStaff),
+            campaigns::decide,
+        )
+        .get("/campaigns/{id}/publicity", Public, campaigns::publicity)
+        .post(
             "/campaigns/{id}/publicity",
-            get(campaigns::publicity).post(campaigns::open_publicity),
+            Record(Target::CampaignStaff),
+            campaigns::open_publicity,
         )
-        .route("/campaigns/{id}/objections", post(campaigns::object))
-        .route(
+        .post("/campaigns/{id}/objections", Public, campaigns::object)
+        .post(
             "/objections/{id}/outcome",
-            post(campaigns::decide_objection),
+            Record(Target::Objection),
+            campaigns::decide_objection,
         )
-        .route("/campaigns/{id}/announce", post(campaigns::announce))
-        .route("/campaigns/{id}/announcement", get(campaigns::announcement))
-        .route("/campaigns/{id}/ranking", get(campaigns::ranking))
-        .route("/certificates/{id}", get(campaigns::certificate))
-        .route("/users", get(users::index).post(users::create))
-        .route("/users/new", get(users::new_form))
-        .route("/users/{id}", get(users::show).post(users::update))
-        .route("/users/{id}/password", post(users::reset_password))
-        .route("/users/{id}/unlock", post(users::unlock))
-        .route("/users/{id}/activate", post(users::activate))
-        .route("/users/{id}/deactivate", post(users::deactivate))
-        .route("/users/{id}/grants", post(users::grant))
-        .route("/users/{id}/grants/{grant}/revoke", post(users::revoke))
-        .route(
-            "/achievements",
-            get(records::achievements).post(records::create_achievement),
+        .post(
+            "/campaigns/{id}/objections/dismiss",
+            Record(Target::CampaignStaff),
+            campaigns::dismiss_objections,
         )
-        .route("/achievements/{id}", get(records::achievement))
-        .route("/achievements/{id}/link", post(records::link))
-        .route("/achievements/{id}/benefit", post(records::claim))
-        .route("/achievements/{id}/verify", post(records::verify))
+        .post(
+            "/campaigns/{id}/announce",
+            Record(Target::CampaignStaff),
+            campaigns::announce,
+        )
+        .get(
+            "/campaigns/{id}/announcement",
+            Public,
+            campaigns::announcement,
+        )
+        .get("/campaigns/{id}/ranking", Public, campaigns::ranking)
+        .get("/certificates/{id}", Public, campaigns::certificate)
+        .get("/users", SignedIn, users::index)
+        .post("/users", Role(&[Action::ManageUser]), users::create)
+        .get("/users/new", SignedIn, users::new_form)
+        .get("/users/{id}", SignedIn, users::show)
+        .post("/users/{id}", Record(Target::User), users::update)
+        .post(
+            "/users/{id}/password",
+            Record(Target::User),
+            users::reset_password,
+        )
+        .post("/users/{id}/unlock", Record(Target::User), users::unlock)
+        .post(
+            "/users/{id}/activate",
+            Record(Target::User),
+            users::activate,
+        )
+        .post(
+            "/users/{id}/deactivate",
+            Record(Target::User),
+            users::deactivate,
+        )
+        .post("/users/{id}/grants", Record(Target::User), users::grant)
+        .post(
+            "/users/{id}/grants/{grant}/revoke",
+            Record(Target::User),
+            users::revoke,
+        )
+        .get("/achievements", SignedIn, records::achievements)
+        .post("/achievements", Role(RECORDS), records::create_achievement)
+        .get("/achievements/{id}", SignedIn, records::achievement)
+        .post(
+            "/achievements/{id}/link",
+            Record(Target::Achievement),
+            records::link,
+        )
+        .post(
+            "/achievements/{id}/benefit",
+            Record(Target::Achievement),
+            records::claim,
+        )
+        .post(
+            "/achievements/{id}/verify",
+            Record(Target::Achievement),
+            records::verify,
+        )
         .route(
+            Method::POST,
             "/achievements/{id}/attachments",
+            Record(Target::Achievement),
             post(records::attach).layer(axum::extract::DefaultBodyLimit::max(
                 ingot_app::files::MAX_FILE_BYTES + 64 * 1024,
             )),
         )
-        .route("/achievement-files/{id}", get(records::download))
-        .route(
-            "/patents",
-            get(records::patents).post(records::create_patent),
-        )
-        .route("/patents/import", post(records::import_patents))
-        .route("/skills", get(records::skills).post(records::create_skill))
-        .route("/titles", get(records::titles).post(records::create_title))
-        .route("/records/people/{id}", get(records::person))
-        .route("/records/orgs/{id}", get(records::unit))
-        .route("/proposals", get(proposals::index).post(proposals::create))
-        .route("/proposals/new", get(proposals::new_form))
-        .route("/proposals/export", get(proposals::export))
-        .route("/proposals/stats", get(proposals::reports::stats))
-        .route(
+        .get("/achievement-files/{id}", SignedIn, records::download)
+        .get("/patents", SignedIn, records::patents)
+        .post("/patents", Role(RECORDS), records::create_patent)
+        .post("/patents/import", Role(RECORDS), records::import_patents)
+        .get("/skills", SignedIn, records::skills)
+        .post("/skills", Role(RECORDS), records::create_skill)
+        .get("/titles", SignedIn, records::titles)
+        .post("/titles", Role(RECORDS), records::create_title)
+        .get("/records/people/{id}", SignedIn, records::person)
+        .get("/records/orgs/{id}", SignedIn, records::unit)
+        .get("/proposals", SignedIn, proposals::index)
+        .post("/proposals", SignedIn, proposals::create)
+        .get("/proposals/new", SignedIn, proposals::new_form)
+        .get("/proposals/export", SignedIn, proposals::export)
+        .get("/proposals/stats", SignedIn, proposals::reports::stats)
+        .get(
             "/proposals/rewards",
-            get(proposals::reports::rewards_export),
+            SignedIn,
+            proposals::reports::rewards_export,
         )
-        .route("/proposals/settings", get(proposals::reports::settings))
-        .route(
+        .get(
+            "/proposals/settings",
+            SignedIn,
+            proposals::reports::settings,
+        )
+        .post(
             "/proposals/settings/{org}/workflow",
-            post(proposals::reports::set_workflow),
+            Record(Target::Org(Action::ConfigureProposals)),
+            proposals::reports::set_workflow,
         )
-        .route(
+        .post(
             "/proposals/settings/{org}/categories",
-            post(proposals::reports::add_category),
+            Record(Target::Org(Action::ConfigureProposals)),
+            proposals::reports::add_category,
         )
-        .route(
+        .post(
             "/proposals/settings/{org}/grades",
-            post(proposals::reports::set_grades),
+            Record(Target::Org(Action::ConfigureProposals)),
+            proposals::reports::set_grades,
         )
-        .route(
+        .get("/proposals/{id}", SignedIn, proposals::show)
+        .post(
             "/proposals/{id}",
-            get(proposals::show).post(proposals::update),
+            Record(Target::Proposal),
+            proposals::update,
         )
-        .route("/proposals/{id}/edit", get(proposals::edit_form))
-        .route("/proposals/{id}/submit", post(proposals::submit))
-        .route("/proposals/{id}/withdraw", post(proposals::withdraw))
-        .route("/proposals/{id}/review", post(proposals::actions::review))
-        .route(
+        .get("/proposals/{id}/edit", SignedIn, proposals::edit_form)
+        .post(
+            "/proposals/{id}/submit",
+            Record(Target::Proposal),
+            proposals::submit,
+        )
+        .post(
+            "/proposals/{id}/withdraw",
+            Record(Target::Proposal),
+            proposals::withdraw,
+        )
+        .post(
+            "/proposals/{id}/review",
+            Record(Target::Proposal),
+            proposals::actions::review,
+        )
+        .post(
             "/proposals/{id}/duplicate",
-            post(proposals::actions::duplicate),
+            Record(Target::Proposal),
+            proposals::actions::duplicate,
         )
-        .route(
+        .post(
             "/proposals/{id}/implementation",
-            post(proposals::actions::implementation),
+            Record(Target::Proposal),
+            proposals::actions::implementation,
         )
-        .route("/proposals/{id}/benefit", post(proposals::actions::benefit))
-        .route("/proposals/{id}/verify", post(proposals::actions::verify))
-        .route("/proposals/{id}/reward", post(proposals::actions::reward))
-        .route(
+        .post(
+            "/proposals/{id}/benefit",
+            Record(Target::Proposal),
+            proposals::actions::benefit,
+        )
+        .post(
+            "/proposals/{id}/verify",
+            Record(Target::Proposal),
+            proposals::actions::verify,
+        )
+        .post(
+            "/proposals/{id}/reward",
+            Record(Target::Proposal),
+            proposals::actions::reward,
+        )
+        .post(
             "/proposals/{id}/attachments",
-            post(proposals::actions::attach),
+            Record(Target::Proposal),
+            proposals::actions::attach,
         )
-        .route("/attachments/{id}", get(proposals::actions::download))
-        .route("/studios", get(studios::index).post(studios::create))
-        .route("/studios/new", get(studios::new_form))
-        .route("/studios/stats", get(studios::stats))
-        .route("/studios/standards", get(studios::standard))
-        .route("/studios/standards/{org}", post(studios::set_standard))
-        .route(
+        .get("/attachments/{id}", SignedIn, proposals::actions::download)
+        .get("/studios", Public, studios::index)
+        .post("/studios", Role(&[Action::ManageStudio]), studios::create)
+        .get("/studios/new", SignedIn, studios::new_form)
+        .get("/studios/stats", SignedIn, studios::stats)
+        .get("/studios/standards", SignedIn, studios::standard)
+        .post(
+            "/studios/standards/{org}",
+            Record(Target::Org(Action::ManageNamings)),
+            studios::set_standard,
+        )
+        .get("/studios/calls", Public, studios::calls)
+        .post(
             "/studios/calls",
-            get(studios::calls).post(studios::create_call),
+            Role(&[Action::ManageNamings]),
+            studios::create_call,
         )
-        .route("/studios/calls/{id}", get(studios::call))
-        .route("/studios/calls/{id}/apply", post(studios::apply))
-        .route("/studios/applications/{id}", get(studios::application))
-        .route("/studios/applications/{id}/review", post(studios::review))
-        .route("/studios/applications/{id}/decide", post(studios::decide))
-        .route("/studios/photos/{id}", get(studios::photo))
-        .route("/studios/alliances/{id}", get(studios::alliance))
-        .route("/studios/{id}", get(studios::show))
-        .route(
+        .get("/studios/calls/{id}", Public, studios::call)
+        .post("/studios/calls/{id}/apply", SignedIn, studios::apply)
+        .get("/studios/applications/{id}", SignedIn, studios::application)
+        .post(
+            "/studios/applications/{id}/review",
+            Record(Target::NamingReview),
+            studios::review,
+        )
+        .post(
+            "/studios/applications/{id}/decide",
+            Record(Target::NamingDecision),
+            studios::decide,
+        )
+        .get("/studios/photos/{id}", Public, studios::photo)
+        .get("/studios/alliances/{id}", Public, studios::alliance)
+        .get("/studios/{id}", Public, studios::show)
+        .get("/studios/{id}/edit", SignedIn, studios::edit_form)
+        .post(
             "/studios/{id}/edit",
-            get(studios::edit_form).post(studios::update),
+            Record(Target::Studio),
+            studios::update,
         )
-        .route("/studios/{id}/members", post(studios::add_member))
-        .route(
+        .post(
+            "/studios/{id}/members",
+            Record(Target::Studio),
+            studios::add_member,
+        )
+        .post(
             "/studios/{id}/members/{member}/leave",
-            post(studios::member_leaves),
+            Record(Target::Studio),
+            studios::member_leaves,
         )
-        .route("/studios/{id}/honours", post(studios::add_honour))
-        .route("/studios/{id}/outputs", post(studios::add_output))
-        .route("/studios/{id}/photos", post(studios::add_photo))
-        .route("/studios/{id}/status", post(studios::set_status))
-        .route("/studios/{id}/namings", post(studios::record_naming))
-        .route("/studios/{id}/assess", post(studios::assess))
-        .route(
+        .post(
+            "/studios/{id}/honours",
+            Record(Target::Studio),
+            studios::add_honour,
+        )
+        .post(
+            "/studios/{id}/outputs",
+            Record(Target::Studio),
+            studios::add_output,
+        )
+        .post(
+            "/studios/{id}/photos",
+            Record(Target::Studio),
+            studios::add_photo,
+        )
+        .post(
+            "/studios/{id}/status",
+            Record(Target::Studio),
+            studios::set_status,
+        )
+        .post(
+            "/studios/{id}/namings",
+            Record(Target::Studio),
+            studios::record_naming,
+        )
+        .post(
+            "/studios/{id}/assess",
+            Record(Target::Studio),
+            studios::assess,
+        )
+        .post(
             "/studios/{id}/funding/{funding}/entries",
-            post(studios::funding_entry),
+            Record(Target::Studio),
+            studios::funding_entry,
         )
-        .route("/programmes", get(programmes::index))
-        .route("/programmes/{id}", get(programmes::show))
-        .route("/programmes/{id}/tasks/{task}", get(programmes::task))
-        .route("/programmes/{id}/{list}", get(programmes::list))
-        .route("/notifications", get(notifications::index))
-        .route("/notifications/read", post(notifications::read_all))
-        .route("/notifications/digest", post(notifications::set_digest))
-        .route("/search", get(search::index))
-        .route("/audit", get(audit::index))
-        .route("/audit/export", get(audit::export))
+        .get("/programmes", SignedIn, programmes::index)
+        .get("/programmes/{id}", SignedIn, programmes::show)
+        .get("/programmes/{id}/tasks/{task}", SignedIn, programmes::task)
+        .get("/programmes/{id}/{list}", SignedIn, programmes::list)
+        .get("/notifications", SignedIn, notifications::index)
+        .post("/notifications/read", SignedIn, notifications::read_all)
+        .post("/notifications/digest", SignedIn, notifications::set_digest)
+        .get("/search", SignedIn, search::index)
+        .get("/audit", SignedIn, audit::index)
+        .get("/audit/export", SignedIn, audit::export)
 }

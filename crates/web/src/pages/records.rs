@@ -189,22 +189,13 @@ pub async fn create_achievement(
         cases::create_achievement(tx, caller, &input).await
     })
     .await;
-    match result {
-        Ok(a) => Ok(done(&format!("/achievements/{}", a.id), "saved")),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            achievements_page(
-                &state,
-                ctx,
-                ListQuery::default(),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    let to = result
+        .as_ref()
+        .map_or(String::new(), |a| format!("/achievements/{}", a.id));
+    super::answer(ctx, result, &to, "saved", async |ctx, errors, status| {
+        achievements_page(&state, ctx, ListQuery::default(), form, errors, status).await
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -734,22 +725,16 @@ pub async fn create_skill(
         cases::create_skill(tx, caller, &input).await
     })
     .await;
-    match result {
-        Ok(_) => Ok(done("/skills", "saved")),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            skills_page(
-                &state,
-                ctx,
-                ListQuery::default(),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    super::answer(
+        ctx,
+        result,
+        "/skills",
+        "saved",
+        async |ctx, errors, status| {
+            skills_page(&state, ctx, ListQuery::default(), form, errors, status).await
+        },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -875,18 +860,7 @@ pub async fn person(
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
-    let user = ingot_store::users::get(&mut tx, UserId(id))
-        .await?
-        .ok_or(AppError::not_found("user"))?;
-    let h = cases::holdings(
-        &mut tx,
-        &caller,
-        RecordFilter {
-            person: Some(user.id),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let (user, h) = cases::person_holdings(&mut tx, &caller, UserId(id)).await?;
     drop(tx);
     Ok(ok(&HoldingsPage {
         ctx,

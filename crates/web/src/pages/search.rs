@@ -126,13 +126,17 @@ pub async fn index(
     }
     // Read what this server has not yet seen, so people find what they just wrote.
     state.search.catch_up(&state.db).await?;
-    let result = state.search.search(
-        &caller,
-        &q.q,
-        &q.narrow(),
-        page.offset() as usize,
-        page.size as usize,
-    );
+    let result = state
+        .search
+        .search(
+            &state.db,
+            &caller,
+            &q.q,
+            &q.narrow(),
+            page.offset() as usize,
+            page.size as usize,
+        )
+        .await;
     let (results, errors, status) = match result {
         Ok(r) => (r, FormErrors::none(), StatusCode::OK),
         Err(e) if is_form_error(&e) => (

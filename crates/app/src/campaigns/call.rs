@@ -1,0 +1,502 @@
+//! The call itself: creating a campaign with its participating units, quotas and tiers; the
+//! list and the detail as a caller may see them (the decision withheld until publicity); the
+//! quota counts and publicity dates; and moving the campaign from stage to stage.
+
+use super::{
+    date_field, int_field, load, may_manage, optional_year, path_of, require_manage, stage_of,
+};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_domain::campaign::{
+    self as rules, Cadence, CampaignKind, DeclarationStatus, Quota, RequiredField, Stage, Tier,
+};
+use ingot_domain::policy::Action;
+use ingot_domain::time::Date;
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, OrgPath, Timestamp};
+use ingot_store::campaigns::{self as store, Campaign, Declaration, Unit};
+use ingot_store::{Tx, orgs};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CampaignInput {
+    pub org_id: Option<OrgId>,
+    pub parent_id: Option<i64>,
+    pub kind: String,
+    pub title: String,
+    pub edition: String,
+    pub year: String,
+    pub cadence: String,
+    pub rules: String,
+    pub min_record_year: String,
+    pub max_record_year: String,
+    pub required_fields: Vec<String>,
+    pub required_documents: String,
+    pub reviewers_per_declaration: String,
+    pub min_load: String,
+    pub max_load: String,
+    pub score_scale: String,
+    pub blind: bool,
+    /// Points (of 100) of spread above which a declaration goes to panel discussion.
+    pub divergence: String,
+    pub declaration_closes: String,
+    pub check_closes: String,
+    pub review_closes: String,
+    pub publicity_days: String,
+    pub announce_on: String,
+    /// One participating unit a line: `ORG-CODE: quota`.
+    pub units: String,
+    /// One criterion a line: `name: weight`; the weights add up to 100.
+    pub rubric: String,
+    /// Tier quotas: a count ("3") or a share ("5%"); empty means the tier is not awarded.
+    pub first: String,
+    pub second: String,
+    pub third: String,
+    pub excellent: String,
+}
+
+/// Parses the units lines into (organisation, quota), each problem naming its line.
+async fn parse_units(
+    tx: &mut Tx,
+    v: &mut Validator,
+    text: &str,
+    under: Option<&OrgPath>,
+) -> Result<Vec<(ingot_domain::org::Organisation, i64)>> {
+    let mut out: Vec<(ingot_domain::org::Organisation, i64)> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let Some((code, quota)) = line.rsplit_once([':', '：']) else {
+            v.add(FieldError::new("units", "unit_line_invalid").with("line", line));
+            continue;
+        };
+        let Some(quota) = quota.trim().parse::<i64>().ok().filter(|q| *q >= 1) else {
+            v.add(FieldError::new("units", "unit_line_invalid").with("line", line));
+            continue;
+        };
+        match orgs::get_by_code(tx, code.trim()).await? {
+            Some(o) if under.is_none_or(|p| o.path.is_strictly_within(p)) => {
+                if out
+                    .iter()
+                    .any(|(u, _)| u.path.is_within(&o.path) || o.path.is_within(&u.path))
+                {
+                    v.add(FieldError::new("units", "unit_overlaps").with("line", line));
+                } else {
+                    out.push((o, quota));
+                }
+            }
+            Some(_) => v.add(FieldError::new("units", "unit_not_below").with("line", line)),
+            None => v.add(FieldError::new("units", "unknown_org_code").with("line", line)),
+        }
+    }
+    if out.is_empty() && v.is_empty() {
+        v.add(FieldError::new("units", "required"));
+    }
+    Ok(out)
+}
+
+pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> Result<i64> {
+    let mut v = Validator::new();
+    let title = v.required_text("title", &input.title, rules::TITLE_MAX);
+    let campaign_rules = v
+        .optional_text("rules", Some(&input.rules), rules::TEXT_MAX)
+        .unwrap_or_default();
+    let kind = CampaignKind::parse(&input.kind);
+    if kind.is_none() {
+        v.add(FieldError::new("kind", "unknown_option").with("allowed", CampaignKind::codes()));
+    }
+    if kind.is_some_and(|k| k.record_type().is_none()) {
+        v.add(FieldError::new("kind", "campaign_kind_not_supported"));
+    }
+    let cadence = Cadence::parse(&input.cadence);
+    if cadence.is_none() {
+        v.add(FieldError::new("cadence", "unknown_option").with("allowed", Cadence::codes()));
+    }
+    let edition = int_field(&mut v, "edition", &input.edition, 1, 1000);
+    let year = int_field(&mut v, "year", &input.year, 1949, 2200);
+    let min_year = optional_year(&mut v, "min_record_year", &input.min_record_year);
+    let max_year = optional_year(&mut v, "max_record_year", &input.max_record_year);
+    let mut required = Vec::new();
+    for raw in input
+        .required_fields
+        .iter()
+        .filter(|r| !r.trim().is_empty())
+    {
+        match RequiredField::parse(raw) {
+            Some(f) if !required.contains(&f.as_str()) => required.push(f.as_str()),
+            Some(_) => {}
+            None => v.add(
+                FieldError::new("required_fields", "unknown_option")
+                    .with("allowed", RequiredField::codes()),
+            ),
+        }
+    }
+    let documents = if input.required_documents.trim().is_empty() {
+        Some(0)
+    } else {
+        int_field(
+            &mut v,
+            "required_documents",
+            &input.required_documents,
+            0,
+            20,
+        )
+    };
+    let k = int_field(
+        &mut v,
+        "reviewers_per_declaration",
+        &input.reviewers_per_declaration,
+        1,
+        15,
+    );
+    let min_load = int_field(&mut v, "min_load", &input.min_load, 0, 1000);
+    let max_load = int_field(&mut v, "max_load", &input.max_load, 1, 1000);
+    if let (Some(a), Some(b)) = (min_load, max_load)
+        && a > b
+    {
+        v.add(FieldError::new("max_load", "max_below_min"));
+    }
+    let scale = int_field(&mut v, "score_scale", &input.score_scale, 1, 100);
+    let divergence = if input.divergence.trim().is_empty() {
+        Some(15)
+    } else {
+        int_field(&mut v, "divergence", &input.divergence, 0, 100)
+    };
+    let declaration_closes = date_field(&mut v, "declaration_closes", &input.declaration_closes);
+    let check_closes = date_field(&mut v, "check_closes", &input.check_closes);
+    let review_closes = date_field(&mut v, "review_closes", &input.review_closes);
+    let announce_on = date_field(&mut v, "announce_on", &input.announce_on);
+    let timetable = [declaration_closes, check_closes, review_closes, announce_on];
+    if timetable.iter().all(Option::is_some) && timetable.windows(2).any(|w| w[0] > w[1]) {
+        v.add(FieldError::new("announce_on", "timetable_out_of_order"));
+    }
+    let publicity_days = int_field(&mut v, "publicity_days", &input.publicity_days, 1, 60);
+    let rubric = match rules::parse_rubric(&input.rubric) {
+        Ok(r) => r,
+        Err(e) => {
+            v.add(e);
+            Vec::new()
+        }
+    };
+    let mut tiers = Vec::new();
+    for (tier, raw) in [
+        (Tier::First, &input.first),
+        (Tier::Second, &input.second),
+        (Tier::Third, &input.third),
+        (Tier::Excellent, &input.excellent),
+    ] {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        match Quota::parse(raw) {
+            Some(q) => tiers.push((tier, q)),
+            None => v.add(FieldError::new(tier.as_str(), "quota_invalid")),
+        }
+    }
+    if tiers.is_empty() {
+        v.add(FieldError::new("first", "required"));
+    }
+    let org = match input.org_id {
+        None => {
+            v.add(FieldError::new("org_id", "required"));
+            None
+        }
+        Some(id) => match orgs::get(tx, id).await? {
+            Some(o)
+                if matches!(
+                    o.kind,
+                    ingot_domain::OrgKind::National
+                        | ingot_domain::OrgKind::Province
+                        | ingot_domain::OrgKind::City
+                        | ingot_domain::OrgKind::District
+                ) =>
+            {
+                Some(o)
+            }
+            Some(_) => {
+                v.add(FieldError::new("org_id", "campaign_org_not_federation"));
+                None
+            }
+            None => {
+                v.add(FieldError::new("org_id", "unknown_org"));
+                None
+            }
+        },
+    };
+    let parent = match input.parent_id {
+        None => None,
+        Some(p) => match store::get(tx, p).await? {
+            Some(pc)
+                if org
+                    .as_ref()
+                    .is_some_and(|o| o.path.is_strictly_within(&path_of(&pc))) =>
+            {
+                Some(pc)
+            }
+            _ => {
+                v.add(FieldError::new("parent_id", "parent_campaign_invalid"));
+                None
+            }
+        },
+    };
+    let units = parse_units(tx, &mut v, &input.units, org.as_ref().map(|o| &o.path)).await?;
+    v.finish()?;
+    let (Some(org), Some(kind), Some(cadence)) = (org, kind, cadence) else {
+        return Err(AppError::internal("checked above"));
+    };
+    caller.require(Action::ManageCampaigns, &org.path)?;
+    let now = Timestamp::now();
+    let day = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let fields = required.join(",");
+    let id = store::insert(
+        tx,
+        &store::NewCampaign {
+            org_id: org.id,
+            parent_id: parent.as_ref().map(|p| p.id),
+            kind: kind.as_str(),
+            title: &title,
+            edition: edition.unwrap_or(1),
+            year: year.unwrap_or(0),
+            cadence: cadence.as_str(),
+            rules: &campaign_rules,
+            min_record_year: min_year,
+            max_record_year: max_year,
+            required_fields: &fields,
+            required_documents: documents.unwrap_or(0),
+            reviewers_per_declaration: k.unwrap_or(3),
+            min_load: min_load.unwrap_or(0),
+            max_load: max_load.unwrap_or(1),
+            score_scale: scale.unwrap_or(10),
+            blind: input.blind,
+            divergence_hundredths: divergence.unwrap_or(15) * 100,
+            declaration_closes: &day(declaration_closes),
+            check_closes: &day(check_closes),
+            review_closes: &day(review_closes),
+            publicity_days: publicity_days.unwrap_or(7),
+            announce_on: &day(announce_on),
+            created_by: caller.user_id(),
+        },
+        now,
+    )
+    .await?;
+    for (unit, quota) in &units {
+        store::add_unit(tx, id, unit.id, *quota).await?;
+    }
+    for (i, c) in rubric.iter().enumerate() {
+        store::add_criterion(tx, id, i as i64 + 1, &c.name, c.weight).await?;
+    }
+    for (tier, q) in &tiers {
+        let (count, share) = match q {
+            Quota::Count(n) => (Some(*n), None),
+            Quota::ShareBp(bp) => (None, Some(*bp)),
+        };
+        store::add_tier(tx, id, tier.as_str(), count, share).await?;
+    }
+    record(
+        tx,
+        caller,
+        Change::new("campaign.create", "campaign", id)
+            .label(&title)
+            .org(org.id)
+            .after(
+                &serde_json::json!({ "kind": kind, "year": year, "edition": edition,
+                "units": units.iter().map(|(u, q)| (u.code.clone(), *q)).collect::<Vec<_>>(),
+                "rubric": rubric, "k": k, "min_load": min_load, "max_load": max_load }),
+            ),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Every campaign (calls are public), the decision withheld as in [`detail`].
+pub async fn list(tx: &mut Tx, caller: Option<&Caller<'_>>, today: Date) -> Result<Vec<Campaign>> {
+    let mut all = store::list(tx).await?;
+    for c in &mut all {
+        if !results_public(c, today)? && !caller.is_some_and(|cl| may_manage(cl, c)) {
+            c.decided_at = None;
+            c.decision_note = None;
+        }
+    }
+    Ok(all)
+}
+
+/// A participating unit with its quota and how much of it is used.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnitUse {
+    pub unit: Unit,
+    pub declared: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CampaignDetail {
+    pub campaign: Campaign,
+    pub stage: Stage,
+    pub units: Vec<UnitUse>,
+    pub criteria: Vec<store::CriterionRow>,
+    /// (tier, quota as typed: "3" or "5%", awards it allows now).
+    pub tiers: Vec<(Tier, String, usize)>,
+    /// Declarations the caller may see: all for staff, the caller's subtree's for declarers,
+    /// the awarded ones for everyone once publicity starts.
+    pub declarations: Vec<Declaration>,
+    pub manage: bool,
+    pub may_declare: bool,
+    pub on_panel: bool,
+    pub publicity_end: Option<String>,
+    /// The decided list is public (see [`results_public`]).
+    pub results_public: bool,
+}
+
+/// The tier quotas of the campaign as counts, given how many declarations were accepted.
+pub fn quota_counts(tiers: &[store::TierRow], accepted: usize) -> Vec<(Tier, usize, String)> {
+    tiers
+        .iter()
+        .filter_map(|t| {
+            let tier = Tier::parse(&t.tier)?;
+            let (q, text) = match (t.quota_count, t.share_bp) {
+                (Some(n), _) => (Quota::Count(n), n.to_string()),
+                (None, Some(bp)) => (Quota::ShareBp(bp), format!("{}%", bp as f64 / 100.0)),
+                _ => return None,
+            };
+            Some((tier, q.count_of(accepted), text))
+        })
+        .collect()
+}
+
+pub fn publicity_end(c: &Campaign) -> Option<Date> {
+    let start = Date::parse(c.publicity_start.as_deref()?)?;
+    Some(start.plus_days(c.publicity_days))
+}
+
+/// Is the decided list public on `today`? From the first day of publicity, not from the day
+/// staff schedule it, and never while the panel is still at work.
+pub fn results_public(c: &Campaign, today: Date) -> Result<bool> {
+    Ok(match stage_of(c)? {
+        Stage::Announced => true,
+        Stage::Publicity => c
+            .publicity_start
+            .as_deref()
+            .and_then(Date::parse)
+            .is_some_and(|start| today >= start),
+        _ => false,
+    })
+}
+
+/// The campaign as `caller` may see it on `today`. Anyone but the campaign's staff gets the
+/// tiers, the decision and its note only once the list is public: a declaring unit does not
+/// learn its result from the declarations list while the panel is deliberating.
+pub async fn detail(
+    tx: &mut Tx,
+    caller: Option<&Caller<'_>>,
+    id: i64,
+    today: Date,
+) -> Result<CampaignDetail> {
+    let mut c = load(tx, id).await?;
+    let stage = stage_of(&c)?;
+    let manage = caller.is_some_and(|cl| may_manage(cl, &c));
+    let public = results_public(&c, today)?;
+    if !manage && !public {
+        c.decided_at = None;
+        c.decision_note = None;
+    }
+    let units = store::units(tx, id).await?;
+    let all = store::declarations(tx, id).await?;
+    let mut uses = Vec::new();
+    for u in units {
+        let declared = all.iter().filter(|d| d.participant_id == u.org_id).count() as i64;
+        uses.push(UnitUse { unit: u, declared });
+    }
+    let may_declare = caller.is_some_and(|cl| {
+        uses.iter().any(|u| {
+            cl.actor().is_some_and(|a| {
+                a.grants.iter().any(|g| {
+                    let p = OrgPath::from_stored(u.unit.path.clone());
+                    (g.org_path.is_within(&p) || p.is_within(&g.org_path))
+                        && cl.permits(Action::DeclareToCampaign, &g.org_path)
+                })
+            })
+        })
+    });
+    let on_panel = match caller.and_then(Caller::user_id) {
+        Some(u) => store::panel(tx, id).await?.iter().any(|e| e.user_id == u.0),
+        None => false,
+    };
+    let declarations = all
+        .into_iter()
+        .filter(|d| {
+            manage
+                || (public && d.tier.is_some())
+                || caller.is_some_and(|cl| {
+                    cl.permits(
+                        Action::DeclareToCampaign,
+                        &OrgPath::from_stored(d.unit_path.clone()),
+                    )
+                })
+        })
+        .map(|mut d| {
+            if !manage && !public {
+                d.tier = None;
+            }
+            d
+        })
+        .collect::<Vec<_>>();
+    let accepted = store::declarations(tx, id)
+        .await?
+        .iter()
+        .filter(|d| d.status == DeclarationStatus::Accepted.as_str())
+        .count();
+    let tiers = quota_counts(&store::tiers(tx, id).await?, accepted)
+        .into_iter()
+        .map(|(t, n, text)| (t, text, n))
+        .collect();
+    Ok(CampaignDetail {
+        criteria: store::criteria(tx, id).await?,
+        publicity_end: publicity_end(&c).map(|d| d.to_string()),
+        campaign: c,
+        stage,
+        units: uses,
+        tiers,
+        declarations,
+        manage,
+        may_declare,
+        on_panel,
+        results_public: public,
+    })
+}
+
+/// Moves the campaign to the next stage: declaration → formal check → review. Review needs
+/// every declaration checked. Publicity and the announcement have their own use cases.
+pub async fn advance(tx: &mut Tx, caller: &Caller<'_>, id: i64) -> Result<Stage> {
+    let c = load(tx, id).await?;
+    require_manage(caller, &c)?;
+    let stage = stage_of(&c)?;
+    let next = match stage {
+        Stage::Declaration => Stage::FormalCheck,
+        Stage::FormalCheck => {
+            let decls = store::declarations(tx, id).await?;
+            if decls
+                .iter()
+                .any(|d| d.status == DeclarationStatus::Submitted.as_str())
+            {
+                return Err(AppError::conflict("declarations_unchecked"));
+            }
+            if !decls
+                .iter()
+                .any(|d| d.status == DeclarationStatus::Accepted.as_str())
+            {
+                return Err(AppError::conflict("no_accepted_declarations"));
+            }
+            Stage::Review
+        }
+        _ => return Err(AppError::conflict("campaign_wrong_stage")),
+    };
+    store::set_stage(tx, id, next.as_str(), Timestamp::now()).await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.advance", "campaign", id)
+            .label(&c.title)
+            .org(OrgId(c.org_id))
+            .before(&stage)
+            .after(&next),
+    )
+    .await?;
+    Ok(next)
+}

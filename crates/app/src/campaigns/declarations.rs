@@ -1,0 +1,352 @@
+//! Declarations: a unit declaring one of its records (checked for eligibility and the unit's
+//! quota), forwarding a lower round's winner, the formal check, and resubmitting a returned
+//! declaration after its record was corrected.
+
+use super::{
+    date_field, load, load_declaration, path_of, require_manage, require_stage, stage_of, today,
+};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_domain::campaign::{
+    self as rules, CampaignKind, DeclarationStatus, RecordFacts, RecordType, RequiredField, Stage,
+};
+use ingot_domain::policy::Action;
+use ingot_domain::time::Date;
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, OrgPath, Timestamp, UserId};
+use ingot_store::campaigns::{self as store, Campaign};
+use ingot_store::{Tx, innovation, orgs, users};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DeclareInput {
+    /// The record's id (an achievement for an achievement award, a skill for skills and methods).
+    pub record_id: Option<i64>,
+}
+
+/// The record as a campaign sees it.
+struct RecordView {
+    unit_id: OrgId,
+    unit_path: OrgPath,
+    title: String,
+    summary: String,
+    field: String,
+    first_completer: Option<UserId>,
+    facts: RecordFacts,
+}
+
+async fn record_view(tx: &mut Tx, kind: RecordType, id: i64) -> Result<Option<RecordView>> {
+    Ok(match kind {
+        RecordType::Achievement => {
+            let Some(a) = innovation::get_achievement(tx, id).await? else {
+                return Ok(None);
+            };
+            let completers = innovation::completers(tx, id).await?;
+            let documents = innovation::attachments(tx, id).await?.len();
+            Some(RecordView {
+                unit_id: a.unit_id,
+                unit_path: OrgPath::from_stored(a.unit_path.clone()),
+                facts: RecordFacts {
+                    year: a.year,
+                    has_summary: !a.summary.trim().is_empty(),
+                    completers: completers.len(),
+                    has_claimed_level: a.claimed_level.is_some(),
+                    has_benefit: a.benefit_claimed_cents.is_some(),
+                    documents,
+                    ..Default::default()
+                },
+                first_completer: completers.first().map(|p| UserId(p.user_id)),
+                title: a.title,
+                summary: a.summary,
+                field: a.field,
+            })
+        }
+        RecordType::Skill => {
+            let Some(s) = innovation::get_skill(tx, id).await? else {
+                return Ok(None);
+            };
+            Some(RecordView {
+                unit_id: s.unit_id,
+                unit_path: OrgPath::from_stored(s.unit_path.clone()),
+                facts: RecordFacts {
+                    year: s.year,
+                    has_summary: !s.description.trim().is_empty(),
+                    completers: usize::from(s.creator_id.is_some()),
+                    ..Default::default()
+                },
+                first_completer: s.creator_id,
+                title: s.name,
+                summary: s.description,
+                field: s.used_where,
+            })
+        }
+    })
+}
+
+fn campaign_rules(c: &Campaign) -> rules::Rules {
+    rules::Rules {
+        min_year: c.min_record_year,
+        max_year: c.max_record_year,
+        required_fields: c
+            .required_fields
+            .split(',')
+            .filter_map(RequiredField::parse)
+            .collect(),
+        required_documents: c.required_documents,
+    }
+}
+
+/// The eligibility facts that depend on the campaign: where the first completer works now,
+/// and whether they are first completer of another declaration here.
+async fn complete_facts(
+    tx: &mut Tx,
+    c: &Campaign,
+    participant: &OrgPath,
+    rv: &mut RecordView,
+    except: Option<i64>,
+) -> Result<()> {
+    if let Some(fc) = rv.first_completer {
+        let inside = match users::get(tx, fc).await? {
+            Some(u) if u.active => match orgs::get(tx, u.org_id).await? {
+                Some(o) => o.path.is_within(participant),
+                None => false,
+            },
+            _ => false,
+        };
+        rv.facts.first_completer_inside = Some(inside);
+        rv.facts.first_completer_taken = store::declarations(tx, c.id)
+            .await?
+            .iter()
+            .any(|d| d.first_completer_id == Some(fc.0) && Some(d.id) != except);
+    }
+    Ok(())
+}
+
+/// Declares a record of a unit to the campaign, counting against the quota of the
+/// participating unit it lies in. Nothing is saved if any rule fails; every reason is named.
+pub async fn declare(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    input: &DeclareInput,
+) -> Result<i64> {
+    declare_record(tx, caller, campaign, input.record_id, None).await
+}
+
+async fn declare_record(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    record_id: Option<i64>,
+    forwarded: Option<(&Campaign, i64)>,
+) -> Result<i64> {
+    store::lock(tx, campaign).await?;
+    let c = load(tx, campaign).await?;
+    require_stage(&c, &[Stage::Declaration])?;
+    let kind = CampaignKind::parse(&c.kind)
+        .and_then(CampaignKind::record_type)
+        .ok_or_else(|| AppError::internal("campaign kind without records"))?;
+    let Some(record_id) = record_id else {
+        return Err(AppError::field("record_id", "required"));
+    };
+    let Some(mut rv) = record_view(tx, kind, record_id).await? else {
+        return Err(AppError::field("record_id", "unknown_record"));
+    };
+    // A forwarded winner counts against the lower federation's own place in this campaign.
+    let declaring_path = match forwarded {
+        Some((child, _)) => path_of(child),
+        None => rv.unit_path.clone(),
+    };
+    caller.require(Action::DeclareToCampaign, &declaring_path)?;
+    let units = store::units(tx, c.id).await?;
+    let Some(participant) = units
+        .iter()
+        .find(|u| declaring_path.is_within(&OrgPath::from_stored(u.path.clone())))
+    else {
+        return Err(AppError::field("record_id", "unit_not_participating"));
+    };
+    let participant_path = OrgPath::from_stored(participant.path.clone());
+    let used = store::count_of_participant(tx, c.id, OrgId(participant.org_id)).await?;
+    if used >= participant.quota {
+        return Err(AppError::Validation(vec![
+            FieldError::new("record_id", "quota_exceeded")
+                .with("unit", &participant.name)
+                .with("quota", participant.quota),
+        ]));
+    }
+    complete_facts(tx, &c, &participant_path, &mut rv, None).await?;
+    let problems = rules::eligibility(&campaign_rules(&c), &rv.facts);
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    let now = Timestamp::now();
+    let id = store::insert_declaration(
+        tx,
+        &store::NewDeclaration {
+            campaign_id: c.id,
+            participant_id: OrgId(participant.org_id),
+            record_type: kind.as_str(),
+            record_id,
+            unit_id: rv.unit_id,
+            title: &rv.title,
+            summary: &rv.summary,
+            field: &rv.field,
+            first_completer_id: rv.first_completer,
+            forwarded_from: forwarded.map(|(_, d)| d),
+            declared_by: caller.user_id(),
+        },
+        now,
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.declare", "declaration", id)
+            .label(&rv.title)
+            .org(OrgId(participant.org_id))
+            .after(
+                &serde_json::json!({ "campaign": c.id, "record_type": kind, "record_id": record_id,
+                "forwarded_from": forwarded.map(|(_, d)| d) }),
+            ),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Forwards a winner of a lower federation's announced round to the campaign above it,
+/// within the lower federation's quota there.
+pub async fn forward(tx: &mut Tx, caller: &Caller<'_>, declaration: i64) -> Result<i64> {
+    let d = load_declaration(tx, declaration).await?;
+    let child = load(tx, d.campaign_id).await?;
+    if stage_of(&child)? != Stage::Announced || d.tier.is_none() {
+        return Err(AppError::conflict("not_a_winner"));
+    }
+    let Some(parent) = child.parent_id else {
+        return Err(AppError::conflict("no_parent_campaign"));
+    };
+    let parent_campaign = load(tx, parent).await?;
+    if parent_campaign.kind != child.kind {
+        return Err(AppError::conflict("campaign_kind_differs"));
+    }
+    declare_record(tx, caller, parent, Some(d.record_id), Some((&child, d.id))).await
+}
+
+// --- Formal check -------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CheckInput {
+    /// `accept` or `return`.
+    pub decision: String,
+    pub reasons: String,
+    /// The date by which a returned declaration must be corrected.
+    pub correct_by: String,
+}
+
+pub async fn check(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    declaration: i64,
+    input: &CheckInput,
+) -> Result<()> {
+    let d = load_declaration(tx, declaration).await?;
+    let c = load(tx, d.campaign_id).await?;
+    require_manage(caller, &c)?;
+    require_stage(&c, &[Stage::Declaration, Stage::FormalCheck])?;
+    if d.status != DeclarationStatus::Submitted.as_str() {
+        return Err(AppError::conflict("declaration_already_checked"));
+    }
+    let now = Timestamp::now();
+    let (status, reasons, correct_by) = match input.decision.trim() {
+        "accept" => (DeclarationStatus::Accepted, None, None),
+        "return" => {
+            let mut v = Validator::new();
+            let reasons = v.required_text("reasons", &input.reasons, rules::TEXT_MAX);
+            let by = date_field(&mut v, "correct_by", &input.correct_by);
+            if by.is_some_and(|b| b < today(caller)) {
+                v.add(FieldError::new("correct_by", "date_in_past"));
+            }
+            v.finish()?;
+            (
+                DeclarationStatus::Returned,
+                Some(reasons),
+                by.map(|b| b.to_string()),
+            )
+        }
+        _ => {
+            return Err(AppError::Validation(vec![
+                FieldError::new("decision", "unknown_option").with("allowed", "accept, return"),
+            ]));
+        }
+    };
+    store::set_check(
+        tx,
+        d.id,
+        status.as_str(),
+        reasons.as_deref(),
+        correct_by.as_deref(),
+        now,
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.check", "declaration", d.id)
+            .label(&d.title)
+            .org(OrgId(d.participant_id))
+            .after(&serde_json::json!({ "status": status, "reasons": reasons, "correct_by": correct_by })),
+    )
+    .await
+}
+
+/// Sends a returned declaration back for checking after its record was corrected, within the
+/// correction deadline. The record is read again and checked for eligibility again.
+pub async fn resubmit(tx: &mut Tx, caller: &Caller<'_>, declaration: i64) -> Result<()> {
+    let d = load_declaration(tx, declaration).await?;
+    let c = load(tx, d.campaign_id).await?;
+    caller.require(
+        Action::DeclareToCampaign,
+        &OrgPath::from_stored(d.unit_path.clone()),
+    )?;
+    require_stage(&c, &[Stage::Declaration, Stage::FormalCheck])?;
+    if d.status != DeclarationStatus::Returned.as_str() {
+        return Err(AppError::conflict("declaration_not_returned"));
+    }
+    if d.correct_by
+        .as_deref()
+        .and_then(Date::parse)
+        .is_some_and(|by| today(caller) > by)
+    {
+        return Err(AppError::conflict("correction_deadline_passed"));
+    }
+    let kind =
+        RecordType::parse(&d.record_type).ok_or_else(|| AppError::internal("record type"))?;
+    let mut rv = record_view(tx, kind, d.record_id)
+        .await?
+        .ok_or_else(|| AppError::field("record_id", "unknown_record"))?;
+    let participant = orgs::get(tx, OrgId(d.participant_id))
+        .await?
+        .ok_or_else(|| AppError::internal("participant"))?;
+    complete_facts(tx, &c, &participant.path, &mut rv, Some(d.id)).await?;
+    let problems = rules::eligibility(&campaign_rules(&c), &rv.facts);
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    store::resubmit(
+        tx,
+        d.id,
+        &rv.title,
+        &rv.summary,
+        &rv.field,
+        Timestamp::now(),
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.resubmit", "declaration", d.id)
+            .label(&rv.title)
+            .org(OrgId(d.participant_id)),
+    )
+    .await
+}

@@ -1,0 +1,156 @@
+//! The panel: adding experts from the pool to a campaign and recording conflicts of interest,
+//! declared by an expert or recorded by staff.
+
+use super::{load, may_manage, require_manage, require_stage};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_domain::campaign::{self as rules, ConflictSource, Stage};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, Role, Timestamp, UserId};
+use ingot_store::campaigns::{self as store, Expert};
+use ingot_store::{Tx, users};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ExpertInput {
+    pub username: String,
+    /// Comma-separated fields, as the records name them (e.g. "冶金, 稀土").
+    pub fields: String,
+    pub profile: String,
+}
+
+/// Adds a person holding the expert role to the pool (or updates their fields and profile)
+/// and to this campaign's panel.
+pub async fn add_expert(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    input: &ExpertInput,
+) -> Result<()> {
+    let c = load(tx, campaign).await?;
+    require_manage(caller, &c)?;
+    require_stage(&c, &[Stage::Declaration, Stage::FormalCheck, Stage::Review])?;
+    let mut v = Validator::new();
+    let fields = v.required_text("fields", &input.fields, rules::TEXT_MAX);
+    let profile = v
+        .optional_text("profile", Some(&input.profile), rules::TEXT_MAX)
+        .unwrap_or_default();
+    let user = users::get_by_username(tx, &input.username.trim().to_lowercase()).await?;
+    let user = match user {
+        Some(u) if u.active => {
+            let grants = ingot_store::grants::of_user(tx, u.id).await?;
+            if grants.iter().any(|g| g.role == Role::Expert) {
+                Some(u)
+            } else {
+                v.add(FieldError::new("username", "not_an_expert"));
+                None
+            }
+        }
+        _ => {
+            v.add(
+                FieldError::new("username", "unknown_user").with("username", input.username.trim()),
+            );
+            None
+        }
+    };
+    v.finish()?;
+    let user = user.ok_or_else(|| AppError::internal("checked above"))?;
+    let fields = fields
+        .split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect::<Vec<_>>()
+        .join(",");
+    store::upsert_expert(tx, user.id, &fields, &profile, Timestamp::now()).await?;
+    store::add_to_panel(tx, campaign, user.id).await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.add_expert", "campaign", campaign)
+            .label(&user.username)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "fields": fields })),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ConflictInput {
+    pub declaration_id: Option<i64>,
+    /// The expert's username; staff only (an expert declares their own).
+    pub username: String,
+    pub reason: String,
+}
+
+/// Records a conflict of interest: an expert declaring their own, or staff recording one.
+pub async fn add_conflict(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    input: &ConflictInput,
+) -> Result<()> {
+    let c = load(tx, campaign).await?;
+    require_stage(&c, &[Stage::Declaration, Stage::FormalCheck, Stage::Review])?;
+    let mut v = Validator::new();
+    let reason = v.required_text("reason", &input.reason, rules::TEXT_MAX);
+    let d = match input.declaration_id {
+        Some(id) => store::get_declaration(tx, id)
+            .await?
+            .filter(|d| d.campaign_id == campaign),
+        None => None,
+    };
+    if d.is_none() {
+        v.add(FieldError::new("declaration_id", "unknown_declaration"));
+    }
+    let panel = store::panel(tx, campaign).await?;
+    let manage = may_manage(caller, &c);
+    let (expert, source) = if manage && !input.username.trim().is_empty() {
+        let name = input.username.trim().to_lowercase();
+        match panel.iter().find(|e| e.username == name) {
+            Some(e) => (Some(UserId(e.user_id)), ConflictSource::Manual),
+            None => {
+                v.add(FieldError::new("username", "not_on_panel"));
+                (None, ConflictSource::Manual)
+            }
+        }
+    } else {
+        match caller
+            .user_id()
+            .filter(|u| panel.iter().any(|e| e.user_id == u.0))
+        {
+            Some(u) => (Some(u), ConflictSource::Declared),
+            None => return Err(AppError::forbidden()),
+        }
+    };
+    v.finish()?;
+    let (Some(d), Some(expert)) = (d, expert) else {
+        return Err(AppError::internal("checked above"));
+    };
+    store::insert_conflict(
+        tx,
+        &store::NewConflict {
+            campaign_id: campaign,
+            user_id: expert,
+            declaration_id: d.id,
+            source: source.as_str(),
+            reason: &reason,
+            created_by: caller.user_id(),
+        },
+        Timestamp::now(),
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.conflict", "declaration", d.id)
+            .label(&d.title)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "expert": expert, "source": source, "reason": reason })),
+    )
+    .await
+}
+
+pub async fn panel(tx: &mut Tx, campaign: i64) -> Result<Vec<Expert>> {
+    store::panel(tx, campaign).await
+}

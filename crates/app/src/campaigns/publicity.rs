@@ -1,0 +1,392 @@
+//! After scoring: the panel's decision on tiers, the publicity period with its objections and
+//! their outcomes (one at a time or dismissed in bulk), the numbered announcement, and the
+//! certificate of an awarded declaration.
+
+use super::call::publicity_end;
+use super::results::results;
+use super::{
+    date_field, int_field, load, load_declaration, require_manage, require_stage, stage_of, today,
+};
+use crate::audit::{Change, record, record_as};
+use crate::{Caller, Result};
+use ingot_domain::campaign::{self as rules, ObjectionStatus, Stage, Tier};
+use ingot_domain::time::Date;
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
+use ingot_store::Tx;
+use ingot_store::campaigns::{self as store, Campaign, Declaration, Objection};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DecisionInput {
+    /// (declaration id, tier code or "" for none). Declarations left out keep the proposed tier.
+    pub tiers: Vec<(i64, String)>,
+    pub note: String,
+}
+
+/// Records the panel's final tiers (the proposal, with ties settled and any change made by the
+/// panel), once every assigned score sheet is in. No tier may exceed its quota.
+pub async fn decide(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    input: &DecisionInput,
+) -> Result<()> {
+    let c = load(tx, campaign).await?;
+    require_manage(caller, &c)?;
+    require_stage(&c, &[Stage::Review])?;
+    let r = results(tx, Some(caller), campaign).await?;
+    if r.rows.iter().any(|row| row.missing > 0) || r.rows.is_empty() {
+        return Err(AppError::conflict("scores_missing"));
+    }
+    let mut v = Validator::new();
+    let note = v
+        .optional_text("note", Some(&input.note), rules::TEXT_MAX)
+        .unwrap_or_default();
+    let mut decided: Vec<(i64, Option<Tier>)> = r
+        .rows
+        .iter()
+        .map(|row| (row.declaration.id, row.proposed))
+        .collect();
+    for (id, raw) in &input.tiers {
+        let Some(slot) = decided.iter_mut().find(|(d, _)| d == id) else {
+            v.add(FieldError::new("tiers", "unknown_declaration").with("id", id));
+            continue;
+        };
+        slot.1 = match raw.trim() {
+            "" | "none" => None,
+            code => match Tier::parse(code) {
+                Some(t) => Some(t),
+                None => {
+                    v.add(
+                        FieldError::new("tiers", "unknown_option").with("allowed", Tier::codes()),
+                    );
+                    None
+                }
+            },
+        };
+    }
+    let quotas: Vec<(Tier, usize)> = r.quotas.iter().map(|(t, n, _)| (*t, *n)).collect();
+    for e in rules::check_decision(
+        &decided.iter().map(|(_, t)| *t).collect::<Vec<_>>(),
+        &quotas,
+    ) {
+        v.add(e);
+    }
+    v.finish()?;
+    let now = Timestamp::now();
+    for (id, tier) in &decided {
+        store::set_tier(tx, *id, tier.map(Tier::as_str), now).await?;
+    }
+    store::set_decision(tx, campaign, &note, caller.user_id(), now).await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.decide", "campaign", campaign)
+            .label(&c.title)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "tiers": decided, "note": note })),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PublicityInput {
+    pub start: String,
+    /// Days the list stays public; empty keeps the campaign's setting.
+    pub days: String,
+}
+
+/// Publishes the decided list for the publicity period.
+pub async fn open_publicity(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    input: &PublicityInput,
+) -> Result<()> {
+    let c = load(tx, campaign).await?;
+    require_manage(caller, &c)?;
+    require_stage(&c, &[Stage::Review])?;
+    if c.decided_at.is_none() {
+        return Err(AppError::conflict("results_not_decided"));
+    }
+    let mut v = Validator::new();
+    let start = date_field(&mut v, "start", &input.start);
+    let days = if input.days.trim().is_empty() {
+        Some(c.publicity_days)
+    } else {
+        int_field(&mut v, "days", &input.days, 1, 60)
+    };
+    v.finish()?;
+    let (Some(start), Some(days)) = (start, days) else {
+        return Err(AppError::internal("checked above"));
+    };
+    store::set_publicity(tx, campaign, &start.to_string(), days, Timestamp::now()).await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.publicity", "campaign", campaign)
+            .label(&c.title)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "start": start.to_string(), "days": days })),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ObjectionInput {
+    pub declaration_id: Option<i64>,
+    pub name: String,
+    /// A telephone number or e-mail address, so that staff can reach the objector.
+    pub contact: String,
+    pub text: String,
+}
+
+/// Anyone may object to a listed award while the publicity period runs.
+pub async fn object(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    input: &ObjectionInput,
+) -> Result<i64> {
+    let c = load(tx, campaign).await?;
+    if stage_of(&c)? != Stage::Publicity {
+        return Err(AppError::conflict("publicity_closed"));
+    }
+    let (Some(start), Some(end)) = (
+        c.publicity_start.as_deref().and_then(Date::parse),
+        publicity_end(&c),
+    ) else {
+        return Err(AppError::conflict("publicity_closed"));
+    };
+    let now_day = today(caller);
+    if now_day < start || now_day >= end {
+        return Err(AppError::conflict("publicity_closed"));
+    }
+    let mut v = Validator::new();
+    let name = v.required_text("name", &input.name, rules::SHORT_MAX);
+    let contact = v.required_text("contact", &input.contact, rules::SHORT_MAX);
+    if !contact.is_empty() && !contact.chars().any(|ch| ch.is_ascii_digit() || ch == '@') {
+        v.add(FieldError::new("contact", "contact_invalid"));
+    }
+    let text = v.required_text("text", &input.text, rules::TEXT_MAX);
+    let d = match input.declaration_id {
+        Some(id) => store::get_declaration(tx, id)
+            .await?
+            .filter(|d| d.campaign_id == campaign && d.tier.is_some()),
+        None => None,
+    };
+    if d.is_none() {
+        v.add(FieldError::new("declaration_id", "unknown_declaration"));
+    }
+    v.finish()?;
+    let d = d.ok_or_else(|| AppError::internal("checked above"))?;
+    let id = store::insert_objection(tx, campaign, d.id, &name, &contact, &text, Timestamp::now())
+        .await?;
+    let label = caller
+        .actor()
+        .map_or_else(|| "public".to_string(), |a| a.username.clone());
+    record_as(
+        tx,
+        caller,
+        &label,
+        Change::new("campaign.object", "objection", id)
+            .label(&d.title)
+            .org(OrgId(c.org_id)),
+    )
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct OutcomeInput {
+    /// `upheld` (the award is withdrawn) or `dismissed`.
+    pub status: String,
+    pub outcome: String,
+}
+
+/// Staff record the outcome of their investigation of an objection.
+pub async fn decide_objection(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    objection: i64,
+    input: &OutcomeInput,
+) -> Result<()> {
+    let (campaign,): (i64,) = tx
+        .fetch_optional(
+            ingot_store::Sql::new("SELECT campaign_id FROM objections WHERE id = $1")
+                .bind(objection),
+        )
+        .await?
+        .ok_or_else(|| AppError::not_found("objection"))?;
+    let c = load(tx, campaign).await?;
+    require_manage(caller, &c)?;
+    require_stage(&c, &[Stage::Publicity])?;
+    let o = store::objections(tx, campaign)
+        .await?
+        .into_iter()
+        .find(|o| o.id == objection)
+        .ok_or_else(|| AppError::not_found("objection"))?;
+    if o.status != ObjectionStatus::Open.as_str() {
+        return Err(AppError::conflict("objection_decided"));
+    }
+    let mut v = Validator::new();
+    let status = match ObjectionStatus::parse(&input.status) {
+        Some(s @ (ObjectionStatus::Upheld | ObjectionStatus::Dismissed)) => Some(s),
+        _ => {
+            v.add(FieldError::new("status", "unknown_option").with("allowed", "upheld, dismissed"));
+            None
+        }
+    };
+    let outcome = v.required_text("outcome", &input.outcome, rules::TEXT_MAX);
+    v.finish()?;
+    let status = status.ok_or_else(|| AppError::internal("checked above"))?;
+    let now = Timestamp::now();
+    store::decide_objection(
+        tx,
+        objection,
+        status.as_str(),
+        &outcome,
+        caller.user_id(),
+        now,
+    )
+    .await?;
+    if status == ObjectionStatus::Upheld {
+        store::set_tier(tx, o.declaration_id, None, now).await?;
+    }
+    record(
+        tx,
+        caller,
+        Change::new("campaign.objection_outcome", "objection", objection)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "status": status, "outcome": outcome })),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DismissInput {
+    /// The open objections to dismiss, all of this campaign.
+    pub ids: Vec<i64>,
+    /// One outcome recorded on each of them.
+    pub outcome: String,
+}
+
+/// Most objections one request dismisses, so that one transaction stays short.
+pub const DISMISS_MAX: usize = 500;
+
+/// Dismisses many open objections at once with one outcome (a flood of identical or abusive
+/// objections must not hold up the announcement); all of them or none.
+pub async fn dismiss_objections(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    input: &DismissInput,
+) -> Result<usize> {
+    let c = load(tx, campaign).await?;
+    require_manage(caller, &c)?;
+    require_stage(&c, &[Stage::Publicity])?;
+    let mut v = Validator::new();
+    let outcome = v.required_text("outcome", &input.outcome, rules::TEXT_MAX);
+    let mut ids = input.ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        v.add(FieldError::new("ids", "required"));
+    } else if ids.len() > DISMISS_MAX {
+        v.add(FieldError::new("ids", "too_many").with("max", DISMISS_MAX));
+    }
+    let all = store::objections(tx, campaign).await?;
+    for id in &ids {
+        match all.iter().find(|o| o.id == *id) {
+            None => v.add(FieldError::new("ids", "unknown_objection").with("id", id)),
+            Some(o) if o.status != ObjectionStatus::Open.as_str() => {
+                v.add(FieldError::new("ids", "objection_decided").with("id", id));
+            }
+            Some(_) => {}
+        }
+    }
+    v.finish()?;
+    let now = Timestamp::now();
+    let status = ObjectionStatus::Dismissed.as_str();
+    for id in &ids {
+        store::decide_objection(tx, *id, status, &outcome, caller.user_id(), now).await?;
+    }
+    record(
+        tx,
+        caller,
+        Change::new("campaign.objections_dismissed", "campaign", campaign)
+            .label(&c.title)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "ids": ids, "outcome": outcome })),
+    )
+    .await?;
+    Ok(ids.len())
+}
+
+pub async fn objections(tx: &mut Tx, caller: &Caller<'_>, campaign: i64) -> Result<Vec<Objection>> {
+    let c = load(tx, campaign).await?;
+    require_manage(caller, &c)?;
+    store::objections(tx, campaign).await
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AnnounceInput {
+    pub notice_number: String,
+    pub announced_on: String,
+}
+
+/// Publishes the results with a notice number once the publicity period is over and every
+/// objection has its outcome.
+pub async fn announce(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+    input: &AnnounceInput,
+) -> Result<()> {
+    let c = load(tx, campaign).await?;
+    require_manage(caller, &c)?;
+    require_stage(&c, &[Stage::Publicity])?;
+    let end = publicity_end(&c).ok_or_else(|| AppError::internal("publicity without start"))?;
+    let mut v = Validator::new();
+    let number = v.required_text("notice_number", &input.notice_number, rules::SHORT_MAX);
+    let on = date_field(&mut v, "announced_on", &input.announced_on);
+    if on.is_some_and(|d| d < end) {
+        v.add(FieldError::new("announced_on", "publicity_not_over").with("end", end));
+    }
+    v.finish()?;
+    if store::objections(tx, campaign)
+        .await?
+        .iter()
+        .any(|o| o.status == ObjectionStatus::Open.as_str())
+    {
+        return Err(AppError::conflict("objections_open"));
+    }
+    let on = on.ok_or_else(|| AppError::internal("checked above"))?;
+    store::set_announced(tx, campaign, &number, &on.to_string(), Timestamp::now()).await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.announce", "campaign", campaign)
+            .label(&c.title)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "notice_number": number, "announced_on": on.to_string() })),
+    )
+    .await
+}
+
+/// A certificate: an awarded declaration of an announced campaign.
+pub async fn certificate(tx: &mut Tx, declaration: i64) -> Result<(Campaign, Declaration, Tier)> {
+    let d = load_declaration(tx, declaration).await?;
+    let c = load(tx, d.campaign_id).await?;
+    let tier = d.tier.as_deref().and_then(Tier::parse);
+    match (stage_of(&c)?, tier) {
+        (Stage::Announced, Some(t)) => Ok((c, d, t)),
+        _ => Err(AppError::not_found("certificate")),
+    }
+}

@@ -1,0 +1,178 @@
+//! Scoring: an expert's score sheet for a declaration assigned to them, and the list of
+//! declarations an expert has to review (blind campaigns hiding the unit and the people).
+
+use super::assign;
+use super::{load, load_declaration, require_stage, stage_of};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_domain::campaign::{self as rules, Stage};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
+use ingot_store::Tx;
+use ingot_store::campaigns as store;
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ScoreInput {
+    /// One mark per criterion, in rubric order, each within 0..=the campaign's scale.
+    pub marks: Vec<String>,
+    pub comment: String,
+}
+
+/// An expert's score sheet for a declaration assigned to them and not in conflict with them.
+pub async fn score(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    declaration: i64,
+    input: &ScoreInput,
+) -> Result<i64> {
+    let d = load_declaration(tx, declaration).await?;
+    let c = load(tx, d.campaign_id).await?;
+    let me = caller.user_id().ok_or_else(AppError::forbidden)?;
+    if !store::is_assigned(tx, d.id, me).await? {
+        return Err(AppError::Forbidden {
+            code: "not_assigned",
+        });
+    }
+    let conflicts = assign::conflicts_of(tx, &c, &d, me).await?;
+    if let Some(reason) = conflicts.first() {
+        return Err(AppError::Conflict {
+            code: "expert_conflicted",
+            field: None,
+        })
+        .inspect_err(|_| {
+            tracing::info!(
+                declaration,
+                reason = reason.as_str(),
+                "conflicted score refused"
+            )
+        });
+    }
+    require_stage(&c, &[Stage::Review])?;
+    if c.decided_at.is_some() {
+        return Err(AppError::conflict("results_decided"));
+    }
+    let rubric: Vec<rules::Criterion> = store::criteria(tx, c.id)
+        .await?
+        .into_iter()
+        .map(|r| rules::Criterion {
+            name: r.name,
+            weight: r.weight,
+        })
+        .collect();
+    let mut v = Validator::new();
+    let mut marks = Vec::new();
+    for (i, raw) in input.marks.iter().enumerate() {
+        match raw.trim().parse::<i64>() {
+            Ok(m) => marks.push(m),
+            Err(_) => {
+                v.add(
+                    FieldError::new(format!("marks[{i}]"), "score_outside_scale")
+                        .with("criterion", rubric.get(i).map_or("", |c| c.name.as_str()))
+                        .with("max", c.score_scale),
+                );
+                marks.push(0);
+            }
+        }
+    }
+    let comment = v
+        .optional_text("comment", Some(&input.comment), rules::TEXT_MAX)
+        .unwrap_or_default();
+    v.finish()?;
+    let total =
+        rules::total(&rubric, &marks, c.score_scale).map_err(|e| AppError::Validation(vec![e]))?;
+    let marks_json = serde_json::to_string(&marks).map_err(AppError::internal)?;
+    store::save_sheet(
+        tx,
+        &store::NewSheet {
+            campaign_id: c.id,
+            declaration_id: d.id,
+            user_id: me,
+            marks: &marks_json,
+            total_hundredths: total,
+            comment: &comment,
+        },
+        Timestamp::now(),
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("campaign.score", "declaration", d.id)
+            .label(&d.title)
+            .org(OrgId(c.org_id))
+            .after(&serde_json::json!({ "marks": marks, "total_hundredths": total })),
+    )
+    .await?;
+    Ok(total)
+}
+
+/// A declaration as an expert reviews it: blind campaigns hide the unit and the people.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReviewItem {
+    pub campaign_id: i64,
+    pub campaign_title: String,
+    pub declaration_id: i64,
+    pub number: i64,
+    pub title: String,
+    pub summary: String,
+    pub field: String,
+    /// Hidden (None) when the campaign is blind.
+    pub unit_name: Option<String>,
+    pub first_completer_name: Option<String>,
+    pub marks: Option<Vec<i64>>,
+    pub total_hundredths: Option<i64>,
+    pub comment: Option<String>,
+    pub open: bool,
+}
+
+/// The declarations assigned to the caller, in campaigns under review or later.
+pub async fn my_reviews(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: i64,
+) -> Result<Vec<ReviewItem>> {
+    let me = caller.user_id().ok_or_else(AppError::forbidden)?;
+    let c = load(tx, campaign).await?;
+    let mine: Vec<i64> = store::assignment(tx, c.id)
+        .await?
+        .iter()
+        .filter(|a| a.user_id == me.0)
+        .map(|a| a.declaration_id)
+        .collect();
+    let sheets = store::sheets(tx, c.id).await?;
+    let open = stage_of(&c)? == Stage::Review && c.decided_at.is_none();
+    let mut out = Vec::new();
+    for d in store::declarations(tx, c.id).await? {
+        if !mine.contains(&d.id) {
+            continue;
+        }
+        // A conflict found after assignment (or after scoring) ends the expert's access.
+        if !assign::conflicts_of(tx, &c, &d, me).await?.is_empty() {
+            continue;
+        }
+        let sheet = sheets
+            .iter()
+            .find(|s| s.declaration_id == d.id && s.user_id == me.0);
+        out.push(ReviewItem {
+            campaign_id: c.id,
+            campaign_title: c.title.clone(),
+            declaration_id: d.id,
+            number: d.number,
+            title: d.title.clone(),
+            summary: d.summary.clone(),
+            field: d.field.clone(),
+            unit_name: (!c.blind).then(|| d.unit_name.clone()),
+            first_completer_name: if c.blind {
+                None
+            } else {
+                d.first_completer_name.clone()
+            },
+            marks: sheet.and_then(|s| serde_json::from_str(&s.marks).ok()),
+            total_hundredths: sheet.map(|s| s.total_hundredths),
+            comment: sheet.map(|s| s.comment.clone()),
+            open,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,184 @@
+//! Talent titles and honours, the questions other rules ask about them (does a person hold an
+//! honour of at least some level), and the record pages: a person's or a unit's holdings and a
+//! unit's yearly figures.
+
+use super::{log, may_read, not_found, require_manage, scoped, unit, year};
+use crate::{Caller, Result};
+use ingot_domain::innovation::{self as rules, HonourLevel, YearFigures};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Timestamp, UserId};
+use ingot_store::innovation::{
+    self as store, AchievementItem, NewTitle, Patent, RecordFilter, Skill, Title,
+};
+use ingot_store::{Page, Tx, orgs, users};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TitleInput {
+    /// The holder's username.
+    pub holder: String,
+    pub name: String,
+    /// The granting body.
+    pub granted_by: Option<OrgId>,
+    pub year: String,
+    /// enterprise, municipal, provincial, national.
+    pub level: String,
+}
+
+pub async fn create_title(tx: &mut Tx, caller: &Caller<'_>, input: &TitleInput) -> Result<Title> {
+    let mut v = Validator::new();
+    let holder = match input.holder.trim() {
+        "" => {
+            v.add(FieldError::new("holder", "required"));
+            None
+        }
+        name => match users::get_by_username(tx, name).await? {
+            Some(u) => Some(u),
+            None => {
+                v.add(FieldError::new("holder", "unknown_person").with("name", name));
+                None
+            }
+        },
+    };
+    let name = v.required_text("name", &input.name, rules::TITLE_MAX);
+    let body = unit(tx, input.granted_by).await?;
+    if body.is_none() {
+        v.add(FieldError::new("granted_by", "required"));
+    }
+    let level = HonourLevel::parse(&input.level);
+    if level.is_none() {
+        v.add(FieldError::new("level", "unknown_honour_level"));
+    }
+    let year = year(&mut v, &input.year, None);
+    let holder_org = match &holder {
+        Some(h) => orgs::get(tx, h.org_id).await?,
+        None => None,
+    };
+    // Titles are recorded by whoever administers the holder's unit.
+    if let Some(o) = &holder_org {
+        require_manage(caller, o)?;
+    }
+    v.finish()?;
+    let (Some(holder), Some(org), Some(body), Some(level)) = (holder, holder_org, body, level)
+    else {
+        return Err(AppError::internal("checked title incomplete"));
+    };
+    let new = NewTitle {
+        user_id: holder.id,
+        unit_id: org.id,
+        name,
+        granted_by: body.id,
+        year,
+        level,
+    };
+    let id = store::insert_title(tx, &new, caller.user_id(), Timestamp::now()).await?;
+    log(tx, caller, "title.create", "title", id, &new.name, org.id,
+        serde_json::json!({"holder": holder.username, "name": new.name, "year": year, "level": level})).await?;
+    store::get_title(tx, id).await?.ok_or_else(not_found)
+}
+
+pub async fn titles(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    filter: RecordFilter,
+    page: Page,
+) -> Result<(Vec<Title>, i64)> {
+    store::list_titles(tx, &scoped(caller, filter), page).await
+}
+
+/// For eligibility rules elsewhere (studio namings, campaigns): does this person hold a title or
+/// honour of `at_least` level or higher (e.g. a municipal-or-higher honour)?
+pub async fn holds_honour_at_least(
+    tx: &mut Tx,
+    user: UserId,
+    at_least: HonourLevel,
+) -> Result<bool> {
+    Ok(rules::holds_level(
+        &store::honour_levels(tx, user).await?,
+        at_least,
+    ))
+}
+
+/// The same question asked through the API: only about a person the caller may see.
+pub async fn holds_honour_visible(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    user: UserId,
+    at_least: HonourLevel,
+) -> Result<bool> {
+    visible_person(tx, caller, user).await?;
+    holds_honour_at_least(tx, user, at_least).await
+}
+
+/// A person whose records the caller may look into: themselves, or someone of a unit whose
+/// records they read. Anyone else does not exist for the caller.
+pub async fn visible_person(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    user: UserId,
+) -> Result<ingot_domain::user::User> {
+    let (person, path) = users::get_with_org_path(tx, user)
+        .await?
+        .ok_or(AppError::not_found("user"))?;
+    if caller.user_id() != Some(user) && !may_read(caller, path.as_str()) {
+        return Err(AppError::not_found("user"));
+    }
+    Ok(person)
+}
+
+/// What a person holds, as the caller may see it.
+pub async fn person_holdings(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    user: UserId,
+) -> Result<(ingot_domain::user::User, Holdings)> {
+    let person = visible_person(tx, caller, user).await?;
+    let filter = RecordFilter {
+        person: Some(user),
+        ..Default::default()
+    };
+    Ok((person, holdings(tx, caller, filter).await?))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record pages and figures
+
+/// Everything a person or a unit holds, as far as the caller may see.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Holdings {
+    pub achievements: Vec<AchievementItem>,
+    pub patents: Vec<Patent>,
+    pub skills: Vec<Skill>,
+    pub titles: Vec<Title>,
+}
+
+pub async fn holdings(tx: &mut Tx, caller: &Caller<'_>, filter: RecordFilter) -> Result<Holdings> {
+    let all = Page::new(Some(1), Some(500), 500);
+    let f = scoped(caller, filter);
+    let patents = if f.person.is_some() {
+        Vec::new()
+    } else {
+        store::list_patents(tx, &f, all).await?.0
+    };
+    Ok(Holdings {
+        achievements: store::list_achievements(tx, &f, all).await?.0,
+        patents,
+        skills: store::list_skills(tx, &f, all).await?.0,
+        titles: store::list_titles(tx, &f, all).await?.0,
+    })
+}
+
+/// The year's summary figures of a unit's subtree (a city's, for its annual summary).
+pub async fn year_figures(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    unit_id: OrgId,
+    year: i64,
+    title: Option<&str>,
+) -> Result<YearFigures> {
+    let unit = orgs::get(tx, unit_id).await?.ok_or_else(not_found)?;
+    if !may_read(caller, unit.path.as_str()) {
+        return Err(not_found());
+    }
+    store::year_figures(tx, &OrgScope::of([unit.path]), year, title).await
+}

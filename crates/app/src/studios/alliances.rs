@@ -1,0 +1,123 @@
+//! Alliances and mentoring pairs of studios under a federation.
+
+use super::{date_field, event};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_domain::policy::Action;
+use ingot_domain::studio as rules;
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
+use ingot_store::studios as store;
+use ingot_store::{Tx, orgs};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AllianceInput {
+    /// "alliance" or "pairing" (mentoring: the lead studio mentors the other).
+    pub kind: String,
+    pub name: String,
+    pub lead_studio_id: Option<StudioId>,
+    pub studio_ids: Vec<StudioId>,
+    pub founded_on: String,
+    pub description: String,
+}
+
+/// Forms an alliance (or a mentoring pair) of studios under the caller's federation: every
+/// studio must lie within the subtree of an organisation where the caller runs namings.
+pub async fn create_alliance(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    org: OrgId,
+    input: &AllianceInput,
+) -> Result<i64> {
+    let o = orgs::get(tx, org)
+        .await?
+        .ok_or_else(|| AppError::not_found("organisation"))?;
+    caller.require(Action::ManageNamings, &o.path)?;
+    let mut v = Validator::new();
+    let name = v.required_text("name", &input.name, rules::NAME_MAX);
+    let description = v
+        .optional_text("description", Some(&input.description), rules::TEXT_MAX)
+        .unwrap_or_default();
+    let kind = match input.kind.trim() {
+        k @ ("alliance" | "pairing") => k,
+        _ => {
+            v.add(FieldError::new("kind", "unknown_option").with("allowed", "alliance, pairing"));
+            "alliance"
+        }
+    };
+    let founded = date_field(&mut v, "founded_on", &input.founded_on);
+    let mut ids: Vec<StudioId> = Vec::new();
+    if let Some(l) = input.lead_studio_id {
+        ids.push(l);
+    } else {
+        v.add(FieldError::new("lead_studio_id", "required"));
+    }
+    for s in &input.studio_ids {
+        if !ids.contains(s) {
+            ids.push(*s);
+        }
+    }
+    if ids.len() < 2 {
+        v.add(FieldError::new("studio_ids", "alliance_too_small"));
+    }
+    if kind == "pairing" && ids.len() != 2 {
+        v.add(FieldError::new("studio_ids", "pairing_needs_two"));
+    }
+    let mut studios = Vec::new();
+    for id in &ids {
+        match store::get(tx, *id).await? {
+            Some(s) if s.unit_path.is_within(&o.path) => studios.push(s),
+            _ => v.add(FieldError::new("studio_ids", "studio_outside_call").with("id", id)),
+        }
+    }
+    v.finish()?;
+    let founded = founded.ok_or_else(|| AppError::internal("checked above"))?;
+    let lead = ids[0];
+    let id = store::insert_alliance(
+        tx,
+        org,
+        kind,
+        &name,
+        lead,
+        founded.number(),
+        &description,
+        Timestamp::now(),
+    )
+    .await?;
+    for s in &studios {
+        store::add_alliance_member(tx, id, s.id, founded.number()).await?;
+        event(
+            tx,
+            caller,
+            s.id,
+            founded,
+            "joined_alliance",
+            serde_json::json!({ "alliance": name, "kind": kind }),
+            true,
+        )
+        .await?;
+    }
+    record(
+        tx,
+        caller,
+        Change::new("studio.create_alliance", "alliance", id)
+            .label(&name)
+            .org(org)
+            .after(&serde_json::json!({ "kind": kind, "lead": lead, "studios": ids })),
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn alliance(tx: &mut Tx, id: i64) -> Result<(store::Alliance, Vec<(i64, String, i64)>)> {
+    let a = store::get_alliance(tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("alliance"))?;
+    let members = store::alliance_members(tx, id).await?;
+    Ok((a, members))
+}
+
+pub async fn alliances(tx: &mut Tx) -> Result<Vec<store::Alliance>> {
+    store::alliances(tx, None).await
+}

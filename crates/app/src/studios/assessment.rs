@@ -1,0 +1,201 @@
+//! Periodic assessment of named studios against a federation's standard, and setting that
+//! standard; a fail takes the title away.
+
+use super::registry::totals;
+use super::{date_field, event, load, refresh_level};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_domain::policy::Action;
+use ingot_domain::studio::{self as rules, AssessmentResult, Level, Standard};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, OrgPath, StudioId, Timestamp};
+use ingot_store::studios::{self as store, Naming};
+use ingot_store::{Tx, orgs};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AssessInput {
+    /// The naming assessed; empty: the highest standing naming the caller's federation gave.
+    pub naming_id: Option<i64>,
+    pub period: String,
+    pub assessed_on: String,
+    /// Each criterion's score, 0-100.
+    pub scores: Vec<(String, String)>,
+    pub assessment_note: String,
+}
+
+/// A criterion of the assessment form: its code, weight and the score the ledger suggests.
+pub type ScoreRow = (String, i64, Option<i64>);
+
+/// The naming a caller would assess, its standard and suggested scores from the ledger.
+pub async fn assessment_form(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: StudioId,
+) -> Result<Option<(Naming, Standard, Vec<ScoreRow>)>> {
+    let namings = store::namings(tx, id).await?;
+    let Some(naming) = assessable(caller, &namings, None) else {
+        return Ok(None);
+    };
+    let standard = store::standard(tx, OrgId(naming.org_id)).await?;
+    let t = totals(&store::outputs(tx, id).await?);
+    let rows = standard
+        .criteria
+        .iter()
+        .map(|c| (c.code.clone(), c.weight, t.suggested_score(&c.code)))
+        .collect();
+    Ok(Some((naming, standard, rows)))
+}
+
+fn assessable(caller: &Caller<'_>, namings: &[Naming], wanted: Option<i64>) -> Option<Naming> {
+    namings
+        .iter()
+        .filter(|n| n.status == "active")
+        .filter(|n| wanted.is_none_or(|w| w == n.id))
+        .filter(|n| {
+            caller.permits(
+                Action::ManageNamings,
+                &OrgPath::from_stored(n.org_path.clone()),
+            )
+        })
+        .max_by_key(|n| Level::parse(&n.level).map(Level::rank))
+        .cloned()
+}
+
+/// Assesses a named studio for a period. A fail takes the title away.
+pub async fn assess(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: StudioId,
+    input: &AssessInput,
+) -> Result<(i64, AssessmentResult)> {
+    let s = load(tx, id).await?;
+    let namings = store::namings(tx, id).await?;
+    let Some(naming) = assessable(caller, &namings, input.naming_id) else {
+        if namings.iter().any(|n| {
+            caller.permits(
+                Action::ManageNamings,
+                &OrgPath::from_stored(n.org_path.clone()),
+            )
+        }) {
+            return Err(AppError::conflict("no_standing_naming"));
+        }
+        return Err(AppError::forbidden());
+    };
+    let standard = store::standard(tx, OrgId(naming.org_id)).await?;
+    let mut v = Validator::new();
+    let period = v.required_text("period", &input.period, 20);
+    let on = date_field(&mut v, "assessed_on", &input.assessed_on);
+    let note = v
+        .optional_text(
+            "assessment_note",
+            Some(&input.assessment_note),
+            rules::TEXT_MAX,
+        )
+        .unwrap_or_default();
+    let mut scores = Vec::new();
+    for c in &standard.criteria {
+        let raw = input
+            .scores
+            .iter()
+            .find(|(code, _)| *code == c.code)
+            .map(|(_, s)| s.trim())
+            .unwrap_or("");
+        match raw.parse::<i64>() {
+            Ok(n) if (0..=100).contains(&n) => scores.push((c.code.clone(), n)),
+            _ => v.add(FieldError::new(
+                format!("score_{}", c.code),
+                "score_invalid",
+            )),
+        }
+    }
+    if !period.is_empty() && store::assessment_exists(tx, naming.id, &period).await? {
+        v.add(FieldError::new("period", "already_assessed").with("period", &period));
+    }
+    v.finish()?;
+    let on = on.ok_or_else(|| AppError::internal("checked above"))?;
+    let (total, result) = standard.assess(&scores)?;
+    let scores_json = serde_json::json!({ "standard": standard, "scores": scores });
+    store::insert_assessment(
+        tx,
+        &store::NewAssessment {
+            studio_id: id,
+            naming_id: naming.id,
+            org_id: OrgId(naming.org_id),
+            period: &period,
+            assessed_on: on.number(),
+            scores: &scores_json.to_string(),
+            total,
+            result: result.as_str(),
+            note: &note,
+            by: caller.user_id(),
+        },
+        Timestamp::now(),
+    )
+    .await?;
+    event(
+        tx,
+        caller,
+        id,
+        on,
+        "assessed",
+        serde_json::json!({ "level": naming.level, "org": naming.org_name, "period": period, "total": total, "result": result }),
+        true,
+    )
+    .await?;
+    if result == AssessmentResult::Fail {
+        store::lose_naming(tx, naming.id, on.number(), "assessment_failed").await?;
+        refresh_level(tx, id).await?;
+        event(
+            tx,
+            caller,
+            id,
+            on,
+            "title_lost",
+            serde_json::json!({ "level": naming.level, "org": naming.org_name, "notice": naming.notice_number }),
+            true,
+        )
+        .await?;
+    }
+    record(
+        tx,
+        caller,
+        Change::new("studio.assess", "studio", id.0)
+            .label(&s.name)
+            .org(s.unit_id)
+            .after(&serde_json::json!({ "naming_id": naming.id, "period": period, "scores": scores, "total": total, "result": result })),
+    )
+    .await?;
+    Ok((total, result))
+}
+
+/// Sets a federation's assessment standard.
+pub async fn set_standard(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    org: OrgId,
+    standard: &Standard,
+) -> Result<()> {
+    let o = orgs::get(tx, org)
+        .await?
+        .ok_or_else(|| AppError::not_found("organisation"))?;
+    caller.require(Action::ManageNamings, &o.path)?;
+    standard.validate()?;
+    let before = store::standard(tx, org).await?;
+    store::set_standard(tx, org, standard, Timestamp::now()).await?;
+    record(
+        tx,
+        caller,
+        Change::new("studio.set_standard", "org", org.0)
+            .label(&o.name)
+            .org(org)
+            .before(&before)
+            .after(standard),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn standard_of(tx: &mut Tx, org: OrgId) -> Result<Standard> {
+    store::standard(tx, org).await
+}

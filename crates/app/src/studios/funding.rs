@@ -1,0 +1,137 @@
+//! A named studio's special funding: payments of the grant and spending from it, neither
+//! exceeding the grant.
+
+use super::{date_field, load, may_manage, money_field};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_domain::policy::Action;
+use ingot_domain::studio::{self as rules, SpendCategory};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
+use ingot_store::studios::{self as store, NewEntry};
+use ingot_store::{Tx, orgs};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct EntryInput {
+    /// "payment" (the federation pays out) or "spending" (the studio spends).
+    pub kind: String,
+    pub category: String,
+    /// Yuan.
+    pub amount: String,
+    pub on_date: String,
+    pub entry_note: String,
+}
+
+/// Records a payment of granted funding or spending from it; neither may exceed the grant.
+pub async fn funding_entry(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    funding_id: i64,
+    input: &EntryInput,
+) -> Result<i64> {
+    store::lock_funding(tx, funding_id).await?;
+    let f = store::get_funding(tx, funding_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("funding"))?;
+    let s = load(tx, StudioId(f.studio_id)).await?;
+    let org = orgs::get(tx, OrgId(f.org_id))
+        .await?
+        .ok_or_else(|| AppError::not_found("funding"))?;
+    let granter = caller.permits(Action::ManageNamings, &org.path);
+    let mut v = Validator::new();
+    let kind = match input.kind.trim() {
+        "payment" => {
+            if !granter {
+                return Err(AppError::forbidden());
+            }
+            "payment"
+        }
+        "spending" => {
+            if !(granter || may_manage(caller, &s)) {
+                return Err(AppError::forbidden());
+            }
+            "spending"
+        }
+        _ => {
+            return Err(AppError::Validation(vec![
+                FieldError::new("kind", "unknown_option").with("allowed", "payment, spending"),
+            ]));
+        }
+    };
+    let category = if kind == "spending" {
+        let c = SpendCategory::parse(&input.category);
+        if c.is_none() {
+            v.add(
+                FieldError::new("category", "unknown_option")
+                    .with("allowed", SpendCategory::codes()),
+            );
+        }
+        c
+    } else {
+        None
+    };
+    let amount = money_field(&mut v, "amount", &input.amount);
+    if input.amount.trim().is_empty() {
+        v.add(FieldError::new("amount", "required"));
+    } else if amount == Some(0) {
+        v.add(FieldError::new("amount", "invalid_amount"));
+    }
+    let on = date_field(&mut v, "on_date", &input.on_date);
+    let note = v
+        .optional_text("entry_note", Some(&input.entry_note), rules::SHORT_MAX)
+        .unwrap_or_default();
+    v.finish()?;
+    let (Some(amount), Some(on)) = (amount, on) else {
+        return Err(AppError::internal("checked above"));
+    };
+    let used = if kind == "payment" {
+        f.paid_cents
+    } else {
+        f.spent_cents
+    };
+    if used + amount > f.granted_cents {
+        let e = if kind == "payment" {
+            FieldError::new("amount", "payment_exceeds_grant")
+        } else {
+            FieldError::new("amount", "spending_exceeds_grant")
+        };
+        return Err(AppError::Validation(vec![
+            e.with(
+                "granted",
+                ingot_domain::proposal::format_money(f.granted_cents),
+            )
+            .with(
+                "remaining",
+                ingot_domain::proposal::format_money(f.granted_cents - used),
+            ),
+        ]));
+    }
+    let entry = store::insert_entry(
+        tx,
+        &NewEntry {
+            funding_id,
+            kind,
+            category: category.map(SpendCategory::as_str),
+            amount_cents: amount,
+            on_date: on.number(),
+            note: &note,
+            by: caller.user_id(),
+        },
+        Timestamp::now(),
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("studio.funding_entry", "studio", s.id.0)
+            .label(&s.name)
+            .org(s.unit_id)
+            .after(
+                &serde_json::json!({ "funding_id": funding_id, "kind": kind, "category": category,
+                "amount_cents": amount, "on": on.to_string(), "note": note }),
+            ),
+    )
+    .await?;
+    Ok(entry)
+}

@@ -1,0 +1,215 @@
+//! A studio's people: members joining and leaving, and the honours of its lead or members.
+
+use super::{date_field, event, load, require_manage, studio_home, today, user_by_name};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_domain::policy::Action;
+use ingot_domain::studio::{self as rules, Level};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, StudioId, Timestamp, UserId};
+use ingot_store::studios as store;
+use ingot_store::{Tx, users};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MemberInput {
+    pub username: String,
+    pub joined_on: String,
+}
+
+pub async fn add_member(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: StudioId,
+    input: &MemberInput,
+) -> Result<i64> {
+    let s = load(tx, id).await?;
+    require_manage(caller, &s)?;
+    let mut v = Validator::new();
+    let joined = date_field(&mut v, "joined_on", &input.joined_on);
+    let user = match user_by_name(tx, &input.username).await? {
+        Some(u) if u.active => Some(u),
+        _ => {
+            v.add(
+                FieldError::new("username", "unknown_user").with("username", input.username.trim()),
+            );
+            None
+        }
+    };
+    if let Some(u) = &user {
+        // Members come from the studio's own enterprise: a manager cannot enrol (and then
+        // record honours for) anybody in the country.
+        let home = studio_home(tx, &s).await?;
+        let within = users::get_with_org_path(tx, u.id)
+            .await?
+            .is_some_and(|(_, path)| path.is_within(&home));
+        if !within {
+            v.add(FieldError::new("username", "member_outside_unit").with("username", &u.username));
+        }
+        let current = store::members(tx, id).await?;
+        if current
+            .iter()
+            .any(|m| m.user_id == u.id.0 && m.left_on.is_none())
+        {
+            v.add(FieldError::new("username", "already_member").with("username", &u.username));
+        }
+    }
+    v.finish()?;
+    let (Some(user), Some(joined)) = (user, joined) else {
+        return Err(AppError::internal("checked above"));
+    };
+    let member =
+        store::add_member(tx, id, user.id, "member", joined.number(), Timestamp::now()).await?;
+    event(
+        tx,
+        caller,
+        id,
+        joined,
+        "member_joined",
+        serde_json::json!({ "name": user.display_name }),
+        true,
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("studio.add_member", "studio", id.0)
+            .label(&s.name)
+            .org(s.unit_id)
+            .after(
+                &serde_json::json!({ "username": user.username, "joined_on": joined.to_string() }),
+            ),
+    )
+    .await?;
+    Ok(member)
+}
+
+pub async fn member_leaves(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: StudioId,
+    member: i64,
+    left_on: &str,
+) -> Result<()> {
+    let s = load(tx, id).await?;
+    require_manage(caller, &s)?;
+    let mut v = Validator::new();
+    let left = date_field(&mut v, "left_on", left_on);
+    v.finish()?;
+    let left = left.ok_or_else(|| AppError::internal("checked above"))?;
+    let members = store::members(tx, id).await?;
+    let m = members
+        .iter()
+        .find(|m| m.id == member && m.left_on.is_none())
+        .ok_or_else(|| AppError::not_found("member"))?;
+    if m.role == "lead" {
+        return Err(AppError::conflict("lead_cannot_leave"));
+    }
+    if left.number() < m.joined_on {
+        return Err(AppError::field("left_on", "left_before_joined"));
+    }
+    store::set_member_left(tx, member, left.number()).await?;
+    event(
+        tx,
+        caller,
+        id,
+        left,
+        "member_left",
+        serde_json::json!({ "name": m.display_name }),
+        true,
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("studio.member_left", "studio", id.0)
+            .label(&s.name)
+            .org(s.unit_id)
+            .after(&serde_json::json!({ "username": m.username, "left_on": left.to_string() })),
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct HonourInput {
+    /// The person honoured; empty means the studio's lead.
+    pub username: String,
+    pub title: String,
+    /// Who awarded it, as on the certificate.
+    pub awarded_by: String,
+    pub level: String,
+    pub year: String,
+}
+
+/// Records an honour of the lead or a member (the unit's union or a federation does this).
+pub async fn add_honour(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: StudioId,
+    input: &HonourInput,
+) -> Result<i64> {
+    let s = load(tx, id).await?;
+    caller.require(Action::ManageStudio, &s.unit_path)?;
+    let mut v = Validator::new();
+    let title = v.required_text("title", &input.title, rules::SHORT_MAX);
+    let body = v.required_text("awarded_by", &input.awarded_by, rules::SHORT_MAX);
+    let level = Level::parse(&input.level);
+    if level.is_none() {
+        v.add(FieldError::new("level", "unknown_option").with("allowed", Level::codes()));
+    }
+    // The year may be unknown (an old certificate); empty leaves it out.
+    let year = match input.year.trim() {
+        "" => None,
+        raw => match raw.parse::<i64>() {
+            Ok(y) if (1950..=i64::from(today(caller).year)).contains(&y) => Some(y),
+            _ => {
+                v.add(FieldError::new("year", "invalid_year"));
+                None
+            }
+        },
+    };
+    let person = if input.username.trim().is_empty() {
+        Some(s.lead_id)
+    } else {
+        let members = store::members(tx, id).await?;
+        let wanted = input.username.trim().to_lowercase();
+        let found = members
+            .iter()
+            .find(|m| m.username == wanted && m.left_on.is_none())
+            .map(|m| UserId(m.user_id));
+        if found.is_none() {
+            v.add(
+                FieldError::new("username", "not_a_member").with("username", input.username.trim()),
+            );
+        }
+        found
+    };
+    // An honour counts wherever its holder goes (a naming's eligibility): only someone who
+    // manages studios where the person works may record it.
+    if let Some(p) = person {
+        let reachable = users::get_with_org_path(tx, p)
+            .await?
+            .is_some_and(|(_, path)| caller.permits(Action::ManageStudio, &path));
+        if !reachable {
+            v.add(FieldError::new("username", "person_outside_reach"));
+        }
+    }
+    v.finish()?;
+    let (Some(person), Some(level)) = (person, level) else {
+        return Err(AppError::internal("checked above"));
+    };
+    let honour =
+        store::add_honour(tx, person, &title, &body, level, year, Timestamp::now()).await?;
+    record(
+        tx,
+        caller,
+        Change::new("studio.add_honour", "studio", id.0)
+            .label(&s.name)
+            .org(s.unit_id)
+            .after(&serde_json::json!({ "user_id": person, "title": title, "body": body, "level": level, "year": year })),
+    )
+    .await?;
+    Ok(honour)
+}

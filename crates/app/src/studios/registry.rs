@@ -1,0 +1,544 @@
+//! Registering a studio, editing its particulars, changing its status (suspending, reactivating,
+//! revoking), and reading studios: a studio's page with what the caller may do on it, the public
+//! registry, the studios a caller may apply for, and the counts by level, year and field.
+
+use super::{
+    date_field, event, insider, load, may_manage, refresh_level, require_manage, today,
+    user_by_name,
+};
+use crate::audit::{Change, record};
+use crate::{Caller, Result};
+use ingot_domain::org::OrgKind;
+use ingot_domain::policy::Action;
+use ingot_domain::studio::{
+    self as rules, FocusField, Level, OutputKind, OutputTotals, SpendCategory, StudioKind,
+    StudioStatus,
+};
+use ingot_domain::time::Date;
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, OrgPath, OrgScope, StudioId, Timestamp};
+use ingot_store::studios::{
+    self as store, Application, Assessment, Event, Funding, FundingEntry, Honour, Member, Naming,
+    NewStudio, Output, Photo, Studio,
+};
+use ingot_store::{Page, Tx, orgs};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StudioInput {
+    pub unit_id: Option<OrgId>,
+    /// The lead's username.
+    pub lead: String,
+    pub kind: String,
+    pub name: String,
+    pub founded_on: String,
+    pub address: String,
+    pub description: String,
+    pub fields: Vec<String>,
+}
+
+/// Registers a studio of an enterprise (or a unit inside one); its lead becomes its first member.
+struct Details {
+    name: String,
+    address: String,
+    description: String,
+    kind: Option<StudioKind>,
+    founded: Option<Date>,
+    fields: Vec<String>,
+}
+
+/// The studio's own particulars, as typed; every problem is added to `v`.
+fn check_details(v: &mut Validator, caller: &Caller<'_>, input: &StudioInput) -> Details {
+    let name = v.required_text("name", &input.name, rules::NAME_MAX);
+    let address = v.required_text("address", &input.address, rules::SHORT_MAX);
+    let description = v
+        .optional_text("description", Some(&input.description), rules::TEXT_MAX)
+        .unwrap_or_default();
+    let kind = StudioKind::parse(&input.kind);
+    if kind.is_none() {
+        v.add(FieldError::new("kind", "unknown_option").with("allowed", StudioKind::codes()));
+    }
+    let founded = date_field(v, "founded_on", &input.founded_on);
+    if founded.is_some_and(|d| d > today(caller)) {
+        v.add(FieldError::new("founded_on", "date_in_future"));
+    }
+    let mut fields = Vec::new();
+    for raw in &input.fields {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            continue;
+        }
+        match FocusField::parse(raw) {
+            Some(f) if !fields.contains(&f.as_str().to_string()) => {
+                fields.push(f.as_str().to_string())
+            }
+            Some(_) => {}
+            None => v.add(
+                FieldError::new("fields", "unknown_option").with("allowed", FocusField::codes()),
+            ),
+        }
+    }
+    if fields.is_empty() {
+        v.add(FieldError::new("fields", "required"));
+    }
+    Details {
+        name,
+        address,
+        description,
+        kind,
+        founded,
+        fields,
+    }
+}
+
+pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Result<StudioId> {
+    let mut v = Validator::new();
+    let Details {
+        name,
+        address,
+        description,
+        kind,
+        founded,
+        fields,
+    } = check_details(&mut v, caller, input);
+    let unit = match input.unit_id {
+        None => {
+            v.add(FieldError::new("unit_id", "required"));
+            None
+        }
+        Some(id) => match orgs::get(tx, id).await? {
+            Some(u)
+                if !u.is_archived()
+                    && matches!(
+                        u.kind,
+                        OrgKind::Enterprise | OrgKind::Branch | OrgKind::Department
+                    ) =>
+            {
+                Some(u)
+            }
+            Some(_) => {
+                v.add(FieldError::new("unit_id", "studio_unit_not_enterprise"));
+                None
+            }
+            None => {
+                v.add(FieldError::new("unit_id", "unknown_org"));
+                None
+            }
+        },
+    };
+    let lead = if input.lead.trim().is_empty() {
+        v.add(FieldError::new("lead", "required"));
+        None
+    } else {
+        match user_by_name(tx, &input.lead).await? {
+            Some(u) if u.active => Some(u),
+            _ => {
+                v.add(FieldError::new("lead", "unknown_user").with("username", input.lead.trim()));
+                None
+            }
+        }
+    };
+    v.finish()?;
+    let (Some(unit), Some(lead), Some(kind), Some(founded)) = (unit, lead, kind, founded) else {
+        return Err(AppError::internal("checked above"));
+    };
+    caller.require(Action::ManageStudio, &unit.path)?;
+    let now = Timestamp::now();
+    let id = store::insert(
+        tx,
+        &NewStudio {
+            unit_id: unit.id,
+            lead_id: lead.id,
+            kind,
+            name: &name,
+            founded_on: founded.number(),
+            address: &address,
+            description: &description,
+        },
+        now,
+    )
+    .await?;
+    store::set_fields(tx, id, &fields).await?;
+    store::add_member(tx, id, lead.id, "lead", founded.number(), Timestamp::now()).await?;
+    event(
+        tx,
+        caller,
+        id,
+        founded,
+        "founded",
+        serde_json::json!({ "lead": lead.display_name }),
+        true,
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("studio.create", "studio", id.0)
+            .label(&name)
+            .org(unit.id)
+            .after(&serde_json::json!({ "kind": kind, "lead": lead.username, "fields": fields, "founded_on": founded.to_string() })),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Changes the studio's particulars (not its unit or lead), if it is still at `version`.
+pub async fn update(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: StudioId,
+    version: Option<i64>,
+    input: &StudioInput,
+) -> Result<()> {
+    let s = load(tx, id).await?;
+    require_manage(caller, &s)?;
+    if s.status == StudioStatus::Revoked {
+        return Err(AppError::conflict("studio_revoked"));
+    }
+    if version.is_some_and(|ver| ver != s.version) {
+        return Err(AppError::conflict("studio_changed"));
+    }
+    let mut v = Validator::new();
+    let d = check_details(&mut v, caller, input);
+    v.finish()?;
+    let (Some(kind), Some(founded)) = (d.kind, d.founded) else {
+        return Err(AppError::internal("checked above"));
+    };
+    let before = serde_json::json!({ "name": s.name, "kind": s.kind, "address": s.address,
+        "founded_on": s.founded_on, "fields": store::fields(tx, id).await? });
+    let mut changed = s.clone();
+    changed.name = d.name;
+    changed.kind = kind;
+    changed.address = d.address;
+    changed.description = d.description;
+    changed.founded_on = founded.number();
+    store::update(tx, &changed, Timestamp::now()).await?;
+    store::set_fields(tx, id, &d.fields).await?;
+    record(
+        tx,
+        caller,
+        Change::new("studio.update", "studio", id.0)
+            .label(&changed.name)
+            .org(s.unit_id)
+            .before(&before)
+            .after(
+                &serde_json::json!({ "name": changed.name, "kind": kind, "address": changed.address,
+                "founded_on": changed.founded_on, "fields": d.fields }),
+            ),
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StatusInput {
+    pub status: String,
+    pub reason: String,
+    pub on_date: String,
+}
+
+/// Suspends, reactivates or revokes a studio. Revoking is final and takes away every title.
+/// The unit's union or any federation that named the studio may do it.
+pub async fn set_status(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: StudioId,
+    input: &StatusInput,
+) -> Result<()> {
+    let s = load(tx, id).await?;
+    let namings = store::namings(tx, id).await?;
+    let names_it = namings.iter().any(|n| {
+        caller.permits(
+            Action::ManageNamings,
+            &OrgPath::from_stored(n.org_path.clone()),
+        )
+    });
+    if !names_it && !caller.permits(Action::ManageStudio, &s.unit_path) {
+        return Err(AppError::forbidden());
+    }
+    let mut v = Validator::new();
+    let status = StudioStatus::parse(&input.status);
+    if status.is_none() {
+        v.add(FieldError::new("status", "unknown_option").with("allowed", StudioStatus::codes()));
+    }
+    let reason = v.required_text("reason", &input.reason, rules::TEXT_MAX);
+    let on = date_field(&mut v, "on_date", &input.on_date);
+    v.finish()?;
+    let (Some(status), Some(on)) = (status, on) else {
+        return Err(AppError::internal("checked above"));
+    };
+    if s.status == StudioStatus::Revoked {
+        return Err(AppError::conflict("studio_revoked"));
+    }
+    if s.status == status {
+        return Err(AppError::field("status", "status_unchanged"));
+    }
+    store::set_status(tx, id, status, Timestamp::now()).await?;
+    if status == StudioStatus::Revoked {
+        for n in namings.iter().filter(|n| n.status == "active") {
+            store::lose_naming(tx, n.id, on.number(), "revoked").await?;
+        }
+        refresh_level(tx, id).await?;
+    }
+    let kind = match status {
+        StudioStatus::Revoked => "revoked",
+        StudioStatus::Suspended => "suspended",
+        StudioStatus::Active => "reactivated",
+    };
+    event(
+        tx,
+        caller,
+        id,
+        on,
+        kind,
+        serde_json::json!({ "reason": reason }),
+        true,
+    )
+    .await?;
+    record(
+        tx,
+        caller,
+        Change::new("studio.set_status", "studio", id.0)
+            .label(&s.name)
+            .org(s.unit_id)
+            .before(&serde_json::json!({ "status": s.status }))
+            .after(
+                &serde_json::json!({ "status": status, "reason": reason, "on": on.to_string() }),
+            ),
+    )
+    .await?;
+    Ok(())
+}
+
+// --- Reading ------------------------------------------------------------------------------------
+
+/// What the caller may do on a studio's page.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct StudioAccess {
+    pub manage: bool,
+    pub honours: bool,
+    pub status: bool,
+    pub assess: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FundingDetail {
+    pub funding: Funding,
+    pub level: String,
+    pub org_name: String,
+    pub entries: Vec<FundingEntry>,
+    /// Spending by category, in the order of the categories.
+    pub spent_by_category: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StudioDetail {
+    pub studio: Studio,
+    pub fields: Vec<String>,
+    pub lead_honours: Vec<Honour>,
+    pub members: Vec<Member>,
+    pub namings: Vec<Naming>,
+    pub funding: Vec<FundingDetail>,
+    pub assessments: Vec<Assessment>,
+    pub outputs: Vec<Output>,
+    pub totals: OutputTotals,
+    pub photos: Vec<Photo>,
+    pub events: Vec<Event>,
+    /// Applications, for those who manage the studio or name studios over it.
+    pub applications: Vec<Application>,
+    pub alliances: Vec<store::Alliance>,
+    pub access: StudioAccess,
+}
+
+pub fn totals(outputs: &[Output]) -> OutputTotals {
+    let mut t = OutputTotals::default();
+    for o in outputs {
+        match OutputKind::parse(&o.kind) {
+            Some(OutputKind::Proposal) => t.proposals += o.count,
+            Some(OutputKind::Achievement) => t.achievements += o.count,
+            Some(OutputKind::Transformation) => t.transformations += o.count,
+            Some(OutputKind::Patent) => {
+                match o.patent_stage.as_deref() {
+                    Some("granted") => t.patents_granted += o.count,
+                    _ => t.patents_applied += o.count,
+                }
+                match o.patent_type.as_deref() {
+                    Some("invention") => t.invention_patents += o.count,
+                    Some("utility_model") => t.utility_model_patents += o.count,
+                    Some("design") => t.design_patents += o.count,
+                    _ => {}
+                }
+            }
+            Some(OutputKind::SkillMethod) => t.skill_methods += o.count,
+            Some(OutputKind::PeopleTrained) => t.people_trained += o.count,
+            Some(OutputKind::EconomicBenefit) => t.benefit_cents += o.amount_cents.unwrap_or(0),
+            None => {}
+        }
+    }
+    t
+}
+
+/// A studio's page: public to everyone; applications, private steps and the forms only for
+/// those who manage it or name studios over it.
+pub async fn detail(
+    tx: &mut Tx,
+    caller: Option<&Caller<'_>>,
+    id: StudioId,
+) -> Result<StudioDetail> {
+    let studio = load(tx, id).await?;
+    let namings = store::namings(tx, id).await?;
+    let names_it = |c: &Caller<'_>| {
+        namings.iter().any(|n| {
+            c.permits(
+                Action::ManageNamings,
+                &OrgPath::from_stored(n.org_path.clone()),
+            )
+        })
+    };
+    let access = match caller {
+        None => StudioAccess::default(),
+        Some(c) => {
+            let unit_admin = c.permits(Action::ManageStudio, &studio.unit_path);
+            let namer = names_it(c);
+            StudioAccess {
+                manage: may_manage(c, &studio) && studio.status != StudioStatus::Revoked,
+                honours: unit_admin,
+                status: (unit_admin || namer) && studio.status != StudioStatus::Revoked,
+                assess: namer,
+            }
+        }
+    };
+    let insider = insider(caller, &studio);
+    let outputs = store::outputs(tx, id).await?;
+    let mut funding = Vec::new();
+    let entries = store::entries_of_studio(tx, id).await?;
+    for f in store::funding_of(tx, id).await? {
+        let naming = namings.iter().find(|n| n.id == f.naming_id);
+        let spent_by_category = SpendCategory::ALL
+            .iter()
+            .map(|c| {
+                let sum = entries
+                    .iter()
+                    .filter(|e| e.funding_id == f.id && e.kind == "spending")
+                    .filter(|e| e.category.as_deref() == Some(c.as_str()))
+                    .map(|e| e.amount_cents)
+                    .sum();
+                (c.as_str().to_string(), sum)
+            })
+            .filter(|(_, sum)| *sum > 0)
+            .collect();
+        funding.push(FundingDetail {
+            spent_by_category,
+            level: naming.map(|n| n.level.clone()).unwrap_or_default(),
+            org_name: naming.map(|n| n.org_name.clone()).unwrap_or_default(),
+            entries: entries
+                .iter()
+                .filter(|e| e.funding_id == f.id)
+                .cloned()
+                .collect(),
+            funding: f,
+        });
+    }
+    Ok(StudioDetail {
+        fields: store::fields(tx, id).await?,
+        lead_honours: store::honours(tx, studio.lead_id).await?,
+        members: store::members(tx, id).await?,
+        funding,
+        assessments: store::assessments(tx, id).await?,
+        totals: totals(&outputs),
+        outputs,
+        photos: store::photos(tx, id)
+            .await?
+            .into_iter()
+            .filter(|p| insider || p.review_id.is_none())
+            .collect(),
+        events: store::events(tx, id, insider).await?,
+        applications: if insider {
+            store::applications_of_studio(tx, id).await?
+        } else {
+            Vec::new()
+        },
+        alliances: store::alliances(tx, Some(id)).await?,
+        namings,
+        studio,
+        access,
+    })
+}
+
+/// The public registry, filtered.
+pub async fn list(tx: &mut Tx, filter: &store::Filter, page: Page) -> Result<(Vec<Studio>, i64)> {
+    store::list(tx, filter, page).await
+}
+
+/// Studios the caller may apply for: those they lead, or of units whose union they run.
+pub async fn manageable(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Studio>> {
+    let Some(actor) = caller.actor() else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let scope = caller
+        .scope(Action::ManageStudio)
+        .unwrap_or_else(OrgScope::nothing);
+    let filter = store::Filter {
+        status: Some(StudioStatus::Active),
+        ..Default::default()
+    };
+    let (all, _) = store::list(tx, &filter, Page::new(Some(1), Some(500), 500)).await?;
+    for s in all {
+        if s.lead_id == actor.user_id || scope.contains(&s.unit_path) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Stats {
+    pub by_level: Vec<(Option<String>, i64)>,
+    /// Each federation in scope with its studios by level (enterprise, municipal, provincial,
+    /// national, not named).
+    pub by_federation: Vec<FederationCounts>,
+    pub by_year: Vec<(i64, String, i64)>,
+    pub by_field: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FederationCounts {
+    pub org_id: i64,
+    pub name: String,
+    /// Enterprise, municipal, provincial, national, not named.
+    pub counts: [i64; 5],
+}
+
+fn federation_counts(rows: Vec<(i64, String, Option<String>, i64)>) -> Vec<FederationCounts> {
+    let mut out: Vec<FederationCounts> = Vec::new();
+    for (id, name, level, n) in rows {
+        if out.last().is_none_or(|f| f.org_id != id) {
+            out.push(FederationCounts {
+                org_id: id,
+                name,
+                counts: [0; 5],
+            });
+        }
+        let slot = match level.as_deref().and_then(Level::parse) {
+            Some(l) => usize::from(l.rank() - 1),
+            None => 4,
+        };
+        if let Some(f) = out.last_mut() {
+            f.counts[slot] += n;
+        }
+    }
+    out
+}
+
+/// Counts by level, year of naming and field, within what the caller may read.
+pub async fn stats(tx: &mut Tx, caller: &Caller<'_>) -> Result<Stats> {
+    let scope = caller.scope(Action::ViewStudios);
+    Ok(Stats {
+        by_level: store::counts_by_level(tx, scope.as_ref()).await?,
+        by_federation: federation_counts(store::counts_by_federation(tx, scope.as_ref()).await?),
+        by_year: store::namings_by_year(tx, scope.as_ref()).await?,
+        by_field: store::counts_by_field(tx, scope.as_ref()).await?,
+    })
+}

@@ -1,0 +1,377 @@
+//! The studio registry: a studio's row with its unit and lead, creating and updating it,
+//! the filtered list, its focus fields, its level and status, and the statistics by level,
+//! year of naming, federation and field.
+
+use crate::sql::{Page, Sql, SqlBuilder};
+use crate::{Result, Tx};
+use ingot_domain::studio::{Level, StudioKind, StudioStatus};
+use ingot_domain::{AppError, OrgId, OrgPath, OrgScope, StudioId, Timestamp, UserId};
+use serde::Serialize;
+
+#[derive(sqlx::FromRow)]
+struct StudioRow {
+    id: i64,
+    unit_id: i64,
+    unit_name: String,
+    unit_name_en: Option<String>,
+    unit_path: String,
+    lead_id: i64,
+    lead_name: String,
+    kind: String,
+    name: String,
+    founded_on: i64,
+    address: String,
+    description: String,
+    status: String,
+    level: Option<String>,
+    named_year: Option<i64>,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+/// A studio with the names of its unit and lead.
+#[derive(Debug, Clone, Serialize)]
+pub struct Studio {
+    pub id: StudioId,
+    pub unit_id: OrgId,
+    pub unit_name: String,
+    pub unit_name_en: Option<String>,
+    #[serde(skip)]
+    pub unit_path: OrgPath,
+    pub lead_id: UserId,
+    pub lead_name: String,
+    pub kind: StudioKind,
+    pub name: String,
+    pub founded_on: i64,
+    pub address: String,
+    pub description: String,
+    pub status: StudioStatus,
+    pub level: Option<Level>,
+    pub named_year: Option<i64>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl TryFrom<StudioRow> for Studio {
+    type Error = AppError;
+    fn try_from(r: StudioRow) -> Result<Studio> {
+        let bad = |what: &str, v: &str| AppError::internal(format!("stored studio {what} {v:?}"));
+        Ok(Studio {
+            id: StudioId(r.id),
+            unit_id: OrgId(r.unit_id),
+            unit_name: r.unit_name,
+            unit_name_en: r.unit_name_en,
+            unit_path: OrgPath::from_stored(r.unit_path),
+            lead_id: UserId(r.lead_id),
+            lead_name: r.lead_name,
+            kind: StudioKind::parse(&r.kind).ok_or_else(|| bad("kind", &r.kind))?,
+            name: r.name,
+            founded_on: r.founded_on,
+            address: r.address,
+            description: r.description,
+            status: StudioStatus::parse(&r.status).ok_or_else(|| bad("status", &r.status))?,
+            level: match r.level {
+                Some(l) => Some(Level::parse(&l).ok_or_else(|| bad("level", &l))?),
+                None => None,
+            },
+            named_year: r.named_year,
+            version: r.version,
+            created_at: Timestamp(r.created_at),
+            updated_at: Timestamp(r.updated_at),
+        })
+    }
+}
+
+const STUDIO_SELECT: &str = "SELECT s.id, s.unit_id, o.name AS unit_name, o.name_en AS unit_name_en,
+    o.path AS unit_path, s.lead_id, u.display_name AS lead_name, s.kind, s.name, s.founded_on, s.address,
+    s.description, s.status, s.level, s.named_year, s.version, s.created_at, s.updated_at
+    FROM studios s JOIN organisations o ON o.id = s.unit_id JOIN users u ON u.id = s.lead_id";
+
+pub struct NewStudio<'a> {
+    pub unit_id: OrgId,
+    pub lead_id: UserId,
+    pub kind: StudioKind,
+    pub name: &'a str,
+    pub founded_on: i64,
+    pub address: &'a str,
+    pub description: &'a str,
+}
+
+pub async fn insert(tx: &mut Tx, new: &NewStudio<'_>, now: Timestamp) -> Result<StudioId> {
+    let (id,): (i64,) = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO studios (unit_id, lead_id, kind, name, founded_on, address, description, status,
+                    version, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', 1, $8, $8) RETURNING id",
+            )
+            .bind(new.unit_id)
+            .bind(new.lead_id)
+            .bind(new.kind.as_str())
+            .bind(new.name)
+            .bind(new.founded_on)
+            .bind(new.address)
+            .bind(new.description)
+            .bind(now),
+        )
+        .await?;
+    crate::changes::record(tx, "studio", id, "upsert", now).await?;
+    Ok(StudioId(id))
+}
+
+pub async fn update(tx: &mut Tx, s: &Studio, now: Timestamp) -> Result<()> {
+    let n = tx
+        .execute(
+            Sql::new(
+                "UPDATE studios SET lead_id = $1, kind = $2, name = $3, founded_on = $4, address = $5,
+                    description = $6, status = $7, level = $8, named_year = $9, version = version + 1,
+                    updated_at = $10
+                 WHERE id = $11 AND version = $12",
+            )
+            .bind(s.lead_id)
+            .bind(s.kind.as_str())
+            .bind(s.name.as_str())
+            .bind(s.founded_on)
+            .bind(s.address.as_str())
+            .bind(s.description.as_str())
+            .bind(s.status.as_str())
+            .bind(s.level.map(Level::as_str))
+            .bind(s.named_year)
+            .bind(now)
+            .bind(s.id.0)
+            .bind(s.version),
+        )
+        .await?;
+    if n == 0 {
+        return Err(AppError::conflict("studio_changed"));
+    }
+    crate::changes::record(tx, "studio", s.id.0, "upsert", now).await
+}
+
+pub async fn get(tx: &mut Tx, id: StudioId) -> Result<Option<Studio>> {
+    let mut b = SqlBuilder::new(STUDIO_SELECT);
+    b.push(" WHERE s.id = ").bind(id.0);
+    let row: Option<StudioRow> = tx.fetch_optional(b.build()).await?;
+    row.map(Studio::try_from).transpose()
+}
+
+/// Filters of the studio list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub level: Option<Level>,
+    /// Only studios never named.
+    pub unnamed: bool,
+    pub field: Option<String>,
+    pub unit: Option<OrgPath>,
+    pub named_year: Option<i64>,
+    pub kind: Option<StudioKind>,
+    pub status: Option<StudioStatus>,
+    pub text: Option<String>,
+    /// Only studios whose lead or members include this person.
+    pub person: Option<UserId>,
+}
+
+fn filtered(start: &'static str, f: &Filter) -> SqlBuilder {
+    let mut b = SqlBuilder::new(start);
+    b.push(" WHERE 1 = 1");
+    if let Some(level) = f.level {
+        b.push(" AND s.level = ").bind(level.as_str());
+    }
+    if f.unnamed {
+        b.push(" AND s.level IS NULL");
+    }
+    if let Some(field) = &f.field {
+        b.push(
+            " AND EXISTS (SELECT 1 FROM studio_fields sf WHERE sf.studio_id = s.id AND sf.field = ",
+        )
+        .bind(field.as_str())
+        .push(")");
+    }
+    if let Some(unit) = &f.unit {
+        b.push(" AND o.path >= ")
+            .bind(unit.as_str())
+            .push(" AND o.path < ")
+            .bind(unit.subtree_end());
+    }
+    if let Some(year) = f.named_year {
+        // Saturating: the year comes from a query string and may be any i64.
+        b.push(" AND EXISTS (SELECT 1 FROM studio_namings sn WHERE sn.studio_id = s.id AND sn.named_on >= ")
+            .bind(year.saturating_mul(10000))
+            .push(" AND sn.named_on < ")
+            .bind(year.saturating_add(1).saturating_mul(10000))
+            .push(")");
+    }
+    if let Some(kind) = f.kind {
+        b.push(" AND s.kind = ").bind(kind.as_str());
+    }
+    if let Some(status) = f.status {
+        b.push(" AND s.status = ").bind(status.as_str());
+    }
+    if let Some(text) = &f.text {
+        let like = format!("%{}%", text.trim());
+        b.push(" AND (LOWER(s.name) LIKE LOWER(")
+            .bind(like.clone())
+            .push(") OR LOWER(u.display_name) LIKE LOWER(")
+            .bind(like)
+            .push("))");
+    }
+    if let Some(person) = f.person {
+        b.push(" AND (s.lead_id = ")
+            .bind(person)
+            .push(" OR EXISTS (SELECT 1 FROM studio_members sm WHERE sm.studio_id = s.id AND sm.left_on IS NULL AND sm.user_id = ")
+            .bind(person)
+            .push("))");
+    }
+    b
+}
+
+/// Studios matching `f`, highest level first, then by name; and how many match in all.
+pub async fn list(tx: &mut Tx, f: &Filter, page: Page) -> Result<(Vec<Studio>, i64)> {
+    let count = filtered(
+        "SELECT COUNT(*) FROM studios s JOIN organisations o ON o.id = s.unit_id JOIN users u ON u.id = s.lead_id",
+        f,
+    );
+    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
+    let mut b = filtered(STUDIO_SELECT, f);
+    b.push(
+        " ORDER BY CASE s.level WHEN 'national' THEN 4 WHEN 'provincial' THEN 3 WHEN 'municipal' THEN 2
+            WHEN 'enterprise' THEN 1 ELSE 0 END DESC, s.named_year DESC, s.name, s.id",
+    );
+    page.apply(&mut b);
+    let rows: Vec<StudioRow> = tx.fetch_all(b.build()).await?;
+    let studios = rows
+        .into_iter()
+        .map(Studio::try_from)
+        .collect::<Result<_>>()?;
+    Ok((studios, total))
+}
+
+pub async fn set_fields(tx: &mut Tx, id: StudioId, fields: &[String]) -> Result<()> {
+    tx.execute(Sql::new("DELETE FROM studio_fields WHERE studio_id = $1").bind(id.0))
+        .await?;
+    for f in fields {
+        tx.execute(
+            Sql::new("INSERT INTO studio_fields (studio_id, field) VALUES ($1, $2)")
+                .bind(id.0)
+                .bind(f.as_str()),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn fields(tx: &mut Tx, id: StudioId) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = tx
+        .fetch_all(
+            Sql::new("SELECT field FROM studio_fields WHERE studio_id = $1 ORDER BY field")
+                .bind(id.0),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+// --- Statistics ---------------------------------------------------------------------------------
+
+/// Studios by level (NULL: not named) within a scope of units.
+pub async fn counts_by_level(
+    tx: &mut Tx,
+    scope: Option<&OrgScope>,
+) -> Result<Vec<(Option<String>, i64)>> {
+    let mut b = SqlBuilder::new(
+        "SELECT s.level, COUNT(*) FROM studios s JOIN organisations o ON o.id = s.unit_id WHERE s.status <> 'revoked'",
+    );
+    if let Some(scope) = scope {
+        b.push(" AND ").scope("o.path", scope);
+    }
+    b.push(" GROUP BY s.level");
+    tx.fetch_all(b.build()).await
+}
+
+/// Standing namings by year of naming and level, issued within a scope.
+pub async fn namings_by_year(
+    tx: &mut Tx,
+    scope: Option<&OrgScope>,
+) -> Result<Vec<(i64, String, i64)>> {
+    let mut b = SqlBuilder::new(
+        "SELECT n.named_on / 10000 AS year, n.level, COUNT(*) FROM studio_namings n
+         JOIN studios s ON s.id = n.studio_id JOIN organisations o ON o.id = s.unit_id WHERE 1 = 1",
+    );
+    if let Some(scope) = scope {
+        b.push(" AND ").scope("o.path", scope);
+    }
+    b.push(" GROUP BY n.named_on / 10000, n.level ORDER BY 1 DESC, 2");
+    tx.fetch_all(b.build()).await
+}
+
+/// Studios by level under each federation (national, provincial, city) within a scope:
+/// (federation id, its name, level or NULL, studios).
+pub async fn counts_by_federation(
+    tx: &mut Tx,
+    scope: Option<&OrgScope>,
+) -> Result<Vec<(i64, String, Option<String>, i64)>> {
+    let mut b = SqlBuilder::new(
+        "SELECT f.id, f.name, s.level, COUNT(*) FROM organisations f
+         JOIN organisations o ON o.path LIKE f.path || '%'
+         JOIN studios s ON s.unit_id = o.id
+         WHERE f.kind IN ('national', 'province', 'city') AND f.archived_at IS NULL AND s.status <> 'revoked'",
+    );
+    if let Some(scope) = scope {
+        b.push(" AND ").scope("f.path", scope);
+    }
+    b.push(" GROUP BY f.id, f.name, f.path, s.level ORDER BY f.path, s.level");
+    tx.fetch_all(b.build()).await
+}
+
+/// Studios by focus field within a scope.
+pub async fn counts_by_field(tx: &mut Tx, scope: Option<&OrgScope>) -> Result<Vec<(String, i64)>> {
+    let mut b = SqlBuilder::new(
+        "SELECT f.field, COUNT(*) FROM studio_fields f JOIN studios s ON s.id = f.studio_id
+         JOIN organisations o ON o.id = s.unit_id WHERE s.status <> 'revoked'",
+    );
+    if let Some(scope) = scope {
+        b.push(" AND ").scope("o.path", scope);
+    }
+    b.push(" GROUP BY f.field ORDER BY 2 DESC, 1");
+    tx.fetch_all(b.build()).await
+}
+
+/// Keeps the studio's level (its highest standing naming) and year of naming with the namings.
+pub async fn set_level(
+    tx: &mut Tx,
+    id: StudioId,
+    level: Option<Level>,
+    named_year: Option<i64>,
+    now: Timestamp,
+) -> Result<()> {
+    tx.execute(
+        Sql::new(
+            "UPDATE studios SET level = $1, named_year = $2, version = version + 1, updated_at = $3 WHERE id = $4",
+        )
+        .bind(level.map(Level::as_str))
+        .bind(named_year)
+        .bind(now)
+        .bind(id.0),
+    )
+    .await?;
+    crate::changes::record(tx, "studio", id.0, "upsert", now).await
+}
+
+pub async fn set_status(
+    tx: &mut Tx,
+    id: StudioId,
+    status: StudioStatus,
+    now: Timestamp,
+) -> Result<()> {
+    tx.execute(
+        Sql::new(
+            "UPDATE studios SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(status.as_str())
+        .bind(now)
+        .bind(id.0),
+    )
+    .await?;
+    crate::changes::record(tx, "studio", id.0, "upsert", now).await
+}

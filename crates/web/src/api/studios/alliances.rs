@@ -1,0 +1,107 @@
+//! Alliances over the API: forming an alliance (or a mentoring pair) of studios within an
+//! organisation's area, and reading one.
+
+use super::day;
+use crate::AppState;
+use crate::api::{ApiCtx, JsonBody};
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ingot_app::studios as cases;
+use ingot_domain::{AppError, OrgId, StudioId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct AllianceBody {
+    pub org_id: Option<i64>,
+    /// `alliance` or `pairing` (mentoring: the lead studio mentors the other).
+    pub kind: String,
+    pub name: String,
+    pub lead_studio_id: Option<i64>,
+    pub studio_ids: Vec<i64>,
+    pub founded_on: String,
+    pub description: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AllianceDto {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub lead_studio_id: i64,
+    pub lead_studio_name: String,
+    pub founded_on: String,
+    pub description: String,
+    pub studios: Vec<AllianceMemberDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AllianceMemberDto {
+    pub studio_id: i64,
+    pub name: String,
+    pub joined_on: String,
+}
+
+/// Forms an alliance (or a mentoring pair) of studios within the organisation's area.
+#[utoipa::path(post, path = "/alliances", tag = "studios", request_body = AllianceBody,
+    responses((status = 201, body = AllianceDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn create_alliance(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    JsonBody(b): JsonBody<AllianceBody>,
+) -> Result<Response, Failure> {
+    let org = b
+        .org_id
+        .map(OrgId)
+        .ok_or_else(|| AppError::field("org_id", "required"))?;
+    let input = cases::AllianceInput {
+        kind: b.kind,
+        name: b.name,
+        lead_studio_id: b.lead_studio_id.map(StudioId),
+        studio_ids: b.studio_ids.into_iter().map(StudioId).collect(),
+        founded_on: b.founded_on,
+        description: b.description,
+    };
+    let mut tx = state.db.begin().await?;
+    let id = cases::create_alliance(&mut tx, &api.caller(), org, &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(alliance_of(&state, id).await?)).into_response())
+}
+
+async fn alliance_of(state: &AppState, id: i64) -> Result<AllianceDto, AppError> {
+    let mut tx = state.db.read().await?;
+    let (a, members) = cases::alliance(&mut tx, id).await?;
+    Ok(AllianceDto {
+        id: a.id,
+        kind: a.kind,
+        name: a.name,
+        lead_studio_id: a.lead_studio_id,
+        lead_studio_name: a.lead_studio_name,
+        founded_on: day(a.founded_on),
+        description: a.description,
+        studios: members
+            .into_iter()
+            .map(|(studio_id, name, joined)| AllianceMemberDto {
+                studio_id,
+                name,
+                joined_on: day(joined),
+            })
+            .collect(),
+    })
+}
+
+#[utoipa::path(get, path = "/alliances/{id}", tag = "studios", params(("id" = i64, Path)),
+    responses((status = 200, body = AllianceDto), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn get_alliance(
+    State(state): State<AppState>,
+    _api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<AllianceDto>, Failure> {
+    Ok(Json(alliance_of(&state, id).await?))
+}

@@ -1,0 +1,29 @@
+//! The alliance page: an alliance (or a mentoring pair) of studios with its members.
+
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::Failure;
+use crate::pages::ok;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use ingot_app::studios as cases;
+
+#[derive(Template)]
+#[template(path = "studios/alliance.html")]
+struct AlliancePage {
+    ctx: PageCtx,
+    a: ingot_store::studios::Alliance,
+    members: Vec<(i64, String, i64)>,
+}
+
+pub async fn alliance(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let mut tx = state.db.read().await?;
+    let (a, members) = cases::alliance(&mut tx, id).await?;
+    drop(tx);
+    Ok(ok(&AlliancePage { ctx, a, members }))
+}

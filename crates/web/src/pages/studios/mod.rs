@@ -1,0 +1,326 @@
+//! Innovation studios: the public registry and each studio's public page with its history;
+//! for those who run them, the forms on that page (members, honours, outputs, photos, funding,
+//! assessment, status), naming calls, applications with the on-site review (made for a phone)
+//! and the decision, statistics, and alliances.
+//!
+//! This module keeps what the concerns share: `FormMap` (also used by other page modules), the
+//! studio's history in words, the studio's page that every form on it re-renders, and the
+//! multipart and photo helpers; the handlers live in `registry`, `members`, `naming`,
+//! `funding`, `assessment` and `alliances`, re-exported here for the route table.
+
+use super::{done, render};
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::{Failure, status_of};
+use crate::forms::{FormErrors, is_form_error};
+use askama::Template;
+use axum::extract::Multipart;
+use axum::http::StatusCode;
+use axum::response::Response;
+use ingot_app::studios::{self as cases, StoredFile, StudioDetail};
+use ingot_domain::org::Organisation;
+use ingot_domain::policy::{self, Action, Principal};
+use ingot_domain::studio::{Level, OutputKind, PatentStage, PatentType, SpendCategory};
+use ingot_domain::{AppError, StudioId};
+use ingot_store::Page;
+use ingot_store::studios::Call;
+
+mod alliances;
+mod assessment;
+mod funding;
+mod members;
+mod naming;
+mod registry;
+
+pub use alliances::alliance;
+pub use assessment::{assess, set_standard, standard};
+pub use funding::funding_entry;
+pub use members::{add_honour, add_member, add_output, member_leaves};
+pub use naming::{application, apply, call, calls, create_call, decide, record_naming, review};
+pub use registry::{
+    add_photo, create, edit_form, index, new_form, photo, set_status, show, stats, update,
+};
+
+/// A submitted form as name/value pairs, repeated names kept (checkbox groups).
+#[derive(Debug, Default, Clone)]
+pub struct FormMap(Vec<(String, String)>);
+
+impl FormMap {
+    pub fn parse(body: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(body);
+        FormMap(
+            text.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|pair| {
+                    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                    (crate::forms::decode(k), crate::forms::decode(v))
+                })
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn id(&self, key: &str) -> Option<i64> {
+        self.get(key).trim().parse().ok()
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.get(key).as_str(), "1" | "true" | "on" | "yes")
+    }
+}
+
+/// One step of a studio's history, described in the reader's language.
+pub struct EventView {
+    pub date: String,
+    pub kind: String,
+    pub text: String,
+    pub public: bool,
+}
+
+fn describe(ctx: &PageCtx, kind: &str, detail: &str) -> String {
+    let d: serde_json::Value = serde_json::from_str(detail).unwrap_or_default();
+    let s = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let n = |k: &str| d.get(k).and_then(serde_json::Value::as_i64).unwrap_or(0);
+    let level = ctx.code_name("level", &s("level"));
+    let text = ctx.code_name("sevent", kind);
+    let extra = match kind {
+        "founded" => s("lead"),
+        "member_joined" | "member_left" => s("name"),
+        "applied" | "rejected" => format!("{} · {}", s("org"), level),
+        "site_reviewed" => format!("{} · {} · {}", s("org"), level, n("score")),
+        "named" => format!("{} · {} · {}", level, s("org"), s("notice")),
+        "funding_granted" => format!("{} · ¥{}", s("org"), ctx.money(&n("cents"))),
+        "assessed" => format!(
+            "{} · {} · {} · {} {}",
+            s("org"),
+            level,
+            s("period"),
+            ctx.code_name("result", &s("result")),
+            n("total")
+        ),
+        "title_lost" => format!("{} · {} · {}", level, s("org"), s("notice")),
+        "revoked" | "suspended" | "reactivated" => s("reason"),
+        "joined_alliance" => s("alliance"),
+        _ => String::new(),
+    };
+    if extra.is_empty() {
+        text
+    } else {
+        format!("{text}: {extra}")
+    }
+}
+
+/// The live organisations of a subtree (at most 500, in tree order), for choosing one.
+async fn subtree_orgs(
+    tx: &mut ingot_store::Tx,
+    path: &ingot_domain::OrgPath,
+) -> Result<Vec<Organisation>, AppError> {
+    let filter = ingot_store::orgs::OrgFilter {
+        within: Some(ingot_domain::OrgScope::of([path.clone()])),
+        ..Default::default()
+    };
+    Ok(
+        ingot_store::orgs::list(tx, &filter, Page::new(Some(1), Some(500), 500))
+            .await?
+            .0,
+    )
+}
+
+// --- A studio's page ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "studios/show.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    d: StudioDetail,
+    events: Vec<EventView>,
+    open_calls: Vec<Call>,
+    assess_form: Option<(ingot_store::studios::Naming, Vec<cases::ScoreRow>)>,
+    namer_orgs: Vec<Organisation>,
+    today: String,
+    errors: FormErrors,
+    output_kinds: &'static [OutputKind],
+    patent_types: &'static [PatentType],
+    patent_stages: &'static [PatentStage],
+    spend_categories: &'static [SpendCategory],
+    levels: &'static [Level],
+}
+
+impl ShowPage {
+    fn current_members(&self) -> usize {
+        self.d
+            .members
+            .iter()
+            .filter(|m| m.left_on.is_none())
+            .count()
+    }
+}
+
+/// Organisations (federations and enterprise unions) where the caller runs namings.
+fn naming_orgs(ctx: &PageCtx, orgs: Vec<Organisation>) -> Vec<Organisation> {
+    let Some(actor) = &ctx.actor else {
+        return Vec::new();
+    };
+    orgs.into_iter()
+        .filter(|o| Level::of_org(o.kind).is_some())
+        .filter(|o| policy::may(Principal::User(actor), Action::ManageNamings, &o.path))
+        .collect()
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: StudioId,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let caller = ctx
+        .actor
+        .as_ref()
+        .map(|a| ingot_app::Caller::user(a, &ctx.origin));
+    let mut tx = state.db.read().await?;
+    let d = cases::detail(&mut tx, caller.as_ref(), id).await?;
+    let today =
+        ingot_domain::time::Date::of(ingot_domain::Timestamp::now(), ctx.origin.utc_offset_ms);
+    let mut open_calls = Vec::new();
+    if d.access.manage {
+        for c in cases::calls(&mut tx).await? {
+            let path = ingot_domain::OrgPath::from_stored(c.org_path.clone());
+            if c.deadline >= today.number() && d.studio.unit_path.is_within(&path) {
+                open_calls.push(c);
+            }
+        }
+    }
+    let assess_form = match &caller {
+        Some(c) if d.access.assess => cases::assessment_form(&mut tx, c, id)
+            .await?
+            .map(|(n, _, rows)| (n, rows)),
+        _ => None,
+    };
+    let namer_orgs = if ctx.actor.is_some() {
+        let chain = ingot_store::orgs::ancestors(&mut tx, &d.studio.unit_path).await?;
+        naming_orgs(&ctx, chain)
+    } else {
+        Vec::new()
+    };
+    drop(tx);
+    let events = d
+        .events
+        .iter()
+        .map(|e| EventView {
+            date: ctx.day(&e.on_date),
+            kind: e.kind.clone(),
+            text: describe(&ctx, &e.kind, &e.detail),
+            public: e.public,
+        })
+        .collect();
+    let _ = caller;
+    Ok(render(
+        status,
+        &ShowPage {
+            ctx,
+            d,
+            events,
+            open_calls,
+            assess_form,
+            namer_orgs,
+            today: today.to_string(),
+            errors,
+            output_kinds: OutputKind::ALL,
+            patent_types: PatentType::ALL,
+            patent_stages: PatentStage::ALL,
+            spend_categories: SpendCategory::ALL,
+            levels: Level::ALL,
+        },
+    ))
+}
+
+/// Redirects to the studio on success; shows its page again with the problem otherwise.
+async fn finish<T>(
+    state: &AppState,
+    ctx: PageCtx,
+    id: StudioId,
+    result: Result<T, AppError>,
+    flash: &'static str,
+) -> Result<Response, Failure> {
+    match result {
+        Ok(_) => Ok(done(&format!("/studios/{id}"), flash)),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            show_page(state, ctx, id, errors, status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+/// Text fields and image files of a multipart form.
+async fn read_multipart(mut mp: Multipart) -> Result<(FormMap, Vec<(String, Vec<u8>)>), AppError> {
+    let limit = ingot_app::files::MAX_FILE_BYTES;
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    while let Some(mut field) = mp
+        .next_field()
+        .await
+        .map_err(|_| AppError::field("file", "upload_malformed"))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(file_name) = field.file_name().map(str::to_string) {
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|_| crate::forms::file_too_large())?
+            {
+                if bytes.len() + chunk.len() > limit {
+                    return Err(crate::forms::file_too_large());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if !bytes.is_empty() || !file_name.is_empty() {
+                files.push((file_name, bytes));
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|_| AppError::field("file", "upload_malformed"))?;
+            fields.push((name, text));
+        }
+    }
+    Ok((FormMap(fields), files))
+}
+
+/// Checks every file is an image and puts it in the file store (by hash, so retries are free).
+async fn store_photos(
+    state: &AppState,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<StoredFile>, AppError> {
+    let mut out = Vec::new();
+    for (name, bytes) in files {
+        let (filename, content_type) = cases::check_photo(&name, &bytes)?;
+        let size = bytes.len() as i64;
+        let sha256 = state.files.put(bytes).await?;
+        out.push(StoredFile {
+            sha256,
+            size,
+            content_type,
+            filename,
+        });
+    }
+    Ok(out)
+}

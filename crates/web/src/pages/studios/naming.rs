@@ -1,0 +1,415 @@
+//! Naming pages: recording an earlier naming on a studio's page, naming calls (list, publish, read,
+//! apply), and an application with its on-site review (made for a phone) and the decision.
+
+use super::{FormMap, finish, naming_orgs, read_multipart, store_photos, subtree_orgs};
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::{Failure, status_of};
+use crate::forms::{FormErrors, is_form_error};
+use crate::pages::{done, render};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ingot_app::studios::{self as cases, ApplicationDetail, CallDetail};
+use ingot_domain::org::Organisation;
+use ingot_domain::studio::{ChecklistItem, Level};
+use ingot_domain::{ApplicationId, CallId, OrgId, StudioId};
+use ingot_store::studios::{Call, Studio};
+
+pub async fn record_naming(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let f = FormMap::parse(&body);
+    let input = cases::RecordNamingInput {
+        org_id: f.id("org_id").map(OrgId),
+        notice_number: f.get("notice_number"),
+        notice_date: f.get("notice_date"),
+        notice_title: f.get("notice_title"),
+        funding: f.get("funding"),
+    };
+    let id = StudioId(id);
+    let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        cases::record_naming(tx, c, id, &input).await
+    })
+    .await;
+    finish(&state, ctx, id, r, "studio_named").await
+}
+
+#[derive(Template)]
+#[template(path = "studios/calls.html")]
+struct CallsPage {
+    ctx: PageCtx,
+    calls: Vec<Call>,
+    orgs: Vec<Organisation>,
+    form: FormMap,
+    errors: FormErrors,
+    levels: &'static [Level],
+}
+
+async fn calls_page(
+    state: &AppState,
+    ctx: PageCtx,
+    form: FormMap,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let mut tx = state.db.read().await?;
+    let calls = cases::calls(&mut tx).await?;
+    let mut candidates = Vec::new();
+    if let Some(actor) = &ctx.actor {
+        for g in &actor.grants {
+            for o in subtree_orgs(&mut tx, &g.org_path).await? {
+                if !candidates.iter().any(|x: &Organisation| x.id == o.id) {
+                    candidates.push(o);
+                }
+            }
+        }
+    }
+    drop(tx);
+    let orgs = naming_orgs(&ctx, candidates);
+    Ok(render(
+        status,
+        &CallsPage {
+            ctx,
+            calls,
+            orgs,
+            form,
+            errors,
+            levels: Level::ALL,
+        },
+    ))
+}
+
+pub async fn calls(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, Failure> {
+    calls_page(
+        &state,
+        ctx,
+        FormMap::default(),
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn create_call(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = FormMap::parse(&body);
+    let input = cases::CallInput {
+        org_id: form.id("org_id").map(OrgId),
+        title: form.get("title"),
+        rules: form.get("rules"),
+        deadline: form.get("deadline"),
+        min_honour: form.get("min_honour"),
+    };
+    let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        cases::create_call(tx, c, &input).await
+    })
+    .await;
+    match r {
+        Ok(id) => Ok(done(&format!("/studios/calls/{id}"), "call_created")),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            calls_page(&state, ctx, form, errors, status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "studios/call.html")]
+struct CallPage {
+    ctx: PageCtx,
+    d: CallDetail,
+    mine: Vec<Studio>,
+    errors: FormErrors,
+}
+
+async fn call_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: CallId,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let caller = ctx
+        .actor
+        .as_ref()
+        .map(|a| ingot_app::Caller::user(a, &ctx.origin));
+    let mut tx = state.db.read().await?;
+    let d = cases::call_detail(&mut tx, caller.as_ref(), id).await?;
+    let mine = match &caller {
+        Some(c) => cases::manageable(&mut tx, c)
+            .await?
+            .into_iter()
+            .filter(|s| s.unit_path.is_within(&d.org.path))
+            .collect(),
+        None => Vec::new(),
+    };
+    drop(tx);
+    let _ = caller;
+    Ok(render(
+        status,
+        &CallPage {
+            ctx,
+            d,
+            mine,
+            errors,
+        },
+    ))
+}
+
+pub async fn call(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    call_page(&state, ctx, CallId(id), FormErrors::none(), StatusCode::OK).await
+}
+
+pub async fn apply(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let f = FormMap::parse(&body);
+    let input = cases::ApplyInput {
+        studio_id: f.id("studio_id").map(StudioId),
+        statement: f.get("statement"),
+    };
+    let call_id = CallId(id);
+    let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        cases::apply(tx, c, call_id, &input).await
+    })
+    .await;
+    match r {
+        Ok(app) => Ok(done(
+            &format!("/studios/applications/{app}"),
+            "application_submitted",
+        )),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            call_page(&state, ctx, call_id, errors, status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "studios/application.html")]
+struct ApplicationPage {
+    ctx: PageCtx,
+    d: ApplicationDetail,
+    form: FormMap,
+    today: String,
+    errors: FormErrors,
+}
+
+impl ApplicationPage {
+    fn snap(&self, key: &str) -> String {
+        match self.d.snapshot.get(key) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(v) => v.to_string(),
+        }
+    }
+
+    fn snap_list(&self, key: &str) -> Vec<String> {
+        self.d
+            .snapshot
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .map(|x| match x {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn honours(&self) -> Vec<String> {
+        self.d
+            .snapshot
+            .get("lead_honours")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .map(|h| {
+                        let s = |k: &str| {
+                            h.get(k)
+                                .filter(|v| !v.is_null())
+                                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                                .unwrap_or_default()
+                        };
+                        let parts: Vec<String> = [
+                            s("body"),
+                            s("year"),
+                            self.ctx.code_name("level", &s("level")),
+                        ]
+                        .into_iter()
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                        format!("{} ({})", s("title"), parts.join(", "))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn signed_at(&self, at: &i64) -> String {
+        self.ctx.datetime(&ingot_domain::Timestamp(*at))
+    }
+
+    fn output(&self, key: &str) -> i64 {
+        self.d
+            .snapshot
+            .get("outputs")
+            .and_then(|o| o.get(key))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0)
+    }
+
+    fn checked(&self, item: &ChecklistItem) -> bool {
+        match &self.d.review {
+            Some(r) => r.checklist.contains(&format!("\"{}\"", item.as_str())),
+            None => self
+                .form
+                .all("checklist")
+                .iter()
+                .any(|c| c == item.as_str()),
+        }
+    }
+}
+
+async fn application_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: ApplicationId,
+    form: FormMap,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let mut tx = state.db.read().await?;
+    let d = cases::application_detail(&mut tx, &caller, id).await?;
+    drop(tx);
+    let today =
+        ingot_domain::time::Date::of(ingot_domain::Timestamp::now(), ctx.origin.utc_offset_ms)
+            .to_string();
+    Ok(render(
+        status,
+        &ApplicationPage {
+            ctx,
+            d,
+            form,
+            today,
+            errors,
+        },
+    ))
+}
+
+pub async fn application(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    application_page(
+        &state,
+        ctx,
+        ApplicationId(id),
+        FormMap::default(),
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> Result<Response, Failure> {
+    let id = ApplicationId(id);
+    let (form, files) = match read_multipart(mp).await {
+        Ok(x) => x,
+        Err(e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            return application_page(&state, ctx, id, FormMap::default(), errors, status_of(&e))
+                .await;
+        }
+    };
+    let input = cases::ReviewInput {
+        visited_on: form.get("visited_on"),
+        checklist: form.all("checklist"),
+        score: form.get("score"),
+        comments: form.get("comments"),
+        signature: form.get("signature"),
+        confirm: form.flag("confirm"),
+        version: form.id("version"),
+    };
+    let r = async {
+        let stored = store_photos(&state, files).await?;
+        crate::pages::in_tx(&state, &ctx, async |tx, c| {
+            cases::review(tx, c, id, &input, &stored).await
+        })
+        .await
+    }
+    .await;
+    match r {
+        Ok(_) => Ok(done(
+            &format!("/studios/applications/{id}"),
+            "site_review_recorded",
+        )),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            application_page(&state, ctx, id, form, errors, status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = FormMap::parse(&body);
+    let id = ApplicationId(id);
+    let input = cases::DecisionInput {
+        outcome: form.get("outcome"),
+        notice_number: form.get("notice_number"),
+        notice_date: form.get("notice_date"),
+        notice_title: form.get("notice_title"),
+        funding: form.get("funding"),
+        decision_note: form.get("decision_note"),
+        version: form.id("version"),
+    };
+    let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        cases::decide(tx, c, id, &input).await
+    })
+    .await;
+    match r {
+        Ok(()) => Ok(done(
+            &format!("/studios/applications/{id}"),
+            "application_decided",
+        )),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            application_page(&state, ctx, id, form, errors, status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}

@@ -1,0 +1,414 @@
+//! The studio registry's pages: the public list with its filters, registering a studio and editing
+//! its particulars, the studio's public page, its status, its photos (uploaded and served), and the
+//! statistics by level, field and year.
+
+use super::{FormMap, finish, read_multipart, show_page, store_photos, subtree_orgs};
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::{Failure, status_of};
+use crate::forms::{FormErrors, is_form_error};
+use crate::pages::{Pager, done, ok, query_url, render};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ingot_app::studios as cases;
+use ingot_domain::org::{OrgKind, Organisation};
+use ingot_domain::policy::{self, Action, Principal};
+use ingot_domain::studio::{FocusField, Level, StudioKind, StudioStatus};
+use ingot_domain::{AppError, OrgId, StudioId};
+use ingot_store::Page;
+use ingot_store::studios::{Filter, Studio};
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    pub level: String,
+    pub field: String,
+    pub unit: String,
+    pub year: String,
+    pub kind: String,
+    pub status: String,
+    pub q: String,
+    pub page: Option<i64>,
+}
+
+impl ListQuery {
+    async fn filter(&self, state: &AppState) -> Result<Filter, AppError> {
+        let unit = match self.unit.trim() {
+            "" => None,
+            raw => {
+                let id: i64 = raw
+                    .parse()
+                    .map_err(|_| AppError::field("unit", "unknown_org"))?;
+                let mut tx = state.db.read().await?;
+                let org = ingot_store::orgs::get(&mut tx, OrgId(id))
+                    .await?
+                    .ok_or_else(|| AppError::field("unit", "unknown_org"))?;
+                Some(org.path)
+            }
+        };
+        let year = match self.year.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| AppError::field("year", "invalid_year"))?,
+            ),
+        };
+        Ok(Filter {
+            level: Level::parse(&self.level),
+            unnamed: self.level == "none",
+            field: FocusField::parse(&self.field).map(|f| f.as_str().to_string()),
+            unit,
+            named_year: year,
+            kind: StudioKind::parse(&self.kind),
+            status: StudioStatus::parse(&self.status),
+            text: Some(self.q.trim().to_string()).filter(|t| !t.is_empty()),
+            person: None,
+        })
+    }
+
+    fn url(&self) -> String {
+        query_url(
+            "/studios",
+            &[
+                ("level", &self.level),
+                ("field", &self.field),
+                ("unit", &self.unit),
+                ("year", &self.year),
+                ("kind", &self.kind),
+                ("status", &self.status),
+                ("q", &self.q),
+            ],
+        )
+    }
+}
+
+#[derive(Template)]
+#[template(path = "studios/index.html")]
+struct IndexPage {
+    ctx: PageCtx,
+    q: ListQuery,
+    items: Vec<Studio>,
+    total: i64,
+    pager: Pager,
+    may_create: bool,
+    may_name: bool,
+    signed_in: bool,
+    errors: FormErrors,
+}
+
+fn may_anywhere(ctx: &PageCtx, action: Action) -> bool {
+    ctx.actor.as_ref().is_some_and(|a| {
+        a.grants
+            .iter()
+            .any(|g| policy::may(Principal::User(a), action, &g.org_path))
+    })
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Failure> {
+    let page = Page::new(q.page, Some(25), 25);
+    let (filter, errors) = match q.filter(&state).await {
+        Ok(f) => (f, FormErrors::none()),
+        Err(e) if is_form_error(&e) => (
+            Filter::default(),
+            FormErrors::from_error(ctx.catalogs(), ctx.lang, &e),
+        ),
+        Err(e) => return Err(Failure(e)),
+    };
+    let mut tx = state.db.read().await?;
+    let (items, total) = cases::list(&mut tx, &filter, page).await?;
+    drop(tx);
+    let pager = Pager::new(&ctx, &q.url(), page, total);
+    Ok(ok(&IndexPage {
+        may_create: may_anywhere(&ctx, Action::ManageStudio),
+        may_name: may_anywhere(&ctx, Action::ManageNamings),
+        signed_in: ctx.actor.is_some(),
+        ctx,
+        q,
+        items,
+        total,
+        pager,
+        errors,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "studios/new.html")]
+struct NewPage {
+    ctx: PageCtx,
+    id: Option<i64>,
+    version: Option<i64>,
+    form: FormMap,
+    units: Vec<Organisation>,
+    errors: FormErrors,
+}
+
+/// Units where the caller may register studios: enterprises and their branches and departments.
+async fn studio_units(state: &AppState, ctx: &PageCtx) -> Result<Vec<Organisation>, AppError> {
+    let Some(actor) = &ctx.actor else {
+        return Ok(Vec::new());
+    };
+    let mut tx = state.db.read().await?;
+    let mut out: Vec<Organisation> = Vec::new();
+    for g in &actor.grants {
+        if !policy::may(Principal::User(actor), Action::ManageStudio, &g.org_path) {
+            continue;
+        }
+        for o in subtree_orgs(&mut tx, &g.org_path).await? {
+            let fits = matches!(
+                o.kind,
+                OrgKind::Enterprise | OrgKind::Branch | OrgKind::Department
+            );
+            if fits && !o.is_archived() && !out.iter().any(|x| x.id == o.id) {
+                out.push(o);
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, Failure> {
+    ctx.actor()?;
+    let units = studio_units(&state, &ctx).await?;
+    Ok(ok(&NewPage {
+        ctx,
+        id: None,
+        version: None,
+        form: FormMap::default(),
+        units,
+        errors: FormErrors::none(),
+    }))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = FormMap::parse(&body);
+    let input = cases::StudioInput {
+        unit_id: form.id("unit_id").map(OrgId),
+        lead: form.get("lead"),
+        kind: form.get("kind"),
+        name: form.get("name"),
+        founded_on: form.get("founded_on"),
+        address: form.get("address"),
+        description: form.get("description"),
+        fields: form.all("fields"),
+    };
+    let result = crate::pages::in_tx(&state, &ctx, async |tx, caller| {
+        cases::create(tx, caller, &input).await
+    })
+    .await;
+    match result {
+        Ok(id) => Ok(done(&format!("/studios/{id}"), "studio_created")),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            let units = studio_units(&state, &ctx).await?;
+            Ok(render(
+                status_of(&e),
+                &NewPage {
+                    ctx,
+                    id: None,
+                    version: None,
+                    form,
+                    units,
+                    errors,
+                },
+            ))
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+fn studio_input(form: &FormMap) -> cases::StudioInput {
+    cases::StudioInput {
+        unit_id: form.id("unit_id").map(OrgId),
+        lead: form.get("lead"),
+        kind: form.get("kind"),
+        name: form.get("name"),
+        founded_on: form.get("founded_on"),
+        address: form.get("address"),
+        description: form.get("description"),
+        fields: form.all("fields"),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let mut tx = state.db.read().await?;
+    let d = cases::detail(&mut tx, Some(&caller), StudioId(id)).await?;
+    drop(tx);
+    if !d.access.manage {
+        return Err(Failure(AppError::forbidden()));
+    }
+    let s = &d.studio;
+    let mut pairs = vec![
+        ("name".to_string(), s.name.clone()),
+        ("kind".to_string(), s.kind.as_str().to_string()),
+        ("founded_on".to_string(), ctx.day(&s.founded_on)),
+        ("address".to_string(), s.address.clone()),
+        ("description".to_string(), s.description.clone()),
+    ];
+    pairs.extend(d.fields.iter().map(|f| ("fields".to_string(), f.clone())));
+    let version = Some(s.version);
+    Ok(ok(&NewPage {
+        ctx,
+        id: Some(id),
+        version,
+        form: FormMap(pairs),
+        units: Vec::new(),
+        errors: FormErrors::none(),
+    }))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = FormMap::parse(&body);
+    let input = studio_input(&form);
+    let version = form.id("version");
+    let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        cases::update(tx, c, StudioId(id), version, &input).await
+    })
+    .await;
+    match r {
+        Ok(()) => Ok(done(&format!("/studios/{id}"), "studio_updated")),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            Ok(render(
+                status_of(&e),
+                &NewPage {
+                    ctx,
+                    id: Some(id),
+                    version,
+                    form,
+                    units: Vec::new(),
+                    errors,
+                },
+            ))
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    show_page(
+        &state,
+        ctx,
+        StudioId(id),
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let f = FormMap::parse(&body);
+    let input = cases::StatusInput {
+        status: f.get("status"),
+        reason: f.get("reason"),
+        on_date: f.get("on_date"),
+    };
+    let id = StudioId(id);
+    let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        cases::set_status(tx, c, id, &input).await
+    })
+    .await;
+    finish(&state, ctx, id, r, "studio_status_changed").await
+}
+
+pub async fn add_photo(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> Result<Response, Failure> {
+    let id = StudioId(id);
+    let r = async {
+        let caller = ctx.caller().map_err(|f| f.0)?;
+        {
+            let mut tx = state.db.read().await?;
+            let d = cases::detail(&mut tx, Some(&caller), id).await?;
+            if !d.access.manage {
+                return Err(AppError::forbidden());
+            }
+        }
+        let (_, files) = read_multipart(mp).await?;
+        if files.is_empty() {
+            return Err(AppError::field("file", "file_missing"));
+        }
+        let stored = store_photos(&state, files).await?;
+        let mut tx = state.db.begin().await?;
+        for f in &stored {
+            cases::add_photo(&mut tx, &caller, id, f).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    finish(&state, ctx, id, r, "photo_added").await
+}
+
+/// A studio photo, public like the studio's page; served with its checked type, never sniffed.
+pub async fn photo(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let caller = ctx
+        .actor
+        .as_ref()
+        .map(|a| ingot_app::Caller::user(a, &ctx.origin));
+    let p = {
+        let mut tx = state.db.read().await?;
+        cases::photo(&mut tx, caller.as_ref(), id).await?
+    };
+    let bytes = state.files.get(&p.sha256).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, p.content_type.clone()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CACHE_CONTROL, "public, max-age=86400".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "studios/stats.html")]
+struct StatsPage {
+    ctx: PageCtx,
+    s: cases::Stats,
+}
+
+pub async fn stats(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let mut tx = state.db.read().await?;
+    let s = cases::stats(&mut tx, &caller).await?;
+    drop(tx);
+    Ok(ok(&StatsPage { ctx, s }))
+}
