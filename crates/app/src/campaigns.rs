@@ -36,8 +36,8 @@ use crate::{Caller, Result};
 use ingot_domain::campaign::Stage;
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, OrgPath, Timestamp};
+use ingot_domain::validate::{Checked, int_in};
+use ingot_domain::{AppError, OrgPath, Timestamp};
 use ingot_store::Tx;
 use ingot_store::campaigns::{self as store, Campaign, Declaration};
 
@@ -85,38 +85,12 @@ fn require_manage(caller: &Caller<'_>, c: &Campaign) -> Result<()> {
     }
 }
 
-fn date_field(v: &mut Validator, field: &str, raw: &str) -> Option<Date> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        v.add(FieldError::new(field, "required"));
-        return None;
-    }
-    let d = Date::parse(raw);
-    if d.is_none() {
-        v.add(FieldError::new(field, "invalid_date"));
-    }
-    d
-}
-
-fn int_field(v: &mut Validator, field: &str, raw: &str, min: i64, max: i64) -> Option<i64> {
-    match raw.trim().parse::<i64>() {
-        Ok(n) if (min..=max).contains(&n) => Some(n),
-        _ => {
-            v.add(
-                FieldError::new(field, "number_out_of_range")
-                    .with("min", min)
-                    .with("max", max),
-            );
-            None
-        }
-    }
-}
-
-fn optional_year(v: &mut Validator, field: &str, raw: &str) -> Option<i64> {
+/// A year, or nothing when left empty.
+fn optional_year(field: &str, raw: &str) -> Checked<Option<i64>> {
     if raw.trim().is_empty() {
-        None
+        Ok(None)
     } else {
-        int_field(v, field, raw, 1949, 2200)
+        int_in(field, raw, 1949, 2200).map(Some)
     }
 }
 

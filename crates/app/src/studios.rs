@@ -37,7 +37,7 @@ use ingot_domain::policy::Action;
 use ingot_domain::proposal::parse_fixed2;
 use ingot_domain::studio::{self as rules, Level, NamingStatus};
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{Checked, problem};
 use ingot_domain::{AppError, FieldError, OrgPath, StudioId, Timestamp};
 use ingot_store::studios::{self as store, Naming, Studio};
 use ingot_store::{Tx, users};
@@ -46,31 +46,24 @@ fn today(caller: &Caller<'_>) -> Date {
     Date::of(Timestamp::now(), caller.origin.utc_offset_ms)
 }
 
-fn date_field(v: &mut Validator, field: &str, raw: &str) -> Option<Date> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        v.add(FieldError::new(field, "required"));
-        return None;
-    }
-    let parsed = Date::parse(raw);
-    if parsed.is_none() {
-        v.add(FieldError::new(field, "invalid_date"));
-    }
-    parsed
-}
-
 /// Yuan as typed ("12.5", "300000") into fen; empty is `None`.
-fn money_field(v: &mut Validator, field: &str, raw: &str) -> Option<i64> {
+fn money_field(field: &str, raw: &str) -> Checked<Option<i64>> {
     let raw = raw.trim().replace([',', '，'], "");
     if raw.is_empty() {
-        return None;
+        return Ok(None);
     }
     match parse_fixed2(&raw) {
-        Some(c) if c >= 0 => Some(c),
-        _ => {
-            v.add(FieldError::new(field, "invalid_amount"));
-            None
-        }
+        Some(c) if c >= 0 => Ok(Some(c)),
+        _ => problem(FieldError::new(field, "invalid_amount")),
+    }
+}
+
+/// A required amount in yuan, more than nothing.
+fn positive_money_field(field: &str, raw: &str) -> Checked<i64> {
+    match money_field(field, raw)? {
+        None => problem(FieldError::new(field, "required")),
+        Some(0) => problem(FieldError::new(field, "invalid_amount")),
+        Some(cents) => Ok(cents),
     }
 }
 

@@ -90,3 +90,19 @@ id_type!(
     /// A critical task of a programme, led by an enterprise or platform.
     TaskId
 );
+id_type!(
+    /// Studios working together: an alliance, or a pairing of two.
+    AllianceId
+);
+id_type!(
+    /// A photo on a studio's page or in its site review.
+    PhotoId
+);
+id_type!(
+    /// One grant of special funding to a named studio, with its payments and spending.
+    FundingId
+);
+id_type!(
+    /// One membership of a person in a studio, from joining to leaving.
+    MemberId
+);

@@ -35,6 +35,15 @@ macro_rules! codes {
                 }
             }
         }
+
+        impl $crate::validate::Coded for $name {
+            fn from_code(raw: &str) -> Option<Self> {
+                Self::parse(raw)
+            }
+            fn allowed() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
     };
 }
 pub(crate) use codes;

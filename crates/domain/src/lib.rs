@@ -19,8 +19,8 @@ pub mod validate;
 
 pub use error::{AppError, FieldError};
 pub use ids::{
-    ApplicationId, AttachmentId, CallId, GrantId, NotificationId, OrgId, ProgrammeId, ProposalId,
-    SessionId, StudioId, TaskId, TokenId, UserId,
+    AllianceId, ApplicationId, AttachmentId, CallId, FundingId, GrantId, MemberId, NotificationId,
+    OrgId, PhotoId, ProgrammeId, ProposalId, SessionId, StudioId, TaskId, TokenId, UserId,
 };
 pub use lang::Lang;
 pub use org::{OrgKind, OrgPath, OrgScope};

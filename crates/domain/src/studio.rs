@@ -33,6 +33,15 @@ macro_rules! code_enum {
                 Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
             }
         }
+
+        impl $crate::validate::Coded for $name {
+            fn from_code(raw: &str) -> Option<Self> {
+                Self::parse(raw)
+            }
+            fn allowed() -> String {
+                Self::codes()
+            }
+        }
     };
 }
 

@@ -1,6 +1,7 @@
 //! Collects every field problem of one input before failing, so a form shows them all at once.
 
 use crate::error::{AppError, FieldError};
+use crate::time::Date;
 
 #[derive(Default)]
 pub struct Validator {
@@ -74,11 +75,163 @@ impl Validator {
             Err(AppError::Validation(self.errors))
         }
     }
+
+    /// Finishes with the checked values of a tuple: all of them when neither the validator nor
+    /// any value holds a problem, otherwise every problem at once. A value can only be had
+    /// whole, so no caller needs an "already checked" branch that cannot happen.
+    pub fn finish_with<T: AllChecked>(mut self, checked: T) -> Result<T::Output, AppError> {
+        match checked.all() {
+            Ok(values) if self.errors.is_empty() => Ok(values),
+            Ok(_) => Err(AppError::Validation(self.errors)),
+            Err(more) => {
+                self.errors.extend(more);
+                Err(AppError::Validation(self.errors))
+            }
+        }
+    }
+
+    /// Keeps a checked value's problems, if any, and returns the value if there was one: for a
+    /// value that later checks depend on but that is not itself needed afterwards.
+    pub fn keep<T>(&mut self, checked: Checked<T>) -> Option<T> {
+        match checked {
+            Ok(value) => Some(value),
+            Err(problems) => {
+                self.errors.extend(problems);
+                None
+            }
+        }
+    }
 }
+
+/// One field's value, or its problems. `?` turns the problems into a validation error.
+pub type Checked<T> = Result<T, Vec<FieldError>>;
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(problems: Vec<FieldError>) -> Self {
+        AppError::Validation(problems)
+    }
+}
+
+/// A closed set of codes (an enum stored and sent as snake_case codes).
+pub trait Coded: Sized {
+    fn from_code(raw: &str) -> Option<Self>;
+    /// The codes, comma-separated, for messages listing what is allowed.
+    fn allowed() -> String;
+}
+
+/// One of a closed set of codes; the problem lists the codes allowed.
+pub fn choice<T: Coded>(field: &str, raw: &str) -> Checked<T> {
+    T::from_code(raw)
+        .ok_or_else(|| vec![FieldError::new(field, "unknown_option").with("allowed", T::allowed())])
+}
+
+/// A required date, `YYYY-MM-DD`.
+pub fn date(field: &str, raw: &str) -> Checked<Date> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return problem(FieldError::new(field, "required"));
+    }
+    Date::parse(raw).ok_or_else(|| vec![FieldError::new(field, "invalid_date")])
+}
+
+/// A whole number in `min..=max`, as typed.
+pub fn int_in(field: &str, raw: &str, min: i64, max: i64) -> Checked<i64> {
+    match raw.trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => problem(
+            FieldError::new(field, "number_out_of_range")
+                .with("min", min)
+                .with("max", max),
+        ),
+    }
+}
+
+/// A problem of one field, as a [`Checked`] value.
+pub fn problem<T>(error: FieldError) -> Checked<T> {
+    Err(vec![error])
+}
+
+/// Tuples of [`Checked`] values that become one tuple of values or every problem.
+pub trait AllChecked {
+    type Output;
+    fn all(self) -> Result<Self::Output, Vec<FieldError>>;
+}
+
+impl<A> AllChecked for Checked<A> {
+    type Output = A;
+    fn all(self) -> Result<A, Vec<FieldError>> {
+        self
+    }
+}
+
+macro_rules! all_checked {
+    ($($t:ident $v:ident),+) => {
+        impl<$($t),+> AllChecked for ($(Checked<$t>,)+) {
+            type Output = ($($t,)+);
+            fn all(self) -> Result<Self::Output, Vec<FieldError>> {
+                let ($($v,)+) = self;
+                match ($($v,)+) {
+                    ($(Ok($v),)+) => Ok(($($v,)+)),
+                    ($($v,)+) => {
+                        let mut problems = Vec::new();
+                        $(if let Err(p) = $v { problems.extend(p); })+
+                        Err(problems)
+                    }
+                }
+            }
+        }
+    };
+}
+all_checked!(A a, B b);
+all_checked!(A a, B b, C c);
+all_checked!(A a, B b, C c, D d);
+all_checked!(A a, B b, C c, D d, E e);
+all_checked!(A a, B b, C c, D d, E e, F f);
+all_checked!(A a, B b, C c, D d, E e, F f, G g);
+all_checked!(A a, B b, C c, D d, E e, F f, G g, H h);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finish_with_gives_every_value_or_every_problem() {
+        let v = Validator::new();
+        let values = v.finish_with((Ok::<_, Vec<FieldError>>(1), Ok::<_, Vec<FieldError>>("a")));
+        assert_eq!(values.unwrap(), (1, "a"));
+
+        let mut v = Validator::new();
+        v.required_text("name", "", 10);
+        let checked: (Checked<i32>, Checked<&str>, Checked<u8>) = (
+            problem(FieldError::new("year", "not_a_number")),
+            Ok("a"),
+            Err(vec![
+                FieldError::new("lines", "quota_invalid"),
+                FieldError::new("lines", "unknown_org"),
+            ]),
+        );
+        let Err(AppError::Validation(errors)) = v.finish_with(checked) else {
+            panic!("expected every problem")
+        };
+        let codes: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("name", "required"),
+                ("year", "not_a_number"),
+                ("lines", "quota_invalid"),
+                ("lines", "unknown_org")
+            ]
+        );
+
+        // A problem kept earlier fails the finish even when every value is there.
+        let mut v = Validator::new();
+        assert_eq!(
+            v.keep::<i32>(problem(FieldError::new("unit", "unknown_org"))),
+            None
+        );
+        assert!(v.finish_with(Ok::<_, Vec<FieldError>>(5)).is_err());
+    }
 
     #[test]
     fn reports_every_field_problem() {

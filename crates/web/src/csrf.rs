@@ -154,11 +154,7 @@ fn form_field(body: &[u8]) -> Option<String> {
 }
 
 fn form_urlencoded_pairs(body: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
-    body.split(|b| *b == b'&').filter_map(|pair| {
-        let text = std::str::from_utf8(pair).ok()?;
-        let (k, v) = text.split_once('=').unwrap_or((text, ""));
-        Some((crate::forms::decode(k), crate::forms::decode(v)))
-    })
+    form_urlencoded::parse(body).into_owned()
 }
 
 async fn multipart_field(bytes: Bytes, boundary: String) -> Option<String> {

@@ -2,9 +2,7 @@
 //! list and the detail as a caller may see them (the decision withheld until publicity); the
 //! quota counts and publicity dates; and moving the campaign from stage to stage.
 
-use super::{
-    date_field, int_field, load, may_manage, optional_year, path_of, require_manage, stage_of,
-};
+use super::{load, may_manage, optional_year, path_of, require_manage, stage_of};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{
@@ -12,7 +10,7 @@ use ingot_domain::campaign::{
 };
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{AllChecked, Validator, choice, date, int_in, problem};
 use ingot_domain::{AppError, FieldError, OrgId, OrgPath, Timestamp};
 use ingot_store::campaigns::{self as store, Campaign, Declaration, Unit};
 use ingot_store::{Tx, orgs};
@@ -99,21 +97,15 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
     let campaign_rules = v
         .optional_text("rules", Some(&input.rules), rules::TEXT_MAX)
         .unwrap_or_default();
-    let kind = CampaignKind::parse(&input.kind);
-    if kind.is_none() {
-        v.add(FieldError::new("kind", "unknown_option").with("allowed", CampaignKind::codes()));
-    }
-    if kind.is_some_and(|k| k.record_type().is_none()) {
-        v.add(FieldError::new("kind", "campaign_kind_not_supported"));
-    }
-    let cadence = Cadence::parse(&input.cadence);
-    if cadence.is_none() {
-        v.add(FieldError::new("cadence", "unknown_option").with("allowed", Cadence::codes()));
-    }
-    let edition = int_field(&mut v, "edition", &input.edition, 1, 1000);
-    let year = int_field(&mut v, "year", &input.year, 1949, 2200);
-    let min_year = optional_year(&mut v, "min_record_year", &input.min_record_year);
-    let max_year = optional_year(&mut v, "max_record_year", &input.max_record_year);
+    let kind = choice::<CampaignKind>("kind", &input.kind).and_then(|k| match k.record_type() {
+        Some(_) => Ok(k),
+        None => problem(FieldError::new("kind", "campaign_kind_not_supported")),
+    });
+    let cadence = choice::<Cadence>("cadence", &input.cadence);
+    let edition = int_in("edition", &input.edition, 1, 1000);
+    let year = int_in("year", &input.year, 1949, 2200);
+    let min_year = optional_year("min_record_year", &input.min_record_year);
+    let max_year = optional_year("max_record_year", &input.max_record_year);
     let mut required = Vec::new();
     for raw in input
         .required_fields
@@ -130,45 +122,42 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
         }
     }
     let documents = if input.required_documents.trim().is_empty() {
-        Some(0)
+        Ok(0)
     } else {
-        int_field(
-            &mut v,
-            "required_documents",
-            &input.required_documents,
-            0,
-            20,
-        )
+        int_in("required_documents", &input.required_documents, 0, 20)
     };
-    let k = int_field(
-        &mut v,
+    let k = int_in(
         "reviewers_per_declaration",
         &input.reviewers_per_declaration,
         1,
         15,
     );
-    let min_load = int_field(&mut v, "min_load", &input.min_load, 0, 1000);
-    let max_load = int_field(&mut v, "max_load", &input.max_load, 1, 1000);
-    if let (Some(a), Some(b)) = (min_load, max_load)
+    let min_load = int_in("min_load", &input.min_load, 0, 1000);
+    let max_load = int_in("max_load", &input.max_load, 1, 1000);
+    if let (Ok(a), Ok(b)) = (&min_load, &max_load)
         && a > b
     {
         v.add(FieldError::new("max_load", "max_below_min"));
     }
-    let scale = int_field(&mut v, "score_scale", &input.score_scale, 1, 100);
+    let scale = int_in("score_scale", &input.score_scale, 1, 100);
     let divergence = if input.divergence.trim().is_empty() {
-        Some(15)
+        Ok(15)
     } else {
-        int_field(&mut v, "divergence", &input.divergence, 0, 100)
+        int_in("divergence", &input.divergence, 0, 100)
     };
-    let declaration_closes = date_field(&mut v, "declaration_closes", &input.declaration_closes);
-    let check_closes = date_field(&mut v, "check_closes", &input.check_closes);
-    let review_closes = date_field(&mut v, "review_closes", &input.review_closes);
-    let announce_on = date_field(&mut v, "announce_on", &input.announce_on);
-    let timetable = [declaration_closes, check_closes, review_closes, announce_on];
-    if timetable.iter().all(Option::is_some) && timetable.windows(2).any(|w| w[0] > w[1]) {
+    let timetable = (
+        date("declaration_closes", &input.declaration_closes),
+        date("check_closes", &input.check_closes),
+        date("review_closes", &input.review_closes),
+        date("announce_on", &input.announce_on),
+    )
+        .all();
+    if let Ok((a, b, c, d)) = &timetable
+        && (a > b || b > c || c > d)
+    {
         v.add(FieldError::new("announce_on", "timetable_out_of_order"));
     }
-    let publicity_days = int_field(&mut v, "publicity_days", &input.publicity_days, 1, 60);
+    let publicity_days = int_in("publicity_days", &input.publicity_days, 1, 60);
     let rubric = match rules::parse_rubric(&input.rubric) {
         Ok(r) => r,
         Err(e) => {
@@ -195,10 +184,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
         v.add(FieldError::new("first", "required"));
     }
     let org = match input.org_id {
-        None => {
-            v.add(FieldError::new("org_id", "required"));
-            None
-        }
+        None => problem(FieldError::new("org_id", "required")),
         Some(id) => match orgs::get(tx, id).await? {
             Some(o)
                 if matches!(
@@ -209,16 +195,10 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
                         | ingot_domain::OrgKind::District
                 ) =>
             {
-                Some(o)
+                Ok(o)
             }
-            Some(_) => {
-                v.add(FieldError::new("org_id", "campaign_org_not_federation"));
-                None
-            }
-            None => {
-                v.add(FieldError::new("org_id", "unknown_org"));
-                None
-            }
+            Some(_) => problem(FieldError::new("org_id", "campaign_org_not_federation")),
+            None => problem(FieldError::new("org_id", "unknown_org")),
         },
     };
     let parent = match input.parent_id {
@@ -227,7 +207,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             Some(pc)
                 if org
                     .as_ref()
-                    .is_some_and(|o| o.path.is_strictly_within(&path_of(&pc))) =>
+                    .is_ok_and(|o| o.path.is_strictly_within(&path_of(&pc))) =>
             {
                 Some(pc)
             }
@@ -237,14 +217,26 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             }
         },
     };
-    let units = parse_units(tx, &mut v, &input.units, org.as_ref().map(|o| &o.path)).await?;
-    v.finish()?;
-    let (Some(org), Some(kind), Some(cadence)) = (org, kind, cadence) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let units = parse_units(tx, &mut v, &input.units, org.as_ref().ok().map(|o| &o.path)).await?;
+    let numbers = (
+        edition, year, documents, k, min_load, max_load, scale, divergence,
+    )
+        .all();
+    let (org, kind, cadence, min_year, max_year, numbers, timetable, publicity_days) = v
+        .finish_with((
+            org,
+            kind,
+            cadence,
+            min_year,
+            max_year,
+            numbers,
+            timetable,
+            publicity_days,
+        ))?;
+    let (edition, year, documents, k, min_load, max_load, scale, divergence) = numbers;
+    let (declaration_closes, check_closes, review_closes, announce_on) = timetable;
     caller.require(Action::ManageCampaigns, &org.path)?;
     let now = Timestamp::now();
-    let day = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
     let fields = required.join(",");
     let id = store::insert(
         tx,
@@ -253,25 +245,25 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             parent_id: parent.as_ref().map(|p| p.id),
             kind: kind.as_str(),
             title: &title,
-            edition: edition.unwrap_or(1),
-            year: year.unwrap_or(0),
+            edition,
+            year,
             cadence: cadence.as_str(),
             rules: &campaign_rules,
             min_record_year: min_year,
             max_record_year: max_year,
             required_fields: &fields,
-            required_documents: documents.unwrap_or(0),
-            reviewers_per_declaration: k.unwrap_or(3),
-            min_load: min_load.unwrap_or(0),
-            max_load: max_load.unwrap_or(1),
-            score_scale: scale.unwrap_or(10),
+            required_documents: documents,
+            reviewers_per_declaration: k,
+            min_load,
+            max_load,
+            score_scale: scale,
             blind: input.blind,
-            divergence_hundredths: divergence.unwrap_or(15) * 100,
-            declaration_closes: &day(declaration_closes),
-            check_closes: &day(check_closes),
-            review_closes: &day(review_closes),
-            publicity_days: publicity_days.unwrap_or(7),
-            announce_on: &day(announce_on),
+            divergence_hundredths: divergence * 100,
+            declaration_closes: &declaration_closes.to_string(),
+            check_closes: &check_closes.to_string(),
+            review_closes: &review_closes.to_string(),
+            publicity_days,
+            announce_on: &announce_on.to_string(),
             created_by: caller.user_id(),
         },
         now,

@@ -2,9 +2,7 @@
 //! quota), forwarding a lower round's winner, the formal check, and resubmitting a returned
 //! declaration after its record was corrected.
 
-use super::{
-    date_field, load, load_declaration, path_of, require_manage, require_stage, stage_of, today,
-};
+use super::{load, load_declaration, path_of, require_manage, require_stage, stage_of, today};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{
@@ -12,7 +10,7 @@ use ingot_domain::campaign::{
 };
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{Validator, date};
 use ingot_domain::{AppError, FieldError, OrgId, OrgPath, Timestamp, UserId};
 use ingot_store::campaigns::{self as store, Campaign};
 use ingot_store::{Tx, innovation, orgs, users};
@@ -262,15 +260,15 @@ pub async fn check(
         "return" => {
             let mut v = Validator::new();
             let reasons = v.required_text("reasons", &input.reasons, rules::TEXT_MAX);
-            let by = date_field(&mut v, "correct_by", &input.correct_by);
-            if by.is_some_and(|b| b < today(caller)) {
+            let by = date("correct_by", &input.correct_by);
+            if by.as_ref().is_ok_and(|b| *b < today(caller)) {
                 v.add(FieldError::new("correct_by", "date_in_past"));
             }
-            v.finish()?;
+            let by = v.finish_with(by)?;
             (
                 DeclarationStatus::Returned,
                 Some(reasons),
-                by.map(|b| b.to_string()),
+                Some(by.to_string()),
             )
         }
         _ => {

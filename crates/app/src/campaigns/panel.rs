@@ -5,7 +5,7 @@ use super::{load, may_manage, require_manage, require_stage};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{self as rules, ConflictSource, Stage};
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{Validator, problem};
 use ingot_domain::{AppError, FieldError, OrgId, Role, Timestamp, UserId};
 use ingot_store::campaigns::{self as store, Expert};
 use ingot_store::{Tx, users};
@@ -40,21 +40,16 @@ pub async fn add_expert(
         Some(u) if u.active => {
             let grants = ingot_store::grants::of_user(tx, u.id).await?;
             if grants.iter().any(|g| g.role == Role::Expert) {
-                Some(u)
+                Ok(u)
             } else {
-                v.add(FieldError::new("username", "not_an_expert"));
-                None
+                problem(FieldError::new("username", "not_an_expert"))
             }
         }
-        _ => {
-            v.add(
-                FieldError::new("username", "unknown_user").with("username", input.username.trim()),
-            );
-            None
-        }
+        _ => problem(
+            FieldError::new("username", "unknown_user").with("username", input.username.trim()),
+        ),
     };
-    v.finish()?;
-    let user = user.ok_or_else(|| AppError::internal("checked above"))?;
+    let user = v.finish_with(user)?;
     let fields = fields
         .split([',', '，', '、'])
         .map(str::trim)
@@ -99,34 +94,29 @@ pub async fn add_conflict(
             .await?
             .filter(|d| d.campaign_id == campaign),
         None => None,
-    };
-    if d.is_none() {
-        v.add(FieldError::new("declaration_id", "unknown_declaration"));
     }
+    .ok_or_else(|| vec![FieldError::new("declaration_id", "unknown_declaration")]);
     let panel = store::panel(tx, campaign).await?;
     let manage = may_manage(caller, &c);
     let (expert, source) = if manage && !input.username.trim().is_empty() {
         let name = input.username.trim().to_lowercase();
         match panel.iter().find(|e| e.username == name) {
-            Some(e) => (Some(UserId(e.user_id)), ConflictSource::Manual),
-            None => {
-                v.add(FieldError::new("username", "not_on_panel"));
-                (None, ConflictSource::Manual)
-            }
+            Some(e) => (Ok(UserId(e.user_id)), ConflictSource::Manual),
+            None => (
+                problem(FieldError::new("username", "not_on_panel")),
+                ConflictSource::Manual,
+            ),
         }
     } else {
         match caller
             .user_id()
             .filter(|u| panel.iter().any(|e| e.user_id == u.0))
         {
-            Some(u) => (Some(u), ConflictSource::Declared),
+            Some(u) => (Ok(u), ConflictSource::Declared),
             None => return Err(AppError::forbidden()),
         }
     };
-    v.finish()?;
-    let (Some(d), Some(expert)) = (d, expert) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let (d, expert) = v.finish_with((d, expert))?;
     store::insert_conflict(
         tx,
         &store::NewConflict {

@@ -4,14 +4,12 @@
 
 use super::call::publicity_end;
 use super::results::results;
-use super::{
-    date_field, int_field, load, load_declaration, require_manage, require_stage, stage_of, today,
-};
+use super::{load, load_declaration, require_manage, require_stage, stage_of, today};
 use crate::audit::{Change, record, record_as};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{self as rules, ObjectionStatus, Stage, Tier};
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{AllChecked, Validator, date, int_in, problem};
 use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
 use ingot_store::Tx;
 use ingot_store::campaigns::{self as store, Campaign, Declaration, Objection};
@@ -111,17 +109,13 @@ pub async fn open_publicity(
     if c.decided_at.is_none() {
         return Err(AppError::conflict("results_not_decided"));
     }
-    let mut v = Validator::new();
-    let start = date_field(&mut v, "start", &input.start);
+    let start = date("start", &input.start);
     let days = if input.days.trim().is_empty() {
-        Some(c.publicity_days)
+        Ok(c.publicity_days)
     } else {
-        int_field(&mut v, "days", &input.days, 1, 60)
+        int_in("days", &input.days, 1, 60)
     };
-    v.finish()?;
-    let (Some(start), Some(days)) = (start, days) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let (start, days) = (start, days).all()?;
     store::set_publicity(tx, campaign, &start.to_string(), days, Timestamp::now()).await?;
     record(
         tx,
@@ -177,12 +171,9 @@ pub async fn object(
             .await?
             .filter(|d| d.campaign_id == campaign && d.tier.is_some()),
         None => None,
-    };
-    if d.is_none() {
-        v.add(FieldError::new("declaration_id", "unknown_declaration"));
     }
-    v.finish()?;
-    let d = d.ok_or_else(|| AppError::internal("checked above"))?;
+    .ok_or_else(|| vec![FieldError::new("declaration_id", "unknown_declaration")]);
+    let d = v.finish_with(d)?;
     let id = store::insert_objection(tx, campaign, d.id, &name, &contact, &text, Timestamp::now())
         .await?;
     let label = caller
@@ -235,15 +226,13 @@ pub async fn decide_objection(
     }
     let mut v = Validator::new();
     let status = match ObjectionStatus::parse(&input.status) {
-        Some(s @ (ObjectionStatus::Upheld | ObjectionStatus::Dismissed)) => Some(s),
-        _ => {
-            v.add(FieldError::new("status", "unknown_option").with("allowed", "upheld, dismissed"));
-            None
-        }
+        Some(s @ (ObjectionStatus::Upheld | ObjectionStatus::Dismissed)) => Ok(s),
+        _ => problem(
+            FieldError::new("status", "unknown_option").with("allowed", "upheld, dismissed"),
+        ),
     };
     let outcome = v.required_text("outcome", &input.outcome, rules::TEXT_MAX);
-    v.finish()?;
-    let status = status.ok_or_else(|| AppError::internal("checked above"))?;
+    let status = v.finish_with(status)?;
     let now = Timestamp::now();
     store::decide_objection(
         tx,
@@ -355,11 +344,11 @@ pub async fn announce(
     let end = publicity_end(&c).ok_or_else(|| AppError::internal("publicity without start"))?;
     let mut v = Validator::new();
     let number = v.required_text("notice_number", &input.notice_number, rules::SHORT_MAX);
-    let on = date_field(&mut v, "announced_on", &input.announced_on);
-    if on.is_some_and(|d| d < end) {
+    let on = date("announced_on", &input.announced_on);
+    if on.as_ref().is_ok_and(|d| *d < end) {
         v.add(FieldError::new("announced_on", "publicity_not_over").with("end", end));
     }
-    v.finish()?;
+    let on = v.finish_with(on)?;
     if store::objections(tx, campaign)
         .await?
         .iter()
@@ -367,7 +356,6 @@ pub async fn announce(
     {
         return Err(AppError::conflict("objections_open"));
     }
-    let on = on.ok_or_else(|| AppError::internal("checked above"))?;
     store::set_announced(tx, campaign, &number, &on.to_string(), Timestamp::now()).await?;
     record(
         tx,

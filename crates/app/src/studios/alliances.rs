@@ -1,11 +1,13 @@
 //! Alliances and mentoring pairs of studios under a federation.
 
-use super::{date_field, event};
+use super::event;
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
+use ingot_domain::AllianceId;
 use ingot_domain::policy::Action;
 use ingot_domain::studio as rules;
 use ingot_domain::validate::Validator;
+use ingot_domain::validate::date;
 use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
 use ingot_store::studios as store;
 use ingot_store::{Tx, orgs};
@@ -29,7 +31,7 @@ pub async fn create_alliance(
     caller: &Caller<'_>,
     org: OrgId,
     input: &AllianceInput,
-) -> Result<i64> {
+) -> Result<AllianceId> {
     let o = orgs::get(tx, org)
         .await?
         .ok_or_else(|| AppError::not_found("organisation"))?;
@@ -46,7 +48,7 @@ pub async fn create_alliance(
             "alliance"
         }
     };
-    let founded = date_field(&mut v, "founded_on", &input.founded_on);
+    let founded = date("founded_on", &input.founded_on);
     let mut ids: Vec<StudioId> = Vec::new();
     if let Some(l) = input.lead_studio_id {
         ids.push(l);
@@ -71,8 +73,7 @@ pub async fn create_alliance(
             _ => v.add(FieldError::new("studio_ids", "studio_outside_call").with("id", id)),
         }
     }
-    v.finish()?;
-    let founded = founded.ok_or_else(|| AppError::internal("checked above"))?;
+    let founded = v.finish_with(founded)?;
     let lead = ids[0];
     let id = store::insert_alliance(
         tx,
@@ -107,14 +108,17 @@ pub async fn create_alliance(
             .after(&serde_json::json!({ "kind": kind, "lead": lead, "studios": ids })),
     )
     .await?;
-    Ok(id)
+    Ok(AllianceId(id))
 }
 
-pub async fn alliance(tx: &mut Tx, id: i64) -> Result<(store::Alliance, Vec<(i64, String, i64)>)> {
-    let a = store::get_alliance(tx, id)
+pub async fn alliance(
+    tx: &mut Tx,
+    id: AllianceId,
+) -> Result<(store::Alliance, Vec<(i64, String, i64)>)> {
+    let a = store::get_alliance(tx, id.0)
         .await?
         .ok_or_else(|| AppError::not_found("alliance"))?;
-    let members = store::alliance_members(tx, id).await?;
+    let members = store::alliance_members(tx, id.0).await?;
     Ok((a, members))
 }
 

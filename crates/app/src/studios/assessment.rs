@@ -2,12 +2,13 @@
 //! standard; a fail takes the title away.
 
 use super::registry::totals;
-use super::{date_field, event, load, refresh_level};
+use super::{event, load, refresh_level};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::studio::{self as rules, AssessmentResult, Level, Standard};
 use ingot_domain::validate::Validator;
+use ingot_domain::validate::date;
 use ingot_domain::{AppError, FieldError, OrgId, OrgPath, StudioId, Timestamp};
 use ingot_store::studios::{self as store, Naming};
 use ingot_store::{Tx, orgs};
@@ -85,7 +86,7 @@ pub async fn assess(
     let standard = store::standard(tx, OrgId(naming.org_id)).await?;
     let mut v = Validator::new();
     let period = v.required_text("period", &input.period, 20);
-    let on = date_field(&mut v, "assessed_on", &input.assessed_on);
+    let on = date("assessed_on", &input.assessed_on);
     let note = v
         .optional_text(
             "assessment_note",
@@ -112,8 +113,7 @@ pub async fn assess(
     if !period.is_empty() && store::assessment_exists(tx, naming.id, &period).await? {
         v.add(FieldError::new("period", "already_assessed").with("period", &period));
     }
-    v.finish()?;
-    let on = on.ok_or_else(|| AppError::internal("checked above"))?;
+    let on = v.finish_with(on)?;
     let (total, result) = standard.assess(&scores)?;
     let scores_json = serde_json::json!({ "standard": standard, "scores": scores });
     store::insert_assessment(

@@ -1,12 +1,13 @@
 //! A named studio's special funding: payments of the grant and spending from it, neither
 //! exceeding the grant.
 
-use super::{date_field, load, may_manage, money_field};
+use super::{load, may_manage, positive_money_field};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::studio::{self as rules, SpendCategory};
 use ingot_domain::validate::Validator;
+use ingot_domain::validate::date;
 use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
 use ingot_store::studios::{self as store, NewEntry};
 use ingot_store::{Tx, orgs};
@@ -71,20 +72,12 @@ pub async fn funding_entry(
     } else {
         None
     };
-    let amount = money_field(&mut v, "amount", &input.amount);
-    if input.amount.trim().is_empty() {
-        v.add(FieldError::new("amount", "required"));
-    } else if amount == Some(0) {
-        v.add(FieldError::new("amount", "invalid_amount"));
-    }
-    let on = date_field(&mut v, "on_date", &input.on_date);
+    let amount = positive_money_field("amount", &input.amount);
+    let on = date("on_date", &input.on_date);
     let note = v
         .optional_text("entry_note", Some(&input.entry_note), rules::SHORT_MAX)
         .unwrap_or_default();
-    v.finish()?;
-    let (Some(amount), Some(on)) = (amount, on) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let (amount, on) = v.finish_with((amount, on))?;
     let used = if kind == "payment" {
         f.paid_cents
     } else {

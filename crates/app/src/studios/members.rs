@@ -1,11 +1,12 @@
 //! A studio's people: members joining and leaving, and the honours of its lead or members.
 
-use super::{date_field, event, load, require_manage, studio_home, today, user_by_name};
+use super::{event, load, require_manage, studio_home, today, user_by_name};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::studio::{self as rules, Level};
 use ingot_domain::validate::Validator;
+use ingot_domain::validate::{choice, date, problem};
 use ingot_domain::{AppError, FieldError, StudioId, Timestamp, UserId};
 use ingot_store::studios as store;
 use ingot_store::{Tx, users};
@@ -26,17 +27,14 @@ pub async fn add_member(
     let s = load(tx, id).await?;
     require_manage(caller, &s)?;
     let mut v = Validator::new();
-    let joined = date_field(&mut v, "joined_on", &input.joined_on);
+    let joined = date("joined_on", &input.joined_on);
     let user = match user_by_name(tx, &input.username).await? {
-        Some(u) if u.active => Some(u),
-        _ => {
-            v.add(
-                FieldError::new("username", "unknown_user").with("username", input.username.trim()),
-            );
-            None
-        }
+        Some(u) if u.active => Ok(u),
+        _ => problem(
+            FieldError::new("username", "unknown_user").with("username", input.username.trim()),
+        ),
     };
-    if let Some(u) = &user {
+    if let Ok(u) = &user {
         // Members come from the studio's own enterprise: a manager cannot enrol (and then
         // record honours for) anybody in the country.
         let home = studio_home(tx, &s).await?;
@@ -54,10 +52,7 @@ pub async fn add_member(
             v.add(FieldError::new("username", "already_member").with("username", &u.username));
         }
     }
-    v.finish()?;
-    let (Some(user), Some(joined)) = (user, joined) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let (user, joined) = v.finish_with((user, joined))?;
     let member =
         store::add_member(tx, id, user.id, "member", joined.number(), Timestamp::now()).await?;
     event(
@@ -93,10 +88,7 @@ pub async fn member_leaves(
 ) -> Result<()> {
     let s = load(tx, id).await?;
     require_manage(caller, &s)?;
-    let mut v = Validator::new();
-    let left = date_field(&mut v, "left_on", left_on);
-    v.finish()?;
-    let left = left.ok_or_else(|| AppError::internal("checked above"))?;
+    let left = date("left_on", left_on)?;
     let members = store::members(tx, id).await?;
     let m = members
         .iter()
@@ -155,10 +147,7 @@ pub async fn add_honour(
     let mut v = Validator::new();
     let title = v.required_text("title", &input.title, rules::SHORT_MAX);
     let body = v.required_text("awarded_by", &input.awarded_by, rules::SHORT_MAX);
-    let level = Level::parse(&input.level);
-    if level.is_none() {
-        v.add(FieldError::new("level", "unknown_option").with("allowed", Level::codes()));
-    }
+    let level = choice::<Level>("level", &input.level);
     // The year may be unknown (an old certificate); empty leaves it out.
     let year = match input.year.trim() {
         "" => None,
@@ -171,7 +160,7 @@ pub async fn add_honour(
         },
     };
     let person = if input.username.trim().is_empty() {
-        Some(s.lead_id)
+        Ok(s.lead_id)
     } else {
         let members = store::members(tx, id).await?;
         let wanted = input.username.trim().to_lowercase();
@@ -179,16 +168,15 @@ pub async fn add_honour(
             .iter()
             .find(|m| m.username == wanted && m.left_on.is_none())
             .map(|m| UserId(m.user_id));
-        if found.is_none() {
-            v.add(
+        found.ok_or_else(|| {
+            vec![
                 FieldError::new("username", "not_a_member").with("username", input.username.trim()),
-            );
-        }
-        found
+            ]
+        })
     };
     // An honour counts wherever its holder goes (a naming's eligibility): only someone who
     // manages studios where the person works may record it.
-    if let Some(p) = person {
+    if let Ok(p) = person {
         let reachable = users::get_with_org_path(tx, p)
             .await?
             .is_some_and(|(_, path)| caller.permits(Action::ManageStudio, &path));
@@ -196,10 +184,7 @@ pub async fn add_honour(
             v.add(FieldError::new("username", "person_outside_reach"));
         }
     }
-    v.finish()?;
-    let (Some(person), Some(level)) = (person, level) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let (person, level) = v.finish_with((person, level))?;
     let honour =
         store::add_honour(tx, person, &title, &body, level, year, Timestamp::now()).await?;
     record(

@@ -4,8 +4,7 @@
 
 use super::registry::{manageable, totals};
 use super::{
-    date_field, event, load, may_manage, money_field, refresh_level, require_manage,
-    standing_levels, today,
+    event, load, may_manage, money_field, refresh_level, require_manage, standing_levels, today,
 };
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
@@ -13,7 +12,7 @@ use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
 use ingot_domain::studio::{self as rules, ApplicationStatus, ChecklistItem, Level};
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{Checked, Validator, choice, date, problem};
 use ingot_domain::{
     AppError, ApplicationId, CallId, FieldError, OrgId, OrgPath, StudioId, Timestamp,
 };
@@ -39,35 +38,18 @@ pub async fn create_call(tx: &mut Tx, caller: &Caller<'_>, input: &CallInput) ->
     let call_rules = v
         .optional_text("rules", Some(&input.rules), rules::TEXT_MAX)
         .unwrap_or_default();
-    let deadline = date_field(&mut v, "deadline", &input.deadline);
-    let org = match input.org_id {
-        None => {
-            v.add(FieldError::new("org_id", "required"));
-            None
-        }
-        Some(id) => orgs::get(tx, id).await?,
+    let deadline = date("deadline", &input.deadline);
+    let naming_org = match input.org_id {
+        None => problem(FieldError::new("org_id", "required")),
+        Some(id) => naming_org(tx, id).await?,
     };
-    let level = org.as_ref().and_then(|o| Level::of_org(o.kind));
-    if input.org_id.is_some() && level.is_none() {
-        v.add(FieldError::new("org_id", "org_cannot_name"));
-    }
+    let level = naming_org.as_ref().ok().map(|(_, level)| *level);
     let min_honour = match input.min_honour.trim() {
-        "" => level.and_then(Level::default_min_honour),
-        "none" => None,
-        raw => {
-            let l = Level::parse(raw);
-            if l.is_none() {
-                v.add(
-                    FieldError::new("min_honour", "unknown_option").with("allowed", Level::codes()),
-                );
-            }
-            l
-        }
+        "" => Ok(level.and_then(Level::default_min_honour)),
+        "none" => Ok(None),
+        raw => choice("min_honour", raw).map(Some),
     };
-    v.finish()?;
-    let (Some(org), Some(level), Some(deadline)) = (org, level, deadline) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let ((org, level), deadline, min_honour) = v.finish_with((naming_org, deadline, min_honour))?;
     caller.require(Action::ManageNamings, &org.path)?;
     let id = store::insert_call(
         tx,
@@ -375,16 +357,26 @@ fn check_notice(
     v: &mut Validator,
     input: &DecisionInput,
     default_title: String,
-) -> Option<NoticeInput> {
+) -> Checked<NoticeInput> {
     let number = v.required_text("notice_number", &input.notice_number, 100);
-    let date = date_field(v, "notice_date", &input.notice_date);
     let title = v
         .optional_text("notice_title", Some(&input.notice_title), rules::NAME_MAX)
         .unwrap_or(default_title);
-    Some(NoticeInput {
+    Ok(NoticeInput {
         number,
-        date: date?,
+        date: date("notice_date", &input.notice_date)?,
         title,
+    })
+}
+
+/// The organisation that names studios, with the level its namings carry.
+async fn naming_org(tx: &mut Tx, id: OrgId) -> Result<Checked<(Organisation, Level)>> {
+    Ok(match orgs::get(tx, id).await? {
+        Some(org) => match Level::of_org(org.kind) {
+            Some(level) => Ok((org, level)),
+            None => problem(FieldError::new("org_id", "org_cannot_name")),
+        },
+        None => problem(FieldError::new("org_id", "org_cannot_name")),
     })
 }
 
@@ -488,7 +480,7 @@ pub async fn decide(
                 return Err(AppError::conflict("site_review_required"));
             }
             let notice = check_notice(&mut v, input, format!("{} {}", call.title, s.name));
-            let funding = money_field(&mut v, "funding", &input.funding);
+            let funding = money_field("funding", &input.funding);
             // Eligibility is checked again: a title may have been lost since the application.
             let honours: Vec<Level> = store::honours(tx, s.lead_id)
                 .await?
@@ -500,8 +492,7 @@ pub async fn decide(
             for problem in rules::eligibility(level, min, &honours, &held, s.status) {
                 v.add(problem);
             }
-            v.finish()?;
-            let notice = notice.ok_or_else(|| AppError::internal("checked above"))?;
+            let (notice, funding) = v.finish_with((notice, funding))?;
             name_studio(
                 tx,
                 caller,
@@ -605,14 +596,10 @@ pub async fn record_naming(
 ) -> Result<i64> {
     let s = load(tx, id).await?;
     let mut v = Validator::new();
-    let org = match input.org_id {
-        Some(o) => orgs::get(tx, o).await?,
-        None => None,
+    let naming_org = match input.org_id {
+        Some(o) => naming_org(tx, o).await?,
+        None => problem(FieldError::new("org_id", "org_cannot_name")),
     };
-    let level = org.as_ref().and_then(|o| Level::of_org(o.kind));
-    if level.is_none() {
-        v.add(FieldError::new("org_id", "org_cannot_name"));
-    }
     let d = DecisionInput {
         notice_number: input.notice_number.clone(),
         notice_date: input.notice_date.clone(),
@@ -620,11 +607,8 @@ pub async fn record_naming(
         ..Default::default()
     };
     let notice = check_notice(&mut v, &d, s.name.clone());
-    let funding = money_field(&mut v, "funding", &input.funding);
-    v.finish()?;
-    let (Some(org), Some(level), Some(notice)) = (org, level, notice) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let funding = money_field("funding", &input.funding);
+    let ((org, level), notice, funding) = v.finish_with((naming_org, notice, funding))?;
     caller.require(Action::ManageNamings, &org.path)?;
     if !s.unit_path.is_within(&org.path) {
         return Err(AppError::field("org_id", "studio_outside_call"));

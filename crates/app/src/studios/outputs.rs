@@ -1,11 +1,13 @@
 //! What a studio produces and shows: its outputs (patents, papers, awards and the like) and its
 //! photos, with who may see a photo taken during an on-site review.
 
-use super::{date_field, insider, load, money_field, require_manage};
+use super::{insider, load, money_field, require_manage};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
+use ingot_domain::PhotoId;
 use ingot_domain::studio::{self as rules, OutputKind, PatentStage, PatentType};
 use ingot_domain::validate::Validator;
+use ingot_domain::validate::{choice, date};
 use ingot_domain::{AppError, FieldError, ProposalId, StudioId, Timestamp, UserId};
 use ingot_store::Tx;
 use ingot_store::studios::{self as store, NewOutput, NewPhoto, Photo};
@@ -34,12 +36,9 @@ pub async fn add_output(
     let s = load(tx, id).await?;
     require_manage(caller, &s)?;
     let mut v = Validator::new();
-    let kind = OutputKind::parse(&input.kind);
-    if kind.is_none() {
-        v.add(FieldError::new("kind", "unknown_option").with("allowed", OutputKind::codes()));
-    }
+    let kind = choice::<OutputKind>("kind", &input.kind);
     let title = v.required_text("title", &input.title, rules::SHORT_MAX);
-    let on = date_field(&mut v, "on_date", &input.on_date);
+    let on = date("on_date", &input.on_date);
     let count = match input.count.trim() {
         "" => 1,
         raw => match raw.parse::<i64>() {
@@ -50,9 +49,9 @@ pub async fn add_output(
             }
         },
     };
-    let amount = money_field(&mut v, "amount", &input.amount);
+    let amount = money_field("amount", &input.amount);
     let (mut patent_type, mut patent_stage) = (None, None);
-    if kind == Some(OutputKind::Patent) {
+    if kind == Ok(OutputKind::Patent) {
         patent_type = PatentType::parse(&input.patent_type);
         patent_stage = PatentStage::parse(&input.patent_stage);
         if patent_type.is_none() {
@@ -68,7 +67,7 @@ pub async fn add_output(
             );
         }
     }
-    if kind == Some(OutputKind::EconomicBenefit) && amount.is_none() {
+    if kind == Ok(OutputKind::EconomicBenefit) && amount == Ok(None) {
         v.add(FieldError::new("amount", "required"));
     }
     let proposal = match input.proposal_id.trim() {
@@ -87,10 +86,7 @@ pub async fn add_output(
             }
         },
     };
-    v.finish()?;
-    let (Some(kind), Some(on)) = (kind, on) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let (kind, on, amount) = v.finish_with((kind, on, amount))?;
     let out = store::insert_output(
         tx,
         &NewOutput {
@@ -195,8 +191,8 @@ pub(super) async fn insert_photo(
 
 /// A photo: studio photos are public like the studio's page; those taken during an on-site
 /// review only for insiders.
-pub async fn photo(tx: &mut Tx, caller: Option<&Caller<'_>>, id: i64) -> Result<Photo> {
-    let p = store::get_photo(tx, id)
+pub async fn photo(tx: &mut Tx, caller: Option<&Caller<'_>>, id: PhotoId) -> Result<Photo> {
+    let p = store::get_photo(tx, id.0)
         .await?
         .ok_or_else(|| AppError::not_found("photo"))?;
     if p.review_id.is_some() {

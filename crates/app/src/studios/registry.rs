@@ -2,10 +2,7 @@
 //! revoking), and reading studios: a studio's page with what the caller may do on it, the public
 //! registry, the studios a caller may apply for, and the counts by level, year and field.
 
-use super::{
-    date_field, event, insider, load, may_manage, refresh_level, require_manage, today,
-    user_by_name,
-};
+use super::{event, insider, load, may_manage, refresh_level, require_manage, today, user_by_name};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::org::OrgKind;
@@ -15,7 +12,7 @@ use ingot_domain::studio::{
     StudioStatus,
 };
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{Checked, Validator, choice, date, problem};
 use ingot_domain::{AppError, FieldError, OrgId, OrgPath, OrgScope, StudioId, Timestamp};
 use ingot_store::studios::{
     self as store, Application, Assessment, Event, Funding, FundingEntry, Honour, Member, Naming,
@@ -42,8 +39,8 @@ struct Details {
     name: String,
     address: String,
     description: String,
-    kind: Option<StudioKind>,
-    founded: Option<Date>,
+    kind: Checked<StudioKind>,
+    founded: Checked<Date>,
     fields: Vec<String>,
 }
 
@@ -54,14 +51,14 @@ fn check_details(v: &mut Validator, caller: &Caller<'_>, input: &StudioInput) ->
     let description = v
         .optional_text("description", Some(&input.description), rules::TEXT_MAX)
         .unwrap_or_default();
-    let kind = StudioKind::parse(&input.kind);
-    if kind.is_none() {
-        v.add(FieldError::new("kind", "unknown_option").with("allowed", StudioKind::codes()));
-    }
-    let founded = date_field(v, "founded_on", &input.founded_on);
-    if founded.is_some_and(|d| d > today(caller)) {
-        v.add(FieldError::new("founded_on", "date_in_future"));
-    }
+    let kind = choice::<StudioKind>("kind", &input.kind);
+    let founded = date("founded_on", &input.founded_on).and_then(|d| {
+        if d > today(caller) {
+            problem(FieldError::new("founded_on", "date_in_future"))
+        } else {
+            Ok(d)
+        }
+    });
     let mut fields = Vec::new();
     for raw in &input.fields {
         let raw = raw.trim();
@@ -102,10 +99,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
         fields,
     } = check_details(&mut v, caller, input);
     let unit = match input.unit_id {
-        None => {
-            v.add(FieldError::new("unit_id", "required"));
-            None
-        }
+        None => problem(FieldError::new("unit_id", "required")),
         Some(id) => match orgs::get(tx, id).await? {
             Some(u)
                 if !u.is_archived()
@@ -114,34 +108,23 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
                         OrgKind::Enterprise | OrgKind::Branch | OrgKind::Department
                     ) =>
             {
-                Some(u)
+                Ok(u)
             }
-            Some(_) => {
-                v.add(FieldError::new("unit_id", "studio_unit_not_enterprise"));
-                None
-            }
-            None => {
-                v.add(FieldError::new("unit_id", "unknown_org"));
-                None
-            }
+            Some(_) => problem(FieldError::new("unit_id", "studio_unit_not_enterprise")),
+            None => problem(FieldError::new("unit_id", "unknown_org")),
         },
     };
     let lead = if input.lead.trim().is_empty() {
-        v.add(FieldError::new("lead", "required"));
-        None
+        problem(FieldError::new("lead", "required"))
     } else {
         match user_by_name(tx, &input.lead).await? {
-            Some(u) if u.active => Some(u),
+            Some(u) if u.active => Ok(u),
             _ => {
-                v.add(FieldError::new("lead", "unknown_user").with("username", input.lead.trim()));
-                None
+                problem(FieldError::new("lead", "unknown_user").with("username", input.lead.trim()))
             }
         }
     };
-    v.finish()?;
-    let (Some(unit), Some(lead), Some(kind), Some(founded)) = (unit, lead, kind, founded) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let (unit, lead, kind, founded) = v.finish_with((unit, lead, kind, founded))?;
     caller.require(Action::ManageStudio, &unit.path)?;
     let now = Timestamp::now();
     let id = store::insert(
@@ -200,10 +183,7 @@ pub async fn update(
     }
     let mut v = Validator::new();
     let d = check_details(&mut v, caller, input);
-    v.finish()?;
-    let (Some(kind), Some(founded)) = (d.kind, d.founded) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let (kind, founded) = v.finish_with((d.kind, d.founded))?;
     let before = serde_json::json!({ "name": s.name, "kind": s.kind, "address": s.address,
         "founded_on": s.founded_on, "fields": store::fields(tx, id).await? });
     let mut changed = s.clone();
@@ -258,16 +238,10 @@ pub async fn set_status(
         return Err(AppError::forbidden());
     }
     let mut v = Validator::new();
-    let status = StudioStatus::parse(&input.status);
-    if status.is_none() {
-        v.add(FieldError::new("status", "unknown_option").with("allowed", StudioStatus::codes()));
-    }
+    let status = choice::<StudioStatus>("status", &input.status);
     let reason = v.required_text("reason", &input.reason, rules::TEXT_MAX);
-    let on = date_field(&mut v, "on_date", &input.on_date);
-    v.finish()?;
-    let (Some(status), Some(on)) = (status, on) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let on = date("on_date", &input.on_date);
+    let (status, on) = v.finish_with((status, on))?;
     if s.status == StudioStatus::Revoked {
         return Err(AppError::conflict("studio_revoked"));
     }

@@ -3,12 +3,13 @@
 
 use super::naming::call_path;
 use super::outputs::{StoredFile, insert_photo};
-use super::{date_field, event, load, today};
+use super::{event, load, today};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::studio::{self as rules, ApplicationStatus, ChecklistItem};
 use ingot_domain::validate::Validator;
+use ingot_domain::validate::{date, problem};
 use ingot_domain::{AppError, ApplicationId, CallId, FieldError, StudioId, Timestamp, UserId};
 use ingot_store::Tx;
 use ingot_store::studios::{self as store, NewReview};
@@ -62,8 +63,8 @@ pub async fn review(
         return Err(AppError::conflict("application_not_awaiting_review"));
     }
     let mut v = Validator::new();
-    let visited = date_field(&mut v, "visited_on", &input.visited_on);
-    if visited.is_some_and(|d| d > today(caller)) {
+    let visited = date("visited_on", &input.visited_on);
+    if visited.as_ref().is_ok_and(|d| *d > today(caller)) {
         v.add(FieldError::new("visited_on", "date_in_future"));
     }
     let mut checklist = Vec::new();
@@ -78,11 +79,8 @@ pub async fn review(
         }
     }
     let score = match input.score.trim().parse::<i64>() {
-        Ok(n) if (0..=100).contains(&n) => Some(n),
-        _ => {
-            v.add(FieldError::new("score", "score_invalid"));
-            None
-        }
+        Ok(n) if (0..=100).contains(&n) => Ok(n),
+        _ => problem(FieldError::new("score", "score_invalid")),
     };
     let comments = v.required_text("comments", &input.comments, rules::TEXT_MAX);
     let signature = v.required_text("signature", &input.signature, rules::SIGNATURE_MAX);
@@ -92,10 +90,7 @@ pub async fn review(
     if !input.confirm {
         v.add(FieldError::new("confirm", "confirm_required"));
     }
-    v.finish()?;
-    let (Some(visited), Some(score)) = (visited, score) else {
-        return Err(AppError::internal("checked above"));
-    };
+    let (visited, score) = v.finish_with((visited, score))?;
     let codes: Vec<&str> = checklist.iter().map(|c| c.as_str()).collect();
     let review = store::insert_review(
         tx,

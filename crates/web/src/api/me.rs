@@ -145,10 +145,10 @@ async fn create_token(
 async fn revoke_token(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<TokenId>,
 ) -> Result<StatusCode, Failure> {
     let mut tx = state.db.begin().await?;
-    account::revoke_token(&mut tx, &api.caller(), api.actor.user_id, TokenId(id)).await?;
+    account::revoke_token(&mut tx, &api.caller(), api.actor.user_id, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

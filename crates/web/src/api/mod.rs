@@ -223,13 +223,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody
                         "invalid_characters",
                     )])));
                 }
-                serde_path_to_error::deserialize(value)
-                    .map(JsonBody)
-                    .map_err(|e| {
-                        Failure(AppError::Validation(vec![
-                            FieldError::new("body", "json_invalid").with("detail", e.to_string()),
-                        ]))
-                    })
+                decode_command(value).map(JsonBody).map_err(Failure)
             }
             Err(rejection) => {
                 let code = match rejection {
@@ -244,6 +238,117 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody
                 ])))
             }
         }
+    }
+}
+
+/// Decodes a command's JSON body: a value of the wrong type is a problem of its own field (by
+/// its path, `lines[2].quota`), and a field the command does not have is refused, so that a
+/// misspelt field is not silently dropped.
+fn decode_command<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    let mut unknown = Vec::new();
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
+    let decoded: Result<T, _> =
+        serde_ignored::deserialize(tracked, |path| unknown.push(field_name(&path)));
+    match decoded {
+        Ok(_) if !unknown.is_empty() => Err(AppError::Validation(
+            unknown
+                .into_iter()
+                .map(|field| FieldError::new(field, "unknown_field"))
+                .collect(),
+        )),
+        Ok(command) => Ok(command),
+        Err(e) => {
+            let path = track.path().to_string();
+            let error = if path.is_empty() || path == "." {
+                FieldError::new("body", "json_invalid")
+            } else {
+                FieldError::new(path, "wrong_type")
+            };
+            Err(AppError::Validation(vec![
+                error.with("detail", e.to_string()),
+            ]))
+        }
+    }
+}
+
+/// A field's path written as serde_path_to_error writes it: `lines[0].extra`.
+fn field_name(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}[{index}]", field_name(parent)),
+        Path::Map { parent, key } => match field_name(parent) {
+            outer if outer.is_empty() => key.clone(),
+            outer => format!("{outer}.{key}"),
+        },
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => field_name(parent),
+    }
+}
+
+#[cfg(test)]
+mod decoding {
+    use super::decode_command;
+    use ingot_domain::AppError;
+    use serde_json::json;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Quota {
+        unit: String,
+        quota: i64,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Command {
+        year: i64,
+        #[serde(default)]
+        lines: Vec<Quota>,
+    }
+
+    fn problems(value: serde_json::Value) -> Vec<(String, &'static str)> {
+        match decode_command::<Command>(value) {
+            Err(AppError::Validation(errors)) => {
+                errors.into_iter().map(|e| (e.field, e.code)).collect()
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_string_for_a_number_names_its_field() {
+        assert_eq!(
+            problems(json!({ "year": "2024" })),
+            [("year".to_string(), "wrong_type")]
+        );
+        assert_eq!(
+            problems(
+                json!({ "year": 2024, "lines": [{ "unit": "A", "quota": 1 }, { "unit": "B", "quota": "x" }] })
+            ),
+            [("lines[1].quota".to_string(), "wrong_type")]
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_by_name() {
+        assert_eq!(
+            problems(
+                json!({ "year": 2024, "yeer": 2025, "lines": [{ "unit": "A", "quota": 1, "extra": 0 }] })
+            ),
+            [
+                ("lines[0].extra".to_string(), "unknown_field"),
+                ("yeer".to_string(), "unknown_field")
+            ]
+        );
+        assert!(decode_command::<Command>(json!({ "year": 2024 })).is_ok());
+    }
+
+    #[test]
+    fn a_missing_field_is_a_problem_of_the_body() {
+        assert_eq!(problems(json!({})), [("body".to_string(), "json_invalid")]);
     }
 }
 

@@ -103,10 +103,10 @@ async fn create_org(
 async fn get_org(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Json<OrgDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let d = cases::detail(&mut tx, &api.caller(), OrgId(id), false).await?;
+    let d = cases::detail(&mut tx, &api.caller(), id, false).await?;
     Ok(Json(OrgDetailDto {
         org: d.org.into(),
         ancestors: d.ancestors.into_iter().map(Into::into).collect(),
@@ -128,14 +128,14 @@ async fn get_org(
 async fn rename_org(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     JsonBody(body): JsonBody<RenameOrgBody>,
 ) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
     let org = cases::rename(
         &mut tx,
         &api.caller(),
-        OrgId(id),
+        id,
         &body.name,
         body.name_en.as_deref(),
     )
@@ -151,10 +151,10 @@ async fn rename_org(
 async fn delete_org(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<StatusCode, Failure> {
     let mut tx = state.db.begin().await?;
-    cases::delete(&mut tx, &api.caller(), OrgId(id)).await?;
+    cases::delete(&mut tx, &api.caller(), id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -166,11 +166,11 @@ async fn delete_org(
 async fn move_org(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     JsonBody(body): JsonBody<MoveOrgBody>,
 ) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    let org = cases::move_to(&mut tx, &api.caller(), OrgId(id), OrgId(body.parent_id)).await?;
+    let org = cases::move_to(&mut tx, &api.caller(), id, OrgId(body.parent_id)).await?;
     tx.commit().await?;
     Ok(Json(org.into()))
 }
@@ -182,10 +182,10 @@ async fn move_org(
 async fn archive_org(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    let org = cases::archive(&mut tx, &api.caller(), OrgId(id)).await?;
+    let org = cases::archive(&mut tx, &api.caller(), id).await?;
     tx.commit().await?;
     Ok(Json(org.into()))
 }
@@ -197,10 +197,10 @@ async fn archive_org(
 async fn restore_org(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    let org = cases::restore(&mut tx, &api.caller(), OrgId(id)).await?;
+    let org = cases::restore(&mut tx, &api.caller(), id).await?;
     tx.commit().await?;
     Ok(Json(org.into()))
 }

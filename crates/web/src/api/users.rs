@@ -102,10 +102,10 @@ async fn create_user(
 async fn get_user(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Json<UserDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let d = cases::detail(&mut tx, &api.caller(), UserId(id)).await?;
+    let d = cases::detail(&mut tx, &api.caller(), id).await?;
     Ok(Json(UserDetailDto {
         user: d.user.into(),
         org: d.org.into(),
@@ -121,7 +121,7 @@ async fn get_user(
 async fn update_user(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     JsonBody(body): JsonBody<UpdateUserBody>,
 ) -> Result<Json<UserDto>, Failure> {
     let input = ProfileInput {
@@ -130,7 +130,7 @@ async fn update_user(
         org_id: body.org_id.map(OrgId),
     };
     let mut tx = state.db.begin().await?;
-    let user = cases::update(&mut tx, &api.caller(), UserId(id), &input).await?;
+    let user = cases::update(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok(Json(user.into()))
 }
@@ -143,16 +143,11 @@ async fn update_user(
 async fn reset_password(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     JsonBody(body): JsonBody<ResetPasswordBody>,
 ) -> Result<Json<ResetPasswordDto>, Failure> {
-    let generated = cases::reset_password(
-        &state.db,
-        &api.caller(),
-        UserId(id),
-        body.password.as_deref(),
-    )
-    .await?;
+    let generated =
+        cases::reset_password(&state.db, &api.caller(), id, body.password.as_deref()).await?;
     Ok(Json(ResetPasswordDto {
         generated_password: generated,
     }))
@@ -165,10 +160,10 @@ async fn reset_password(
 async fn unlock_user(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Json<UserDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    let user = cases::unlock(&mut tx, &api.caller(), UserId(id)).await?;
+    let user = cases::unlock(&mut tx, &api.caller(), id).await?;
     tx.commit().await?;
     Ok(Json(user.into()))
 }
@@ -180,10 +175,10 @@ async fn unlock_user(
 async fn activate_user(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Json<UserDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    let user = cases::set_active(&mut tx, &api.caller(), UserId(id), true).await?;
+    let user = cases::set_active(&mut tx, &api.caller(), id, true).await?;
     tx.commit().await?;
     Ok(Json(user.into()))
 }
@@ -195,10 +190,10 @@ async fn activate_user(
 async fn deactivate_user(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Json<UserDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    let user = cases::set_active(&mut tx, &api.caller(), UserId(id), false).await?;
+    let user = cases::set_active(&mut tx, &api.caller(), id, false).await?;
     tx.commit().await?;
     Ok(Json(user.into()))
 }
@@ -210,14 +205,14 @@ async fn deactivate_user(
 async fn grant_role(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     JsonBody(body): JsonBody<GrantBody>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
     let grant = cases::grant(
         &mut tx,
         &api.caller(),
-        UserId(id),
+        id,
         body.role.into(),
         OrgId(body.org_id),
     )
@@ -233,10 +228,10 @@ async fn grant_role(
 async fn revoke_grant(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
 ) -> Result<StatusCode, Failure> {
     let mut tx = state.db.begin().await?;
-    cases::revoke(&mut tx, &api.caller(), GrantId(id)).await?;
+    cases::revoke(&mut tx, &api.caller(), id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

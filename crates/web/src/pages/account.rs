@@ -202,12 +202,12 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<TokenId>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let owner = ctx.actor()?.user_id;
     let mut tx = state.db.begin().await?;
-    account::revoke_token(&mut tx, &caller, owner, TokenId(id)).await?;
+    account::revoke_token(&mut tx, &caller, owner, id).await?;
     tx.commit().await?;
     Ok(done("/account", "token_revoked"))
 }

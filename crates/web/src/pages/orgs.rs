@@ -179,13 +179,13 @@ async fn show_page(
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, Failure> {
     show_page(
         &state,
         ctx,
-        OrgId(id),
+        id,
         q.archived.is_some(),
         FormErrors::none(),
         StatusCode::OK,
@@ -197,12 +197,12 @@ pub async fn show(
 pub async fn children(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Response, Failure> {
     ctx.caller()?;
     let nodes = {
         let mut tx = state.db.read().await?;
-        cases::children(&mut tx, OrgId(id), false).await?
+        cases::children(&mut tx, id, false).await?
     };
     Ok(ok(&ChildrenFragment { ctx, nodes }))
 }
@@ -365,10 +365,9 @@ pub struct RenameForm {
 pub async fn rename(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Form(form): Form<RenameForm>,
 ) -> Result<Response, Failure> {
-    let id = OrgId(id);
     let result = in_tx(&state, &ctx, async |tx, caller| {
         cases::rename(tx, caller, id, &form.name, form.name_en.as_deref()).await
     })
@@ -385,10 +384,9 @@ pub struct MoveForm {
 pub async fn move_to(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     Form(form): Form<MoveForm>,
 ) -> Result<Response, Failure> {
-    let id = OrgId(id);
     let result = in_tx(&state, &ctx, async |tx, caller| {
         let code = form.parent_code.trim().to_string();
         let parent = ingot_store::orgs::get_by_code(tx, &code)
@@ -408,9 +406,8 @@ pub async fn move_to(
 pub async fn archive(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Response, Failure> {
-    let id = OrgId(id);
     let result = in_tx(&state, &ctx, async |tx, caller| {
         cases::archive(tx, caller, id).await
     })
@@ -421,9 +418,8 @@ pub async fn archive(
 pub async fn restore(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Response, Failure> {
-    let id = OrgId(id);
     let result = in_tx(&state, &ctx, async |tx, caller| {
         cases::restore(tx, caller, id).await
     })
@@ -434,9 +430,8 @@ pub async fn restore(
 pub async fn delete(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Response, Failure> {
-    let id = OrgId(id);
     let parent = {
         let mut tx = state.db.read().await?;
         cases::get(&mut tx, id).await?.parent_id

@@ -384,9 +384,8 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let form = {
         let caller = ctx.caller()?;
         let mut tx = state.db.read().await?;
@@ -410,10 +409,9 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Form(form): Form<ProposalForm>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let input = form.input();
     let result = in_tx(&state, &ctx, async |tx, caller| {
         cases::update(tx, caller, id, form.version, &input).await
@@ -447,10 +445,9 @@ pub struct VersionForm {
 pub async fn submit(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Form(form): Form<SubmitForm>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let seen = form.seen_similar == "1";
     let outcome = in_tx(&state, &ctx, async |tx, caller| {
         cases::submit(tx, caller, id, form.version, seen).await
@@ -485,10 +482,9 @@ pub struct SubmitForm {
 pub async fn withdraw(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Form(form): Form<VersionForm>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     in_tx(&state, &ctx, async |tx, caller| {
         cases::withdraw(tx, caller, id, form.version).await
     })
@@ -611,16 +607,9 @@ pub async fn show_page(
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
 ) -> Result<Response, Failure> {
-    show_page(
-        &state,
-        ctx,
-        ProposalId(id),
-        FormErrors::none(),
-        StatusCode::OK,
-    )
-    .await
+    show_page(&state, ctx, id, FormErrors::none(), StatusCode::OK).await
 }
 
 #[derive(serde::Deserialize, Default)]

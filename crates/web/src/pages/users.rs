@@ -298,17 +298,9 @@ async fn show_page(
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Response, Failure> {
-    show_page(
-        &state,
-        ctx,
-        UserId(id),
-        None,
-        FormErrors::none(),
-        StatusCode::OK,
-    )
-    .await
+    show_page(&state, ctx, id, None, FormErrors::none(), StatusCode::OK).await
 }
 
 async fn after(
@@ -347,10 +339,9 @@ pub struct ProfileForm {
 pub async fn update(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Form(form): Form<ProfileForm>,
 ) -> Result<Response, Failure> {
-    let id = UserId(id);
     let result = async {
         let caller = ctx.caller().map_err(|f| f.0)?;
         let mut tx = state.db.begin().await?;
@@ -370,9 +361,8 @@ pub async fn update(
 pub async fn reset_password(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Response, Failure> {
-    let id = UserId(id);
     let generated = {
         let caller = ctx.caller()?;
         cases::reset_password(&state.db, &caller, id, None).await?
@@ -402,9 +392,8 @@ async fn simple(
 pub async fn unlock(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Response, Failure> {
-    let id = UserId(id);
     simple(&state, ctx, id, "user_unlocked", async |tx, caller| {
         cases::unlock(tx, caller, id).await.map(|_| ())
     })
@@ -414,9 +403,8 @@ pub async fn unlock(
 pub async fn activate(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Response, Failure> {
-    let id = UserId(id);
     simple(&state, ctx, id, "user_activated", async |tx, caller| {
         cases::set_active(tx, caller, id, true).await.map(|_| ())
     })
@@ -426,9 +414,8 @@ pub async fn activate(
 pub async fn deactivate(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Response, Failure> {
-    let id = UserId(id);
     simple(&state, ctx, id, "user_deactivated", async |tx, caller| {
         cases::set_active(tx, caller, id, false).await.map(|_| ())
     })
@@ -445,10 +432,9 @@ pub struct GrantForm {
 pub async fn grant(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Form(form): Form<GrantForm>,
 ) -> Result<Response, Failure> {
-    let id = UserId(id);
     simple(&state, ctx, id, "role_granted", async |tx, caller| {
         let role = parse_role(&form.role)?.ok_or_else(|| AppError::field("role", "required"))?;
         let org = org_by_code(tx, "role", &form.org_code).await?;
@@ -460,11 +446,10 @@ pub async fn grant(
 pub async fn revoke(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path((id, grant)): Path<(i64, i64)>,
+    Path((id, grant)): Path<(UserId, GrantId)>,
 ) -> Result<Response, Failure> {
-    let id = UserId(id);
     simple(&state, ctx, id, "role_revoked", async |tx, caller| {
-        cases::revoke(tx, caller, GrantId(grant)).await
+        cases::revoke(tx, caller, grant).await
     })
     .await
 }

@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::studios as cases;
+use ingot_domain::AllianceId;
 use ingot_domain::{AppError, OrgId, StudioId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -73,7 +74,7 @@ pub(super) async fn create_alliance(
     Ok((StatusCode::CREATED, Json(alliance_of(&state, id).await?)).into_response())
 }
 
-async fn alliance_of(state: &AppState, id: i64) -> Result<AllianceDto, AppError> {
+async fn alliance_of(state: &AppState, id: AllianceId) -> Result<AllianceDto, AppError> {
     let mut tx = state.db.read().await?;
     let (a, members) = cases::alliance(&mut tx, id).await?;
     Ok(AllianceDto {
@@ -101,7 +102,7 @@ async fn alliance_of(state: &AppState, id: i64) -> Result<AllianceDto, AppError>
 pub(super) async fn get_alliance(
     State(state): State<AppState>,
     _api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AllianceId>,
 ) -> Result<Json<AllianceDto>, Failure> {
     Ok(Json(alliance_of(&state, id).await?))
 }

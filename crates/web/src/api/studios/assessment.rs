@@ -68,7 +68,7 @@ impl From<Standard> for StandardDto {
 pub(super) async fn assess(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     JsonBody(b): JsonBody<AssessBody>,
 ) -> Result<Json<AssessmentResultDto>, Failure> {
     let input = cases::AssessInput {
@@ -83,7 +83,7 @@ pub(super) async fn assess(
         assessment_note: b.note,
     };
     let mut tx = state.db.begin().await?;
-    let (total, result) = cases::assess(&mut tx, &api.caller(), StudioId(id), &input).await?;
+    let (total, result) = cases::assess(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok(Json(AssessmentResultDto {
         total,
@@ -97,10 +97,10 @@ pub(super) async fn assess(
 pub(super) async fn get_standard(
     State(state): State<AppState>,
     _api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Json<StandardDto>, Failure> {
     let mut tx = state.db.read().await?;
-    Ok(Json(cases::standard_of(&mut tx, OrgId(id)).await?.into()))
+    Ok(Json(cases::standard_of(&mut tx, id).await?.into()))
 }
 
 /// Sets the organisation's assessment standard: criteria with weights adding up to 100.
@@ -110,7 +110,7 @@ pub(super) async fn get_standard(
 pub(super) async fn set_standard(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
     JsonBody(b): JsonBody<StandardDto>,
 ) -> Result<Json<StandardDto>, Failure> {
     let standard = Standard {
@@ -126,7 +126,7 @@ pub(super) async fn set_standard(
         pass_min: b.pass_min,
     };
     let mut tx = state.db.begin().await?;
-    cases::set_standard(&mut tx, &api.caller(), OrgId(id), &standard).await?;
+    cases::set_standard(&mut tx, &api.caller(), id, &standard).await?;
     tx.commit().await?;
     Ok(Json(standard.into()))
 }

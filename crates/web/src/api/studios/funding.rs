@@ -8,6 +8,7 @@ use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, State};
 use ingot_app::studios as cases;
+use ingot_domain::FundingId;
 use ingot_domain::{AppError, StudioId};
 use ingot_store::studios as store;
 use serde::Deserialize;
@@ -34,7 +35,7 @@ pub struct EntryBody {
 pub(super) async fn funding_entry(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path((id, funding)): Path<(i64, i64)>,
+    Path((id, funding)): Path<(StudioId, FundingId)>,
     JsonBody(b): JsonBody<EntryBody>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     let input = cases::EntryInput {
@@ -45,9 +46,9 @@ pub(super) async fn funding_entry(
         entry_note: b.note,
     };
     studio_change!(state, api, id, |tx, c| {
-        let f = store::get_funding(&mut tx, funding)
+        let f = store::get_funding(&mut tx, funding.0)
             .await?
-            .filter(|f| f.studio_id == id)
+            .filter(|f| f.studio_id == id.0)
             .ok_or_else(|| AppError::not_found("funding"))?;
         cases::funding_entry(&mut tx, &c, f.id, &input).await?
     })

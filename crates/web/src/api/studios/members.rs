@@ -63,7 +63,7 @@ pub struct OutputBody {
 pub(super) async fn add_member(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     JsonBody(b): JsonBody<MemberBody>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     let input = cases::MemberInput {
@@ -71,10 +71,7 @@ pub(super) async fn add_member(
         joined_on: b.joined_on,
     };
     studio_change!(state, api, id, |tx, c| cases::add_member(
-        &mut tx,
-        &c,
-        StudioId(id),
-        &input
+        &mut tx, &c, id, &input
     )
     .await?)
 }
@@ -86,15 +83,11 @@ pub(super) async fn add_member(
 pub(super) async fn member_leaves(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path((id, member)): Path<(i64, i64)>,
+    Path((id, member)): Path<(StudioId, i64)>,
     JsonBody(b): JsonBody<LeaveBody>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     studio_change!(state, api, id, |tx, c| cases::member_leaves(
-        &mut tx,
-        &c,
-        StudioId(id),
-        member,
-        &b.left_on
+        &mut tx, &c, id, member, &b.left_on
     )
     .await?)
 }
@@ -106,7 +99,7 @@ pub(super) async fn member_leaves(
 pub(super) async fn add_honour(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     JsonBody(b): JsonBody<HonourBody>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     let input = cases::HonourInput {
@@ -117,10 +110,7 @@ pub(super) async fn add_honour(
         year: b.year,
     };
     studio_change!(state, api, id, |tx, c| cases::add_honour(
-        &mut tx,
-        &c,
-        StudioId(id),
-        &input
+        &mut tx, &c, id, &input
     )
     .await?)
 }
@@ -132,7 +122,7 @@ pub(super) async fn add_honour(
 pub(super) async fn add_output(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     JsonBody(b): JsonBody<OutputBody>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     let input = cases::OutputInput {
@@ -146,10 +136,7 @@ pub(super) async fn add_output(
         proposal_id: b.proposal_id,
     };
     studio_change!(state, api, id, |tx, c| cases::add_output(
-        &mut tx,
-        &c,
-        StudioId(id),
-        &input
+        &mut tx, &c, id, &input
     )
     .await?)
 }

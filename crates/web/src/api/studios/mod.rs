@@ -478,7 +478,7 @@ macro_rules! studio_change {
         let $c = $api.caller();
         let _ = $body;
         $tx.commit().await?;
-        Ok(Json(detail_of(&$state, &$api, StudioId($id)).await?))
+        Ok(Json(detail_of(&$state, &$api, $id).await?))
     }};
 }
 

@@ -144,7 +144,7 @@ pub struct DecisionBody {
 pub(super) async fn record_naming(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     JsonBody(b): JsonBody<RecordNamingBody>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     let input = cases::RecordNamingInput {
@@ -155,10 +155,7 @@ pub(super) async fn record_naming(
         funding: b.funding,
     };
     studio_change!(state, api, id, |tx, c| cases::record_naming(
-        &mut tx,
-        &c,
-        StudioId(id),
-        &input
+        &mut tx, &c, id, &input
     )
     .await?)
 }
@@ -218,9 +215,9 @@ async fn call_of(state: &AppState, api: &ApiCtx, id: CallId) -> Result<CallDetai
 pub(super) async fn get_call(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CallId>,
 ) -> Result<Json<CallDetailDto>, Failure> {
-    Ok(Json(call_of(&state, &api, CallId(id)).await?))
+    Ok(Json(call_of(&state, &api, id).await?))
 }
 
 /// Applies for the call; the studio's record is attached as a snapshot. An ineligible studio
@@ -232,7 +229,7 @@ pub(super) async fn get_call(
 pub(super) async fn apply(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CallId>,
     JsonBody(b): JsonBody<ApplyBody>,
 ) -> Result<Response, Failure> {
     let input = cases::ApplyInput {
@@ -240,7 +237,7 @@ pub(super) async fn apply(
         statement: b.statement,
     };
     let mut tx = state.db.begin().await?;
-    let app = cases::apply(&mut tx, &api.caller(), CallId(id), &input).await?;
+    let app = cases::apply(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -282,9 +279,9 @@ async fn application_of(
 pub(super) async fn get_application(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ApplicationId>,
 ) -> Result<Json<ApplicationDetailDto>, Failure> {
-    Ok(Json(application_of(&state, &api, ApplicationId(id)).await?))
+    Ok(Json(application_of(&state, &api, id).await?))
 }
 
 /// Records the on-site review, signed with the reviewer's typed name. Members of the studio may
@@ -295,7 +292,7 @@ pub(super) async fn get_application(
 pub(super) async fn review(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ApplicationId>,
     JsonBody(b): JsonBody<ReviewBody>,
 ) -> Result<Json<ApplicationDetailDto>, Failure> {
     let input = cases::ReviewInput {
@@ -308,9 +305,9 @@ pub(super) async fn review(
         version: b.version,
     };
     let mut tx = state.db.begin().await?;
-    cases::review(&mut tx, &api.caller(), ApplicationId(id), &input, &[]).await?;
+    cases::review(&mut tx, &api.caller(), id, &input, &[]).await?;
     tx.commit().await?;
-    Ok(Json(application_of(&state, &api, ApplicationId(id)).await?))
+    Ok(Json(application_of(&state, &api, id).await?))
 }
 
 /// Approves (publishing the naming notice, numbered uniquely per organisation, and granting
@@ -322,7 +319,7 @@ pub(super) async fn review(
 pub(super) async fn decide(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ApplicationId>,
     JsonBody(b): JsonBody<DecisionBody>,
 ) -> Result<Json<ApplicationDetailDto>, Failure> {
     let input = cases::DecisionInput {
@@ -335,7 +332,7 @@ pub(super) async fn decide(
         version: b.version,
     };
     let mut tx = state.db.begin().await?;
-    cases::decide(&mut tx, &api.caller(), ApplicationId(id), &input).await?;
+    cases::decide(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok(Json(application_of(&state, &api, ApplicationId(id)).await?))
+    Ok(Json(application_of(&state, &api, id).await?))
 }

@@ -271,9 +271,9 @@ pub(super) async fn studio_stats(
 pub(super) async fn get_studio(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
-    Ok(Json(detail_of(&state, &api, StudioId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
@@ -296,7 +296,7 @@ pub struct UpdateStudioBody {
 pub(super) async fn update_studio(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     JsonBody(b): JsonBody<UpdateStudioBody>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     let input = cases::StudioInput {
@@ -310,11 +310,7 @@ pub(super) async fn update_studio(
     };
     let version = b.version;
     studio_change!(state, api, id, |tx, c| cases::update(
-        &mut tx,
-        &c,
-        StudioId(id),
-        version,
-        &input
+        &mut tx, &c, id, version, &input
     )
     .await?)
 }
@@ -326,7 +322,7 @@ pub(super) async fn update_studio(
 pub(super) async fn set_status(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     JsonBody(b): JsonBody<StatusBody>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     let input = cases::StatusInput {
@@ -335,10 +331,7 @@ pub(super) async fn set_status(
         on_date: b.on_date,
     };
     studio_change!(state, api, id, |tx, c| cases::set_status(
-        &mut tx,
-        &c,
-        StudioId(id),
-        &input
+        &mut tx, &c, id, &input
     )
     .await?)
 }
@@ -352,7 +345,7 @@ pub(super) async fn set_status(
 pub(super) async fn upload_photo(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     let mut multipart = multipart.map_err(|_| AppError::field("file", "upload_malformed"))?;
@@ -365,8 +358,8 @@ pub(super) async fn upload_photo(
         filename,
     };
     let mut tx = state.db.begin().await?;
-    cases::add_photo(&mut tx, &api.caller(), StudioId(id), &file).await?;
+    cases::add_photo(&mut tx, &api.caller(), id, &file).await?;
     state.files.put(bytes).await?;
     tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, StudioId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }

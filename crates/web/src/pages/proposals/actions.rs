@@ -52,10 +52,9 @@ pub struct ReviewForm {
 pub async fn review(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let result = match ReviewAction::parse(&form.action) {
         None => Err(AppError::field("action", "unknown_action")),
         Some(action) => {
@@ -83,10 +82,9 @@ pub struct DuplicateForm {
 pub async fn duplicate(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Form(form): Form<DuplicateForm>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let result = match form.of.trim().parse::<i64>() {
         Err(_) => Err(AppError::field("duplicate_of", "unknown_proposal")),
         Ok(of) => {
@@ -102,10 +100,9 @@ pub async fn duplicate(
 pub async fn implementation(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Form(form): Form<ImplementationInput>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let result = in_tx(&state, &ctx, async |tx, caller| {
         cases::set_implementation(tx, caller, id, &form).await
     })
@@ -116,10 +113,9 @@ pub async fn implementation(
 pub async fn benefit(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Form(form): Form<BenefitInput>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let result = in_tx(&state, &ctx, async |tx, caller| {
         cases::claim_benefit(tx, caller, id, &form).await
     })
@@ -130,10 +126,9 @@ pub async fn benefit(
 pub async fn verify(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Form(form): Form<VerifyInput>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let result = in_tx(&state, &ctx, async |tx, caller| {
         cases::verify_benefit(tx, caller, id, &form).await
     })
@@ -144,10 +139,9 @@ pub async fn verify(
 pub async fn reward(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Form(form): Form<RewardInput>,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let result = in_tx(&state, &ctx, async |tx, caller| {
         cases::reward(tx, caller, id, &form).await
     })
@@ -237,10 +231,9 @@ pub async fn store_upload(
 pub async fn attach(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     multipart: Multipart,
 ) -> Result<Response, Failure> {
-    let id = ProposalId(id);
     let result = async {
         let (name, bytes) = read_file_field(multipart).await?;
         let caller = ctx.caller().map_err(|f| f.0)?;
@@ -271,12 +264,12 @@ pub fn attachment_response(a: &ingot_store::attachments::Attachment, bytes: Vec<
 pub async fn download(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AttachmentId>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let a = {
         let mut tx = state.db.read().await?;
-        cases::attachment(&mut tx, &caller, AttachmentId(id)).await?
+        cases::attachment(&mut tx, &caller, id).await?
     };
     let bytes = state.files.get(&a.sha256).await?;
     Ok(attachment_response(&a, bytes))

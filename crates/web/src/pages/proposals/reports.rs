@@ -384,10 +384,9 @@ impl WorkflowForm {
 pub async fn set_workflow(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(org): Path<i64>,
+    Path(org): Path<OrgId>,
     Form(form): Form<WorkflowForm>,
 ) -> Result<Response, Failure> {
-    let org = OrgId(org);
     let result = async {
         let mut steps = Vec::new();
         let mut errors = Vec::new();
@@ -454,10 +453,9 @@ pub struct CategoryForm {
 pub async fn add_category(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(org): Path<i64>,
+    Path(org): Path<OrgId>,
     Form(form): Form<CategoryForm>,
 ) -> Result<Response, Failure> {
-    let org = OrgId(org);
     let result = in_tx(&state, &ctx, async |tx, caller| {
         cases::add_category(tx, caller, org, &form.code, &form.name, &form.name_en).await
     })
@@ -468,10 +466,9 @@ pub async fn add_category(
 pub async fn set_grades(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(org): Path<i64>,
+    Path(org): Path<OrgId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, Failure> {
-    let org = OrgId(org);
     let grades: Vec<(String, String)> = form
         .into_iter()
         .filter_map(|(k, v)| k.strip_prefix("grade_").map(|g| (g.to_string(), v)))

@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ingot_app::studios as cases;
+use ingot_domain::AllianceId;
 
 #[derive(Template)]
 #[template(path = "studios/alliance.html")]
@@ -20,7 +21,7 @@ struct AlliancePage {
 pub async fn alliance(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AllianceId>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
     let (a, members) = cases::alliance(&mut tx, id).await?;

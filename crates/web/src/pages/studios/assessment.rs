@@ -19,7 +19,7 @@ use ingot_domain::{AppError, OrgId, StudioId};
 pub async fn assess(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
@@ -34,7 +34,6 @@ pub async fn assess(
         scores,
         assessment_note: f.get("assessment_note"),
     };
-    let id = StudioId(id);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         cases::assess(tx, c, id, &input).await
     })
@@ -55,13 +54,13 @@ struct StandardPage {
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct StandardQuery {
-    pub org: Option<i64>,
+    pub org: Option<OrgId>,
 }
 
 async fn standard_page(
     state: &AppState,
     ctx: PageCtx,
-    org: Option<i64>,
+    org: Option<OrgId>,
     shown: Option<ingot_domain::studio::Standard>,
     errors: FormErrors,
     status: StatusCode,
@@ -78,7 +77,7 @@ async fn standard_page(
     }
     let orgs = naming_orgs(&ctx, candidates);
     let org = match org {
-        Some(id) => orgs.iter().find(|o| o.id.0 == id).cloned(),
+        Some(id) => orgs.iter().find(|o| o.id == id).cloned(),
         None => orgs.first().cloned(),
     };
     let standard = match (&shown, &org) {
@@ -110,7 +109,7 @@ pub async fn standard(
 pub async fn set_standard(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(org): Path<i64>,
+    Path(org): Path<OrgId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
@@ -140,7 +139,7 @@ pub async fn set_standard(
     };
     let r = if errors.is_empty() {
         crate::pages::in_tx(&state, &ctx, async |tx, c| {
-            cases::set_standard(tx, c, OrgId(org), &standard).await
+            cases::set_standard(tx, c, org, &standard).await
         })
         .await
     } else {

@@ -13,7 +13,7 @@ use ingot_domain::{AppError, StudioId};
 pub async fn funding_entry(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path((id, funding)): Path<(i64, i64)>,
+    Path((id, funding)): Path<(StudioId, i64)>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
@@ -24,7 +24,6 @@ pub async fn funding_entry(
         on_date: f.get("on_date"),
         entry_note: f.get("entry_note"),
     };
-    let id = StudioId(id);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         let funding_row = ingot_store::studios::get_funding(tx, funding)
             .await?

@@ -14,7 +14,7 @@ use ingot_domain::StudioId;
 pub async fn add_member(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
@@ -22,7 +22,6 @@ pub async fn add_member(
         username: f.get("username"),
         joined_on: f.get("joined_on"),
     };
-    let id = StudioId(id);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         cases::add_member(tx, c, id, &input).await
     })
@@ -33,11 +32,10 @@ pub async fn add_member(
 pub async fn member_leaves(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path((id, member)): Path<(i64, i64)>,
+    Path((id, member)): Path<(StudioId, i64)>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
-    let id = StudioId(id);
     let left = f.get("left_on");
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         cases::member_leaves(tx, c, id, member, &left).await
@@ -49,7 +47,7 @@ pub async fn member_leaves(
 pub async fn add_honour(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
@@ -60,7 +58,6 @@ pub async fn add_honour(
         level: f.get("level"),
         year: f.get("year"),
     };
-    let id = StudioId(id);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         cases::add_honour(tx, c, id, &input).await
     })
@@ -84,11 +81,10 @@ fn output_input(f: &FormMap) -> cases::OutputInput {
 pub async fn add_output(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let input = output_input(&FormMap::parse(&body));
-    let id = StudioId(id);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         cases::add_output(tx, c, id, &input).await
     })

@@ -47,16 +47,7 @@ pub struct FormMap(Vec<(String, String)>);
 
 impl FormMap {
     pub fn parse(body: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(body);
-        FormMap(
-            text.split('&')
-                .filter(|p| !p.is_empty())
-                .map(|pair| {
-                    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                    (crate::forms::decode(k), crate::forms::decode(v))
-                })
-                .collect(),
-        )
+        FormMap(form_urlencoded::parse(body).into_owned().collect())
     }
 
     pub fn get(&self, key: &str) -> String {

@@ -21,7 +21,7 @@ use ingot_store::studios::{Call, Studio};
 pub async fn record_naming(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
@@ -32,7 +32,6 @@ pub async fn record_naming(
         notice_title: f.get("notice_title"),
         funding: f.get("funding"),
     };
-    let id = StudioId(id);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         cases::record_naming(tx, c, id, &input).await
     })
@@ -169,15 +168,15 @@ async fn call_page(
 pub async fn call(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CallId>,
 ) -> Result<Response, Failure> {
-    call_page(&state, ctx, CallId(id), FormErrors::none(), StatusCode::OK).await
+    call_page(&state, ctx, id, FormErrors::none(), StatusCode::OK).await
 }
 
 pub async fn apply(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CallId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
@@ -185,7 +184,7 @@ pub async fn apply(
         studio_id: f.id("studio_id").map(StudioId),
         statement: f.get("statement"),
     };
-    let call_id = CallId(id);
+    let call_id = id;
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         cases::apply(tx, c, call_id, &input).await
     })
@@ -322,12 +321,12 @@ async fn application_page(
 pub async fn application(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ApplicationId>,
 ) -> Result<Response, Failure> {
     application_page(
         &state,
         ctx,
-        ApplicationId(id),
+        id,
         FormMap::default(),
         FormErrors::none(),
         StatusCode::OK,
@@ -338,10 +337,9 @@ pub async fn application(
 pub async fn review(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ApplicationId>,
     mp: Multipart,
 ) -> Result<Response, Failure> {
-    let id = ApplicationId(id);
     let (form, files) = match read_multipart(mp).await {
         Ok(x) => x,
         Err(e) => {
@@ -383,11 +381,10 @@ pub async fn review(
 pub async fn decide(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ApplicationId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let id = ApplicationId(id);
     let input = cases::DecisionInput {
         outcome: form.get("outcome"),
         notice_number: form.get("notice_number"),

@@ -14,6 +14,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_app::studios as cases;
+use ingot_domain::PhotoId;
 use ingot_domain::org::{OrgKind, Organisation};
 use ingot_domain::policy::{self, Action, Principal};
 use ingot_domain::studio::{FocusField, Level, StudioKind, StudioStatus};
@@ -142,7 +143,7 @@ pub async fn index(
 #[template(path = "studios/new.html")]
 struct NewPage {
     ctx: PageCtx,
-    id: Option<i64>,
+    id: Option<StudioId>,
     version: Option<i64>,
     form: FormMap,
     units: Vec<Organisation>,
@@ -243,11 +244,11 @@ fn studio_input(form: &FormMap) -> cases::StudioInput {
 pub async fn edit_form(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
-    let d = cases::detail(&mut tx, Some(&caller), StudioId(id)).await?;
+    let d = cases::detail(&mut tx, Some(&caller), id).await?;
     drop(tx);
     if !d.access.manage {
         return Err(Failure(AppError::forbidden()));
@@ -275,14 +276,14 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
     let input = studio_input(&form);
     let version = form.id("version");
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
-        cases::update(tx, c, StudioId(id), version, &input).await
+        cases::update(tx, c, id, version, &input).await
     })
     .await;
     match r {
@@ -308,22 +309,15 @@ pub async fn update(
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
 ) -> Result<Response, Failure> {
-    show_page(
-        &state,
-        ctx,
-        StudioId(id),
-        FormErrors::none(),
-        StatusCode::OK,
-    )
-    .await
+    show_page(&state, ctx, id, FormErrors::none(), StatusCode::OK).await
 }
 
 pub async fn set_status(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
@@ -332,7 +326,6 @@ pub async fn set_status(
         reason: f.get("reason"),
         on_date: f.get("on_date"),
     };
-    let id = StudioId(id);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         cases::set_status(tx, c, id, &input).await
     })
@@ -343,10 +336,9 @@ pub async fn set_status(
 pub async fn add_photo(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<StudioId>,
     mp: Multipart,
 ) -> Result<Response, Failure> {
-    let id = StudioId(id);
     let r = async {
         let caller = ctx.caller().map_err(|f| f.0)?;
         {
@@ -376,7 +368,7 @@ pub async fn add_photo(
 pub async fn photo(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<PhotoId>,
 ) -> Result<Response, Failure> {
     let caller = ctx
         .actor
