@@ -3,6 +3,7 @@
 use super::{event, load, require_manage, studio_home, today, user_by_name};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
+use ingot_domain::MemberId;
 use ingot_domain::policy::Action;
 use ingot_domain::studio::{self as rules, Level};
 use ingot_domain::validate::Validator;
@@ -83,7 +84,7 @@ pub async fn member_leaves(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: StudioId,
-    member: i64,
+    member: MemberId,
     left_on: &str,
 ) -> Result<()> {
     let s = load(tx, id).await?;
@@ -92,7 +93,7 @@ pub async fn member_leaves(
     let members = store::members(tx, id).await?;
     let m = members
         .iter()
-        .find(|m| m.id == member && m.left_on.is_none())
+        .find(|m| m.id == member.0 && m.left_on.is_none())
         .ok_or_else(|| AppError::not_found("member"))?;
     if m.role == "lead" {
         return Err(AppError::conflict("lead_cannot_leave"));
@@ -100,7 +101,7 @@ pub async fn member_leaves(
     if left.number() < m.joined_on {
         return Err(AppError::field("left_on", "left_before_joined"));
     }
-    store::set_member_left(tx, member, left.number()).await?;
+    store::set_member_left(tx, member.0, left.number()).await?;
     event(
         tx,
         caller,

@@ -9,6 +9,7 @@ use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, State};
 use ingot_app::studios as cases;
+use ingot_domain::MemberId;
 use ingot_domain::StudioId;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -83,7 +84,7 @@ pub(super) async fn add_member(
 pub(super) async fn member_leaves(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path((id, member)): Path<(StudioId, i64)>,
+    Path((id, member)): Path<(StudioId, MemberId)>,
     JsonBody(b): JsonBody<LeaveBody>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     studio_change!(state, api, id, |tx, c| cases::member_leaves(

@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ingot_app::studios as cases;
+use ingot_domain::MemberId;
 use ingot_domain::StudioId;
 
 pub async fn add_member(
@@ -32,7 +33,7 @@ pub async fn add_member(
 pub async fn member_leaves(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path((id, member)): Path<(StudioId, i64)>,
+    Path((id, member)): Path<(StudioId, MemberId)>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let f = FormMap::parse(&body);
