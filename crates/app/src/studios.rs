@@ -27,8 +27,8 @@ pub use naming::{
 };
 pub use outputs::{MAX_PHOTOS, OutputInput, StoredFile, add_output, add_photo, check_photo, photo};
 pub use registry::{
-    FederationCounts, FundingDetail, Stats, StatusInput, StudioAccess, StudioDetail, StudioInput,
-    create, detail, list, manageable, set_status, stats, totals, update,
+    FederationCounts, FundingDetail, Stats, StatusInput, StudioAccess, StudioChange, StudioDetail,
+    StudioInput, create, detail, list, manageable, set_status, stats, totals, update,
 };
 pub use review::{ReviewInput, review};
 

@@ -16,6 +16,30 @@ pub fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
 }
 
+/// Decodes a urlencoded form into a command's wire struct (the one the API takes as JSON):
+/// repeated names become lists, empty values of optional fields become `None`, and a value
+/// that does not fit its field is a problem of that field.
+pub fn decode_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let mut track = serde_path_to_error::Track::new();
+    let pairs = form_urlencoded::parse(body);
+    let deserializer = serde_html_form::Deserializer::new(pairs);
+    serde::Deserialize::deserialize(serde_path_to_error::Deserializer::new(
+        deserializer,
+        &mut track,
+    ))
+    .map_err(|e: serde_html_form::de::Error| {
+        let path = track.path().to_string();
+        let field = if path.is_empty() || path == "." {
+            "body".to_string()
+        } else {
+            path
+        };
+        AppError::Validation(vec![
+            ingot_domain::FieldError::new(field, "wrong_type").with("detail", e.to_string()),
+        ])
+    })
+}
+
 /// An upload over the limit every form and API call shares.
 pub fn file_too_large() -> AppError {
     AppError::Validation(vec![
@@ -108,6 +132,30 @@ pub fn is_form_error(e: &AppError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_decodes_into_the_wire_struct_the_api_takes() {
+        let body = "_csrf=t&unit_id=12&lead=li.ming&kind=craftsman&name=%E5%8C%97%E6%96%B9+studio\
+                    &fields=metallurgy&fields=refractories&founded_on=2019-05-01";
+        let input: ingot_app::studios::StudioInput = decode_form(body.as_bytes()).unwrap();
+        assert_eq!(input.unit_id, Some(ingot_domain::OrgId(12)));
+        assert_eq!(input.name, "北方 studio");
+        assert_eq!(input.fields, ["metallurgy", "refractories"]);
+        assert_eq!(input.address, "", "a field left out takes its default");
+
+        let empty: ingot_app::studios::StudioInput = decode_form(b"unit_id=&lead=x").unwrap();
+        assert_eq!(empty.unit_id, None, "an empty choice is no choice");
+
+        let Err(AppError::Validation(errors)) =
+            decode_form::<ingot_app::studios::StudioInput>(b"unit_id=twelve")
+        else {
+            panic!("a word where an id belongs must be refused");
+        };
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code),
+            ("unit_id", "wrong_type")
+        );
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

@@ -20,18 +20,74 @@ use ingot_store::studios::{
 };
 use ingot_store::{Page, Tx, orgs};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Registering a studio, as the form and the API send it (`POST /studios`).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = StudioBody)]
 pub struct StudioInput {
+    #[schema(value_type = Option<i64>)]
     pub unit_id: Option<OrgId>,
     /// The lead's username.
     pub lead: String,
+    /// `model_worker`, `employee` or `craftsman`.
+    pub kind: String,
+    pub name: String,
+    pub founded_on: String,
+    pub address: String,
+    pub description: String,
+    /// Focus field codes (`metallurgy`, `refractories`, `resources_environment`, ...).
+    pub fields: Vec<String>,
+}
+
+/// Changing a studio's particulars (not its unit or lead), as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+#[schema(as = UpdateStudioBody)]
+pub struct StudioChange {
     pub kind: String,
     pub name: String,
     pub founded_on: String,
     pub address: String,
     pub description: String,
     pub fields: Vec<String>,
+    /// The version read; a change made meanwhile is refused with `studio_changed`.
+    pub version: Option<i64>,
+}
+
+/// The particulars both commands carry.
+struct Particulars<'a> {
+    kind: &'a str,
+    name: &'a str,
+    founded_on: &'a str,
+    address: &'a str,
+    description: &'a str,
+    fields: &'a [String],
+}
+
+impl StudioInput {
+    fn particulars(&self) -> Particulars<'_> {
+        Particulars {
+            kind: &self.kind,
+            name: &self.name,
+            founded_on: &self.founded_on,
+            address: &self.address,
+            description: &self.description,
+            fields: &self.fields,
+        }
+    }
+}
+
+impl StudioChange {
+    fn particulars(&self) -> Particulars<'_> {
+        Particulars {
+            kind: &self.kind,
+            name: &self.name,
+            founded_on: &self.founded_on,
+            address: &self.address,
+            description: &self.description,
+            fields: &self.fields,
+        }
+    }
 }
 
 /// Registers a studio of an enterprise (or a unit inside one); its lead becomes its first member.
@@ -45,14 +101,14 @@ struct Details {
 }
 
 /// The studio's own particulars, as typed; every problem is added to `v`.
-fn check_details(v: &mut Validator, caller: &Caller<'_>, input: &StudioInput) -> Details {
-    let name = v.required_text("name", &input.name, rules::NAME_MAX);
-    let address = v.required_text("address", &input.address, rules::SHORT_MAX);
+fn check_details(v: &mut Validator, caller: &Caller<'_>, input: &Particulars<'_>) -> Details {
+    let name = v.required_text("name", input.name, rules::NAME_MAX);
+    let address = v.required_text("address", input.address, rules::SHORT_MAX);
     let description = v
-        .optional_text("description", Some(&input.description), rules::TEXT_MAX)
+        .optional_text("description", Some(input.description), rules::TEXT_MAX)
         .unwrap_or_default();
-    let kind = choice::<StudioKind>("kind", &input.kind);
-    let founded = date("founded_on", &input.founded_on).and_then(|d| {
+    let kind = choice::<StudioKind>("kind", input.kind);
+    let founded = date("founded_on", input.founded_on).and_then(|d| {
         if d > today(caller) {
             problem(FieldError::new("founded_on", "date_in_future"))
         } else {
@@ -60,7 +116,7 @@ fn check_details(v: &mut Validator, caller: &Caller<'_>, input: &StudioInput) ->
         }
     });
     let mut fields = Vec::new();
-    for raw in &input.fields {
+    for raw in input.fields {
         let raw = raw.trim();
         if raw.is_empty() {
             continue;
@@ -97,7 +153,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
         kind,
         founded,
         fields,
-    } = check_details(&mut v, caller, input);
+    } = check_details(&mut v, caller, &input.particulars());
     let unit = match input.unit_id {
         None => problem(FieldError::new("unit_id", "required")),
         Some(id) => match orgs::get(tx, id).await? {
@@ -170,19 +226,18 @@ pub async fn update(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: StudioId,
-    version: Option<i64>,
-    input: &StudioInput,
+    input: &StudioChange,
 ) -> Result<()> {
     let s = load(tx, id).await?;
     require_manage(caller, &s)?;
     if s.status == StudioStatus::Revoked {
         return Err(AppError::conflict("studio_revoked"));
     }
-    if version.is_some_and(|ver| ver != s.version) {
+    if input.version.is_some_and(|ver| ver != s.version) {
         return Err(AppError::conflict("studio_changed"));
     }
     let mut v = Validator::new();
-    let d = check_details(&mut v, caller, input);
+    let d = check_details(&mut v, caller, &input.particulars());
     let (kind, founded) = v.finish_with((d.kind, d.founded))?;
     let before = serde_json::json!({ "name": s.name, "kind": s.kind, "address": s.address,
         "founded_on": s.founded_on, "fields": store::fields(tx, id).await? });
@@ -210,9 +265,12 @@ pub async fn update(
     Ok(())
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Suspending, reactivating or revoking a studio, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = StatusBody)]
 pub struct StatusInput {
+    /// `active`, `suspended` or `revoked` (final; every title is lost).
     pub status: String,
     pub reason: String,
     pub on_date: String,

@@ -19,31 +19,6 @@ use ingot_store::studios::Filter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct StudioBody {
-    pub unit_id: Option<i64>,
-    /// The lead's username.
-    pub lead: String,
-    /// `model_worker`, `employee` or `craftsman`.
-    pub kind: String,
-    pub name: String,
-    pub founded_on: String,
-    pub address: String,
-    pub description: String,
-    /// Focus field codes (`metallurgy`, `refractories`, `resources_environment`, ...).
-    pub fields: Vec<String>,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct StatusBody {
-    /// `active`, `suspended` or `revoked` (final; every title is lost).
-    pub status: String,
-    pub reason: String,
-    pub on_date: String,
-}
-
 #[derive(Serialize, ToSchema)]
 #[schema(as = StudioStatsDto)]
 pub struct StatsDto {
@@ -191,24 +166,14 @@ pub(super) async fn list_studios(
 }
 
 /// Registers a studio of an enterprise (or a unit inside one); its lead becomes its first member.
-#[utoipa::path(post, path = "/studios", tag = "studios", request_body = StudioBody,
+#[utoipa::path(post, path = "/studios", tag = "studios", request_body = cases::StudioInput,
     responses((status = 201, body = StudioDetailDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_studio(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(b): JsonBody<StudioBody>,
+    JsonBody(input): JsonBody<cases::StudioInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::StudioInput {
-        unit_id: b.unit_id.map(OrgId),
-        lead: b.lead,
-        kind: b.kind,
-        name: b.name,
-        founded_on: b.founded_on,
-        address: b.address,
-        description: b.description,
-        fields: b.fields,
-    };
     let mut tx = state.db.begin().await?;
     let id = cases::create(&mut tx, &api.caller(), &input).await?;
     tx.commit().await?;
@@ -275,21 +240,8 @@ pub(super) async fn get_studio(
 ) -> Result<Json<StudioDetailDto>, Failure> {
     Ok(Json(detail_of(&state, &api, id).await?))
 }
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct UpdateStudioBody {
-    pub kind: String,
-    pub name: String,
-    pub founded_on: String,
-    pub address: String,
-    pub description: String,
-    pub fields: Vec<String>,
-    /// The version read; a change made meanwhile is refused with `studio_changed`.
-    pub version: Option<i64>,
-}
-
 /// Changes the studio's particulars (not its unit or lead).
-#[utoipa::path(patch, path = "/studios/{id}", tag = "studios", params(("id" = i64, Path)), request_body = UpdateStudioBody,
+#[utoipa::path(patch, path = "/studios/{id}", tag = "studios", params(("id" = i64, Path)), request_body = cases::StudioChange,
     responses((status = 200, body = StudioDetailDto), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`studio_changed` or `studio_revoked`"), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -297,39 +249,24 @@ pub(super) async fn update_studio(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<StudioId>,
-    JsonBody(b): JsonBody<UpdateStudioBody>,
+    JsonBody(input): JsonBody<cases::StudioChange>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
-    let input = cases::StudioInput {
-        kind: b.kind,
-        name: b.name,
-        founded_on: b.founded_on,
-        address: b.address,
-        description: b.description,
-        fields: b.fields,
-        ..Default::default()
-    };
-    let version = b.version;
     studio_change!(state, api, id, |tx, c| cases::update(
-        &mut tx, &c, id, version, &input
+        &mut tx, &c, id, &input
     )
     .await?)
 }
 
 /// Suspends, reactivates or revokes the studio; revoking takes away every title.
-#[utoipa::path(post, path = "/studios/{id}/status", tag = "studios", params(("id" = i64, Path)), request_body = StatusBody,
+#[utoipa::path(post, path = "/studios/{id}/status", tag = "studios", params(("id" = i64, Path)), request_body = cases::StatusInput,
     responses((status = 200, body = StudioDetailDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn set_status(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<StudioId>,
-    JsonBody(b): JsonBody<StatusBody>,
+    JsonBody(input): JsonBody<cases::StatusInput>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
-    let input = cases::StatusInput {
-        status: b.status,
-        reason: b.reason,
-        on_date: b.on_date,
-    };
     studio_change!(state, api, id, |tx, c| cases::set_status(
         &mut tx, &c, id, &input
     )

@@ -6,7 +6,7 @@ use super::{FormMap, finish, read_multipart, show_page, store_photos, subtree_or
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
-use crate::forms::{FormErrors, is_form_error};
+use crate::forms::{FormErrors, decode_form, is_form_error};
 use crate::pages::{Pager, done, ok, query_url, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -193,17 +193,8 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::StudioInput {
-        unit_id: form.id("unit_id").map(OrgId),
-        lead: form.get("lead"),
-        kind: form.get("kind"),
-        name: form.get("name"),
-        founded_on: form.get("founded_on"),
-        address: form.get("address"),
-        description: form.get("description"),
-        fields: form.all("fields"),
-    };
     let result = crate::pages::in_tx(&state, &ctx, async |tx, caller| {
+        let input: cases::StudioInput = decode_form(&body)?;
         cases::create(tx, caller, &input).await
     })
     .await;
@@ -225,19 +216,6 @@ pub async fn create(
             ))
         }
         Err(e) => Err(Failure(e)),
-    }
-}
-
-fn studio_input(form: &FormMap) -> cases::StudioInput {
-    cases::StudioInput {
-        unit_id: form.id("unit_id").map(OrgId),
-        lead: form.get("lead"),
-        kind: form.get("kind"),
-        name: form.get("name"),
-        founded_on: form.get("founded_on"),
-        address: form.get("address"),
-        description: form.get("description"),
-        fields: form.all("fields"),
     }
 }
 
@@ -280,10 +258,10 @@ pub async fn update(
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = studio_input(&form);
     let version = form.id("version");
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
-        cases::update(tx, c, id, version, &input).await
+        let input: cases::StudioChange = decode_form(&body)?;
+        cases::update(tx, c, id, &input).await
     })
     .await;
     match r {
@@ -320,13 +298,8 @@ pub async fn set_status(
     Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let f = FormMap::parse(&body);
-    let input = cases::StatusInput {
-        status: f.get("status"),
-        reason: f.get("reason"),
-        on_date: f.get("on_date"),
-    };
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::StatusInput = decode_form(&body)?;
         cases::set_status(tx, c, id, &input).await
     })
     .await;
