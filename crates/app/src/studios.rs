@@ -35,6 +35,7 @@ pub use review::{ReviewInput, review};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::proposal::parse_fixed2;
+use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{self as rules, Level, NamingStatus};
 use ingot_domain::time::Date;
 use ingot_domain::validate::{Checked, problem};
@@ -105,21 +106,24 @@ async fn event(
     caller: &Caller<'_>,
     studio: StudioId,
     on: Date,
-    kind: &str,
-    detail: serde_json::Value,
+    step: StudioEvent,
     public: bool,
 ) -> Result<()> {
     store::add_event(
         tx,
         studio,
         on.number(),
-        kind,
+        &step,
         caller.user_id(),
-        &detail.to_string(),
         public,
         Timestamp::now(),
     )
     .await
+}
+
+/// A level as stored in a naming or call row.
+fn stored_level(code: &str) -> Result<Level> {
+    Level::parse(code).ok_or_else(|| AppError::internal(format!("stored level {code}")))
 }
 
 /// Recomputes the studio's level and year of naming from its standing namings.

@@ -59,6 +59,71 @@ code_enum!(
     Level { Enterprise = "enterprise", Municipal = "municipal", Provincial = "provincial", National = "national" }
 );
 
+/// One step of a studio's history. Stored as its `kind` code beside the other fields as JSON;
+/// readers match on the variant instead of picking keys out of JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StudioEvent {
+    Founded {
+        lead: String,
+    },
+    MemberJoined {
+        name: String,
+    },
+    MemberLeft {
+        name: String,
+    },
+    Applied {
+        level: Level,
+        org: String,
+        application: i64,
+    },
+    Rejected {
+        level: Level,
+        org: String,
+    },
+    SiteReviewed {
+        level: Level,
+        org: String,
+        score: i64,
+    },
+    Named {
+        level: Level,
+        org: String,
+        notice: String,
+    },
+    FundingGranted {
+        level: Level,
+        org: String,
+        cents: i64,
+    },
+    Assessed {
+        level: Level,
+        org: String,
+        period: String,
+        total: i64,
+        result: AssessmentResult,
+    },
+    TitleLost {
+        level: Level,
+        org: String,
+        notice: String,
+    },
+    Revoked {
+        reason: String,
+    },
+    Suspended {
+        reason: String,
+    },
+    Reactivated {
+        reason: String,
+    },
+    /// (The alliance's own kind, alliance or pairing, is on the alliance.)
+    JoinedAlliance {
+        alliance: String,
+    },
+}
+
 code_enum!(
     StudioStatus { Active = "active", Suspended = "suspended", Revoked = "revoked" }
 );

@@ -43,6 +43,7 @@ pub use review::{NewReview, SiteReview, insert_review, review_of};
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::studio::StudioEvent;
 use ingot_domain::{AppError, StudioId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -50,16 +51,61 @@ pub fn not_found() -> AppError {
     AppError::not_found("studio")
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+/// A step of a studio's history as read back: the event itself is typed.
+#[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub id: i64,
     pub studio_id: i64,
     pub at: i64,
     pub on_date: i64,
-    pub kind: String,
+    pub event: StudioEvent,
     pub actor_id: Option<i64>,
-    pub detail: String,
     pub public: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    studio_id: i64,
+    at: i64,
+    on_date: i64,
+    kind: String,
+    actor_id: Option<i64>,
+    detail: String,
+    public: bool,
+}
+
+/// An event as it is stored and sent: its kind code, and its other fields as a JSON object.
+pub fn event_parts(event: &StudioEvent) -> (String, serde_json::Value) {
+    let mut value = serde_json::to_value(event).unwrap_or_default();
+    let kind = value
+        .as_object_mut()
+        .and_then(|fields| fields.remove("kind"))
+        .and_then(|kind| kind.as_str().map(str::to_string))
+        .unwrap_or_default();
+    (kind, value)
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = AppError;
+    fn try_from(row: EventRow) -> Result<Event> {
+        let mut value: serde_json::Value = serde_json::from_str(&row.detail)
+            .map_err(|e| AppError::internal(format!("studio event {}: {e}", row.id)))?;
+        if let Some(fields) = value.as_object_mut() {
+            fields.insert("kind".into(), serde_json::Value::String(row.kind));
+        }
+        let event = serde_json::from_value(value)
+            .map_err(|e| AppError::internal(format!("studio event {}: {e}", row.id)))?;
+        Ok(Event {
+            id: row.id,
+            studio_id: row.studio_id,
+            at: row.at,
+            on_date: row.on_date,
+            event,
+            actor_id: row.actor_id,
+            public: row.public,
+        })
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -67,12 +113,13 @@ pub async fn add_event(
     tx: &mut Tx,
     studio: StudioId,
     on_date: i64,
-    kind: &str,
+    event: &StudioEvent,
     actor: Option<UserId>,
-    detail: &str,
     public: bool,
     now: Timestamp,
 ) -> Result<()> {
+    let (kind, detail) = event_parts(event);
+    let detail = detail.to_string();
     tx.execute(
         Sql::new(
             "INSERT INTO studio_events (studio_id, at, on_date, kind, actor_id, detail, public) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -99,5 +146,61 @@ pub async fn events(tx: &mut Tx, studio: StudioId, all: bool) -> Result<Vec<Even
         b.push(" AND public = ").bind(true);
     }
     b.push(" ORDER BY on_date, id");
-    tx.fetch_all(b.build()).await
+    let rows: Vec<EventRow> = tx.fetch_all(b.build()).await?;
+    rows.into_iter().map(Event::try_from).collect()
+}
+
+#[cfg(test)]
+mod event_tests {
+    use super::*;
+    use ingot_domain::studio::Level;
+
+    fn row(kind: &str, detail: &str) -> EventRow {
+        EventRow {
+            id: 7,
+            studio_id: 1,
+            at: 0,
+            on_date: 20240501,
+            kind: kind.into(),
+            actor_id: None,
+            detail: detail.into(),
+            public: true,
+        }
+    }
+
+    #[test]
+    fn an_event_is_stored_as_its_kind_and_fields_and_read_back_whole() {
+        let named = StudioEvent::Named {
+            level: Level::Provincial,
+            org: "内蒙古自治区总工会".into(),
+            notice: "内工发〔2024〕12号".into(),
+        };
+        let (kind, detail) = event_parts(&named);
+        assert_eq!(kind, "named");
+        assert_eq!(detail["level"], "provincial");
+        assert!(detail.get("kind").is_none(), "the kind has its own column");
+        let back = Event::try_from(row(&kind, &detail.to_string())).unwrap();
+        assert_eq!(back.event, named);
+    }
+
+    #[test]
+    fn rows_written_before_the_typed_events_are_read() {
+        // Alliance steps used to carry the alliance's kind in their detail.
+        let old = row(
+            "joined_alliance",
+            r#"{"alliance":"稀土联盟","kind":"alliance"}"#,
+        );
+        assert_eq!(
+            Event::try_from(old).unwrap().event,
+            StudioEvent::JoinedAlliance {
+                alliance: "稀土联盟".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_damaged_row_is_an_error_naming_it_not_a_panic() {
+        let e = Event::try_from(row("named", r#"{"level":"galactic"}"#)).unwrap_err();
+        assert!(format!("{e:?}").contains("studio event 7"), "{e:?}");
+    }
 }

@@ -6,6 +6,7 @@ use crate::{Caller, Result};
 use ingot_domain::AllianceId;
 use ingot_domain::policy::Action;
 use ingot_domain::studio as rules;
+use ingot_domain::studio::StudioEvent;
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::date;
 use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
@@ -93,8 +94,9 @@ pub async fn create_alliance(
             caller,
             s.id,
             founded,
-            "joined_alliance",
-            serde_json::json!({ "alliance": name, "kind": kind }),
+            StudioEvent::JoinedAlliance {
+                alliance: name.clone(),
+            },
             true,
         )
         .await?;

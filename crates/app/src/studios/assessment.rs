@@ -2,10 +2,11 @@
 //! standard; a fail takes the title away.
 
 use super::registry::totals;
-use super::{event, load, refresh_level};
+use super::{event, load, refresh_level, stored_level};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
+use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{self as rules, AssessmentResult, Level, Standard};
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::date;
@@ -138,8 +139,13 @@ pub async fn assess(
         caller,
         id,
         on,
-        "assessed",
-        serde_json::json!({ "level": naming.level, "org": naming.org_name, "period": period, "total": total, "result": result }),
+        StudioEvent::Assessed {
+            level: stored_level(&naming.level)?,
+            org: naming.org_name.clone(),
+            period: period.clone(),
+            total,
+            result,
+        },
         true,
     )
     .await?;
@@ -151,8 +157,11 @@ pub async fn assess(
             caller,
             id,
             on,
-            "title_lost",
-            serde_json::json!({ "level": naming.level, "org": naming.org_name, "notice": naming.notice_number }),
+            StudioEvent::TitleLost {
+                level: stored_level(&naming.level)?,
+                org: naming.org_name.clone(),
+                notice: naming.notice_number.clone(),
+            },
             true,
         )
         .await?;

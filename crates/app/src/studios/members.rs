@@ -5,6 +5,7 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::MemberId;
 use ingot_domain::policy::Action;
+use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{self as rules, Level};
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::{choice, date, problem};
@@ -61,8 +62,9 @@ pub async fn add_member(
         caller,
         id,
         joined,
-        "member_joined",
-        serde_json::json!({ "name": user.display_name }),
+        StudioEvent::MemberJoined {
+            name: user.display_name.clone(),
+        },
         true,
     )
     .await?;
@@ -107,8 +109,9 @@ pub async fn member_leaves(
         caller,
         id,
         left,
-        "member_left",
-        serde_json::json!({ "name": m.display_name }),
+        StudioEvent::MemberLeft {
+            name: m.display_name.clone(),
+        },
         true,
     )
     .await?;

@@ -10,6 +10,7 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
+use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{self as rules, ApplicationStatus, ChecklistItem, Level};
 use ingot_domain::time::Date;
 use ingot_domain::validate::{Checked, Validator, choice, date, problem};
@@ -252,8 +253,11 @@ pub(crate) async fn apply_at(
         caller,
         s.id,
         on,
-        "applied",
-        serde_json::json!({ "level": level, "org": call.org_name, "application": id }),
+        StudioEvent::Applied {
+            level,
+            org: call.org_name.clone(),
+            application: id.0,
+        },
         false,
     )
     .await?;
@@ -424,8 +428,11 @@ async fn name_studio(
         caller,
         s.id,
         notice.date,
-        "named",
-        serde_json::json!({ "level": level, "org": org_name, "notice": notice.number }),
+        StudioEvent::Named {
+            level,
+            org: org_name.to_string(),
+            notice: notice.number.clone(),
+        },
         true,
     )
     .await?;
@@ -436,8 +443,11 @@ async fn name_studio(
             caller,
             s.id,
             notice.date,
-            "funding_granted",
-            serde_json::json!({ "level": level, "org": org_name, "cents": cents }),
+            StudioEvent::FundingGranted {
+                level,
+                org: org_name.to_string(),
+                cents,
+            },
             true,
         )
         .await?;
@@ -552,8 +562,10 @@ pub async fn decide(
                 caller,
                 s.id,
                 today(caller),
-                "rejected",
-                serde_json::json!({ "level": level, "org": call.org_name }),
+                StudioEvent::Rejected {
+                    level,
+                    org: call.org_name.clone(),
+                },
                 false,
             )
             .await?;

@@ -7,6 +7,7 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::org::OrgKind;
 use ingot_domain::policy::Action;
+use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{
     self as rules, FocusField, Level, OutputKind, OutputTotals, SpendCategory, StudioKind,
     StudioStatus,
@@ -204,8 +205,9 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
         caller,
         id,
         founded,
-        "founded",
-        serde_json::json!({ "lead": lead.display_name }),
+        StudioEvent::Founded {
+            lead: lead.display_name.clone(),
+        },
         true,
     )
     .await?;
@@ -313,21 +315,18 @@ pub async fn set_status(
         }
         refresh_level(tx, id).await?;
     }
-    let kind = match status {
-        StudioStatus::Revoked => "revoked",
-        StudioStatus::Suspended => "suspended",
-        StudioStatus::Active => "reactivated",
+    let step = match status {
+        StudioStatus::Revoked => StudioEvent::Revoked {
+            reason: reason.clone(),
+        },
+        StudioStatus::Suspended => StudioEvent::Suspended {
+            reason: reason.clone(),
+        },
+        StudioStatus::Active => StudioEvent::Reactivated {
+            reason: reason.clone(),
+        },
     };
-    event(
-        tx,
-        caller,
-        id,
-        on,
-        kind,
-        serde_json::json!({ "reason": reason }),
-        true,
-    )
-    .await?;
+    event(tx, caller, id, on, step, true).await?;
     record(
         tx,
         caller,

@@ -3,10 +3,11 @@
 
 use super::naming::call_path;
 use super::outputs::{StoredFile, insert_photo};
-use super::{event, load, today};
+use super::{event, load, stored_level, today};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
+use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{self as rules, ApplicationStatus, ChecklistItem};
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::{date, problem};
@@ -123,8 +124,11 @@ pub async fn review(
         caller,
         s.id,
         visited,
-        "site_reviewed",
-        serde_json::json!({ "level": call.level, "org": call.org_name, "score": score }),
+        StudioEvent::SiteReviewed {
+            level: stored_level(&call.level)?,
+            org: call.org_name.clone(),
+            score,
+        },
         true,
     )
     .await?;

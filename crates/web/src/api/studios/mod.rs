@@ -431,11 +431,14 @@ impl From<StudioDetail> for StudioDetailDto {
             history: d
                 .events
                 .iter()
-                .map(|e| HistoryDto {
-                    on_date: day(e.on_date),
-                    kind: e.kind.clone(),
-                    detail: serde_json::from_str(&e.detail).unwrap_or_default(),
-                    public: e.public,
+                .map(|e| {
+                    let (kind, detail) = ingot_store::studios::event_parts(&e.event);
+                    HistoryDto {
+                        on_date: day(e.on_date),
+                        kind,
+                        detail,
+                        public: e.public,
+                    }
                 })
                 .collect(),
             applications: d.applications.iter().map(ApplicationDto::from).collect(),

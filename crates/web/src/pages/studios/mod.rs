@@ -20,7 +20,9 @@ use axum::response::Response;
 use ingot_app::studios::{self as cases, StoredFile, StudioDetail};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::{self, Action, Principal};
-use ingot_domain::studio::{Level, OutputKind, PatentStage, PatentType, SpendCategory};
+use ingot_domain::studio::{
+    Level, OutputKind, PatentStage, PatentType, SpendCategory, StudioEvent,
+};
 use ingot_domain::{AppError, StudioId};
 use ingot_store::Page;
 use ingot_store::studios::Call;
@@ -83,31 +85,48 @@ pub struct EventView {
     pub public: bool,
 }
 
-fn describe(ctx: &PageCtx, kind: &str, detail: &str) -> String {
-    let d: serde_json::Value = serde_json::from_str(detail).unwrap_or_default();
-    let s = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-    let n = |k: &str| d.get(k).and_then(serde_json::Value::as_i64).unwrap_or(0);
-    let level = ctx.code_name("level", &s("level"));
+fn describe(ctx: &PageCtx, kind: &str, step: &StudioEvent) -> String {
     let text = ctx.code_name("sevent", kind);
-    let extra = match kind {
-        "founded" => s("lead"),
-        "member_joined" | "member_left" => s("name"),
-        "applied" | "rejected" => format!("{} · {}", s("org"), level),
-        "site_reviewed" => format!("{} · {} · {}", s("org"), level, n("score")),
-        "named" => format!("{} · {} · {}", level, s("org"), s("notice")),
-        "funding_granted" => format!("{} · ¥{}", s("org"), ctx.money(&n("cents"))),
-        "assessed" => format!(
-            "{} · {} · {} · {} {}",
-            s("org"),
-            level,
-            s("period"),
-            ctx.code_name("result", &s("result")),
-            n("total")
+    let level = |l: &Level| ctx.code_name("level", l.as_str());
+    let extra = match step {
+        StudioEvent::Founded { lead } => lead.clone(),
+        StudioEvent::MemberJoined { name } | StudioEvent::MemberLeft { name } => name.clone(),
+        StudioEvent::Applied { level: l, org, .. } | StudioEvent::Rejected { level: l, org } => {
+            format!("{org} · {}", level(l))
+        }
+        StudioEvent::SiteReviewed {
+            level: l,
+            org,
+            score,
+        } => format!("{org} · {} · {score}", level(l)),
+        StudioEvent::Named {
+            level: l,
+            org,
+            notice,
+        } => format!("{} · {org} · {notice}", level(l)),
+        StudioEvent::FundingGranted { org, cents, .. } => {
+            format!("{org} · ¥{}", ctx.money(cents))
+        }
+        StudioEvent::Assessed {
+            level: l,
+            org,
+            period,
+            total,
+            result,
+        } => format!(
+            "{org} · {} · {period} · {} {total}",
+            level(l),
+            ctx.code_name("result", result.as_str())
         ),
-        "title_lost" => format!("{} · {} · {}", level, s("org"), s("notice")),
-        "revoked" | "suspended" | "reactivated" => s("reason"),
-        "joined_alliance" => s("alliance"),
-        _ => String::new(),
+        StudioEvent::TitleLost {
+            level: l,
+            org,
+            notice,
+        } => format!("{} · {org} · {notice}", level(l)),
+        StudioEvent::Revoked { reason }
+        | StudioEvent::Suspended { reason }
+        | StudioEvent::Reactivated { reason } => reason.clone(),
+        StudioEvent::JoinedAlliance { alliance } => alliance.clone(),
     };
     if extra.is_empty() {
         text
@@ -213,11 +232,14 @@ async fn show_page(
     let events = d
         .events
         .iter()
-        .map(|e| EventView {
-            date: ctx.day(&e.on_date),
-            kind: e.kind.clone(),
-            text: describe(&ctx, &e.kind, &e.detail),
-            public: e.public,
+        .map(|e| {
+            let (kind, _) = ingot_store::studios::event_parts(&e.event);
+            EventView {
+                date: ctx.day(&e.on_date),
+                text: describe(&ctx, &kind, &e.event),
+                kind,
+                public: e.public,
+            }
         })
         .collect();
     let _ = caller;
