@@ -1,0 +1,302 @@
+//! Publicity (公示) of the decided list: opening it, the public list, objections lodged by
+//! anyone and their outcomes, and the numbered announcement that ends it.
+
+use super::{CampaignDto, IdDto, MaybeApi};
+use crate::AppState;
+use crate::api::{ApiCtx, JsonBody};
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ingot_app::Caller;
+use ingot_app::campaigns as cases;
+use ingot_domain::audit::RequestOrigin;
+use ingot_domain::time::Date;
+use ingot_domain::{AppError, Timestamp};
+use ingot_store::campaigns::Declaration;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct PublicityBody {
+    pub start: String,
+    pub days: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicEntryDto {
+    pub declaration_id: i64,
+    pub number: i64,
+    pub title: String,
+    pub unit_name: String,
+    pub participant_name: String,
+    pub first_completer_name: Option<String>,
+    pub tier: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicityDto {
+    pub campaign: CampaignDto,
+    pub publicity_end: Option<String>,
+    /// Whether objections may be lodged today.
+    pub open: bool,
+    pub entries: Vec<PublicEntryDto>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ObjectionBody {
+    pub declaration_id: Option<i64>,
+    pub name: String,
+    /// A telephone number or e-mail address.
+    pub contact: String,
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ObjectionDto {
+    pub id: i64,
+    pub declaration_id: i64,
+    pub name: String,
+    pub contact: String,
+    pub text: String,
+    /// `open`, `upheld` or `dismissed`.
+    pub status: String,
+    pub outcome: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct OutcomeBody {
+    /// `upheld` (the award is withdrawn) or `dismissed`.
+    pub status: String,
+    pub outcome: String,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct AnnounceBody {
+    pub notice_number: String,
+    pub announced_on: String,
+}
+
+/// Opens the publicity period (公示) of the decided list.
+#[utoipa::path(post, path = "/campaigns/{id}/publicity", tag = "campaigns", params(("id" = i64, Path)),
+    request_body = PublicityBody,
+    responses((status = 200, body = PublicityDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn open_publicity(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<PublicityBody>,
+) -> Result<Json<PublicityDto>, Failure> {
+    let input = cases::PublicityInput {
+        start: b.start,
+        days: b.days,
+    };
+    let mut tx = state.db.begin().await?;
+    cases::open_publicity(&mut tx, &api.caller(), id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(
+        publicity_of(&state, Some(&api.caller()), &api.origin, id).await?,
+    ))
+}
+
+/// The list as published; the campaign's staff also see it before its first day.
+async fn publicity_of(
+    state: &AppState,
+    caller: Option<&Caller<'_>>,
+    origin: &RequestOrigin,
+    id: i64,
+) -> Result<PublicityDto, AppError> {
+    let mut tx = state.db.read().await?;
+    let today = Date::of(Timestamp::now(), origin.utc_offset_ms);
+    let d = cases::detail(&mut tx, caller, id, today).await?;
+    if !d.results_public && !d.manage {
+        return Err(AppError::not_found("publicity"));
+    }
+    let start = d
+        .campaign
+        .publicity_start
+        .as_deref()
+        .and_then(ingot_domain::time::Date::parse);
+    let end = cases::publicity_end(&d.campaign);
+    let open = d.stage == ingot_domain::campaign::Stage::Publicity
+        && start.is_some_and(|s| today >= s)
+        && end.is_some_and(|e| today < e);
+    Ok(PublicityDto {
+        campaign: CampaignDto::from(&d.campaign),
+        publicity_end: d.publicity_end.clone(),
+        open,
+        entries: public_entries(&d.declarations),
+    })
+}
+
+fn public_entries(ds: &[Declaration]) -> Vec<PublicEntryDto> {
+    let mut out: Vec<PublicEntryDto> = ds
+        .iter()
+        .filter_map(|d| {
+            Some(PublicEntryDto {
+                declaration_id: d.id,
+                number: d.number,
+                title: d.title.clone(),
+                unit_name: d.unit_name.clone(),
+                participant_name: d.participant_name.clone(),
+                first_completer_name: d.first_completer_name.clone(),
+                tier: d.tier.clone()?,
+            })
+        })
+        .collect();
+    let order = |t: &str| ingot_domain::campaign::Tier::parse(t).map_or(9, |t| t as u8);
+    out.sort_by_key(|e| (order(&e.tier), e.number));
+    out
+}
+
+/// The public list (no credentials needed) once publicity has started.
+#[utoipa::path(get, path = "/campaigns/{id}/publicity", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = PublicityDto), (status = 404, body = ErrorBody)),
+    security((), ("bearer" = []), ("session" = [])))]
+pub(super) async fn publicity(
+    State(state): State<AppState>,
+    who: MaybeApi,
+    Path(id): Path<i64>,
+) -> Result<Json<PublicityDto>, Failure> {
+    Ok(Json(
+        publicity_of(&state, who.user().as_ref(), &who.origin, id).await?,
+    ))
+}
+
+/// Lodges an objection to a listed award (anyone, during the publicity period only).
+#[utoipa::path(post, path = "/campaigns/{id}/objections", tag = "campaigns", params(("id" = i64, Path)),
+    request_body = ObjectionBody,
+    responses((status = 201, body = IdDto), (status = 409, body = ErrorBody, description = "`publicity_closed`"), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "too many objections from this address: wait for `Retry-After` seconds")),
+    security((), ("bearer" = []), ("session" = [])))]
+pub(super) async fn object(
+    State(state): State<AppState>,
+    who: MaybeApi,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<ObjectionBody>,
+) -> Result<Response, Failure> {
+    let input = cases::ObjectionInput {
+        declaration_id: b.declaration_id,
+        name: b.name,
+        contact: b.contact,
+        text: b.text,
+    };
+    crate::request::throttle_objections(&state, &who.origin).await?;
+    let mut tx = state.db.begin().await?;
+    let o = cases::object(&mut tx, &who.caller(), id, &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(IdDto { id: o })).into_response())
+}
+
+/// The objections lodged, for the campaign's staff.
+#[utoipa::path(get, path = "/campaigns/{id}/objections", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ObjectionDto>), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn objections(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<ObjectionDto>>, Failure> {
+    let mut tx = state.db.read().await?;
+    let list = cases::objections(&mut tx, &api.caller(), id).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|o| ObjectionDto {
+                id: o.id,
+                declaration_id: o.declaration_id,
+                name: o.name,
+                contact: o.contact,
+                text: o.text,
+                status: o.status,
+                outcome: o.outcome,
+            })
+            .collect(),
+    ))
+}
+
+/// Records the outcome of the staff's investigation of an objection.
+#[utoipa::path(post, path = "/objections/{id}/outcome", tag = "campaigns", params(("id" = i64, Path)),
+    request_body = OutcomeBody,
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn decide_objection(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<OutcomeBody>,
+) -> Result<StatusCode, Failure> {
+    let input = cases::OutcomeInput {
+        status: b.status,
+        outcome: b.outcome,
+    };
+    let mut tx = state.db.begin().await?;
+    cases::decide_objection(&mut tx, &api.caller(), id, &input).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Dismisses many open objections at once with one outcome: all of them or none.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct DismissBody {
+    /// Open objections of this campaign, at most 500.
+    pub ids: Vec<i64>,
+    pub outcome: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DismissedDto {
+    pub dismissed: i64,
+}
+
+/// Dismisses many open objections at once (a flood must not hold up the announcement).
+#[utoipa::path(post, path = "/campaigns/{id}/objections/dismiss", tag = "campaigns", params(("id" = i64, Path)),
+    request_body = DismissBody,
+    responses((status = 200, body = DismissedDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn dismiss_objections(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<DismissBody>,
+) -> Result<Json<DismissedDto>, Failure> {
+    let input = cases::DismissInput {
+        ids: b.ids,
+        outcome: b.outcome,
+    };
+    let mut tx = state.db.begin().await?;
+    let n = cases::dismiss_objections(&mut tx, &api.caller(), id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(DismissedDto {
+        dismissed: n as i64,
+    }))
+}
+
+/// Publishes the results with a notice number after the publicity period.
+#[utoipa::path(post, path = "/campaigns/{id}/announcement", tag = "campaigns", params(("id" = i64, Path)),
+    request_body = AnnounceBody,
+    responses((status = 200, body = PublicityDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn announce(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<AnnounceBody>,
+) -> Result<Json<PublicityDto>, Failure> {
+    let input = cases::AnnounceInput {
+        notice_number: b.notice_number,
+        announced_on: b.announced_on,
+    };
+    let mut tx = state.db.begin().await?;
+    cases::announce(&mut tx, &api.caller(), id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(
+        publicity_of(&state, Some(&api.caller()), &api.origin, id).await?,
+    ))
+}

@@ -1,0 +1,89 @@
+//! Score sheets: the declarations assigned to the calling expert, and scoring one of them.
+
+use crate::AppState;
+use crate::api::{ApiCtx, JsonBody};
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
+use axum::extract::{Path, State};
+use ingot_app::campaigns as cases;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewItemDto {
+    pub declaration_id: i64,
+    pub number: i64,
+    pub title: String,
+    pub summary: String,
+    pub field: String,
+    /// Null when the campaign is blind.
+    pub unit_name: Option<String>,
+    pub first_completer_name: Option<String>,
+    pub marks: Option<Vec<i64>>,
+    pub total: Option<f64>,
+    pub comment: Option<String>,
+    /// Whether the sheet may still be submitted or revised.
+    pub open: bool,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ScoreBody {
+    /// One mark per criterion, in rubric order, within 0 and the campaign's scale.
+    pub marks: Vec<i64>,
+    pub comment: String,
+}
+
+/// The declarations assigned to the calling expert, with their own sheets.
+#[utoipa::path(get, path = "/campaigns/{id}/reviews", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ReviewItemDto>)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn my_reviews(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<ReviewItemDto>>, Failure> {
+    let mut tx = state.db.read().await?;
+    let items = cases::my_reviews(&mut tx, &api.caller(), id).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| ReviewItemDto {
+                declaration_id: i.declaration_id,
+                number: i.number,
+                title: i.title,
+                summary: i.summary,
+                field: i.field,
+                unit_name: i.unit_name,
+                first_completer_name: i.first_completer_name,
+                marks: i.marks,
+                total: i.total_hundredths.map(|t| t as f64 / 100.0),
+                comment: i.comment,
+                open: i.open,
+            })
+            .collect(),
+    ))
+}
+
+/// Scores a declaration assigned to the caller (refused if not assigned, conflicted, or a
+/// mark is outside the scale).
+#[utoipa::path(post, path = "/declarations/{id}/score", tag = "campaigns", params(("id" = i64, Path)),
+    request_body = ScoreBody,
+    responses((status = 200, body = f64, description = "The sheet's total out of 100"), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn score(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<ScoreBody>,
+) -> Result<Json<f64>, Failure> {
+    let input = cases::ScoreInput {
+        marks: b.marks.iter().map(i64::to_string).collect(),
+        comment: b.comment,
+    };
+    let mut tx = state.db.begin().await?;
+    let total = cases::score(&mut tx, &api.caller(), id, &input).await?;
+    tx.commit().await?;
+    Ok(Json(total as f64 / 100.0))
+}

@@ -1,0 +1,514 @@
+//! Achievements: the list with its export, recording one with its ranked completers and the
+//! patents and proposals it came from, the benefit claimed and verified, and attached files.
+
+use super::patents::PatentDto;
+use super::{PersonRefDto, RecordQuery, export_page, filter_of, format_of, page_of};
+use crate::AppState;
+use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
+use crate::api::{ApiCtx, JsonBody};
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ingot_app::innovation as cases;
+use ingot_domain::OrgId;
+use ingot_domain::benefit::ClaimFields;
+use ingot_domain::proposal::format_money;
+use ingot_store::innovation::{Achievement, AchievementItem, ProposalRef};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AchievementItemDto {
+    pub id: i64,
+    pub title: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub field: String,
+    pub kind: String,
+    pub claimed_level: Option<String>,
+    pub year: i64,
+    pub award: Option<String>,
+    pub first_completer: Option<String>,
+    pub benefit_claimed_cents: Option<i64>,
+    pub benefit_verified_cents: Option<i64>,
+}
+
+impl From<AchievementItem> for AchievementItemDto {
+    fn from(a: AchievementItem) -> Self {
+        AchievementItemDto {
+            id: a.id,
+            title: a.title,
+            unit_id: a.unit_id,
+            unit_name: a.unit_name,
+            field: a.field,
+            kind: a.kind,
+            claimed_level: a.claimed_level,
+            year: a.year,
+            award: a.award,
+            first_completer: a.first_completer,
+            benefit_claimed_cents: a.benefit_claimed_cents,
+            benefit_verified_cents: a.benefit_verified_cents,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AchievementListDto {
+    pub items: Vec<AchievementItemDto>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RecordProposalRefDto)]
+pub struct ProposalRefDto {
+    pub id: i64,
+    pub number: Option<String>,
+    pub title: String,
+}
+
+impl From<ProposalRef> for ProposalRefDto {
+    fn from(p: ProposalRef) -> Self {
+        ProposalRefDto {
+            id: p.id,
+            number: p.number,
+            title: p.title,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AchievementDto {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub title: String,
+    pub summary: String,
+    pub field: String,
+    /// process, equipment, material, method, software.
+    pub kind: String,
+    /// international_leading, international_advanced, domestic_first, domestic_leading,
+    /// domestic_advanced, industry_leading.
+    pub claimed_level: Option<String>,
+    pub started_on: Option<String>,
+    pub finished_on: Option<String>,
+    pub year: i64,
+    pub award: Option<String>,
+    pub in_production_since: Option<String>,
+    pub production_site: Option<String>,
+    /// The calculation method of the claim: cost, time or free.
+    pub benefit_method: Option<String>,
+    pub benefit_note: Option<String>,
+    pub benefit_claimed_cents: Option<i64>,
+    pub benefit_verified_cents: Option<i64>,
+    pub benefit_verify_note: Option<String>,
+    /// Verified figures are locked.
+    pub benefit_locked: bool,
+    pub version: i64,
+}
+
+impl From<Achievement> for AchievementDto {
+    fn from(a: Achievement) -> Self {
+        AchievementDto {
+            id: a.id,
+            unit_id: a.unit_id.0,
+            unit_name: a.unit_name,
+            title: a.title,
+            summary: a.summary,
+            field: a.field,
+            kind: a.kind.as_str().into(),
+            claimed_level: a.claimed_level.map(|l| l.as_str().into()),
+            started_on: a.started_on,
+            finished_on: a.finished_on,
+            year: a.year,
+            award: a.award,
+            in_production_since: a.in_production_since,
+            production_site: a.production_site,
+            benefit_method: a.benefit.as_ref().map(|b| b.method().into()),
+            benefit_note: a.benefit_note,
+            benefit_claimed_cents: a.benefit_claimed_cents,
+            benefit_verified_cents: a.benefit_verified_cents,
+            benefit_verify_note: a.benefit_verify_note,
+            benefit_locked: a.benefit_verified_at.is_some(),
+            version: a.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AchievementDetailDto {
+    pub achievement: AchievementDto,
+    pub attachments: Vec<AchievementFileDto>,
+    /// By rank, the first completer first.
+    pub completers: Vec<PersonRefDto>,
+    pub patents: Vec<PatentDto>,
+    pub proposals: Vec<ProposalRefDto>,
+    pub can_manage: bool,
+    pub can_verify: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct AchievementBody {
+    pub unit_id: Option<i64>,
+    pub title: String,
+    pub summary: String,
+    pub field: String,
+    pub kind: String,
+    pub claimed_level: String,
+    pub started_on: String,
+    pub finished_on: String,
+    /// The year it is counted in; empty: the year it was finished.
+    pub year: String,
+    pub award: String,
+    pub in_production_since: String,
+    pub production_site: String,
+    /// Usernames, the first completer first; the first must work in the unit or below it.
+    pub completers: Vec<String>,
+    pub patent_ids: Vec<i64>,
+    pub proposal_ids: Vec<i64>,
+}
+
+/// A file attached to an achievement; download it from `/achievement-files/{id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AchievementFileDto {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+impl From<ingot_store::innovation::AchievementAttachment> for AchievementFileDto {
+    fn from(a: ingot_store::innovation::AchievementAttachment) -> Self {
+        AchievementFileDto {
+            id: a.id,
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+            sha256: a.sha256,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LinkPatentBody {
+    pub patent_id: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LinkProposalBody {
+    pub proposal_id: i64,
+}
+
+/// A benefit claim, calculated as for proposals: `cost` (old_cost, new_cost, volume), `time`
+/// (hours, rate) or `free` (amount, with the explanation in `note`). Numbers are yuan as text.
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ClaimBody {
+    pub method: String,
+    pub old_cost: String,
+    pub new_cost: String,
+    pub volume: String,
+    pub hours: String,
+    pub rate: String,
+    pub amount: String,
+    pub note: String,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(default)]
+#[schema(as = RecordVerifyBody)]
+pub struct VerifyBody {
+    /// Empty to confirm the claim; otherwise the corrected amount in yuan (with a note).
+    pub corrected_amount: String,
+    pub note: String,
+    pub version: Option<i64>,
+}
+
+fn yuan(cents: Option<i64>) -> String {
+    cents.map(format_money).unwrap_or_default()
+}
+
+/// Achievements the caller may see, filtered.
+#[utoipa::path(get, path = "/achievements", tag = "innovation", params(RecordQuery),
+    responses((status = 200, body = AchievementListDto), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn list_achievements(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<RecordQuery>,
+) -> Result<Json<AchievementListDto>, Failure> {
+    let filter = filter_of(&state, &q).await?;
+    let page = page_of(&q);
+    let mut tx = state.db.read().await?;
+    let (items, total) = cases::achievements(&mut tx, &api.caller(), filter, page).await?;
+    Ok(Json(AchievementListDto {
+        items: items.into_iter().map(Into::into).collect(),
+        total,
+        page: page.number,
+        per_page: page.size,
+    }))
+}
+
+/// Records an achievement with its ranked completers and the patents and proposals it came from.
+#[utoipa::path(post, path = "/achievements", tag = "innovation", request_body = AchievementBody,
+    responses((status = 201, body = AchievementDetailDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn create_achievement(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    JsonBody(b): JsonBody<AchievementBody>,
+) -> Result<Response, Failure> {
+    let input = cases::AchievementInput {
+        unit_id: b.unit_id.map(OrgId),
+        title: b.title,
+        summary: b.summary,
+        field: b.field,
+        kind: b.kind,
+        claimed_level: b.claimed_level,
+        started_on: b.started_on,
+        finished_on: b.finished_on,
+        year: b.year,
+        award: b.award,
+        in_production_since: b.in_production_since,
+        production_site: b.production_site,
+        completers: b.completers,
+        patent_ids: b.patent_ids,
+        proposal_ids: b.proposal_ids,
+    };
+    let caller = api.caller();
+    let mut tx = state.db.begin().await?;
+    let a = cases::create_achievement(&mut tx, &caller, &input).await?;
+    let detail = cases::achievement(&mut tx, &caller, a.id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(detail_dto(detail))).into_response())
+}
+
+fn detail_dto(d: cases::AchievementDetail) -> AchievementDetailDto {
+    AchievementDetailDto {
+        attachments: d.attachments.into_iter().map(Into::into).collect(),
+        achievement: d.achievement.into(),
+        completers: d.completers.into_iter().map(Into::into).collect(),
+        patents: d.patents.into_iter().map(Into::into).collect(),
+        proposals: d.proposals.into_iter().map(Into::into).collect(),
+        can_manage: d.can_manage,
+        can_verify: d.can_verify,
+    }
+}
+
+/// One achievement with its team, patents and proposals.
+#[utoipa::path(get, path = "/achievements/{id}", tag = "innovation", params(("id" = i64, Path)),
+    responses((status = 200, body = AchievementDetailDto), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn get_achievement(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Json<AchievementDetailDto>, Failure> {
+    let mut tx = state.db.read().await?;
+    let d = cases::achievement(&mut tx, &api.caller(), id).await?;
+    Ok(Json(detail_dto(d)))
+}
+
+/// Links a patent to the achievement.
+#[utoipa::path(post, path = "/achievements/{id}/patents", tag = "innovation", params(("id" = i64, Path)),
+    request_body = LinkPatentBody,
+    responses((status = 200, body = AchievementDetailDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn link_patent(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<LinkPatentBody>,
+) -> Result<Json<AchievementDetailDto>, Failure> {
+    let caller = api.caller();
+    let mut tx = state.db.begin().await?;
+    cases::link_patent(&mut tx, &caller, id, b.patent_id).await?;
+    let d = cases::achievement(&mut tx, &caller, id).await?;
+    tx.commit().await?;
+    Ok(Json(detail_dto(d)))
+}
+
+/// Links an improvement proposal the achievement grew out of.
+#[utoipa::path(post, path = "/achievements/{id}/proposals", tag = "innovation", params(("id" = i64, Path)),
+    request_body = LinkProposalBody,
+    responses((status = 200, body = AchievementDetailDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn link_proposal(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<LinkProposalBody>,
+) -> Result<Json<AchievementDetailDto>, Failure> {
+    let caller = api.caller();
+    let mut tx = state.db.begin().await?;
+    cases::link_proposal(&mut tx, &caller, id, b.proposal_id).await?;
+    let d = cases::achievement(&mut tx, &caller, id).await?;
+    tx.commit().await?;
+    Ok(Json(detail_dto(d)))
+}
+
+/// Claims the achievement's economic benefit (the same calculation as a proposal's).
+#[utoipa::path(post, path = "/achievements/{id}/benefit", tag = "innovation", params(("id" = i64, Path)),
+    request_body = ClaimBody,
+    responses((status = 200, body = AchievementDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn claim_benefit(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<ClaimBody>,
+) -> Result<Json<AchievementDto>, Failure> {
+    let fields = ClaimFields {
+        method: b.method,
+        old_cost: b.old_cost,
+        new_cost: b.new_cost,
+        volume: b.volume,
+        hours: b.hours,
+        rate: b.rate,
+        amount: b.amount,
+        note: b.note,
+    };
+    let mut tx = state.db.begin().await?;
+    let a = cases::claim_benefit(&mut tx, &api.caller(), id, &fields, b.version).await?;
+    tx.commit().await?;
+    Ok(Json(a.into()))
+}
+
+/// Finance verifies or corrects the claimed benefit, which then locks.
+#[utoipa::path(post, path = "/achievements/{id}/benefit/verify", tag = "innovation", params(("id" = i64, Path)),
+    request_body = VerifyBody,
+    responses((status = 200, body = AchievementDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn verify_benefit(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<VerifyBody>,
+) -> Result<Json<AchievementDto>, Failure> {
+    let mut tx = state.db.begin().await?;
+    let a = cases::verify_benefit(
+        &mut tx,
+        &api.caller(),
+        id,
+        &b.corrected_amount,
+        &b.note,
+        b.version,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(a.into()))
+}
+
+/// Attaches a file (multipart field `file`): images, PDF or office documents up to 10 MB whose
+/// contents match their name, stored by SHA-256 like proposals' files.
+#[utoipa::path(post, path = "/achievements/{id}/attachments", tag = "innovation", params(("id" = i64, Path)),
+    request_body(content = inline(crate::api::proposal_dto::UploadForm), content_type = "multipart/form-data"),
+    responses((status = 201, body = AchievementFileDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn upload_attachment(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, Failure> {
+    let (name, bytes) = crate::pages::proposals::actions::read_file_field(multipart).await?;
+    let (filename, content_type) = ingot_app::files::check(&name, &bytes)?;
+    let mut tx = state.db.begin().await?;
+    let a = cases::attach(&mut tx, &api.caller(), id, &filename, content_type, &bytes).await?;
+    // Stored before the row is committed, so that a row never names a missing file.
+    state.files.put(bytes).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(AchievementFileDto::from(a))).into_response())
+}
+
+/// Downloads a file attached to an achievement, as it was uploaded.
+#[utoipa::path(get, path = "/achievement-files/{id}", tag = "innovation", params(("id" = i64, Path)),
+    responses((status = 200, body = FileBytes, content_type = "application/octet-stream",
+            description = "The file, with its own Content-Type and `Content-Disposition: attachment`"),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn download_attachment(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let a = {
+        let mut tx = state.db.read().await?;
+        cases::attachment(&mut tx, &api.caller(), id).await?
+    };
+    let bytes = state.files.get(&a.sha256).await?;
+    Ok(crate::pages::records::file_response(
+        &a.filename,
+        &a.content_type,
+        bytes,
+    ))
+}
+
+const ACHIEVEMENT_HEADERS: [&str; 10] = [
+    "id",
+    "title",
+    "unit",
+    "field",
+    "kind",
+    "claimed_level",
+    "year",
+    "first_completer",
+    "benefit_claimed_yuan",
+    "benefit_verified_yuan",
+];
+
+pub fn achievement_rows(items: Vec<AchievementItem>) -> Vec<Vec<String>> {
+    items
+        .into_iter()
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                a.title,
+                a.unit_name,
+                a.field,
+                a.kind,
+                a.claimed_level.unwrap_or_default(),
+                a.year.to_string(),
+                a.first_completer.unwrap_or_default(),
+                yuan(a.benefit_claimed_cents),
+                yuan(a.benefit_verified_cents),
+            ]
+        })
+        .collect()
+}
+
+/// The filtered achievements as a CSV or XLSX file.
+#[utoipa::path(get, path = "/achievements/export", tag = "innovation", params(RecordQuery, SpreadsheetQuery),
+    responses(
+        (status = 200, description = "The file", content(
+            (FileBytes = "text/csv"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn export_achievements(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<RecordQuery>,
+    Query(f): Query<SpreadsheetQuery>,
+) -> Result<Response, Failure> {
+    let format = format_of(&f)?;
+    let filter = filter_of(&state, &q).await?;
+    let mut tx = state.db.read().await?;
+    let (items, _) = cases::achievements(&mut tx, &api.caller(), filter, export_page()).await?;
+    drop(tx);
+    Ok(crate::pages::orgs::spreadsheet_response(
+        format,
+        "achievements",
+        "achievements",
+        &ACHIEVEMENT_HEADERS,
+        achievement_rows(items),
+    )
+    .await?)
+}

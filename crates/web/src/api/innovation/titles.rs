@@ -1,0 +1,199 @@
+//! Talent titles and honours: the list with its export, recording one, and whether a person
+//! holds one of at least a level (for eligibility rules).
+
+use super::{RecordQuery, export_page, filter_of, format_of, page_of};
+use crate::AppState;
+use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
+use crate::api::{ApiCtx, JsonBody};
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ingot_app::innovation as cases;
+use ingot_domain::innovation::HonourLevel;
+use ingot_domain::{AppError, OrgId, UserId};
+use ingot_store::innovation::Title;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TitleDto {
+    pub id: i64,
+    pub user_id: i64,
+    pub holder_name: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub name: String,
+    pub granted_by: i64,
+    pub granted_by_name: String,
+    pub year: i64,
+    /// enterprise, municipal, provincial, national.
+    pub level: String,
+}
+
+impl From<Title> for TitleDto {
+    fn from(t: Title) -> Self {
+        TitleDto {
+            id: t.id,
+            user_id: t.user_id.0,
+            holder_name: t.holder_name,
+            unit_id: t.unit_id.0,
+            unit_name: t.unit_name,
+            name: t.name,
+            granted_by: t.granted_by.0,
+            granted_by_name: t.granted_by_name,
+            year: t.year,
+            level: t.level.as_str().into(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TitleListDto {
+    pub items: Vec<TitleDto>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct TitleBody {
+    /// The holder's username.
+    pub holder: String,
+    pub name: String,
+    /// The granting body (an organisation).
+    pub granted_by: Option<i64>,
+    pub year: String,
+    /// enterprise, municipal, provincial, national.
+    pub level: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HonourQuery {
+    /// enterprise, municipal, provincial or national.
+    #[serde(default)]
+    pub at_least: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HonourCheckDto {
+    pub user_id: i64,
+    pub at_least: String,
+    pub holds: bool,
+}
+
+/// Talent titles and honours the caller may see, filtered (`kind` filters by level).
+#[utoipa::path(get, path = "/titles", tag = "innovation", params(RecordQuery),
+    responses((status = 200, body = TitleListDto), (status = 401, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn list_titles(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<RecordQuery>,
+) -> Result<Json<TitleListDto>, Failure> {
+    let filter = filter_of(&state, &q).await?;
+    let page = page_of(&q);
+    let mut tx = state.db.read().await?;
+    let (items, total) = cases::titles(&mut tx, &api.caller(), filter, page).await?;
+    Ok(Json(TitleListDto {
+        items: items.into_iter().map(Into::into).collect(),
+        total,
+        page: page.number,
+        per_page: page.size,
+    }))
+}
+
+/// Records a title or honour granted to a person by a body in a year.
+#[utoipa::path(post, path = "/titles", tag = "innovation", request_body = TitleBody,
+    responses((status = 201, body = TitleDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn create_title(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    JsonBody(b): JsonBody<TitleBody>,
+) -> Result<Response, Failure> {
+    let input = cases::TitleInput {
+        holder: b.holder,
+        name: b.name,
+        granted_by: b.granted_by.map(OrgId),
+        year: b.year,
+        level: b.level,
+    };
+    let mut tx = state.db.begin().await?;
+    let t = cases::create_title(&mut tx, &api.caller(), &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(TitleDto::from(t))).into_response())
+}
+
+const TITLE_HEADERS: [&str; 6] = ["holder", "unit", "title", "granted_by", "year", "level"];
+
+pub fn title_rows(items: Vec<Title>) -> Vec<Vec<String>> {
+    items
+        .into_iter()
+        .map(|t| {
+            vec![
+                t.holder_name,
+                t.unit_name,
+                t.name,
+                t.granted_by_name,
+                t.year.to_string(),
+                t.level.as_str().into(),
+            ]
+        })
+        .collect()
+}
+
+/// The filtered titles as a CSV or XLSX file.
+#[utoipa::path(get, path = "/titles/export", tag = "innovation", params(RecordQuery, SpreadsheetQuery),
+    responses(
+        (status = 200, description = "The file", content(
+            (FileBytes = "text/csv"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn export_titles(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<RecordQuery>,
+    Query(f): Query<SpreadsheetQuery>,
+) -> Result<Response, Failure> {
+    let format = format_of(&f)?;
+    let filter = filter_of(&state, &q).await?;
+    let mut tx = state.db.read().await?;
+    let (items, _) = cases::titles(&mut tx, &api.caller(), filter, export_page()).await?;
+    drop(tx);
+    Ok(crate::pages::orgs::spreadsheet_response(
+        format,
+        "titles",
+        "titles",
+        &TITLE_HEADERS,
+        title_rows(items),
+    )
+    .await?)
+}
+
+/// Does the person hold a title or honour of at least this level? For eligibility rules.
+#[utoipa::path(get, path = "/people/{id}/honours", tag = "innovation", params(("id" = i64, Path), HonourQuery),
+    responses((status = 200, body = HonourCheckDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn honour_check(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<HonourQuery>,
+) -> Result<Json<HonourCheckDto>, Failure> {
+    let mut tx = state.db.read().await?;
+    // Who the person is stays hidden from those who may not see them, whatever the query.
+    cases::visible_person(&mut tx, &api.caller(), UserId(id)).await?;
+    let level = HonourLevel::parse(&q.at_least)
+        .ok_or(AppError::field("at_least", "unknown_honour_level"))?;
+    let holds = cases::holds_honour_visible(&mut tx, &api.caller(), UserId(id), level).await?;
+    Ok(Json(HonourCheckDto {
+        user_id: id,
+        at_least: level.as_str().into(),
+        holds,
+    }))
+}

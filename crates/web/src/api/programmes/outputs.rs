@@ -1,0 +1,117 @@
+//! Outputs of the tasks, linked to their achievement or patent records: the list, and
+//! recording one.
+
+use super::ListQuery;
+use crate::AppState;
+use crate::api::{ApiCtx, JsonBody};
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ingot_app::programmes as cases;
+use ingot_domain::{ProgrammeId, TaskId};
+use ingot_store::Page;
+use ingot_store::programmes::Output;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutputDto {
+    pub id: i64,
+    pub task_id: i64,
+    pub task_code: String,
+    pub area_name: String,
+    /// pilot_line, new_product, added_value, adopting_company, achievement, patent.
+    pub kind: String,
+    pub title: String,
+    pub quantity: i64,
+    pub value_cents: i64,
+    pub achievement_id: Option<i64>,
+    pub patent_id: Option<i64>,
+    pub patent_number: Option<String>,
+    pub note: Option<String>,
+    pub recorded_on: String,
+}
+
+impl From<Output> for OutputDto {
+    fn from(o: Output) -> Self {
+        OutputDto {
+            id: o.id,
+            task_id: o.task_id.0,
+            task_code: o.task_code,
+            area_name: o.area_name,
+            kind: o.kind.as_str().to_string(),
+            title: o.title,
+            quantity: o.quantity,
+            value_cents: o.value_cents,
+            achievement_id: o.achievement_id,
+            patent_id: o.patent_id,
+            patent_number: o.patent_number,
+            note: o.note,
+            recorded_on: o.recorded_on,
+        }
+    }
+}
+
+list_dto!(OutputListDto, OutputDto);
+
+#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct OutputBody {
+    /// A task of this programme.
+    pub task_id: Option<i64>,
+    /// pilot_line, new_product, added_value, adopting_company, achievement, patent.
+    pub kind: String,
+    pub title: String,
+    pub quantity: i64,
+    pub value_cents: i64,
+    pub achievement_id: Option<i64>,
+    pub patent_id: Option<i64>,
+    pub note: Option<String>,
+    pub recorded_on: String,
+}
+
+/// Outputs, filtered (`kind`: an output kind).
+#[utoipa::path(get, path = "/programmes/{id}/outputs", tag = "programmes", params(("id" = i64, Path), ListQuery),
+    responses((status = 200, body = OutputListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn list_outputs(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<OutputListDto>, Failure> {
+    let page = q.page();
+    let mut tx = state.db.read().await?;
+    let (items, total) =
+        cases::outputs(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    Ok(Json(OutputListDto::of(items, total, page)))
+}
+
+/// Records an output of a task of this programme, linked to its achievement or patent record.
+#[utoipa::path(post, path = "/programmes/{id}/outputs", tag = "programmes", params(("id" = i64, Path)), request_body = OutputBody,
+    responses((status = 201, body = OutputDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn add_output(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<OutputBody>,
+) -> Result<Response, Failure> {
+    let input = cases::OutputInput {
+        task_id: b.task_id.map(TaskId),
+        kind: b.kind,
+        title: b.title,
+        quantity: b.quantity,
+        value_cents: b.value_cents,
+        achievement_id: b.achievement_id,
+        patent_id: b.patent_id,
+        note: b.note,
+        recorded_on: b.recorded_on,
+    };
+    let mut tx = state.db.begin().await?;
+    let o = cases::add_output(&mut tx, &api.caller(), ProgrammeId(id), &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(OutputDto::from(o))).into_response())
+}

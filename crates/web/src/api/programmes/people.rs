@@ -1,0 +1,134 @@
+//! The people of a programme, each counted once however many tasks they join, and the
+//! institutions taking part.
+
+use super::ListQuery;
+use crate::AppState;
+use crate::api::{ApiCtx, JsonBody};
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ingot_app::programmes as cases;
+use ingot_domain::{OrgId, ProgrammeId, TaskId};
+use ingot_store::Page;
+use ingot_store::programmes::{Institution, Person};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDto {
+    pub id: i64,
+    pub name: String,
+    pub academician: bool,
+    pub institution_id: i64,
+    pub institution_name: String,
+    /// How many tasks the person works on (they count once in the totals).
+    pub tasks: i64,
+}
+
+impl From<Person> for PersonDto {
+    fn from(p: Person) -> Self {
+        PersonDto {
+            id: p.id,
+            name: p.name,
+            academician: p.academician,
+            institution_id: p.institution_id,
+            institution_name: p.institution_name,
+            tasks: p.tasks,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InstitutionDto {
+    pub id: i64,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// The organisation kind; `external` for bodies outside the union tree.
+    pub kind: String,
+    pub people: i64,
+    pub tasks: i64,
+}
+
+impl From<Institution> for InstitutionDto {
+    fn from(i: Institution) -> Self {
+        InstitutionDto {
+            id: i.id.0,
+            name: i.name,
+            name_en: i.name_en,
+            kind: i.kind.as_str().to_string(),
+            people: i.people,
+            tasks: i.tasks,
+        }
+    }
+}
+
+list_dto!(PersonListDto, PersonDto);
+
+list_dto!(InstitutionListDto, InstitutionDto);
+
+#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct PersonBody {
+    pub name: String,
+    pub academician: bool,
+    pub institution_id: Option<i64>,
+    pub task_ids: Vec<i64>,
+}
+
+/// The people of the programme, each once, filtered (academician, institution, area, task).
+#[utoipa::path(get, path = "/programmes/{id}/people", tag = "programmes", params(("id" = i64, Path), ListQuery),
+    responses((status = 200, body = PersonListDto), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn list_people(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<PersonListDto>, Failure> {
+    let page = q.page();
+    let mut tx = state.db.read().await?;
+    let (items, total) =
+        cases::people(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    Ok(Json(PersonListDto::of(items, total, page)))
+}
+
+/// Adds a researcher (or academician) working on one or more tasks of the programme.
+#[utoipa::path(post, path = "/programmes/{id}/people", tag = "programmes", params(("id" = i64, Path)), request_body = PersonBody,
+    responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn add_person(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<PersonBody>,
+) -> Result<Response, Failure> {
+    let input = cases::PersonInput {
+        name: b.name,
+        academician: b.academician,
+        institution_id: b.institution_id.map(OrgId),
+        task_ids: b.task_ids.into_iter().map(TaskId).collect(),
+    };
+    let mut tx = state.db.begin().await?;
+    let p = cases::add_person(&mut tx, &api.caller(), ProgrammeId(id), &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(PersonDto::from(p))).into_response())
+}
+
+/// The participating institutions, each once (`kind`: an organisation kind).
+#[utoipa::path(get, path = "/programmes/{id}/institutions", tag = "programmes", params(("id" = i64, Path), ListQuery),
+    responses((status = 200, body = InstitutionListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn list_institutions(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<InstitutionListDto>, Failure> {
+    let page = q.page();
+    let mut tx = state.db.read().await?;
+    let (items, total) =
+        cases::institutions(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    Ok(Json(InstitutionListDto::of(items, total, page)))
+}

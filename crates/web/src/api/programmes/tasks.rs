@@ -1,0 +1,172 @@
+//! Critical tasks: the list, adding one led by an organisation of the tree, and one task with
+//! its participants, funding, milestones and outputs.
+
+use super::ListQuery;
+use super::funding::FundingDto;
+use super::milestones::MilestoneDto;
+use super::outputs::OutputDto;
+use crate::AppState;
+use crate::api::{ApiCtx, JsonBody};
+use crate::error::{ErrorBody, Failure};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ingot_app::programmes as cases;
+use ingot_domain::{OrgId, ProgrammeId, TaskId};
+use ingot_store::Page;
+use ingot_store::programmes::Task;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskDto {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub area_id: i64,
+    pub area_name: String,
+    pub lead_org_id: i64,
+    pub lead_name: String,
+    pub leader_name: String,
+    pub starts_on: String,
+    pub ends_on: Option<String>,
+    /// planned, in_progress, completed, suspended.
+    pub status: String,
+    pub budget_cents: i64,
+    pub fiscal_actual_cents: i64,
+    pub social_actual_cents: i64,
+    /// The task's own leverage: actual social per actual fiscal funding, in hundredths.
+    pub leverage_x100: Option<i64>,
+    pub people: i64,
+}
+
+impl From<Task> for TaskDto {
+    fn from(t: Task) -> Self {
+        TaskDto {
+            id: t.id.0,
+            code: t.code,
+            title: t.title,
+            area_id: t.area_id,
+            area_name: t.area_name,
+            lead_org_id: t.lead_org_id.0,
+            lead_name: t.lead_name,
+            leader_name: t.leader_name,
+            starts_on: t.starts_on,
+            ends_on: t.ends_on,
+            status: t.status.as_str().to_string(),
+            budget_cents: t.budget_cents,
+            fiscal_actual_cents: t.fiscal_actual_cents,
+            social_actual_cents: t.social_actual_cents,
+            leverage_x100: ingot_domain::programme::leverage_hundredths(
+                t.fiscal_actual_cents,
+                t.social_actual_cents,
+            ),
+            people: t.people,
+        }
+    }
+}
+
+list_dto!(TaskListDto, TaskDto);
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskDetailDto {
+    pub task: TaskDto,
+    pub participants: Vec<ParticipantDto>,
+    pub funding: Vec<FundingDto>,
+    pub milestones: Vec<MilestoneDto>,
+    pub outputs: Vec<OutputDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantDto {
+    pub org_id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct TaskBody {
+    pub area_id: Option<i64>,
+    pub code: String,
+    pub title: String,
+    /// The leading enterprise or platform: any organisation of the tree, external ones included.
+    pub lead_org_id: Option<i64>,
+    /// Participating universities, institutes and enterprises.
+    pub participant_org_ids: Vec<i64>,
+    pub leader_name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub status: String,
+    pub budget_cents: i64,
+}
+
+/// The programme's critical tasks, filtered (area, status as `kind`, organisation, words).
+#[utoipa::path(get, path = "/programmes/{id}/tasks", tag = "programmes", params(("id" = i64, Path), ListQuery),
+    responses((status = 200, body = TaskListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn list_tasks(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<TaskListDto>, Failure> {
+    let page = q.page();
+    let mut tx = state.db.read().await?;
+    let (items, total) =
+        cases::tasks(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    Ok(Json(TaskListDto::of(items, total, page)))
+}
+
+/// Adds a critical task, led by an organisation of the tree (external bodies included).
+#[utoipa::path(post, path = "/programmes/{id}/tasks", tag = "programmes", params(("id" = i64, Path)), request_body = TaskBody,
+    responses((status = 201, body = TaskDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn create_task(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<TaskBody>,
+) -> Result<Response, Failure> {
+    let input = cases::TaskInput {
+        area_id: b.area_id,
+        code: b.code,
+        title: b.title,
+        lead_org_id: b.lead_org_id.map(OrgId),
+        participant_org_ids: b.participant_org_ids.into_iter().map(OrgId).collect(),
+        leader_name: b.leader_name,
+        starts_on: b.starts_on,
+        ends_on: b.ends_on,
+        status: b.status,
+        budget_cents: b.budget_cents,
+    };
+    let mut tx = state.db.begin().await?;
+    let t = cases::create_task(&mut tx, &api.caller(), ProgrammeId(id), &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(TaskDto::from(t))).into_response())
+}
+
+/// One task with its participants, funding, milestones and outputs.
+#[utoipa::path(get, path = "/programmes/{id}/tasks/{task}", tag = "programmes",
+    params(("id" = i64, Path), ("task" = i64, Path)),
+    responses((status = 200, body = TaskDetailDto), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn get_task(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path((id, task)): Path<(i64, i64)>,
+) -> Result<Json<TaskDetailDto>, Failure> {
+    let mut tx = state.db.read().await?;
+    let d = cases::task(&mut tx, &api.caller(), ProgrammeId(id), TaskId(task)).await?;
+    Ok(Json(TaskDetailDto {
+        task: d.task.into(),
+        participants: d
+            .participants
+            .into_iter()
+            .map(|(id, name)| ParticipantDto { org_id: id.0, name })
+            .collect(),
+        funding: d.funding.into_iter().map(Into::into).collect(),
+        milestones: d.milestones.into_iter().map(Into::into).collect(),
+        outputs: d.outputs.into_iter().map(Into::into).collect(),
+    }))
+}
