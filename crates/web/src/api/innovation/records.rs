@@ -60,10 +60,10 @@ fn holdings_dto(h: cases::Holdings) -> HoldingsDto {
 pub(super) async fn person_records(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Json<HoldingsDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let (_, h) = cases::person_holdings(&mut tx, &api.caller(), UserId(id)).await?;
+    let (_, h) = cases::person_holdings(&mut tx, &api.caller(), id).await?;
     Ok(Json(holdings_dto(h)))
 }
 
@@ -74,10 +74,10 @@ pub(super) async fn person_records(
 pub(super) async fn unit_records(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Json<HoldingsDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let org = ingot_store::orgs::get(&mut tx, OrgId(id))
+    let org = ingot_store::orgs::get(&mut tx, id)
         .await?
         .ok_or(AppError::not_found("organisation"))?;
     let h = cases::holdings(

@@ -182,17 +182,17 @@ pub(super) async fn export_titles(
 pub(super) async fn honour_check(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Query(q): Query<HonourQuery>,
 ) -> Result<Json<HonourCheckDto>, Failure> {
     let mut tx = state.db.read().await?;
     // Who the person is stays hidden from those who may not see them, whatever the query.
-    cases::visible_person(&mut tx, &api.caller(), UserId(id)).await?;
+    cases::visible_person(&mut tx, &api.caller(), id).await?;
     let level = HonourLevel::parse(&q.at_least)
         .ok_or(AppError::field("at_least", "unknown_honour_level"))?;
-    let holds = cases::holds_honour_visible(&mut tx, &api.caller(), UserId(id), level).await?;
+    let holds = cases::holds_honour_visible(&mut tx, &api.caller(), id, level).await?;
     Ok(Json(HonourCheckDto {
-        user_id: id,
+        user_id: id.0,
         at_least: level.as_str().into(),
         holds,
     }))

@@ -204,7 +204,7 @@ pub async fn export_rows(
 pub(super) async fn export_list(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path((id, which)): Path<(i64, String)>,
+    Path((id, which)): Path<(ProgrammeId, String)>,
     Query(q): Query<ListQuery>,
     Query(f): Query<SpreadsheetQuery>,
 ) -> Result<Response, Failure> {
@@ -218,8 +218,7 @@ pub(super) async fn export_list(
         }
     };
     let mut tx = state.db.read().await?;
-    let (headers, rows) =
-        export_rows(&mut tx, &api.caller(), ProgrammeId(id), &which, &q.filter()).await?;
+    let (headers, rows) = export_rows(&mut tx, &api.caller(), id, &which, &q.filter()).await?;
     drop(tx);
     let stem = format!("programme-{id}-{which}");
     Ok(crate::pages::orgs::spreadsheet_response(format, &stem, &which, headers, rows).await?)

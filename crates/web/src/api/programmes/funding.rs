@@ -77,13 +77,12 @@ pub struct FundingBody {
 pub(super) async fn list_funding(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<FundingListDto>, Failure> {
     let page = q.page();
     let mut tx = state.db.read().await?;
-    let (items, total) =
-        cases::funding(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    let (items, total) = cases::funding(&mut tx, &api.caller(), id, &q.filter(), page).await?;
     Ok(Json(FundingListDto::of(items, total, page)))
 }
 
@@ -95,7 +94,7 @@ pub(super) async fn list_funding(
 pub(super) async fn record_funding(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     JsonBody(b): JsonBody<FundingBody>,
 ) -> Result<Json<FundingRecordedDto>, Failure> {
     let input = cases::FundingInput {
@@ -107,7 +106,7 @@ pub(super) async fn record_funding(
         overrun_reason: b.overrun_reason,
     };
     let mut tx = state.db.begin().await?;
-    let r = cases::record_funding(&mut tx, &api.caller(), ProgrammeId(id), &input).await?;
+    let r = cases::record_funding(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok(Json(FundingRecordedDto {
         funding: r.funding.into(),

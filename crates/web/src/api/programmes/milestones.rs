@@ -61,13 +61,12 @@ pub struct MilestoneBody {
 pub(super) async fn list_milestones(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<MilestoneListDto>, Failure> {
     let page = q.page();
     let mut tx = state.db.read().await?;
-    let (items, total) =
-        cases::milestones(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    let (items, total) = cases::milestones(&mut tx, &api.caller(), id, &q.filter(), page).await?;
     Ok(Json(MilestoneListDto::of(items, total, page)))
 }
 
@@ -78,7 +77,7 @@ pub(super) async fn list_milestones(
 pub(super) async fn add_milestone(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     JsonBody(b): JsonBody<MilestoneBody>,
 ) -> Result<Response, Failure> {
     let input = cases::MilestoneInput {
@@ -89,7 +88,7 @@ pub(super) async fn add_milestone(
         evidence: b.evidence,
     };
     let mut tx = state.db.begin().await?;
-    let m = cases::add_milestone(&mut tx, &api.caller(), ProgrammeId(id), &input).await?;
+    let m = cases::add_milestone(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(MilestoneDto::from(m))).into_response())
 }

@@ -79,13 +79,12 @@ pub struct OutputBody {
 pub(super) async fn list_outputs(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<OutputListDto>, Failure> {
     let page = q.page();
     let mut tx = state.db.read().await?;
-    let (items, total) =
-        cases::outputs(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    let (items, total) = cases::outputs(&mut tx, &api.caller(), id, &q.filter(), page).await?;
     Ok(Json(OutputListDto::of(items, total, page)))
 }
 
@@ -96,7 +95,7 @@ pub(super) async fn list_outputs(
 pub(super) async fn add_output(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     JsonBody(b): JsonBody<OutputBody>,
 ) -> Result<Response, Failure> {
     let input = cases::OutputInput {
@@ -111,7 +110,7 @@ pub(super) async fn add_output(
         recorded_on: b.recorded_on,
     };
     let mut tx = state.db.begin().await?;
-    let o = cases::add_output(&mut tx, &api.caller(), ProgrammeId(id), &input).await?;
+    let o = cases::add_output(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(OutputDto::from(o))).into_response())
 }

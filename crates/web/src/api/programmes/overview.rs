@@ -142,10 +142,10 @@ pub struct AwardBody {
 pub(super) async fn get_overview(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
 ) -> Result<Json<OverviewDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let o = cases::overview(&mut tx, &api.caller(), ProgrammeId(id)).await?;
+    let o = cases::overview(&mut tx, &api.caller(), id).await?;
     Ok(Json(o.into()))
 }
 
@@ -156,7 +156,7 @@ pub(super) async fn get_overview(
 pub(super) async fn record_award(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     JsonBody(b): JsonBody<AwardBody>,
 ) -> Result<Json<AwardDto>, Failure> {
     let input = cases::AwardInput {
@@ -165,7 +165,7 @@ pub(super) async fn record_award(
         programme_won: b.programme_won,
     };
     let mut tx = state.db.begin().await?;
-    let a = cases::record_award(&mut tx, &api.caller(), ProgrammeId(id), &input).await?;
+    let a = cases::record_award(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok(Json(a.into()))
 }

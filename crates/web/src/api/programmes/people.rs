@@ -84,13 +84,12 @@ pub struct PersonBody {
 pub(super) async fn list_people(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<PersonListDto>, Failure> {
     let page = q.page();
     let mut tx = state.db.read().await?;
-    let (items, total) =
-        cases::people(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    let (items, total) = cases::people(&mut tx, &api.caller(), id, &q.filter(), page).await?;
     Ok(Json(PersonListDto::of(items, total, page)))
 }
 
@@ -101,7 +100,7 @@ pub(super) async fn list_people(
 pub(super) async fn add_person(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     JsonBody(b): JsonBody<PersonBody>,
 ) -> Result<Response, Failure> {
     let input = cases::PersonInput {
@@ -111,7 +110,7 @@ pub(super) async fn add_person(
         task_ids: b.task_ids.into_iter().map(TaskId).collect(),
     };
     let mut tx = state.db.begin().await?;
-    let p = cases::add_person(&mut tx, &api.caller(), ProgrammeId(id), &input).await?;
+    let p = cases::add_person(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(PersonDto::from(p))).into_response())
 }
@@ -123,12 +122,11 @@ pub(super) async fn add_person(
 pub(super) async fn list_institutions(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<InstitutionListDto>, Failure> {
     let page = q.page();
     let mut tx = state.db.read().await?;
-    let (items, total) =
-        cases::institutions(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    let (items, total) = cases::institutions(&mut tx, &api.caller(), id, &q.filter(), page).await?;
     Ok(Json(InstitutionListDto::of(items, total, page)))
 }

@@ -108,13 +108,12 @@ pub struct TaskBody {
 pub(super) async fn list_tasks(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<TaskListDto>, Failure> {
     let page = q.page();
     let mut tx = state.db.read().await?;
-    let (items, total) =
-        cases::tasks(&mut tx, &api.caller(), ProgrammeId(id), &q.filter(), page).await?;
+    let (items, total) = cases::tasks(&mut tx, &api.caller(), id, &q.filter(), page).await?;
     Ok(Json(TaskListDto::of(items, total, page)))
 }
 
@@ -125,7 +124,7 @@ pub(super) async fn list_tasks(
 pub(super) async fn create_task(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
     JsonBody(b): JsonBody<TaskBody>,
 ) -> Result<Response, Failure> {
     let input = cases::TaskInput {
@@ -141,7 +140,7 @@ pub(super) async fn create_task(
         budget_cents: b.budget_cents,
     };
     let mut tx = state.db.begin().await?;
-    let t = cases::create_task(&mut tx, &api.caller(), ProgrammeId(id), &input).await?;
+    let t = cases::create_task(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(TaskDto::from(t))).into_response())
 }
@@ -154,10 +153,10 @@ pub(super) async fn create_task(
 pub(super) async fn get_task(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path((id, task)): Path<(i64, i64)>,
+    Path((id, task)): Path<(ProgrammeId, TaskId)>,
 ) -> Result<Json<TaskDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let d = cases::task(&mut tx, &api.caller(), ProgrammeId(id), TaskId(task)).await?;
+    let d = cases::task(&mut tx, &api.caller(), id, task).await?;
     Ok(Json(TaskDetailDto {
         task: d.task.into(),
         participants: d

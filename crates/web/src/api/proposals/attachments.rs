@@ -59,7 +59,7 @@ pub(in crate::api) async fn read_upload(
 pub(super) async fn upload_attachment(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, Failure> {
     let mut multipart = multipart.map_err(|_| AppError::field("file", "upload_malformed"))?;
@@ -71,9 +71,9 @@ pub(super) async fn upload_attachment(
     let attachment = cases::attach(
         &mut tx,
         &caller,
-        ProposalId(id),
+        id,
         &NewAttachment {
-            proposal_id: ProposalId(id),
+            proposal_id: id,
             sha256: &sha256,
             size: bytes.len() as i64,
             content_type,
@@ -99,11 +99,11 @@ pub(super) async fn upload_attachment(
 pub(super) async fn download_attachment(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AttachmentId>,
 ) -> Result<Response, Failure> {
     let a = {
         let mut tx = state.db.read().await?;
-        cases::attachment(&mut tx, &api.caller(), AttachmentId(id)).await?
+        cases::attachment(&mut tx, &api.caller(), id).await?
     };
     let bytes = state.files.get(&a.sha256).await?;
     Ok(crate::pages::proposals::actions::attachment_response(

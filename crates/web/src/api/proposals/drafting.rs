@@ -67,9 +67,9 @@ pub(super) async fn create_proposal(
 pub(super) async fn get_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
-    Ok(Json(detail_of(&state, &api, ProposalId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }
 
 /// Changes the text and people of a draft or returned proposal (its proposer only).
@@ -80,14 +80,14 @@ pub(super) async fn get_proposal(
 pub(super) async fn update_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<UpdateProposalBody>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
     let input = body.proposal.into_input();
     let mut tx = state.db.begin().await?;
-    cases::update(&mut tx, &api.caller(), ProposalId(id), body.version, &input).await?;
+    cases::update(&mut tx, &api.caller(), id, body.version, &input).await?;
     tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, ProposalId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }
 
 /// Sends a draft (or returned proposal) into review. Unless `seen_similar`, it first looks for
@@ -102,22 +102,16 @@ pub(super) async fn submit_proposal(
     State(state): State<AppState>,
     Extension(rs): Extension<RequestState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<SubmitBody>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
-    let outcome = cases::submit(
-        &mut tx,
-        &api.caller(),
-        ProposalId(id),
-        body.version,
-        body.seen_similar,
-    )
-    .await?;
+    let outcome =
+        cases::submit(&mut tx, &api.caller(), id, body.version, body.seen_similar).await?;
     match outcome {
         Submitted::Done(_) => {
             tx.commit().await?;
-            Ok(Json(detail_of(&state, &api, ProposalId(id)).await?).into_response())
+            Ok(Json(detail_of(&state, &api, id).await?).into_response())
         }
         Submitted::SimilarFound(found) => {
             tx.rollback().await?;
@@ -138,10 +132,10 @@ pub(super) async fn submit_proposal(
 pub(super) async fn similar_proposals(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
 ) -> Result<Json<Vec<SimilarDto>>, Failure> {
     let mut tx = state.db.read().await?;
-    let found = cases::similar(&mut tx, &api.caller(), ProposalId(id)).await?;
+    let found = cases::similar(&mut tx, &api.caller(), id).await?;
     Ok(Json(found.into_iter().map(Into::into).collect()))
 }
 
@@ -153,11 +147,11 @@ pub(super) async fn similar_proposals(
 pub(super) async fn withdraw_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<VersionBody>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    cases::withdraw(&mut tx, &api.caller(), ProposalId(id), body.version).await?;
+    cases::withdraw(&mut tx, &api.caller(), id, body.version).await?;
     tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, ProposalId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }

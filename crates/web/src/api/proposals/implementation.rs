@@ -24,7 +24,7 @@ use ingot_domain::ProposalId;
 pub(super) async fn set_implementation(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<ImplementationBody>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
     let status: ingot_domain::proposal::ImplStatus = body.status.into();
@@ -35,9 +35,9 @@ pub(super) async fn set_implementation(
         version: body.version,
     };
     let mut tx = state.db.begin().await?;
-    cases::set_implementation(&mut tx, &api.caller(), ProposalId(id), &input).await?;
+    cases::set_implementation(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, ProposalId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }
 
 /// Claims the benefit of an implemented proposal, with its calculation. A claim may be
@@ -50,7 +50,7 @@ pub(super) async fn set_implementation(
 pub(super) async fn claim_benefit(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<BenefitBody>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
     let input = BenefitInput {
@@ -65,9 +65,9 @@ pub(super) async fn claim_benefit(
         version: body.version,
     };
     let mut tx = state.db.begin().await?;
-    cases::claim_benefit(&mut tx, &api.caller(), ProposalId(id), &input).await?;
+    cases::claim_benefit(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, ProposalId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }
 
 /// Finance confirms or corrects the claimed benefit; the figure is then locked.
@@ -79,7 +79,7 @@ pub(super) async fn claim_benefit(
 pub(super) async fn verify_benefit(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<VerifyBody>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
     let input = VerifyInput {
@@ -88,9 +88,9 @@ pub(super) async fn verify_benefit(
         version: body.version,
     };
     let mut tx = state.db.begin().await?;
-    cases::verify_benefit(&mut tx, &api.caller(), ProposalId(id), &input).await?;
+    cases::verify_benefit(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, ProposalId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }
 
 /// Decides the reward, by grade or as a percentage of the verified benefit, split among the
@@ -102,7 +102,7 @@ pub(super) async fn verify_benefit(
 pub(super) async fn reward_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<RewardBody>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
     let input = RewardInput {
@@ -112,7 +112,7 @@ pub(super) async fn reward_proposal(
         version: body.version,
     };
     let mut tx = state.db.begin().await?;
-    cases::reward(&mut tx, &api.caller(), ProposalId(id), &input).await?;
+    cases::reward(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, ProposalId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }

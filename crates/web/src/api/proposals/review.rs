@@ -20,7 +20,7 @@ use ingot_domain::ProposalId;
 pub(super) async fn review_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<ReviewBody>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
     let input = cases::ReviewInput {
@@ -29,9 +29,9 @@ pub(super) async fn review_proposal(
         version: body.version,
     };
     let mut tx = state.db.begin().await?;
-    cases::review(&mut tx, &api.caller(), ProposalId(id), &input).await?;
+    cases::review(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, ProposalId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }
 
 /// Marks the proposal as a duplicate of an earlier one of the same enterprise.
@@ -42,18 +42,18 @@ pub(super) async fn review_proposal(
 pub(super) async fn mark_duplicate(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<DuplicateBody>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
     let mut tx = state.db.begin().await?;
     cases::mark_duplicate(
         &mut tx,
         &api.caller(),
-        ProposalId(id),
+        id,
         ProposalId(body.of),
         body.version,
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, ProposalId(id)).await?))
+    Ok(Json(detail_of(&state, &api, id).await?))
 }

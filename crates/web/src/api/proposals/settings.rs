@@ -71,9 +71,9 @@ async fn settings_of(
 pub(super) async fn get_settings(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(org_id): Path<i64>,
+    Path(org_id): Path<OrgId>,
 ) -> Result<Json<ProposalSettingsDto>, Failure> {
-    Ok(Json(settings_of(&state, &api, OrgId(org_id)).await?))
+    Ok(Json(settings_of(&state, &api, org_id).await?))
 }
 
 /// Replaces the enterprise's review workflow (its union). Proposals already in review keep the
@@ -85,7 +85,7 @@ pub(super) async fn get_settings(
 pub(super) async fn set_workflow(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(org_id): Path<i64>,
+    Path(org_id): Path<OrgId>,
     JsonBody(body): JsonBody<WorkflowBody>,
 ) -> Result<Json<ProposalSettingsDto>, Failure> {
     let steps: Vec<StepConfig> = body
@@ -100,9 +100,9 @@ pub(super) async fn set_workflow(
         })
         .collect();
     let mut tx = state.db.begin().await?;
-    cases::set_workflow(&mut tx, &api.caller(), OrgId(org_id), &steps).await?;
+    cases::set_workflow(&mut tx, &api.caller(), org_id, &steps).await?;
     tx.commit().await?;
-    Ok(Json(settings_of(&state, &api, OrgId(org_id)).await?))
+    Ok(Json(settings_of(&state, &api, org_id).await?))
 }
 
 /// Adds a category of the enterprise's own, besides the five built in.
@@ -114,21 +114,21 @@ pub(super) async fn set_workflow(
 pub(super) async fn add_category(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(org_id): Path<i64>,
+    Path(org_id): Path<OrgId>,
     JsonBody(body): JsonBody<CategoryDto>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
     cases::add_category(
         &mut tx,
         &api.caller(),
-        OrgId(org_id),
+        org_id,
         &body.code,
         &body.name,
         body.name_en.as_deref().unwrap_or_default(),
     )
     .await?;
     tx.commit().await?;
-    let settings = settings_of(&state, &api, OrgId(org_id)).await?;
+    let settings = settings_of(&state, &api, org_id).await?;
     Ok((StatusCode::CREATED, Json(settings)).into_response())
 }
 
@@ -140,7 +140,7 @@ pub(super) async fn add_category(
 pub(super) async fn set_grades(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(org_id): Path<i64>,
+    Path(org_id): Path<OrgId>,
     JsonBody(body): JsonBody<GradesBody>,
 ) -> Result<Json<ProposalSettingsDto>, Failure> {
     let grades: Vec<(String, String)> = body
@@ -156,7 +156,7 @@ pub(super) async fn set_grades(
         })
         .collect();
     let mut tx = state.db.begin().await?;
-    cases::set_grades(&mut tx, &api.caller(), OrgId(org_id), &grades).await?;
+    cases::set_grades(&mut tx, &api.caller(), org_id, &grades).await?;
     tx.commit().await?;
-    Ok(Json(settings_of(&state, &api, OrgId(org_id)).await?))
+    Ok(Json(settings_of(&state, &api, org_id).await?))
 }
