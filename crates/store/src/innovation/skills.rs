@@ -1,0 +1,162 @@
+//! Skills and methods, with the people trained in them.
+
+use super::{PersonRef, RecordFilter, blind_filter, common, stored, text_filter};
+use crate::sql::{Page, Sql, SqlBuilder};
+use crate::{Result, Tx};
+use ingot_domain::innovation::SkillKind;
+use ingot_domain::{AppError, OrgId, Timestamp, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skill {
+    pub id: i64,
+    pub unit_id: OrgId,
+    pub unit_name: String,
+    pub unit_path: String,
+    pub kind: SkillKind,
+    pub name: String,
+    pub creator_id: Option<UserId>,
+    pub creator_name: String,
+    pub description: String,
+    pub used_where: String,
+    pub trained_count: i64,
+    pub year: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SkillRow {
+    id: i64,
+    unit_id: i64,
+    unit_name: String,
+    unit_path: String,
+    kind: String,
+    name: String,
+    creator_id: Option<i64>,
+    creator_name: String,
+    description: String,
+    used_where: String,
+    trained_count: i64,
+    year: i64,
+}
+
+const SKILL: &str = "SELECT s.id, s.unit_id, u.name AS unit_name, u.path AS unit_path, s.kind, s.name, s.creator_id,
+    s.creator_name, s.description, s.used_where, s.trained_count, s.year
+    FROM skills s JOIN organisations u ON u.id = s.unit_id";
+
+impl TryFrom<SkillRow> for Skill {
+    type Error = AppError;
+    fn try_from(r: SkillRow) -> Result<Skill> {
+        Ok(Skill {
+            id: r.id,
+            unit_id: OrgId(r.unit_id),
+            unit_name: r.unit_name,
+            unit_path: r.unit_path,
+            kind: stored("skill kind", &r.kind, SkillKind::parse)?,
+            name: r.name,
+            creator_id: r.creator_id.map(UserId),
+            creator_name: r.creator_name,
+            description: r.description,
+            used_where: r.used_where,
+            trained_count: r.trained_count,
+            year: r.year,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSkill {
+    pub unit_id: OrgId,
+    pub kind: SkillKind,
+    pub name: String,
+    pub creator_id: Option<UserId>,
+    pub creator_name: String,
+    pub description: String,
+    pub used_where: String,
+    pub trained_count: i64,
+    pub year: i64,
+}
+
+pub async fn insert_skill(
+    tx: &mut Tx,
+    s: &NewSkill,
+    trainees: &[UserId],
+    by: Option<UserId>,
+    now: Timestamp,
+) -> Result<i64> {
+    let (id,): (i64,) = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO skills (unit_id, kind, name, creator_id, creator_name, description, used_where,
+                    trained_count, year, created_by, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            )
+            .bind(s.unit_id)
+            .bind(s.kind.as_str())
+            .bind(s.name.as_str())
+            .bind(s.creator_id)
+            .bind(s.creator_name.as_str())
+            .bind(s.description.as_str())
+            .bind(s.used_where.as_str())
+            .bind(s.trained_count)
+            .bind(s.year)
+            .bind(by)
+            .bind(now.0),
+        )
+        .await?;
+    for t in trainees {
+        tx.execute(
+            Sql::new("INSERT INTO skill_trainees (skill_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(*t),
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+pub async fn get_skill(tx: &mut Tx, id: i64) -> Result<Option<Skill>> {
+    let mut b = SqlBuilder::new(SKILL);
+    b.push(" WHERE s.id = ").bind(id);
+    let row: Option<SkillRow> = tx.fetch_optional(b.build()).await?;
+    row.map(Skill::try_from).transpose()
+}
+
+pub async fn trainees(tx: &mut Tx, skill: i64) -> Result<Vec<PersonRef>> {
+    tx.fetch_all(
+        Sql::new(
+            "SELECT t.user_id, us.username, us.display_name, us.org_id, CAST(0 AS BIGINT) AS rank
+             FROM skill_trainees t JOIN users us ON us.id = t.user_id WHERE t.skill_id = $1 ORDER BY us.display_name",
+        )
+        .bind(skill),
+    )
+    .await
+}
+
+pub async fn list_skills(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(Vec<Skill>, i64)> {
+    let filters = |b: &mut SqlBuilder| {
+        common(b, f, "s.year", "s.kind");
+        blind_filter(b, f, "skill", "s.id");
+        text_filter(b, f, "s.name || ' ' || s.creator_name");
+        if let Some(p) = f.person {
+            b.push(" AND (s.creator_id = ")
+                .bind(p)
+                .push(" OR EXISTS (SELECT 1 FROM skill_trainees t WHERE t.skill_id = s.id AND t.user_id = ")
+                .bind(p)
+                .push("))");
+        }
+    };
+    let mut count =
+        SqlBuilder::new("SELECT COUNT(*) FROM skills s JOIN organisations u ON u.id = s.unit_id");
+    filters(&mut count);
+    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
+    let mut b = SqlBuilder::new(SKILL);
+    filters(&mut b);
+    b.push(" ORDER BY s.year DESC, s.id DESC");
+    page.apply(&mut b);
+    let rows: Vec<SkillRow> = tx.fetch_all(b.build()).await?;
+    Ok((
+        rows.into_iter()
+            .map(Skill::try_from)
+            .collect::<Result<Vec<_>>>()?,
+        total,
+    ))
+}

@@ -1,0 +1,136 @@
+//! Talent titles and honours held by people.
+
+use super::{RecordFilter, common, stored, text_filter};
+use crate::sql::{Page, Sql, SqlBuilder};
+use crate::{Result, Tx};
+use ingot_domain::innovation::HonourLevel;
+use ingot_domain::{AppError, OrgId, Timestamp, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Title {
+    pub id: i64,
+    pub user_id: UserId,
+    pub holder_name: String,
+    pub unit_id: OrgId,
+    pub unit_name: String,
+    pub name: String,
+    pub granted_by: OrgId,
+    pub granted_by_name: String,
+    pub year: i64,
+    pub level: HonourLevel,
+}
+
+#[derive(sqlx::FromRow)]
+struct TitleRow {
+    id: i64,
+    user_id: i64,
+    holder_name: String,
+    unit_id: i64,
+    unit_name: String,
+    name: String,
+    granted_by: i64,
+    granted_by_name: String,
+    year: i64,
+    level: String,
+}
+
+const TITLE: &str = "SELECT t.id, t.user_id, us.display_name AS holder_name, t.unit_id, u.name AS unit_name, t.name,
+    t.granted_by, g.name AS granted_by_name, t.year, t.level
+    FROM titles t JOIN organisations u ON u.id = t.unit_id JOIN organisations g ON g.id = t.granted_by
+    JOIN users us ON us.id = t.user_id";
+
+impl TryFrom<TitleRow> for Title {
+    type Error = AppError;
+    fn try_from(r: TitleRow) -> Result<Title> {
+        Ok(Title {
+            id: r.id,
+            user_id: UserId(r.user_id),
+            holder_name: r.holder_name,
+            unit_id: OrgId(r.unit_id),
+            unit_name: r.unit_name,
+            name: r.name,
+            granted_by: OrgId(r.granted_by),
+            granted_by_name: r.granted_by_name,
+            year: r.year,
+            level: stored("honour level", &r.level, HonourLevel::parse)?,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTitle {
+    pub user_id: UserId,
+    pub unit_id: OrgId,
+    pub name: String,
+    pub granted_by: OrgId,
+    pub year: i64,
+    pub level: HonourLevel,
+}
+
+pub async fn insert_title(
+    tx: &mut Tx,
+    t: &NewTitle,
+    by: Option<UserId>,
+    now: Timestamp,
+) -> Result<i64> {
+    let (id,): (i64,) = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO titles (user_id, unit_id, name, granted_by, year, level, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(t.user_id)
+            .bind(t.unit_id)
+            .bind(t.name.as_str())
+            .bind(t.granted_by)
+            .bind(t.year)
+            .bind(t.level.as_str())
+            .bind(by)
+            .bind(now.0),
+        )
+        .await?;
+    Ok(id)
+}
+
+pub async fn get_title(tx: &mut Tx, id: i64) -> Result<Option<Title>> {
+    let mut b = SqlBuilder::new(TITLE);
+    b.push(" WHERE t.id = ").bind(id);
+    let row: Option<TitleRow> = tx.fetch_optional(b.build()).await?;
+    row.map(Title::try_from).transpose()
+}
+
+pub async fn list_titles(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(Vec<Title>, i64)> {
+    let filters = |b: &mut SqlBuilder| {
+        common(b, f, "t.year", "t.level");
+        text_filter(b, f, "t.name || ' ' || us.display_name");
+        if let Some(p) = f.person {
+            b.push(" AND t.user_id = ").bind(p);
+        }
+    };
+    let mut count = SqlBuilder::new(
+        "SELECT COUNT(*) FROM titles t JOIN organisations u ON u.id = t.unit_id JOIN users us ON us.id = t.user_id",
+    );
+    filters(&mut count);
+    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
+    let mut b = SqlBuilder::new(TITLE);
+    filters(&mut b);
+    b.push(" ORDER BY t.year DESC, t.id DESC");
+    page.apply(&mut b);
+    let rows: Vec<TitleRow> = tx.fetch_all(b.build()).await?;
+    Ok((
+        rows.into_iter()
+            .map(Title::try_from)
+            .collect::<Result<Vec<_>>>()?,
+        total,
+    ))
+}
+
+/// The levels of every title a person holds.
+pub async fn honour_levels(tx: &mut Tx, user: UserId) -> Result<Vec<HonourLevel>> {
+    let rows: Vec<(String,)> = tx
+        .fetch_all(Sql::new("SELECT level FROM titles WHERE user_id = $1").bind(user))
+        .await?;
+    rows.iter()
+        .map(|(l,)| stored("honour level", l, HonourLevel::parse))
+        .collect()
+}
