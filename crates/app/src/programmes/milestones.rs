@@ -1,0 +1,91 @@
+//! A task's milestones: the list (done or open) and adding one with its evidence once reached.
+
+use super::{check_kind, date, log, manageable, not_found, readable, task_of};
+use crate::{Caller, Result};
+use ingot_domain::programme as rules;
+use ingot_domain::time::Date;
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, ProgrammeId, TaskId, Timestamp};
+use ingot_store::programmes::{self as store, ListFilter, Milestone, NewMilestone};
+use ingot_store::{Page, Tx};
+
+pub async fn milestones(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProgrammeId,
+    filter: &ListFilter,
+    page: Page,
+) -> Result<(Vec<Milestone>, i64)> {
+    readable(tx, caller, id).await?;
+    check_kind(filter, &["done", "open"])?;
+    store::milestones(tx, id, filter, page).await
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MilestoneInput {
+    pub task_id: Option<TaskId>,
+    pub title: String,
+    pub due_on: String,
+    pub done_on: String,
+    /// What shows the milestone was reached (a report number, an acceptance record).
+    pub evidence: Option<String>,
+}
+
+pub async fn add_milestone(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProgrammeId,
+    input: &MilestoneInput,
+) -> Result<Milestone> {
+    let p = manageable(tx, caller, id).await?;
+    let mut v = Validator::new();
+    let task = task_of(tx, &mut v, &p, input.task_id).await?;
+    let title = v.required_text("title", &input.title, rules::TITLE_MAX);
+    let due = date(&mut v, "due_on", &input.due_on, true);
+    let done = date(&mut v, "done_on", &input.done_on, false);
+    let evidence = v.optional_text("evidence", input.evidence.as_deref(), rules::TEXT_MAX);
+    if done.is_some() && evidence.is_none() {
+        v.add(FieldError::new("evidence", "required"));
+    }
+    if let (Some(t), Some(due)) = (&task, due)
+        && let Some(starts) = Date::parse(&t.starts_on)
+        && let Some(e) = rules::check_milestone_due(starts, due)
+    {
+        v.add(e);
+    }
+    v.finish()?;
+    let (Some(task), Some(due)) = (task, due) else {
+        return Err(AppError::internal("checked milestone incomplete"));
+    };
+    let new = NewMilestone {
+        task_id: task.id,
+        title,
+        due_on: due.to_string(),
+        done_on: done.map(|d| d.to_string()),
+        evidence,
+    };
+    let m = store::insert_milestone(tx, &new, Timestamp::now()).await?;
+    log(
+        tx,
+        caller,
+        "programme.milestone.add",
+        "programme_task",
+        task.id.0,
+        &task.title,
+        &p,
+        serde_json::json!({"milestone_id": m, "title": new.title, "due_on": new.due_on}),
+    )
+    .await?;
+    let filter = ListFilter {
+        task_id: Some(task.id),
+        ..Default::default()
+    };
+    let all = Page::new(Some(1), Some(Page::MAX_SIZE), Page::MAX_SIZE);
+    store::milestones(tx, id, &filter, all)
+        .await?
+        .0
+        .into_iter()
+        .find(|x| x.id == m)
+        .ok_or_else(not_found)
+}

@@ -1,0 +1,157 @@
+//! A programme's critical tasks: their list, creating one with its lead and participating units,
+//! and a task with everything recorded about it.
+
+use super::{check_kind, date, log, manageable, not_found, org, readable};
+use crate::{Caller, Result};
+use ingot_domain::programme::{self as rules, TaskStatus};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId, ProgrammeId, TaskId, Timestamp};
+use ingot_store::programmes::{
+    self as store, Funding, ListFilter, Milestone, NewTask, Output, Task,
+};
+use ingot_store::{Page, Tx};
+
+pub async fn tasks(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProgrammeId,
+    filter: &ListFilter,
+    page: Page,
+) -> Result<(Vec<Task>, i64)> {
+    readable(tx, caller, id).await?;
+    let codes: Vec<&str> = TaskStatus::ALL.iter().map(|s| s.as_str()).collect();
+    check_kind(filter, &codes)?;
+    store::tasks(tx, id, filter, page).await
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TaskInput {
+    pub area_id: Option<i64>,
+    pub code: String,
+    pub title: String,
+    pub lead_org_id: Option<OrgId>,
+    pub participant_org_ids: Vec<OrgId>,
+    pub leader_name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    /// planned, in_progress, completed, suspended; empty: planned.
+    pub status: String,
+    pub budget_cents: i64,
+}
+
+pub async fn create_task(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProgrammeId,
+    input: &TaskInput,
+) -> Result<Task> {
+    let p = manageable(tx, caller, id).await?;
+    let mut v = Validator::new();
+    let areas = store::areas(tx, id).await?;
+    match input.area_id {
+        None => v.add(FieldError::new("area_id", "required")),
+        Some(a) if !areas.iter().any(|x| x.id == a) => {
+            v.add(FieldError::new("area_id", "unknown_area"))
+        }
+        Some(_) => {}
+    }
+    let code = v.required_text("code", &input.code, 40);
+    let title = v.required_text("title", &input.title, rules::TITLE_MAX);
+    let lead = org(tx, &mut v, "lead_org_id", input.lead_org_id).await?;
+    for (i, o) in input.participant_org_ids.iter().enumerate() {
+        org(tx, &mut v, &format!("participant_org_ids[{i}]"), Some(*o)).await?;
+    }
+    let leader_name = v.required_text("leader_name", &input.leader_name, 100);
+    let starts = date(&mut v, "starts_on", &input.starts_on, true);
+    let ends = date(&mut v, "ends_on", &input.ends_on, false);
+    if let Some(s) = starts
+        && let Some(e) = rules::check_task_dates(s, ends)
+    {
+        v.add(e);
+    }
+    let status = match input.status.trim() {
+        "" => Some(TaskStatus::Planned),
+        raw => {
+            let s = TaskStatus::parse(raw);
+            if s.is_none() {
+                v.add(FieldError::new("status", "unknown_option"));
+            }
+            s
+        }
+    };
+    for e in rules::check_amounts(&[("budget_cents", input.budget_cents)]) {
+        v.add(e);
+    }
+    v.finish()?;
+    let (Some(area_id), Some(lead), Some(starts), Some(status)) =
+        (input.area_id, lead, starts, status)
+    else {
+        return Err(AppError::internal("checked task incomplete"));
+    };
+    let new = NewTask {
+        programme_id: id,
+        area_id,
+        code,
+        title,
+        lead_org_id: lead,
+        leader_name,
+        starts_on: starts.to_string(),
+        ends_on: ends.map(|e| e.to_string()),
+        status,
+        budget_cents: input.budget_cents,
+    };
+    let task = store::insert_task(tx, &new, Timestamp::now()).await?;
+    let mut participants: Vec<OrgId> = input.participant_org_ids.clone();
+    participants.sort();
+    participants.dedup();
+    participants.retain(|o| *o != lead);
+    store::add_task_orgs(tx, task, &participants).await?;
+    log(
+        tx,
+        caller,
+        "programme.task.create",
+        "programme_task",
+        task.0,
+        &new.title,
+        &p,
+        serde_json::json!({"programme_id": id, "code": new.code, "budget_cents": new.budget_cents}),
+    )
+    .await?;
+    store::get_task(tx, task).await?.ok_or_else(not_found)
+}
+
+/// A task with everything recorded about it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TaskDetail {
+    pub task: Task,
+    pub participants: Vec<(OrgId, String)>,
+    pub funding: Vec<Funding>,
+    pub milestones: Vec<Milestone>,
+    pub outputs: Vec<Output>,
+}
+
+pub async fn task(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProgrammeId,
+    task: TaskId,
+) -> Result<TaskDetail> {
+    readable(tx, caller, id).await?;
+    let t = store::get_task(tx, task)
+        .await?
+        .filter(|t| t.programme_id == id)
+        .ok_or_else(|| AppError::not_found("task"))?;
+    let filter = ListFilter {
+        task_id: Some(task),
+        ..Default::default()
+    };
+    let all = Page::new(Some(1), Some(Page::MAX_SIZE), Page::MAX_SIZE);
+    Ok(TaskDetail {
+        participants: store::task_orgs(tx, task).await?,
+        funding: store::funding(tx, id, &filter, all).await?.0,
+        milestones: store::milestones(tx, id, &filter, all).await?.0,
+        outputs: store::outputs(tx, id, &filter, all).await?.0,
+        task: t,
+    })
+}

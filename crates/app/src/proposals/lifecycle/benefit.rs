@@ -1,0 +1,151 @@
+//! The benefit of an implemented proposal: claimed with its calculation, then verified (or
+//! corrected) and locked by finance.
+
+use super::{Happened, commit_change, named_people, open, own_record};
+use crate::{Caller, Result};
+use ingot_domain::benefit::{self, Claim, ClaimFields, Verification};
+use ingot_domain::proposal::{self as rules, Benefit, Proposal, Status, event};
+use ingot_domain::{AppError, ProposalId, Role, Timestamp};
+use ingot_store::{Tx, grants};
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct BenefitInput {
+    /// cost, time or free.
+    pub method: String,
+    pub old_cost: String,
+    pub new_cost: String,
+    pub volume: String,
+    pub hours: String,
+    pub rate: String,
+    pub amount: String,
+    pub note: String,
+    pub version: Option<i64>,
+}
+
+impl BenefitInput {
+    fn fields(&self) -> ClaimFields {
+        ClaimFields {
+            method: self.method.clone(),
+            old_cost: self.old_cost.clone(),
+            new_cost: self.new_cost.clone(),
+            volume: self.volume.clone(),
+            hours: self.hours.clone(),
+            rate: self.rate.clone(),
+            amount: self.amount.clone(),
+            note: self.note.clone(),
+        }
+    }
+
+    pub fn benefit(&self) -> Result<Benefit> {
+        self.fields().benefit()
+    }
+
+    /// The claim checked by the rules shared with achievements.
+    pub fn check(&self) -> Result<Claim> {
+        self.fields().check()
+    }
+}
+
+/// Claims the benefit of an implemented proposal, with its calculation. Until finance verifies
+/// it, a claim may be replaced.
+pub async fn claim_benefit(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProposalId,
+    input: &BenefitInput,
+) -> Result<Proposal> {
+    // Someone who may not see the proposal learns nothing, not even what is wrong with the input.
+    let (l, access) = open(tx, caller, id, input.version).await?;
+    let claim = input.check()?;
+    benefit::ensure_unlocked(l.proposal.benefit_verified_at)?;
+    if !access.claim_benefit {
+        if access.named || caller.permits(ingot_domain::Action::ManageImplementation, &l.unit.path)
+        {
+            return Err(AppError::conflict("proposal_not_implemented"));
+        }
+        return Err(AppError::forbidden());
+    }
+    let amount = claim.amount_cents;
+    let mut notify = named_people(&l);
+    notify.extend(grants::holders(tx, Role::FinanceOfficer, &l.unit.path).await?);
+    let before = l.proposal.clone();
+    let mut p = l.proposal;
+    p.benefit = Some(claim.benefit);
+    p.benefit_note = claim.note;
+    p.benefit_claimed_cents = Some(amount);
+    p.benefit_claimed_at = Some(Timestamp::now());
+    let comment = rules::format_money(amount);
+    commit_change(
+        tx,
+        caller,
+        &before,
+        p,
+        "proposal.benefit_claim",
+        Some(Happened {
+            kind: event::BENEFIT_CLAIMED,
+            step: None,
+            comment: Some(&comment),
+            notify,
+            blind: Vec::new(),
+        }),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct VerifyInput {
+    /// Empty to confirm the claimed figure; otherwise the corrected amount in yuan.
+    pub corrected_amount: String,
+    pub note: String,
+    pub version: Option<i64>,
+}
+
+/// Finance verifies (or corrects) the claimed benefit; the figure is then locked.
+pub async fn verify_benefit(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProposalId,
+    input: &VerifyInput,
+) -> Result<Proposal> {
+    let verification = Verification::parse(&input.corrected_amount, &input.note)?;
+    let (l, access) = open(tx, caller, id, input.version).await?;
+    if !caller.permits(ingot_domain::Action::VerifyBenefit, &l.unit.path) {
+        return Err(AppError::forbidden());
+    }
+    if access.named {
+        return Err(own_record());
+    }
+    benefit::ensure_unlocked(l.proposal.benefit_verified_at)?;
+    if !access.verify_benefit {
+        return Err(AppError::conflict("benefit_not_claimed"));
+    }
+    let claimed = l.proposal.benefit_claimed_cents.unwrap_or(0);
+    let amount = verification.amount(claimed);
+    let now = Timestamp::now();
+    let notify = named_people(&l);
+    let before = l.proposal.clone();
+    let mut p = l.proposal;
+    p.benefit_verified_cents = Some(amount);
+    p.benefit_verified_by = caller.user_id();
+    p.benefit_verified_at = Some(now);
+    p.benefit_verify_note = verification.note;
+    p.status = Status::Verified;
+    let comment = rules::format_money(amount);
+    commit_change(
+        tx,
+        caller,
+        &before,
+        p,
+        "proposal.benefit_verify",
+        Some(Happened {
+            kind: event::BENEFIT_VERIFIED,
+            step: None,
+            comment: Some(&comment),
+            notify,
+            blind: Vec::new(),
+        }),
+    )
+    .await
+}

@@ -1,0 +1,94 @@
+//! What an announced campaign publishes: the announcement, printable certificates and the
+//! ranking of participating units.
+
+use super::{awarded, user_caller};
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::Failure;
+use crate::pages::ok;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use ingot_app::campaigns::{self as cases, CampaignDetail, RankRow};
+use ingot_domain::campaign::{Stage, Tier};
+use ingot_domain::time::Date;
+use ingot_domain::{AppError, Timestamp};
+use ingot_store::campaigns::{Campaign, Declaration};
+
+#[derive(Template)]
+#[template(path = "campaigns/announcement.html")]
+struct AnnouncementPage {
+    ctx: PageCtx,
+    d: CampaignDetail,
+    entries: Vec<Declaration>,
+    tiers: &'static [Tier],
+}
+
+impl AnnouncementPage {
+    fn of_tier(&self, t: &Tier) -> Vec<&Declaration> {
+        self.entries
+            .iter()
+            .filter(|d| d.tier.as_deref() == Some(t.as_str()))
+            .collect()
+    }
+}
+
+pub async fn announcement(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let mut tx = state.db.read().await?;
+    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
+    let d = cases::detail(&mut tx, None, id, today).await?;
+    drop(tx);
+    if d.stage != Stage::Announced {
+        return Err(Failure(AppError::not_found("campaign")));
+    }
+    Ok(ok(&AnnouncementPage {
+        entries: awarded(&d.declarations),
+        ctx,
+        d,
+        tiers: Tier::ALL,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/certificate.html")]
+struct CertificatePage {
+    ctx: PageCtx,
+    c: Campaign,
+    d: Declaration,
+    tier: Tier,
+}
+
+pub async fn certificate(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let mut tx = state.db.read().await?;
+    let (c, d, tier) = cases::certificate(&mut tx, id).await?;
+    drop(tx);
+    Ok(ok(&CertificatePage { ctx, c, d, tier }))
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/ranking.html")]
+struct RankingPage {
+    ctx: PageCtx,
+    c: Campaign,
+    rows: Vec<RankRow>,
+}
+
+pub async fn ranking(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let mut tx = state.db.read().await?;
+    let rows = cases::ranking(&mut tx, user_caller(&ctx).as_ref(), id).await?;
+    let c = cases::load(&mut tx, id).await?;
+    drop(tx);
+    Ok(ok(&RankingPage { ctx, c, rows }))
+}

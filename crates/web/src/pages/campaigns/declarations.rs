@@ -1,0 +1,243 @@
+//! A campaign's page: its timetable as a stepper, its stage, units and quotas, with the forms on
+//! it: declaring a record, the formal check and resubmission of a declaration, and moving the
+//! campaign to its next stage.
+
+use super::{campaign_of_declaration, user_caller};
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::Failure;
+use crate::forms::FormErrors;
+use crate::pages::studios::FormMap;
+use crate::pages::{answer, in_tx, render};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ingot_app::campaigns::{self as cases, CampaignDetail};
+use ingot_domain::campaign::Stage;
+use ingot_domain::policy::{self, Action};
+use ingot_domain::time::Date;
+use ingot_domain::{AppError, Timestamp};
+use ingot_store::campaigns::Campaign;
+use ingot_store::innovation::AchievementItem;
+
+/// The stages in order with where the campaign stands, for the stepper.
+pub struct StepView {
+    pub code: &'static str,
+    pub date: String,
+    pub state: &'static str,
+}
+
+fn steps(c: &Campaign, stage: Stage) -> Vec<StepView> {
+    let dates = [
+        c.declaration_closes.clone(),
+        c.check_closes.clone(),
+        c.review_closes.clone(),
+        c.publicity_start.clone().unwrap_or_default(),
+        c.announced_on
+            .clone()
+            .unwrap_or_else(|| c.announce_on.clone()),
+    ];
+    Stage::ALL
+        .iter()
+        .zip(dates)
+        .map(|(s, date)| StepView {
+            code: s.as_str(),
+            date,
+            state: if s.rank() < stage.rank() || stage == Stage::Announced {
+                "done"
+            } else if *s == stage {
+                "current"
+            } else {
+                ""
+            },
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/show.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    d: CampaignDetail,
+    steps: Vec<StepView>,
+    records: Vec<AchievementItem>,
+    errors: FormErrors,
+    form: FormMap,
+}
+
+impl ShowPage {
+    fn may_check(&self) -> bool {
+        self.d.manage && matches!(self.d.stage, Stage::Declaration | Stage::FormalCheck)
+    }
+    fn may_advance(&self) -> bool {
+        self.d.manage && matches!(self.d.stage, Stage::Declaration | Stage::FormalCheck)
+    }
+    fn open_for_declarations(&self) -> bool {
+        self.d.may_declare && self.d.stage == Stage::Declaration
+    }
+    fn at_least(&self, stage: &str) -> bool {
+        Stage::parse(stage).is_some_and(|s| self.d.stage.rank() >= s.rank())
+    }
+}
+
+/// Achievements the caller may declare (within their declaring scope and the campaign's years).
+async fn declarable(
+    tx: &mut ingot_store::Tx,
+    ctx: &PageCtx,
+    d: &CampaignDetail,
+) -> Result<Vec<AchievementItem>, AppError> {
+    let Some(actor) = &ctx.actor else {
+        return Ok(Vec::new());
+    };
+    if !d.may_declare || d.stage != Stage::Declaration || d.campaign.kind != "achievement_award" {
+        return Ok(Vec::new());
+    }
+    let scope = policy::scope(actor, Action::DeclareToCampaign);
+    let filter = ingot_store::innovation::RecordFilter {
+        scope: Some(scope),
+        ..Default::default()
+    };
+    let (items, _) = ingot_store::innovation::list_achievements(
+        tx,
+        &filter,
+        ingot_store::Page::new(Some(1), Some(200), 200),
+    )
+    .await?;
+    let taken: Vec<i64> = d.declarations.iter().map(|x| x.record_id).collect();
+    Ok(items
+        .into_iter()
+        .filter(|a| !taken.contains(&a.id))
+        .filter(|a| d.campaign.min_record_year.is_none_or(|y| a.year >= y))
+        .filter(|a| d.campaign.max_record_year.is_none_or(|y| a.year <= y))
+        .collect())
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    errors: FormErrors,
+    form: FormMap,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let mut tx = state.db.read().await?;
+    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
+    let d = cases::detail(&mut tx, user_caller(&ctx).as_ref(), id, today).await?;
+    let records = declarable(&mut tx, &ctx, &d).await?;
+    drop(tx);
+    Ok(render(
+        status,
+        &ShowPage {
+            steps: steps(&d.campaign, d.stage),
+            ctx,
+            d,
+            records,
+            errors,
+            form,
+        },
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    show_page(
+        &state,
+        ctx,
+        id,
+        FormErrors::none(),
+        FormMap::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// After a form on the campaign's page: back to it with a message, or the page with errors.
+async fn back_to_show<T>(
+    state: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    form: FormMap,
+    r: Result<T, AppError>,
+    flash: &'static str,
+) -> Result<Response, Failure> {
+    answer(
+        ctx,
+        r,
+        &format!("/campaigns/{id}"),
+        flash,
+        async |ctx, errors, status| show_page(state, ctx, id, errors, form, status).await,
+    )
+    .await
+}
+
+pub async fn advance(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let r = in_tx(&state, &ctx, async |tx, c| cases::advance(tx, c, id).await).await;
+    back_to_show(&state, ctx, id, FormMap::default(), r, "campaign_advanced").await
+}
+
+pub async fn declare(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = FormMap::parse(&body);
+    let input = cases::DeclareInput {
+        record_id: form.id("record_id"),
+    };
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        cases::declare(tx, c, id, &input).await
+    })
+    .await;
+    back_to_show(&state, ctx, id, form, r, "declared").await
+}
+
+pub async fn check(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(declaration): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = FormMap::parse(&body);
+    let campaign = campaign_of_declaration(&state, declaration).await?;
+    let input = cases::CheckInput {
+        decision: form.get("decision"),
+        reasons: form.get("reasons"),
+        correct_by: form.get("correct_by"),
+    };
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        cases::check(tx, c, declaration, &input).await
+    })
+    .await;
+    back_to_show(&state, ctx, campaign, form, r, "declaration_checked").await
+}
+
+pub async fn resubmit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(declaration): Path<i64>,
+) -> Result<Response, Failure> {
+    let campaign = campaign_of_declaration(&state, declaration).await?;
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        cases::resubmit(tx, c, declaration).await
+    })
+    .await;
+    back_to_show(
+        &state,
+        ctx,
+        campaign,
+        FormMap::default(),
+        r,
+        "declaration_resubmitted",
+    )
+    .await
+}

@@ -1,0 +1,339 @@
+//! Innovation achievements: the list with the form for a new one, and an achievement's page with
+//! its links to patents and proposals, its claimed and verified benefit, and its files.
+
+use super::{ListQuery, file_response, list_words, org_by_code, own_org_code};
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::Failure;
+use crate::forms::{FormErrors, is_form_error};
+use crate::pages::{Pager, answer, done, in_tx, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ingot_app::innovation as cases;
+use ingot_domain::AppError;
+use ingot_domain::benefit::ClaimFields;
+use ingot_store::Page;
+use ingot_store::innovation::AchievementItem;
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct AchievementForm {
+    pub unit: String,
+    pub title: String,
+    pub summary: String,
+    pub field: String,
+    pub kind: String,
+    pub claimed_level: String,
+    pub started_on: String,
+    pub finished_on: String,
+    pub year: String,
+    pub award: String,
+    pub in_production_since: String,
+    pub production_site: String,
+    /// Usernames, first completer first, separated by commas or spaces.
+    pub completers: String,
+}
+
+#[derive(Template)]
+#[template(path = "records/achievements.html")]
+struct AchievementsPage {
+    ctx: PageCtx,
+    q: ListQuery,
+    items: Vec<AchievementItem>,
+    total: i64,
+    pager: Pager,
+    export_csv: String,
+    export_xlsx: String,
+    form: AchievementForm,
+    errors: FormErrors,
+}
+
+async fn achievements_page(
+    state: &AppState,
+    ctx: PageCtx,
+    q: ListQuery,
+    form: AchievementForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let page = Page::new(q.page, Some(30), 30);
+    let mut tx = state.db.read().await?;
+    let (items, total) = cases::achievements(&mut tx, &caller, q.filter(), page).await?;
+    drop(tx);
+    let pager = Pager::new(&ctx, &q.url("/achievements"), page, total);
+    Ok(render(
+        status,
+        &AchievementsPage {
+            export_csv: q.export("/api/v1/achievements/export", "csv"),
+            export_xlsx: q.export("/api/v1/achievements/export", "xlsx"),
+            ctx,
+            q,
+            items,
+            total,
+            pager,
+            form,
+            errors,
+        },
+    ))
+}
+
+pub async fn achievements(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Failure> {
+    let form = AchievementForm {
+        unit: own_org_code(&state, &ctx).await?,
+        kind: "process".into(),
+        ..Default::default()
+    };
+    achievements_page(&state, ctx, q, form, FormErrors::none(), StatusCode::OK).await
+}
+
+pub async fn create_achievement(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<AchievementForm>,
+) -> Result<Response, Failure> {
+    let f = form.clone();
+    let result = in_tx(&state, &ctx, async |tx, caller| {
+        let input = cases::AchievementInput {
+            unit_id: org_by_code(tx, &f.unit).await?,
+            title: f.title,
+            summary: f.summary,
+            field: f.field,
+            kind: f.kind,
+            claimed_level: f.claimed_level,
+            started_on: f.started_on,
+            finished_on: f.finished_on,
+            year: f.year,
+            award: f.award,
+            in_production_since: f.in_production_since,
+            production_site: f.production_site,
+            completers: list_words(&f.completers),
+            ..Default::default()
+        };
+        cases::create_achievement(tx, caller, &input).await
+    })
+    .await;
+    let to = result
+        .as_ref()
+        .map_or(String::new(), |a| format!("/achievements/{}", a.id));
+    answer(ctx, result, &to, "saved", async |ctx, errors, status| {
+        achievements_page(&state, ctx, ListQuery::default(), form, errors, status).await
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "records/achievement.html")]
+struct AchievementPage {
+    ctx: PageCtx,
+    d: cases::AchievementDetail,
+    errors: FormErrors,
+    kind: String,
+    level: String,
+}
+
+async fn achievement_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let mut tx = state.db.read().await?;
+    let d = cases::achievement(&mut tx, &caller, id).await?;
+    drop(tx);
+    let a = &d.achievement;
+    let kind = ctx
+        .t(&format!("records.kind.{}", a.kind.as_str()))
+        .to_string();
+    let level = match a.claimed_level {
+        Some(l) => ctx.t(&format!("records.level.{}", l.as_str())).to_string(),
+        None => "—".to_string(),
+    };
+    Ok(render(
+        status,
+        &AchievementPage {
+            ctx,
+            d,
+            errors,
+            kind,
+            level,
+        },
+    ))
+}
+
+pub async fn achievement(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    achievement_page(&state, ctx, id, FormErrors::none(), StatusCode::OK).await
+}
+
+/// After a change on the achievement page: back to it, or the page again with the problems.
+async fn after_change<T>(
+    state: &AppState,
+    ctx: PageCtx,
+    id: i64,
+    result: Result<T, AppError>,
+) -> Result<Response, Failure> {
+    match result {
+        Ok(_) => Ok(done(&format!("/achievements/{id}"), "saved")),
+        Err(e) if is_form_error(&e) || matches!(e, AppError::Conflict { .. }) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            achievement_page(state, ctx, id, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct LinkForm {
+    /// A patent's application number, or a proposal's number or id.
+    pub patent_number: String,
+    pub proposal_id: String,
+}
+
+pub async fn link(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<LinkForm>,
+) -> Result<Response, Failure> {
+    let result = in_tx(&state, &ctx, async |tx, caller| {
+        if !form.patent_number.trim().is_empty() {
+            let number = ingot_domain::innovation::ApplicationNumber::parse(&form.patent_number)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            let found: Option<(i64,)> = tx
+                .fetch_optional(
+                    ingot_store::Sql::new("SELECT id FROM patents WHERE number = $1").bind(number),
+                )
+                .await?;
+            let Some((patent,)) = found else {
+                return Err(AppError::field("patent_id", "unknown_patent"));
+            };
+            cases::link_patent(tx, caller, id, patent).await?;
+        }
+        if !form.proposal_id.trim().is_empty() {
+            let Ok(proposal) = form.proposal_id.trim().parse::<i64>() else {
+                return Err(AppError::field("proposal_id", "unknown_proposal"));
+            };
+            cases::link_proposal(tx, caller, id, proposal).await?;
+        }
+        Ok(())
+    })
+    .await;
+    after_change(&state, ctx, id, result).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ClaimForm {
+    pub method: String,
+    pub old_cost: String,
+    pub new_cost: String,
+    pub volume: String,
+    pub hours: String,
+    pub rate: String,
+    pub amount: String,
+    pub note: String,
+    pub version: Option<i64>,
+}
+
+pub async fn claim(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<ClaimForm>,
+) -> Result<Response, Failure> {
+    let fields = ClaimFields {
+        method: form.method,
+        old_cost: form.old_cost,
+        new_cost: form.new_cost,
+        volume: form.volume,
+        hours: form.hours,
+        rate: form.rate,
+        amount: form.amount,
+        note: form.note,
+    };
+    let result = in_tx(&state, &ctx, async |tx, caller| {
+        cases::claim_benefit(tx, caller, id, &fields, form.version).await
+    })
+    .await;
+    after_change(&state, ctx, id, result).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct VerifyForm {
+    pub corrected_amount: String,
+    pub note: String,
+    pub version: Option<i64>,
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<VerifyForm>,
+) -> Result<Response, Failure> {
+    let result = in_tx(&state, &ctx, async |tx, caller| {
+        cases::verify_benefit(
+            tx,
+            caller,
+            id,
+            &form.corrected_amount,
+            &form.note,
+            form.version,
+        )
+        .await
+    })
+    .await;
+    after_change(&state, ctx, id, result).await
+}
+
+/// A file for the achievement, checked by its contents, stored by hash.
+pub async fn attach(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<Response, Failure> {
+    let result = async {
+        let (name, bytes) = crate::pages::proposals::actions::read_file_field(multipart).await?;
+        let (filename, content_type) = ingot_app::files::check(&name, &bytes)?;
+        let caller = ctx.caller().map_err(|f| f.0)?;
+        let mut tx = state.db.begin().await?;
+        cases::attach(&mut tx, &caller, id, &filename, content_type, &bytes).await?;
+        // Stored before the row is committed, so that a row never names a missing file.
+        state.files.put(bytes).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    after_change(&state, ctx, id, result).await
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let a = {
+        let mut tx = state.db.read().await?;
+        cases::attachment(&mut tx, &caller, id).await?
+    };
+    let bytes = state.files.get(&a.sha256).await?;
+    Ok(file_response(&a.filename, &a.content_type, bytes))
+}
