@@ -12,15 +12,21 @@ use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
 use ingot_store::studios::{self as store, NewEntry};
 use ingot_store::{Tx, orgs};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// A payment of special funding or spending from it, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = EntryBody)]
 pub struct EntryInput {
-    /// "payment" (the federation pays out) or "spending" (the studio spends).
+    /// `payment` (by the granting federation) or `spending` (by the studio).
     pub kind: String,
+    /// For spending: `equipment`, `materials`, `training`, `research`, `other`.
     pub category: String,
     /// Yuan.
     pub amount: String,
     pub on_date: String,
+    // The API calls it `note`; the studio page's form, where other fields sit beside it,
+    // `entry_note`.
+    #[serde(rename = "note", alias = "entry_note")]
     pub entry_note: String,
 }
 

@@ -13,8 +13,10 @@ use ingot_domain::{AppError, FieldError, StudioId, Timestamp, UserId};
 use ingot_store::studios as store;
 use ingot_store::{Tx, users};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Adding a member from a date, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = MemberBody)]
 pub struct MemberInput {
     pub username: String,
     pub joined_on: String,
@@ -82,16 +84,24 @@ pub async fn add_member(
     Ok(member)
 }
 
+/// A member leaving on a date, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+#[schema(as = LeaveBody)]
+pub struct LeaveInput {
+    pub left_on: String,
+}
+
 pub async fn member_leaves(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: StudioId,
     member: MemberId,
-    left_on: &str,
+    input: &LeaveInput,
 ) -> Result<()> {
     let s = load(tx, id).await?;
     require_manage(caller, &s)?;
-    let left = date("left_on", left_on)?;
+    let left = date("left_on", &input.left_on)?;
     let members = store::members(tx, id).await?;
     let m = members
         .iter()
@@ -127,15 +137,18 @@ pub async fn member_leaves(
     Ok(())
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Recording an honour of the lead or a member, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = HonourBody)]
 pub struct HonourInput {
-    /// The person honoured; empty means the studio's lead.
+    /// The member honoured; empty for the lead.
     pub username: String,
     pub title: String,
-    /// Who awarded it, as on the certificate.
+    // Who awarded it, as on the certificate.
     pub awarded_by: String,
     pub level: String,
+    /// Empty if not known.
     pub year: String,
 }
 

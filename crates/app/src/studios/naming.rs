@@ -22,14 +22,17 @@ use ingot_store::studios::{
 };
 use ingot_store::{Tx, orgs};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Publishing a naming call, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = CallBody)]
 pub struct CallInput {
+    #[schema(value_type = Option<i64>)]
     pub org_id: Option<OrgId>,
     pub title: String,
     pub rules: String,
     pub deadline: String,
-    /// A level, "none", or empty for the level's default (municipal or higher).
+    /// A level, `none`, or empty for the level's default (municipal or higher, none for enterprises).
     pub min_honour: String,
 }
 
@@ -148,9 +151,12 @@ pub async fn call_detail(
     })
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Applying for a naming call, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = ApplyBody)]
 pub struct ApplyInput {
+    #[schema(value_type = Option<i64>)]
     pub studio_id: Option<StudioId>,
     pub statement: String,
 }
@@ -337,16 +343,22 @@ pub async fn application_detail(
     })
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Approving or rejecting an application, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = NamingDecisionBody)]
 pub struct DecisionInput {
-    /// "approve" or "reject".
+    /// `approve` or `reject`.
     pub outcome: String,
     pub notice_number: String,
     pub notice_date: String,
     pub notice_title: String,
-    /// Special funding granted with the naming, in yuan; empty or 0 for none.
+    /// Yuan; empty for none.
+    // Granted with the naming as special funding; 0 is none too.
     pub funding: String,
+    // The API calls it `note`; the application page's form, beside the review's fields,
+    // `decision_note`.
+    #[serde(rename = "note", alias = "decision_note")]
     pub decision_note: String,
     pub version: Option<i64>,
 }
@@ -588,13 +600,18 @@ pub async fn decide(
     Ok(())
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Recording a naming from a notice published earlier, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = RecordNamingBody)]
 pub struct RecordNamingInput {
+    /// The naming organisation: an enterprise union, or a city, provincial or national federation.
+    #[schema(value_type = Option<i64>)]
     pub org_id: Option<OrgId>,
     pub notice_number: String,
     pub notice_date: String,
     pub notice_title: String,
+    /// Special funding in yuan; empty for none.
     pub funding: String,
 }
 

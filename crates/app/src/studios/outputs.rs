@@ -12,18 +12,23 @@ use ingot_domain::{AppError, FieldError, ProposalId, StudioId, Timestamp, UserId
 use ingot_store::Tx;
 use ingot_store::studios::{self as store, NewOutput, NewPhoto, Photo};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// A row of the outputs ledger, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = StudioOutputBody)]
 pub struct OutputInput {
+    /// `proposal`, `achievement`, `transformation`, `patent`, `skill_method`, `people_trained`, `economic_benefit`.
     pub kind: String,
     pub title: String,
     pub on_date: String,
     pub count: String,
-    /// Yuan, for economic benefit.
+    /// Yuan (for economic benefit).
     pub amount: String,
+    /// For patents: `invention`, `utility_model` or `design`.
     pub patent_type: String,
+    /// For patents: `applied` or `granted`.
     pub patent_stage: String,
-    /// A proposal this row stands for, by id.
+    // A proposal this row stands for, by id.
     pub proposal_id: String,
 }
 

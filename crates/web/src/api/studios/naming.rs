@@ -10,22 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::studios as cases;
-use ingot_domain::{AppError, ApplicationId, CallId, OrgId, StudioId};
+use ingot_domain::{AppError, ApplicationId, CallId, StudioId};
 use ingot_store::studios::Call;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct RecordNamingBody {
-    /// The naming organisation: an enterprise union, or a city, provincial or national federation.
-    pub org_id: Option<i64>,
-    pub notice_number: String,
-    pub notice_date: String,
-    pub notice_title: String,
-    /// Special funding in yuan; empty for none.
-    pub funding: String,
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct CallDto {
@@ -61,24 +49,6 @@ pub struct CallDetailDto {
     pub open: bool,
     /// All applications for the federation and its reviewers; the caller's own otherwise.
     pub applications: Vec<ApplicationDto>,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct CallBody {
-    pub org_id: Option<i64>,
-    pub title: String,
-    pub rules: String,
-    pub deadline: String,
-    /// A level, `none`, or empty for the level's default (municipal or higher, none for enterprises).
-    pub min_honour: String,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct ApplyBody {
-    pub studio_id: Option<i64>,
-    pub statement: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -121,23 +91,8 @@ pub struct ReviewBody {
     pub version: Option<i64>,
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-#[schema(as = NamingDecisionBody)]
-pub struct DecisionBody {
-    /// `approve` or `reject`.
-    pub outcome: String,
-    pub notice_number: String,
-    pub notice_date: String,
-    pub notice_title: String,
-    /// Yuan; empty for none.
-    pub funding: String,
-    pub note: String,
-    pub version: Option<i64>,
-}
-
 /// Records a naming published before the studio was registered (levels still in order).
-#[utoipa::path(post, path = "/studios/{id}/namings", tag = "studios", params(("id" = i64, Path)), request_body = RecordNamingBody,
+#[utoipa::path(post, path = "/studios/{id}/namings", tag = "studios", params(("id" = i64, Path)), request_body = cases::RecordNamingInput,
     responses((status = 200, body = StudioDetailDto), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`naming_out_of_order`, `notice_number_taken`, ...")),
     security(("bearer" = []), ("session" = [])))]
@@ -145,15 +100,8 @@ pub(super) async fn record_naming(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<StudioId>,
-    JsonBody(b): JsonBody<RecordNamingBody>,
+    JsonBody(input): JsonBody<cases::RecordNamingInput>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
-    let input = cases::RecordNamingInput {
-        org_id: b.org_id.map(OrgId),
-        notice_number: b.notice_number,
-        notice_date: b.notice_date,
-        notice_title: b.notice_title,
-        funding: b.funding,
-    };
     studio_change!(state, api, id, |tx, c| cases::record_naming(
         &mut tx, &c, id, &input
     )
@@ -178,21 +126,14 @@ pub(super) async fn list_calls(
 }
 
 /// Publishes a naming call of an enterprise union or a federation; its level follows the organisation.
-#[utoipa::path(post, path = "/naming-calls", tag = "studios", request_body = CallBody,
+#[utoipa::path(post, path = "/naming-calls", tag = "studios", request_body = cases::CallInput,
     responses((status = 201, body = CallDetailDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_call(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(b): JsonBody<CallBody>,
+    JsonBody(input): JsonBody<cases::CallInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::CallInput {
-        org_id: b.org_id.map(OrgId),
-        title: b.title,
-        rules: b.rules,
-        deadline: b.deadline,
-        min_honour: b.min_honour,
-    };
     let mut tx = state.db.begin().await?;
     let id = cases::create_call(&mut tx, &api.caller(), &input).await?;
     tx.commit().await?;
@@ -222,7 +163,7 @@ pub(super) async fn get_call(
 
 /// Applies for the call; the studio's record is attached as a snapshot. An ineligible studio
 /// is refused with every reason (`lead_lacks_honour`, `naming_out_of_order`, ...).
-#[utoipa::path(post, path = "/naming-calls/{id}/applications", tag = "studios", params(("id" = i64, Path)), request_body = ApplyBody,
+#[utoipa::path(post, path = "/naming-calls/{id}/applications", tag = "studios", params(("id" = i64, Path)), request_body = cases::ApplyInput,
     responses((status = 201, body = ApplicationDetailDto), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`call_closed`"), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -230,12 +171,8 @@ pub(super) async fn apply(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<CallId>,
-    JsonBody(b): JsonBody<ApplyBody>,
+    JsonBody(input): JsonBody<cases::ApplyInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::ApplyInput {
-        studio_id: b.studio_id.map(StudioId),
-        statement: b.statement,
-    };
     let mut tx = state.db.begin().await?;
     let app = cases::apply(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
@@ -312,7 +249,7 @@ pub(super) async fn review(
 
 /// Approves (publishing the naming notice, numbered uniquely per organisation, and granting
 /// funding) or rejects with a note.
-#[utoipa::path(post, path = "/naming-applications/{id}/decision", tag = "studios", params(("id" = i64, Path)), request_body = DecisionBody,
+#[utoipa::path(post, path = "/naming-applications/{id}/decision", tag = "studios", params(("id" = i64, Path)), request_body = cases::DecisionInput,
     responses((status = 200, body = ApplicationDetailDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "`notice_number_taken`, `naming_out_of_order`, ...")),
     security(("bearer" = []), ("session" = [])))]
@@ -320,17 +257,8 @@ pub(super) async fn decide(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ApplicationId>,
-    JsonBody(b): JsonBody<DecisionBody>,
+    JsonBody(input): JsonBody<cases::DecisionInput>,
 ) -> Result<Json<ApplicationDetailDto>, Failure> {
-    let input = cases::DecisionInput {
-        outcome: b.outcome,
-        notice_number: b.notice_number,
-        notice_date: b.notice_date,
-        notice_title: b.notice_title,
-        funding: b.funding,
-        decision_note: b.note,
-        version: b.version,
-    };
     let mut tx = state.db.begin().await?;
     cases::decide(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

@@ -1,9 +1,10 @@
 //! The funding form on a studio's page: a payment of special funding or spending from it.
 
-use super::{FormMap, finish};
+use super::finish;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::decode_form;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -16,15 +17,8 @@ pub async fn funding_entry(
     Path((id, funding)): Path<(StudioId, i64)>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let f = FormMap::parse(&body);
-    let input = cases::EntryInput {
-        kind: f.get("kind"),
-        category: f.get("category"),
-        amount: f.get("amount"),
-        on_date: f.get("on_date"),
-        entry_note: f.get("entry_note"),
-    };
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::EntryInput = decode_form(&body)?;
         let funding_row = ingot_store::studios::get_funding(tx, funding)
             .await?
             .filter(|x| x.studio_id == id.0)
@@ -33,4 +27,22 @@ pub async fn funding_entry(
     })
     .await;
     finish(&state, ctx, id, r, "funding_recorded").await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_is_entry_note_on_the_form_and_note_in_json() {
+        let form: cases::EntryInput =
+            decode_form(b"_csrf=t&kind=spending&amount=12.5&entry_note=lathe").unwrap();
+        let json: cases::EntryInput =
+            serde_json::from_str(r#"{"kind":"spending","amount":"12.5","note":"lathe"}"#).unwrap();
+        assert_eq!(
+            (form.entry_note.as_str(), form.amount.as_str()),
+            ("lathe", "12.5")
+        );
+        assert_eq!(json.entry_note, "lathe");
+    }
 }

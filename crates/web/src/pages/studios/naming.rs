@@ -5,7 +5,7 @@ use super::{FormMap, finish, naming_orgs, read_multipart, store_photos, subtree_
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
-use crate::forms::{FormErrors, is_form_error};
+use crate::forms::{FormErrors, decode_form, is_form_error};
 use crate::pages::{done, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -15,7 +15,7 @@ use axum::response::Response;
 use ingot_app::studios::{self as cases, ApplicationDetail, CallDetail};
 use ingot_domain::org::Organisation;
 use ingot_domain::studio::{ChecklistItem, Level};
-use ingot_domain::{ApplicationId, CallId, OrgId, StudioId};
+use ingot_domain::{ApplicationId, CallId, StudioId};
 use ingot_store::studios::{Call, Studio};
 
 pub async fn record_naming(
@@ -24,15 +24,8 @@ pub async fn record_naming(
     Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let f = FormMap::parse(&body);
-    let input = cases::RecordNamingInput {
-        org_id: f.id("org_id").map(OrgId),
-        notice_number: f.get("notice_number"),
-        notice_date: f.get("notice_date"),
-        notice_title: f.get("notice_title"),
-        funding: f.get("funding"),
-    };
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::RecordNamingInput = decode_form(&body)?;
         cases::record_naming(tx, c, id, &input).await
     })
     .await;
@@ -101,14 +94,8 @@ pub async fn create_call(
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::CallInput {
-        org_id: form.id("org_id").map(OrgId),
-        title: form.get("title"),
-        rules: form.get("rules"),
-        deadline: form.get("deadline"),
-        min_honour: form.get("min_honour"),
-    };
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::CallInput = decode_form(&body)?;
         cases::create_call(tx, c, &input).await
     })
     .await;
@@ -179,13 +166,9 @@ pub async fn apply(
     Path(id): Path<CallId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let f = FormMap::parse(&body);
-    let input = cases::ApplyInput {
-        studio_id: f.id("studio_id").map(StudioId),
-        statement: f.get("statement"),
-    };
     let call_id = id;
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::ApplyInput = decode_form(&body)?;
         cases::apply(tx, c, call_id, &input).await
     })
     .await;
@@ -385,16 +368,8 @@ pub async fn decide(
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::DecisionInput {
-        outcome: form.get("outcome"),
-        notice_number: form.get("notice_number"),
-        notice_date: form.get("notice_date"),
-        notice_title: form.get("notice_title"),
-        funding: form.get("funding"),
-        decision_note: form.get("decision_note"),
-        version: form.id("version"),
-    };
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::DecisionInput = decode_form(&body)?;
         cases::decide(tx, c, id, &input).await
     })
     .await;
@@ -408,5 +383,35 @@ pub async fn decide(
             application_page(&state, ctx, id, form, errors, status_of(&e)).await
         }
         Err(e) => Err(Failure(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_decodes_from_the_form_and_from_json() {
+        let form: cases::DecisionInput =
+            decode_form(b"_csrf=t&version=3&decision_note=thin&outcome=reject").unwrap();
+        assert_eq!(
+            (
+                form.outcome.as_str(),
+                form.decision_note.as_str(),
+                form.version
+            ),
+            ("reject", "thin", Some(3))
+        );
+        let json: cases::DecisionInput =
+            serde_json::from_str(r#"{"outcome":"reject","note":"thin"}"#).unwrap();
+        assert_eq!((json.decision_note.as_str(), json.version), ("thin", None));
+    }
+
+    #[test]
+    fn an_empty_choice_of_organisation_or_studio_is_none() {
+        let call: cases::CallInput = decode_form(b"org_id=&title=x").unwrap();
+        assert_eq!(call.org_id, None);
+        let apply: cases::ApplyInput = decode_form(b"studio_id=7&statement=s").unwrap();
+        assert_eq!(apply.studio_id, Some(StudioId(7)));
     }
 }
