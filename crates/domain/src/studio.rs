@@ -124,6 +124,28 @@ pub enum StudioEvent {
     },
 }
 
+impl StudioEvent {
+    /// The kind code the event is stored and sent under (serde's tag).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StudioEvent::Founded { .. } => "founded",
+            StudioEvent::MemberJoined { .. } => "member_joined",
+            StudioEvent::MemberLeft { .. } => "member_left",
+            StudioEvent::Applied { .. } => "applied",
+            StudioEvent::Rejected { .. } => "rejected",
+            StudioEvent::SiteReviewed { .. } => "site_reviewed",
+            StudioEvent::Named { .. } => "named",
+            StudioEvent::FundingGranted { .. } => "funding_granted",
+            StudioEvent::Assessed { .. } => "assessed",
+            StudioEvent::TitleLost { .. } => "title_lost",
+            StudioEvent::Revoked { .. } => "revoked",
+            StudioEvent::Suspended { .. } => "suspended",
+            StudioEvent::Reactivated { .. } => "reactivated",
+            StudioEvent::JoinedAlliance { .. } => "joined_alliance",
+        }
+    }
+}
+
 code_enum!(
     StudioStatus { Active = "active", Suspended = "suspended", Revoked = "revoked" }
 );

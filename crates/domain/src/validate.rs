@@ -89,18 +89,6 @@ impl Validator {
             }
         }
     }
-
-    /// Keeps a checked value's problems, if any, and returns the value if there was one: for a
-    /// value that later checks depend on but that is not itself needed afterwards.
-    pub fn keep<T>(&mut self, checked: Checked<T>) -> Option<T> {
-        match checked {
-            Ok(value) => Some(value),
-            Err(problems) => {
-                self.errors.extend(problems);
-                None
-            }
-        }
-    }
 }
 
 /// One field's value, or its problems. `?` turns the problems into a validation error.
@@ -224,12 +212,9 @@ mod tests {
             ]
         );
 
-        // A problem kept earlier fails the finish even when every value is there.
+        // A problem added earlier fails the finish even when every value is there.
         let mut v = Validator::new();
-        assert_eq!(
-            v.keep::<i32>(problem(FieldError::new("unit", "unknown_org"))),
-            None
-        );
+        v.add(FieldError::new("unit", "unknown_org"));
         assert!(v.finish_with(Ok::<_, Vec<FieldError>>(5)).is_err());
     }
 

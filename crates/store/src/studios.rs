@@ -76,14 +76,12 @@ struct EventRow {
 }
 
 /// An event as it is stored and sent: its kind code, and its other fields as a JSON object.
-pub fn event_parts(event: &StudioEvent) -> (String, serde_json::Value) {
+pub fn event_parts(event: &StudioEvent) -> (&'static str, serde_json::Value) {
     let mut value = serde_json::to_value(event).unwrap_or_default();
-    let kind = value
-        .as_object_mut()
-        .and_then(|fields| fields.remove("kind"))
-        .and_then(|kind| kind.as_str().map(str::to_string))
-        .unwrap_or_default();
-    (kind, value)
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("kind");
+    }
+    (event.kind(), value)
 }
 
 impl TryFrom<EventRow> for Event {
@@ -169,6 +167,62 @@ mod event_tests {
     }
 
     #[test]
+    fn every_kind_code_is_the_tag_serde_writes() {
+        use ingot_domain::studio::AssessmentResult;
+        let (level, org) = (Level::Municipal, String::from("org"));
+        let text = || String::from("t");
+        let events = [
+            StudioEvent::Founded { lead: text() },
+            StudioEvent::MemberJoined { name: text() },
+            StudioEvent::MemberLeft { name: text() },
+            StudioEvent::Applied {
+                level,
+                org: org.clone(),
+                application: 1,
+            },
+            StudioEvent::Rejected {
+                level,
+                org: org.clone(),
+            },
+            StudioEvent::SiteReviewed {
+                level,
+                org: org.clone(),
+                score: 80,
+            },
+            StudioEvent::Named {
+                level,
+                org: org.clone(),
+                notice: text(),
+            },
+            StudioEvent::FundingGranted {
+                level,
+                org: org.clone(),
+                cents: 5,
+            },
+            StudioEvent::Assessed {
+                level,
+                org: org.clone(),
+                period: text(),
+                total: 90,
+                result: AssessmentResult::Pass,
+            },
+            StudioEvent::TitleLost {
+                level,
+                org,
+                notice: text(),
+            },
+            StudioEvent::Revoked { reason: text() },
+            StudioEvent::Suspended { reason: text() },
+            StudioEvent::Reactivated { reason: text() },
+            StudioEvent::JoinedAlliance { alliance: text() },
+        ];
+        for event in events {
+            let tag = serde_json::to_value(&event).unwrap()["kind"].clone();
+            assert_eq!(tag, event.kind(), "{event:?}");
+        }
+    }
+
+    #[test]
     fn an_event_is_stored_as_its_kind_and_fields_and_read_back_whole() {
         let named = StudioEvent::Named {
             level: Level::Provincial,
@@ -179,7 +233,7 @@ mod event_tests {
         assert_eq!(kind, "named");
         assert_eq!(detail["level"], "provincial");
         assert!(detail.get("kind").is_none(), "the kind has its own column");
-        let back = Event::try_from(row(&kind, &detail.to_string())).unwrap();
+        let back = Event::try_from(row(kind, &detail.to_string())).unwrap();
         assert_eq!(back.event, named);
     }
 

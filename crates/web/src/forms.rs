@@ -28,16 +28,25 @@ pub fn decode_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, App
         &mut track,
     ))
     .map_err(|e: serde_html_form::de::Error| {
-        let path = track.path().to_string();
-        let field = if path.is_empty() || path == "." {
-            "body".to_string()
-        } else {
-            path
-        };
-        AppError::Validation(vec![
-            ingot_domain::FieldError::new(field, "wrong_type").with("detail", e.to_string()),
-        ])
+        AppError::Validation(vec![decoding_problem(track, "wrong_type", &e)])
     })
+}
+
+/// The problem of a body that did not decode into its wire struct: the field the decoder had
+/// reached (`lines[1].quota`) with `wrong_type`, or, when it had reached none, `body` with
+/// `body_code`; the decoder's own words go along as `detail`.
+pub fn decoding_problem(
+    track: serde_path_to_error::Track,
+    body_code: &'static str,
+    error: &dyn std::fmt::Display,
+) -> ingot_domain::FieldError {
+    let path = track.path().to_string();
+    let problem = if path.is_empty() || path == "." {
+        ingot_domain::FieldError::new("body", body_code)
+    } else {
+        ingot_domain::FieldError::new(path, "wrong_type")
+    };
+    problem.with("detail", error.to_string())
 }
 
 /// An upload over the limit every form and API call shares.

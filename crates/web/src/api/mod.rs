@@ -258,17 +258,11 @@ fn decode_command<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> R
                 .collect(),
         )),
         Ok(command) => Ok(command),
-        Err(e) => {
-            let path = track.path().to_string();
-            let error = if path.is_empty() || path == "." {
-                FieldError::new("body", "json_invalid")
-            } else {
-                FieldError::new(path, "wrong_type")
-            };
-            Err(AppError::Validation(vec![
-                error.with("detail", e.to_string()),
-            ]))
-        }
+        Err(e) => Err(AppError::Validation(vec![crate::forms::decoding_problem(
+            track,
+            "json_invalid",
+            &e,
+        )])),
     }
 }
 

@@ -7,7 +7,7 @@ use crate::proposals::{category_exists, enterprise_of, index_text, text_of};
 use crate::{Caller, Result};
 use ingot_domain::org::Organisation;
 use ingot_domain::proposal::{self as rules, Person, Proposal, event};
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{self, Validator};
 use ingot_domain::{AppError, FieldError, OrgId, ProposalId, Timestamp, UserId};
 use ingot_store::proposals::{self, NewProposal};
 use ingot_store::{Tx, changes, users};
@@ -33,7 +33,7 @@ pub struct ProposalInput {
     pub co_proposers: Vec<PersonInput>,
 }
 
-struct Checked {
+struct CheckedDraft {
     unit: Organisation,
     enterprise: Organisation,
     title: String,
@@ -54,7 +54,7 @@ async fn check_input(
     caller: &Caller<'_>,
     proposer: UserId,
     input: &ProposalInput,
-) -> Result<Checked> {
+) -> Result<CheckedDraft> {
     let mut v = Validator::new();
     let title = v.required_text("title", &input.title, rules::TITLE_MAX);
     let problem = v.required_text("problem", &input.problem, rules::TEXT_MAX);
@@ -73,21 +73,12 @@ async fn check_input(
     let Some(enterprise) = enterprise_of(tx, &proposer_path).await? else {
         return Err(AppError::field("unit_id", "proposer_not_in_enterprise"));
     };
-    let unit = match input.unit_id {
-        None => {
-            v.add(FieldError::new("unit_id", "required"));
-            None
-        }
+    let unit: validate::Checked<_> = match input.unit_id {
+        None => Err(vec![FieldError::new("unit_id", "required")]),
         Some(id) => match ingot_store::orgs::get(tx, id).await? {
-            Some(u) if u.path.is_within(&enterprise.path) && !u.is_archived() => Some(u),
-            Some(_) => {
-                v.add(FieldError::new("unit_id", "unit_outside_enterprise"));
-                None
-            }
-            None => {
-                v.add(FieldError::new("unit_id", "unknown_org"));
-                None
-            }
+            Some(u) if u.path.is_within(&enterprise.path) && !u.is_archived() => Ok(u),
+            Some(_) => Err(vec![FieldError::new("unit_id", "unit_outside_enterprise")]),
+            None => Err(vec![FieldError::new("unit_id", "unknown_org")]),
         },
     };
     let category = input.category.trim().to_string();
@@ -158,10 +149,10 @@ async fn check_input(
             v.add(e);
         }
     }
-    v.finish()?;
+    let unit = v.finish_with(unit)?;
     let _ = caller;
-    Ok(Checked {
-        unit: unit.ok_or_else(|| AppError::internal("unit checked above"))?,
+    Ok(CheckedDraft {
+        unit,
         enterprise,
         title,
         problem,

@@ -3,8 +3,7 @@
 use super::{Happened, commit_change, named_people, open};
 use crate::{Caller, Result};
 use ingot_domain::proposal::{ImplStatus, Proposal, Status, event};
-use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{Checked, Validator, date, problem};
 use ingot_domain::{AppError, FieldError, ProposalId, Timestamp};
 use ingot_store::{Tx, users};
 
@@ -33,39 +32,19 @@ pub async fn set_implementation(
     if !access.implement {
         return Err(AppError::conflict("proposal_not_adopted"));
     }
-    let mut v = Validator::new();
-    let owner = match users::get_by_username(tx, &input.owner.trim().to_lowercase()).await? {
-        Some(u) => Some(u),
-        None => {
-            v.add(if input.owner.trim().is_empty() {
-                FieldError::new("owner", "required")
-            } else {
-                FieldError::new("owner", "unknown_user").with("username", input.owner.trim())
-            });
-            None
-        }
+    let v = Validator::new();
+    let owner_name = input.owner.trim();
+    let owner: Checked<_> = match users::get_by_username(tx, &owner_name.to_lowercase()).await? {
+        Some(u) => Ok(u),
+        None if owner_name.is_empty() => problem(FieldError::new("owner", "required")),
+        None => problem(FieldError::new("owner", "unknown_user").with("username", owner_name)),
     };
     let offset = caller.origin.utc_offset_ms;
-    let due_at = match Date::parse(&input.due) {
-        Some(d) => Some(d.start(offset)),
-        None => {
-            v.add(if input.due.trim().is_empty() {
-                FieldError::new("due", "required")
-            } else {
-                FieldError::new("due", "not_a_date")
-            });
-            None
-        }
-    };
-    let status = ImplStatus::parse(&input.status);
-    if status.is_none() {
-        v.add(FieldError::new("status", "unknown_status"));
-    }
-    v.finish()?;
-    let (owner, status) = match (owner, status) {
-        (Some(o), Some(s)) => (o, s),
-        _ => return Err(AppError::internal("checked above")),
-    };
+    let due: Checked<Timestamp> = date("due", &input.due).map(|d| d.start(offset));
+    let status: Checked<ImplStatus> = ImplStatus::parse(&input.status)
+        .ok_or_else(|| vec![FieldError::new("status", "unknown_status")]);
+    let (owner, due_at, status) = v.finish_with((owner, due, status))?;
+    let due_at = Some(due_at);
     let now = Timestamp::now();
     let mut notify = named_people(&l);
     notify.push(owner.id);

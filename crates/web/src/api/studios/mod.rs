@@ -435,7 +435,7 @@ impl From<StudioDetail> for StudioDetailDto {
                     let (kind, detail) = ingot_store::studios::event_parts(&e.event);
                     HistoryDto {
                         on_date: day(e.on_date),
-                        kind,
+                        kind: kind.to_string(),
                         detail,
                         public: e.public,
                     }

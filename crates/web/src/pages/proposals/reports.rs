@@ -161,8 +161,8 @@ pub async fn rewards_export(
         .trim()
         .parse::<i64>()
         .map_err(|_| AppError::field("org", "unknown_org"))?;
-    let from = Date::parse(&q.from).ok_or_else(|| AppError::field("from", "not_a_date"))?;
-    let to = Date::parse(&q.to).ok_or_else(|| AppError::field("to", "not_a_date"))?;
+    let from = Date::parse(&q.from).ok_or_else(|| AppError::field("from", "invalid_date"))?;
+    let to = Date::parse(&q.to).ok_or_else(|| AppError::field("to", "invalid_date"))?;
     let lines = {
         let mut tx = state.db.read().await?;
         cases::reward_lines(
@@ -246,7 +246,7 @@ async fn settings_page(
     let mut rows = Vec::new();
     for step in &s.steps {
         let org_code = match step.org_id {
-            Some(id) => ingot_store::orgs::get(&mut tx, id)
+            Some(id) => ingot_app::orgs::find(&mut tx, id)
                 .await?
                 .map(|o| o.code)
                 .unwrap_or_default(),
@@ -405,7 +405,7 @@ pub async fn set_workflow(
             }
             let org_id = match org_code.trim() {
                 "" => None,
-                code => match ingot_store::orgs::get_by_code(&mut tx, code).await? {
+                code => match ingot_app::orgs::find_by_code(&mut tx, code).await? {
                     Some(o) => Some(o.id),
                     None => {
                         errors.push(

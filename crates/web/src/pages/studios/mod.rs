@@ -85,8 +85,8 @@ pub struct EventView {
     pub public: bool,
 }
 
-fn describe(ctx: &PageCtx, kind: &str, step: &StudioEvent) -> String {
-    let text = ctx.code_name("sevent", kind);
+fn describe(ctx: &PageCtx, step: &StudioEvent) -> String {
+    let text = ctx.code_name("sevent", step.kind());
     let level = |l: &Level| ctx.code_name("level", l.as_str());
     let extra = match step {
         StudioEvent::Founded { lead } => lead.clone(),
@@ -145,7 +145,7 @@ async fn subtree_orgs(
         ..Default::default()
     };
     Ok(
-        ingot_store::orgs::list(tx, &filter, Page::new(Some(1), Some(500), 500))
+        ingot_app::orgs::list(tx, filter, Page::new(Some(1), Some(500), 500))
             .await?
             .0,
     )
@@ -223,7 +223,7 @@ async fn show_page(
         _ => None,
     };
     let namer_orgs = if ctx.actor.is_some() {
-        let chain = ingot_store::orgs::ancestors(&mut tx, &d.studio.unit_path).await?;
+        let chain = ingot_app::orgs::ancestors(&mut tx, &d.studio.unit_path).await?;
         naming_orgs(&ctx, chain)
     } else {
         Vec::new()
@@ -232,14 +232,11 @@ async fn show_page(
     let events = d
         .events
         .iter()
-        .map(|e| {
-            let (kind, _) = ingot_store::studios::event_parts(&e.event);
-            EventView {
-                date: ctx.day(&e.on_date),
-                text: describe(&ctx, &kind, &e.event),
-                kind,
-                public: e.public,
-            }
+        .map(|e| EventView {
+            date: ctx.day(&e.on_date),
+            text: describe(&ctx, &e.event),
+            kind: e.event.kind().to_string(),
+            public: e.public,
         })
         .collect();
     let _ = caller;
