@@ -2,12 +2,30 @@
 
 use crate::audit::{Change, record};
 use crate::{Caller, Result, passwords, secrets};
-use ingot_domain::user::validate_password;
+use ingot_domain::org::Organisation;
+use ingot_domain::user::{User, validate_password};
 use ingot_domain::validate::Validator;
 use ingot_domain::{Actor, AppError, FieldError, Lang, SessionId, Timestamp, TokenId, UserId};
+use ingot_store::grants::GrantView;
 use ingot_store::tokens::{self, TokenRow};
 use ingot_store::{Db, Tx, sessions, users};
 use std::time::Duration;
+
+/// Who the signed-in person is: their account, their organisation and their roles.
+pub struct Profile {
+    pub user: User,
+    pub org: Organisation,
+    pub grants: Vec<GrantView>,
+}
+
+pub async fn profile(tx: &mut Tx, user: UserId) -> Result<Profile> {
+    let user = users::get(tx, user).await?.ok_or_else(users::not_found)?;
+    let org = ingot_store::orgs::get(tx, user.org_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("organisation"))?;
+    let grants = ingot_store::grants::views_of_user(tx, user.id).await?;
+    Ok(Profile { user, org, grants })
+}
 
 pub async fn set_lang(
     tx: &mut Tx,

@@ -13,7 +13,13 @@ fn me(caller: &Caller<'_>) -> Result<UserId> {
 }
 
 pub async fn unread_count(tx: &mut Tx, caller: &Caller<'_>) -> Result<i64> {
-    store::unread_count(tx, me(caller)?).await
+    unread_count_of(tx, me(caller)?).await
+}
+
+/// The signed-in person's unread count, for the badge every page shows (read before the
+/// handler builds its `Caller`).
+pub async fn unread_count_of(tx: &mut Tx, user: UserId) -> Result<i64> {
+    store::unread_count(tx, user).await
 }
 
 pub async fn list(

@@ -4,7 +4,7 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::org::{NewOrg, OrgInput, Organisation, validate_name};
 use ingot_domain::policy::Action;
-use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Timestamp};
+use ingot_domain::{AppError, FieldError, OrgId, OrgPath, OrgScope, Timestamp};
 use ingot_store::orgs::{self, OrgFilter, OrgNode};
 use ingot_store::{Page, Tx, changes};
 
@@ -31,6 +31,34 @@ pub async fn get(tx: &mut Tx, id: OrgId) -> Result<Organisation> {
     orgs::get(tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("organisation"))
+}
+
+/// The organisation a filter or form field names, or that field's `unknown_org` problem.
+pub async fn named_by(tx: &mut Tx, field: &str, id: OrgId) -> Result<Organisation> {
+    orgs::get(tx, id)
+        .await?
+        .ok_or_else(|| AppError::field(field, "unknown_org"))
+}
+
+/// The organisation with this id, if there is one (for callers that report a missing one their
+/// own way).
+pub async fn find(tx: &mut Tx, id: OrgId) -> Result<Option<Organisation>> {
+    orgs::get(tx, id).await
+}
+
+/// The organisation with this code, if there is one.
+pub async fn find_by_code(tx: &mut Tx, code: &str) -> Result<Option<Organisation>> {
+    orgs::get_by_code(tx, code).await
+}
+
+/// Several organisations at once (missing ids are left out).
+pub async fn get_many(tx: &mut Tx, ids: &[OrgId]) -> Result<Vec<Organisation>> {
+    orgs::get_many(tx, ids).await
+}
+
+/// The chain above a place in the tree, from the root down.
+pub async fn ancestors(tx: &mut Tx, path: &OrgPath) -> Result<Vec<Organisation>> {
+    orgs::ancestors(tx, path).await
 }
 
 /// Browsing needs no check beyond having a `Caller`: the tree's structure is open to everyone

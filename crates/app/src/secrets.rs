@@ -58,6 +58,12 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// This installation's secret under `name`, made on first use and then shared by every server
+/// on the database.
+pub async fn server_key(db: &ingot_store::Db, name: &str) -> crate::Result<String> {
+    ingot_store::server_keys::get_or_create(db, name, random_token("")).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -312,7 +312,7 @@ where
         let mut ctx = PageCtx::build(&app, rs, here);
         if let Some(actor) = &ctx.actor {
             let mut tx = app.db.read().await.map_err(Failure)?;
-            ctx.unread = ingot_store::notifications::unread_count(&mut tx, actor.user_id)
+            ctx.unread = ingot_app::notifications::unread_count_of(&mut tx, actor.user_id)
                 .await
                 .map_err(Failure)?;
         }

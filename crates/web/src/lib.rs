@@ -47,12 +47,7 @@ impl AppState {
         let search =
             Arc::new(ingot_app::search::SearchService::build(&db, config.utc_offset_ms()).await?);
         ingot_app::search::spawn_follower(search.clone(), db.clone());
-        let csrf_key = ingot_store::server_keys::get_or_create(
-            &db,
-            "pre_session_csrf",
-            ingot_app::secrets::random_token(""),
-        )
-        .await?;
+        let csrf_key = ingot_app::secrets::server_key(&db, "pre_session_csrf").await?;
         Ok(AppState {
             csrf_key: Arc::new(csrf_key.into_bytes()),
             db,

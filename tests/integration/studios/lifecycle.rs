@@ -193,6 +193,34 @@ async fn a_studio_is_named_twice_assessed_and_revoked(backend: Backend) {
         json!({ "equipment": 2_000_000 })
     );
     assert_eq!(d["funding"][0]["paid_cents"], 5_000_000);
+    // The grant is this studio's alone: under another studio's address it is not found, on the
+    // API and the form alike, and nothing is recorded.
+    let other = create_studio(&app, &union, "孙强工匠创新工作室", "sun.qiang").await;
+    let entries = app.count("SELECT COUNT(*) FROM funding_entries").await;
+    let (status, e) = union
+        .post(
+            &format!("/studios/{other}/funding/{funding}/entries"),
+            json!({ "kind": "spending", "category": "equipment", "amount": "100", "on_date": "2024-10-02" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{e}");
+    let browser = app.sign_in_demo("ref.union").await;
+    let page = browser
+        .post_form(
+            &format!("/studios/{other}/funding/{funding}/entries"),
+            &[
+                ("kind", "spending"),
+                ("category", "equipment"),
+                ("amount", "100"),
+                ("on_date", "2024-10-02"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM funding_entries").await,
+        entries
+    );
     // The studio may not pay itself.
     let (status, _) = union
         .post(

@@ -8,7 +8,7 @@ use ingot_domain::policy::Action;
 use ingot_domain::studio::{self as rules, SpendCategory};
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::date;
-use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
+use ingot_domain::{AppError, FieldError, FundingId, OrgId, StudioId, Timestamp};
 use ingot_store::studios::{self as store, NewEntry};
 use ingot_store::{Tx, orgs};
 
@@ -30,18 +30,21 @@ pub struct EntryInput {
     pub entry_note: String,
 }
 
-/// Records a payment of granted funding or spending from it; neither may exceed the grant.
+/// Records a payment of granted funding or spending from it; neither may exceed the grant. The
+/// grant must be this studio's: another studio's grant is not found here.
 pub async fn funding_entry(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    funding_id: i64,
+    studio: StudioId,
+    funding: FundingId,
     input: &EntryInput,
 ) -> Result<i64> {
-    store::lock_funding(tx, funding_id).await?;
-    let f = store::get_funding(tx, funding_id)
+    store::lock_funding(tx, funding.0).await?;
+    let f = store::get_funding(tx, funding.0)
         .await?
+        .filter(|f| f.studio_id == studio.0)
         .ok_or_else(|| AppError::not_found("funding"))?;
-    let s = load(tx, StudioId(f.studio_id)).await?;
+    let s = load(tx, studio).await?;
     let org = orgs::get(tx, OrgId(f.org_id))
         .await?
         .ok_or_else(|| AppError::not_found("funding"))?;
@@ -109,7 +112,7 @@ pub async fn funding_entry(
     let entry = store::insert_entry(
         tx,
         &NewEntry {
-            funding_id,
+            funding_id: funding.0,
             kind,
             category: category.map(SpendCategory::as_str),
             amount_cents: amount,
@@ -127,7 +130,7 @@ pub async fn funding_entry(
             .label(&s.name)
             .org(s.unit_id)
             .after(
-                &serde_json::json!({ "funding_id": funding_id, "kind": kind, "category": category,
+                &serde_json::json!({ "funding_id": funding.0, "kind": kind, "category": category,
                 "amount_cents": amount, "on": on.to_string(), "note": note }),
             ),
     )

@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use ingot_app::account;
 use ingot_domain::{AppError, Lang, TokenId};
-use ingot_store::{grants, users};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -30,10 +29,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     security(("bearer" = []), ("session" = [])))]
 async fn me(State(state): State<AppState>, api: ApiCtx) -> Result<Json<MeDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let user = users::get(&mut tx, api.actor.user_id)
-        .await?
-        .ok_or_else(users::not_found)?;
-    let grants = grants::views_of_user(&mut tx, api.actor.user_id).await?;
+    let account::Profile { user, grants, .. } =
+        account::profile(&mut tx, api.actor.user_id).await?;
     Ok(Json(MeDto {
         user: user.into(),
         grants: grants.into_iter().map(Into::into).collect(),

@@ -175,7 +175,7 @@ async fn filter_of(
     let page = p.int("page", q.page.as_deref());
     let per_page = p.int("per_page", q.per_page.as_deref());
     let unit = match unit_id {
-        Some(id) => match ingot_store::orgs::get(tx, OrgId(id)).await? {
+        Some(id) => match ingot_app::orgs::find(tx, OrgId(id)).await? {
             Some(org) => Some(org.path),
             None => {
                 p.add("unit", "unknown_org");

@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::account;
 use ingot_domain::{AppError, FieldError, Lang, Timestamp, TokenId};
-use ingot_store::{orgs, users};
 
 pub struct TokenView {
     pub id: i64,
@@ -45,12 +44,7 @@ async fn page(
 ) -> Result<Response, Failure> {
     let actor = ctx.actor()?.clone();
     let mut tx = state.db.read().await?;
-    let user = users::get(&mut tx, actor.user_id)
-        .await?
-        .ok_or_else(users::not_found)?;
-    let org = orgs::get(&mut tx, user.org_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("organisation"))?;
+    let account::Profile { user, org, .. } = account::profile(&mut tx, actor.user_id).await?;
     let now = Timestamp::now();
     let tokens = account::list_tokens(&mut tx, actor.user_id)
         .await?

@@ -389,7 +389,7 @@ pub async fn move_to(
 ) -> Result<Response, Failure> {
     let result = in_tx(&state, &ctx, async |tx, caller| {
         let code = form.parent_code.trim().to_string();
-        let parent = ingot_store::orgs::get_by_code(tx, &code)
+        let parent = ingot_app::orgs::find_by_code(tx, &code)
             .await?
             .ok_or_else(|| {
                 AppError::Validation(vec![
@@ -671,7 +671,7 @@ pub async fn export_rows(
     parent_ids.dedup();
     let mut codes = std::collections::HashMap::new();
     for chunk in parent_ids.chunks(500) {
-        for p in ingot_store::orgs::get_many(tx, chunk).await? {
+        for p in ingot_app::orgs::get_many(tx, chunk).await? {
             codes.insert(p.id, p.code);
         }
     }

@@ -74,9 +74,7 @@ impl ListQuery {
                     .parse()
                     .map_err(|_| AppError::field("unit", "unknown_org"))?;
                 let mut tx = state.db.read().await?;
-                let org = ingot_store::orgs::get(&mut tx, OrgId(id))
-                    .await?
-                    .ok_or_else(|| AppError::field("unit", "unknown_org"))?;
+                let org = ingot_app::orgs::named_by(&mut tx, "unit", OrgId(id)).await?;
                 Some(org.path)
             }
         };

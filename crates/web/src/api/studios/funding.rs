@@ -9,8 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use ingot_app::studios as cases;
 use ingot_domain::FundingId;
-use ingot_domain::{AppError, StudioId};
-use ingot_store::studios as store;
+use ingot_domain::StudioId;
 
 /// Records a payment of special funding or spending from it; neither may exceed the grant.
 #[utoipa::path(post, path = "/studios/{id}/funding/{funding}/entries", tag = "studios", params(("id" = i64, Path), ("funding" = i64, Path)), request_body = cases::EntryInput,
@@ -24,10 +23,6 @@ pub(super) async fn funding_entry(
     JsonBody(input): JsonBody<cases::EntryInput>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
     studio_change!(state, api, id, |tx, c| {
-        let f = store::get_funding(&mut tx, funding.0)
-            .await?
-            .filter(|f| f.studio_id == id.0)
-            .ok_or_else(|| AppError::not_found("funding"))?;
-        cases::funding_entry(&mut tx, &c, f.id, &input).await?
+        cases::funding_entry(&mut tx, &c, id, funding, &input).await?
     })
 }

@@ -137,9 +137,8 @@ pub(super) async fn list_studios(
     let mut tx = state.db.read().await?;
     let unit = match q.unit {
         Some(id) => Some(
-            ingot_store::orgs::get(&mut tx, OrgId(id))
+            ingot_app::orgs::named_by(&mut tx, "unit", OrgId(id))
                 .await?
-                .ok_or_else(|| AppError::field("unit", "unknown_org"))?
                 .path,
         ),
         None => None,

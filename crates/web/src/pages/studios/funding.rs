@@ -9,21 +9,17 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ingot_app::studios as cases;
-use ingot_domain::{AppError, StudioId};
+use ingot_domain::{FundingId, StudioId};
 
 pub async fn funding_entry(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path((id, funding)): Path<(StudioId, i64)>,
+    Path((id, funding)): Path<(StudioId, FundingId)>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
         let input: cases::EntryInput = decode_form(&body)?;
-        let funding_row = ingot_store::studios::get_funding(tx, funding)
-            .await?
-            .filter(|x| x.studio_id == id.0)
-            .ok_or_else(|| AppError::not_found("funding"))?;
-        cases::funding_entry(tx, c, funding_row.id, &input).await
+        cases::funding_entry(tx, c, id, funding, &input).await
     })
     .await;
     finish(&state, ctx, id, r, "funding_recorded").await
