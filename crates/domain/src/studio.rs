@@ -357,6 +357,49 @@ impl Default for Standard {
 }
 
 impl Standard {
+    /// A standard as a form sends it: rows of criterion code and weight (blank rows left out)
+    /// and the two thresholds. Returns what could be read, to show again, and a problem for each
+    /// number that could not (`criteria[1].weight`, `pass_min`); `validate` checks the rest.
+    pub fn from_rows<'a>(
+        rows: impl IntoIterator<Item = (&'a str, &'a str)>,
+        excellent_min: &str,
+        pass_min: &str,
+    ) -> (Standard, Vec<FieldError>) {
+        let mut problems = Vec::new();
+        let mut criteria = Vec::new();
+        for (i, (code, weight)) in rows.into_iter().enumerate() {
+            let (code, weight) = (code.trim(), weight.trim());
+            if code.is_empty() && weight.is_empty() {
+                continue;
+            }
+            match weight.parse::<i64>() {
+                Ok(weight) => criteria.push(Criterion {
+                    code: code.to_string(),
+                    weight,
+                }),
+                Err(_) => problems.push(FieldError::new(
+                    format!("criteria[{i}].weight"),
+                    "weight_invalid",
+                )),
+            }
+        }
+        let mut threshold = |field: &str, raw: &str| match raw.trim().parse::<i64>() {
+            Ok(n) => n,
+            Err(_) => {
+                problems.push(FieldError::new(field, "not_a_whole_number"));
+                0
+            }
+        };
+        let excellent_min = threshold("excellent_min", excellent_min);
+        let pass_min = threshold("pass_min", pass_min);
+        let standard = Standard {
+            criteria,
+            excellent_min,
+            pass_min,
+        };
+        (standard, problems)
+    }
+
     pub fn validate(&self) -> Result<(), AppError> {
         let mut errors = Vec::new();
         if self.criteria.is_empty() {
@@ -478,6 +521,38 @@ pub fn has_conflict(reviewer: UserId, lead: UserId, members: &[UserId]) -> bool 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_standard_is_read_from_form_rows_with_each_bad_number_named() {
+        let (standard, problems) = Standard::from_rows(
+            [
+                ("achievements", "60"),
+                ("", " "),
+                ("conditions", "四十"),
+                ("patents", "40"),
+            ],
+            "85",
+            "及格",
+        );
+        let fields: Vec<_> = problems
+            .iter()
+            .map(|p| (p.field.as_str(), p.code))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("criteria[2].weight", "weight_invalid"),
+                ("pass_min", "not_a_whole_number")
+            ]
+        );
+        let codes: Vec<_> = standard.criteria.iter().map(|c| c.code.as_str()).collect();
+        assert_eq!(codes, ["achievements", "patents"]);
+        assert_eq!(standard.excellent_min, 85);
+        let (standard, problems) =
+            Standard::from_rows([("achievements", "60"), ("conditions", " 40 ")], "85", "60");
+        assert!(problems.is_empty());
+        assert!(standard.validate().is_ok());
+    }
 
     #[test]
     fn namings_must_come_in_order() {

@@ -113,13 +113,65 @@ async fn every_rule_refuses_with_a_clear_message_and_saves_nothing(backend: Back
     let (status, r) = ln
         .post(
             &format!("/studios/{zhao}/assessments"),
-            json!({ "period": "2023", "assessed_on": "2023-12-20", "scores": { "achievements": 90, "conditions": 80 } }),
+            json!({ "period": "2023", "assessed_on": "2023-12-20", "scores": { "achievements": 90, "conditions": 80 },
+                "note": "年度考核" }),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{r}");
     assert_eq!(
         (r["total"].as_i64(), r["result"].as_str()),
         (Some(86), Some("excellent"))
+    );
+    // The note's earlier name, `note`, is still taken.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM studio_assessments WHERE note = '年度考核'")
+            .await,
+        1
+    );
+    // On the page every row's score is checked, all at once, and nothing is saved until each is
+    // a whole number from 0 to 100.
+    let page = app.sign_in_demo("ln.admin").await;
+    let assessments = app.count("SELECT COUNT(*) FROM studio_assessments").await;
+    let path = format!("/studios/{zhao}/assess");
+    for (achievements, conditions) in [("九十", "八十"), ("101", "80")] {
+        let r = page
+            .post_form(
+                &path,
+                &[
+                    ("period", "2024"),
+                    ("assessed_on", "2024-12-20"),
+                    ("criterion", "achievements"),
+                    ("score", achievements),
+                    ("criterion", "conditions"),
+                    ("score", conditions),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("必须是 0 到 100 的整数"));
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM studio_assessments").await,
+        assessments
+    );
+    let r = page
+        .post_form(
+            &path,
+            &[
+                ("period", "2024"),
+                ("assessed_on", "2024-12-20"),
+                ("criterion", "achievements"),
+                ("score", "70"),
+                ("criterion", "conditions"),
+                ("score", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM studio_assessments WHERE period = '2024' AND total = 66")
+            .await,
+        1
     );
 
     // A reviewer who is a member of the studio may not review it.

@@ -13,16 +13,22 @@ use ingot_domain::validate::date;
 use ingot_domain::{AppError, FieldError, OrgId, OrgPath, StudioId, Timestamp};
 use ingot_store::studios::{self as store, Naming};
 use ingot_store::{Tx, orgs};
+use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Assessing a named studio for a period, as the API sends it (`POST /studios/{id}/assessments`);
+/// the page's form rows become this struct in the web layer.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = AssessBody)]
 pub struct AssessInput {
     /// The naming assessed; empty: the highest standing naming the caller's federation gave.
     pub naming_id: Option<i64>,
     pub period: String,
     pub assessed_on: String,
-    /// Each criterion's score, 0-100.
-    pub scores: Vec<(String, String)>,
+    /// Criterion code to score (0-100), e.g. `{"achievements": 80}`.
+    pub scores: BTreeMap<String, i64>,
+    /// `note` is the name this field had before; it is still accepted.
+    #[serde(alias = "note")]
     pub assessment_note: String,
 }
 
@@ -97,14 +103,8 @@ pub async fn assess(
         .unwrap_or_default();
     let mut scores = Vec::new();
     for c in &standard.criteria {
-        let raw = input
-            .scores
-            .iter()
-            .find(|(code, _)| *code == c.code)
-            .map(|(_, s)| s.trim())
-            .unwrap_or("");
-        match raw.parse::<i64>() {
-            Ok(n) if (0..=100).contains(&n) => scores.push((c.code.clone(), n)),
+        match input.scores.get(&c.code) {
+            Some(&n) if (0..=100).contains(&n) => scores.push((c.code.clone(), n)),
             _ => v.add(FieldError::new(
                 format!("score_{}", c.code),
                 "score_invalid",

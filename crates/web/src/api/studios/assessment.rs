@@ -12,17 +12,6 @@ use ingot_domain::{OrgId, StudioId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct AssessBody {
-    pub naming_id: Option<i64>,
-    pub period: String,
-    pub assessed_on: String,
-    /// Criterion code to score (0-100), e.g. `{"achievements": 80}`.
-    pub scores: std::collections::BTreeMap<String, i64>,
-    pub note: String,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AssessmentResultDto {
     pub total: i64,
@@ -62,26 +51,15 @@ impl From<Standard> for StandardDto {
 }
 
 /// Assesses a named studio against the naming federation's standard; a fail takes the title away.
-#[utoipa::path(post, path = "/studios/{id}/assessments", tag = "studios", params(("id" = i64, Path)), request_body = AssessBody,
+#[utoipa::path(post, path = "/studios/{id}/assessments", tag = "studios", params(("id" = i64, Path)), request_body = cases::AssessInput,
     responses((status = 200, body = AssessmentResultDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn assess(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<StudioId>,
-    JsonBody(b): JsonBody<AssessBody>,
+    JsonBody(input): JsonBody<cases::AssessInput>,
 ) -> Result<Json<AssessmentResultDto>, Failure> {
-    let input = cases::AssessInput {
-        naming_id: b.naming_id,
-        period: b.period,
-        assessed_on: b.assessed_on,
-        scores: b
-            .scores
-            .into_iter()
-            .map(|(k, v)| (k, v.to_string()))
-            .collect(),
-        assessment_note: b.note,
-    };
     let mut tx = state.db.begin().await?;
     let (total, result) = cases::assess(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

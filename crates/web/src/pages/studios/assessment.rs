@@ -1,11 +1,11 @@
 //! Assessment pages: assessing a studio from its page, and reading or setting an organisation's
 //! assessment standard.
 
-use super::{FormMap, finish, naming_orgs, subtree_orgs};
+use super::{finish, naming_orgs, subtree_orgs};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
-use crate::forms::{FormErrors, is_form_error};
+use crate::forms::{FormErrors, decode_form, is_form_error};
 use crate::pages::{done, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -14,7 +14,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::studios as cases;
 use ingot_domain::org::Organisation;
-use ingot_domain::{AppError, OrgId, StudioId};
+use ingot_domain::studio::Standard;
+use ingot_domain::{AppError, FieldError, OrgId, StudioId};
 
 pub async fn assess(
     State(state): State<AppState>,
@@ -22,23 +23,61 @@ pub async fn assess(
     Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let f = FormMap::parse(&body);
-    let scores =
-        f.0.iter()
-            .filter_map(|(k, v)| k.strip_prefix("score_").map(|c| (c.to_string(), v.clone())))
-            .collect();
-    let input = cases::AssessInput {
-        naming_id: f.id("naming_id"),
-        period: f.get("period"),
-        assessed_on: f.get("assessed_on"),
-        scores,
-        assessment_note: f.get("assessment_note"),
-    };
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
+        let input = decode_form::<AssessForm>(&body)?.into_command()?;
         cases::assess(tx, c, id, &input).await
     })
     .await;
     finish(&state, ctx, id, r, "studio_assessed").await
+}
+
+/// The assessment form: one `criterion` (hidden) and one `score` per row of the standard.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AssessForm {
+    naming_id: Option<i64>,
+    period: String,
+    assessed_on: String,
+    criterion: Vec<String>,
+    score: Vec<String>,
+    assessment_note: String,
+}
+
+impl AssessForm {
+    /// The command, or a `score_invalid` against each score that is not a whole number (the
+    /// field the page shows beside that criterion).
+    fn into_command(self) -> Result<cases::AssessInput, AppError> {
+        let mut scores = std::collections::BTreeMap::new();
+        let mut problems = Vec::new();
+        for (code, raw) in self.criterion.into_iter().zip(self.score) {
+            match raw.trim().parse::<i64>() {
+                Ok(n) => {
+                    scores.insert(code, n);
+                }
+                Err(_) => problems.push(FieldError::new(format!("score_{code}"), "score_invalid")),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Validation(problems));
+        }
+        Ok(cases::AssessInput {
+            naming_id: self.naming_id,
+            period: self.period,
+            assessed_on: self.assessed_on,
+            scores,
+            assessment_note: self.assessment_note,
+        })
+    }
+}
+
+/// The standard form: rows of `code` and `weight` (blank rows left out) and the two thresholds.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct StandardForm {
+    code: Vec<String>,
+    weight: Vec<String>,
+    excellent_min: String,
+    pass_min: String,
 }
 
 #[derive(Template)]
@@ -112,31 +151,13 @@ pub async fn set_standard(
     Path(org): Path<OrgId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let f = FormMap::parse(&body);
-    let mut errors = Vec::new();
-    let mut criteria = Vec::new();
-    for (i, (code, weight)) in f.all("code").iter().zip(f.all("weight")).enumerate() {
-        let code = code.trim();
-        if code.is_empty() && weight.trim().is_empty() {
-            continue;
-        }
-        match weight.trim().parse::<i64>() {
-            Ok(w) => criteria.push(ingot_domain::studio::Criterion {
-                code: code.to_string(),
-                weight: w,
-            }),
-            Err(_) => errors.push(ingot_domain::FieldError::new(
-                format!("criteria[{i}].weight"),
-                "weight_invalid",
-            )),
-        }
-    }
-    let number = |k: &str| f.get(k).trim().parse::<i64>().unwrap_or(-1);
-    let standard = ingot_domain::studio::Standard {
-        criteria,
-        excellent_min: number("excellent_min"),
-        pass_min: number("pass_min"),
-    };
+    let form: StandardForm = decode_form(&body)?;
+    let rows = form.code.iter().zip(&form.weight);
+    let (standard, errors) = Standard::from_rows(
+        rows.map(|(c, w)| (c.as_str(), w.as_str())),
+        &form.excellent_min,
+        &form.pass_min,
+    );
     let r = if errors.is_empty() {
         crate::pages::in_tx(&state, &ctx, async |tx, c| {
             cases::set_standard(tx, c, org, &standard).await
