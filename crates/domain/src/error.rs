@@ -26,7 +26,7 @@ impl FieldError {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum AppError {
     /// The object does not exist, or the actor may not know that it exists.
     NotFound { what: &'static str },

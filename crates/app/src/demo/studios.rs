@@ -291,7 +291,7 @@ async fn zhao_pengda(tx: &mut Tx, origin: &RequestOrigin) -> Result<StudioId> {
             ]
             .map(String::from)
             .to_vec(),
-            score: "92".into(),
+            score: Some(92),
             comments: "场所、设备、团队与申报一致，成果台账完整。".into(),
             signature: expert.display_name.clone(),
             confirm: true,
@@ -356,7 +356,7 @@ async fn zhao_pengda(tx: &mut Tx, origin: &RequestOrigin) -> Result<StudioId> {
             ]
             .map(String::from)
             .to_vec(),
-            score: "95".into(),
+            score: Some(95),
             comments: "工作室运行规范，成果转化成效显著。".into(),
             signature: expert.display_name.clone(),
             confirm: true,

@@ -55,6 +55,21 @@ pub struct StudioChange {
     pub version: Option<i64>,
 }
 
+impl From<StudioChange> for StudioInput {
+    /// The particulars a change carries, on the registration form the page shows again.
+    fn from(c: StudioChange) -> Self {
+        StudioInput {
+            kind: c.kind,
+            name: c.name,
+            founded_on: c.founded_on,
+            address: c.address,
+            description: c.description,
+            fields: c.fields,
+            ..Default::default()
+        }
+    }
+}
+
 /// The particulars both commands carry.
 struct Particulars<'a> {
     kind: &'a str,

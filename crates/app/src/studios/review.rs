@@ -15,15 +15,19 @@ use ingot_domain::{AppError, ApplicationId, CallId, FieldError, StudioId, Timest
 use ingot_store::Tx;
 use ingot_store::studios::{self as store, NewReview};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// The on-site review of a naming application, as the form (multipart, with photos) and the API
+/// send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = SiteReviewBody)]
 pub struct ReviewInput {
     pub visited_on: String,
-    /// The checklist items found satisfied.
+    /// Items found satisfied: `premises`, `equipment`, `team`, `records`, `outputs`, `training`.
     pub checklist: Vec<String>,
-    pub score: String,
+    /// 0-100.
+    pub score: Option<i64>,
     pub comments: String,
-    /// The reviewer's name as typed, which must be theirs.
+    /// The reviewer's own name, typed, which must be theirs.
     pub signature: String,
     pub confirm: bool,
     pub version: Option<i64>,
@@ -79,8 +83,8 @@ pub async fn review(
             ),
         }
     }
-    let score = match input.score.trim().parse::<i64>() {
-        Ok(n) if (0..=100).contains(&n) => Ok(n),
+    let score = match input.score {
+        Some(n) if (0..=100).contains(&n) => Ok(n),
         _ => problem(FieldError::new("score", "score_invalid")),
     };
     let comments = v.required_text("comments", &input.comments, rules::TEXT_MAX);

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use ingot_app::studios as cases;
 use ingot_domain::{AppError, ApplicationId, CallId, StudioId};
 use ingot_store::studios::Call;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -74,21 +74,6 @@ pub struct ApplicationDetailDto {
     pub naming: Option<NamingDto>,
     pub may_review: bool,
     pub may_decide: bool,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-#[schema(as = SiteReviewBody)]
-pub struct ReviewBody {
-    pub visited_on: String,
-    /// Items found satisfied: `premises`, `equipment`, `team`, `records`, `outputs`, `training`.
-    pub checklist: Vec<String>,
-    pub score: i64,
-    pub comments: String,
-    /// The reviewer's own name, typed.
-    pub signature: String,
-    pub confirm: bool,
-    pub version: Option<i64>,
 }
 
 /// Records a naming published before the studio was registered (levels still in order).
@@ -223,24 +208,15 @@ pub(super) async fn get_application(
 
 /// Records the on-site review, signed with the reviewer's typed name. Members of the studio may
 /// not review it (`reviewer_is_member`).
-#[utoipa::path(post, path = "/naming-applications/{id}/review", tag = "studios", params(("id" = i64, Path)), request_body = ReviewBody,
+#[utoipa::path(post, path = "/naming-applications/{id}/review", tag = "studios", params(("id" = i64, Path)), request_body = cases::ReviewInput,
     responses((status = 200, body = ApplicationDetailDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn review(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ApplicationId>,
-    JsonBody(b): JsonBody<ReviewBody>,
+    JsonBody(input): JsonBody<cases::ReviewInput>,
 ) -> Result<Json<ApplicationDetailDto>, Failure> {
-    let input = cases::ReviewInput {
-        visited_on: b.visited_on,
-        checklist: b.checklist,
-        score: b.score.to_string(),
-        comments: b.comments,
-        signature: b.signature,
-        confirm: b.confirm,
-        version: b.version,
-    };
     let mut tx = state.db.begin().await?;
     cases::review(&mut tx, &api.caller(), id, &input, &[]).await?;
     tx.commit().await?;

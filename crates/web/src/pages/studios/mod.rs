@@ -278,8 +278,11 @@ async fn finish<T>(
     }
 }
 
-/// Text fields and image files of a multipart form.
-async fn read_multipart(mut mp: Multipart) -> Result<(FormMap, Vec<(String, Vec<u8>)>), AppError> {
+/// The text fields of a multipart form, decoded into its wire struct like a urlencoded form, and
+/// its files.
+async fn read_multipart<T: serde::de::DeserializeOwned>(
+    mut mp: Multipart,
+) -> Result<(T, Vec<(String, Vec<u8>)>), AppError> {
     let limit = ingot_app::files::MAX_FILE_BYTES;
     let mut fields = Vec::new();
     let mut files = Vec::new();
@@ -312,7 +315,10 @@ async fn read_multipart(mut mp: Multipart) -> Result<(FormMap, Vec<(String, Vec<
             fields.push((name, text));
         }
     }
-    Ok((FormMap(fields), files))
+    let encoded = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&fields)
+        .finish();
+    Ok((crate::forms::decode_form(encoded.as_bytes())?, files))
 }
 
 /// Checks every file is an image and puts it in the file store (by hash, so retries are free).

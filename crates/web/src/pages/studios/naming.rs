@@ -1,7 +1,7 @@
 //! Naming pages: recording an earlier naming on a studio's page, naming calls (list, publish, read,
 //! apply), and an application with its on-site review (made for a phone) and the decision.
 
-use super::{FormMap, finish, naming_orgs, read_multipart, store_photos, subtree_orgs};
+use super::{finish, naming_orgs, read_multipart, store_photos, subtree_orgs};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
@@ -38,7 +38,8 @@ struct CallsPage {
     ctx: PageCtx,
     calls: Vec<Call>,
     orgs: Vec<Organisation>,
-    form: FormMap,
+    /// The call shown: empty, or what was sent with its problems.
+    form: cases::CallInput,
     errors: FormErrors,
     levels: &'static [Level],
 }
@@ -46,7 +47,7 @@ struct CallsPage {
 async fn calls_page(
     state: &AppState,
     ctx: PageCtx,
-    form: FormMap,
+    form: cases::CallInput,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -81,7 +82,7 @@ pub async fn calls(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
     calls_page(
         &state,
         ctx,
-        FormMap::default(),
+        cases::CallInput::default(),
         FormErrors::none(),
         StatusCode::OK,
     )
@@ -93,17 +94,23 @@ pub async fn create_call(
     ctx: PageCtx,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let input = decode_form::<cases::CallInput>(&body);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::CallInput = decode_form(&body)?;
-        cases::create_call(tx, c, &input).await
+        cases::create_call(tx, c, input.as_ref().map_err(Clone::clone)?).await
     })
     .await;
     match r {
         Ok(id) => Ok(done(&format!("/studios/calls/{id}"), "call_created")),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            calls_page(&state, ctx, form, errors, status_of(&e)).await
+            calls_page(
+                &state,
+                ctx,
+                input.unwrap_or_default(),
+                errors,
+                status_of(&e),
+            )
+            .await
         }
         Err(e) => Err(Failure(e)),
     }
@@ -190,7 +197,9 @@ pub async fn apply(
 struct ApplicationPage {
     ctx: PageCtx,
     d: ApplicationDetail,
-    form: FormMap,
+    /// The review and the decision shown: empty, or what was sent with its problems.
+    review_form: cases::ReviewInput,
+    decision_form: cases::DecisionInput,
     today: String,
     errors: FormErrors,
 }
@@ -266,19 +275,26 @@ impl ApplicationPage {
         match &self.d.review {
             Some(r) => r.checklist.contains(&format!("\"{}\"", item.as_str())),
             None => self
-                .form
-                .all("checklist")
+                .review_form
+                .checklist
                 .iter()
                 .any(|c| c == item.as_str()),
         }
     }
 }
 
+/// What the application page's forms show again after a refusal.
+#[derive(Default)]
+struct Sent {
+    review: cases::ReviewInput,
+    decision: cases::DecisionInput,
+}
+
 async fn application_page(
     state: &AppState,
     ctx: PageCtx,
     id: ApplicationId,
-    form: FormMap,
+    sent: Sent,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -294,7 +310,8 @@ async fn application_page(
         &ApplicationPage {
             ctx,
             d,
-            form,
+            review_form: sent.review,
+            decision_form: sent.decision,
             today,
             errors,
         },
@@ -310,7 +327,7 @@ pub async fn application(
         &state,
         ctx,
         id,
-        FormMap::default(),
+        Sent::default(),
         FormErrors::none(),
         StatusCode::OK,
     )
@@ -323,22 +340,12 @@ pub async fn review(
     Path(id): Path<ApplicationId>,
     mp: Multipart,
 ) -> Result<Response, Failure> {
-    let (form, files) = match read_multipart(mp).await {
+    let (input, files) = match read_multipart::<cases::ReviewInput>(mp).await {
         Ok(x) => x,
         Err(e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            return application_page(&state, ctx, id, FormMap::default(), errors, status_of(&e))
-                .await;
+            return application_page(&state, ctx, id, Sent::default(), errors, status_of(&e)).await;
         }
-    };
-    let input = cases::ReviewInput {
-        visited_on: form.get("visited_on"),
-        checklist: form.all("checklist"),
-        score: form.get("score"),
-        comments: form.get("comments"),
-        signature: form.get("signature"),
-        confirm: form.flag("confirm"),
-        version: form.id("version"),
     };
     let r = async {
         let stored = store_photos(&state, files).await?;
@@ -355,7 +362,11 @@ pub async fn review(
         )),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            application_page(&state, ctx, id, form, errors, status_of(&e)).await
+            let sent = Sent {
+                review: input,
+                ..Sent::default()
+            };
+            application_page(&state, ctx, id, sent, errors, status_of(&e)).await
         }
         Err(e) => Err(Failure(e)),
     }
@@ -367,10 +378,9 @@ pub async fn decide(
     Path(id): Path<ApplicationId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let input = decode_form::<cases::DecisionInput>(&body);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::DecisionInput = decode_form(&body)?;
-        cases::decide(tx, c, id, &input).await
+        cases::decide(tx, c, id, input.as_ref().map_err(Clone::clone)?).await
     })
     .await;
     match r {
@@ -380,7 +390,11 @@ pub async fn decide(
         )),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            application_page(&state, ctx, id, form, errors, status_of(&e)).await
+            let sent = Sent {
+                decision: input.unwrap_or_default(),
+                ..Sent::default()
+            };
+            application_page(&state, ctx, id, sent, errors, status_of(&e)).await
         }
         Err(e) => Err(Failure(e)),
     }

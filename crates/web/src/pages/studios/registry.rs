@@ -2,7 +2,7 @@
 //! its particulars, the studio's public page, its status, its photos (uploaded and served), and the
 //! statistics by level, field and year.
 
-use super::{FormMap, finish, read_multipart, show_page, store_photos, subtree_orgs};
+use super::{finish, read_multipart, show_page, store_photos, subtree_orgs};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
@@ -143,7 +143,8 @@ struct NewPage {
     ctx: PageCtx,
     id: Option<StudioId>,
     version: Option<i64>,
-    form: FormMap,
+    /// The values shown: empty, the studio's, or what was sent with its problems.
+    form: cases::StudioInput,
     units: Vec<Organisation>,
     errors: FormErrors,
 }
@@ -179,7 +180,7 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
         ctx,
         id: None,
         version: None,
-        form: FormMap::default(),
+        form: cases::StudioInput::default(),
         units,
         errors: FormErrors::none(),
     }))
@@ -190,10 +191,9 @@ pub async fn create(
     ctx: PageCtx,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let input = decode_form::<cases::StudioInput>(&body);
     let result = crate::pages::in_tx(&state, &ctx, async |tx, caller| {
-        let input: cases::StudioInput = decode_form(&body)?;
-        cases::create(tx, caller, &input).await
+        cases::create(tx, caller, input.as_ref().map_err(Clone::clone)?).await
     })
     .await;
     match result {
@@ -207,7 +207,7 @@ pub async fn create(
                     ctx,
                     id: None,
                     version: None,
-                    form,
+                    form: input.unwrap_or_default(),
                     units,
                     errors,
                 },
@@ -230,20 +230,21 @@ pub async fn edit_form(
         return Err(Failure(AppError::forbidden()));
     }
     let s = &d.studio;
-    let mut pairs = vec![
-        ("name".to_string(), s.name.clone()),
-        ("kind".to_string(), s.kind.as_str().to_string()),
-        ("founded_on".to_string(), ctx.day(&s.founded_on)),
-        ("address".to_string(), s.address.clone()),
-        ("description".to_string(), s.description.clone()),
-    ];
-    pairs.extend(d.fields.iter().map(|f| ("fields".to_string(), f.clone())));
+    let form = cases::StudioInput {
+        name: s.name.clone(),
+        kind: s.kind.as_str().to_string(),
+        founded_on: ctx.day(&s.founded_on),
+        address: s.address.clone(),
+        description: s.description.clone(),
+        fields: d.fields.clone(),
+        ..Default::default()
+    };
     let version = Some(s.version);
     Ok(ok(&NewPage {
         ctx,
         id: Some(id),
         version,
-        form: FormMap(pairs),
+        form,
         units: Vec::new(),
         errors: FormErrors::none(),
     }))
@@ -255,11 +256,9 @@ pub async fn update(
     Path(id): Path<StudioId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
-    let version = form.id("version");
+    let input = decode_form::<cases::StudioChange>(&body);
     let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::StudioChange = decode_form(&body)?;
-        cases::update(tx, c, id, &input).await
+        cases::update(tx, c, id, input.as_ref().map_err(Clone::clone)?).await
     })
     .await;
     match r {
@@ -271,8 +270,8 @@ pub async fn update(
                 &NewPage {
                     ctx,
                     id: Some(id),
-                    version,
-                    form,
+                    version: input.as_ref().ok().and_then(|c| c.version),
+                    form: input.map(cases::StudioInput::from).unwrap_or_default(),
                     units: Vec::new(),
                     errors,
                 },
@@ -319,7 +318,7 @@ pub async fn add_photo(
                 return Err(AppError::forbidden());
             }
         }
-        let (_, files) = read_multipart(mp).await?;
+        let (serde::de::IgnoredAny, files) = read_multipart(mp).await?;
         if files.is_empty() {
             return Err(AppError::field("file", "file_missing"));
         }
