@@ -207,6 +207,18 @@ for (const backend of backends()) {
         assert.equal(await page.getByTestId('photo').count(), 0);
         assert.ok(await fitsWidth(page));
         await page.screenshot({ path: join(screenshots, `${backend}-studio-public-375.png`), fullPage: true });
+        // The list's filters swap the results in place (htmx), and the address follows them.
+        await page.goto(`${base}/studios`);
+        await page.evaluate(() => { window.stillThisPage = true; });
+        await page.locator('#status').selectOption('revoked');
+        await page.waitForURL(/status=revoked/);
+        await page.waitForFunction(() => {
+          const rows = [...document.querySelectorAll('[data-testid="studio-row"]')];
+          return rows.length > 0 && rows.every((r) => r.textContent.includes('已撤销'));
+        });
+        const rows = await page.getByTestId('studio-row').allTextContents();
+        assert.ok(rows.some((r) => r.includes(STUDIO)), rows.join(' | '));
+        assert.equal(await page.evaluate(() => window.stillThisPage), true, 'no full reload');
         assert.deepEqual(problems, []);
       } finally {
         await context.close();

@@ -14,7 +14,7 @@ use crate::support::{ApiClient, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const ZHAO: &str = "赵鹏达劳模创新工作室";
+pub(crate) const ZHAO: &str = "赵鹏达劳模创新工作室";
 
 async fn zhao_id(app: &TestApp) -> i64 {
     let mut tx = app.db.read().await.unwrap();

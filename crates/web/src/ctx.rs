@@ -39,6 +39,9 @@ pub struct PageCtx {
     utc_offset_ms: i64,
     /// Unread notifications, for the bell.
     pub unread: i64,
+    /// The element htmx asked to replace (`HX-Target`), when the request came from htmx: a list
+    /// then answers with its results only.
+    pub htmx_target: Option<String>,
 }
 
 impl PageCtx {
@@ -128,6 +131,7 @@ impl PageCtx {
             flash,
             utc_offset_ms: state.config.utc_offset_ms(),
             unread: 0,
+            htmx_target: None,
         }
     }
 
@@ -310,7 +314,12 @@ where
             .ok_or_else(|| Failure(AppError::internal("request state missing")))?;
         let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         let mut ctx = PageCtx::build(&app, rs, here);
-        if let Some(actor) = &ctx.actor {
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        if header("hx-request") == Some("true") {
+            ctx.htmx_target = header("hx-target").map(str::to_string);
+        }
+        // A fragment has no top bar, so no bell to count for.
+        if let Some(actor) = ctx.actor.as_ref().filter(|_| ctx.htmx_target.is_none()) {
             let mut tx = app.db.read().await.map_err(Failure)?;
             ctx.unread = ingot_app::notifications::unread_count_of(&mut tx, actor.user_id)
                 .await

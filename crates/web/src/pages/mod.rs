@@ -46,6 +46,26 @@ pub fn ok(template: &impl Template) -> Response {
     render(StatusCode::OK, template)
 }
 
+/// A list page, or only its results when htmx asked to replace the element `results_id` (the
+/// filters and the pager then swap the results without reloading the page). The answer varies
+/// with `HX-Target`, so a cache never serves one for the other.
+pub fn list_page<'a, P: Template, F: Template>(
+    ctx: &crate::ctx::PageCtx,
+    results_id: &str,
+    page: &'a P,
+    results: impl FnOnce(&'a P) -> F,
+) -> Response {
+    let mut response = if ctx.htmx_target.as_deref() == Some(results_id) {
+        ok(&results(page))
+    } else {
+        ok(page)
+    };
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("HX-Target"));
+    response
+}
+
 /// Redirects after a successful form (303, so a reload does not post again) with a message
 /// shown once on the next page. `key` names a `flash.*` catalog entry, never user input.
 pub fn done(to: &str, flash_key: &'static str) -> Response {

@@ -149,14 +149,21 @@ pub async fn index(
     };
     let mut tx = state.db.read().await?;
     let (items, total) = cases::list(&mut tx, &caller, &filter, page).await?;
-    let units = cases::units_for_proposer(&mut tx, &caller).await?;
-    let categories = cases::categories_for(&mut tx, &caller).await?;
+    // The filters' choices are not part of the results htmx asks for.
+    let (units, categories) = if ctx.htmx_target.as_deref() == Some(RESULTS) {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            cases::units_for_proposer(&mut tx, &caller).await?,
+            cases::categories_for(&mut tx, &caller).await?,
+        )
+    };
     drop(tx);
     let base = q.url("/proposals");
     let pager = Pager::new(&ctx, &base, page, total);
     let export = q.url("/proposals/export");
     let sep = if export.contains('?') { '&' } else { '?' };
-    Ok(ok(&IndexPage {
+    let view = IndexPage {
         export_csv: format!("{export}{sep}format=csv"),
         export_xlsx: format!("{export}{sep}format=xlsx"),
         ctx,
@@ -169,7 +176,28 @@ pub async fn index(
         statuses: Status::ALL.to_vec(),
         now: Timestamp::now(),
         errors,
-    }))
+    };
+    Ok(crate::pages::list_page(
+        &view.ctx,
+        RESULTS,
+        &view,
+        IndexResults,
+    ))
+}
+
+/// The element of the list page that filters and paging replace.
+const RESULTS: &str = "proposal-results";
+
+/// The results block of the list, for htmx.
+#[derive(Template)]
+#[template(path = "proposals/index.html", block = "results")]
+struct IndexResults<'a>(&'a IndexPage);
+
+impl std::ops::Deref for IndexResults<'_> {
+    type Target = IndexPage;
+    fn deref(&self) -> &IndexPage {
+        self.0
+    }
 }
 
 /// The proposal form's fields as posted. Co-proposers come as three fixed rows, which is

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
 use crate::forms::{FormErrors, decode_form, is_form_error};
-use crate::pages::{Pager, done, ok, query_url, render};
+use crate::pages::{Pager, done, list_page, ok, query_url, render};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
@@ -98,6 +98,18 @@ struct IndexPage {
     errors: FormErrors,
 }
 
+/// The results block of the list, for htmx.
+#[derive(Template)]
+#[template(path = "studios/index.html", block = "results")]
+struct IndexResults<'a>(&'a IndexPage);
+
+impl std::ops::Deref for IndexResults<'_> {
+    type Target = IndexPage;
+    fn deref(&self) -> &IndexPage {
+        self.0
+    }
+}
+
 fn may_anywhere(ctx: &PageCtx, action: Action) -> bool {
     ctx.actor.as_ref().is_some_and(|a| {
         a.grants
@@ -124,7 +136,7 @@ pub async fn index(
     let (items, total) = cases::list(&mut tx, &filter, page).await?;
     drop(tx);
     let pager = Pager::new(&ctx, &q.url(), page, total);
-    Ok(ok(&IndexPage {
+    let view = IndexPage {
         may_create: may_anywhere(&ctx, Action::ManageStudio),
         may_name: may_anywhere(&ctx, Action::ManageNamings),
         signed_in: ctx.actor.is_some(),
@@ -134,7 +146,8 @@ pub async fn index(
         total,
         pager,
         errors,
-    }))
+    };
+    Ok(list_page(&view.ctx, "studio-results", &view, IndexResults))
 }
 
 #[derive(Template)]
