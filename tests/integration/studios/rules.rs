@@ -133,20 +133,19 @@ async fn every_rule_refuses_with_a_clear_message_and_saves_nothing(backend: Back
     let page = app.sign_in_demo("ln.admin").await;
     let assessments = app.count("SELECT COUNT(*) FROM studio_assessments").await;
     let path = format!("/studios/{zhao}/assess");
+    let assess = async |achievements: &str, conditions: &str| {
+        let fields = [
+            ("period", "2024"),
+            ("assessed_on", "2024-12-20"),
+            ("criterion", "achievements"),
+            ("score", achievements),
+            ("criterion", "conditions"),
+            ("score", conditions),
+        ];
+        page.post_form(&path, &fields).await
+    };
     for (achievements, conditions) in [("九十", "八十"), ("101", "80")] {
-        let r = page
-            .post_form(
-                &path,
-                &[
-                    ("period", "2024"),
-                    ("assessed_on", "2024-12-20"),
-                    ("criterion", "achievements"),
-                    ("score", achievements),
-                    ("criterion", "conditions"),
-                    ("score", conditions),
-                ],
-            )
-            .await;
+        let r = assess(achievements, conditions).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("必须是 0 到 100 的整数"));
     }
@@ -154,20 +153,7 @@ async fn every_rule_refuses_with_a_clear_message_and_saves_nothing(backend: Back
         app.count("SELECT COUNT(*) FROM studio_assessments").await,
         assessments
     );
-    let r = page
-        .post_form(
-            &path,
-            &[
-                ("period", "2024"),
-                ("assessed_on", "2024-12-20"),
-                ("criterion", "achievements"),
-                ("score", "70"),
-                ("criterion", "conditions"),
-                ("score", "60"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(assess("70", "60").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM studio_assessments WHERE period = '2024' AND total = 66")
             .await,

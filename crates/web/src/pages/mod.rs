@@ -32,6 +32,24 @@ use ingot_app::reach::Target;
 use ingot_domain::policy::Action;
 use ingot_store::Page;
 
+/// Declares `$name`, the `results` block of a list page's template rendered alone (for htmx),
+/// reading the page's own fields.
+macro_rules! results_block {
+    ($name:ident, $page:ty, $path:literal) => {
+        #[derive(askama::Template)]
+        #[template(path = $path, block = "results")]
+        struct $name<'a>(&'a $page);
+
+        impl std::ops::Deref for $name<'_> {
+            type Target = $page;
+            fn deref(&self) -> &$page {
+                self.0
+            }
+        }
+    };
+}
+pub(crate) use results_block;
+
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

@@ -188,17 +188,7 @@ pub async fn index(
 /// The element of the list page that filters and paging replace.
 const RESULTS: &str = "proposal-results";
 
-/// The results block of the list, for htmx.
-#[derive(Template)]
-#[template(path = "proposals/index.html", block = "results")]
-struct IndexResults<'a>(&'a IndexPage);
-
-impl std::ops::Deref for IndexResults<'_> {
-    type Target = IndexPage;
-    fn deref(&self) -> &IndexPage {
-        self.0
-    }
-}
+crate::pages::results_block!(IndexResults, IndexPage, "proposals/index.html");
 
 /// The proposal form's fields as posted. Co-proposers come as three fixed rows, which is
 /// what fits a phone; the API takes any number.

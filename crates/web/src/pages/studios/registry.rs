@@ -98,17 +98,7 @@ struct IndexPage {
     errors: FormErrors,
 }
 
-/// The results block of the list, for htmx.
-#[derive(Template)]
-#[template(path = "studios/index.html", block = "results")]
-struct IndexResults<'a>(&'a IndexPage);
-
-impl std::ops::Deref for IndexResults<'_> {
-    type Target = IndexPage;
-    fn deref(&self) -> &IndexPage {
-        self.0
-    }
-}
+crate::pages::results_block!(IndexResults, IndexPage, "studios/index.html");
 
 fn may_anywhere(ctx: &PageCtx, action: Action) -> bool {
     ctx.actor.as_ref().is_some_and(|a| {
