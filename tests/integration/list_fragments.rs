@@ -70,6 +70,20 @@ async fn lists_answer_htmx_with_their_results(backend: Backend) {
     )
     .await;
     assert!(found.contains(&first_title), "{found}");
+
+    // People, for an administrator: searching by name answers with the matching rows only.
+    let (_, full) = admin.page("/users?q=expert").await;
+    assert!(full.contains("<html"));
+    let experts = fragment(&admin, "/users?q=expert", "user-results").await;
+    assert!(
+        experts
+            .trim_start()
+            .starts_with("<section class=\"card\" id=\"user-results\"")
+    );
+    assert!(
+        experts.contains("expert.li") && !experts.contains("ref.union"),
+        "{experts}"
+    );
 }
 
 on_both!(lists_answer_htmx_with_their_results);

@@ -102,7 +102,7 @@ pub async fn index(
         ],
     );
     let pager = Pager::new(&ctx, &base, page, total);
-    Ok(ok(&IndexPage {
+    let view = IndexPage {
         ctx,
         org,
         items,
@@ -112,8 +112,16 @@ pub async fn index(
         role: q.role,
         status: q.status,
         roles: Role::ALL.to_vec(),
-    }))
+    };
+    Ok(super::list_page(
+        &view.ctx,
+        "user-results",
+        &view,
+        IndexResults,
+    ))
 }
+
+super::results_block!(IndexResults, IndexPage, "users/index.html");
 
 #[derive(Template)]
 #[template(path = "users/new.html")]
