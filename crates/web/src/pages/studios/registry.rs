@@ -235,7 +235,7 @@ pub async fn edit_form(
     let mut pairs = vec![
         ("name".to_string(), s.name.clone()),
         ("kind".to_string(), s.kind.as_str().to_string()),
-        ("founded_on".to_string(), ctx.day(&s.founded_on)),
+        ("founded_on".to_string(), s.founded_on.to_string()),
         ("address".to_string(), s.address.clone()),
         ("description".to_string(), s.description.clone()),
     ];
