@@ -48,11 +48,22 @@ fn new_org(
     }
 }
 
-/// The tables a migration's text creates, in order.
+/// The tables a migration's text creates, in order: not those it rebuilds (drops and creates
+/// again, as SQLite must to change a column's type).
 fn tables_created_by(text: &str) -> Vec<&str> {
-    text.split("CREATE TABLE ")
-        .skip(1)
-        .filter_map(|rest| rest.split_whitespace().next())
+    let after = |statement: &str| -> Vec<&str> {
+        text.split(statement)
+            .skip(1)
+            .filter_map(|rest| {
+                rest.split(|c: char| c.is_whitespace() || c == ';' || c == '(')
+                    .next()
+            })
+            .collect()
+    };
+    let dropped = after("DROP TABLE ");
+    after("CREATE TABLE ")
+        .into_iter()
+        .filter(|table| !dropped.contains(table))
         .collect()
 }
 

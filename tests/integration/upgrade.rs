@@ -3,6 +3,8 @@
 //! brought up to the newest schema on both databases, keeps every record with its values, gains
 //! the new tables, and the application works on it: old passwords, sessions and tokens included.
 
+mod dates;
+
 use crate::on_both;
 use crate::support::{ApiClient, Backend, TestApp, TestDb};
 use ingot_store::migrate::{self, MIGRATIONS};
@@ -359,17 +361,26 @@ async fn rows(db: &Db, tables: &BTreeMap<String, Vec<String>>) -> BTreeMap<Strin
     out
 }
 
-/// The tables a migration creates, by its text.
+/// The tables a migration creates, by its text: not those it rebuilds (drops and creates
+/// again, as SQLite must to change a column's type).
 fn created_by(m: &migrate::Migration, backend: Backend) -> Vec<String> {
     let text = match backend {
         Backend::Sqlite => m.sqlite,
         Backend::Postgres => m.postgres,
     };
-    text.split("CREATE TABLE ")
-        .skip(1)
-        .filter_map(|rest| rest.split_whitespace().next())
+    let dropped: Vec<&str> = tables_after(text, "DROP TABLE ").collect();
+    tables_after(text, "CREATE TABLE ")
+        .filter(|table| !dropped.contains(table))
         .map(str::to_string)
         .collect()
+}
+
+/// The names following each occurrence of `statement` in a migration's text.
+fn tables_after<'a>(text: &'a str, statement: &str) -> impl Iterator<Item = &'a str> {
+    text.split(statement).skip(1).filter_map(|rest| {
+        rest.split(|c: char| c.is_whitespace() || c == ';' || c == '(')
+            .next()
+    })
 }
 
 /// Upgrades from `from` (a migration's name) to the newest and checks that nothing was lost:

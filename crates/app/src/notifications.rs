@@ -107,8 +107,7 @@ pub async fn make_digests(db: &Db, day: Date, offset_ms: i64) -> Result<usize> {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        if store::insert_digest(&mut tx, user, day.number(), total, &body, Timestamp::now()).await?
-        {
+        if store::insert_digest(&mut tx, user, day, total, &body, Timestamp::now()).await? {
             made += 1;
         }
         tx.commit().await?;

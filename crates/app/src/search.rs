@@ -67,7 +67,7 @@ fn studio_doc(s: StudioDoc) -> Doc {
         org_id: s.unit_id,
         org_path: s.unit_path,
         org_name: s.unit_name,
-        year: (s.founded_on / 10_000) as i32,
+        year: s.founded_on.year,
         status: s.status,
         owners: Vec::new(),
         // A studio's page is public.

@@ -112,7 +112,7 @@ async fn event(
     store::add_event(
         tx,
         studio,
-        on.number(),
+        on,
         &step,
         caller.user_id(),
         public,
@@ -136,7 +136,7 @@ async fn refresh_level(tx: &mut Tx, id: StudioId) -> Result<Option<Level>> {
             .filter_map(|n| Level::parse(&n.level))
             .collect::<Vec<_>>(),
     );
-    let year = standing.iter().map(|n| n.named_on / 10000).max();
+    let year = standing.iter().map(|n| i64::from(n.named_on.year)).max();
     store::set_level(tx, id, level, year, Timestamp::now()).await?;
     Ok(level)
 }

@@ -5,7 +5,6 @@
 use crate::error::{AppError, FieldError};
 use crate::ids::UserId;
 use crate::org::OrgKind;
-use crate::time::Date;
 use serde::{Deserialize, Serialize};
 
 /// An enum stored and sent as a stable snake_case code.
@@ -503,16 +502,6 @@ impl OutputTotals {
     }
 }
 
-/// Parses a yyyymmdd number as stored.
-pub fn date_of_number(n: i64) -> Option<Date> {
-    Date::parse(&format!(
-        "{:04}-{:02}-{:02}",
-        n / 10000,
-        (n / 100) % 100,
-        n % 100
-    ))
-}
-
 /// The people of a studio who may not review its application.
 pub fn has_conflict(reviewer: UserId, lead: UserId, members: &[UserId]) -> bool {
     reviewer == lead || members.contains(&reviewer)
@@ -641,6 +630,5 @@ mod tests {
             ..Standard::default()
         };
         assert!(bad.validate().is_err());
-        assert_eq!(date_of_number(20211207).unwrap().to_string(), "2021-12-07");
     }
 }

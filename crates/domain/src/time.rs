@@ -1,4 +1,8 @@
-//! Instants are stored as milliseconds since the Unix epoch (BIGINT on both databases).
+//! Instants are stored as milliseconds since the Unix epoch (BIGINT on both databases);
+//! calendar dates as 'YYYY-MM-DD' text (see `stored`).
+
+#[cfg(feature = "sqlx")]
+mod stored;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -62,6 +66,18 @@ impl Date {
         valid.then_some(date)
     }
 
+    /// Parses a date exactly as it is stored and sent: `YYYY-MM-DD`, four digits, two, two.
+    pub fn parse_exact(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        let shaped = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if shaped { Date::parse(s) } else { None }
+    }
+
     fn days_in_month(self) -> u32 {
         match self.month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -79,11 +95,6 @@ impl Date {
     /// Year * 100 + month: the period a proposal is counted in.
     pub fn period(self) -> i64 {
         i64::from(self.year) * 100 + i64::from(self.month)
-    }
-
-    /// Year * 10000 + month * 100 + day.
-    pub fn number(self) -> i64 {
-        self.period() * 100 + i64::from(self.day)
     }
 
     pub fn plus_days(self, days: i64) -> Date {
@@ -121,6 +132,22 @@ impl std::fmt::Display for Date {
     }
 }
 
+/// In JSON a date is its 'YYYY-MM-DD' string, the same text the databases hold.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Date::parse_exact(&text).ok_or_else(|| {
+            serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &"a YYYY-MM-DD date")
+        })
+    }
+}
+
 #[cfg(test)]
 mod date_tests {
     use super::*;
@@ -143,6 +170,35 @@ mod date_tests {
             "2022-02-27"
         );
         assert_eq!(d.period(), 202202);
-        assert_eq!(d.number(), 20220228);
+    }
+
+    #[test]
+    fn the_stored_form_is_exact() {
+        let d = Date::parse_exact("2021-12-07").unwrap();
+        assert_eq!(d.to_string(), "2021-12-07");
+        assert_eq!(Date::parse_exact("0987-01-02").unwrap().year, 987);
+        for loose in [
+            "2021-12-7",
+            " 2021-12-07",
+            "2021-12-07 ",
+            "20211207",
+            "2021-02-30",
+            "+021-12-07",
+        ] {
+            assert_eq!(Date::parse_exact(loose), None, "{loose}");
+        }
+        assert!(
+            Date::parse("2021-12-7").is_some(),
+            "typed input stays lenient"
+        );
+    }
+
+    #[test]
+    fn dates_are_strings_in_json() {
+        let d = Date::parse("2024-02-29").unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2024-02-29\"");
+        assert_eq!(serde_json::from_str::<Date>("\"2024-02-29\"").unwrap(), d);
+        assert!(serde_json::from_str::<Date>("\"2023-02-29\"").is_err());
+        assert!(serde_json::from_str::<Date>("20240229").is_err());
     }
 }

@@ -271,6 +271,7 @@ macro_rules! bound {
                 Arg::Text(v) => q.bind(v),
                 Arg::Bool(v) => q.bind(v),
                 Arg::Real(v) => q.bind(v),
+                Arg::Date(v) => q.bind(v),
             };
         }
         q

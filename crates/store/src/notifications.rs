@@ -2,6 +2,7 @@
 
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::time::Date;
 use ingot_domain::{NotificationId, ProposalId, Timestamp, UserId};
 
 /// Notifies each person once about an event, however many reasons they have to hear of it.
@@ -199,7 +200,7 @@ pub async fn daily_digest(tx: &mut Tx, user: UserId) -> Result<bool> {
 pub async fn insert_digest(
     tx: &mut Tx,
     user: UserId,
-    day: i64,
+    day: Date,
     items: i64,
     body: &str,
     now: Timestamp,
@@ -222,14 +223,14 @@ pub async fn insert_digest(
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Digest {
-    pub day: i64,
+    pub day: Date,
     pub items: i64,
     pub body: String,
     pub created_at: Timestamp,
 }
 
 pub async fn digests(tx: &mut Tx, user: UserId, limit: i64) -> Result<Vec<Digest>> {
-    let rows: Vec<(i64, i64, String, i64)> = tx
+    let rows: Vec<(Date, i64, String, i64)> = tx
         .fetch_all(
             Sql::new(
                 "SELECT day, items, body, created_at FROM digests WHERE user_id = $1 ORDER BY day DESC LIMIT $2",

@@ -3,6 +3,7 @@
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::Timestamp;
+use ingot_domain::time::Date;
 
 /// A proposal as the index sees it.
 #[derive(Debug, Clone)]
@@ -148,8 +149,7 @@ pub struct StudioDoc {
     pub unit_id: i64,
     pub unit_path: String,
     pub unit_name: String,
-    /// yyyymmdd
-    pub founded_on: i64,
+    pub founded_on: Date,
     pub status: String,
 }
 
@@ -166,7 +166,7 @@ pub async fn studios(tx: &mut Tx, ids: Option<&[i64]>) -> Result<Vec<StudioDoc>>
         i64,
         String,
         String,
-        i64,
+        Date,
         String,
     );
     let mut b = SqlBuilder::new(

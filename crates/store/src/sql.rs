@@ -9,6 +9,8 @@ pub enum Arg {
     Text(Option<String>),
     Bool(Option<bool>),
     Real(Option<f64>),
+    /// Stored as 'YYYY-MM-DD' text on both databases.
+    Date(Option<ingot_domain::time::Date>),
 }
 
 macro_rules! arg_from {
@@ -65,6 +67,11 @@ arg_from!(
     ingot_domain::Timestamp,
     Int,
     |v: ingot_domain::Timestamp| v.0
+);
+arg_from!(
+    ingot_domain::time::Date,
+    Date,
+    |v: ingot_domain::time::Date| v
 );
 arg_from!(ingot_domain::OrgKind, Text, |v: ingot_domain::OrgKind| v
     .as_str()

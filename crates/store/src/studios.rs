@@ -1,6 +1,6 @@
 //! Innovation studios: the registry, members, honours, naming calls, applications, on-site
 //! reviews, notices and namings, funding, assessments, the outputs ledger, photos, the timeline
-//! and alliances. Dates are yyyymmdd numbers; codes are the domain's snake_case strings.
+//! and alliances. Dates are `Date`s ('YYYY-MM-DD' text); codes are the domain's snake_case strings.
 //!
 //! Each concern has its own file below; this one keeps what they share (the not-found error and
 //! the studio's timeline steps) and re-exports the rest, so callers keep writing
@@ -44,6 +44,7 @@ pub use review::{NewReview, SiteReview, insert_review, review_of};
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::studio::StudioEvent;
+use ingot_domain::time::Date;
 use ingot_domain::{AppError, StudioId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -57,7 +58,7 @@ pub struct Event {
     pub id: i64,
     pub studio_id: i64,
     pub at: i64,
-    pub on_date: i64,
+    pub on_date: Date,
     pub event: StudioEvent,
     pub actor_id: Option<i64>,
     pub public: bool,
@@ -68,7 +69,7 @@ struct EventRow {
     id: i64,
     studio_id: i64,
     at: i64,
-    on_date: i64,
+    on_date: Date,
     kind: String,
     actor_id: Option<i64>,
     detail: String,
@@ -110,7 +111,7 @@ impl TryFrom<EventRow> for Event {
 pub async fn add_event(
     tx: &mut Tx,
     studio: StudioId,
-    on_date: i64,
+    on_date: Date,
     event: &StudioEvent,
     actor: Option<UserId>,
     public: bool,
@@ -158,7 +159,7 @@ mod event_tests {
             id: 7,
             studio_id: 1,
             at: 0,
-            on_date: 20240501,
+            on_date: Date::parse("2024-05-01").unwrap(),
             kind: kind.into(),
             actor_id: None,
             detail: detail.into(),

@@ -220,11 +220,6 @@ impl PageCtx {
             .map_or_else(|| code.to_string(), str::to_string)
     }
 
-    /// A stored yyyymmdd date as YYYY-MM-DD.
-    pub fn day(&self, n: &i64) -> String {
-        ingot_domain::studio::date_of_number(*n).map_or_else(|| n.to_string(), |d| d.to_string())
-    }
-
     pub fn asset(&self, name: &str) -> String {
         crate::assets::url(name)
     }

@@ -7,6 +7,7 @@ use ingot_domain::AllianceId;
 use ingot_domain::policy::Action;
 use ingot_domain::studio as rules;
 use ingot_domain::studio::StudioEvent;
+use ingot_domain::time::Date;
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::date;
 use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
@@ -82,13 +83,13 @@ pub async fn create_alliance(
         kind,
         &name,
         lead,
-        founded.number(),
+        founded,
         &description,
         Timestamp::now(),
     )
     .await?;
     for s in &studios {
-        store::add_alliance_member(tx, id, s.id, founded.number()).await?;
+        store::add_alliance_member(tx, id, s.id, founded).await?;
         event(
             tx,
             caller,
@@ -116,7 +117,7 @@ pub async fn create_alliance(
 pub async fn alliance(
     tx: &mut Tx,
     id: AllianceId,
-) -> Result<(store::Alliance, Vec<(i64, String, i64)>)> {
+) -> Result<(store::Alliance, Vec<(i64, String, Date)>)> {
     let a = store::get_alliance(tx, id.0)
         .await?
         .ok_or_else(|| AppError::not_found("alliance"))?;

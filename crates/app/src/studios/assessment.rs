@@ -124,7 +124,7 @@ pub async fn assess(
             naming_id: naming.id,
             org_id: OrgId(naming.org_id),
             period: &period,
-            assessed_on: on.number(),
+            assessed_on: on,
             scores: &scores_json.to_string(),
             total,
             result: result.as_str(),
@@ -150,7 +150,7 @@ pub async fn assess(
     )
     .await?;
     if result == AssessmentResult::Fail {
-        store::lose_naming(tx, naming.id, on.number(), "assessment_failed").await?;
+        store::lose_naming(tx, naming.id, on, "assessment_failed").await?;
         refresh_level(tx, id).await?;
         event(
             tx,

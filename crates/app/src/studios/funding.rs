@@ -116,7 +116,7 @@ pub async fn funding_entry(
             kind,
             category: category.map(SpendCategory::as_str),
             amount_cents: amount,
-            on_date: on.number(),
+            on_date: on,
             note: &note,
             by: caller.user_id(),
         },

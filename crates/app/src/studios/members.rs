@@ -57,8 +57,7 @@ pub async fn add_member(
         }
     }
     let (user, joined) = v.finish_with((user, joined))?;
-    let member =
-        store::add_member(tx, id, user.id, "member", joined.number(), Timestamp::now()).await?;
+    let member = store::add_member(tx, id, user.id, "member", joined, Timestamp::now()).await?;
     event(
         tx,
         caller,
@@ -110,10 +109,10 @@ pub async fn member_leaves(
     if m.role == "lead" {
         return Err(AppError::conflict("lead_cannot_leave"));
     }
-    if left.number() < m.joined_on {
+    if left < m.joined_on {
         return Err(AppError::field("left_on", "left_before_joined"));
     }
-    store::set_member_left(tx, member.0, left.number()).await?;
+    store::set_member_left(tx, member.0, left).await?;
     event(
         tx,
         caller,

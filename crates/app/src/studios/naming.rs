@@ -62,7 +62,7 @@ pub async fn create_call(tx: &mut Tx, caller: &Caller<'_>, input: &CallInput) ->
             level,
             title: &title,
             rules: &call_rules,
-            deadline: deadline.number(),
+            deadline,
             min_honour,
             created_by: caller.user_id(),
         },
@@ -141,7 +141,7 @@ pub async fn call_detail(
         },
         today,
     );
-    let open = day.number() <= call.deadline;
+    let open = day <= call.deadline;
     Ok(CallDetail {
         call,
         org,
@@ -177,14 +177,14 @@ async fn snapshot(tx: &mut Tx, s: &Studio) -> Result<serde_json::Value> {
         "unit": s.unit_name,
         "lead": s.lead_name,
         "lead_honours": store::honours(tx, s.lead_id).await?,
-        "founded_on": rules::date_of_number(s.founded_on).map(|d| d.to_string()),
+        "founded_on": s.founded_on,
         "address": s.address,
         "fields": store::fields(tx, s.id).await?,
         "members": current,
         "member_count": current.len(),
         "namings": namings.iter().map(|n| serde_json::json!({
             "level": n.level, "by": n.org_name, "notice": n.notice_number, "status": n.status,
-            "named_on": rules::date_of_number(n.named_on).map(|d| d.to_string()) })).collect::<Vec<_>>(),
+            "named_on": n.named_on })).collect::<Vec<_>>(),
         "outputs": totals(&outputs),
     }))
 }
@@ -218,7 +218,7 @@ pub(crate) async fn apply_at(
     };
     let s = load(tx, studio_id).await?;
     require_manage(caller, &s)?;
-    if on.number() > call.deadline {
+    if on > call.deadline {
         return Err(AppError::conflict("call_closed"));
     }
     if !s.unit_path.is_within(&call_path(&call)) {
@@ -415,25 +415,10 @@ async fn name_studio(
         ]));
     }
     let now = Timestamp::now();
-    let notice_id = store::insert_notice(
-        tx,
-        org,
-        &notice.number,
-        notice.date.number(),
-        &notice.title,
-        now,
-    )
-    .await?;
-    let naming = store::insert_naming(
-        tx,
-        s.id,
-        level,
-        org,
-        application,
-        notice_id,
-        notice.date.number(),
-    )
-    .await?;
+    let notice_id =
+        store::insert_notice(tx, org, &notice.number, notice.date, &notice.title, now).await?;
+    let naming =
+        store::insert_naming(tx, s.id, level, org, application, notice_id, notice.date).await?;
     refresh_level(tx, s.id).await?;
     event(
         tx,

@@ -98,7 +98,7 @@ pub async fn add_output(
             studio_id: id,
             kind: kind.as_str(),
             title: &title,
-            on_date: on.number(),
+            on_date: on,
             count,
             amount_cents: amount,
             patent_type: patent_type.map(PatentType::as_str),

@@ -206,7 +206,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
             lead_id: lead.id,
             kind,
             name: &name,
-            founded_on: founded.number(),
+            founded_on: founded,
             address: &address,
             description: &description,
         },
@@ -214,7 +214,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
     )
     .await?;
     store::set_fields(tx, id, &fields).await?;
-    store::add_member(tx, id, lead.id, "lead", founded.number(), Timestamp::now()).await?;
+    store::add_member(tx, id, lead.id, "lead", founded, Timestamp::now()).await?;
     event(
         tx,
         caller,
@@ -263,7 +263,7 @@ pub async fn update(
     changed.kind = kind;
     changed.address = d.address;
     changed.description = d.description;
-    changed.founded_on = founded.number();
+    changed.founded_on = founded;
     store::update(tx, &changed, Timestamp::now()).await?;
     store::set_fields(tx, id, &d.fields).await?;
     record(
@@ -326,7 +326,7 @@ pub async fn set_status(
     store::set_status(tx, id, status, Timestamp::now()).await?;
     if status == StudioStatus::Revoked {
         for n in namings.iter().filter(|n| n.status == "active") {
-            store::lose_naming(tx, n.id, on.number(), "revoked").await?;
+            store::lose_naming(tx, n.id, on, "revoked").await?;
         }
         refresh_level(tx, id).await?;
     }

@@ -102,7 +102,7 @@ pub async fn review(
         &NewReview {
             application_id: id,
             reviewer_id: actor.user_id,
-            visited_on: visited.number(),
+            visited_on: visited,
             checklist: &serde_json::to_string(&codes).map_err(AppError::internal)?,
             score,
             comments: &comments,

@@ -2,6 +2,7 @@
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::time::Date;
 use ingot_domain::{OrgId, StudioId, Timestamp};
 use serde::Serialize;
 
@@ -13,7 +14,7 @@ pub struct Alliance {
     pub name: String,
     pub lead_studio_id: i64,
     pub lead_studio_name: String,
-    pub founded_on: i64,
+    pub founded_on: Date,
     pub description: String,
 }
 
@@ -28,7 +29,7 @@ pub async fn insert_alliance(
     kind: &str,
     name: &str,
     lead: StudioId,
-    founded_on: i64,
+    founded_on: Date,
     description: &str,
     now: Timestamp,
 ) -> Result<i64> {
@@ -54,7 +55,7 @@ pub async fn add_alliance_member(
     tx: &mut Tx,
     alliance: i64,
     studio: StudioId,
-    joined_on: i64,
+    joined_on: Date,
 ) -> Result<()> {
     tx.execute(
         Sql::new(
@@ -87,7 +88,7 @@ pub async fn alliances(tx: &mut Tx, studio: Option<StudioId>) -> Result<Vec<Alli
 }
 
 /// The studios of an alliance: (studio id, name, joined on).
-pub async fn alliance_members(tx: &mut Tx, alliance: i64) -> Result<Vec<(i64, String, i64)>> {
+pub async fn alliance_members(tx: &mut Tx, alliance: i64) -> Result<Vec<(i64, String, Date)>> {
     tx.fetch_all(
         Sql::new(
             "SELECT s.id, s.name, m.joined_on FROM alliance_members m JOIN studios s ON s.id = m.studio_id

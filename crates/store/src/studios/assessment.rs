@@ -3,6 +3,7 @@
 
 use crate::sql::Sql;
 use crate::{Result, Tx};
+use ingot_domain::time::Date;
 use ingot_domain::{AppError, OrgId, StudioId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -63,7 +64,7 @@ pub struct Assessment {
     pub naming_id: i64,
     pub org_id: i64,
     pub period: String,
-    pub assessed_on: i64,
+    pub assessed_on: Date,
     pub scores: String,
     pub total: i64,
     pub result: String,
@@ -75,7 +76,7 @@ pub struct NewAssessment<'a> {
     pub naming_id: i64,
     pub org_id: OrgId,
     pub period: &'a str,
-    pub assessed_on: i64,
+    pub assessed_on: Date,
     pub scores: &'a str,
     pub total: i64,
     pub result: &'a str,

@@ -3,6 +3,7 @@
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::time::Date;
 use ingot_domain::{OrgId, StudioId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -74,7 +75,7 @@ pub struct FundingEntry {
     pub kind: String,
     pub category: Option<String>,
     pub amount_cents: i64,
-    pub on_date: i64,
+    pub on_date: Date,
     pub note: String,
 }
 
@@ -83,7 +84,7 @@ pub struct NewEntry<'a> {
     pub kind: &'a str,
     pub category: Option<&'a str>,
     pub amount_cents: i64,
-    pub on_date: i64,
+    pub on_date: Date,
     pub note: &'a str,
     pub by: Option<UserId>,
 }

@@ -3,6 +3,7 @@
 use crate::sql::Sql;
 use crate::{Result, Tx};
 use ingot_domain::studio::Level;
+use ingot_domain::time::Date;
 use ingot_domain::{StudioId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -14,8 +15,8 @@ pub struct Member {
     pub username: String,
     pub display_name: String,
     pub role: String,
-    pub joined_on: i64,
-    pub left_on: Option<i64>,
+    pub joined_on: Date,
+    pub left_on: Option<Date>,
     /// When the membership was recorded; `None` for memberships older than the column.
     pub recorded_at: Option<i64>,
 }
@@ -25,7 +26,7 @@ pub async fn add_member(
     studio: StudioId,
     user: UserId,
     role: &str,
-    joined_on: i64,
+    joined_on: Date,
     now: Timestamp,
 ) -> Result<i64> {
     let (id,): (i64,) = tx
@@ -44,7 +45,7 @@ pub async fn add_member(
     Ok(id)
 }
 
-pub async fn set_member_left(tx: &mut Tx, member: i64, left_on: i64) -> Result<()> {
+pub async fn set_member_left(tx: &mut Tx, member: i64, left_on: Date) -> Result<()> {
     tx.execute(
         Sql::new("UPDATE studio_members SET left_on = $1 WHERE id = $2")
             .bind(left_on)

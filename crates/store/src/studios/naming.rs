@@ -4,6 +4,7 @@
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::studio::Level;
+use ingot_domain::time::Date;
 use ingot_domain::{AppError, ApplicationId, CallId, OrgId, StudioId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -18,7 +19,7 @@ pub struct Call {
     pub level: String,
     pub title: String,
     pub rules: String,
-    pub deadline: i64,
+    pub deadline: Date,
     pub min_honour: Option<String>,
     pub created_at: i64,
 }
@@ -33,7 +34,7 @@ pub struct NewCall<'a> {
     pub level: Level,
     pub title: &'a str,
     pub rules: &'a str,
-    pub deadline: i64,
+    pub deadline: Date,
     pub min_honour: Option<Level>,
     pub created_by: Option<UserId>,
 }
@@ -196,7 +197,7 @@ pub async fn insert_notice(
     tx: &mut Tx,
     org: OrgId,
     number: &str,
-    issued_on: i64,
+    issued_on: Date,
     title: &str,
     now: Timestamp,
 ) -> Result<i64> {
@@ -229,9 +230,9 @@ pub struct Naming {
     pub notice_id: i64,
     pub notice_number: String,
     pub notice_title: String,
-    pub named_on: i64,
+    pub named_on: Date,
     pub status: String,
-    pub lost_on: Option<i64>,
+    pub lost_on: Option<Date>,
     pub lost_reason: Option<String>,
 }
 
@@ -242,7 +243,7 @@ pub async fn insert_naming(
     org: OrgId,
     application: Option<ApplicationId>,
     notice: i64,
-    named_on: i64,
+    named_on: Date,
 ) -> Result<i64> {
     let (id,): (i64,) = tx
         .fetch_one(
@@ -276,7 +277,7 @@ pub async fn namings(tx: &mut Tx, studio: StudioId) -> Result<Vec<Naming>> {
     .await
 }
 
-pub async fn lose_naming(tx: &mut Tx, naming: i64, on: i64, reason: &str) -> Result<()> {
+pub async fn lose_naming(tx: &mut Tx, naming: i64, on: Date, reason: &str) -> Result<()> {
     tx.execute(
         Sql::new(
             "UPDATE studio_namings SET status = 'lost', lost_on = $1, lost_reason = $2 WHERE id = $3 AND status = 'active'",

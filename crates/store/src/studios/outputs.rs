@@ -2,6 +2,7 @@
 
 use crate::sql::Sql;
 use crate::{Result, Tx};
+use ingot_domain::time::Date;
 use ingot_domain::{StudioId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -11,7 +12,7 @@ pub struct Output {
     pub studio_id: i64,
     pub kind: String,
     pub title: String,
-    pub on_date: i64,
+    pub on_date: Date,
     pub count: i64,
     pub amount_cents: Option<i64>,
     pub patent_type: Option<String>,
@@ -23,7 +24,7 @@ pub struct NewOutput<'a> {
     pub studio_id: StudioId,
     pub kind: &'a str,
     pub title: &'a str,
-    pub on_date: i64,
+    pub on_date: Date,
     pub count: i64,
     pub amount_cents: Option<i64>,
     pub patent_type: Option<&'a str>,

@@ -5,6 +5,7 @@
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::studio::{Level, StudioKind, StudioStatus};
+use ingot_domain::time::Date;
 use ingot_domain::{AppError, OrgId, OrgPath, OrgScope, StudioId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -19,7 +20,7 @@ struct StudioRow {
     lead_name: String,
     kind: String,
     name: String,
-    founded_on: i64,
+    founded_on: Date,
     address: String,
     description: String,
     status: String,
@@ -43,7 +44,7 @@ pub struct Studio {
     pub lead_name: String,
     pub kind: StudioKind,
     pub name: String,
-    pub founded_on: i64,
+    pub founded_on: Date,
     pub address: String,
     pub description: String,
     pub status: StudioStatus,
@@ -94,7 +95,7 @@ pub struct NewStudio<'a> {
     pub lead_id: UserId,
     pub kind: StudioKind,
     pub name: &'a str,
-    pub founded_on: i64,
+    pub founded_on: Date,
     pub address: &'a str,
     pub description: &'a str,
 }
@@ -196,12 +197,20 @@ fn filtered(start: &'static str, f: &Filter) -> SqlBuilder {
             .bind(unit.subtree_end());
     }
     if let Some(year) = f.named_year {
-        // Saturating: the year comes from a query string and may be any i64.
-        b.push(" AND EXISTS (SELECT 1 FROM studio_namings sn WHERE sn.studio_id = s.id AND sn.named_on >= ")
-            .bind(year.saturating_mul(10000))
-            .push(" AND sn.named_on < ")
-            .bind(year.saturating_add(1).saturating_mul(10000))
-            .push(")");
+        // The year comes from a query string and may be any i64: one without dates matches none.
+        match i32::try_from(year).ok().filter(|y| (1..=9999).contains(y)) {
+            Some(year) => {
+                let day = |month, day| Date { year, month, day };
+                b.push(" AND EXISTS (SELECT 1 FROM studio_namings sn WHERE sn.studio_id = s.id AND sn.named_on >= ")
+                    .bind(day(1, 1))
+                    .push(" AND sn.named_on <= ")
+                    .bind(day(12, 31))
+                    .push(")");
+            }
+            None => {
+                b.push(" AND 1 = 0");
+            }
+        }
     }
     if let Some(kind) = f.kind {
         b.push(" AND s.kind = ").bind(kind.as_str());
@@ -295,13 +304,13 @@ pub async fn namings_by_year(
     scope: Option<&OrgScope>,
 ) -> Result<Vec<(i64, String, i64)>> {
     let mut b = SqlBuilder::new(
-        "SELECT n.named_on / 10000 AS year, n.level, COUNT(*) FROM studio_namings n
+        "SELECT CAST(SUBSTR(n.named_on, 1, 4) AS BIGINT) AS year, n.level, COUNT(*) FROM studio_namings n
          JOIN studios s ON s.id = n.studio_id JOIN organisations o ON o.id = s.unit_id WHERE 1 = 1",
     );
     if let Some(scope) = scope {
         b.push(" AND ").scope("o.path", scope);
     }
-    b.push(" GROUP BY n.named_on / 10000, n.level ORDER BY 1 DESC, 2");
+    b.push(" GROUP BY SUBSTR(n.named_on, 1, 4), n.level ORDER BY 1 DESC, 2");
     tx.fetch_all(b.build()).await
 }
 

@@ -2,6 +2,7 @@
 
 use crate::sql::Sql;
 use crate::{Result, Tx};
+use ingot_domain::time::Date;
 use ingot_domain::{ApplicationId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -11,7 +12,7 @@ pub struct SiteReview {
     pub application_id: i64,
     pub reviewer_id: i64,
     pub reviewer_name: String,
-    pub visited_on: i64,
+    pub visited_on: Date,
     pub checklist: String,
     pub score: i64,
     pub comments: String,
@@ -22,7 +23,7 @@ pub struct SiteReview {
 pub struct NewReview<'a> {
     pub application_id: ApplicationId,
     pub reviewer_id: UserId,
-    pub visited_on: i64,
+    pub visited_on: Date,
     pub checklist: &'a str,
     pub score: i64,
     pub comments: &'a str,

@@ -88,12 +88,7 @@ pub struct DigestDto {
 impl From<Digest> for DigestDto {
     fn from(d: Digest) -> Self {
         DigestDto {
-            day: format!(
-                "{:04}-{:02}-{:02}",
-                d.day / 10_000,
-                d.day / 100 % 100,
-                d.day % 100
-            ),
+            day: d.day.to_string(),
             items: d.items,
             body: d.body,
             created_at: d.created_at.millis(),

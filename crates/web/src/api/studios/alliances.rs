@@ -1,7 +1,6 @@
 //! Alliances over the API: forming an alliance (or a mentoring pair) of studios within an
 //! organisation's area, and reading one.
 
-use super::day;
 use crate::AppState;
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
@@ -83,14 +82,14 @@ async fn alliance_of(state: &AppState, id: AllianceId) -> Result<AllianceDto, Ap
         name: a.name,
         lead_studio_id: a.lead_studio_id,
         lead_studio_name: a.lead_studio_name,
-        founded_on: day(a.founded_on),
+        founded_on: a.founded_on.to_string(),
         description: a.description,
         studios: members
             .into_iter()
             .map(|(studio_id, name, joined)| AllianceMemberDto {
                 studio_id,
                 name,
-                joined_on: day(joined),
+                joined_on: joined.to_string(),
             })
             .collect(),
     })

@@ -13,7 +13,6 @@ use crate::AppState;
 use axum::extract::DefaultBodyLimit;
 use ingot_app::files::MAX_FILE_BYTES;
 use ingot_app::studios::{self as cases, StudioDetail};
-use ingot_domain::studio::date_of_number;
 use ingot_domain::{AppError, StudioId};
 use ingot_store::studios::{Application, Naming, Studio};
 use serde::Serialize;
@@ -47,10 +46,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(assessment::get_standard, assessment::set_standard))
         .routes(routes!(alliances::create_alliance))
         .routes(routes!(alliances::get_alliance))
-}
-
-fn day(n: i64) -> String {
-    date_of_number(n).map_or_else(|| n.to_string(), |d| d.to_string())
 }
 
 // --- The studio as answered ---------------------------------------------------------------------
@@ -87,7 +82,7 @@ impl From<&Studio> for StudioDto {
             unit_name: s.unit_name.clone(),
             lead_id: s.lead_id.0,
             lead_name: s.lead_name.clone(),
-            founded_on: day(s.founded_on),
+            founded_on: s.founded_on.to_string(),
             address: s.address.clone(),
             status: s.status.as_str().into(),
             level: s.level.map(|l| l.as_str().into()),
@@ -151,9 +146,9 @@ impl From<&Naming> for NamingDto {
             application_id: n.application_id,
             notice_number: n.notice_number.clone(),
             notice_title: n.notice_title.clone(),
-            named_on: day(n.named_on),
+            named_on: n.named_on.to_string(),
             status: n.status.clone(),
-            lost_on: n.lost_on.map(day),
+            lost_on: n.lost_on.map(|d| d.to_string()),
             lost_reason: n.lost_reason.clone(),
         }
     }
@@ -344,8 +339,8 @@ impl From<StudioDetail> for StudioDetailDto {
                     username: m.username.clone(),
                     display_name: m.display_name.clone(),
                     role: m.role.clone(),
-                    joined_on: day(m.joined_on),
-                    left_on: m.left_on.map(day),
+                    joined_on: m.joined_on.to_string(),
+                    left_on: m.left_on.map(|d| d.to_string()),
                 })
                 .collect(),
             namings: d.namings.iter().map(NamingDto::from).collect(),
@@ -369,7 +364,7 @@ impl From<StudioDetail> for StudioDetailDto {
                             kind: e.kind.clone(),
                             category: e.category.clone(),
                             amount_cents: e.amount_cents,
-                            on_date: day(e.on_date),
+                            on_date: e.on_date.to_string(),
                             note: e.note.clone(),
                         })
                         .collect(),
@@ -382,7 +377,7 @@ impl From<StudioDetail> for StudioDetailDto {
                     id: a.id,
                     naming_id: a.naming_id,
                     period: a.period.clone(),
-                    assessed_on: day(a.assessed_on),
+                    assessed_on: a.assessed_on.to_string(),
                     total: a.total,
                     result: a.result.clone(),
                     note: a.note.clone(),
@@ -395,7 +390,7 @@ impl From<StudioDetail> for StudioDetailDto {
                     id: o.id,
                     kind: o.kind.clone(),
                     title: o.title.clone(),
-                    on_date: day(o.on_date),
+                    on_date: o.on_date.to_string(),
                     count: o.count,
                     amount_cents: o.amount_cents,
                     patent_type: o.patent_type.clone(),
@@ -434,7 +429,7 @@ impl From<StudioDetail> for StudioDetailDto {
                 .map(|e| {
                     let (kind, detail) = ingot_store::studios::event_parts(&e.event);
                     HistoryDto {
-                        on_date: day(e.on_date),
+                        on_date: e.on_date.to_string(),
                         kind: kind.to_string(),
                         detail,
                         public: e.public,

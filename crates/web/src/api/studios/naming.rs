@@ -1,7 +1,7 @@
 //! Namings over the API: recording an earlier naming, naming calls (publishing, listing, reading),
 //! applications to a call, the on-site review and the decision that publishes the naming notice.
 
-use super::{ApplicationDto, NamingDto, StudioDetailDto, day, detail_of};
+use super::{ApplicationDto, NamingDto, StudioDetailDto, detail_of};
 use crate::AppState;
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
@@ -37,7 +37,7 @@ impl From<&Call> for CallDto {
             level: c.level.clone(),
             title: c.title.clone(),
             rules: c.rules.clone(),
-            deadline: day(c.deadline),
+            deadline: c.deadline.to_string(),
             min_honour: c.min_honour.clone(),
         }
     }
@@ -182,7 +182,7 @@ async fn application_of(
         review: d.review.map(|r| SiteReviewDto {
             reviewer_id: r.reviewer_id,
             reviewer_name: r.reviewer_name,
-            visited_on: day(r.visited_on),
+            visited_on: r.visited_on.to_string(),
             checklist: serde_json::from_str(&r.checklist).unwrap_or_default(),
             score: r.score,
             comments: r.comments,

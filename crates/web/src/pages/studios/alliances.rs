@@ -15,7 +15,7 @@ use ingot_domain::AllianceId;
 struct AlliancePage {
     ctx: PageCtx,
     a: ingot_store::studios::Alliance,
-    members: Vec<(i64, String, i64)>,
+    members: Vec<(i64, String, ingot_domain::time::Date)>,
 }
 
 pub async fn alliance(

@@ -211,7 +211,7 @@ async fn show_page(
     if d.access.manage {
         for c in cases::calls(&mut tx).await? {
             let path = ingot_domain::OrgPath::from_stored(c.org_path.clone());
-            if c.deadline >= today.number() && d.studio.unit_path.is_within(&path) {
+            if c.deadline >= today && d.studio.unit_path.is_within(&path) {
                 open_calls.push(c);
             }
         }
@@ -233,7 +233,7 @@ async fn show_page(
         .events
         .iter()
         .map(|e| EventView {
-            date: ctx.day(&e.on_date),
+            date: e.on_date.to_string(),
             text: describe(&ctx, &e.event),
             kind: e.event.kind().to_string(),
             public: e.public,

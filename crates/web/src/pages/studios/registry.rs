@@ -236,7 +236,7 @@ pub async fn edit_form(
     let form = cases::StudioInput {
         name: s.name.clone(),
         kind: s.kind.as_str().to_string(),
-        founded_on: ctx.day(&s.founded_on),
+        founded_on: s.founded_on.to_string(),
         address: s.address.clone(),
         description: s.description.clone(),
         fields: d.fields.clone(),
