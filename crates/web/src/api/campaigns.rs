@@ -17,7 +17,7 @@ use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::time::Date;
-use ingot_domain::{Actor, AppError, Timestamp};
+use ingot_domain::{Actor, AppError, CampaignId, Timestamp};
 use ingot_store::campaigns::{Campaign, Declaration};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -302,7 +302,7 @@ pub struct IdDto {
 async fn detail_of(
     state: &AppState,
     caller: Option<&Caller<'_>>,
-    id: i64,
+    id: CampaignId,
 ) -> Result<CampaignDetailDto, AppError> {
     let mut tx = state.db.read().await?;
     let today = Date::of(Timestamp::now(), state.config.utc_offset_ms());
