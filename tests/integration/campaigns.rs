@@ -4,6 +4,7 @@
 //! refused with a clear error and nothing saved.
 
 mod conflicts;
+mod contact_person;
 
 use crate::on_both;
 use crate::support::{Backend, TestApp};

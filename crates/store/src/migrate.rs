@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_programmes"),
     migration!(12, "0012_access"),
     migration!(13, "0013_sign_in"),
+    migration!(15, "0015_campaign_contact"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -62,6 +62,8 @@ pub struct CampaignInput {
     pub second: String,
     pub third: String,
     pub excellent: String,
+    /// Whom units ask about the call; up to 100 characters.
+    pub contact_person: String,
 }
 
 /// A participating unit, by its organisation code, and how many declarations it may make.
@@ -124,6 +126,11 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
     let campaign_rules = v
         .optional_text("rules", Some(&input.rules), rules::TEXT_MAX)
         .unwrap_or_default();
+    let contact_person = v.optional_text(
+        "contact_person",
+        Some(&input.contact_person),
+        rules::SHORT_MAX,
+    );
     let kind = choice::<CampaignKind>("kind", &input.kind).and_then(|k| match k.record_type() {
         Some(_) => Ok(k),
         None => problem(FieldError::new("kind", "campaign_kind_not_supported")),
@@ -288,6 +295,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             publicity_days,
             announce_on: &announce_on.to_string(),
             created_by: caller.user_id(),
+            contact_person: contact_person.as_deref(),
         },
         now,
     )

@@ -128,6 +128,7 @@ pub struct CampaignDto {
     pub decision_note: Option<String>,
     pub notice_number: Option<String>,
     pub announced_on: Option<String>,
+    pub contact_person: Option<String>,
 }
 
 impl From<&Campaign> for CampaignDto {
@@ -169,6 +170,7 @@ impl From<&Campaign> for CampaignDto {
             decision_note: c.decision_note.clone(),
             notice_number: c.notice_number.clone(),
             announced_on: c.announced_on.clone(),
+            contact_person: c.contact_person.clone(),
         }
     }
 }
