@@ -51,13 +51,13 @@ impl Review {
         let nm = app.api_as("nm.admin").await;
         let body = json!({
             "org_id": app.org_id("CN-NM").await, "kind": "achievement_award", "title": title,
-            "edition": "1", "year": "2024", "cadence": "annual", "rules": "近两年成果",
-            "min_record_year": "2023", "max_record_year": "2024", "required_fields": ["summary"],
-            "reviewers_per_declaration": "2", "min_load": "1", "max_load": "3", "score_scale": "10",
+            "edition": 1, "year": 2024, "cadence": "annual", "rules": "近两年成果",
+            "min_record_year": 2023, "max_record_year": 2024, "required_fields": ["summary"],
+            "reviewers_per_declaration": 2, "min_load": 1, "max_load": 3, "score_scale": 10,
             "blind": true, "declaration_closes": "2024-03-31", "check_closes": "2024-04-15",
-            "review_closes": "2024-05-31", "publicity_days": "7", "announce_on": "2024-06-30",
-            "units": "CN-NM-BT: 1\nCN-NM-HH: 3\nCN-NM-QM: 1",
-            "rubric": "创新性: 40\n效益: 35\n推广价值: 25",
+            "review_closes": "2024-05-31", "publicity_days": 7, "announce_on": "2024-06-30",
+            "units": [{ "org_code": "CN-NM-BT", "quota": 1 }, { "org_code": "CN-NM-HH", "quota": 3 }, { "org_code": "CN-NM-QM", "quota": 1 }],
+            "rubric": [{ "name": "创新性", "weight": 40 }, { "name": "效益", "weight": 35 }, { "name": "推广价值", "weight": 25 }],
             "first": "1", "second": "1", "third": "1"
         });
         let (s, c) = nm.post("/campaigns", body).await;
@@ -163,7 +163,7 @@ impl Review {
             .nm
             .post(
                 &format!("/campaigns/{}/publicity", self.id),
-                json!({ "start": start.to_string(), "days": "7" }),
+                json!({ "start": start.to_string(), "days": 7 }),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{p}");

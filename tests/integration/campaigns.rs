@@ -4,6 +4,7 @@
 //! refused with a clear error and nothing saved.
 
 mod conflicts;
+mod contact_person;
 
 use crate::on_both;
 use crate::support::{Backend, TestApp};
@@ -216,23 +217,41 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
     let nm_id = app.org_id("CN-NM").await;
     let base = json!({
         "org_id": nm_id, "kind": "achievement_award", "title": "2024年自治区职工技术创新成果评选",
-        "edition": "1", "year": "2024", "cadence": "annual", "rules": "近两年成果",
-        "min_record_year": "2023", "max_record_year": "2024", "required_fields": ["summary"],
-        "reviewers_per_declaration": "2", "min_load": "0", "max_load": "3", "score_scale": "10",
+        "edition": 1, "year": 2024, "cadence": "annual", "rules": "近两年成果",
+        "min_record_year": 2023, "max_record_year": 2024, "required_fields": ["summary"],
+        "reviewers_per_declaration": 2, "min_load": 0, "max_load": 3, "score_scale": 10,
         "blind": true, "declaration_closes": "2024-03-31", "check_closes": "2024-04-15",
-        "review_closes": "2024-05-31", "publicity_days": "7", "announce_on": "2024-06-30",
-        "units": "CN-NM-BT: 1\nCN-NM-HH: 3\nCN-NM-QM: 1",
-        "rubric": "创新性: 40\n效益: 35\n推广价值: 25",
+        "review_closes": "2024-05-31", "publicity_days": 7, "announce_on": "2024-06-30",
+        "units": [{ "org_code": "CN-NM-BT", "quota": 1 }, { "org_code": "CN-NM-HH", "quota": 3 }, { "org_code": "CN-NM-QM", "quota": 1 }],
+        "rubric": [{ "name": "创新性", "weight": 40 }, { "name": "效益", "weight": 35 }, { "name": "推广价值", "weight": 25 }],
         "first": "1", "second": "1", "third": "1"
     });
     // A rubric that does not add up to 100 and an unknown unit: nothing is created.
     let mut bad = base.clone();
-    bad["rubric"] = json!("创新性: 40\n效益: 40");
-    bad["units"] = json!("CN-NOWHERE: 2");
+    bad["rubric"] = json!([{ "name": "创新性", "weight": 40 }, { "name": "效益", "weight": 40 }]);
+    bad["units"] = json!([{ "org_code": "CN-NOWHERE", "quota": 2 }]);
     let (s, body) = nm.post("/campaigns", bad).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(codes(&body).contains(&"rubric_weights_not_100".to_string()));
     assert!(codes(&body).contains(&"unknown_org_code".to_string()));
+    // Numbers are JSON numbers, units and the rubric are lists, and a misspelt field is refused
+    // by name rather than dropped.
+    for (field, value, code) in [
+        ("edition", json!("1"), "wrong_type"),
+        ("units", json!("CN-NM-BT: 1"), "wrong_type"),
+        ("tittle", json!("x"), "unknown_field"),
+    ] {
+        let mut bad = base.clone();
+        bad[field] = value;
+        let (s, body) = nm.post("/campaigns", bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let first = &body["fields"][0];
+        assert_eq!(
+            (first["field"].as_str(), first["code"].as_str()),
+            (Some(field), Some(code)),
+            "{body}"
+        );
+    }
     assert_eq!(app.count("SELECT COUNT(*) FROM campaigns").await, 1);
     // Only the federation's administrators issue calls.
     let (s, _) = app
@@ -246,7 +265,8 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
     let mut national = base.clone();
     national["org_id"] = json!(app.org_id("CN").await);
     national["title"] = json!("2024年全国职工技术创新成果评选");
-    national["units"] = json!("CN-NM: 1\nCN-LN: 1");
+    national["units"] =
+        json!([{ "org_code": "CN-NM", "quota": 1 }, { "org_code": "CN-LN", "quota": 1 }]);
     let (s, parent) = admin.post("/campaigns", national).await;
     assert_eq!(s, StatusCode::CREATED, "{parent}");
     let parent = parent["campaign"]["id"].as_i64().unwrap();
@@ -589,7 +609,7 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
     let (s, p) = nm
         .post(
             &format!("/campaigns/{id}/publicity"),
-            json!({ "start": today().to_string(), "days": "7" }),
+            json!({ "start": today().to_string(), "days": 7 }),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{p}");

@@ -85,13 +85,14 @@ async fn dalian_campaign(app: &TestApp, ln: &ApiClient, title: &str, quota: i64)
             "/campaigns",
             json!({
                 "org_id": app.org_id("CN-LN").await, "kind": "achievement_award", "title": title,
-                "edition": "1", "year": "2021", "cadence": "annual", "rules": "近两年成果",
-                "min_record_year": "2019", "max_record_year": "2021", "required_fields": ["summary"],
-                "reviewers_per_declaration": "1", "min_load": "0", "max_load": "30",
-                "score_scale": "10", "blind": false, "declaration_closes": "2021-03-31",
-                "check_closes": "2021-04-15", "review_closes": "2021-05-31", "publicity_days": "7",
-                "announce_on": "2021-06-30", "units": format!("CN-LN-DL: {quota}"),
-                "rubric": "创新性: 50\n效益: 50", "first": "1", "second": "1", "third": "1"
+                "edition": 1, "year": 2021, "cadence": "annual", "rules": "近两年成果",
+                "min_record_year": 2019, "max_record_year": 2021, "required_fields": ["summary"],
+                "reviewers_per_declaration": 1, "min_load": 0, "max_load": 30,
+                "score_scale": 10, "blind": false, "declaration_closes": "2021-03-31",
+                "check_closes": "2021-04-15", "review_closes": "2021-05-31", "publicity_days": 7,
+                "announce_on": "2021-06-30", "units": [{ "org_code": "CN-LN-DL", "quota": quota }],
+                "rubric": [{ "name": "创新性", "weight": 50 }, { "name": "效益", "weight": 50 }],
+                "first": "1", "second": "1", "third": "1"
             }),
         )
         .await;

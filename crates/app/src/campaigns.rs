@@ -19,15 +19,15 @@ mod scoring;
 
 pub use assign::{Matrix, OverrideInput, PairInfo, matrix, override_pair, run_assignment};
 pub use call::{
-    CampaignDetail, CampaignInput, UnitUse, advance, create, detail, list, publicity_end,
-    quota_counts, results_public,
+    CampaignDetail, CampaignInput, RubricCriterion, UnitQuota, UnitUse, advance, create, detail,
+    list, publicity_end, quota_counts, results_public,
 };
 pub use declarations::{CheckInput, DeclareInput, check, declare, forward, resubmit};
 pub use panel::{ConflictInput, ExpertInput, add_conflict, add_expert, panel};
 pub use publicity::{
     AnnounceInput, DISMISS_MAX, DecisionInput, DismissInput, ObjectionInput, OutcomeInput,
-    PublicityInput, announce, certificate, decide, decide_objection, dismiss_objections, object,
-    objections, open_publicity,
+    PublicityInput, TierChoice, announce, certificate, decide, decide_objection,
+    dismiss_objections, object, objections, open_publicity,
 };
 pub use results::{RankRow, ResultRow, Results, SheetView, ranking, results};
 pub use scoring::{ReviewItem, ScoreInput, my_reviews, score};
@@ -36,8 +36,8 @@ use crate::{Caller, Result};
 use ingot_domain::campaign::Stage;
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
-use ingot_domain::validate::{Checked, int_in};
-use ingot_domain::{AppError, OrgPath, Timestamp};
+use ingot_domain::validate::{Checked, problem};
+use ingot_domain::{AppError, CampaignId, DeclarationId, FieldError, OrgPath, Timestamp};
 use ingot_store::Tx;
 use ingot_store::campaigns::{self as store, Campaign, Declaration};
 
@@ -53,12 +53,12 @@ pub fn path_of(c: &Campaign) -> OrgPath {
     OrgPath::from_stored(c.org_path.clone())
 }
 
-pub async fn load(tx: &mut Tx, id: i64) -> Result<Campaign> {
-    store::get(tx, id).await?.ok_or_else(store::not_found)
+pub async fn load(tx: &mut Tx, id: CampaignId) -> Result<Campaign> {
+    store::get(tx, id.0).await?.ok_or_else(store::not_found)
 }
 
-async fn load_declaration(tx: &mut Tx, id: i64) -> Result<Declaration> {
-    store::get_declaration(tx, id)
+async fn load_declaration(tx: &mut Tx, id: DeclarationId) -> Result<Declaration> {
+    store::get_declaration(tx, id.0)
         .await?
         .ok_or_else(|| AppError::not_found("declaration"))
 }
@@ -85,13 +85,29 @@ fn require_manage(caller: &Caller<'_>, c: &Campaign) -> Result<()> {
     }
 }
 
-/// A year, or nothing when left empty.
-fn optional_year(field: &str, raw: &str) -> Checked<Option<i64>> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        int_in(field, raw, 1949, 2200).map(Some)
+/// A whole number in `min..=max`; left out, `required`.
+fn number_in(field: &str, value: Option<i64>, min: i64, max: i64) -> Checked<i64> {
+    match value {
+        None => problem(FieldError::new(field, "required")),
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        Some(_) => problem(
+            FieldError::new(field, "number_out_of_range")
+                .with("min", min)
+                .with("max", max),
+        ),
     }
+}
+
+/// A number in `min..=max`, or `default` when left out.
+fn number_or(field: &str, value: Option<i64>, default: i64, min: i64, max: i64) -> Checked<i64> {
+    number_in(field, Some(value.unwrap_or(default)), min, max)
+}
+
+/// A year, or nothing when left out.
+fn optional_year(field: &str, value: Option<i64>) -> Checked<Option<i64>> {
+    value
+        .map(|y| number_in(field, Some(y), 1949, 2200))
+        .transpose()
 }
 
 /// "No. 3 《title》", how messages name a declaration.

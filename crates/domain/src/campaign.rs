@@ -247,36 +247,25 @@ pub struct Criterion {
     pub weight: i64,
 }
 
-/// The rubric as typed: one criterion per line, `name: weight`.
-pub fn parse_rubric(text: &str) -> Result<Vec<Criterion>, FieldError> {
-    let mut out = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let (name, weight) = line
-            .rsplit_once([':', '：'])
-            .ok_or_else(|| FieldError::new("rubric", "rubric_line_invalid").with("line", line))?;
-        let weight: i64 = weight
-            .trim()
-            .parse()
-            .ok()
-            .filter(|w| *w > 0)
-            .ok_or_else(|| FieldError::new("rubric", "rubric_line_invalid").with("line", line))?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > SHORT_MAX {
-            return Err(FieldError::new("rubric", "rubric_line_invalid").with("line", line));
+/// The rubric as sent: each criterion named (up to [`SHORT_MAX`] characters) with a positive
+/// weight, the weights adding up to 100. A bad criterion is named as `name: weight`, the way
+/// the call form types it.
+pub fn check_rubric(criteria: &[Criterion]) -> Result<(), FieldError> {
+    for c in criteria {
+        let name = c.name.trim();
+        if name.is_empty() || name.chars().count() > SHORT_MAX || c.weight <= 0 {
+            return Err(FieldError::new("rubric", "rubric_line_invalid")
+                .with("line", format!("{}: {}", c.name, c.weight)));
         }
-        out.push(Criterion {
-            name: name.to_string(),
-            weight,
-        });
     }
-    if out.is_empty() {
+    if criteria.is_empty() {
         return Err(FieldError::new("rubric", "required"));
     }
-    let total: i64 = out.iter().map(|c| c.weight).sum();
+    let total: i64 = criteria.iter().map(|c| c.weight).sum();
     if total != 100 {
         return Err(FieldError::new("rubric", "rubric_weights_not_100").with("total", total));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A score sheet's total on 0..=100, in hundredths: each criterion's mark (0..=`scale`)
@@ -633,7 +622,16 @@ mod tests {
 
     #[test]
     fn rubric_totals_weigh_marks_and_refuse_marks_outside_the_scale() {
-        let rubric = parse_rubric("创新性: 40\n效益: 35\n推广价值：25").unwrap();
+        let criterion = |name: &str, weight| Criterion {
+            name: name.into(),
+            weight,
+        };
+        let rubric = vec![
+            criterion("创新性", 40),
+            criterion("效益", 35),
+            criterion("推广价值", 25),
+        ];
+        assert!(check_rubric(&rubric).is_ok());
         assert_eq!(total(&rubric, &[10, 10, 10], 10).unwrap(), 10_000);
         assert_eq!(total(&rubric, &[5, 10, 0], 10).unwrap(), 5_500);
         assert_eq!(
@@ -642,13 +640,19 @@ mod tests {
         );
         assert_eq!(total(&rubric, &[1, 2], 10).unwrap_err().code, "marks_count");
         assert_eq!(
-            parse_rubric("a: 50\nb: 40").unwrap_err().code,
+            check_rubric(&[criterion("a", 50), criterion("b", 40)])
+                .unwrap_err()
+                .code,
             "rubric_weights_not_100"
         );
+        let Err(zero) = check_rubric(&[criterion("a", 100), criterion("b", 0)]) else {
+            panic!("a criterion weighing nothing")
+        };
         assert_eq!(
-            parse_rubric("a 50").unwrap_err().code,
-            "rubric_line_invalid"
+            (zero.code, zero.params),
+            ("rubric_line_invalid", vec![("line", "b: 0".to_string())])
         );
+        assert_eq!(check_rubric(&[]).unwrap_err().code, "required");
     }
 
     #[test]

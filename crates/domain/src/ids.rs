@@ -106,3 +106,15 @@ id_type!(
     /// One membership of a person in a studio, from joining to leaving.
     MemberId
 );
+id_type!(
+    /// An award campaign: a federation's call, from declarations to the announcement.
+    CampaignId
+);
+id_type!(
+    /// A record declared to a campaign by a participating unit.
+    DeclarationId
+);
+id_type!(
+    /// An objection lodged against a listed award during publicity.
+    ObjectionId
+);

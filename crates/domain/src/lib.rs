@@ -22,6 +22,7 @@ pub use ids::{
     AllianceId, ApplicationId, AttachmentId, CallId, FundingId, GrantId, MemberId, NotificationId,
     OrgId, PhotoId, ProgrammeId, ProposalId, SessionId, StudioId, TaskId, TokenId, UserId,
 };
+pub use ids::{CampaignId, DeclarationId, ObjectionId};
 pub use lang::Lang;
 pub use org::{OrgKind, OrgPath, OrgScope};
 pub use policy::{Action, Actor, Grant, Principal};

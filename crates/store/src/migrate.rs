@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_access"),
     migration!(13, "0013_sign_in"),
     migration!(14, "0014_one_date_type"),
+    migration!(15, "0015_campaign_contact"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -241,12 +241,8 @@ async fn yyyymmdd_days_become_dates_on_upgrade(backend: Backend) {
         assert!(!values.is_empty(), "{table} was populated");
         before.push(values);
     }
-    assert_eq!(
-        migrate::run(&db).await.unwrap(),
-        vec![14],
-        "{}",
-        test_db.url
-    );
+    let applied = migrate::run(&db).await.unwrap();
+    assert_eq!(applied.first(), Some(&14), "{}", test_db.url);
     for (&(table, name), old_values) in DATE_COLUMNS.iter().zip(&before) {
         assert_eq!(
             declared_type(&db, table, name).await,

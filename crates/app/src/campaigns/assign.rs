@@ -11,7 +11,9 @@ use ingot_domain::campaign::{
     self as rules, ConflictReason, DeclarationStatus, Placement, RecordType, Stage,
 };
 use ingot_domain::org::Organisation;
-use ingot_domain::{AppError, FieldError, OrgId, OrgKind, OrgPath, UserId};
+use ingot_domain::{
+    AppError, CampaignId, DeclarationId, FieldError, OrgId, OrgKind, OrgPath, UserId,
+};
 use ingot_search::minhash::{jaccard, shingle_set};
 use ingot_store::campaigns::{self as store, AssignmentRow, Campaign, Declaration, Expert};
 use ingot_store::{Tx, innovation, orgs, users};
@@ -185,14 +187,14 @@ pub(super) async fn conflicts_of(
     Ok(pair_info(&ef, e.user_id, d, &df, &declared).conflicts)
 }
 
-pub async fn matrix(tx: &mut Tx, campaign: i64) -> Result<Matrix> {
-    let experts = store::panel(tx, campaign).await?;
-    let declarations: Vec<Declaration> = store::declarations(tx, campaign)
+pub async fn matrix(tx: &mut Tx, campaign: CampaignId) -> Result<Matrix> {
+    let experts = store::panel(tx, campaign.0).await?;
+    let declarations: Vec<Declaration> = store::declarations(tx, campaign.0)
         .await?
         .into_iter()
         .filter(|d| d.status == DeclarationStatus::Accepted.as_str())
         .collect();
-    let declared = store::conflicts(tx, campaign).await?;
+    let declared = store::conflicts(tx, campaign.0).await?;
     let mut cache = HashMap::new();
     let mut facts = Vec::new();
     for e in &experts {
@@ -285,11 +287,11 @@ fn explain(m: &Matrix, why: Infeasible) -> AppError {
 
 /// Solves the assignment optimally and saves it, replacing any earlier one. Refused once any
 /// score sheet exists: the reviews would lose their reviewers.
-pub async fn run_assignment(tx: &mut Tx, caller: &Caller<'_>, campaign: i64) -> Result<i64> {
+pub async fn run_assignment(tx: &mut Tx, caller: &Caller<'_>, campaign: CampaignId) -> Result<i64> {
     let c = load(tx, campaign).await?;
     require_manage(caller, &c)?;
     require_stage(&c, &[Stage::Review])?;
-    if !store::sheets(tx, campaign).await?.is_empty() {
+    if !store::sheets(tx, campaign.0).await?.is_empty() {
         return Err(AppError::conflict("scores_exist"));
     }
     let m = matrix(tx, campaign).await?;
@@ -308,11 +310,11 @@ pub async fn run_assignment(tx: &mut Tx, caller: &Caller<'_>, campaign: i64) -> 
             manual: false,
         })
         .collect();
-    store::replace_assignment(tx, campaign, &rows).await?;
+    store::replace_assignment(tx, campaign.0, &rows).await?;
     record(
         tx,
         caller,
-        Change::new("campaign.assign", "campaign", campaign)
+        Change::new("campaign.assign", "campaign", campaign.0)
             .label(&c.title)
             .org(OrgId(c.org_id))
             .after(&serde_json::json!({ "pairs": rows.len(), "objective": solved.objective })),
@@ -321,13 +323,16 @@ pub async fn run_assignment(tx: &mut Tx, caller: &Caller<'_>, campaign: i64) -> 
     Ok(solved.objective)
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Swapping one reviewer of a declaration by hand, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = OverrideBody)]
 pub struct OverrideInput {
-    pub declaration_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub declaration_id: Option<DeclarationId>,
     /// Username of the assigned expert to take off.
     pub remove: String,
-    /// Username of the panel expert to put on instead.
+    /// Username of the panel expert to put on.
     pub add: String,
 }
 
@@ -336,20 +341,20 @@ pub struct OverrideInput {
 pub async fn override_pair(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     input: &OverrideInput,
 ) -> Result<()> {
     let c = load(tx, campaign).await?;
     require_manage(caller, &c)?;
     require_stage(&c, &[Stage::Review])?;
     let m = matrix(tx, campaign).await?;
-    let current = store::assignment(tx, campaign).await?;
+    let current = store::assignment(tx, campaign.0).await?;
     if current.is_empty() {
         return Err(AppError::conflict("no_assignment"));
     }
     let d_index = input
         .declaration_id
-        .and_then(|id| m.declarations.iter().position(|d| d.id == id))
+        .and_then(|id| m.declarations.iter().position(|d| d.id == id.0))
         .ok_or_else(|| AppError::field("declaration_id", "unknown_declaration"))?;
     let d = &m.declarations[d_index];
     let find = |name: &str| {
@@ -389,7 +394,7 @@ pub async fn override_pair(
     }
     let (remove, add) = (remove.unwrap_or(0), add.unwrap_or(0));
     let removed_user = m.experts[remove].user_id;
-    if store::sheets(tx, campaign)
+    if store::sheets(tx, campaign.0)
         .await?
         .iter()
         .any(|s| s.declaration_id == d.id && s.user_id == removed_user)
@@ -447,7 +452,7 @@ pub async fn override_pair(
         affinity: m.pairs[d_index][add].affinity,
         manual: true,
     });
-    store::replace_assignment(tx, campaign, &rows).await?;
+    store::replace_assignment(tx, campaign.0, &rows).await?;
     let added = users::get(tx, UserId(m.experts[add].user_id))
         .await?
         .map(|u| u.username);

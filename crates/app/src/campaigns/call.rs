@@ -2,7 +2,9 @@
 //! list and the detail as a caller may see them (the decision withheld until publicity); the
 //! quota counts and publicity dates; and moving the campaign from stage to stage.
 
-use super::{load, may_manage, optional_year, path_of, require_manage, stage_of};
+use super::{
+    load, may_manage, number_in, number_or, optional_year, path_of, require_manage, stage_of,
+};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{
@@ -10,79 +12,106 @@ use ingot_domain::campaign::{
 };
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
-use ingot_domain::validate::{AllChecked, Validator, choice, date, int_in, problem};
-use ingot_domain::{AppError, FieldError, OrgId, OrgPath, Timestamp};
+use ingot_domain::validate::{AllChecked, Validator, choice, date, problem};
+use ingot_domain::{AppError, CampaignId, FieldError, OrgId, OrgPath, Timestamp};
 use ingot_store::campaigns::{self as store, Campaign, Declaration, Unit};
 use ingot_store::{Tx, orgs};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Issuing a call, as the API sends it and the call form after reading its textareas.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = CampaignBody)]
 pub struct CampaignInput {
+    #[schema(value_type = Option<i64>)]
     pub org_id: Option<OrgId>,
-    pub parent_id: Option<i64>,
+    /// The campaign above this one, which it forwards its winners to.
+    #[schema(value_type = Option<i64>)]
+    pub parent_id: Option<CampaignId>,
+    /// `achievement_award` (other kinds are not run here yet).
     pub kind: String,
     pub title: String,
-    pub edition: String,
-    pub year: String,
+    pub edition: Option<i64>,
+    pub year: Option<i64>,
+    /// `annual`, `biennial` or `triennial`.
     pub cadence: String,
     pub rules: String,
-    pub min_record_year: String,
-    pub max_record_year: String,
+    pub min_record_year: Option<i64>,
+    pub max_record_year: Option<i64>,
+    /// Codes among `summary`, `completers`, `claimed_level`, `benefit`.
     pub required_fields: Vec<String>,
-    pub required_documents: String,
-    pub reviewers_per_declaration: String,
-    pub min_load: String,
-    pub max_load: String,
-    pub score_scale: String,
+    /// Left out: none.
+    pub required_documents: Option<i64>,
+    pub reviewers_per_declaration: Option<i64>,
+    pub min_load: Option<i64>,
+    pub max_load: Option<i64>,
+    pub score_scale: Option<i64>,
     pub blind: bool,
-    /// Points (of 100) of spread above which a declaration goes to panel discussion.
-    pub divergence: String,
+    /// Points (of 100) of spread above which a declaration goes to panel discussion; left out, 15.
+    pub divergence: Option<i64>,
     pub declaration_closes: String,
     pub check_closes: String,
     pub review_closes: String,
-    pub publicity_days: String,
+    pub publicity_days: Option<i64>,
     pub announce_on: String,
-    /// One participating unit a line: `ORG-CODE: quota`.
-    pub units: String,
-    /// One criterion a line: `name: weight`; the weights add up to 100.
-    pub rubric: String,
-    /// Tier quotas: a count ("3") or a share ("5%"); empty means the tier is not awarded.
+    /// The participating units, each with its quota of declarations.
+    pub units: Vec<UnitQuota>,
+    /// The criteria in the order experts score them; the weights add up to 100.
+    pub rubric: Vec<RubricCriterion>,
+    /// Tier quotas: a count ("3") or a share ("5%"); left empty, the tier is not awarded.
     pub first: String,
     pub second: String,
     pub third: String,
     pub excellent: String,
+    /// Whom units ask about the call; up to 100 characters.
+    pub contact_person: String,
 }
 
-/// Parses the units lines into (organisation, quota), each problem naming its line.
-async fn parse_units(
+/// A participating unit, by its organisation code, and how many declarations it may make.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
+pub struct UnitQuota {
+    pub org_code: String,
+    pub quota: i64,
+}
+
+/// One criterion of the rubric with its weight in points of 100.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
+pub struct RubricCriterion {
+    pub name: String,
+    pub weight: i64,
+}
+
+/// The participating units as organisations with their quotas; each problem names the unit
+/// as `ORG-CODE: quota`, the way the call form types it.
+async fn check_units(
     tx: &mut Tx,
     v: &mut Validator,
-    text: &str,
+    units: &[UnitQuota],
     under: Option<&OrgPath>,
 ) -> Result<Vec<(ingot_domain::org::Organisation, i64)>> {
     let mut out: Vec<(ingot_domain::org::Organisation, i64)> = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let Some((code, quota)) = line.rsplit_once([':', '：']) else {
-            v.add(FieldError::new("units", "unit_line_invalid").with("line", line));
+    for unit in units {
+        let line = format!("{}: {}", unit.org_code.trim(), unit.quota);
+        if unit.quota < 1 {
+            v.add(FieldError::new("units", "unit_line_invalid").with("line", &line));
             continue;
-        };
-        let Some(quota) = quota.trim().parse::<i64>().ok().filter(|q| *q >= 1) else {
-            v.add(FieldError::new("units", "unit_line_invalid").with("line", line));
-            continue;
-        };
-        match orgs::get_by_code(tx, code.trim()).await? {
+        }
+        match orgs::get_by_code(tx, unit.org_code.trim()).await? {
             Some(o) if under.is_none_or(|p| o.path.is_strictly_within(p)) => {
                 if out
                     .iter()
                     .any(|(u, _)| u.path.is_within(&o.path) || o.path.is_within(&u.path))
                 {
-                    v.add(FieldError::new("units", "unit_overlaps").with("line", line));
+                    v.add(FieldError::new("units", "unit_overlaps").with("line", &line));
                 } else {
-                    out.push((o, quota));
+                    out.push((o, unit.quota));
                 }
             }
-            Some(_) => v.add(FieldError::new("units", "unit_not_below").with("line", line)),
-            None => v.add(FieldError::new("units", "unknown_org_code").with("line", line)),
+            Some(_) => v.add(FieldError::new("units", "unit_not_below").with("line", &line)),
+            None => v.add(FieldError::new("units", "unknown_org_code").with("line", &line)),
         }
     }
     if out.is_empty() && v.is_empty() {
@@ -91,21 +120,26 @@ async fn parse_units(
     Ok(out)
 }
 
-pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> Result<i64> {
+pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> Result<CampaignId> {
     let mut v = Validator::new();
     let title = v.required_text("title", &input.title, rules::TITLE_MAX);
     let campaign_rules = v
         .optional_text("rules", Some(&input.rules), rules::TEXT_MAX)
         .unwrap_or_default();
+    let contact_person = v.optional_text(
+        "contact_person",
+        Some(&input.contact_person),
+        rules::SHORT_MAX,
+    );
     let kind = choice::<CampaignKind>("kind", &input.kind).and_then(|k| match k.record_type() {
         Some(_) => Ok(k),
         None => problem(FieldError::new("kind", "campaign_kind_not_supported")),
     });
     let cadence = choice::<Cadence>("cadence", &input.cadence);
-    let edition = int_in("edition", &input.edition, 1, 1000);
-    let year = int_in("year", &input.year, 1949, 2200);
-    let min_year = optional_year("min_record_year", &input.min_record_year);
-    let max_year = optional_year("max_record_year", &input.max_record_year);
+    let edition = number_in("edition", input.edition, 1, 1000);
+    let year = number_in("year", input.year, 1949, 2200);
+    let min_year = optional_year("min_record_year", input.min_record_year);
+    let max_year = optional_year("max_record_year", input.max_record_year);
     let mut required = Vec::new();
     for raw in input
         .required_fields
@@ -121,30 +155,22 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             ),
         }
     }
-    let documents = if input.required_documents.trim().is_empty() {
-        Ok(0)
-    } else {
-        int_in("required_documents", &input.required_documents, 0, 20)
-    };
-    let k = int_in(
+    let documents = number_or("required_documents", input.required_documents, 0, 0, 20);
+    let k = number_in(
         "reviewers_per_declaration",
-        &input.reviewers_per_declaration,
+        input.reviewers_per_declaration,
         1,
         15,
     );
-    let min_load = int_in("min_load", &input.min_load, 0, 1000);
-    let max_load = int_in("max_load", &input.max_load, 1, 1000);
+    let min_load = number_in("min_load", input.min_load, 0, 1000);
+    let max_load = number_in("max_load", input.max_load, 1, 1000);
     if let (Ok(a), Ok(b)) = (&min_load, &max_load)
         && a > b
     {
         v.add(FieldError::new("max_load", "max_below_min"));
     }
-    let scale = int_in("score_scale", &input.score_scale, 1, 100);
-    let divergence = if input.divergence.trim().is_empty() {
-        Ok(15)
-    } else {
-        int_in("divergence", &input.divergence, 0, 100)
-    };
+    let scale = number_in("score_scale", input.score_scale, 1, 100);
+    let divergence = number_or("divergence", input.divergence, 15, 0, 100);
     let timetable = (
         date("declaration_closes", &input.declaration_closes),
         date("check_closes", &input.check_closes),
@@ -157,14 +183,18 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
     {
         v.add(FieldError::new("announce_on", "timetable_out_of_order"));
     }
-    let publicity_days = int_in("publicity_days", &input.publicity_days, 1, 60);
-    let rubric = match rules::parse_rubric(&input.rubric) {
-        Ok(r) => r,
-        Err(e) => {
-            v.add(e);
-            Vec::new()
-        }
-    };
+    let publicity_days = number_in("publicity_days", input.publicity_days, 1, 60);
+    let rubric: Vec<rules::Criterion> = input
+        .rubric
+        .iter()
+        .map(|c| rules::Criterion {
+            name: c.name.trim().to_string(),
+            weight: c.weight,
+        })
+        .collect();
+    if let Err(e) = rules::check_rubric(&rubric) {
+        v.add(e);
+    }
     let mut tiers = Vec::new();
     for (tier, raw) in [
         (Tier::First, &input.first),
@@ -203,7 +233,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
     };
     let parent = match input.parent_id {
         None => None,
-        Some(p) => match store::get(tx, p).await? {
+        Some(p) => match store::get(tx, p.0).await? {
             Some(pc)
                 if org
                     .as_ref()
@@ -217,7 +247,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             }
         },
     };
-    let units = parse_units(tx, &mut v, &input.units, org.as_ref().ok().map(|o| &o.path)).await?;
+    let units = check_units(tx, &mut v, &input.units, org.as_ref().ok().map(|o| &o.path)).await?;
     let numbers = (
         edition, year, documents, k, min_load, max_load, scale, divergence,
     )
@@ -265,6 +295,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             publicity_days,
             announce_on: &announce_on.to_string(),
             created_by: caller.user_id(),
+            contact_person: contact_person.as_deref(),
         },
         now,
     )
@@ -295,7 +326,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             ),
     )
     .await?;
-    Ok(id)
+    Ok(CampaignId(id))
 }
 
 /// Every campaign (calls are public), the decision withheld as in [`detail`].
@@ -377,7 +408,7 @@ pub fn results_public(c: &Campaign, today: Date) -> Result<bool> {
 pub async fn detail(
     tx: &mut Tx,
     caller: Option<&Caller<'_>>,
-    id: i64,
+    id: CampaignId,
     today: Date,
 ) -> Result<CampaignDetail> {
     let mut c = load(tx, id).await?;
@@ -388,8 +419,8 @@ pub async fn detail(
         c.decided_at = None;
         c.decision_note = None;
     }
-    let units = store::units(tx, id).await?;
-    let all = store::declarations(tx, id).await?;
+    let units = store::units(tx, id.0).await?;
+    let all = store::declarations(tx, id.0).await?;
     let mut uses = Vec::new();
     for u in units {
         let declared = all.iter().filter(|d| d.participant_id == u.org_id).count() as i64;
@@ -407,7 +438,10 @@ pub async fn detail(
         })
     });
     let on_panel = match caller.and_then(Caller::user_id) {
-        Some(u) => store::panel(tx, id).await?.iter().any(|e| e.user_id == u.0),
+        Some(u) => store::panel(tx, id.0)
+            .await?
+            .iter()
+            .any(|e| e.user_id == u.0),
         None => false,
     };
     let declarations = all
@@ -429,17 +463,17 @@ pub async fn detail(
             d
         })
         .collect::<Vec<_>>();
-    let accepted = store::declarations(tx, id)
+    let accepted = store::declarations(tx, id.0)
         .await?
         .iter()
         .filter(|d| d.status == DeclarationStatus::Accepted.as_str())
         .count();
-    let tiers = quota_counts(&store::tiers(tx, id).await?, accepted)
+    let tiers = quota_counts(&store::tiers(tx, id.0).await?, accepted)
         .into_iter()
         .map(|(t, n, text)| (t, text, n))
         .collect();
     Ok(CampaignDetail {
-        criteria: store::criteria(tx, id).await?,
+        criteria: store::criteria(tx, id.0).await?,
         publicity_end: publicity_end(&c).map(|d| d.to_string()),
         campaign: c,
         stage,
@@ -455,14 +489,14 @@ pub async fn detail(
 
 /// Moves the campaign to the next stage: declaration → formal check → review. Review needs
 /// every declaration checked. Publicity and the announcement have their own use cases.
-pub async fn advance(tx: &mut Tx, caller: &Caller<'_>, id: i64) -> Result<Stage> {
+pub async fn advance(tx: &mut Tx, caller: &Caller<'_>, id: CampaignId) -> Result<Stage> {
     let c = load(tx, id).await?;
     require_manage(caller, &c)?;
     let stage = stage_of(&c)?;
     let next = match stage {
         Stage::Declaration => Stage::FormalCheck,
         Stage::FormalCheck => {
-            let decls = store::declarations(tx, id).await?;
+            let decls = store::declarations(tx, id.0).await?;
             if decls
                 .iter()
                 .any(|d| d.status == DeclarationStatus::Submitted.as_str())
@@ -479,11 +513,11 @@ pub async fn advance(tx: &mut Tx, caller: &Caller<'_>, id: i64) -> Result<Stage>
         }
         _ => return Err(AppError::conflict("campaign_wrong_stage")),
     };
-    store::set_stage(tx, id, next.as_str(), Timestamp::now()).await?;
+    store::set_stage(tx, id.0, next.as_str(), Timestamp::now()).await?;
     record(
         tx,
         caller,
-        Change::new("campaign.advance", "campaign", id)
+        Change::new("campaign.advance", "campaign", id.0)
             .label(&c.title)
             .org(OrgId(c.org_id))
             .before(&stage)

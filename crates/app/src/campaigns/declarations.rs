@@ -11,14 +11,18 @@ use ingot_domain::campaign::{
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
 use ingot_domain::validate::{Validator, date};
-use ingot_domain::{AppError, FieldError, OrgId, OrgPath, Timestamp, UserId};
+use ingot_domain::{
+    AppError, CampaignId, DeclarationId, FieldError, OrgId, OrgPath, Timestamp, UserId,
+};
 use ingot_store::campaigns::{self as store, Campaign};
 use ingot_store::{Tx, innovation, orgs, users};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Declaring a record to a campaign, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = DeclareBody)]
 pub struct DeclareInput {
-    /// The record's id (an achievement for an achievement award, a skill for skills and methods).
+    /// The record's id: an achievement (achievement award) or a skill (skills and methods).
     pub record_id: Option<i64>,
 }
 
@@ -125,20 +129,20 @@ async fn complete_facts(
 pub async fn declare(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     input: &DeclareInput,
-) -> Result<i64> {
+) -> Result<DeclarationId> {
     declare_record(tx, caller, campaign, input.record_id, None).await
 }
 
 async fn declare_record(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     record_id: Option<i64>,
     forwarded: Option<(&Campaign, i64)>,
-) -> Result<i64> {
-    store::lock(tx, campaign).await?;
+) -> Result<DeclarationId> {
+    store::lock(tx, campaign.0).await?;
     let c = load(tx, campaign).await?;
     require_stage(&c, &[Stage::Declaration])?;
     let kind = CampaignKind::parse(&c.kind)
@@ -208,20 +212,25 @@ async fn declare_record(
             ),
     )
     .await?;
-    Ok(id)
+    Ok(DeclarationId(id))
 }
 
 /// Forwards a winner of a lower federation's announced round to the campaign above it,
 /// within the lower federation's quota there.
-pub async fn forward(tx: &mut Tx, caller: &Caller<'_>, declaration: i64) -> Result<i64> {
+pub async fn forward(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    declaration: DeclarationId,
+) -> Result<DeclarationId> {
     let d = load_declaration(tx, declaration).await?;
-    let child = load(tx, d.campaign_id).await?;
+    let child = load(tx, CampaignId(d.campaign_id)).await?;
     if stage_of(&child)? != Stage::Announced || d.tier.is_none() {
         return Err(AppError::conflict("not_a_winner"));
     }
     let Some(parent) = child.parent_id else {
         return Err(AppError::conflict("no_parent_campaign"));
     };
+    let parent = CampaignId(parent);
     let parent_campaign = load(tx, parent).await?;
     if parent_campaign.kind != child.kind {
         return Err(AppError::conflict("campaign_kind_differs"));
@@ -231,11 +240,14 @@ pub async fn forward(tx: &mut Tx, caller: &Caller<'_>, declaration: i64) -> Resu
 
 // --- Formal check -------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// The formal check of a declaration, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = CheckBody)]
 pub struct CheckInput {
     /// `accept` or `return`.
     pub decision: String,
+    /// Why it is returned (for `return`).
     pub reasons: String,
     /// The date by which a returned declaration must be corrected.
     pub correct_by: String,
@@ -244,11 +256,11 @@ pub struct CheckInput {
 pub async fn check(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    declaration: i64,
+    declaration: DeclarationId,
     input: &CheckInput,
 ) -> Result<()> {
     let d = load_declaration(tx, declaration).await?;
-    let c = load(tx, d.campaign_id).await?;
+    let c = load(tx, CampaignId(d.campaign_id)).await?;
     require_manage(caller, &c)?;
     require_stage(&c, &[Stage::Declaration, Stage::FormalCheck])?;
     if d.status != DeclarationStatus::Submitted.as_str() {
@@ -299,9 +311,9 @@ pub async fn check(
 
 /// Sends a returned declaration back for checking after its record was corrected, within the
 /// correction deadline. The record is read again and checked for eligibility again.
-pub async fn resubmit(tx: &mut Tx, caller: &Caller<'_>, declaration: i64) -> Result<()> {
+pub async fn resubmit(tx: &mut Tx, caller: &Caller<'_>, declaration: DeclarationId) -> Result<()> {
     let d = load_declaration(tx, declaration).await?;
-    let c = load(tx, d.campaign_id).await?;
+    let c = load(tx, CampaignId(d.campaign_id)).await?;
     caller.require(
         Action::DeclareToCampaign,
         &OrgPath::from_stored(d.unit_path.clone()),

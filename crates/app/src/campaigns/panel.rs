@@ -6,15 +6,20 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{self as rules, ConflictSource, Stage};
 use ingot_domain::validate::{Validator, problem};
-use ingot_domain::{AppError, FieldError, OrgId, Role, Timestamp, UserId};
+use ingot_domain::{
+    AppError, CampaignId, DeclarationId, FieldError, OrgId, Role, Timestamp, UserId,
+};
 use ingot_store::campaigns::{self as store, Expert};
 use ingot_store::{Tx, users};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Adding an expert to the panel, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = ExpertBody)]
 pub struct ExpertInput {
     pub username: String,
-    /// Comma-separated fields, as the records name them (e.g. "冶金, 稀土").
+    /// Comma-separated fields as the records name them.
+    // e.g. "冶金, 稀土"; the form types them into one input.
     pub fields: String,
     pub profile: String,
 }
@@ -24,7 +29,7 @@ pub struct ExpertInput {
 pub async fn add_expert(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     input: &ExpertInput,
 ) -> Result<()> {
     let c = load(tx, campaign).await?;
@@ -57,11 +62,11 @@ pub async fn add_expert(
         .collect::<Vec<_>>()
         .join(",");
     store::upsert_expert(tx, user.id, &fields, &profile, Timestamp::now()).await?;
-    store::add_to_panel(tx, campaign, user.id).await?;
+    store::add_to_panel(tx, campaign.0, user.id).await?;
     record(
         tx,
         caller,
-        Change::new("campaign.add_expert", "campaign", campaign)
+        Change::new("campaign.add_expert", "campaign", campaign.0)
             .label(&user.username)
             .org(OrgId(c.org_id))
             .after(&serde_json::json!({ "fields": fields })),
@@ -69,11 +74,14 @@ pub async fn add_expert(
     .await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// A conflict of interest, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = ConflictBody)]
 pub struct ConflictInput {
-    pub declaration_id: Option<i64>,
-    /// The expert's username; staff only (an expert declares their own).
+    #[schema(value_type = Option<i64>)]
+    pub declaration_id: Option<DeclarationId>,
+    /// The expert (staff only); an expert declaring their own conflict leaves it empty.
     pub username: String,
     pub reason: String,
 }
@@ -82,7 +90,7 @@ pub struct ConflictInput {
 pub async fn add_conflict(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     input: &ConflictInput,
 ) -> Result<()> {
     let c = load(tx, campaign).await?;
@@ -90,13 +98,13 @@ pub async fn add_conflict(
     let mut v = Validator::new();
     let reason = v.required_text("reason", &input.reason, rules::TEXT_MAX);
     let d = match input.declaration_id {
-        Some(id) => store::get_declaration(tx, id)
+        Some(id) => store::get_declaration(tx, id.0)
             .await?
-            .filter(|d| d.campaign_id == campaign),
+            .filter(|d| d.campaign_id == campaign.0),
         None => None,
     }
     .ok_or_else(|| vec![FieldError::new("declaration_id", "unknown_declaration")]);
-    let panel = store::panel(tx, campaign).await?;
+    let panel = store::panel(tx, campaign.0).await?;
     let manage = may_manage(caller, &c);
     let (expert, source) = if manage && !input.username.trim().is_empty() {
         let name = input.username.trim().to_lowercase();
@@ -120,7 +128,7 @@ pub async fn add_conflict(
     store::insert_conflict(
         tx,
         &store::NewConflict {
-            campaign_id: campaign,
+            campaign_id: campaign.0,
             user_id: expert,
             declaration_id: d.id,
             source: source.as_str(),
@@ -141,6 +149,6 @@ pub async fn add_conflict(
     .await
 }
 
-pub async fn panel(tx: &mut Tx, campaign: i64) -> Result<Vec<Expert>> {
-    store::panel(tx, campaign).await
+pub async fn panel(tx: &mut Tx, campaign: CampaignId) -> Result<Vec<Expert>> {
+    store::panel(tx, campaign.0).await
 }

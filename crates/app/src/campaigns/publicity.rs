@@ -4,22 +4,36 @@
 
 use super::call::publicity_end;
 use super::results::results;
-use super::{load, load_declaration, require_manage, require_stage, stage_of, today};
+use super::{load, load_declaration, number_or, require_manage, require_stage, stage_of, today};
 use crate::audit::{Change, record, record_as};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{self as rules, ObjectionStatus, Stage, Tier};
 use ingot_domain::time::Date;
-use ingot_domain::validate::{AllChecked, Validator, date, int_in, problem};
-use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
+use ingot_domain::validate::{AllChecked, Validator, date, problem};
+use ingot_domain::{
+    AppError, CampaignId, DeclarationId, FieldError, ObjectionId, OrgId, Timestamp,
+};
 use ingot_store::Tx;
 use ingot_store::campaigns::{self as store, Campaign, Declaration, Objection};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// The panel's decision, as the API sends it and the results page after reading its choices.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = DecisionBody)]
 pub struct DecisionInput {
-    /// (declaration id, tier code or "" for none). Declarations left out keep the proposed tier.
-    pub tiers: Vec<(i64, String)>,
+    /// Changes to the proposed tiers (ties settled, panel changes); others keep the proposal.
+    pub tiers: Vec<TierChoice>,
     pub note: String,
+}
+
+/// One declaration's tier as the panel decides it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct TierChoice {
+    #[schema(value_type = i64)]
+    pub declaration_id: DeclarationId,
+    /// A tier code, or empty for no award.
+    #[serde(default)]
+    pub tier: String,
 }
 
 /// Records the panel's final tiers (the proposal, with ties settled and any change made by the
@@ -27,7 +41,7 @@ pub struct DecisionInput {
 pub async fn decide(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     input: &DecisionInput,
 ) -> Result<()> {
     let c = load(tx, campaign).await?;
@@ -46,8 +60,12 @@ pub async fn decide(
         .iter()
         .map(|row| (row.declaration.id, row.proposed))
         .collect();
-    for (id, raw) in &input.tiers {
-        let Some(slot) = decided.iter_mut().find(|(d, _)| d == id) else {
+    for TierChoice {
+        declaration_id: id,
+        tier: raw,
+    } in &input.tiers
+    {
+        let Some(slot) = decided.iter_mut().find(|(d, _)| *d == id.0) else {
             v.add(FieldError::new("tiers", "unknown_declaration").with("id", id));
             continue;
         };
@@ -76,11 +94,11 @@ pub async fn decide(
     for (id, tier) in &decided {
         store::set_tier(tx, *id, tier.map(Tier::as_str), now).await?;
     }
-    store::set_decision(tx, campaign, &note, caller.user_id(), now).await?;
+    store::set_decision(tx, campaign.0, &note, caller.user_id(), now).await?;
     record(
         tx,
         caller,
-        Change::new("campaign.decide", "campaign", campaign)
+        Change::new("campaign.decide", "campaign", campaign.0)
             .label(&c.title)
             .org(OrgId(c.org_id))
             .after(&serde_json::json!({ "tiers": decided, "note": note })),
@@ -88,19 +106,22 @@ pub async fn decide(
     .await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Opening the publicity period, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = PublicityBody)]
 pub struct PublicityInput {
+    /// The first day the list is public.
     pub start: String,
-    /// Days the list stays public; empty keeps the campaign's setting.
-    pub days: String,
+    /// Days the list stays public; left out, the campaign's setting.
+    pub days: Option<i64>,
 }
 
 /// Publishes the decided list for the publicity period.
 pub async fn open_publicity(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     input: &PublicityInput,
 ) -> Result<()> {
     let c = load(tx, campaign).await?;
@@ -110,17 +131,13 @@ pub async fn open_publicity(
         return Err(AppError::conflict("results_not_decided"));
     }
     let start = date("start", &input.start);
-    let days = if input.days.trim().is_empty() {
-        Ok(c.publicity_days)
-    } else {
-        int_in("days", &input.days, 1, 60)
-    };
+    let days = number_or("days", input.days, c.publicity_days, 1, 60);
     let (start, days) = (start, days).all()?;
-    store::set_publicity(tx, campaign, &start.to_string(), days, Timestamp::now()).await?;
+    store::set_publicity(tx, campaign.0, &start.to_string(), days, Timestamp::now()).await?;
     record(
         tx,
         caller,
-        Change::new("campaign.publicity", "campaign", campaign)
+        Change::new("campaign.publicity", "campaign", campaign.0)
             .label(&c.title)
             .org(OrgId(c.org_id))
             .after(&serde_json::json!({ "start": start.to_string(), "days": days })),
@@ -128,12 +145,16 @@ pub async fn open_publicity(
     .await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// An objection to a listed award, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = ObjectionBody)]
 pub struct ObjectionInput {
-    pub declaration_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub declaration_id: Option<DeclarationId>,
     pub name: String,
-    /// A telephone number or e-mail address, so that staff can reach the objector.
+    /// A telephone number or e-mail address.
+    // So that staff can reach the objector.
     pub contact: String,
     pub text: String,
 }
@@ -142,9 +163,9 @@ pub struct ObjectionInput {
 pub async fn object(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     input: &ObjectionInput,
-) -> Result<i64> {
+) -> Result<ObjectionId> {
     let c = load(tx, campaign).await?;
     if stage_of(&c)? != Stage::Publicity {
         return Err(AppError::conflict("publicity_closed"));
@@ -167,15 +188,23 @@ pub async fn object(
     }
     let text = v.required_text("text", &input.text, rules::TEXT_MAX);
     let d = match input.declaration_id {
-        Some(id) => store::get_declaration(tx, id)
+        Some(id) => store::get_declaration(tx, id.0)
             .await?
-            .filter(|d| d.campaign_id == campaign && d.tier.is_some()),
+            .filter(|d| d.campaign_id == campaign.0 && d.tier.is_some()),
         None => None,
     }
     .ok_or_else(|| vec![FieldError::new("declaration_id", "unknown_declaration")]);
     let d = v.finish_with(d)?;
-    let id = store::insert_objection(tx, campaign, d.id, &name, &contact, &text, Timestamp::now())
-        .await?;
+    let id = store::insert_objection(
+        tx,
+        campaign.0,
+        d.id,
+        &name,
+        &contact,
+        &text,
+        Timestamp::now(),
+    )
+    .await?;
     let label = caller
         .actor()
         .map_or_else(|| "public".to_string(), |a| a.username.clone());
@@ -188,11 +217,13 @@ pub async fn object(
             .org(OrgId(c.org_id)),
     )
     .await?;
-    Ok(id)
+    Ok(ObjectionId(id))
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// The outcome of an objection, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = OutcomeBody)]
 pub struct OutcomeInput {
     /// `upheld` (the award is withdrawn) or `dismissed`.
     pub status: String,
@@ -203,23 +234,23 @@ pub struct OutcomeInput {
 pub async fn decide_objection(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    objection: i64,
+    objection: ObjectionId,
     input: &OutcomeInput,
 ) -> Result<()> {
     let (campaign,): (i64,) = tx
         .fetch_optional(
             ingot_store::Sql::new("SELECT campaign_id FROM objections WHERE id = $1")
-                .bind(objection),
+                .bind(objection.0),
         )
         .await?
         .ok_or_else(|| AppError::not_found("objection"))?;
-    let c = load(tx, campaign).await?;
+    let c = load(tx, CampaignId(campaign)).await?;
     require_manage(caller, &c)?;
     require_stage(&c, &[Stage::Publicity])?;
     let o = store::objections(tx, campaign)
         .await?
         .into_iter()
-        .find(|o| o.id == objection)
+        .find(|o| o.id == objection.0)
         .ok_or_else(|| AppError::not_found("objection"))?;
     if o.status != ObjectionStatus::Open.as_str() {
         return Err(AppError::conflict("objection_decided"));
@@ -236,7 +267,7 @@ pub async fn decide_objection(
     let now = Timestamp::now();
     store::decide_objection(
         tx,
-        objection,
+        objection.0,
         status.as_str(),
         &outcome,
         caller.user_id(),
@@ -249,18 +280,22 @@ pub async fn decide_objection(
     record(
         tx,
         caller,
-        Change::new("campaign.objection_outcome", "objection", objection)
+        Change::new("campaign.objection_outcome", "objection", objection.0)
             .org(OrgId(c.org_id))
             .after(&serde_json::json!({ "status": status, "outcome": outcome })),
     )
     .await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Dismissing many open objections at once with one outcome: all of them or none. As the
+/// form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = DismissBody)]
 pub struct DismissInput {
-    /// The open objections to dismiss, all of this campaign.
-    pub ids: Vec<i64>,
+    /// Open objections of this campaign, at most 500.
+    #[schema(value_type = Vec<i64>)]
+    pub ids: Vec<ObjectionId>,
     /// One outcome recorded on each of them.
     pub outcome: String,
 }
@@ -273,7 +308,7 @@ pub const DISMISS_MAX: usize = 500;
 pub async fn dismiss_objections(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     input: &DismissInput,
 ) -> Result<usize> {
     let c = load(tx, campaign).await?;
@@ -289,9 +324,9 @@ pub async fn dismiss_objections(
     } else if ids.len() > DISMISS_MAX {
         v.add(FieldError::new("ids", "too_many").with("max", DISMISS_MAX));
     }
-    let all = store::objections(tx, campaign).await?;
+    let all = store::objections(tx, campaign.0).await?;
     for id in &ids {
-        match all.iter().find(|o| o.id == *id) {
+        match all.iter().find(|o| o.id == id.0) {
             None => v.add(FieldError::new("ids", "unknown_objection").with("id", id)),
             Some(o) if o.status != ObjectionStatus::Open.as_str() => {
                 v.add(FieldError::new("ids", "objection_decided").with("id", id));
@@ -303,12 +338,12 @@ pub async fn dismiss_objections(
     let now = Timestamp::now();
     let status = ObjectionStatus::Dismissed.as_str();
     for id in &ids {
-        store::decide_objection(tx, *id, status, &outcome, caller.user_id(), now).await?;
+        store::decide_objection(tx, id.0, status, &outcome, caller.user_id(), now).await?;
     }
     record(
         tx,
         caller,
-        Change::new("campaign.objections_dismissed", "campaign", campaign)
+        Change::new("campaign.objections_dismissed", "campaign", campaign.0)
             .label(&c.title)
             .org(OrgId(c.org_id))
             .after(&serde_json::json!({ "ids": ids, "outcome": outcome })),
@@ -317,14 +352,20 @@ pub async fn dismiss_objections(
     Ok(ids.len())
 }
 
-pub async fn objections(tx: &mut Tx, caller: &Caller<'_>, campaign: i64) -> Result<Vec<Objection>> {
+pub async fn objections(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    campaign: CampaignId,
+) -> Result<Vec<Objection>> {
     let c = load(tx, campaign).await?;
     require_manage(caller, &c)?;
-    store::objections(tx, campaign).await
+    store::objections(tx, campaign.0).await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// The announcement of the results, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = AnnounceBody)]
 pub struct AnnounceInput {
     pub notice_number: String,
     pub announced_on: String,
@@ -335,7 +376,7 @@ pub struct AnnounceInput {
 pub async fn announce(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
     input: &AnnounceInput,
 ) -> Result<()> {
     let c = load(tx, campaign).await?;
@@ -349,18 +390,18 @@ pub async fn announce(
         v.add(FieldError::new("announced_on", "publicity_not_over").with("end", end));
     }
     let on = v.finish_with(on)?;
-    if store::objections(tx, campaign)
+    if store::objections(tx, campaign.0)
         .await?
         .iter()
         .any(|o| o.status == ObjectionStatus::Open.as_str())
     {
         return Err(AppError::conflict("objections_open"));
     }
-    store::set_announced(tx, campaign, &number, &on.to_string(), Timestamp::now()).await?;
+    store::set_announced(tx, campaign.0, &number, &on.to_string(), Timestamp::now()).await?;
     record(
         tx,
         caller,
-        Change::new("campaign.announce", "campaign", campaign)
+        Change::new("campaign.announce", "campaign", campaign.0)
             .label(&c.title)
             .org(OrgId(c.org_id))
             .after(&serde_json::json!({ "notice_number": number, "announced_on": on.to_string() })),
@@ -369,9 +410,12 @@ pub async fn announce(
 }
 
 /// A certificate: an awarded declaration of an announced campaign.
-pub async fn certificate(tx: &mut Tx, declaration: i64) -> Result<(Campaign, Declaration, Tier)> {
+pub async fn certificate(
+    tx: &mut Tx,
+    declaration: DeclarationId,
+) -> Result<(Campaign, Declaration, Tier)> {
     let d = load_declaration(tx, declaration).await?;
-    let c = load(tx, d.campaign_id).await?;
+    let c = load(tx, CampaignId(d.campaign_id)).await?;
     let tier = d.tier.as_deref().and_then(Tier::parse);
     match (stage_of(&c)?, tier) {
         (Stage::Announced, Some(t)) => Ok((c, d, t)),

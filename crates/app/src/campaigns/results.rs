@@ -3,8 +3,8 @@
 
 use super::{load, may_manage, quota_counts, stage_of};
 use crate::{Caller, Result};
-use ingot_domain::AppError;
 use ingot_domain::campaign::{self as rules, DeclarationStatus, RawScore, Stage, Tier};
+use ingot_domain::{AppError, CampaignId};
 use ingot_store::Tx;
 use ingot_store::campaigns::{self as store, Campaign, Declaration};
 
@@ -52,18 +52,22 @@ pub struct Results {
 
 /// Staff see the results while under review and after; everyone else never (the public list
 /// shows the tiers, not the scores).
-pub async fn results(tx: &mut Tx, caller: Option<&Caller<'_>>, campaign: i64) -> Result<Results> {
+pub async fn results(
+    tx: &mut Tx,
+    caller: Option<&Caller<'_>>,
+    campaign: CampaignId,
+) -> Result<Results> {
     let c = load(tx, campaign).await?;
     if !caller.is_some_and(|cl| may_manage(cl, &c)) {
         return Err(AppError::forbidden());
     }
-    let declarations: Vec<Declaration> = store::declarations(tx, campaign)
+    let declarations: Vec<Declaration> = store::declarations(tx, campaign.0)
         .await?
         .into_iter()
         .filter(|d| d.status == DeclarationStatus::Accepted.as_str())
         .collect();
-    let sheets = store::sheets(tx, campaign).await?;
-    let assignment = store::assignment(tx, campaign).await?;
+    let sheets = store::sheets(tx, campaign.0).await?;
+    let assignment = store::assignment(tx, campaign.0).await?;
     // A conflict recorded (or come to light) after scoring voids the score: the pairs in
     // conflict now, whatever they were when the expert scored.
     let conflicted = conflicted_pairs(tx, campaign).await?;
@@ -83,7 +87,7 @@ pub async fn results(tx: &mut Tx, caller: Option<&Caller<'_>>, campaign: i64) ->
         })
         .collect();
     let cal = rules::calibrate(&raw);
-    let quotas = quota_counts(&store::tiers(tx, campaign).await?, declarations.len());
+    let quotas = quota_counts(&store::tiers(tx, campaign.0).await?, declarations.len());
     let scored: Vec<(i64, f64)> = declarations
         .iter()
         .filter_map(|d| Some((d.id, cal.quality_of(d.id)?)))
@@ -158,7 +162,10 @@ pub async fn results(tx: &mut Tx, caller: Option<&Caller<'_>>, campaign: i64) ->
 }
 
 /// (declaration, expert, first reason) of every panel pair in conflict now.
-async fn conflicted_pairs(tx: &mut Tx, campaign: i64) -> Result<Vec<(i64, i64, &'static str)>> {
+async fn conflicted_pairs(
+    tx: &mut Tx,
+    campaign: CampaignId,
+) -> Result<Vec<(i64, i64, &'static str)>> {
     let m = super::matrix(tx, campaign).await?;
     let mut out = Vec::new();
     for (d, row) in m.declarations.iter().zip(&m.pairs) {
@@ -192,15 +199,15 @@ pub struct RankRow {
 pub async fn ranking(
     tx: &mut Tx,
     caller: Option<&Caller<'_>>,
-    campaign: i64,
+    campaign: CampaignId,
 ) -> Result<Vec<RankRow>> {
     let c = load(tx, campaign).await?;
     let announced = stage_of(&c)? == Stage::Announced;
     if !announced && !caller.is_some_and(|cl| may_manage(cl, &c)) {
         return Err(AppError::not_found("ranking"));
     }
-    let declarations = store::declarations(tx, campaign).await?;
-    let mut rows: Vec<RankRow> = store::units(tx, campaign)
+    let declarations = store::declarations(tx, campaign.0).await?;
+    let mut rows: Vec<RankRow> = store::units(tx, campaign.0)
         .await?
         .into_iter()
         .map(|u| {

@@ -7,15 +7,17 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{self as rules, Stage};
 use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
+use ingot_domain::{AppError, CampaignId, DeclarationId, OrgId, Timestamp};
 use ingot_store::Tx;
 use ingot_store::campaigns as store;
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// A score sheet, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = ScoreBody)]
 pub struct ScoreInput {
-    /// One mark per criterion, in rubric order, each within 0..=the campaign's scale.
-    pub marks: Vec<String>,
+    /// One mark per criterion, in rubric order, within 0 and the campaign's scale.
+    pub marks: Vec<i64>,
     pub comment: String,
 }
 
@@ -23,11 +25,11 @@ pub struct ScoreInput {
 pub async fn score(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    declaration: i64,
+    declaration: DeclarationId,
     input: &ScoreInput,
 ) -> Result<i64> {
     let d = load_declaration(tx, declaration).await?;
-    let c = load(tx, d.campaign_id).await?;
+    let c = load(tx, CampaignId(d.campaign_id)).await?;
     let me = caller.user_id().ok_or_else(AppError::forbidden)?;
     if !store::is_assigned(tx, d.id, me).await? {
         return Err(AppError::Forbidden {
@@ -42,7 +44,7 @@ pub async fn score(
         })
         .inspect_err(|_| {
             tracing::info!(
-                declaration,
+                declaration = declaration.0,
                 reason = reason.as_str(),
                 "conflicted score refused"
             )
@@ -61,27 +63,14 @@ pub async fn score(
         })
         .collect();
     let mut v = Validator::new();
-    let mut marks = Vec::new();
-    for (i, raw) in input.marks.iter().enumerate() {
-        match raw.trim().parse::<i64>() {
-            Ok(m) => marks.push(m),
-            Err(_) => {
-                v.add(
-                    FieldError::new(format!("marks[{i}]"), "score_outside_scale")
-                        .with("criterion", rubric.get(i).map_or("", |c| c.name.as_str()))
-                        .with("max", c.score_scale),
-                );
-                marks.push(0);
-            }
-        }
-    }
+    let marks = &input.marks;
     let comment = v
         .optional_text("comment", Some(&input.comment), rules::TEXT_MAX)
         .unwrap_or_default();
     v.finish()?;
     let total =
-        rules::total(&rubric, &marks, c.score_scale).map_err(|e| AppError::Validation(vec![e]))?;
-    let marks_json = serde_json::to_string(&marks).map_err(AppError::internal)?;
+        rules::total(&rubric, marks, c.score_scale).map_err(|e| AppError::Validation(vec![e]))?;
+    let marks_json = serde_json::to_string(marks).map_err(AppError::internal)?;
     store::save_sheet(
         tx,
         &store::NewSheet {
@@ -130,7 +119,7 @@ pub struct ReviewItem {
 pub async fn my_reviews(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    campaign: i64,
+    campaign: CampaignId,
 ) -> Result<Vec<ReviewItem>> {
     let me = caller.user_id().ok_or_else(AppError::forbidden)?;
     let c = load(tx, campaign).await?;

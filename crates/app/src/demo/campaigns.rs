@@ -12,7 +12,7 @@ use crate::{Caller, Result};
 use ingot_domain::innovation::{AchievementKind, ClaimedLevel};
 use ingot_domain::org::NewOrg;
 use ingot_domain::time::{CHINA_STANDARD_OFFSET_MS, Date};
-use ingot_domain::{AppError, OrgKind, Role, Timestamp};
+use ingot_domain::{AppError, DeclarationId, OrgKind, Role, Timestamp};
 use ingot_store::innovation::{self as records, AchievementText};
 use ingot_store::users::NewUser;
 use ingot_store::{Db, Sql, Tx, grants, orgs, users};
@@ -306,38 +306,48 @@ pub async fn load(db: &Db, caller: &Caller<'_>, hash: &str, reset: bool) -> Resu
         return Ok(created);
     }
     let national = org(&mut tx, "CN").await?;
-    let mut unit_lines = vec!["CN-NM: 5".to_string(), "CN-LN: 5".to_string()];
-    unit_lines.extend(
-        STAND_IN_UNITS
-            .iter()
-            .map(|(code, _, _)| format!("{code}: 5")),
-    );
+    let units = ["CN-NM", "CN-LN"]
+        .into_iter()
+        .chain(STAND_IN_UNITS.iter().map(|(code, _, _)| *code))
+        .map(|code| cases::UnitQuota {
+            org_code: code.into(),
+            quota: 5,
+        })
+        .collect();
+    let criterion = |name: &str, weight| cases::RubricCriterion {
+        name: name.into(),
+        weight,
+    };
     let input = cases::CampaignInput {
         org_id: Some(national.id),
         kind: "achievement_award".into(),
         title: EXCHANGE_TITLE.into(),
-        edition: "7".into(),
-        year: "2023".into(),
+        edition: Some(7),
+        year: Some(2023),
         cadence: "triennial".into(),
         rules: "每三年举办一次（自2004年起）。各参加单位按名额推荐近两年完成并已应用的职工技术创新成果；第一完成人须为本单位职工。"
             .into(),
-        min_record_year: "2021".into(),
-        max_record_year: "2023".into(),
+        min_record_year: Some(2021),
+        max_record_year: Some(2023),
         required_fields: vec!["summary".into()],
-        required_documents: "0".into(),
-        reviewers_per_declaration: "3".into(),
-        min_load: "20".into(),
-        max_load: "30".into(),
-        score_scale: "100".into(),
+        required_documents: Some(0),
+        reviewers_per_declaration: Some(3),
+        min_load: Some(20),
+        max_load: Some(30),
+        score_scale: Some(100),
         blind: true,
-        divergence: "10".into(),
+        divergence: Some(10),
         declaration_closes: "2023-06-30".into(),
         check_closes: "2023-07-31".into(),
         review_closes: "2023-09-30".into(),
-        publicity_days: "7".into(),
+        publicity_days: Some(7),
         announce_on: "2023-11-20".into(),
-        units: unit_lines.join("\n"),
-        rubric: "创新性: 40\n技术水平: 30\n经济和社会效益: 30".into(),
+        units,
+        rubric: vec![
+            criterion("创新性", 40),
+            criterion("技术水平", 30),
+            criterion("经济和社会效益", 30),
+        ],
         first: "3".into(),
         second: "15".into(),
         third: "30".into(),
@@ -349,7 +359,7 @@ pub async fn load(db: &Db, caller: &Caller<'_>, hash: &str, reset: bool) -> Resu
     // Declarations: the Inner Mongolia records as they are, then the stand-ins.
     let mut codes: Vec<&str> = vec!["CN-LN"];
     codes.extend(STAND_IN_UNITS.iter().map(|u| u.0));
-    let mut rank_of: Vec<(i64, usize)> = Vec::new();
+    let mut rank_of: Vec<(DeclarationId, usize)> = Vec::new();
     for (title, rank) in INNER_MONGOLIA_RANKS {
         let (record,): (i64,) = tx
             .fetch_one(Sql::new("SELECT id FROM achievements WHERE title = $1").bind(title))
@@ -407,7 +417,7 @@ pub async fn load(db: &Db, caller: &Caller<'_>, hash: &str, reset: bool) -> Resu
         .await?;
     }
     cases::run_assignment(&mut tx, caller, campaign).await?;
-    let assignment = ingot_store::campaigns::assignment(&mut tx, campaign).await?;
+    let assignment = ingot_store::campaigns::assignment(&mut tx, campaign.0).await?;
     for (i, (username, _)) in panel.iter().enumerate() {
         let user = users::get_by_username(&mut tx, username)
             .await?
@@ -419,17 +429,15 @@ pub async fn load(db: &Db, caller: &Caller<'_>, hash: &str, reset: bool) -> Resu
         for a in assignment.iter().filter(|a| a.user_id == user.id.0) {
             let rank = rank_of
                 .iter()
-                .find(|(d, _)| *d == a.declaration_id)
+                .find(|(d, _)| d.0 == a.declaration_id)
                 .map_or(DECLARATIONS, |(_, r)| *r);
-            let mark = (quality_for_rank(rank) + offset_of_expert(i))
-                .clamp(0, 100)
-                .to_string();
+            let mark = (quality_for_rank(rank) + offset_of_expert(i)).clamp(0, 100);
             cases::score(
                 &mut tx,
                 &as_expert,
-                a.declaration_id,
+                DeclarationId(a.declaration_id),
                 &cases::ScoreInput {
-                    marks: vec![mark.clone(), mark.clone(), mark],
+                    marks: vec![mark; 3],
                     comment: String::new(),
                 },
             )
@@ -452,7 +460,7 @@ pub async fn load(db: &Db, caller: &Caller<'_>, hash: &str, reset: bool) -> Resu
         campaign,
         &cases::PublicityInput {
             start: "2023-10-16".into(),
-            days: "7".into(),
+            days: Some(7),
         },
     )
     .await?;

@@ -43,6 +43,7 @@ pub struct Campaign {
     pub notice_number: Option<String>,
     pub announced_on: Option<String>,
     pub created_at: i64,
+    pub contact_person: Option<String>,
 }
 
 const CAMPAIGN: &str = "SELECT c.id, c.org_id, o.name AS org_name, o.name_en AS org_name_en, o.path AS org_path,
@@ -50,7 +51,7 @@ const CAMPAIGN: &str = "SELECT c.id, c.org_id, o.name AS org_name, o.name_en AS 
     c.required_fields, c.required_documents, c.reviewers_per_declaration, c.min_load, c.max_load,
     c.score_scale, c.blind, c.divergence_hundredths, c.declaration_closes, c.check_closes, c.review_closes,
     c.publicity_days, c.announce_on, c.stage, c.publicity_start, c.decision_note, c.decided_at,
-    c.notice_number, c.announced_on, c.created_at
+    c.notice_number, c.announced_on, c.created_at, c.contact_person
     FROM campaigns c JOIN organisations o ON o.id = c.org_id";
 
 pub struct NewCampaign<'a> {
@@ -78,6 +79,7 @@ pub struct NewCampaign<'a> {
     pub publicity_days: i64,
     pub announce_on: &'a str,
     pub created_by: Option<UserId>,
+    pub contact_person: Option<&'a str>,
 }
 
 pub async fn insert(tx: &mut Tx, c: &NewCampaign<'_>, now: Timestamp) -> Result<i64> {
@@ -88,9 +90,9 @@ pub async fn insert(tx: &mut Tx, c: &NewCampaign<'_>, now: Timestamp) -> Result<
                     min_record_year, max_record_year, required_fields, required_documents,
                     reviewers_per_declaration, min_load, max_load, score_scale, blind, divergence_hundredths,
                     declaration_closes, check_closes, review_closes, publicity_days, announce_on, stage,
-                    created_by, created_at, updated_at)
+                    created_by, created_at, updated_at, contact_person)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                    $19, $20, $21, $22, $23, 'declaration', $24, $25, $25) RETURNING id",
+                    $19, $20, $21, $22, $23, 'declaration', $24, $25, $25, $26) RETURNING id",
             )
             .bind(c.org_id)
             .bind(c.parent_id)
@@ -116,7 +118,8 @@ pub async fn insert(tx: &mut Tx, c: &NewCampaign<'_>, now: Timestamp) -> Result<
             .bind(c.publicity_days)
             .bind(c.announce_on)
             .bind(c.created_by)
-            .bind(now),
+            .bind(now)
+            .bind(c.contact_person),
         )
         .await?;
     Ok(id)

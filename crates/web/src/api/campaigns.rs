@@ -17,7 +17,7 @@ use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::time::Date;
-use ingot_domain::{Actor, AppError, Timestamp};
+use ingot_domain::{Actor, AppError, CampaignId, Timestamp};
 use ingot_store::campaigns::{Campaign, Declaration};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -128,6 +128,7 @@ pub struct CampaignDto {
     pub decision_note: Option<String>,
     pub notice_number: Option<String>,
     pub announced_on: Option<String>,
+    pub contact_person: Option<String>,
 }
 
 impl From<&Campaign> for CampaignDto {
@@ -169,6 +170,7 @@ impl From<&Campaign> for CampaignDto {
             decision_note: c.decision_note.clone(),
             notice_number: c.notice_number.clone(),
             announced_on: c.announced_on.clone(),
+            contact_person: c.contact_person.clone(),
         }
     }
 }
@@ -302,7 +304,7 @@ pub struct IdDto {
 async fn detail_of(
     state: &AppState,
     caller: Option<&Caller<'_>>,
-    id: i64,
+    id: CampaignId,
 ) -> Result<CampaignDetailDto, AppError> {
     let mut tx = state.db.read().await?;
     let today = Date::of(Timestamp::now(), state.config.utc_offset_ms());

@@ -29,19 +29,22 @@ pub use scoring::{review, score};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use ingot_app::Caller;
-use ingot_domain::AppError;
 use ingot_domain::campaign::Tier;
+use ingot_domain::{AppError, CampaignId, DeclarationId};
 use ingot_store::campaigns::Declaration;
 
 fn user_caller(ctx: &PageCtx) -> Option<Caller<'_>> {
     ctx.actor.as_ref().map(|a| Caller::user(a, &ctx.origin))
 }
 
-async fn campaign_of_declaration(state: &AppState, declaration: i64) -> Result<i64, AppError> {
+async fn campaign_of_declaration(
+    state: &AppState,
+    declaration: DeclarationId,
+) -> Result<CampaignId, AppError> {
     let mut tx = state.db.read().await?;
-    ingot_store::campaigns::get_declaration(&mut tx, declaration)
+    ingot_store::campaigns::get_declaration(&mut tx, declaration.0)
         .await?
-        .map(|d| d.campaign_id)
+        .map(|d| CampaignId(d.campaign_id))
         .ok_or_else(|| AppError::not_found("declaration"))
 }
 

@@ -10,68 +10,38 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::campaigns as cases;
-use serde::Deserialize;
-use utoipa::ToSchema;
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct DeclareBody {
-    /// The record's id: an achievement (achievement award) or a skill (skills and methods).
-    pub record_id: Option<i64>,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct CheckBody {
-    /// `accept` or `return`.
-    pub decision: String,
-    pub reasons: String,
-    pub correct_by: String,
-}
+use ingot_domain::{CampaignId, DeclarationId};
 
 /// Declares a record (attached by id, not retyped) within the participating unit's quota.
 /// Ineligible records are refused with every reason (`quota_exceeded`,
 /// `first_completer_not_in_unit`, `record_year_outside`, ...).
 #[utoipa::path(post, path = "/campaigns/{id}/declarations", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = DeclareBody,
+    request_body = cases::DeclareInput,
     responses((status = 201, body = IdDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn declare(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<DeclareBody>,
+    Path(id): Path<CampaignId>,
+    JsonBody(input): JsonBody<cases::DeclareInput>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
-    let d = cases::declare(
-        &mut tx,
-        &api.caller(),
-        id,
-        &cases::DeclareInput {
-            record_id: b.record_id,
-        },
-    )
-    .await?;
+    let d = cases::declare(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(IdDto { id: d })).into_response())
+    Ok((StatusCode::CREATED, Json(IdDto { id: d.0 })).into_response())
 }
 
 /// The formal check: accept, or return with reasons and a correction deadline.
 #[utoipa::path(post, path = "/declarations/{id}/check", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = CheckBody,
+    request_body = cases::CheckInput,
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn check(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<CheckBody>,
+    Path(id): Path<DeclarationId>,
+    JsonBody(input): JsonBody<cases::CheckInput>,
 ) -> Result<StatusCode, Failure> {
-    let input = cases::CheckInput {
-        decision: b.decision,
-        reasons: b.reasons,
-        correct_by: b.correct_by,
-    };
     let mut tx = state.db.begin().await?;
     cases::check(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
@@ -85,7 +55,7 @@ pub(super) async fn check(
 pub(super) async fn resubmit(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<DeclarationId>,
 ) -> Result<StatusCode, Failure> {
     let mut tx = state.db.begin().await?;
     cases::resubmit(&mut tx, &api.caller(), id).await?;
@@ -100,10 +70,10 @@ pub(super) async fn resubmit(
 pub(super) async fn forward(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<DeclarationId>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
     let d = cases::forward(&mut tx, &api.caller(), id).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(IdDto { id: d })).into_response())
+    Ok((StatusCode::CREATED, Json(IdDto { id: d.0 })).into_response())
 }

@@ -8,18 +8,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use ingot_app::campaigns::{self as cases, Matrix};
-use ingot_domain::AppError;
-use serde::{Deserialize, Serialize};
+use ingot_domain::{AppError, CampaignId};
+use serde::Serialize;
 use utoipa::ToSchema;
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct ExpertBody {
-    pub username: String,
-    /// Comma-separated fields as the records name them.
-    pub fields: String,
-    pub profile: String,
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct ExpertDto {
@@ -78,15 +69,6 @@ fn panel_dto(m: &Matrix) -> PanelDto {
     }
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct ConflictBody {
-    pub declaration_id: Option<i64>,
-    /// The expert (staff only); an expert declaring their own conflict leaves it empty.
-    pub username: String,
-    pub reason: String,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AssignmentPairDto {
     pub declaration_id: i64,
@@ -103,17 +85,7 @@ pub struct AssignmentDto {
     pub objective: i64,
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct OverrideBody {
-    pub declaration_id: Option<i64>,
-    /// Username of the assigned expert to take off.
-    pub remove: String,
-    /// Username of the panel expert to put on.
-    pub add: String,
-}
-
-async fn panel_of(state: &AppState, api: &ApiCtx, id: i64) -> Result<PanelDto, AppError> {
+async fn panel_of(state: &AppState, api: &ApiCtx, id: CampaignId) -> Result<PanelDto, AppError> {
     let mut tx = state.db.read().await?;
     let c = cases::load(&mut tx, id).await?;
     if !cases::may_manage(&api.caller(), &c) {
@@ -129,27 +101,22 @@ async fn panel_of(state: &AppState, api: &ApiCtx, id: i64) -> Result<PanelDto, A
 pub(super) async fn list_experts(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Json<PanelDto>, Failure> {
     Ok(Json(panel_of(&state, &api, id).await?))
 }
 
 /// Adds a person with the expert role to the pool (fields, profile) and to the panel.
 #[utoipa::path(post, path = "/campaigns/{id}/experts", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = ExpertBody,
+    request_body = cases::ExpertInput,
     responses((status = 200, body = PanelDto), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn add_expert(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<ExpertBody>,
+    Path(id): Path<CampaignId>,
+    JsonBody(input): JsonBody<cases::ExpertInput>,
 ) -> Result<Json<PanelDto>, Failure> {
-    let input = cases::ExpertInput {
-        username: b.username,
-        fields: b.fields,
-        profile: b.profile,
-    };
     let mut tx = state.db.begin().await?;
     cases::add_expert(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
@@ -158,33 +125,32 @@ pub(super) async fn add_expert(
 
 /// Records a conflict: an expert declares their own, or staff record one by hand.
 #[utoipa::path(post, path = "/campaigns/{id}/conflicts", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = ConflictBody,
+    request_body = cases::ConflictInput,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn add_conflict(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<ConflictBody>,
+    Path(id): Path<CampaignId>,
+    JsonBody(input): JsonBody<cases::ConflictInput>,
 ) -> Result<StatusCode, Failure> {
-    let input = cases::ConflictInput {
-        declaration_id: b.declaration_id,
-        username: b.username,
-        reason: b.reason,
-    };
     let mut tx = state.db.begin().await?;
     cases::add_conflict(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn assignment_of(state: &AppState, api: &ApiCtx, id: i64) -> Result<AssignmentDto, AppError> {
+async fn assignment_of(
+    state: &AppState,
+    api: &ApiCtx,
+    id: CampaignId,
+) -> Result<AssignmentDto, AppError> {
     let mut tx = state.db.read().await?;
     let c = cases::load(&mut tx, id).await?;
     if !cases::may_manage(&api.caller(), &c) {
         return Err(AppError::forbidden());
     }
-    let pairs: Vec<AssignmentPairDto> = ingot_store::campaigns::assignment(&mut tx, id)
+    let pairs: Vec<AssignmentPairDto> = ingot_store::campaigns::assignment(&mut tx, id.0)
         .await?
         .iter()
         .map(|a| AssignmentPairDto {
@@ -206,7 +172,7 @@ async fn assignment_of(state: &AppState, api: &ApiCtx, id: i64) -> Result<Assign
 pub(super) async fn get_assignment(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Json<AssignmentDto>, Failure> {
     Ok(Json(assignment_of(&state, &api, id).await?))
 }
@@ -221,7 +187,7 @@ pub(super) async fn get_assignment(
 pub(super) async fn run_assignment(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Json<AssignmentDto>, Failure> {
     let mut tx = state.db.begin().await?;
     cases::run_assignment(&mut tx, &api.caller(), id).await?;
@@ -231,20 +197,15 @@ pub(super) async fn run_assignment(
 
 /// Swaps one reviewer of a declaration for another, checked against every rule.
 #[utoipa::path(post, path = "/campaigns/{id}/assignment/override", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = OverrideBody,
+    request_body = cases::OverrideInput,
     responses((status = 200, body = AssignmentDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn override_assignment(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<OverrideBody>,
+    Path(id): Path<CampaignId>,
+    JsonBody(input): JsonBody<cases::OverrideInput>,
 ) -> Result<Json<AssignmentDto>, Failure> {
-    let input = cases::OverrideInput {
-        declaration_id: b.declaration_id,
-        remove: b.remove,
-        add: b.add,
-    };
     let mut tx = state.db.begin().await?;
     cases::override_pair(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

@@ -13,17 +13,10 @@ use ingot_app::Caller;
 use ingot_app::campaigns as cases;
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, Timestamp};
+use ingot_domain::{AppError, CampaignId, ObjectionId, Timestamp};
 use ingot_store::campaigns::Declaration;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct PublicityBody {
-    pub start: String,
-    pub days: String,
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct PublicEntryDto {
@@ -45,16 +38,6 @@ pub struct PublicityDto {
     pub entries: Vec<PublicEntryDto>,
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct ObjectionBody {
-    pub declaration_id: Option<i64>,
-    pub name: String,
-    /// A telephone number or e-mail address.
-    pub contact: String,
-    pub text: String,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct ObjectionDto {
     pub id: i64,
@@ -67,36 +50,17 @@ pub struct ObjectionDto {
     pub outcome: Option<String>,
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct OutcomeBody {
-    /// `upheld` (the award is withdrawn) or `dismissed`.
-    pub status: String,
-    pub outcome: String,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct AnnounceBody {
-    pub notice_number: String,
-    pub announced_on: String,
-}
-
 /// Opens the publicity period (公示) of the decided list.
 #[utoipa::path(post, path = "/campaigns/{id}/publicity", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = PublicityBody,
+    request_body = cases::PublicityInput,
     responses((status = 200, body = PublicityDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn open_publicity(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<PublicityBody>,
+    Path(id): Path<CampaignId>,
+    JsonBody(input): JsonBody<cases::PublicityInput>,
 ) -> Result<Json<PublicityDto>, Failure> {
-    let input = cases::PublicityInput {
-        start: b.start,
-        days: b.days,
-    };
     let mut tx = state.db.begin().await?;
     cases::open_publicity(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
@@ -110,7 +74,7 @@ async fn publicity_of(
     state: &AppState,
     caller: Option<&Caller<'_>>,
     origin: &RequestOrigin,
-    id: i64,
+    id: CampaignId,
 ) -> Result<PublicityDto, AppError> {
     let mut tx = state.db.read().await?;
     let today = Date::of(Timestamp::now(), origin.utc_offset_ms);
@@ -162,7 +126,7 @@ fn public_entries(ds: &[Declaration]) -> Vec<PublicEntryDto> {
 pub(super) async fn publicity(
     State(state): State<AppState>,
     who: MaybeApi,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Json<PublicityDto>, Failure> {
     Ok(Json(
         publicity_of(&state, who.user().as_ref(), &who.origin, id).await?,
@@ -171,27 +135,21 @@ pub(super) async fn publicity(
 
 /// Lodges an objection to a listed award (anyone, during the publicity period only).
 #[utoipa::path(post, path = "/campaigns/{id}/objections", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = ObjectionBody,
+    request_body = cases::ObjectionInput,
     responses((status = 201, body = IdDto), (status = 409, body = ErrorBody, description = "`publicity_closed`"), (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody, description = "too many objections from this address: wait for `Retry-After` seconds")),
     security((), ("bearer" = []), ("session" = [])))]
 pub(super) async fn object(
     State(state): State<AppState>,
     who: MaybeApi,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<ObjectionBody>,
+    Path(id): Path<CampaignId>,
+    JsonBody(input): JsonBody<cases::ObjectionInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::ObjectionInput {
-        declaration_id: b.declaration_id,
-        name: b.name,
-        contact: b.contact,
-        text: b.text,
-    };
     crate::request::throttle_objections(&state, &who.origin).await?;
     let mut tx = state.db.begin().await?;
     let o = cases::object(&mut tx, &who.caller(), id, &input).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(IdDto { id: o })).into_response())
+    Ok((StatusCode::CREATED, Json(IdDto { id: o.0 })).into_response())
 }
 
 /// The objections lodged, for the campaign's staff.
@@ -201,7 +159,7 @@ pub(super) async fn object(
 pub(super) async fn objections(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Json<Vec<ObjectionDto>>, Failure> {
     let mut tx = state.db.read().await?;
     let list = cases::objections(&mut tx, &api.caller(), id).await?;
@@ -222,32 +180,19 @@ pub(super) async fn objections(
 
 /// Records the outcome of the staff's investigation of an objection.
 #[utoipa::path(post, path = "/objections/{id}/outcome", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = OutcomeBody,
+    request_body = cases::OutcomeInput,
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn decide_objection(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<OutcomeBody>,
+    Path(id): Path<ObjectionId>,
+    JsonBody(input): JsonBody<cases::OutcomeInput>,
 ) -> Result<StatusCode, Failure> {
-    let input = cases::OutcomeInput {
-        status: b.status,
-        outcome: b.outcome,
-    };
     let mut tx = state.db.begin().await?;
     cases::decide_objection(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Dismisses many open objections at once with one outcome: all of them or none.
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct DismissBody {
-    /// Open objections of this campaign, at most 500.
-    pub ids: Vec<i64>,
-    pub outcome: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -257,19 +202,15 @@ pub struct DismissedDto {
 
 /// Dismisses many open objections at once (a flood must not hold up the announcement).
 #[utoipa::path(post, path = "/campaigns/{id}/objections/dismiss", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = DismissBody,
+    request_body = cases::DismissInput,
     responses((status = 200, body = DismissedDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn dismiss_objections(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<DismissBody>,
+    Path(id): Path<CampaignId>,
+    JsonBody(input): JsonBody<cases::DismissInput>,
 ) -> Result<Json<DismissedDto>, Failure> {
-    let input = cases::DismissInput {
-        ids: b.ids,
-        outcome: b.outcome,
-    };
     let mut tx = state.db.begin().await?;
     let n = cases::dismiss_objections(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
@@ -280,19 +221,15 @@ pub(super) async fn dismiss_objections(
 
 /// Publishes the results with a notice number after the publicity period.
 #[utoipa::path(post, path = "/campaigns/{id}/announcement", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = AnnounceBody,
+    request_body = cases::AnnounceInput,
     responses((status = 200, body = PublicityDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn announce(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<AnnounceBody>,
+    Path(id): Path<CampaignId>,
+    JsonBody(input): JsonBody<cases::AnnounceInput>,
 ) -> Result<Json<PublicityDto>, Failure> {
-    let input = cases::AnnounceInput {
-        notice_number: b.notice_number,
-        announced_on: b.announced_on,
-    };
     let mut tx = state.db.begin().await?;
     cases::announce(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

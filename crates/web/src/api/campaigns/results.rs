@@ -8,7 +8,8 @@ use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, State};
 use ingot_app::campaigns::{self as cases, Results};
-use serde::{Deserialize, Serialize};
+use ingot_domain::CampaignId;
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -119,22 +120,6 @@ fn results_dto(r: &Results) -> ResultsDto {
     }
 }
 
-#[derive(Deserialize, Serialize, ToSchema, Default)]
-#[serde(default)]
-pub struct TierChoice {
-    pub declaration_id: i64,
-    /// A tier code, or empty for no award.
-    pub tier: String,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct DecisionBody {
-    /// Changes to the proposed tiers (ties settled, panel changes); others keep the proposal.
-    pub tiers: Vec<TierChoice>,
-    pub note: String,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct RankRowDto {
     pub rank: i64,
@@ -158,7 +143,7 @@ pub struct RankRowDto {
 pub(super) async fn get_results(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Json<ResultsDto>, Failure> {
     let mut tx = state.db.read().await?;
     Ok(Json(results_dto(
@@ -168,23 +153,15 @@ pub(super) async fn get_results(
 
 /// The panel's final decision on the tiers, with a note.
 #[utoipa::path(post, path = "/campaigns/{id}/decision", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = DecisionBody,
+    request_body = cases::DecisionInput,
     responses((status = 200, body = ResultsDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn decide(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<DecisionBody>,
+    Path(id): Path<CampaignId>,
+    JsonBody(input): JsonBody<cases::DecisionInput>,
 ) -> Result<Json<ResultsDto>, Failure> {
-    let input = cases::DecisionInput {
-        tiers: b
-            .tiers
-            .into_iter()
-            .map(|t| (t.declaration_id, t.tier))
-            .collect(),
-        note: b.note,
-    };
     let mut tx = state.db.begin().await?;
     cases::decide(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
@@ -201,7 +178,7 @@ pub(super) async fn decide(
 pub(super) async fn ranking(
     State(state): State<AppState>,
     who: MaybeApi,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Json<Vec<RankRowDto>>, Failure> {
     let mut tx = state.db.read().await?;
     let rows = cases::ranking(&mut tx, who.user().as_ref(), id).await?;

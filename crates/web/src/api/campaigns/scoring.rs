@@ -6,7 +6,8 @@ use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, State};
 use ingot_app::campaigns as cases;
-use serde::{Deserialize, Serialize};
+use ingot_domain::{CampaignId, DeclarationId};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -26,14 +27,6 @@ pub struct ReviewItemDto {
     pub open: bool,
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct ScoreBody {
-    /// One mark per criterion, in rubric order, within 0 and the campaign's scale.
-    pub marks: Vec<i64>,
-    pub comment: String,
-}
-
 /// The declarations assigned to the calling expert, with their own sheets.
 #[utoipa::path(get, path = "/campaigns/{id}/reviews", tag = "campaigns", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ReviewItemDto>)),
@@ -41,7 +34,7 @@ pub struct ScoreBody {
 pub(super) async fn my_reviews(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Json<Vec<ReviewItemDto>>, Failure> {
     let mut tx = state.db.read().await?;
     let items = cases::my_reviews(&mut tx, &api.caller(), id).await?;
@@ -68,20 +61,16 @@ pub(super) async fn my_reviews(
 /// Scores a declaration assigned to the caller (refused if not assigned, conflicted, or a
 /// mark is outside the scale).
 #[utoipa::path(post, path = "/declarations/{id}/score", tag = "campaigns", params(("id" = i64, Path)),
-    request_body = ScoreBody,
+    request_body = cases::ScoreInput,
     responses((status = 200, body = f64, description = "The sheet's total out of 100"), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn score(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
-    JsonBody(b): JsonBody<ScoreBody>,
+    Path(id): Path<DeclarationId>,
+    JsonBody(input): JsonBody<cases::ScoreInput>,
 ) -> Result<Json<f64>, Failure> {
-    let input = cases::ScoreInput {
-        marks: b.marks.iter().map(i64::to_string).collect(),
-        comment: b.comment,
-    };
     let mut tx = state.db.begin().await?;
     let total = cases::score(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

@@ -12,7 +12,7 @@ use axum::response::Response;
 use ingot_app::campaigns::{self as cases, CampaignDetail, RankRow};
 use ingot_domain::campaign::{Stage, Tier};
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, Timestamp};
+use ingot_domain::{AppError, CampaignId, DeclarationId, Timestamp};
 use ingot_store::campaigns::{Campaign, Declaration};
 
 #[derive(Template)]
@@ -36,7 +36,7 @@ impl AnnouncementPage {
 pub async fn announcement(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
     let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
@@ -65,7 +65,7 @@ struct CertificatePage {
 pub async fn certificate(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<DeclarationId>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
     let (c, d, tier) = cases::certificate(&mut tx, id).await?;
@@ -84,7 +84,7 @@ struct RankingPage {
 pub async fn ranking(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
     let rows = cases::ranking(&mut tx, user_caller(&ctx).as_ref(), id).await?;

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, decode_form};
 use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::campaigns::{self as cases, Matrix, declaration_label};
-use ingot_domain::AppError;
+use ingot_domain::{AppError, CampaignId};
 use ingot_store::campaigns::{AssignmentRow, Campaign, Declaration};
 
 #[derive(Template)]
@@ -58,7 +58,7 @@ impl AssignmentPage {
 async fn assignment_page(
     state: &AppState,
     ctx: PageCtx,
-    id: i64,
+    id: CampaignId,
     errors: FormErrors,
     form: FormMap,
     status: StatusCode,
@@ -70,7 +70,7 @@ async fn assignment_page(
         return Err(Failure(AppError::forbidden()));
     }
     let m = cases::matrix(&mut tx, id).await?;
-    let rows = ingot_store::campaigns::assignment(&mut tx, id).await?;
+    let rows = ingot_store::campaigns::assignment(&mut tx, id.0).await?;
     drop(tx);
     Ok(render(
         status,
@@ -88,7 +88,7 @@ async fn assignment_page(
 pub async fn assignment(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     assignment_page(
         &state,
@@ -104,7 +104,7 @@ pub async fn assignment(
 pub async fn run_assignment(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     let r = in_tx(&state, &ctx, async |tx, c| {
         cases::run_assignment(tx, c, id).await
@@ -125,16 +125,12 @@ pub async fn run_assignment(
 pub async fn override_pair(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::OverrideInput {
-        declaration_id: form.id("declaration_id"),
-        remove: form.get("remove"),
-        add: form.get("add"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::OverrideInput = decode_form(&body)?;
         cases::override_pair(tx, c, id, &input).await
     })
     .await;

@@ -4,20 +4,22 @@ use super::user_caller;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, decode_form};
 use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, ok, render};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
-use ingot_app::campaigns as cases;
+use ingot_app::campaigns::{self as cases, RubricCriterion, UnitQuota};
 use ingot_domain::campaign::{Cadence, CampaignKind, RequiredField};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::{self, Action, Principal};
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, OrgId, Timestamp};
+use ingot_domain::validate::{Checked, Validator};
+use ingot_domain::{AppError, FieldError, Timestamp};
 use ingot_store::campaigns::Campaign;
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "campaigns/index.html")]
@@ -127,44 +129,76 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
     Ok(ok(&new_page(ctx, form, orgs, FormErrors::none())))
 }
 
+/// The call form's own fields: the textareas, typing one unit (`ORG-CODE: quota`) or one
+/// criterion (`name: weight`) a line, and the checkbox sending `blind=1`. Every other field
+/// is the wire struct's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CallForm {
+    units: String,
+    rubric: String,
+    blind: String,
+}
+
+/// The call as the API takes it. Lines of a textarea that are not `name: number` are problems
+/// of that textarea, each naming its line, all at once; the use case checks the rest.
+fn call_of_form(body: &[u8]) -> Result<cases::CampaignInput, AppError> {
+    let form: CallForm = decode_form(body)?;
+    let mut input: cases::CampaignInput =
+        decode_form(&without(body, &["units", "rubric", "blind"]))?;
+    let (units, rubric) = Validator::new().finish_with((
+        lines("units", "unit_line_invalid", &form.units),
+        lines("rubric", "rubric_line_invalid", &form.rubric),
+    ))?;
+    input.units = units
+        .into_iter()
+        .map(|(org_code, quota)| UnitQuota { org_code, quota })
+        .collect();
+    input.rubric = rubric
+        .into_iter()
+        .map(|(name, weight)| RubricCriterion { name, weight })
+        .collect();
+    input.blind = matches!(form.blind.as_str(), "1" | "true" | "on" | "yes");
+    Ok(input)
+}
+
+/// The form without the fields it names.
+fn without(body: &[u8], names: &[&str]) -> Vec<u8> {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(body).filter(|(k, _)| !names.contains(&k.as_ref())))
+        .finish()
+        .into_bytes()
+}
+
+/// The non-empty lines of a textarea as `text: number` pairs (the colon may be full-width),
+/// or a problem for every line that is not one.
+fn lines(field: &str, code: &'static str, text: &str) -> Checked<Vec<(String, i64)>> {
+    let mut pairs = Vec::new();
+    let mut problems = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let pair = line.rsplit_once([':', '：']).and_then(|(name, number)| {
+            Some((name.trim().to_string(), number.trim().parse::<i64>().ok()?))
+        });
+        match pair {
+            Some(pair) => pairs.push(pair),
+            None => problems.push(FieldError::new(field, code).with("line", line)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(pairs)
+    } else {
+        Err(problems)
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     ctx: PageCtx,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::CampaignInput {
-        org_id: form.id("org_id").map(OrgId),
-        parent_id: form.id("parent_id"),
-        kind: form.get("kind"),
-        title: form.get("title"),
-        edition: form.get("edition"),
-        year: form.get("year"),
-        cadence: form.get("cadence"),
-        rules: form.get("rules"),
-        min_record_year: form.get("min_record_year"),
-        max_record_year: form.get("max_record_year"),
-        required_fields: form.all("required_fields"),
-        required_documents: form.get("required_documents"),
-        reviewers_per_declaration: form.get("reviewers_per_declaration"),
-        min_load: form.get("min_load"),
-        max_load: form.get("max_load"),
-        score_scale: form.get("score_scale"),
-        blind: form.flag("blind"),
-        divergence: form.get("divergence"),
-        declaration_closes: form.get("declaration_closes"),
-        check_closes: form.get("check_closes"),
-        review_closes: form.get("review_closes"),
-        publicity_days: form.get("publicity_days"),
-        announce_on: form.get("announce_on"),
-        units: form.get("units"),
-        rubric: form.get("rubric"),
-        first: form.get("first"),
-        second: form.get("second"),
-        third: form.get("third"),
-        excellent: form.get("excellent"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input = call_of_form(&body)?;
         cases::create(tx, c, &input).await
     })
     .await;
@@ -182,4 +216,60 @@ pub async fn create(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_call_form_reads_its_textareas_into_the_wire_lists() {
+        let body = "_csrf=t&org_id=4&title=x&edition=2&min_record_year=&blind=1\
+                    &required_fields=summary&units=CN-NM%3A+3%0D%0ACN-LN%EF%BC%9A1%0D%0A\
+                    &rubric=%E5%88%9B%E6%96%B0%E6%80%A7%3A+60%0D%0Ab%3A+40";
+        let input = call_of_form(body.as_bytes()).unwrap();
+        assert_eq!(
+            (input.edition, input.min_record_year, input.blind),
+            (Some(2), None, true)
+        );
+        assert_eq!(input.required_fields, ["summary"]);
+        assert_eq!(
+            input.units,
+            [
+                UnitQuota {
+                    org_code: "CN-NM".into(),
+                    quota: 3
+                },
+                UnitQuota {
+                    org_code: "CN-LN".into(),
+                    quota: 1
+                }
+            ]
+        );
+        assert_eq!(
+            input
+                .rubric
+                .iter()
+                .map(|c| (c.name.as_str(), c.weight))
+                .collect::<Vec<_>>(),
+            [("创新性", 60), ("b", 40)]
+        );
+
+        let Err(AppError::Validation(errors)) =
+            call_of_form(b"units=CN-NM+3%0ACN-LN%3A+x&rubric=a%3A+100")
+        else {
+            panic!("lines that are not `code: quota`")
+        };
+        let named: Vec<_> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code, e.params[0].1.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("units", "unit_line_invalid", "CN-NM 3"),
+                ("units", "unit_line_invalid", "CN-LN: x")
+            ]
+        );
+    }
 }

@@ -6,7 +6,7 @@ use super::{campaign_of_declaration, user_caller};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, decode_form};
 use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
@@ -18,7 +18,7 @@ use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::campaign::Stage;
 use ingot_domain::policy::{self, Action};
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, Timestamp};
+use ingot_domain::{AppError, CampaignId, DeclarationId, Timestamp};
 use ingot_store::campaigns::Campaign;
 use ingot_store::innovation::AchievementItem;
 
@@ -117,7 +117,7 @@ async fn declarable(
 async fn show_page(
     state: &AppState,
     ctx: PageCtx,
-    id: i64,
+    id: CampaignId,
     errors: FormErrors,
     form: FormMap,
     status: StatusCode,
@@ -143,7 +143,7 @@ async fn show_page(
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     show_page(
         &state,
@@ -160,7 +160,7 @@ pub async fn show(
 async fn back_to_show<T>(
     state: &AppState,
     ctx: PageCtx,
-    id: i64,
+    id: CampaignId,
     form: FormMap,
     r: Result<T, AppError>,
     flash: &'static str,
@@ -178,7 +178,7 @@ async fn back_to_show<T>(
 pub async fn advance(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     let r = in_tx(&state, &ctx, async |tx, c| cases::advance(tx, c, id).await).await;
     back_to_show(&state, ctx, id, FormMap::default(), r, "campaign_advanced").await
@@ -187,14 +187,12 @@ pub async fn advance(
 pub async fn declare(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::DeclareInput {
-        record_id: form.id("record_id"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::DeclareInput = decode_form(&body)?;
         cases::declare(tx, c, id, &input).await
     })
     .await;
@@ -204,17 +202,13 @@ pub async fn declare(
 pub async fn check(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(declaration): Path<i64>,
+    Path(declaration): Path<DeclarationId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
     let campaign = campaign_of_declaration(&state, declaration).await?;
-    let input = cases::CheckInput {
-        decision: form.get("decision"),
-        reasons: form.get("reasons"),
-        correct_by: form.get("correct_by"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::CheckInput = decode_form(&body)?;
         cases::check(tx, c, declaration, &input).await
     })
     .await;
@@ -224,7 +218,7 @@ pub async fn check(
 pub async fn resubmit(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(declaration): Path<i64>,
+    Path(declaration): Path<DeclarationId>,
 ) -> Result<Response, Failure> {
     let campaign = campaign_of_declaration(&state, declaration).await?;
     let r = in_tx(&state, &ctx, async |tx, c| {

@@ -4,7 +4,7 @@ use super::scoring::review_page;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, decode_form};
 use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::campaigns::{self as cases, Matrix, declaration_label};
-use ingot_domain::AppError;
+use ingot_domain::{AppError, CampaignId};
 use ingot_store::campaigns::Campaign;
 
 #[derive(Template)]
@@ -55,7 +55,7 @@ impl ExpertsPage {
 async fn experts_page(
     state: &AppState,
     ctx: PageCtx,
-    id: i64,
+    id: CampaignId,
     errors: FormErrors,
     form: FormMap,
     status: StatusCode,
@@ -83,7 +83,7 @@ async fn experts_page(
 pub async fn experts(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     experts_page(
         &state,
@@ -99,16 +99,12 @@ pub async fn experts(
 pub async fn add_expert(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::ExpertInput {
-        username: form.get("username"),
-        fields: form.get("fields"),
-        profile: form.get("profile"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::ExpertInput = decode_form(&body)?;
         cases::add_expert(tx, c, id, &input).await
     })
     .await;
@@ -126,17 +122,14 @@ pub async fn add_expert(
 pub async fn add_conflict(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::ConflictInput {
-        declaration_id: form.id("declaration_id"),
-        username: form.get("username"),
-        reason: form.get("reason"),
-    };
+    // `from` is the page's own (the command does not read it): where to go back to.
     let from_review = form.get("from") == "review";
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::ConflictInput = decode_form(&body)?;
         cases::add_conflict(tx, c, id, &input).await
     })
     .await;

@@ -5,7 +5,7 @@ use super::{awarded, user_caller};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, decode_form};
 use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
@@ -17,7 +17,7 @@ use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail, declaration_label};
 use ingot_domain::campaign::Stage;
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, Timestamp};
+use ingot_domain::{AppError, CampaignId, ObjectionId, Timestamp};
 use ingot_store::campaigns::{Declaration, Objection};
 
 #[derive(Template)]
@@ -55,7 +55,7 @@ impl PublicityPage {
 async fn publicity_page(
     state: &AppState,
     ctx: PageCtx,
-    id: i64,
+    id: CampaignId,
     errors: FormErrors,
     form: FormMap,
     status: StatusCode,
@@ -70,7 +70,7 @@ async fn publicity_page(
     }
     let objections = match &caller {
         Some(c) if cases::may_manage(c, &d.campaign) => {
-            ingot_store::campaigns::objections(&mut tx, id).await?
+            ingot_store::campaigns::objections(&mut tx, id.0).await?
         }
         _ => Vec::new(),
     };
@@ -98,7 +98,7 @@ async fn publicity_page(
 pub async fn publicity(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     publicity_page(
         &state,
@@ -115,16 +115,10 @@ pub async fn publicity(
 pub async fn object(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::ObjectionInput {
-        declaration_id: form.id("declaration_id"),
-        name: form.get("name"),
-        contact: form.get("contact"),
-        text: form.get("text"),
-    };
     // Objecting needs no permission: for the public the system caller only carries the
     // request's origin to the audit row, which names the objector "public".
     let caller = match &ctx.actor {
@@ -132,6 +126,7 @@ pub async fn object(
         None => Caller::system(&ctx.origin),
     };
     let r = async {
+        let input: cases::ObjectionInput = decode_form(&body)?;
         crate::request::throttle_objections(&state, &ctx.origin).await?;
         let mut tx = state.db.begin().await?;
         let o = cases::object(&mut tx, &caller, id, &input).await?;
@@ -152,16 +147,14 @@ pub async fn object(
 pub async fn decide_objection(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(objection): Path<i64>,
+    Path(objection): Path<ObjectionId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let campaign = form.id("campaign_id").unwrap_or_default();
-    let input = cases::OutcomeInput {
-        status: form.get("status"),
-        outcome: form.get("outcome"),
-    };
+    // `campaign_id` is the page's own (the command does not read it): where to go back to.
+    let campaign = CampaignId(form.id("campaign_id").unwrap_or_default());
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::OutcomeInput = decode_form(&body)?;
         cases::decide_objection(tx, c, objection, &input).await
     })
     .await;
@@ -180,20 +173,12 @@ pub async fn decide_objection(
 pub async fn dismiss_objections(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(campaign): Path<i64>,
+    Path(campaign): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::DismissInput {
-        // An id that is not a number can only come from a forged form: it names no objection.
-        ids: form
-            .all("ids")
-            .iter()
-            .map(|raw| raw.trim().parse().unwrap_or(0))
-            .collect(),
-        outcome: form.get("outcome"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::DismissInput = decode_form(&body)?;
         cases::dismiss_objections(tx, c, campaign, &input).await
     })
     .await;
@@ -212,15 +197,12 @@ pub async fn dismiss_objections(
 pub async fn announce(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let form = FormMap::parse(&body);
-    let input = cases::AnnounceInput {
-        notice_number: form.get("notice_number"),
-        announced_on: form.get("announced_on"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::AnnounceInput = decode_form(&body)?;
         cases::announce(tx, c, id, &input).await
     })
     .await;

@@ -4,16 +4,18 @@
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::FormErrors;
-use crate::pages::studios::FormMap;
+use crate::forms::{FormErrors, decode_form};
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ingot_app::campaigns::{self as cases, Results};
+use ingot_app::campaigns::{self as cases, Results, TierChoice};
 use ingot_domain::campaign::{Stage, Tier};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, CampaignId, FieldError};
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "campaigns/results.html")]
@@ -58,7 +60,7 @@ impl ResultsPage {
 async fn results_page(
     state: &AppState,
     ctx: PageCtx,
-    id: i64,
+    id: CampaignId,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -84,7 +86,7 @@ async fn results_page(
 pub async fn results(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     results_page(&state, ctx, id, FormErrors::none(), StatusCode::OK).await
 }
@@ -92,24 +94,11 @@ pub async fn results(
 pub async fn decide(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
-    // Each select sends "declaration:tier" (an empty tier is no award).
-    let tiers = form
-        .all("tiers")
-        .iter()
-        .filter_map(|v| {
-            let (id, tier) = v.split_once(':')?;
-            Some((id.parse::<i64>().ok()?, tier.to_string()))
-        })
-        .collect();
-    let input = cases::DecisionInput {
-        tiers,
-        note: form.get("note"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input = decision_of_form(decode_form(&body)?)?;
         cases::decide(tx, c, id, &input).await
     })
     .await;
@@ -123,18 +112,47 @@ pub async fn decide(
     .await
 }
 
+/// The decision form of the results page: a select a declaration, each sending
+/// `declaration:tier` (an empty tier is no award), and the note.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct DecisionForm {
+    tiers: Vec<String>,
+    note: String,
+}
+
+/// The decision as the API takes it; a choice that is not `declaration:tier` is a problem of
+/// `tiers`.
+fn decision_of_form(form: DecisionForm) -> Result<cases::DecisionInput, AppError> {
+    let mut v = Validator::new();
+    let mut tiers = Vec::new();
+    for raw in &form.tiers {
+        let choice = raw.split_once(':').and_then(|(id, tier)| {
+            Some(TierChoice {
+                declaration_id: id.trim().parse().ok()?,
+                tier: tier.trim().to_string(),
+            })
+        });
+        match choice {
+            Some(c) => tiers.push(c),
+            None => v.add(FieldError::new("tiers", "wrong_type").with("detail", raw)),
+        }
+    }
+    v.finish()?;
+    Ok(cases::DecisionInput {
+        tiers,
+        note: form.note,
+    })
+}
+
 pub async fn open_publicity(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
-    let input = cases::PublicityInput {
-        start: form.get("start"),
-        days: form.get("days"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::PublicityInput = decode_form(&body)?;
         cases::open_publicity(tx, c, id, &input).await
     })
     .await;

@@ -5,8 +5,7 @@ use super::campaign_of_declaration;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::FormErrors;
-use crate::pages::studios::FormMap;
+use crate::forms::{FormErrors, decode_form};
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -14,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::campaigns::{self as cases, ReviewItem};
+use ingot_domain::{CampaignId, DeclarationId};
 use ingot_store::campaigns::Campaign;
 
 #[derive(Template)]
@@ -44,7 +44,7 @@ impl ReviewPage {
 pub(super) async fn review_page(
     state: &AppState,
     ctx: PageCtx,
-    id: i64,
+    id: CampaignId,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -52,7 +52,7 @@ pub(super) async fn review_page(
     let mut tx = state.db.read().await?;
     let c = cases::load(&mut tx, id).await?;
     let items = cases::my_reviews(&mut tx, &caller, id).await?;
-    let criteria = ingot_store::campaigns::criteria(&mut tx, id).await?;
+    let criteria = ingot_store::campaigns::criteria(&mut tx, id.0).await?;
     drop(tx);
     Ok(render(
         status,
@@ -69,7 +69,7 @@ pub(super) async fn review_page(
 pub async fn review(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     review_page(&state, ctx, id, FormErrors::none(), StatusCode::OK).await
 }
@@ -77,16 +77,12 @@ pub async fn review(
 pub async fn score(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(declaration): Path<i64>,
+    Path(declaration): Path<DeclarationId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
     let campaign = campaign_of_declaration(&state, declaration).await?;
-    let input = cases::ScoreInput {
-        marks: form.all("marks"),
-        comment: form.get("comment"),
-    };
     let r = in_tx(&state, &ctx, async |tx, c| {
+        let input: cases::ScoreInput = decode_form(&body)?;
         cases::score(tx, c, declaration, &input).await
     })
     .await;
