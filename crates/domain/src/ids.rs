@@ -106,3 +106,8 @@ id_type!(
     /// One membership of a person in a studio, from joining to leaving.
     MemberId
 );
+// records and programmes
+id_type!(
+    /// A file attached to an achievement (a certificate, a photo, a report).
+    AchievementFileId
+);

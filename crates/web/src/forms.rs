@@ -18,10 +18,14 @@ pub fn encode(s: &str) -> String {
 
 /// Decodes a urlencoded form into a command's wire struct (the one the API takes as JSON):
 /// repeated names become lists, empty values of optional fields become `None`, and a value
-/// that does not fit its field is a problem of that field.
+/// that does not fit its field is a problem of that field. The CSRF token is the form's, not
+/// the command's, so a struct refusing unknown fields still takes the form.
 pub fn decode_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     let mut track = serde_path_to_error::Track::new();
-    let pairs = form_urlencoded::parse(body);
+    let without_token = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(body).filter(|(name, _)| name != crate::csrf::FIELD))
+        .finish();
+    let pairs = form_urlencoded::parse(without_token.as_bytes());
     let deserializer = serde_html_form::Deserializer::new(pairs);
     serde::Deserialize::deserialize(serde_path_to_error::Deserializer::new(
         deserializer,
@@ -29,14 +33,31 @@ pub fn decode_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, App
     ))
     .map_err(|e: serde_html_form::de::Error| {
         let path = track.path().to_string();
+        let message = e.to_string();
+        if let Some(field) = unknown_field(&path, &message) {
+            return AppError::Validation(vec![ingot_domain::FieldError::new(
+                field,
+                "unknown_field",
+            )]);
+        }
         let field = if path.is_empty() || path == "." {
             "body".to_string()
         } else {
             path
         };
         AppError::Validation(vec![
-            ingot_domain::FieldError::new(field, "wrong_type").with("detail", e.to_string()),
+            ingot_domain::FieldError::new(field, "wrong_type").with("detail", message),
         ])
+    })
+}
+
+/// The field a wire struct refused (`#[serde(deny_unknown_fields)]`), read from serde's own
+/// message at the path where it failed, so that the problem names the field, not the body.
+pub fn unknown_field(path: &str, message: &str) -> Option<String> {
+    let name = message.strip_prefix("unknown field `")?.split('`').next()?;
+    Some(match path {
+        "" | "." => name.to_string(),
+        parent => format!("{parent}.{name}"),
     })
 }
 

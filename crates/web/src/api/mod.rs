@@ -260,6 +260,12 @@ fn decode_command<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> R
         Ok(command) => Ok(command),
         Err(e) => {
             let path = track.path().to_string();
+            if let Some(field) = crate::forms::unknown_field(&path, &e.to_string()) {
+                return Err(AppError::Validation(vec![FieldError::new(
+                    field,
+                    "unknown_field",
+                )]));
+            }
             let error = if path.is_empty() || path == "." {
                 FieldError::new("body", "json_invalid")
             } else {
