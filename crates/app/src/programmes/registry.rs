@@ -15,7 +15,8 @@ pub async fn list(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Programme>> {
     store::list_programmes(tx, scope.as_ref()).await
 }
 
-/// A strategic area of a new programme. (Serialize: the programme's schema shows its default.)
+/// A strategic area of a new programme.
+// Serialize: the programme's schema shows its (empty) default list of areas.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 #[schema(as = AreaBody)]
