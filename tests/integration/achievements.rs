@@ -458,6 +458,12 @@ async fn titles_answer_eligibility_and_skills_name_their_creators(backend: Backe
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(has(&e, "trained_count", "fewer_than_named"), "{e}");
+    // The organisation code the form once took is no field of the command.
+    let (s, e) = union
+        .post("/skills", json!({"unit": "CN-LN-DL-GJZ-MW", "year": 2021}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(has(&e, "unit", "unknown_field"), "{e}");
     let (s, k) = union
         .post(
             "/skills",

@@ -52,11 +52,13 @@ pub fn decode_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, App
 }
 
 /// The field a wire struct refused (`#[serde(deny_unknown_fields)]`), read from serde's own
-/// message at the path where it failed, so that the problem names the field, not the body.
+/// message, so that the problem names the field, not the body. The path where decoding failed
+/// already ends with the refused key (`areas[0].extra`) when the decoder captured it.
 pub fn unknown_field(path: &str, message: &str) -> Option<String> {
     let name = message.strip_prefix("unknown field `")?.split('`').next()?;
     Some(match path {
         "" | "." => name.to_string(),
+        p if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
         parent => format!("{parent}.{name}"),
     })
 }
