@@ -52,6 +52,14 @@ async fn unit(tx: &mut Tx, field: &str, id: Option<OrgId>) -> Result<Checked<Org
     )
 }
 
+/// A list filter's unit: its subtree, or a problem of `unit_id`.
+pub async fn within_unit(tx: &mut Tx, id: OrgId) -> Result<OrgScope> {
+    let org = orgs::get(tx, id)
+        .await?
+        .ok_or(AppError::field("unit_id", "unknown_unit"))?;
+    Ok(OrgScope::of([org.path]))
+}
+
 /// The units the caller may record innovation records for, for the forms' unit choice.
 pub async fn record_units(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Organisation>> {
     let filter = orgs::OrgFilter {
