@@ -86,11 +86,13 @@ for (const backend of backends()) {
         await page.getByTestId('achievement-field').fill('机械制造');
         await page.getByTestId('achievement-kind').selectOption('equipment');
         await page.getByTestId('achievement-finished').fill('2021-11-30');
-        await page.getByTestId('achievement-completers').fill('dl.wang.lei, dl.liu.gang');
+        await page.getByTestId('achievement-completer-1').fill('dl.wang.lei');
+        await page.getByTestId('achievement-completer-2').fill('dl.liu.gang');
         await page.getByTestId('achievement-save').click();
         await page.getByTestId('form-error').first().waitFor();
         assert.match(await page.getByTestId('form-error').first().textContent(), /第一完成人/);
-        await page.getByTestId('achievement-completers').fill('dl.liu.gang, dl.wang.lei');
+        await page.getByTestId('achievement-completer-1').fill('dl.liu.gang');
+        await page.getByTestId('achievement-completer-2').fill('dl.wang.lei');
         await click(page, 'achievement-save', /\/achievements\/\d+$/);
         achievementUrl = page.url();
         assert.match(await page.getByTestId('completers').textContent(), /刘刚[\s\S]*王磊/);
@@ -125,7 +127,8 @@ for (const backend of backends()) {
         await page.getByTestId('skill-description').fill('凭手感调整主轴间隙');
         await page.getByTestId('skill-where').fill('磨削工段');
         await page.getByTestId('skill-count').fill('1');
-        await page.getByTestId('skill-trainees').fill('dl.zhao.min, dl.wu.yan');
+        await page.getByTestId('skill-trainee-1').fill('dl.zhao.min');
+        await page.getByTestId('skill-trainee-2').fill('dl.wu.yan');
         await page.getByTestId('skill-year').fill('2021');
         await page.getByTestId('skill-save').click();
         await page.getByTestId('error-trained-count').waitFor();
@@ -141,7 +144,8 @@ for (const backend of backends()) {
         await page.getByTestId('title-new').click();
         await page.getByTestId('title-holder').fill('dl.liu.gang');
         await page.getByTestId('title-name').fill('大连市劳动模范');
-        await page.getByTestId('title-body').fill('CN-LN-DL');
+        const dalian = await page.getByTestId('title-body').locator('option[data-code="CN-LN-DL"]').getAttribute('value');
+        await page.getByTestId('title-body').selectOption(dalian);
         await page.getByTestId('title-year').fill('2022');
         await page.getByTestId('title-level').selectOption('municipal');
         await click(page, 'title-save', /\/titles$/);

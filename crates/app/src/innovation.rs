@@ -14,13 +14,14 @@ mod titles;
 
 pub use achievements::{
     AchievementDetail, AchievementInput, achievement, achievement_readable, achievements, attach,
-    attachment, claim_benefit, create_achievement, link_patent, link_proposal, verify_benefit,
+    attachment, claim_benefit, create_achievement, link_patent, link_patent_by_number,
+    link_proposal, verify_benefit,
 };
 pub use patents::{PatentInput, check_patent, create_patent, patent, patents};
 pub use skills::{SkillInput, create_skill, skill, skills};
 pub use titles::{
-    Holdings, TitleInput, create_title, holdings, holds_honour_at_least, holds_honour_visible,
-    person_holdings, titles, visible_person, year_figures,
+    Holdings, TitleInput, create_title, granting_bodies, holdings, holds_honour_at_least,
+    holds_honour_visible, person_holdings, titles, unit_holdings, visible_person, year_figures,
 };
 
 use crate::audit::{Change, record};
@@ -28,19 +29,48 @@ use crate::{Caller, Result};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{Checked, Validator, problem};
 use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Role, Timestamp, UserId};
 use ingot_store::innovation::{self as store, RecordFilter};
-use ingot_store::{Tx, changes, orgs};
+use ingot_store::{Page, Tx, changes, orgs};
 
 fn not_found() -> AppError {
     AppError::not_found("record")
 }
 
-/// The organisation a record belongs to, which must exist and be open.
-async fn unit(tx: &mut Tx, id: Option<OrgId>) -> Result<Option<Organisation>> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(orgs::get(tx, id).await?.filter(|o| !o.is_archived()))
+/// The organisation a record belongs to (or a title's granting body), which must exist and be
+/// open.
+async fn unit(tx: &mut Tx, field: &str, id: Option<OrgId>) -> Result<Checked<Organisation>> {
+    let Some(id) = id else {
+        return Ok(problem(FieldError::new(field, "required")));
+    };
+    Ok(
+        match orgs::get(tx, id).await?.filter(|o| !o.is_archived()) {
+            Some(o) => Ok(o),
+            None => problem(FieldError::new(field, "unknown_unit")),
+        },
+    )
+}
+
+/// A list filter's unit: its subtree, or a problem of `unit_id`.
+pub async fn within_unit(tx: &mut Tx, id: OrgId) -> Result<OrgScope> {
+    let org = orgs::get(tx, id)
+        .await?
+        .ok_or(AppError::field("unit_id", "unknown_unit"))?;
+    Ok(OrgScope::of([org.path]))
+}
+
+/// The units the caller may record innovation records for, for the forms' unit choice.
+pub async fn record_units(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Organisation>> {
+    let filter = orgs::OrgFilter {
+        within: caller.scope(Action::ManageInnovationRecords),
+        ..Default::default()
+    };
+    let all = Page::new(Some(1), Some(Page::MAX_SIZE), Page::MAX_SIZE);
+    let (mut units, _) = orgs::list(tx, &filter, all).await?;
+    units.retain(|o| !o.is_archived());
+    units.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
+    Ok(units)
 }
 
 /// The audit row and change-log row every change to a record writes.
@@ -84,22 +114,13 @@ fn date(v: &mut Validator, field: &str, raw: &str, required: bool) -> Option<Dat
     parsed
 }
 
-fn year(v: &mut Validator, raw: &str, fallback: Option<Date>) -> i64 {
-    match raw.trim() {
-        "" => match fallback {
-            Some(d) => i64::from(d.year),
-            None => {
-                v.add(FieldError::new("year", "required"));
-                0
-            }
-        },
-        raw => match raw.parse::<i64>() {
-            Ok(y) if (1949..=2100).contains(&y) => y,
-            _ => {
-                v.add(FieldError::new("year", "invalid_year"));
-                0
-            }
-        },
+/// The year a record is counted in; without one, the year of `fallback` (when there is one).
+fn year(value: Option<i64>, fallback: Option<Date>) -> Checked<i64> {
+    match (value, fallback) {
+        (Some(y), _) if (1949..=2100).contains(&y) => Ok(y),
+        (Some(_), _) => problem(FieldError::new("year", "invalid_year")),
+        (None, Some(d)) => Ok(i64::from(d.year)),
+        (None, None) => problem(FieldError::new("year", "required")),
     }
 }
 

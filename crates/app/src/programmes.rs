@@ -30,7 +30,7 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{Checked, Validator, problem};
 use ingot_domain::{AppError, FieldError, OrgId, OrgPath, ProgrammeId, TaskId};
 use ingot_store::programmes::{self as store, ListFilter, Programme, Task};
 use ingot_store::{Tx, orgs};
@@ -106,48 +106,34 @@ fn year(v: &mut Validator, field: &str, y: i64) {
     }
 }
 
-/// An organisation that exists and is open, or a field error.
-async fn org(
-    tx: &mut Tx,
-    v: &mut Validator,
-    field: &str,
-    id: Option<OrgId>,
-) -> Result<Option<OrgId>> {
+/// An organisation that exists and is open, or the field's problem.
+async fn org(tx: &mut Tx, field: &str, id: Option<OrgId>) -> Result<Checked<OrgId>> {
     let Some(id) = id else {
-        v.add(FieldError::new(field, "required"));
-        return Ok(None);
+        return Ok(problem(FieldError::new(field, "required")));
     };
-    match orgs::get(tx, id).await?.filter(|o| !o.is_archived()) {
-        Some(o) => Ok(Some(o.id)),
-        None => {
-            v.add(FieldError::new(field, "unknown_unit"));
-            Ok(None)
-        }
-    }
+    Ok(
+        match orgs::get(tx, id).await?.filter(|o| !o.is_archived()) {
+            Some(o) => Ok(o.id),
+            None => problem(FieldError::new(field, "unknown_unit")),
+        },
+    )
 }
 
 /// A task of this programme; a task of another programme is named as such.
 async fn task_of(
     tx: &mut Tx,
-    v: &mut Validator,
+    field: &str,
     p: &Programme,
     id: Option<TaskId>,
-) -> Result<Option<Task>> {
+) -> Result<Checked<Task>> {
     let Some(id) = id else {
-        v.add(FieldError::new("task_id", "required"));
-        return Ok(None);
+        return Ok(problem(FieldError::new(field, "required")));
     };
-    match store::get_task(tx, id).await? {
-        Some(t) if t.programme_id == p.id => Ok(Some(t)),
-        Some(_) => {
-            v.add(FieldError::new("task_id", "task_of_other_programme"));
-            Ok(None)
-        }
-        None => {
-            v.add(FieldError::new("task_id", "unknown_task"));
-            Ok(None)
-        }
-    }
+    Ok(match store::get_task(tx, id).await? {
+        Some(t) if t.programme_id == p.id => Ok(t),
+        Some(_) => problem(FieldError::new(field, "task_of_other_programme")),
+        None => problem(FieldError::new(field, "unknown_task")),
+    })
 }
 
 /// Checks a list filter's kind against the codes of that list, so a typo is an error rather

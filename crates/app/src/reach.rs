@@ -6,8 +6,8 @@
 use crate::{Caller, Result};
 use ingot_domain::policy::{self, Action};
 use ingot_domain::{
-    AppError, ApplicationId, CallId, GrantId, OrgId, OrgPath, ProgrammeId, ProposalId, StudioId,
-    UserId,
+    AchievementId, AppError, ApplicationId, CallId, GrantId, OrgId, OrgPath, ProgrammeId,
+    ProposalId, StudioId, UserId,
 };
 use ingot_store::Tx;
 
@@ -87,7 +87,7 @@ async fn reach(tx: &mut Tx, caller: &Caller<'_>, target: Target, id: i64) -> Res
             Reach::Hidden,
         ),
         Target::Achievement => within_or(
-            crate::innovation::achievement_readable(tx, caller, id).await?,
+            crate::innovation::achievement_readable(tx, caller, AchievementId(id)).await?,
             Reach::Hidden,
         ),
         // The organisation tree is known to everyone signed in.

@@ -118,3 +118,8 @@ id_type!(
     /// An objection lodged against a listed award during publicity.
     ObjectionId
 );
+// records and programmes
+id_type!(
+    /// A file attached to an achievement (a certificate, a photo, a report).
+    AchievementFileId
+);

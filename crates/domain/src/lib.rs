@@ -28,3 +28,6 @@ pub use org::{OrgKind, OrgPath, OrgScope};
 pub use policy::{Action, Actor, Grant, Principal};
 pub use role::Role;
 pub use time::Timestamp;
+
+// records and programmes
+pub use ids::{AchievementFileId, AchievementId, PatentId, SkillId, TitleId};

@@ -89,6 +89,18 @@ impl Validator {
             }
         }
     }
+
+    /// Keeps a checked value's problems, if any, and returns the value if there was one: for a
+    /// value that later checks depend on but that is not itself needed afterwards.
+    pub fn keep<T>(&mut self, checked: Checked<T>) -> Option<T> {
+        match checked {
+            Ok(value) => Some(value),
+            Err(problems) => {
+                self.errors.extend(problems);
+                None
+            }
+        }
+    }
 }
 
 /// One field's value, or its problems. `?` turns the problems into a validation error.

@@ -21,7 +21,7 @@ pub use achievements::{
 pub use attachments::{AchievementAttachment, attachments, get_attachment, insert_attachment};
 pub use figures::year_figures;
 pub use patents::{
-    NewPatent, Patent, get_patent, insert_patent, linked_patents, list_patents,
+    NewPatent, Patent, get_patent, insert_patent, linked_patents, list_patents, patent_by_number,
     patent_numbers_taken,
 };
 pub use skills::{NewSkill, Skill, get_skill, insert_skill, list_skills, trainees};

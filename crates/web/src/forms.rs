@@ -18,10 +18,14 @@ pub fn encode(s: &str) -> String {
 
 /// Decodes a urlencoded form into a command's wire struct (the one the API takes as JSON):
 /// repeated names become lists, empty values of optional fields become `None`, and a value
-/// that does not fit its field is a problem of that field.
+/// that does not fit its field is a problem of that field. The CSRF token is the form's, not
+/// the command's, so a struct refusing unknown fields still takes the form.
 pub fn decode_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     let mut track = serde_path_to_error::Track::new();
-    let pairs = form_urlencoded::parse(body);
+    let without_token = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(body).filter(|(name, _)| name != crate::csrf::FIELD))
+        .finish();
+    let pairs = form_urlencoded::parse(without_token.as_bytes());
     let deserializer = serde_html_form::Deserializer::new(pairs);
     serde::Deserialize::deserialize(serde_path_to_error::Deserializer::new(
         deserializer,
@@ -32,21 +36,38 @@ pub fn decode_form<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, App
     })
 }
 
-/// The problem of a body that did not decode into its wire struct: the field the decoder had
-/// reached (`lines[1].quota`) with `wrong_type`, or, when it had reached none, `body` with
-/// `body_code`; the decoder's own words go along as `detail`.
+/// The problem of a body that did not decode into its wire struct: a field the wire struct
+/// refuses (`unknown_field`, named by its own path), the field the decoder had reached
+/// (`lines[1].quota`) with `wrong_type`, or, when it had reached none, `body` with `body_code`;
+/// the decoder's own words go along as `detail`.
 pub fn decoding_problem(
     track: serde_path_to_error::Track,
     body_code: &'static str,
     error: &dyn std::fmt::Display,
 ) -> ingot_domain::FieldError {
     let path = track.path().to_string();
+    let message = error.to_string();
+    if let Some(field) = unknown_field(&path, &message) {
+        return ingot_domain::FieldError::new(field, "unknown_field");
+    }
     let problem = if path.is_empty() || path == "." {
         ingot_domain::FieldError::new("body", body_code)
     } else {
         ingot_domain::FieldError::new(path, "wrong_type")
     };
-    problem.with("detail", error.to_string())
+    problem.with("detail", message)
+}
+
+/// The field a wire struct refused (`#[serde(deny_unknown_fields)]`), read from serde's own
+/// message, so that the problem names the field, not the body. The path where decoding failed
+/// already ends with the refused key (`areas[0].extra`) when the decoder captured it.
+pub fn unknown_field(path: &str, message: &str) -> Option<String> {
+    let name = message.strip_prefix("unknown field `")?.split('`').next()?;
+    Some(match path {
+        "" | "." => name.to_string(),
+        p if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
+        parent => format!("{parent}.{name}"),
+    })
 }
 
 /// An upload over the limit every form and API call shares.

@@ -7,20 +7,28 @@ use super::{
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::benefit::{self, ClaimFields, Verification};
-use ingot_domain::innovation::{self as rules, AchievementKind, ClaimedLevel, Completer};
+use ingot_domain::innovation::{
+    self as rules, AchievementKind, ApplicationNumber, ClaimedLevel, Completer,
+};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
 use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, OrgId, ProposalId, Timestamp};
+use ingot_domain::{
+    AchievementFileId, AchievementId, AppError, FieldError, OrgId, PatentId, ProposalId, Timestamp,
+};
 use ingot_store::innovation::{
     self as store, Achievement, AchievementItem, AchievementText, Patent, PersonRef, ProposalRef,
     RecordFilter,
 };
 use ingot_store::{Page, Tx, changes, orgs, users};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Recording an achievement with its team and the records it grew out of, as the form and the
+/// API send it (`POST /achievements`).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = AchievementBody)]
 pub struct AchievementInput {
+    #[schema(value_type = Option<i64>)]
     pub unit_id: Option<OrgId>,
     pub title: String,
     pub summary: String,
@@ -30,15 +38,17 @@ pub struct AchievementInput {
     pub claimed_level: String,
     pub started_on: String,
     pub finished_on: String,
-    /// The year it is counted in; empty: the year it was finished.
-    pub year: String,
+    /// The year it is counted in; absent: the year it was finished.
+    pub year: Option<i64>,
     pub award: String,
     pub in_production_since: String,
     pub production_site: String,
-    /// Usernames of the completers, first completer first.
+    /// Usernames, the first completer first; the first must work in the unit or below it.
     pub completers: Vec<String>,
-    pub patent_ids: Vec<i64>,
-    pub proposal_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub patent_ids: Vec<PatentId>,
+    #[schema(value_type = Vec<i64>)]
+    pub proposal_ids: Vec<ProposalId>,
 }
 
 pub async fn create_achievement(
@@ -47,20 +57,15 @@ pub async fn create_achievement(
     input: &AchievementInput,
 ) -> Result<Achievement> {
     let mut v = Validator::new();
-    let unit = unit(tx, input.unit_id).await?;
-    if unit.is_none() {
-        v.add(FieldError::new("unit_id", "required"));
-    }
-    if let Some(u) = &unit {
+    let unit = unit(tx, "unit_id", input.unit_id).await?;
+    if let Ok(u) = &unit {
         require_manage(caller, u)?;
     }
     let title = v.required_text("title", &input.title, rules::TITLE_MAX);
     let summary = v.required_text("summary", &input.summary, rules::TEXT_MAX);
     let field = v.required_text("field", &input.field, 100);
-    let kind = AchievementKind::parse(&input.kind);
-    if kind.is_none() {
-        v.add(FieldError::new("kind", "unknown_achievement_kind"));
-    }
+    let kind = AchievementKind::parse(&input.kind)
+        .ok_or_else(|| vec![FieldError::new("kind", "unknown_achievement_kind")]);
     let claimed_level = match input.claimed_level.trim() {
         "" => None,
         raw => {
@@ -84,7 +89,7 @@ pub async fn create_achievement(
         &input.in_production_since,
         false,
     );
-    let year = year(&mut v, &input.year, finished);
+    let year = year(input.year, finished);
     let award = v.optional_text("award", Some(&input.award), 100);
     let site = v.optional_text("production_site", Some(&input.production_site), 200);
     // Completers by rank; the first completer must work in the unit or below it.
@@ -103,7 +108,7 @@ pub async fn create_achievement(
         match users::get_with_org_path(tx, found.id).await? {
             Some((user, path)) => {
                 if i == 0
-                    && let Some(u) = &unit
+                    && let Ok(u) = &unit
                     && !path.is_within(&u.path)
                 {
                     v.add(FieldError::new(
@@ -131,7 +136,7 @@ pub async fn create_achievement(
     }
     let mut patents = Vec::new();
     for (i, pid) in input.patent_ids.iter().enumerate() {
-        match store::get_patent(tx, *pid).await? {
+        match store::get_patent(tx, pid.0).await? {
             Some(p) if may_read(caller, &p.unit_path) => patents.push(p.id),
             _ => v.add(FieldError::new(
                 format!("patent_ids[{i}]"),
@@ -141,18 +146,15 @@ pub async fn create_achievement(
     }
     let mut proposals = Vec::new();
     for (i, pid) in input.proposal_ids.iter().enumerate() {
-        match proposal_in_reach(tx, caller, ProposalId(*pid)).await? {
-            true => proposals.push(ProposalId(*pid)),
+        match proposal_in_reach(tx, caller, *pid).await? {
+            true => proposals.push(*pid),
             false => v.add(FieldError::new(
                 format!("proposal_ids[{i}]"),
                 "unknown_proposal",
             )),
         }
     }
-    v.finish()?;
-    let (Some(unit), Some(kind)) = (unit, kind) else {
-        return Err(AppError::internal("checked achievement incomplete"));
-    };
+    let (unit, kind, year) = v.finish_with((unit, kind, year))?;
     let text = AchievementText {
         unit_id: unit.id,
         title,
@@ -217,8 +219,9 @@ pub struct AchievementDetail {
 async fn load_achievement(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    id: i64,
+    id: AchievementId,
 ) -> Result<(Achievement, Organisation)> {
+    let id = id.0;
     let a = store::get_achievement(tx, id)
         .await?
         .ok_or_else(not_found)?;
@@ -231,14 +234,23 @@ async fn load_achievement(
 }
 
 /// Whether the achievement exists and the caller may read it.
-pub async fn achievement_readable(tx: &mut Tx, caller: &Caller<'_>, id: i64) -> Result<bool> {
-    Ok(store::get_achievement(tx, id)
+pub async fn achievement_readable(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: AchievementId,
+) -> Result<bool> {
+    Ok(store::get_achievement(tx, id.0)
         .await?
         .is_some_and(|a| may_read(caller, &a.unit_path)))
 }
 
-pub async fn achievement(tx: &mut Tx, caller: &Caller<'_>, id: i64) -> Result<AchievementDetail> {
+pub async fn achievement(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: AchievementId,
+) -> Result<AchievementDetail> {
     let (a, unit) = load_achievement(tx, caller, id).await?;
+    let id = id.0;
     let completers = store::completers(tx, id).await?;
     let completer = caller
         .user_id()
@@ -264,10 +276,16 @@ pub async fn achievements(
 }
 
 /// Links a patent (which the caller may read) to an achievement it may manage.
-pub async fn link_patent(tx: &mut Tx, caller: &Caller<'_>, id: i64, patent: i64) -> Result<()> {
+pub async fn link_patent(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: AchievementId,
+    patent: PatentId,
+) -> Result<()> {
     let (a, unit) = load_achievement(tx, caller, id).await?;
     require_manage(caller, &unit)?;
-    let p = store::get_patent(tx, patent).await?;
+    let id = id.0;
+    let p = store::get_patent(tx, patent.0).await?;
     let Some(p) = p.filter(|p| may_read(caller, &p.unit_path)) else {
         return Err(AppError::field("patent_id", "unknown_patent"));
     };
@@ -287,14 +305,35 @@ pub async fn link_patent(tx: &mut Tx, caller: &Caller<'_>, id: i64, patent: i64)
     Ok(())
 }
 
+/// Links a patent named by its application number, as typed on the achievement's page.
+pub async fn link_patent_by_number(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: AchievementId,
+    number: &str,
+) -> Result<()> {
+    let unknown = || AppError::field("patent_id", "unknown_patent");
+    let number = ApplicationNumber::parse(number).map_err(|_| unknown())?;
+    let patent = store::patent_by_number(tx, &number.to_string())
+        .await?
+        .ok_or_else(unknown)?;
+    link_patent(tx, caller, id, PatentId(patent)).await
+}
+
 /// Links an improvement proposal the achievement grew out of.
-pub async fn link_proposal(tx: &mut Tx, caller: &Caller<'_>, id: i64, proposal: i64) -> Result<()> {
+pub async fn link_proposal(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: AchievementId,
+    proposal: ProposalId,
+) -> Result<()> {
     let (a, unit) = load_achievement(tx, caller, id).await?;
     require_manage(caller, &unit)?;
-    if !proposal_in_reach(tx, caller, ProposalId(proposal)).await? {
+    let id = id.0;
+    if !proposal_in_reach(tx, caller, proposal).await? {
         return Err(AppError::field("proposal_id", "unknown_proposal"));
     }
-    if store::link_proposal(tx, id, ProposalId(proposal)).await? {
+    if store::link_proposal(tx, id, proposal).await? {
         log(
             tx,
             caller,
@@ -315,13 +354,14 @@ pub async fn link_proposal(tx: &mut Tx, caller: &Caller<'_>, id: i64, proposal: 
 pub async fn attach(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    id: i64,
+    id: AchievementId,
     filename: &str,
     content_type: &str,
     bytes: &[u8],
 ) -> Result<store::AchievementAttachment> {
     let (a, unit) = load_achievement(tx, caller, id).await?;
     require_manage(caller, &unit)?;
+    let id = id.0;
     let me = caller.user_id().ok_or_else(AppError::forbidden)?;
     if store::attachments(tx, id).await?.len() >= crate::files::MAX_FILES_PER_PROPOSAL {
         return Err(AppError::Validation(vec![
@@ -360,12 +400,12 @@ pub async fn attach(
 pub async fn attachment(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    id: i64,
+    id: AchievementFileId,
 ) -> Result<store::AchievementAttachment> {
-    let att = store::get_attachment(tx, id)
+    let att = store::get_attachment(tx, id.0)
         .await?
         .ok_or(AppError::not_found("attachment"))?;
-    load_achievement(tx, caller, att.achievement_id)
+    load_achievement(tx, caller, AchievementId(att.achievement_id))
         .await
         .map_err(|_| AppError::not_found("attachment"))?;
     Ok(att)
@@ -383,7 +423,7 @@ fn benefit_state(a: &Achievement) -> serde_json::Value {
 pub async fn claim_benefit(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    id: i64,
+    id: AchievementId,
     fields: &ClaimFields,
     version: Option<i64>,
 ) -> Result<Achievement> {
@@ -407,7 +447,7 @@ pub async fn claim_benefit(
 pub async fn verify_benefit(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    id: i64,
+    id: AchievementId,
     corrected_amount: &str,
     note: &str,
     version: Option<i64>,
@@ -417,7 +457,7 @@ pub async fn verify_benefit(
     caller.require(Action::VerifyBenefit, &unit.path)?;
     // Separation of duties: a completer of the achievement does not verify its benefit.
     if let Some(me) = caller.user_id()
-        && store::completers(tx, id)
+        && store::completers(tx, id.0)
             .await?
             .iter()
             .any(|c| c.user_id == me.0)

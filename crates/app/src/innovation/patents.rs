@@ -4,17 +4,22 @@
 use super::{date, log, may_read, not_found, require_manage, require_not_blind, scoped, unit};
 use crate::{Caller, Result};
 use ingot_domain::innovation::{self as rules, ApplicationNumber, PatentKind, PatentStatus};
-use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
+use ingot_domain::validate::{self, Checked, Validator, problem};
+use ingot_domain::{FieldError, OrgId, PatentId, Timestamp};
 use ingot_store::innovation::{self as store, AchievementRef, NewPatent, Patent, RecordFilter};
 use ingot_store::{Page, Tx};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Recording a patent, as the form and the API send it (`POST /patents`); the import builds one
+/// per row.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = PatentBody)]
 pub struct PatentInput {
+    #[schema(value_type = Option<i64>)]
     pub unit_id: Option<OrgId>,
     /// invention, utility_model, design; empty: what the number says.
     pub kind: String,
+    /// `CN202110123456.X`, `ZL202110123456.X`, `202110123456X`, or the pre-2003 `ZL97123456.6`.
     pub number: String,
     pub title: String,
     pub inventors: String,
@@ -26,56 +31,47 @@ pub struct PatentInput {
 
 /// Checks a patent as typed (the unit's existence is checked by the caller).
 pub fn check_patent(input: &PatentInput, unit_id: OrgId) -> Result<NewPatent> {
-    let mut v = Validator::new();
-    let number = match ApplicationNumber::parse(&input.number) {
-        Ok(n) => Some(n),
-        Err(code) => {
-            // The code (format, type digit or check character) is the domain's.
-            let field = "number";
-            v.add(FieldError::new(field, code));
-            None
-        }
-    };
+    check_patent_of(Validator::new(), input, Ok(unit_id))
+}
+
+/// Every problem of a patent as typed, with those of its unit and those `v` already holds.
+fn check_patent_of(
+    mut v: Validator,
+    input: &PatentInput,
+    unit: Checked<OrgId>,
+) -> Result<NewPatent> {
+    // The code (format, type digit or check character) is the domain's.
+    let number = ApplicationNumber::parse(&input.number)
+        .map_err(|code| vec![FieldError::new("number", code)]);
     let title = v.required_text("title", &input.title, rules::TITLE_MAX);
     let inventors = v.required_text("inventors", &input.inventors, 500);
-    let applied = date(&mut v, "applied_on", &input.applied_on, true);
+    let applied = validate::date("applied_on", &input.applied_on);
     let granted = date(&mut v, "granted_on", &input.granted_on, false);
-    let kind = match input.kind.trim() {
-        "" => number.as_ref().map(ApplicationNumber::kind),
-        raw => {
-            let kind = PatentKind::parse(raw);
-            if kind.is_none() {
-                v.add(FieldError::new("kind", "unknown_patent_kind"));
+    let kind = match (input.kind.trim(), &number) {
+        ("", Ok(n)) => Ok(n.kind()),
+        // Nothing to take the kind from: the number's own problem says why.
+        ("", Err(_)) => Err(Vec::new()),
+        (raw, _) => match PatentKind::parse(raw) {
+            None => problem(FieldError::new("kind", "unknown_patent_kind")),
+            Some(k) if number.as_ref().is_ok_and(|n| n.kind() != k) => {
+                problem(FieldError::new("kind", "patent_kind_mismatch"))
             }
-            kind
-        }
+            Some(k) => Ok(k),
+        },
     };
-    if let (Some(k), Some(n)) = (kind, &number)
-        && k != n.kind()
-    {
-        v.add(FieldError::new("kind", "patent_kind_mismatch"));
-    }
     let status = match input.status.trim() {
-        "" if granted.is_some() => Some(PatentStatus::Granted),
-        "" => Some(PatentStatus::Applied),
-        raw => {
-            let s = PatentStatus::parse(raw);
-            if s.is_none() {
-                v.add(FieldError::new("status", "unknown_patent_status"));
-            }
-            s
-        }
+        "" if granted.is_some() => Ok(PatentStatus::Granted),
+        "" => Ok(PatentStatus::Applied),
+        raw => PatentStatus::parse(raw)
+            .ok_or_else(|| vec![FieldError::new("status", "unknown_patent_status")]),
     };
-    if let Some(s) = status {
-        for e in rules::check_patent_dates(applied, granted, s) {
+    if let Ok(s) = status {
+        for e in rules::check_patent_dates(applied.as_ref().ok().copied(), granted, s) {
             v.add(e);
         }
     }
-    v.finish()?;
-    let (Some(number), Some(kind), Some(status), Some(applied)) = (number, kind, status, applied)
-    else {
-        return Err(AppError::internal("checked patent incomplete"));
-    };
+    let (unit_id, number, kind, status, applied) =
+        v.finish_with((unit, number, kind, status, applied))?;
     Ok(NewPatent {
         unit_id,
         kind,
@@ -94,19 +90,11 @@ pub async fn create_patent(
     caller: &Caller<'_>,
     input: &PatentInput,
 ) -> Result<Patent> {
-    let unit = unit(tx, input.unit_id).await?;
-    let new = match &unit {
-        Some(u) => check_patent(input, u.id),
-        None => check_patent(input, OrgId(0)).and(Err(AppError::field("unit_id", "required"))),
-    };
-    let unit = unit.ok_or_else(|| AppError::field("unit_id", "required"));
-    let new = match (new, unit) {
-        (Ok(n), Ok(u)) => {
-            require_manage(caller, &u)?;
-            n
-        }
-        (Err(e), _) | (_, Err(e)) => return Err(e),
-    };
+    let unit = unit(tx, "unit_id", input.unit_id).await?;
+    if let Ok(u) = &unit {
+        require_manage(caller, u)?;
+    }
+    let new = check_patent_of(Validator::new(), input, unit.map(|u| u.id))?;
     let id = store::insert_patent(tx, &new, caller.user_id(), Timestamp::now()).await?;
     log(
         tx,
@@ -125,8 +113,9 @@ pub async fn create_patent(
 pub async fn patent(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    id: i64,
+    id: PatentId,
 ) -> Result<(Patent, Vec<AchievementRef>)> {
+    let id = id.0;
     let p = store::get_patent(tx, id).await?.ok_or_else(not_found)?;
     if !may_read(caller, &p.unit_path) {
         return Err(not_found());

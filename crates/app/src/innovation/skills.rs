@@ -4,40 +4,44 @@
 use super::{log, may_read, not_found, require_manage, require_not_blind, scoped, unit, year};
 use crate::{Caller, Result};
 use ingot_domain::innovation::{self as rules, SkillKind};
-use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, OrgId, Timestamp, UserId};
+use ingot_domain::validate::{Validator, problem};
+use ingot_domain::{FieldError, OrgId, SkillId, Timestamp, UserId};
 use ingot_store::innovation::{self as store, NewSkill, PersonRef, RecordFilter, Skill};
 use ingot_store::{Page, Tx, users};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// More people trained than this is a typing error.
+const MAX_TRAINED: i64 = 999_999;
+
+/// Recording a skill or method, as the form and the API send it (`POST /skills`).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = SkillBody)]
 pub struct SkillInput {
+    #[schema(value_type = Option<i64>)]
     pub unit_id: Option<OrgId>,
     /// unique_skill or operation_method.
     pub kind: String,
     pub name: String,
-    /// The creator's username, when they have an account; else `creator_name` alone.
+    /// The creator's username, if they have an account.
     pub creator: String,
     pub creator_name: String,
     pub description: String,
     pub used_where: String,
-    /// How many were trained in it; at least the number of trainees named.
-    pub trained_count: String,
+    /// How many were trained; at least the trainees named. Absent: as many as are named.
+    pub trained_count: Option<i64>,
+    /// Usernames of people trained in it.
     pub trainees: Vec<String>,
-    pub year: String,
+    pub year: Option<i64>,
 }
 
 pub async fn create_skill(tx: &mut Tx, caller: &Caller<'_>, input: &SkillInput) -> Result<Skill> {
     let mut v = Validator::new();
-    let unit = unit(tx, input.unit_id).await?;
-    match &unit {
-        Some(u) => require_manage(caller, u)?,
-        None => v.add(FieldError::new("unit_id", "required")),
+    let unit = unit(tx, "unit_id", input.unit_id).await?;
+    if let Ok(u) = &unit {
+        require_manage(caller, u)?;
     }
-    let kind = SkillKind::parse(&input.kind);
-    if kind.is_none() {
-        v.add(FieldError::new("kind", "unknown_skill_kind"));
-    }
+    let kind = SkillKind::parse(&input.kind)
+        .ok_or_else(|| vec![FieldError::new("kind", "unknown_skill_kind")]);
     let name = v.required_text("name", &input.name, rules::TITLE_MAX);
     let description = v.required_text("description", &input.description, rules::TEXT_MAX);
     let used_where = v.required_text("used_where", &input.used_where, 500);
@@ -73,24 +77,21 @@ pub async fn create_skill(tx: &mut Tx, caller: &Caller<'_>, input: &SkillInput) 
             }
         }
     }
-    let trained_count = match input.trained_count.trim() {
-        "" => trainees.len() as i64,
-        raw => match raw.parse::<i64>() {
-            Ok(n) if (0..1_000_000).contains(&n) => n,
-            _ => {
-                v.add(FieldError::new("trained_count", "not_a_whole_number"));
-                0
-            }
-        },
+    let named = trainees.len() as i64;
+    let trained_count = match input.trained_count {
+        None => Ok(named),
+        Some(n) if !(0..=MAX_TRAINED).contains(&n) => problem(
+            FieldError::new("trained_count", "number_out_of_range")
+                .with("min", 0)
+                .with("max", MAX_TRAINED),
+        ),
+        Some(n) if n < named => {
+            problem(FieldError::new("trained_count", "fewer_than_named").with("named", named))
+        }
+        Some(n) => Ok(n),
     };
-    if trained_count < trainees.len() as i64 {
-        v.add(FieldError::new("trained_count", "fewer_than_named").with("named", trainees.len()));
-    }
-    let year = year(&mut v, &input.year, None);
-    v.finish()?;
-    let (Some(unit), Some(kind)) = (unit, kind) else {
-        return Err(AppError::internal("checked skill incomplete"));
-    };
+    let year = year(input.year, None);
+    let (unit, kind, trained_count, year) = v.finish_with((unit, kind, trained_count, year))?;
     let new = NewSkill {
         unit_id: unit.id,
         kind,
@@ -108,7 +109,12 @@ pub async fn create_skill(tx: &mut Tx, caller: &Caller<'_>, input: &SkillInput) 
     store::get_skill(tx, id).await?.ok_or_else(not_found)
 }
 
-pub async fn skill(tx: &mut Tx, caller: &Caller<'_>, id: i64) -> Result<(Skill, Vec<PersonRef>)> {
+pub async fn skill(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: SkillId,
+) -> Result<(Skill, Vec<PersonRef>)> {
+    let id = id.0;
     let s = store::get_skill(tx, id).await?.ok_or_else(not_found)?;
     if !may_read(caller, &s.unit_path) {
         return Err(not_found());

@@ -5,22 +5,26 @@
 use super::{log, may_read, not_found, require_manage, scoped, unit, year};
 use crate::{Caller, Result};
 use ingot_domain::innovation::{self as rules, HonourLevel, YearFigures};
-use ingot_domain::validate::Validator;
+use ingot_domain::org::Organisation;
+use ingot_domain::validate::{Validator, problem};
 use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Timestamp, UserId};
 use ingot_store::innovation::{
     self as store, AchievementItem, NewTitle, Patent, RecordFilter, Skill, Title,
 };
 use ingot_store::{Page, Tx, orgs, users};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Recording a title or honour, as the form and the API send it (`POST /titles`).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = TitleBody)]
 pub struct TitleInput {
     /// The holder's username.
     pub holder: String,
     pub name: String,
-    /// The granting body.
+    /// The granting body (an organisation).
+    #[schema(value_type = Option<i64>)]
     pub granted_by: Option<OrgId>,
-    pub year: String,
+    pub year: Option<i64>,
     /// enterprise, municipal, provincial, national.
     pub level: String,
 }
@@ -28,41 +32,31 @@ pub struct TitleInput {
 pub async fn create_title(tx: &mut Tx, caller: &Caller<'_>, input: &TitleInput) -> Result<Title> {
     let mut v = Validator::new();
     let holder = match input.holder.trim() {
-        "" => {
-            v.add(FieldError::new("holder", "required"));
-            None
-        }
+        "" => problem(FieldError::new("holder", "required")),
         name => match users::get_by_username(tx, name).await? {
-            Some(u) => Some(u),
-            None => {
-                v.add(FieldError::new("holder", "unknown_person").with("name", name));
-                None
-            }
+            Some(u) => Ok(u),
+            None => problem(FieldError::new("holder", "unknown_person").with("name", name)),
         },
     };
     let name = v.required_text("name", &input.name, rules::TITLE_MAX);
-    let body = unit(tx, input.granted_by).await?;
-    if body.is_none() {
-        v.add(FieldError::new("granted_by", "required"));
-    }
-    let level = HonourLevel::parse(&input.level);
-    if level.is_none() {
-        v.add(FieldError::new("level", "unknown_honour_level"));
-    }
-    let year = year(&mut v, &input.year, None);
-    let holder_org = match &holder {
-        Some(h) => orgs::get(tx, h.org_id).await?,
-        None => None,
-    };
+    let body = unit(tx, "granted_by", input.granted_by).await?;
+    let level = HonourLevel::parse(&input.level)
+        .ok_or_else(|| vec![FieldError::new("level", "unknown_honour_level")]);
+    let year = year(input.year, None);
     // Titles are recorded by whoever administers the holder's unit.
-    if let Some(o) = &holder_org {
-        require_manage(caller, o)?;
-    }
-    v.finish()?;
-    let (Some(holder), Some(org), Some(body), Some(level)) = (holder, holder_org, body, level)
-    else {
-        return Err(AppError::internal("checked title incomplete"));
+    let holder_org = match &holder {
+        Ok(h) => match orgs::get(tx, h.org_id).await? {
+            Some(o) => {
+                require_manage(caller, &o)?;
+                Ok(o)
+            }
+            None => problem(FieldError::new("holder", "unknown_person")),
+        },
+        // The holder's own problem says why.
+        Err(_) => Err(Vec::new()),
     };
+    let (holder, org, body, level, year) =
+        v.finish_with((holder, holder_org, body, level, year))?;
     let new = NewTitle {
         user_id: holder.id,
         unit_id: org.id,
@@ -166,6 +160,40 @@ pub async fn holdings(tx: &mut Tx, caller: &Caller<'_>, filter: RecordFilter) ->
         skills: store::list_skills(tx, &f, all).await?.0,
         titles: store::list_titles(tx, &f, all).await?.0,
     })
+}
+
+/// The bodies a title may be granted by, for the form's choice: the units the caller records
+/// for and the federations above the caller's own unit (a city grants its model workers).
+pub async fn granting_bodies(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Organisation>> {
+    let mut bodies = super::record_units(tx, caller).await?;
+    if let Some(actor) = caller.actor() {
+        for id in actor.org_path.ids() {
+            if bodies.iter().any(|o| o.id == id) {
+                continue;
+            }
+            if let Some(o) = orgs::get(tx, id).await?.filter(|o| !o.is_archived()) {
+                bodies.push(o);
+            }
+        }
+    }
+    bodies.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
+    Ok(bodies)
+}
+
+/// What a unit and the units below it hold, as the caller may see it.
+pub async fn unit_holdings(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    unit: OrgId,
+) -> Result<(Organisation, Holdings)> {
+    let org = orgs::get(tx, unit)
+        .await?
+        .ok_or(AppError::not_found("organisation"))?;
+    let filter = RecordFilter {
+        within: Some(OrgScope::of([org.path.clone()])),
+        ..Default::default()
+    };
+    Ok((org, holdings(tx, caller, filter).await?))
 }
 
 /// The year's summary figures of a unit's subtree (a city's, for its annual summary).

@@ -14,8 +14,11 @@ pub struct AwardShare {
     pub share_bp: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Recording the region's awards of a kind and how many went to programme teams, as the API
+/// sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = AwardBody)]
 pub struct AwardInput {
     pub award: String,
     pub region_total: i64,

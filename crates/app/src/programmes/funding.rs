@@ -4,8 +4,8 @@
 use super::{check_kind, log, manageable, not_found, readable, task_of, year};
 use crate::{Caller, Result};
 use ingot_domain::programme::{self as rules, FundingSource};
-use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, ProgrammeId, TaskId, Timestamp};
+use ingot_domain::validate::{self, Validator};
+use ingot_domain::{ProgrammeId, TaskId, Timestamp};
 use ingot_store::programmes::{self as store, Funding, ListFilter, NewFunding};
 use ingot_store::{Page, Tx};
 
@@ -22,16 +22,19 @@ pub async fn funding(
     store::funding(tx, id, filter, page).await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Recording a task's funding for a year and source, as the API sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = FundingBody)]
 pub struct FundingInput {
+    #[schema(value_type = Option<i64>)]
     pub task_id: Option<TaskId>,
     pub year: i64,
     /// fiscal or social.
     pub source: String,
     pub planned_cents: i64,
     pub actual_cents: i64,
-    /// Required when the task's actual spending goes beyond its budget.
+    /// Required when the task's actual spending would go beyond its budget.
     pub overrun_reason: Option<String>,
 }
 
@@ -54,12 +57,9 @@ pub async fn record_funding(
 ) -> Result<FundingRecorded> {
     let p = manageable(tx, caller, id).await?;
     let mut v = Validator::new();
-    let task = task_of(tx, &mut v, &p, input.task_id).await?;
+    let task = task_of(tx, "task_id", &p, input.task_id).await?;
     year(&mut v, "year", input.year);
-    let source = FundingSource::parse(&input.source);
-    if source.is_none() {
-        v.add(FieldError::new("source", "unknown_option").with("allowed", "fiscal, social"));
-    }
+    let source = validate::choice::<FundingSource>("source", &input.source);
     for e in rules::check_amounts(&[
         ("planned_cents", input.planned_cents),
         ("actual_cents", input.actual_cents),
@@ -68,18 +68,15 @@ pub async fn record_funding(
     }
     let reason = v.optional_text("overrun_reason", input.overrun_reason.as_deref(), 1000);
     let mut spent = 0;
-    if let (Some(t), Some(s)) = (&task, source)
+    if let (Ok(t), Ok(s)) = (&task, &source)
         && v.is_empty()
     {
-        spent = store::spent_except(tx, t.id, input.year, s).await? + input.actual_cents;
+        spent = store::spent_except(tx, t.id, input.year, *s).await? + input.actual_cents;
         if let Some(e) = rules::check_overrun(t.budget_cents, spent, reason.as_deref()) {
             v.add(e);
         }
     }
-    v.finish()?;
-    let (Some(task), Some(source)) = (task, source) else {
-        return Err(AppError::internal("checked funding incomplete"));
-    };
+    let (task, source) = v.finish_with((task, source))?;
     let over_budget = spent > task.budget_cents;
     let new = NewFunding {
         task_id: task.id,

@@ -4,8 +4,8 @@ use super::{check_kind, date, log, manageable, not_found, readable, task_of};
 use crate::{Caller, Result};
 use ingot_domain::programme as rules;
 use ingot_domain::time::Date;
-use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, ProgrammeId, TaskId, Timestamp};
+use ingot_domain::validate::{self, Validator};
+use ingot_domain::{FieldError, ProgrammeId, TaskId, Timestamp};
 use ingot_store::programmes::{self as store, ListFilter, Milestone, NewMilestone};
 use ingot_store::{Page, Tx};
 
@@ -21,14 +21,19 @@ pub async fn milestones(
     store::milestones(tx, id, filter, page).await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Adding a milestone to a task, as the API sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = MilestoneBody)]
 pub struct MilestoneInput {
+    #[schema(value_type = Option<i64>)]
     pub task_id: Option<TaskId>,
     pub title: String,
+    /// Not before the task starts.
     pub due_on: String,
     pub done_on: String,
-    /// What shows the milestone was reached (a report number, an acceptance record).
+    /// Required once done: what shows the milestone was reached (a report number, an
+    /// acceptance record).
     pub evidence: Option<String>,
 }
 
@@ -40,24 +45,21 @@ pub async fn add_milestone(
 ) -> Result<Milestone> {
     let p = manageable(tx, caller, id).await?;
     let mut v = Validator::new();
-    let task = task_of(tx, &mut v, &p, input.task_id).await?;
+    let task = task_of(tx, "task_id", &p, input.task_id).await?;
     let title = v.required_text("title", &input.title, rules::TITLE_MAX);
-    let due = date(&mut v, "due_on", &input.due_on, true);
+    let due = validate::date("due_on", &input.due_on);
     let done = date(&mut v, "done_on", &input.done_on, false);
     let evidence = v.optional_text("evidence", input.evidence.as_deref(), rules::TEXT_MAX);
     if done.is_some() && evidence.is_none() {
         v.add(FieldError::new("evidence", "required"));
     }
-    if let (Some(t), Some(due)) = (&task, due)
+    if let (Ok(t), Ok(due)) = (&task, &due)
         && let Some(starts) = Date::parse(&t.starts_on)
-        && let Some(e) = rules::check_milestone_due(starts, due)
+        && let Some(e) = rules::check_milestone_due(starts, *due)
     {
         v.add(e);
     }
-    v.finish()?;
-    let (Some(task), Some(due)) = (task, due) else {
-        return Err(AppError::internal("checked milestone incomplete"));
-    };
+    let (task, due) = v.finish_with((task, due))?;
     let new = NewMilestone {
         task_id: task.id,
         title,

@@ -3,7 +3,7 @@
 use super::{check_kind, log, manageable, not_found, org, readable, task_of};
 use crate::{Caller, Result};
 use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, OrgId, OrgKind, ProgrammeId, TaskId, Timestamp};
+use ingot_domain::{FieldError, OrgId, OrgKind, ProgrammeId, TaskId, Timestamp};
 use ingot_store::programmes::{self as store, Institution, ListFilter, Person};
 use ingot_store::{Page, Tx};
 
@@ -31,13 +31,17 @@ pub async fn institutions(
     store::institutions(tx, id, filter, page).await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Adding a researcher to tasks of a programme, as the API sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = PersonBody)]
 pub struct PersonInput {
     pub name: String,
     pub academician: bool,
+    #[schema(value_type = Option<i64>)]
     pub institution_id: Option<OrgId>,
     /// The tasks of this programme the person works on (at least one).
+    #[schema(value_type = Vec<i64>)]
     pub task_ids: Vec<TaskId>,
 }
 
@@ -50,20 +54,20 @@ pub async fn add_person(
     let p = manageable(tx, caller, id).await?;
     let mut v = Validator::new();
     let name = v.required_text("name", &input.name, 100);
-    let institution = org(tx, &mut v, "institution_id", input.institution_id).await?;
+    let institution = org(tx, "institution_id", input.institution_id).await?;
     if input.task_ids.is_empty() {
         v.add(FieldError::new("task_ids", "required"));
     }
     let mut tasks: Vec<TaskId> = Vec::new();
-    for t in &input.task_ids {
-        if let Some(task) = task_of(tx, &mut v, &p, Some(*t)).await?
+    for (i, t) in input.task_ids.iter().enumerate() {
+        let task = task_of(tx, &format!("task_ids[{i}]"), &p, Some(*t)).await?;
+        if let Some(task) = v.keep(task)
             && !tasks.contains(&task.id)
         {
             tasks.push(task.id);
         }
     }
-    v.finish()?;
-    let institution = institution.ok_or_else(|| AppError::internal("checked person incomplete"))?;
+    let institution = v.finish_with(institution)?;
     let person = store::insert_person(
         tx,
         id,

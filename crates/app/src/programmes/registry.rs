@@ -5,7 +5,7 @@ use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::programme as rules;
 use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, FieldError, OrgId, ProgrammeId, Timestamp};
+use ingot_domain::{FieldError, OrgId, ProgrammeId, Timestamp};
 use ingot_store::programmes::{self as store, Area, NewProgramme, Programme};
 use ingot_store::{Tx, orgs};
 
@@ -15,8 +15,11 @@ pub async fn list(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Programme>> {
     store::list_programmes(tx, scope.as_ref()).await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// A strategic area of a new programme.
+// Serialize: the programme's schema shows its (empty) default list of areas.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = AreaBody)]
 pub struct AreaInput {
     pub code: String,
     pub name: String,
@@ -24,24 +27,30 @@ pub struct AreaInput {
     pub infrastructure: bool,
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Setting up a programme with its strategic areas, as the API sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = ProgrammeBody)]
 pub struct ProgrammeInput {
+    /// The science department that runs it.
+    #[schema(value_type = Option<i64>)]
     pub owner_org_id: Option<OrgId>,
     pub code: String,
     pub name: String,
     pub name_en: Option<String>,
     pub start_year: i64,
+    /// The plan it aligns with, and a link to it.
     pub plan_name: Option<String>,
     pub plan_url: Option<String>,
     pub summary: String,
+    /// Its strategic areas, in order (e.g. seven industries plus infrastructure).
     pub areas: Vec<AreaInput>,
 }
 
 /// Sets up a programme with its strategic areas, owned by a department the caller manages.
 pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &ProgrammeInput) -> Result<Programme> {
     let mut v = Validator::new();
-    let owner = org(tx, &mut v, "owner_org_id", input.owner_org_id).await?;
+    let owner = org(tx, "owner_org_id", input.owner_org_id).await?;
     let code = v.required_text("code", &input.code, 40);
     let name = v.required_text("name", &input.name, rules::TITLE_MAX);
     let name_en = v.optional_text("name_en", input.name_en.as_deref(), rules::TITLE_MAX);
@@ -79,8 +88,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &ProgrammeInput) ->
             infrastructure: a.infrastructure,
         });
     }
-    v.finish()?;
-    let owner = owner.ok_or_else(|| AppError::internal("checked owner missing"))?;
+    let owner = v.finish_with(owner)?;
     let owner_org = orgs::get(tx, owner).await?.ok_or_else(not_found)?;
     caller.require(Action::ManageProgramme, &owner_org.path)?;
     let new = NewProgramme {

@@ -4,7 +4,7 @@
 use super::{check_kind, date, log, manageable, not_found, org, readable};
 use crate::{Caller, Result};
 use ingot_domain::programme::{self as rules, TaskStatus};
-use ingot_domain::validate::Validator;
+use ingot_domain::validate::{self, Validator, problem};
 use ingot_domain::{AppError, FieldError, OrgId, ProgrammeId, TaskId, Timestamp};
 use ingot_store::programmes::{
     self as store, Funding, ListFilter, Milestone, NewTask, Output, Task,
@@ -24,13 +24,19 @@ pub async fn tasks(
     store::tasks(tx, id, filter, page).await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// Adding a critical task to a programme, as the API sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = TaskBody)]
 pub struct TaskInput {
     pub area_id: Option<i64>,
     pub code: String,
     pub title: String,
+    /// The leading enterprise or platform: any organisation of the tree, external ones included.
+    #[schema(value_type = Option<i64>)]
     pub lead_org_id: Option<OrgId>,
+    /// Participating universities, institutes and enterprises.
+    #[schema(value_type = Vec<i64>)]
     pub participant_org_ids: Vec<OrgId>,
     pub leader_name: String,
     pub starts_on: String,
@@ -49,46 +55,36 @@ pub async fn create_task(
     let p = manageable(tx, caller, id).await?;
     let mut v = Validator::new();
     let areas = store::areas(tx, id).await?;
-    match input.area_id {
-        None => v.add(FieldError::new("area_id", "required")),
+    let area_id = match input.area_id {
+        None => problem(FieldError::new("area_id", "required")),
         Some(a) if !areas.iter().any(|x| x.id == a) => {
-            v.add(FieldError::new("area_id", "unknown_area"))
+            problem(FieldError::new("area_id", "unknown_area"))
         }
-        Some(_) => {}
-    }
+        Some(a) => Ok(a),
+    };
     let code = v.required_text("code", &input.code, 40);
     let title = v.required_text("title", &input.title, rules::TITLE_MAX);
-    let lead = org(tx, &mut v, "lead_org_id", input.lead_org_id).await?;
+    let lead = org(tx, "lead_org_id", input.lead_org_id).await?;
     for (i, o) in input.participant_org_ids.iter().enumerate() {
-        org(tx, &mut v, &format!("participant_org_ids[{i}]"), Some(*o)).await?;
+        let participant = org(tx, &format!("participant_org_ids[{i}]"), Some(*o)).await?;
+        v.keep(participant);
     }
     let leader_name = v.required_text("leader_name", &input.leader_name, 100);
-    let starts = date(&mut v, "starts_on", &input.starts_on, true);
+    let starts = validate::date("starts_on", &input.starts_on);
     let ends = date(&mut v, "ends_on", &input.ends_on, false);
-    if let Some(s) = starts
+    if let Ok(s) = starts
         && let Some(e) = rules::check_task_dates(s, ends)
     {
         v.add(e);
     }
     let status = match input.status.trim() {
-        "" => Some(TaskStatus::Planned),
-        raw => {
-            let s = TaskStatus::parse(raw);
-            if s.is_none() {
-                v.add(FieldError::new("status", "unknown_option"));
-            }
-            s
-        }
+        "" => Ok(TaskStatus::Planned),
+        raw => validate::choice::<TaskStatus>("status", raw),
     };
     for e in rules::check_amounts(&[("budget_cents", input.budget_cents)]) {
         v.add(e);
     }
-    v.finish()?;
-    let (Some(area_id), Some(lead), Some(starts), Some(status)) =
-        (input.area_id, lead, starts, status)
-    else {
-        return Err(AppError::internal("checked task incomplete"));
-    };
+    let (area_id, lead, starts, status) = v.finish_with((area_id, lead, starts, status))?;
     let new = NewTask {
         programme_id: id,
         area_id,

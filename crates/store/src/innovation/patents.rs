@@ -116,6 +116,14 @@ pub async fn get_patent(tx: &mut Tx, id: i64) -> Result<Option<Patent>> {
     row.map(Patent::try_from).transpose()
 }
 
+/// The id of the patent with this application number, written as stored (`CN202010566088.9`).
+pub async fn patent_by_number(tx: &mut Tx, number: &str) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = tx
+        .fetch_optional(Sql::new("SELECT id FROM patents WHERE number = $1").bind(number))
+        .await?;
+    Ok(row.map(|(id,)| id))
+}
+
 pub async fn patent_numbers_taken(tx: &mut Tx, numbers: &[String]) -> Result<Vec<String>> {
     let mut taken = Vec::new();
     for n in numbers {

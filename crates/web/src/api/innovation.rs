@@ -8,7 +8,7 @@
 use super::proposal_dto::SpreadsheetQuery;
 use crate::AppState;
 use crate::error::Failure;
-use ingot_domain::{AppError, OrgId, OrgScope, UserId};
+use ingot_domain::{AppError, OrgId, UserId};
 use ingot_store::Page;
 use ingot_store::innovation::{PersonRef, RecordFilter};
 use serde::{Deserialize, Serialize};
@@ -96,10 +96,7 @@ async fn filter_of(state: &AppState, q: &RecordQuery) -> Result<RecordFilter, Fa
     let within = match q.unit_id {
         Some(id) => {
             let mut tx = state.db.read().await?;
-            let org = ingot_store::orgs::get(&mut tx, OrgId(id))
-                .await?
-                .ok_or(AppError::field("unit_id", "unknown_unit"))?;
-            Some(OrgScope::of([org.path]))
+            Some(ingot_app::innovation::within_unit(&mut tx, OrgId(id)).await?)
         }
         None => None,
     };

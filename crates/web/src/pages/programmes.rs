@@ -211,11 +211,11 @@ fn tiles(ctx: &PageCtx, base: &str, o: &Overview) -> Vec<Tile> {
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<ProgrammeId>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
-    let o = cases::overview(&mut tx, &caller, ProgrammeId(id)).await?;
+    let o = cases::overview(&mut tx, &caller, id).await?;
     drop(tx);
     let base = format!("/programmes/{id}");
     let lang = ctx.lang;
@@ -428,7 +428,7 @@ struct ListPage {
 pub async fn list(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path((id, which)): Path<(i64, String)>,
+    Path((id, which)): Path<(ProgrammeId, String)>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {
     let which: &'static str = match which.as_str() {
@@ -441,7 +441,7 @@ pub async fn list(
         _ => return Err(Failure(AppError::not_found("page"))),
     };
     let caller = ctx.caller()?;
-    let programme = ProgrammeId(id);
+    let programme = id;
     let base = format!("/programmes/{id}");
     let page = Page::new(q.page, Some(50), 50);
     let filter = q.filter();
@@ -705,12 +705,12 @@ struct TaskPage {
 pub async fn task(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path((id, task)): Path<(i64, i64)>,
+    Path((id, task)): Path<(ProgrammeId, TaskId)>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
-    let p = cases::readable(&mut tx, &caller, ProgrammeId(id)).await?;
-    let d = cases::task(&mut tx, &caller, ProgrammeId(id), TaskId(task)).await?;
+    let p = cases::readable(&mut tx, &caller, id).await?;
+    let d = cases::task(&mut tx, &caller, id, task).await?;
     drop(tx);
     let lang = ctx.lang;
     Ok(ok(&TaskPage {

@@ -20,13 +20,9 @@ pub use skills::{create_skill, skills};
 pub use titles::{create_title, titles};
 
 use super::query_url;
-use crate::AppState;
 use crate::ctx::PageCtx;
-use crate::error::Failure;
 use axum::response::Response;
-use ingot_domain::{AppError, OrgId};
 use ingot_store::innovation::RecordFilter;
-use ingot_store::{Tx, orgs};
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
@@ -67,32 +63,67 @@ impl ListQuery {
     }
 }
 
-/// An organisation typed by its code, as shown in the tree.
-async fn org_by_code(tx: &mut Tx, code: &str) -> Result<Option<OrgId>, AppError> {
-    let code = code.trim();
-    if code.is_empty() {
-        return Ok(None);
+/// The reader's own organisation, the unit a new record's form starts with.
+fn own_unit(ctx: &PageCtx) -> String {
+    ctx.actor
+        .as_ref()
+        .map(|a| a.org_id.to_string())
+        .unwrap_or_default()
+}
+
+/// What was typed into a form, to show it again beside its problems (the wire struct cannot
+/// hold a word typed where a number belongs).
+#[derive(Debug, Default, Clone)]
+pub struct Typed(Vec<(String, String)>);
+
+impl Typed {
+    pub fn parse(body: &[u8]) -> Self {
+        Typed(form_urlencoded::parse(body).into_owned().collect())
     }
-    Ok(orgs::get_by_code(tx, code).await?.map(|o| o.id))
+
+    /// A blank form with these values filled in.
+    pub fn with(pairs: &[(&str, String)]) -> Self {
+        Typed(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The values of a repeated input, one per line of the form: those typed, then empty lines
+    /// up to `lines` and at least one more. Each line names the field its problems belong to.
+    pub fn lines(&self, name: &str, lines: usize) -> Vec<Line<'_>> {
+        let mut values: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let total = lines.max(values.len() + 1);
+        values.resize(total, "");
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| Line {
+                field: format!("{name}[{i}]"),
+                value,
+            })
+            .collect()
+    }
 }
 
-async fn own_org_code(state: &AppState, ctx: &PageCtx) -> Result<String, Failure> {
-    let Some(actor) = &ctx.actor else {
-        return Ok(String::new());
-    };
-    let mut tx = state.db.read().await?;
-    Ok(orgs::get(&mut tx, actor.org_id)
-        .await?
-        .map(|o| o.code)
-        .unwrap_or_default())
-}
-
-fn list_words(raw: &str) -> Vec<String> {
-    raw.split([',', '，', ';', '；', '\n', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+/// One line of a repeated input: `completers[0]` and what was typed there.
+pub struct Line<'a> {
+    pub field: String,
+    pub value: &'a str,
 }
 
 /// The bytes as a download with their checked type, never sniffed, and a safe UTF-8 name.
@@ -112,4 +143,79 @@ pub fn file_response(filename: &str, content_type: &str, bytes: Vec<u8>) -> Resp
         bytes,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::decode_form;
+    use ingot_app::innovation::{AchievementInput, SkillInput};
+    use ingot_domain::AppError;
+
+    #[test]
+    fn the_form_and_the_api_send_one_achievement() {
+        let form: AchievementInput = decode_form(
+            "_csrf=t&unit_id=12&title=x&kind=equipment&year=&completers=dl.liu.gang\
+             &completers=dl.wang.lei&completers="
+                .as_bytes(),
+        )
+        .unwrap();
+        let json: AchievementInput = serde_json::from_value(serde_json::json!({
+            "unit_id": 12, "title": "x", "kind": "equipment",
+            "completers": ["dl.liu.gang", "dl.wang.lei", ""], "patent_ids": [3]}))
+        .unwrap();
+        assert_eq!(form.unit_id, Some(ingot_domain::OrgId(12)));
+        assert_eq!(form.year, None, "an empty year is no year");
+        assert_eq!(form.completers, json.completers);
+        assert_eq!(json.patent_ids, [ingot_domain::PatentId(3)]);
+        assert!(
+            serde_json::from_value::<AchievementInput>(serde_json::json!({"year": "2021"}))
+                .is_err(),
+            "a year is a number"
+        );
+    }
+
+    #[test]
+    fn a_field_the_command_lacks_is_named() {
+        let Err(AppError::Validation(errors)) =
+            decode_form::<SkillInput>(b"_csrf=t&unit=CN-LN-DL&trained_count=12")
+        else {
+            panic!("the old unit code field must be refused");
+        };
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code),
+            ("unit", "unknown_field")
+        );
+        let Err(AppError::Validation(errors)) = decode_form::<SkillInput>(b"trained_count=twelve")
+        else {
+            panic!("a word where a number belongs must be refused");
+        };
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code),
+            ("trained_count", "wrong_type")
+        );
+    }
+
+    #[test]
+    fn repeated_inputs_show_what_was_typed_and_room_for_more() {
+        let typed = Typed::parse(b"completers=a&completers=&completers=b");
+        let lines: Vec<(String, &str)> = typed
+            .lines("completers", 3)
+            .into_iter()
+            .map(|l| (l.field, l.value))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("completers[0]".to_string(), "a"),
+                ("completers[1]".to_string(), "b"),
+                ("completers[2]".to_string(), "")
+            ]
+        );
+        assert_eq!(Typed::default().lines("trainees", 2).len(), 2);
+        assert_eq!(
+            Typed::with(&[("kind", "process".into())]).get("kind"),
+            "process"
+        );
+    }
 }

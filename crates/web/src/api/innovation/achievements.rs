@@ -12,9 +12,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::innovation as cases;
-use ingot_domain::OrgId;
 use ingot_domain::benefit::ClaimFields;
 use ingot_domain::proposal::format_money;
+use ingot_domain::{AchievementFileId, AchievementId, PatentId, ProposalId};
 use ingot_store::innovation::{Achievement, AchievementItem, ProposalRef};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -150,28 +150,6 @@ pub struct AchievementDetailDto {
     pub can_verify: bool,
 }
 
-#[derive(Debug, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct AchievementBody {
-    pub unit_id: Option<i64>,
-    pub title: String,
-    pub summary: String,
-    pub field: String,
-    pub kind: String,
-    pub claimed_level: String,
-    pub started_on: String,
-    pub finished_on: String,
-    /// The year it is counted in; empty: the year it was finished.
-    pub year: String,
-    pub award: String,
-    pub in_production_since: String,
-    pub production_site: String,
-    /// Usernames, the first completer first; the first must work in the unit or below it.
-    pub completers: Vec<String>,
-    pub patent_ids: Vec<i64>,
-    pub proposal_ids: Vec<i64>,
-}
-
 /// A file attached to an achievement; download it from `/achievement-files/{id}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AchievementFileDto {
@@ -196,12 +174,14 @@ impl From<ingot_store::innovation::AchievementAttachment> for AchievementFileDto
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LinkPatentBody {
-    pub patent_id: i64,
+    #[schema(value_type = i64)]
+    pub patent_id: PatentId,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LinkProposalBody {
-    pub proposal_id: i64,
+    #[schema(value_type = i64)]
+    pub proposal_id: ProposalId,
 }
 
 /// A benefit claim, calculated as for proposals: `cost` (old_cost, new_cost, volume), `time`
@@ -256,35 +236,18 @@ pub(super) async fn list_achievements(
 }
 
 /// Records an achievement with its ranked completers and the patents and proposals it came from.
-#[utoipa::path(post, path = "/achievements", tag = "innovation", request_body = AchievementBody,
+#[utoipa::path(post, path = "/achievements", tag = "innovation", request_body = cases::AchievementInput,
     responses((status = 201, body = AchievementDetailDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_achievement(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(b): JsonBody<AchievementBody>,
+    JsonBody(input): JsonBody<cases::AchievementInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::AchievementInput {
-        unit_id: b.unit_id.map(OrgId),
-        title: b.title,
-        summary: b.summary,
-        field: b.field,
-        kind: b.kind,
-        claimed_level: b.claimed_level,
-        started_on: b.started_on,
-        finished_on: b.finished_on,
-        year: b.year,
-        award: b.award,
-        in_production_since: b.in_production_since,
-        production_site: b.production_site,
-        completers: b.completers,
-        patent_ids: b.patent_ids,
-        proposal_ids: b.proposal_ids,
-    };
     let caller = api.caller();
     let mut tx = state.db.begin().await?;
     let a = cases::create_achievement(&mut tx, &caller, &input).await?;
-    let detail = cases::achievement(&mut tx, &caller, a.id).await?;
+    let detail = cases::achievement(&mut tx, &caller, AchievementId(a.id)).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(detail_dto(detail))).into_response())
 }
@@ -308,7 +271,7 @@ fn detail_dto(d: cases::AchievementDetail) -> AchievementDetailDto {
 pub(super) async fn get_achievement(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
 ) -> Result<Json<AchievementDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
     let d = cases::achievement(&mut tx, &api.caller(), id).await?;
@@ -323,7 +286,7 @@ pub(super) async fn get_achievement(
 pub(super) async fn link_patent(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
     JsonBody(b): JsonBody<LinkPatentBody>,
 ) -> Result<Json<AchievementDetailDto>, Failure> {
     let caller = api.caller();
@@ -342,7 +305,7 @@ pub(super) async fn link_patent(
 pub(super) async fn link_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
     JsonBody(b): JsonBody<LinkProposalBody>,
 ) -> Result<Json<AchievementDetailDto>, Failure> {
     let caller = api.caller();
@@ -361,7 +324,7 @@ pub(super) async fn link_proposal(
 pub(super) async fn claim_benefit(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
     JsonBody(b): JsonBody<ClaimBody>,
 ) -> Result<Json<AchievementDto>, Failure> {
     let fields = ClaimFields {
@@ -388,7 +351,7 @@ pub(super) async fn claim_benefit(
 pub(super) async fn verify_benefit(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
     JsonBody(b): JsonBody<VerifyBody>,
 ) -> Result<Json<AchievementDto>, Failure> {
     let mut tx = state.db.begin().await?;
@@ -415,7 +378,7 @@ pub(super) async fn verify_benefit(
 pub(super) async fn upload_attachment(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
     multipart: axum::extract::Multipart,
 ) -> Result<Response, Failure> {
     let (name, bytes) = crate::pages::proposals::actions::read_file_field(multipart).await?;
@@ -437,7 +400,7 @@ pub(super) async fn upload_attachment(
 pub(super) async fn download_attachment(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementFileId>,
 ) -> Result<Response, Failure> {
     let a = {
         let mut tx = state.db.read().await?;

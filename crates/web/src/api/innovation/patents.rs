@@ -11,9 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::innovation as cases;
-use ingot_domain::OrgId;
+use ingot_domain::PatentId;
 use ingot_store::innovation::{AchievementRef, Patent};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -83,22 +83,6 @@ pub struct PatentListDto {
     pub per_page: i64,
 }
 
-#[derive(Debug, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct PatentBody {
-    pub unit_id: Option<i64>,
-    /// invention, utility_model, design; empty: what the number says.
-    pub kind: String,
-    /// `CN202110123456.X`, `ZL202110123456.X`, `202110123456X`, or the pre-2003 `ZL97123456.6`.
-    pub number: String,
-    pub title: String,
-    pub inventors: String,
-    pub applied_on: String,
-    pub granted_on: String,
-    /// applied, granted, rejected, lapsed; empty: granted when a grant date is given.
-    pub status: String,
-}
-
 /// Patents the caller may see, filtered.
 #[utoipa::path(get, path = "/patents", tag = "innovation", params(RecordQuery),
     responses((status = 200, body = PatentListDto), (status = 401, body = ErrorBody)),
@@ -121,24 +105,14 @@ pub(super) async fn list_patents(
 }
 
 /// Records a patent; its application number is checked (format and check digit).
-#[utoipa::path(post, path = "/patents", tag = "innovation", request_body = PatentBody,
+#[utoipa::path(post, path = "/patents", tag = "innovation", request_body = cases::PatentInput,
     responses((status = 201, body = PatentDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_patent(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(b): JsonBody<PatentBody>,
+    JsonBody(input): JsonBody<cases::PatentInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::PatentInput {
-        unit_id: b.unit_id.map(OrgId),
-        kind: b.kind,
-        number: b.number,
-        title: b.title,
-        inventors: b.inventors,
-        applied_on: b.applied_on,
-        granted_on: b.granted_on,
-        status: b.status,
-    };
     let mut tx = state.db.begin().await?;
     let p = cases::create_patent(&mut tx, &api.caller(), &input).await?;
     tx.commit().await?;
@@ -152,7 +126,7 @@ pub(super) async fn create_patent(
 pub(super) async fn get_patent(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<PatentId>,
 ) -> Result<Json<PatentDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
     let (p, linked) = cases::patent(&mut tx, &api.caller(), id).await?;

@@ -10,8 +10,7 @@ use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use ingot_app::innovation as cases;
-use ingot_domain::{AppError, OrgId, OrgScope, UserId};
-use ingot_store::innovation::RecordFilter;
+use ingot_domain::{OrgId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -77,18 +76,7 @@ pub(super) async fn unit_records(
     Path(id): Path<OrgId>,
 ) -> Result<Json<HoldingsDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let org = ingot_store::orgs::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::not_found("organisation"))?;
-    let h = cases::holdings(
-        &mut tx,
-        &api.caller(),
-        RecordFilter {
-            within: Some(OrgScope::of([org.path])),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let (_, h) = cases::unit_holdings(&mut tx, &api.caller(), id).await?;
     Ok(Json(holdings_dto(h)))
 }
 

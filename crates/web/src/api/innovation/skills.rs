@@ -11,9 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::innovation as cases;
-use ingot_domain::OrgId;
+use ingot_domain::SkillId;
 use ingot_store::innovation::Skill;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -64,24 +64,6 @@ pub struct SkillListDto {
     pub per_page: i64,
 }
 
-#[derive(Debug, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct SkillBody {
-    pub unit_id: Option<i64>,
-    pub kind: String,
-    pub name: String,
-    /// The creator's username, if they have an account.
-    pub creator: String,
-    pub creator_name: String,
-    pub description: String,
-    pub used_where: String,
-    /// How many were trained; at least the trainees named.
-    pub trained_count: String,
-    /// Usernames of people trained in it.
-    pub trainees: Vec<String>,
-    pub year: String,
-}
-
 /// Skills and methods the caller may see, filtered.
 #[utoipa::path(get, path = "/skills", tag = "innovation", params(RecordQuery),
     responses((status = 200, body = SkillListDto), (status = 401, body = ErrorBody)),
@@ -104,26 +86,14 @@ pub(super) async fn list_skills(
 }
 
 /// Records a skill or method named after its creator, with who was trained in it.
-#[utoipa::path(post, path = "/skills", tag = "innovation", request_body = SkillBody,
+#[utoipa::path(post, path = "/skills", tag = "innovation", request_body = cases::SkillInput,
     responses((status = 201, body = SkillDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_skill(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(b): JsonBody<SkillBody>,
+    JsonBody(input): JsonBody<cases::SkillInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::SkillInput {
-        unit_id: b.unit_id.map(OrgId),
-        kind: b.kind,
-        name: b.name,
-        creator: b.creator,
-        creator_name: b.creator_name,
-        description: b.description,
-        used_where: b.used_where,
-        trained_count: b.trained_count,
-        trainees: b.trainees,
-        year: b.year,
-    };
     let mut tx = state.db.begin().await?;
     let s = cases::create_skill(&mut tx, &api.caller(), &input).await?;
     tx.commit().await?;
@@ -137,7 +107,7 @@ pub(super) async fn create_skill(
 pub(super) async fn get_skill(
     State(state): State<AppState>,
     api: ApiCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<SkillId>,
 ) -> Result<Json<SkillDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
     let (s, trainees) = cases::skill(&mut tx, &api.caller(), id).await?;

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::innovation as cases;
 use ingot_domain::innovation::HonourLevel;
-use ingot_domain::{AppError, OrgId, UserId};
+use ingot_domain::{AppError, UserId};
 use ingot_store::innovation::Title;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -57,19 +57,6 @@ pub struct TitleListDto {
     pub per_page: i64,
 }
 
-#[derive(Debug, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct TitleBody {
-    /// The holder's username.
-    pub holder: String,
-    pub name: String,
-    /// The granting body (an organisation).
-    pub granted_by: Option<i64>,
-    pub year: String,
-    /// enterprise, municipal, provincial, national.
-    pub level: String,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HonourQuery {
@@ -107,21 +94,14 @@ pub(super) async fn list_titles(
 }
 
 /// Records a title or honour granted to a person by a body in a year.
-#[utoipa::path(post, path = "/titles", tag = "innovation", request_body = TitleBody,
+#[utoipa::path(post, path = "/titles", tag = "innovation", request_body = cases::TitleInput,
     responses((status = 201, body = TitleDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_title(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(b): JsonBody<TitleBody>,
+    JsonBody(input): JsonBody<cases::TitleInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::TitleInput {
-        holder: b.holder,
-        name: b.name,
-        granted_by: b.granted_by.map(OrgId),
-        year: b.year,
-        level: b.level,
-    };
     let mut tx = state.db.begin().await?;
     let t = cases::create_title(&mut tx, &api.caller(), &input).await?;
     tx.commit().await?;

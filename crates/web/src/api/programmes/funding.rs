@@ -8,10 +8,10 @@ use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use ingot_app::programmes as cases;
-use ingot_domain::{ProgrammeId, TaskId};
+use ingot_domain::ProgrammeId;
 use ingot_store::Page;
 use ingot_store::programmes::Funding;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,19 +57,6 @@ pub struct FundingRecordedDto {
     pub budget_cents: i64,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct FundingBody {
-    pub task_id: Option<i64>,
-    pub year: i64,
-    /// fiscal or social.
-    pub source: String,
-    pub planned_cents: i64,
-    pub actual_cents: i64,
-    /// Required when the task's actual spending would go beyond its budget.
-    pub overrun_reason: Option<String>,
-}
-
 /// Funding rows per task, year and source (source as `kind`), filtered.
 #[utoipa::path(get, path = "/programmes/{id}/funding", tag = "programmes", params(("id" = i64, Path), ListQuery),
     responses((status = 200, body = FundingListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -88,23 +75,15 @@ pub(super) async fn list_funding(
 
 /// Records a task's planned and actual funding for a year and source (replacing what was
 /// there). Spending beyond the task's budget is accepted with a reason and flagged.
-#[utoipa::path(post, path = "/programmes/{id}/funding", tag = "programmes", params(("id" = i64, Path)), request_body = FundingBody,
+#[utoipa::path(post, path = "/programmes/{id}/funding", tag = "programmes", params(("id" = i64, Path)), request_body = cases::FundingInput,
     responses((status = 200, body = FundingRecordedDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn record_funding(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProgrammeId>,
-    JsonBody(b): JsonBody<FundingBody>,
+    JsonBody(input): JsonBody<cases::FundingInput>,
 ) -> Result<Json<FundingRecordedDto>, Failure> {
-    let input = cases::FundingInput {
-        task_id: b.task_id.map(TaskId),
-        year: b.year,
-        source: b.source,
-        planned_cents: b.planned_cents,
-        actual_cents: b.actual_cents,
-        overrun_reason: b.overrun_reason,
-    };
     let mut tx = state.db.begin().await?;
     let r = cases::record_funding(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

@@ -9,10 +9,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::programmes as cases;
-use ingot_domain::{ProgrammeId, TaskId};
+use ingot_domain::ProgrammeId;
 use ingot_store::Page;
 use ingot_store::programmes::Milestone;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -42,18 +42,6 @@ impl From<Milestone> for MilestoneDto {
 
 list_dto!(MilestoneListDto, MilestoneDto);
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct MilestoneBody {
-    pub task_id: Option<i64>,
-    pub title: String,
-    /// Not before the task starts.
-    pub due_on: String,
-    pub done_on: String,
-    /// Required once done.
-    pub evidence: Option<String>,
-}
-
 /// Milestones, filtered (`kind`: done or open).
 #[utoipa::path(get, path = "/programmes/{id}/milestones", tag = "programmes", params(("id" = i64, Path), ListQuery),
     responses((status = 200, body = MilestoneListDto), (status = 404, body = ErrorBody)),
@@ -71,22 +59,15 @@ pub(super) async fn list_milestones(
 }
 
 /// Adds a milestone to a task; it cannot fall due before the task starts.
-#[utoipa::path(post, path = "/programmes/{id}/milestones", tag = "programmes", params(("id" = i64, Path)), request_body = MilestoneBody,
+#[utoipa::path(post, path = "/programmes/{id}/milestones", tag = "programmes", params(("id" = i64, Path)), request_body = cases::MilestoneInput,
     responses((status = 201, body = MilestoneDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn add_milestone(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProgrammeId>,
-    JsonBody(b): JsonBody<MilestoneBody>,
+    JsonBody(input): JsonBody<cases::MilestoneInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::MilestoneInput {
-        task_id: b.task_id.map(TaskId),
-        title: b.title,
-        due_on: b.due_on,
-        done_on: b.done_on,
-        evidence: b.evidence,
-    };
     let mut tx = state.db.begin().await?;
     let m = cases::add_milestone(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

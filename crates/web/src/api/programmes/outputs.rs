@@ -10,10 +10,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::programmes as cases;
-use ingot_domain::{ProgrammeId, TaskId};
+use ingot_domain::ProgrammeId;
 use ingot_store::Page;
 use ingot_store::programmes::Output;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,22 +56,6 @@ impl From<Output> for OutputDto {
 
 list_dto!(OutputListDto, OutputDto);
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct OutputBody {
-    /// A task of this programme.
-    pub task_id: Option<i64>,
-    /// pilot_line, new_product, added_value, adopting_company, achievement, patent.
-    pub kind: String,
-    pub title: String,
-    pub quantity: i64,
-    pub value_cents: i64,
-    pub achievement_id: Option<i64>,
-    pub patent_id: Option<i64>,
-    pub note: Option<String>,
-    pub recorded_on: String,
-}
-
 /// Outputs, filtered (`kind`: an output kind).
 #[utoipa::path(get, path = "/programmes/{id}/outputs", tag = "programmes", params(("id" = i64, Path), ListQuery),
     responses((status = 200, body = OutputListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -89,26 +73,15 @@ pub(super) async fn list_outputs(
 }
 
 /// Records an output of a task of this programme, linked to its achievement or patent record.
-#[utoipa::path(post, path = "/programmes/{id}/outputs", tag = "programmes", params(("id" = i64, Path)), request_body = OutputBody,
+#[utoipa::path(post, path = "/programmes/{id}/outputs", tag = "programmes", params(("id" = i64, Path)), request_body = cases::OutputInput,
     responses((status = 201, body = OutputDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn add_output(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProgrammeId>,
-    JsonBody(b): JsonBody<OutputBody>,
+    JsonBody(input): JsonBody<cases::OutputInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::OutputInput {
-        task_id: b.task_id.map(TaskId),
-        kind: b.kind,
-        title: b.title,
-        quantity: b.quantity,
-        value_cents: b.value_cents,
-        achievement_id: b.achievement_id,
-        patent_id: b.patent_id,
-        note: b.note,
-        recorded_on: b.recorded_on,
-    };
     let mut tx = state.db.begin().await?;
     let o = cases::add_output(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

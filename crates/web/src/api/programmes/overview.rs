@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use ingot_app::programmes as cases;
 use ingot_domain::ProgrammeId;
 use ingot_domain::programme::Figures;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -127,14 +127,6 @@ impl From<cases::Overview> for OverviewDto {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct AwardBody {
-    pub award: String,
-    pub region_total: i64,
-    pub programme_won: i64,
-}
-
 /// The overview: totals, by area, leverage, outputs, talent and award shares.
 #[utoipa::path(get, path = "/programmes/{id}", tag = "programmes", params(("id" = i64, Path)),
     responses((status = 200, body = OverviewDto), (status = 404, body = ErrorBody)),
@@ -150,20 +142,15 @@ pub(super) async fn get_overview(
 }
 
 /// Records the region's total of an award and how many went to programme teams.
-#[utoipa::path(post, path = "/programmes/{id}/awards", tag = "programmes", params(("id" = i64, Path)), request_body = AwardBody,
+#[utoipa::path(post, path = "/programmes/{id}/awards", tag = "programmes", params(("id" = i64, Path)), request_body = cases::AwardInput,
     responses((status = 200, body = AwardDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn record_award(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProgrammeId>,
-    JsonBody(b): JsonBody<AwardBody>,
+    JsonBody(input): JsonBody<cases::AwardInput>,
 ) -> Result<Json<AwardDto>, Failure> {
-    let input = cases::AwardInput {
-        award: b.award,
-        region_total: b.region_total,
-        programme_won: b.programme_won,
-    };
     let mut tx = state.db.begin().await?;
     let a = cases::record_award(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

@@ -10,10 +10,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::programmes as cases;
-use ingot_domain::{OrgId, ProgrammeId, TaskId};
+use ingot_domain::ProgrammeId;
 use ingot_store::Page;
 use ingot_store::programmes::{Institution, Person};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,15 +68,6 @@ list_dto!(PersonListDto, PersonDto);
 
 list_dto!(InstitutionListDto, InstitutionDto);
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct PersonBody {
-    pub name: String,
-    pub academician: bool,
-    pub institution_id: Option<i64>,
-    pub task_ids: Vec<i64>,
-}
-
 /// The people of the programme, each once, filtered (academician, institution, area, task).
 #[utoipa::path(get, path = "/programmes/{id}/people", tag = "programmes", params(("id" = i64, Path), ListQuery),
     responses((status = 200, body = PersonListDto), (status = 404, body = ErrorBody)),
@@ -94,21 +85,15 @@ pub(super) async fn list_people(
 }
 
 /// Adds a researcher (or academician) working on one or more tasks of the programme.
-#[utoipa::path(post, path = "/programmes/{id}/people", tag = "programmes", params(("id" = i64, Path)), request_body = PersonBody,
+#[utoipa::path(post, path = "/programmes/{id}/people", tag = "programmes", params(("id" = i64, Path)), request_body = cases::PersonInput,
     responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn add_person(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProgrammeId>,
-    JsonBody(b): JsonBody<PersonBody>,
+    JsonBody(input): JsonBody<cases::PersonInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::PersonInput {
-        name: b.name,
-        academician: b.academician,
-        institution_id: b.institution_id.map(OrgId),
-        task_ids: b.task_ids.into_iter().map(TaskId).collect(),
-    };
     let mut tx = state.db.begin().await?;
     let p = cases::add_person(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

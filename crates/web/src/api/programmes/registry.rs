@@ -9,9 +9,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::programmes as cases;
-use ingot_domain::OrgId;
 use ingot_store::programmes::{Area, Programme};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,32 +71,6 @@ impl From<Area> for AreaDto {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct AreaBody {
-    pub code: String,
-    pub name: String,
-    pub name_en: Option<String>,
-    pub infrastructure: bool,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct ProgrammeBody {
-    /// The science department that runs it.
-    pub owner_org_id: Option<i64>,
-    pub code: String,
-    pub name: String,
-    pub name_en: Option<String>,
-    pub start_year: i64,
-    /// The plan it aligns with, and a link to it.
-    pub plan_name: Option<String>,
-    pub plan_url: Option<String>,
-    pub summary: String,
-    /// Its strategic areas, in order (e.g. seven industries plus infrastructure).
-    pub areas: Vec<AreaBody>,
-}
-
 /// The programmes the caller may read (of their science department, or below their federation).
 #[utoipa::path(get, path = "/programmes", tag = "programmes",
     responses((status = 200, body = ProgrammeListDto), (status = 401, body = ErrorBody)),
@@ -114,34 +87,14 @@ pub(super) async fn list_programmes(
 }
 
 /// Sets up a programme with its strategic areas.
-#[utoipa::path(post, path = "/programmes", tag = "programmes", request_body = ProgrammeBody,
+#[utoipa::path(post, path = "/programmes", tag = "programmes", request_body = cases::ProgrammeInput,
     responses((status = 201, body = OverviewDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_programme(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(b): JsonBody<ProgrammeBody>,
+    JsonBody(input): JsonBody<cases::ProgrammeInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::ProgrammeInput {
-        owner_org_id: b.owner_org_id.map(OrgId),
-        code: b.code,
-        name: b.name,
-        name_en: b.name_en,
-        start_year: b.start_year,
-        plan_name: b.plan_name,
-        plan_url: b.plan_url,
-        summary: b.summary,
-        areas: b
-            .areas
-            .into_iter()
-            .map(|a| cases::AreaInput {
-                code: a.code,
-                name: a.name,
-                name_en: a.name_en,
-                infrastructure: a.infrastructure,
-            })
-            .collect(),
-    };
     let caller = api.caller();
     let mut tx = state.db.begin().await?;
     let p = cases::create(&mut tx, &caller, &input).await?;

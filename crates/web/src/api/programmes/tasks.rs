@@ -13,10 +13,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::programmes as cases;
-use ingot_domain::{OrgId, ProgrammeId, TaskId};
+use ingot_domain::{ProgrammeId, TaskId};
 use ingot_store::Page;
 use ingot_store::programmes::Task;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -84,23 +84,6 @@ pub struct ParticipantDto {
     pub name: String,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct TaskBody {
-    pub area_id: Option<i64>,
-    pub code: String,
-    pub title: String,
-    /// The leading enterprise or platform: any organisation of the tree, external ones included.
-    pub lead_org_id: Option<i64>,
-    /// Participating universities, institutes and enterprises.
-    pub participant_org_ids: Vec<i64>,
-    pub leader_name: String,
-    pub starts_on: String,
-    pub ends_on: String,
-    pub status: String,
-    pub budget_cents: i64,
-}
-
 /// The programme's critical tasks, filtered (area, status as `kind`, organisation, words).
 #[utoipa::path(get, path = "/programmes/{id}/tasks", tag = "programmes", params(("id" = i64, Path), ListQuery),
     responses((status = 200, body = TaskListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -118,27 +101,15 @@ pub(super) async fn list_tasks(
 }
 
 /// Adds a critical task, led by an organisation of the tree (external bodies included).
-#[utoipa::path(post, path = "/programmes/{id}/tasks", tag = "programmes", params(("id" = i64, Path)), request_body = TaskBody,
+#[utoipa::path(post, path = "/programmes/{id}/tasks", tag = "programmes", params(("id" = i64, Path)), request_body = cases::TaskInput,
     responses((status = 201, body = TaskDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_task(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProgrammeId>,
-    JsonBody(b): JsonBody<TaskBody>,
+    JsonBody(input): JsonBody<cases::TaskInput>,
 ) -> Result<Response, Failure> {
-    let input = cases::TaskInput {
-        area_id: b.area_id,
-        code: b.code,
-        title: b.title,
-        lead_org_id: b.lead_org_id.map(OrgId),
-        participant_org_ids: b.participant_org_ids.into_iter().map(OrgId).collect(),
-        leader_name: b.leader_name,
-        starts_on: b.starts_on,
-        ends_on: b.ends_on,
-        status: b.status,
-        budget_cents: b.budget_cents,
-    };
     let mut tx = state.db.begin().await?;
     let t = cases::create_task(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

@@ -1,41 +1,24 @@
 //! Innovation achievements: the list with the form for a new one, and an achievement's page with
 //! its links to patents and proposals, its claimed and verified benefit, and its files.
 
-use super::{ListQuery, file_response, list_words, org_by_code, own_org_code};
+use super::{ListQuery, Typed, file_response};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{FormErrors, is_form_error};
+use crate::forms::{FormErrors, decode_form, is_form_error};
 use crate::pages::{Pager, answer, done, in_tx, render};
 use askama::Template;
 use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::innovation as cases;
-use ingot_domain::AppError;
 use ingot_domain::benefit::ClaimFields;
+use ingot_domain::org::Organisation;
+use ingot_domain::{AchievementFileId, AchievementId, AppError, ProposalId};
 use ingot_store::Page;
 use ingot_store::innovation::AchievementItem;
-
-#[derive(serde::Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct AchievementForm {
-    pub unit: String,
-    pub title: String,
-    pub summary: String,
-    pub field: String,
-    pub kind: String,
-    pub claimed_level: String,
-    pub started_on: String,
-    pub finished_on: String,
-    pub year: String,
-    pub award: String,
-    pub in_production_since: String,
-    pub production_site: String,
-    /// Usernames, first completer first, separated by commas or spaces.
-    pub completers: String,
-}
 
 #[derive(Template)]
 #[template(path = "records/achievements.html")]
@@ -47,7 +30,8 @@ struct AchievementsPage {
     pager: Pager,
     export_csv: String,
     export_xlsx: String,
-    form: AchievementForm,
+    units: Vec<Organisation>,
+    form: Typed,
     errors: FormErrors,
 }
 
@@ -55,7 +39,7 @@ async fn achievements_page(
     state: &AppState,
     ctx: PageCtx,
     q: ListQuery,
-    form: AchievementForm,
+    form: Typed,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -63,6 +47,7 @@ async fn achievements_page(
     let page = Page::new(q.page, Some(30), 30);
     let mut tx = state.db.read().await?;
     let (items, total) = cases::achievements(&mut tx, &caller, q.filter(), page).await?;
+    let units = cases::record_units(&mut tx, &caller).await?;
     drop(tx);
     let pager = Pager::new(&ctx, &q.url("/achievements"), page, total);
     Ok(render(
@@ -75,6 +60,7 @@ async fn achievements_page(
             items,
             total,
             pager,
+            units,
             form,
             errors,
         },
@@ -86,37 +72,20 @@ pub async fn achievements(
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {
-    let form = AchievementForm {
-        unit: own_org_code(&state, &ctx).await?,
-        kind: "process".into(),
-        ..Default::default()
-    };
+    let form = Typed::with(&[
+        ("unit_id", super::own_unit(&ctx)),
+        ("kind", "process".into()),
+    ]);
     achievements_page(&state, ctx, q, form, FormErrors::none(), StatusCode::OK).await
 }
 
 pub async fn create_achievement(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Form(form): Form<AchievementForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let f = form.clone();
     let result = in_tx(&state, &ctx, async |tx, caller| {
-        let input = cases::AchievementInput {
-            unit_id: org_by_code(tx, &f.unit).await?,
-            title: f.title,
-            summary: f.summary,
-            field: f.field,
-            kind: f.kind,
-            claimed_level: f.claimed_level,
-            started_on: f.started_on,
-            finished_on: f.finished_on,
-            year: f.year,
-            award: f.award,
-            in_production_since: f.in_production_since,
-            production_site: f.production_site,
-            completers: list_words(&f.completers),
-            ..Default::default()
-        };
+        let input: cases::AchievementInput = decode_form(&body)?;
         cases::create_achievement(tx, caller, &input).await
     })
     .await;
@@ -124,6 +93,7 @@ pub async fn create_achievement(
         .as_ref()
         .map_or(String::new(), |a| format!("/achievements/{}", a.id));
     answer(ctx, result, &to, "saved", async |ctx, errors, status| {
+        let form = Typed::parse(&body);
         achievements_page(&state, ctx, ListQuery::default(), form, errors, status).await
     })
     .await
@@ -142,7 +112,7 @@ struct AchievementPage {
 async fn achievement_page(
     state: &AppState,
     ctx: PageCtx,
-    id: i64,
+    id: AchievementId,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -173,7 +143,7 @@ async fn achievement_page(
 pub async fn achievement(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
 ) -> Result<Response, Failure> {
     achievement_page(&state, ctx, id, FormErrors::none(), StatusCode::OK).await
 }
@@ -182,12 +152,12 @@ pub async fn achievement(
 async fn after_change<T>(
     state: &AppState,
     ctx: PageCtx,
-    id: i64,
+    id: AchievementId,
     result: Result<T, AppError>,
 ) -> Result<Response, Failure> {
     match result {
         Ok(_) => Ok(done(&format!("/achievements/{id}"), "saved")),
-        Err(e) if is_form_error(&e) || matches!(e, AppError::Conflict { .. }) => {
+        Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
             achievement_page(state, ctx, id, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -206,26 +176,15 @@ pub struct LinkForm {
 pub async fn link(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
     Form(form): Form<LinkForm>,
 ) -> Result<Response, Failure> {
     let result = in_tx(&state, &ctx, async |tx, caller| {
         if !form.patent_number.trim().is_empty() {
-            let number = ingot_domain::innovation::ApplicationNumber::parse(&form.patent_number)
-                .map(|n| n.to_string())
-                .unwrap_or_default();
-            let found: Option<(i64,)> = tx
-                .fetch_optional(
-                    ingot_store::Sql::new("SELECT id FROM patents WHERE number = $1").bind(number),
-                )
-                .await?;
-            let Some((patent,)) = found else {
-                return Err(AppError::field("patent_id", "unknown_patent"));
-            };
-            cases::link_patent(tx, caller, id, patent).await?;
+            cases::link_patent_by_number(tx, caller, id, &form.patent_number).await?;
         }
         if !form.proposal_id.trim().is_empty() {
-            let Ok(proposal) = form.proposal_id.trim().parse::<i64>() else {
+            let Ok(proposal) = form.proposal_id.trim().parse::<ProposalId>() else {
                 return Err(AppError::field("proposal_id", "unknown_proposal"));
             };
             cases::link_proposal(tx, caller, id, proposal).await?;
@@ -253,7 +212,7 @@ pub struct ClaimForm {
 pub async fn claim(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
     Form(form): Form<ClaimForm>,
 ) -> Result<Response, Failure> {
     let fields = ClaimFields {
@@ -284,7 +243,7 @@ pub struct VerifyForm {
 pub async fn verify(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
     Form(form): Form<VerifyForm>,
 ) -> Result<Response, Failure> {
     let result = in_tx(&state, &ctx, async |tx, caller| {
@@ -306,7 +265,7 @@ pub async fn verify(
 pub async fn attach(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementId>,
     multipart: Multipart,
 ) -> Result<Response, Failure> {
     let result = async {
@@ -327,7 +286,7 @@ pub async fn attach(
 pub async fn download(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<AchievementFileId>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let a = {

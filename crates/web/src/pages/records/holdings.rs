@@ -8,9 +8,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ingot_app::innovation as cases;
-use ingot_domain::{AppError, OrgId, OrgScope, UserId};
-use ingot_store::innovation::RecordFilter;
-use ingot_store::orgs;
+use ingot_domain::{OrgId, UserId};
 
 #[derive(Template)]
 #[template(path = "records/holdings.html")]
@@ -23,11 +21,11 @@ struct HoldingsPage {
 pub async fn person(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
-    let (user, h) = cases::person_holdings(&mut tx, &caller, UserId(id)).await?;
+    let (user, h) = cases::person_holdings(&mut tx, &caller, id).await?;
     drop(tx);
     Ok(ok(&HoldingsPage {
         ctx,
@@ -39,23 +37,12 @@ pub async fn person(
 pub async fn unit(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    Path(id): Path<OrgId>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
-    let org = orgs::get(&mut tx, OrgId(id))
-        .await?
-        .ok_or(AppError::not_found("organisation"))?;
-    let heading = ctx.org_name(&org).to_string();
-    let h = cases::holdings(
-        &mut tx,
-        &caller,
-        RecordFilter {
-            within: Some(OrgScope::of([org.path])),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let (org, h) = cases::unit_holdings(&mut tx, &caller, id).await?;
     drop(tx);
+    let heading = ctx.org_name(&org).to_string();
     Ok(ok(&HoldingsPage { ctx, heading, h }))
 }

@@ -1,35 +1,23 @@
 //! Patents: the list with the form for a new one, and the import from a spreadsheet with its
 //! report.
 
-use super::{ListQuery, org_by_code, own_org_code};
+use super::{ListQuery, Typed};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{FormErrors, is_form_error};
-use crate::pages::{Pager, done, in_tx, render};
+use crate::forms::{FormErrors, decode_form, is_form_error};
+use crate::pages::{Pager, answer, done, in_tx, render};
 use askama::Template;
-use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::innovation as cases;
 use ingot_app::innovation::import::{self, PatentImportReport};
 use ingot_domain::AppError;
+use ingot_domain::org::Organisation;
 use ingot_store::Page;
 use ingot_store::innovation::Patent;
-
-#[derive(serde::Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct PatentForm {
-    pub unit: String,
-    pub kind: String,
-    pub number: String,
-    pub title: String,
-    pub inventors: String,
-    pub applied_on: String,
-    pub granted_on: String,
-    pub status: String,
-}
 
 #[derive(Template)]
 #[template(path = "records/patents.html")]
@@ -41,7 +29,8 @@ struct PatentsPage {
     pager: Pager,
     export_csv: String,
     export_xlsx: String,
-    form: PatentForm,
+    units: Vec<Organisation>,
+    form: Typed,
     errors: FormErrors,
     report: Option<PatentImportReport>,
     /// The report's problems as (row, column, message in the reader's language).
@@ -53,7 +42,7 @@ async fn patents_page(
     state: &AppState,
     ctx: PageCtx,
     q: ListQuery,
-    form: PatentForm,
+    form: Typed,
     errors: FormErrors,
     report: Option<PatentImportReport>,
     status: StatusCode,
@@ -62,6 +51,7 @@ async fn patents_page(
     let page = Page::new(q.page, Some(30), 30);
     let mut tx = state.db.read().await?;
     let (items, total) = cases::patents(&mut tx, &caller, q.filter(), page).await?;
+    let units = cases::record_units(&mut tx, &caller).await?;
     drop(tx);
     let pager = Pager::new(&ctx, &q.url("/patents"), page, total);
     let report_messages = report
@@ -85,6 +75,7 @@ async fn patents_page(
             items,
             total,
             pager,
+            units,
             form,
             errors,
             report,
@@ -98,10 +89,7 @@ pub async fn patents(
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {
-    let form = PatentForm {
-        unit: own_org_code(&state, &ctx).await?,
-        ..Default::default()
-    };
+    let form = Typed::with(&[("unit_id", super::own_unit(&ctx))]);
     patents_page(
         &state,
         ctx,
@@ -117,40 +105,25 @@ pub async fn patents(
 pub async fn create_patent(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Form(form): Form<PatentForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let f = form.clone();
     let result = in_tx(&state, &ctx, async |tx, caller| {
-        let input = cases::PatentInput {
-            unit_id: org_by_code(tx, &f.unit).await?,
-            kind: f.kind,
-            number: f.number,
-            title: f.title,
-            inventors: f.inventors,
-            applied_on: f.applied_on,
-            granted_on: f.granted_on,
-            status: f.status,
-        };
+        let input: cases::PatentInput = decode_form(&body)?;
         cases::create_patent(tx, caller, &input).await
     })
     .await;
-    match result {
-        Ok(_) => Ok(done("/patents", "saved")),
-        Err(e) if is_form_error(&e) || matches!(e, AppError::Conflict { .. }) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            patents_page(
-                &state,
-                ctx,
-                ListQuery::default(),
-                form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    answer(
+        ctx,
+        result,
+        "/patents",
+        "saved",
+        async |ctx, errors, status| {
+            let form = Typed::parse(&body);
+            let q = ListQuery::default();
+            patents_page(&state, ctx, q, form, errors, None, status).await
+        },
+    )
+    .await
 }
 
 pub async fn import_patents(
@@ -179,7 +152,7 @@ pub async fn import_patents(
         .await
     };
     let result = attempt.await;
-    let form = PatentForm::default();
+    let form = Typed::with(&[("unit_id", super::own_unit(&ctx))]);
     match result {
         Ok(report) if report.is_ok() && !report.dry_run => Ok(done("/patents", "saved")),
         Ok(report) => {

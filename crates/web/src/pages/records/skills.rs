@@ -1,35 +1,21 @@
 //! Skills and methods (unique skills, advanced operation methods): the list with the form for a
 //! new one.
 
-use super::{ListQuery, list_words, org_by_code, own_org_code};
+use super::{ListQuery, Typed};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, decode_form};
 use crate::pages::{Pager, answer, in_tx, render};
 use askama::Template;
-use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::innovation as cases;
+use ingot_domain::org::Organisation;
 use ingot_store::Page;
 use ingot_store::innovation::Skill;
-
-#[derive(serde::Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct SkillForm {
-    pub unit: String,
-    pub kind: String,
-    pub name: String,
-    pub creator: String,
-    pub creator_name: String,
-    pub description: String,
-    pub used_where: String,
-    pub trained_count: String,
-    pub trainees: String,
-    pub year: String,
-}
 
 #[derive(Template)]
 #[template(path = "records/skills.html")]
@@ -41,7 +27,8 @@ struct SkillsPage {
     pager: Pager,
     export_csv: String,
     export_xlsx: String,
-    form: SkillForm,
+    units: Vec<Organisation>,
+    form: Typed,
     errors: FormErrors,
 }
 
@@ -49,7 +36,7 @@ async fn skills_page(
     state: &AppState,
     ctx: PageCtx,
     q: ListQuery,
-    form: SkillForm,
+    form: Typed,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -57,6 +44,7 @@ async fn skills_page(
     let page = Page::new(q.page, Some(30), 30);
     let mut tx = state.db.read().await?;
     let (items, total) = cases::skills(&mut tx, &caller, q.filter(), page).await?;
+    let units = cases::record_units(&mut tx, &caller).await?;
     drop(tx);
     let pager = Pager::new(&ctx, &q.url("/skills"), page, total);
     Ok(render(
@@ -69,6 +57,7 @@ async fn skills_page(
             items,
             total,
             pager,
+            units,
             form,
             errors,
         },
@@ -80,33 +69,20 @@ pub async fn skills(
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {
-    let form = SkillForm {
-        unit: own_org_code(&state, &ctx).await?,
-        kind: "unique_skill".into(),
-        ..Default::default()
-    };
+    let form = Typed::with(&[
+        ("unit_id", super::own_unit(&ctx)),
+        ("kind", "unique_skill".into()),
+    ]);
     skills_page(&state, ctx, q, form, FormErrors::none(), StatusCode::OK).await
 }
 
 pub async fn create_skill(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Form(form): Form<SkillForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let f = form.clone();
     let result = in_tx(&state, &ctx, async |tx, caller| {
-        let input = cases::SkillInput {
-            unit_id: org_by_code(tx, &f.unit).await?,
-            kind: f.kind,
-            name: f.name,
-            creator: f.creator,
-            creator_name: f.creator_name,
-            description: f.description,
-            used_where: f.used_where,
-            trained_count: f.trained_count,
-            trainees: list_words(&f.trainees),
-            year: f.year,
-        };
+        let input: cases::SkillInput = decode_form(&body)?;
         cases::create_skill(tx, caller, &input).await
     })
     .await;
@@ -116,6 +92,7 @@ pub async fn create_skill(
         "/skills",
         "saved",
         async |ctx, errors, status| {
+            let form = Typed::parse(&body);
             skills_page(&state, ctx, ListQuery::default(), form, errors, status).await
         },
     )
