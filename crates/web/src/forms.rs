@@ -70,6 +70,42 @@ pub fn unknown_field(path: &str, message: &str) -> Option<String> {
     })
 }
 
+/// The values a form was sent with, repeated names kept (checkbox groups), to show the form again
+/// beside its errors and to read the page's own navigation fields. Commands never read it: they
+/// decode their wire struct with `decode_form`.
+#[derive(Debug, Default, Clone)]
+pub struct SentForm(Vec<(String, String)>);
+
+impl SentForm {
+    pub fn of(body: &[u8]) -> Self {
+        SentForm(form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn id(&self, key: &str) -> Option<i64> {
+        self.get(key).trim().parse().ok()
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.get(key).as_str(), "1" | "true" | "on" | "yes")
+    }
+}
+
 /// An upload over the limit every form and API call shares.
 pub fn file_too_large() -> AppError {
     AppError::Validation(vec![

@@ -3,8 +3,8 @@
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form};
-use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -23,7 +23,7 @@ struct AssignmentPage {
     m: Matrix,
     rows: Vec<AssignmentRow>,
     errors: FormErrors,
-    form: FormMap,
+    form: SentForm,
 }
 
 impl AssignmentPage {
@@ -60,7 +60,7 @@ async fn assignment_page(
     ctx: PageCtx,
     id: CampaignId,
     errors: FormErrors,
-    form: FormMap,
+    form: SentForm,
     status: StatusCode,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
@@ -95,7 +95,7 @@ pub async fn assignment(
         ctx,
         id,
         FormErrors::none(),
-        FormMap::default(),
+        SentForm::default(),
         StatusCode::OK,
     )
     .await
@@ -116,7 +116,7 @@ pub async fn run_assignment(
         &format!("/campaigns/{id}/assignment"),
         "assignment_solved",
         async |ctx, errors, status| {
-            assignment_page(&state, ctx, id, errors, FormMap::default(), status).await
+            assignment_page(&state, ctx, id, errors, SentForm::default(), status).await
         },
     )
     .await
@@ -128,7 +128,7 @@ pub async fn override_pair(
     Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     let r = in_tx(&state, &ctx, async |tx, c| {
         let input: cases::OverrideInput = decode_form(&body)?;
         cases::override_pair(tx, c, id, &input).await

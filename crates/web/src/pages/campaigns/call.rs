@@ -4,8 +4,8 @@ use super::user_caller;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form};
-use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, ok, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -78,7 +78,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
 #[template(path = "campaigns/new.html")]
 struct NewPage {
     ctx: PageCtx,
-    form: FormMap,
+    form: SentForm,
     orgs: Vec<Organisation>,
     errors: FormErrors,
     kinds: &'static [CampaignKind],
@@ -92,7 +92,7 @@ impl NewPage {
     }
 }
 
-fn new_page(ctx: PageCtx, form: FormMap, orgs: Vec<Organisation>, errors: FormErrors) -> NewPage {
+fn new_page(ctx: PageCtx, form: SentForm, orgs: Vec<Organisation>, errors: FormErrors) -> NewPage {
     NewPage {
         ctx,
         form,
@@ -118,7 +118,7 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
         ("required_fields", "summary"),
         ("edition", "1"),
     ];
-    let form = FormMap::parse(
+    let form = SentForm::of(
         defaults
             .iter()
             .map(|(k, v)| format!("{k}={}", crate::forms::encode(v)))
@@ -196,7 +196,7 @@ pub async fn create(
     ctx: PageCtx,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     let r = in_tx(&state, &ctx, async |tx, c| {
         let input = call_of_form(&body)?;
         cases::create(tx, c, &input).await

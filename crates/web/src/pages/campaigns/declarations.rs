@@ -6,8 +6,8 @@ use super::{campaign_of_declaration, user_caller};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form};
-use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -64,7 +64,7 @@ struct ShowPage {
     steps: Vec<StepView>,
     records: Vec<AchievementItem>,
     errors: FormErrors,
-    form: FormMap,
+    form: SentForm,
 }
 
 impl ShowPage {
@@ -119,7 +119,7 @@ async fn show_page(
     ctx: PageCtx,
     id: CampaignId,
     errors: FormErrors,
-    form: FormMap,
+    form: SentForm,
     status: StatusCode,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
@@ -150,7 +150,7 @@ pub async fn show(
         ctx,
         id,
         FormErrors::none(),
-        FormMap::default(),
+        SentForm::default(),
         StatusCode::OK,
     )
     .await
@@ -161,7 +161,7 @@ async fn back_to_show<T>(
     state: &AppState,
     ctx: PageCtx,
     id: CampaignId,
-    form: FormMap,
+    form: SentForm,
     r: Result<T, AppError>,
     flash: &'static str,
 ) -> Result<Response, Failure> {
@@ -181,7 +181,7 @@ pub async fn advance(
     Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     let r = in_tx(&state, &ctx, async |tx, c| cases::advance(tx, c, id).await).await;
-    back_to_show(&state, ctx, id, FormMap::default(), r, "campaign_advanced").await
+    back_to_show(&state, ctx, id, SentForm::default(), r, "campaign_advanced").await
 }
 
 pub async fn declare(
@@ -190,7 +190,7 @@ pub async fn declare(
     Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     let r = in_tx(&state, &ctx, async |tx, c| {
         let input: cases::DeclareInput = decode_form(&body)?;
         cases::declare(tx, c, id, &input).await
@@ -205,7 +205,7 @@ pub async fn check(
     Path(declaration): Path<DeclarationId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     let campaign = campaign_of_declaration(&state, declaration).await?;
     let r = in_tx(&state, &ctx, async |tx, c| {
         let input: cases::CheckInput = decode_form(&body)?;
@@ -229,7 +229,7 @@ pub async fn resubmit(
         &state,
         ctx,
         campaign,
-        FormMap::default(),
+        SentForm::default(),
         r,
         "declaration_resubmitted",
     )

@@ -4,8 +4,8 @@ use super::scoring::review_page;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form};
-use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -23,7 +23,7 @@ struct ExpertsPage {
     c: Campaign,
     m: Matrix,
     errors: FormErrors,
-    form: FormMap,
+    form: SentForm,
 }
 
 impl ExpertsPage {
@@ -57,7 +57,7 @@ async fn experts_page(
     ctx: PageCtx,
     id: CampaignId,
     errors: FormErrors,
-    form: FormMap,
+    form: SentForm,
     status: StatusCode,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
@@ -90,7 +90,7 @@ pub async fn experts(
         ctx,
         id,
         FormErrors::none(),
-        FormMap::default(),
+        SentForm::default(),
         StatusCode::OK,
     )
     .await
@@ -102,7 +102,7 @@ pub async fn add_expert(
     Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     let r = in_tx(&state, &ctx, async |tx, c| {
         let input: cases::ExpertInput = decode_form(&body)?;
         cases::add_expert(tx, c, id, &input).await
@@ -125,7 +125,7 @@ pub async fn add_conflict(
     Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     // `from` is the page's own (the command does not read it): where to go back to.
     let from_review = form.get("from") == "review";
     let r = in_tx(&state, &ctx, async |tx, c| {

@@ -5,8 +5,8 @@ use super::{awarded, user_caller};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form};
-use crate::pages::studios::FormMap;
 use crate::pages::{answer, in_tx, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -29,7 +29,7 @@ struct PublicityPage {
     open: bool,
     objections: Vec<Objection>,
     errors: FormErrors,
-    form: FormMap,
+    form: SentForm,
     today: String,
 }
 
@@ -57,7 +57,7 @@ async fn publicity_page(
     ctx: PageCtx,
     id: CampaignId,
     errors: FormErrors,
-    form: FormMap,
+    form: SentForm,
     status: StatusCode,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
@@ -105,7 +105,7 @@ pub async fn publicity(
         ctx,
         id,
         FormErrors::none(),
-        FormMap::default(),
+        SentForm::default(),
         StatusCode::OK,
     )
     .await
@@ -118,7 +118,7 @@ pub async fn object(
     Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     // Objecting needs no permission: for the public the system caller only carries the
     // request's origin to the audit row, which names the objector "public".
     let caller = match &ctx.actor {
@@ -150,7 +150,7 @@ pub async fn decide_objection(
     Path(objection): Path<ObjectionId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     // `campaign_id` is the page's own (the command does not read it): where to go back to.
     let campaign = CampaignId(form.id("campaign_id").unwrap_or_default());
     let r = in_tx(&state, &ctx, async |tx, c| {
@@ -176,7 +176,7 @@ pub async fn dismiss_objections(
     Path(campaign): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     let r = in_tx(&state, &ctx, async |tx, c| {
         let input: cases::DismissInput = decode_form(&body)?;
         cases::dismiss_objections(tx, c, campaign, &input).await
@@ -200,7 +200,7 @@ pub async fn announce(
     Path(id): Path<CampaignId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = FormMap::parse(&body);
+    let form = SentForm::of(&body);
     let r = in_tx(&state, &ctx, async |tx, c| {
         let input: cases::AnnounceInput = decode_form(&body)?;
         cases::announce(tx, c, id, &input).await

@@ -3,8 +3,7 @@
 //! assessment, status), naming calls, applications with the on-site review (made for a phone)
 //! and the decision, statistics, and alliances.
 //!
-//! This module keeps what the concerns share: `FormMap` (also used by other page modules), the
-//! studio's history in words, the studio's page that every form on it re-renders, and the
+//! This module keeps what the concerns share: the studio's history in words, the studio's page that every form on it re-renders, and the
 //! multipart and photo helpers; the handlers live in `registry`, `members`, `naming`,
 //! `funding`, `assessment` and `alliances`, re-exported here for the route table.
 
@@ -42,40 +41,6 @@ pub use naming::{application, apply, call, calls, create_call, decide, record_na
 pub use registry::{
     add_photo, create, edit_form, index, new_form, photo, set_status, show, stats, update,
 };
-
-/// A submitted form as name/value pairs, repeated names kept (checkbox groups).
-#[derive(Debug, Default, Clone)]
-pub struct FormMap(Vec<(String, String)>);
-
-impl FormMap {
-    pub fn parse(body: &[u8]) -> Self {
-        FormMap(form_urlencoded::parse(body).into_owned().collect())
-    }
-
-    pub fn get(&self, key: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    pub fn id(&self, key: &str) -> Option<i64> {
-        self.get(key).trim().parse().ok()
-    }
-
-    pub fn flag(&self, key: &str) -> bool {
-        matches!(self.get(key).as_str(), "1" | "true" | "on" | "yes")
-    }
-}
 
 /// One step of a studio's history, described in the reader's language.
 pub struct EventView {
