@@ -22,7 +22,7 @@ pub use call::{
     CampaignDetail, CampaignInput, RubricCriterion, UnitQuota, UnitUse, advance, create, detail,
     list, publicity_end, quota_counts, results_public,
 };
-pub use declarations::{CheckInput, DeclareInput, check, declare, forward, resubmit};
+pub use declarations::{CheckInput, DeclareInput, check, declarable, declare, forward, resubmit};
 pub use panel::{ConflictInput, ExpertInput, add_conflict, add_expert, panel};
 pub use publicity::{
     AnnounceInput, DISMISS_MAX, DecisionInput, DismissInput, ObjectionInput, OutcomeInput,
@@ -61,6 +61,28 @@ async fn load_declaration(tx: &mut Tx, id: DeclarationId) -> Result<Declaration>
     store::get_declaration(tx, id.0)
         .await?
         .ok_or_else(|| AppError::not_found("declaration"))
+}
+
+/// The campaign a declaration belongs to (pages about a declaration go back to it).
+pub async fn campaign_of_declaration(tx: &mut Tx, id: DeclarationId) -> Result<CampaignId> {
+    Ok(CampaignId(load_declaration(tx, id).await?.campaign_id))
+}
+
+/// The campaign's rubric, criterion by criterion, as its experts score it.
+pub async fn criteria(tx: &mut Tx, id: CampaignId) -> Result<Vec<store::CriterionRow>> {
+    store::criteria(tx, id.0).await
+}
+
+/// The experts assigned to each declaration, for those who run the campaign.
+pub async fn assignment(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    c: &Campaign,
+) -> Result<Vec<store::AssignmentRow>> {
+    if !may_manage(caller, c) {
+        return Err(AppError::forbidden());
+    }
+    store::assignment(tx, c.id).await
 }
 
 fn require_stage(c: &Campaign, allowed: &[Stage]) -> Result<Stage> {

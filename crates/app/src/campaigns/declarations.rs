@@ -360,3 +360,34 @@ pub async fn resubmit(tx: &mut Tx, caller: &Caller<'_>, declaration: Declaration
     )
     .await
 }
+
+/// Achievements the caller may declare to the campaign now: within their declaring scope and the
+/// campaign's record years, not yet declared (at most 200, newest first).
+pub async fn declarable(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    d: &super::CampaignDetail,
+) -> Result<Vec<ingot_store::innovation::AchievementItem>> {
+    let Some(actor) = caller.actor() else {
+        return Ok(Vec::new());
+    };
+    if !d.may_declare || d.stage != Stage::Declaration || d.campaign.kind != "achievement_award" {
+        return Ok(Vec::new());
+    }
+    let filter = ingot_store::innovation::RecordFilter {
+        scope: Some(ingot_domain::policy::scope(
+            actor,
+            Action::DeclareToCampaign,
+        )),
+        ..Default::default()
+    };
+    let page = ingot_store::Page::new(Some(1), Some(200), 200);
+    let (items, _) = ingot_store::innovation::list_achievements(tx, &filter, page).await?;
+    let taken: Vec<i64> = d.declarations.iter().map(|x| x.record_id).collect();
+    Ok(items
+        .into_iter()
+        .filter(|a| !taken.contains(&a.id))
+        .filter(|a| d.campaign.min_record_year.is_none_or(|y| a.year >= y))
+        .filter(|a| d.campaign.max_record_year.is_none_or(|y| a.year <= y))
+        .collect())
+}

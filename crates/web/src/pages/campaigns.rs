@@ -42,10 +42,7 @@ async fn campaign_of_declaration(
     declaration: DeclarationId,
 ) -> Result<CampaignId, AppError> {
     let mut tx = state.db.read().await?;
-    ingot_store::campaigns::get_declaration(&mut tx, declaration.0)
-        .await?
-        .map(|d| CampaignId(d.campaign_id))
-        .ok_or_else(|| AppError::not_found("declaration"))
+    ingot_app::campaigns::campaign_of_declaration(&mut tx, declaration).await
 }
 
 /// The awarded declarations, highest tier first, then by number.

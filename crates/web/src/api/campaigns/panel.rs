@@ -147,10 +147,7 @@ async fn assignment_of(
 ) -> Result<AssignmentDto, AppError> {
     let mut tx = state.db.read().await?;
     let c = cases::load(&mut tx, id).await?;
-    if !cases::may_manage(&api.caller(), &c) {
-        return Err(AppError::forbidden());
-    }
-    let pairs: Vec<AssignmentPairDto> = ingot_store::campaigns::assignment(&mut tx, id.0)
+    let pairs: Vec<AssignmentPairDto> = cases::assignment(&mut tx, &api.caller(), &c)
         .await?
         .iter()
         .map(|a| AssignmentPairDto {

@@ -70,7 +70,7 @@ async fn assignment_page(
         return Err(Failure(AppError::forbidden()));
     }
     let m = cases::matrix(&mut tx, id).await?;
-    let rows = ingot_store::campaigns::assignment(&mut tx, id.0).await?;
+    let rows = cases::assignment(&mut tx, &caller, &c).await?;
     drop(tx);
     Ok(render(
         status,

@@ -54,7 +54,7 @@ async fn my_federations(state: &AppState, ctx: &PageCtx) -> Result<Vec<Organisat
     let mut tx = state.db.read().await?;
     let mut out = Vec::new();
     for g in &actor.grants {
-        if let Some(o) = ingot_store::orgs::get(&mut tx, g.org_id).await? {
+        if let Some(o) = ingot_app::orgs::find(&mut tx, g.org_id).await? {
             out.push(o);
         }
     }

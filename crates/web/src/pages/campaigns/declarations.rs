@@ -16,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::campaign::Stage;
-use ingot_domain::policy::{self, Action};
 use ingot_domain::time::Date;
 use ingot_domain::{AppError, CampaignId, DeclarationId, Timestamp};
 use ingot_store::campaigns::Campaign;
@@ -82,38 +81,6 @@ impl ShowPage {
     }
 }
 
-/// Achievements the caller may declare (within their declaring scope and the campaign's years).
-async fn declarable(
-    tx: &mut ingot_store::Tx,
-    ctx: &PageCtx,
-    d: &CampaignDetail,
-) -> Result<Vec<AchievementItem>, AppError> {
-    let Some(actor) = &ctx.actor else {
-        return Ok(Vec::new());
-    };
-    if !d.may_declare || d.stage != Stage::Declaration || d.campaign.kind != "achievement_award" {
-        return Ok(Vec::new());
-    }
-    let scope = policy::scope(actor, Action::DeclareToCampaign);
-    let filter = ingot_store::innovation::RecordFilter {
-        scope: Some(scope),
-        ..Default::default()
-    };
-    let (items, _) = ingot_store::innovation::list_achievements(
-        tx,
-        &filter,
-        ingot_store::Page::new(Some(1), Some(200), 200),
-    )
-    .await?;
-    let taken: Vec<i64> = d.declarations.iter().map(|x| x.record_id).collect();
-    Ok(items
-        .into_iter()
-        .filter(|a| !taken.contains(&a.id))
-        .filter(|a| d.campaign.min_record_year.is_none_or(|y| a.year >= y))
-        .filter(|a| d.campaign.max_record_year.is_none_or(|y| a.year <= y))
-        .collect())
-}
-
 async fn show_page(
     state: &AppState,
     ctx: PageCtx,
@@ -124,8 +91,12 @@ async fn show_page(
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
     let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
-    let d = cases::detail(&mut tx, user_caller(&ctx).as_ref(), id, today).await?;
-    let records = declarable(&mut tx, &ctx, &d).await?;
+    let caller = user_caller(&ctx);
+    let d = cases::detail(&mut tx, caller.as_ref(), id, today).await?;
+    let records = match &caller {
+        Some(c) => cases::declarable(&mut tx, c, &d).await?,
+        None => Vec::new(),
+    };
     drop(tx);
     Ok(render(
         status,

@@ -69,9 +69,7 @@ async fn publicity_page(
         return Err(Failure(AppError::not_found("publicity")));
     }
     let objections = match &caller {
-        Some(c) if cases::may_manage(c, &d.campaign) => {
-            ingot_store::campaigns::objections(&mut tx, id.0).await?
-        }
+        Some(c) if cases::may_manage(c, &d.campaign) => cases::objections(&mut tx, c, id).await?,
         _ => Vec::new(),
     };
     drop(tx);

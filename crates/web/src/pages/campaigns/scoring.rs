@@ -52,7 +52,7 @@ pub(super) async fn review_page(
     let mut tx = state.db.read().await?;
     let c = cases::load(&mut tx, id).await?;
     let items = cases::my_reviews(&mut tx, &caller, id).await?;
-    let criteria = ingot_store::campaigns::criteria(&mut tx, id.0).await?;
+    let criteria = cases::criteria(&mut tx, id).await?;
     drop(tx);
     Ok(render(
         status,
