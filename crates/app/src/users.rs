@@ -177,6 +177,11 @@ async fn load_managed(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<(U
     }
 }
 
+/// The account with this username, in any letter case, if there is one.
+pub async fn find_by_username(tx: &mut Tx, username: &str) -> Result<Option<User>> {
+    users::get_by_username(tx, &username.trim().to_ascii_lowercase()).await
+}
+
 pub async fn detail(tx: &mut Tx, caller: &Caller<'_>, id: UserId) -> Result<UserDetail> {
     let user = load(tx, id).await?;
     let org = orgs::get(tx, user.org_id)

@@ -13,8 +13,8 @@ use ingot_app::audit_log;
 use ingot_domain::audit::AuditEntry;
 use ingot_domain::org::Organisation;
 use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
+use ingot_store::Page;
 use ingot_store::audit::AuditFilter;
-use ingot_store::{Page, users};
 
 pub struct AuditRow {
     pub entry: AuditEntry,
@@ -103,7 +103,7 @@ async fn filter_of(
     let actor = match q.actor.trim() {
         "" => None,
         name => Some(
-            users::get_by_username(&mut tx, &name.to_ascii_lowercase())
+            ingot_app::users::find_by_username(&mut tx, name)
                 .await?
                 .map(|u| u.id)
                 .ok_or_else(|| {

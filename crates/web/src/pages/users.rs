@@ -17,7 +17,7 @@ use ingot_domain::user::User;
 use ingot_domain::{AppError, FieldError, GrantId, OrgId, Role, Timestamp, UserId};
 use ingot_store::grants::GrantView;
 use ingot_store::users::{UserFilter, UserListItem};
-use ingot_store::{Page, Tx, orgs};
+use ingot_store::{Page, Tx};
 
 pub struct UserRow {
     pub user: User,
@@ -188,11 +188,13 @@ async fn org_by_code(
     if code.is_empty() {
         return Err(AppError::field(field, "required"));
     }
-    orgs::get_by_code(tx, code).await?.ok_or_else(|| {
-        AppError::Validation(vec![
-            FieldError::new(field, "unknown_org_code").with("code", code),
-        ])
-    })
+    ingot_app::orgs::find_by_code(tx, code)
+        .await?
+        .ok_or_else(|| {
+            AppError::Validation(vec![
+                FieldError::new(field, "unknown_org_code").with("code", code),
+            ])
+        })
 }
 
 fn parse_role(raw: &str) -> Result<Option<Role>, AppError> {
