@@ -190,6 +190,25 @@ all_checked!(A a, B b, C c, D d, E e, F f);
 all_checked!(A a, B b, C c, D d, E e, F f, G g);
 all_checked!(A a, B b, C c, D d, E e, F f, G g, H h);
 
+/// Reads a decimal sent as a JSON string or number (or null, as empty) into the text the checks
+/// parse, so that `"33.33"` and `33.33` mean the same and a wrong value is reported by field.
+pub fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    use serde::Deserialize;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Int(i64),
+        Float(f64),
+    }
+    Ok(match Option::<Raw>::deserialize(d)? {
+        None => String::new(),
+        Some(Raw::Text(s)) => s,
+        Some(Raw::Int(i)) => i.to_string(),
+        Some(Raw::Float(f)) => f.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

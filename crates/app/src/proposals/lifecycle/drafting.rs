@@ -13,23 +13,44 @@ use ingot_store::proposals::{self, NewProposal};
 use ingot_store::{Tx, changes, users};
 
 /// A co-proposer as typed: their username and share in percent.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+// Serialize: the schema shows the defaults.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+#[schema(as = CoProposerBody)]
 pub struct PersonInput {
     pub username: String,
+    /// Percent, e.g. `"40"` or `"33.33"`.
+    #[serde(deserialize_with = "validate::decimal_text")]
+    #[schema(value_type = String)]
     pub share: String,
 }
 
-/// A proposal's text and people, as typed into the form or API body.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// A proposal's text and people, as the form and the API send it. Every problem is reported at
+/// once (422), each against its field: `title`, `problem`, `proposed_change`, `expected_effect`,
+/// `category`, `unit_id`, `proposer_share`, `co_proposers[i].username`, `co_proposers[i].share`,
+/// `shares`.
+// Serialize: the schema shows the defaults.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+#[schema(as = ProposalBody)]
 pub struct ProposalInput {
+    /// At most 120 characters.
     pub title: String,
+    /// At most 4000 characters.
     pub problem: String,
     pub proposed_change: String,
     pub expected_effect: String,
+    /// One of the five built-in kinds (`small_invention`, `small_creation`,
+    /// `small_innovation`, `small_design`, `small_suggestion`) or an enterprise's own.
     pub category: String,
+    /// The unit the proposal concerns, inside the proposer's enterprise.
+    #[schema(value_type = Option<i64>)]
     pub unit_id: Option<OrgId>,
     /// The proposer's own share in percent; empty means whatever the others leave.
+    #[serde(deserialize_with = "validate::decimal_text")]
+    #[schema(value_type = String)]
     pub proposer_share: String,
+    /// Co-proposers with their shares; all shares must add up to 100.
     pub co_proposers: Vec<PersonInput>,
 }
 

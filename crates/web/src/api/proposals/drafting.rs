@@ -4,8 +4,8 @@
 use super::{detail_of, filter_of, visible_items};
 use crate::AppState;
 use crate::api::proposal_dto::{
-    ProposalBody, ProposalDetailDto, ProposalListDto, ProposalListQuery, SimilarDto,
-    SimilarFoundBody, SubmitBody, UpdateProposalBody, VersionBody,
+    ProposalDetailDto, ProposalListDto, ProposalListQuery, SimilarDto, SimilarFoundBody,
+    SubmitBody, UpdateProposalBody, VersionBody,
 };
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure, error_body};
@@ -43,15 +43,14 @@ pub(super) async fn list_proposals(
 }
 
 /// Saves a new draft for a unit of the caller's enterprise.
-#[utoipa::path(post, path = "/proposals", tag = "proposals", request_body = ProposalBody,
+#[utoipa::path(post, path = "/proposals", tag = "proposals", request_body = ingot_app::proposals::ProposalInput,
     responses((status = 201, body = ProposalDetailDto), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(body): JsonBody<ProposalBody>,
+    JsonBody(input): JsonBody<ingot_app::proposals::ProposalInput>,
 ) -> Result<Response, Failure> {
-    let input = body.into_input();
     let mut tx = state.db.begin().await?;
     let id = cases::create(&mut tx, &api.caller(), &input).await?;
     tx.commit().await?;
@@ -83,7 +82,7 @@ pub(super) async fn update_proposal(
     Path(id): Path<ProposalId>,
     JsonBody(body): JsonBody<UpdateProposalBody>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
-    let input = body.proposal.into_input();
+    let input = body.proposal;
     let mut tx = state.db.begin().await?;
     cases::update(&mut tx, &api.caller(), id, body.version, &input).await?;
     tx.commit().await?;
