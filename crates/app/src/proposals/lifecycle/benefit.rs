@@ -93,10 +93,16 @@ pub async fn claim_benefit(
     .await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Finance's verification of a claimed benefit, as the form and the API send it.
+// Serialize: the schema shows the defaults.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = VerifyBody)]
 pub struct VerifyInput {
-    /// Empty to confirm the claimed figure; otherwise the corrected amount in yuan.
+    /// Empty to confirm the claimed figure; otherwise the corrected amount in yuan (then
+    /// `note` is required).
+    #[serde(deserialize_with = "ingot_domain::validate::decimal_text")]
+    #[schema(value_type = String)]
     pub corrected_amount: String,
     pub note: String,
     pub version: Option<i64>,

@@ -89,18 +89,6 @@ pub struct BenefitBody {
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Deserialize, ToSchema, Default)]
-pub struct VerifyBody {
-    /// Empty to confirm the claimed figure; otherwise the corrected amount in yuan (then
-    /// `note` is required).
-    #[serde(default, deserialize_with = "ingot_domain::validate::decimal_text")]
-    pub corrected_amount: String,
-    #[serde(default)]
-    pub note: String,
-    #[serde(default)]
-    pub version: Option<i64>,
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RewardBody {
     pub basis: RewardBasisDto,

@@ -3,9 +3,7 @@
 
 use super::detail_of;
 use crate::AppState;
-use crate::api::proposal_dto::{
-    BenefitBody, ImplementationBody, ProposalDetailDto, RewardBody, VerifyBody,
-};
+use crate::api::proposal_dto::{BenefitBody, ImplementationBody, ProposalDetailDto, RewardBody};
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
@@ -71,7 +69,7 @@ pub(super) async fn claim_benefit(
 }
 
 /// Finance confirms or corrects the claimed benefit; the figure is then locked.
-#[utoipa::path(post, path = "/proposals/{id}/benefit/verify", tag = "proposals", params(("id" = i64, Path)), request_body = VerifyBody,
+#[utoipa::path(post, path = "/proposals/{id}/benefit/verify", tag = "proposals", params(("id" = i64, Path)), request_body = VerifyInput,
     responses((status = 200, body = ProposalDetailDto), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`benefit_locked`, `benefit_not_claimed` or `proposal_changed`"),
         (status = 422, body = ErrorBody)),
@@ -80,13 +78,8 @@ pub(super) async fn verify_benefit(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProposalId>,
-    JsonBody(body): JsonBody<VerifyBody>,
+    JsonBody(input): JsonBody<VerifyInput>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
-    let input = VerifyInput {
-        corrected_amount: body.corrected_amount,
-        note: body.note,
-        version: body.version,
-    };
     let mut tx = state.db.begin().await?;
     cases::verify_benefit(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
