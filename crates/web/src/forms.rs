@@ -81,12 +81,21 @@ impl SentForm {
         SentForm(form_urlencoded::parse(body).into_owned().collect())
     }
 
-    pub fn get(&self, key: &str) -> String {
+    /// A blank form with these values filled in.
+    pub fn with(pairs: &[(&str, String)]) -> Self {
+        SentForm(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, key: &str) -> &str {
         self.0
             .iter()
             .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+            .map_or("", |(_, v)| v.as_str())
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
@@ -102,8 +111,35 @@ impl SentForm {
     }
 
     pub fn flag(&self, key: &str) -> bool {
-        matches!(self.get(key).as_str(), "1" | "true" | "on" | "yes")
+        matches!(self.get(key), "1" | "true" | "on" | "yes")
     }
+
+    /// The values of a repeated input, one per line of the form: those typed, then empty lines
+    /// up to `lines` and at least one more. Each line names the field its problems belong to.
+    pub fn lines(&self, name: &str, lines: usize) -> Vec<Line<'_>> {
+        let mut values: Vec<&str> = self
+            .0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let total = lines.max(values.len() + 1);
+        values.resize(total, "");
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| Line {
+                field: format!("{name}[{i}]"),
+                value,
+            })
+            .collect()
+    }
+}
+
+/// One line of a repeated input: `completers[0]` and what was typed there.
+pub struct Line<'a> {
+    pub field: String,
+    pub value: &'a str,
 }
 
 /// An upload over the limit every form and API call shares.

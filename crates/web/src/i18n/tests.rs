@@ -121,6 +121,7 @@ fn every_key_used_exists() {
                 "body",
                 "org_id",
                 "lang",
+                "number",
             ]
             .contains(&code.as_str())
         {

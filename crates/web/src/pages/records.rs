@@ -71,61 +71,6 @@ fn own_unit(ctx: &PageCtx) -> String {
         .unwrap_or_default()
 }
 
-/// What was typed into a form, to show it again beside its problems (the wire struct cannot
-/// hold a word typed where a number belongs).
-#[derive(Debug, Default, Clone)]
-pub struct Typed(Vec<(String, String)>);
-
-impl Typed {
-    pub fn parse(body: &[u8]) -> Self {
-        Typed(form_urlencoded::parse(body).into_owned().collect())
-    }
-
-    /// A blank form with these values filled in.
-    pub fn with(pairs: &[(&str, String)]) -> Self {
-        Typed(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
-
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    /// The values of a repeated input, one per line of the form: those typed, then empty lines
-    /// up to `lines` and at least one more. Each line names the field its problems belong to.
-    pub fn lines(&self, name: &str, lines: usize) -> Vec<Line<'_>> {
-        let mut values: Vec<&str> = self
-            .0
-            .iter()
-            .filter(|(k, v)| k == name && !v.trim().is_empty())
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let total = lines.max(values.len() + 1);
-        values.resize(total, "");
-        values
-            .into_iter()
-            .enumerate()
-            .map(|(i, value)| Line {
-                field: format!("{name}[{i}]"),
-                value,
-            })
-            .collect()
-    }
-}
-
-/// One line of a repeated input: `completers[0]` and what was typed there.
-pub struct Line<'a> {
-    pub field: String,
-    pub value: &'a str,
-}
-
 /// The bytes as a download with their checked type, never sniffed, and a safe UTF-8 name.
 pub fn file_response(filename: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     use axum::http::header;
@@ -147,7 +92,7 @@ pub fn file_response(filename: &str, content_type: &str, bytes: Vec<u8>) -> Resp
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::forms::SentForm;
     use crate::forms::decode_form;
     use ingot_app::innovation::{AchievementInput, SkillInput};
     use ingot_domain::AppError;
@@ -198,7 +143,7 @@ mod tests {
 
     #[test]
     fn repeated_inputs_show_what_was_typed_and_room_for_more() {
-        let typed = Typed::parse(b"completers=a&completers=&completers=b");
+        let typed = SentForm::of(b"completers=a&completers=&completers=b");
         let lines: Vec<(String, &str)> = typed
             .lines("completers", 3)
             .into_iter()
@@ -212,9 +157,9 @@ mod tests {
                 ("completers[2]".to_string(), "")
             ]
         );
-        assert_eq!(Typed::default().lines("trainees", 2).len(), 2);
+        assert_eq!(SentForm::default().lines("trainees", 2).len(), 2);
         assert_eq!(
-            Typed::with(&[("kind", "process".into())]).get("kind"),
+            SentForm::with(&[("kind", "process".into())]).get("kind"),
             "process"
         );
     }

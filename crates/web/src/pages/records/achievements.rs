@@ -1,10 +1,11 @@
 //! Innovation achievements: the list with the form for a new one, and an achievement's page with
 //! its links to patents and proposals, its claimed and verified benefit, and its files.
 
-use super::{ListQuery, Typed, file_response};
+use super::{ListQuery, file_response};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form, is_form_error};
 use crate::pages::{Pager, answer, done, in_tx, render};
 use askama::Template;
@@ -31,7 +32,7 @@ struct AchievementsPage {
     export_csv: String,
     export_xlsx: String,
     units: Vec<Organisation>,
-    form: Typed,
+    form: SentForm,
     errors: FormErrors,
 }
 
@@ -39,7 +40,7 @@ async fn achievements_page(
     state: &AppState,
     ctx: PageCtx,
     q: ListQuery,
-    form: Typed,
+    form: SentForm,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -72,7 +73,7 @@ pub async fn achievements(
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {
-    let form = Typed::with(&[
+    let form = SentForm::with(&[
         ("unit_id", super::own_unit(&ctx)),
         ("kind", "process".into()),
     ]);
@@ -93,7 +94,7 @@ pub async fn create_achievement(
         .as_ref()
         .map_or(String::new(), |a| format!("/achievements/{}", a.id));
     answer(ctx, result, &to, "saved", async |ctx, errors, status| {
-        let form = Typed::parse(&body);
+        let form = SentForm::of(&body);
         achievements_page(&state, ctx, ListQuery::default(), form, errors, status).await
     })
     .await

@@ -1,10 +1,11 @@
 //! Patents: the list with the form for a new one, and the import from a spreadsheet with its
 //! report.
 
-use super::{ListQuery, Typed};
+use super::ListQuery;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form, is_form_error};
 use crate::pages::{Pager, answer, done, in_tx, render};
 use askama::Template;
@@ -30,7 +31,7 @@ struct PatentsPage {
     export_csv: String,
     export_xlsx: String,
     units: Vec<Organisation>,
-    form: Typed,
+    form: SentForm,
     errors: FormErrors,
     report: Option<PatentImportReport>,
     /// The report's problems as (row, column, message in the reader's language).
@@ -42,7 +43,7 @@ async fn patents_page(
     state: &AppState,
     ctx: PageCtx,
     q: ListQuery,
-    form: Typed,
+    form: SentForm,
     errors: FormErrors,
     report: Option<PatentImportReport>,
     status: StatusCode,
@@ -89,7 +90,7 @@ pub async fn patents(
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {
-    let form = Typed::with(&[("unit_id", super::own_unit(&ctx))]);
+    let form = SentForm::with(&[("unit_id", super::own_unit(&ctx))]);
     patents_page(
         &state,
         ctx,
@@ -118,7 +119,7 @@ pub async fn create_patent(
         "/patents",
         "saved",
         async |ctx, errors, status| {
-            let form = Typed::parse(&body);
+            let form = SentForm::of(&body);
             let q = ListQuery::default();
             patents_page(&state, ctx, q, form, errors, None, status).await
         },
@@ -152,7 +153,7 @@ pub async fn import_patents(
         .await
     };
     let result = attempt.await;
-    let form = Typed::with(&[("unit_id", super::own_unit(&ctx))]);
+    let form = SentForm::with(&[("unit_id", super::own_unit(&ctx))]);
     match result {
         Ok(report) if report.is_ok() && !report.dry_run => Ok(done("/patents", "saved")),
         Ok(report) => {

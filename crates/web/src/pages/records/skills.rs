@@ -1,10 +1,11 @@
 //! Skills and methods (unique skills, advanced operation methods): the list with the form for a
 //! new one.
 
-use super::{ListQuery, Typed};
+use super::ListQuery;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form};
 use crate::pages::{Pager, answer, in_tx, render};
 use askama::Template;
@@ -28,7 +29,7 @@ struct SkillsPage {
     export_csv: String,
     export_xlsx: String,
     units: Vec<Organisation>,
-    form: Typed,
+    form: SentForm,
     errors: FormErrors,
 }
 
@@ -36,7 +37,7 @@ async fn skills_page(
     state: &AppState,
     ctx: PageCtx,
     q: ListQuery,
-    form: Typed,
+    form: SentForm,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -69,7 +70,7 @@ pub async fn skills(
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {
-    let form = Typed::with(&[
+    let form = SentForm::with(&[
         ("unit_id", super::own_unit(&ctx)),
         ("kind", "unique_skill".into()),
     ]);
@@ -92,7 +93,7 @@ pub async fn create_skill(
         "/skills",
         "saved",
         async |ctx, errors, status| {
-            let form = Typed::parse(&body);
+            let form = SentForm::of(&body);
             skills_page(&state, ctx, ListQuery::default(), form, errors, status).await
         },
     )

@@ -1,9 +1,10 @@
 //! Talent titles and honours: the list with the form for a new one.
 
-use super::{ListQuery, Typed};
+use super::ListQuery;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
+use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form};
 use crate::pages::{Pager, answer, in_tx, render};
 use askama::Template;
@@ -27,7 +28,7 @@ struct TitlesPage {
     export_csv: String,
     export_xlsx: String,
     bodies: Vec<Organisation>,
-    form: Typed,
+    form: SentForm,
     errors: FormErrors,
 }
 
@@ -35,7 +36,7 @@ async fn titles_page(
     state: &AppState,
     ctx: PageCtx,
     q: ListQuery,
-    form: Typed,
+    form: SentForm,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -68,7 +69,7 @@ pub async fn titles(
     ctx: PageCtx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {
-    let form = Typed::with(&[
+    let form = SentForm::with(&[
         ("granted_by", super::own_unit(&ctx)),
         ("level", "enterprise".into()),
     ]);
@@ -91,7 +92,7 @@ pub async fn create_title(
         "/titles",
         "saved",
         async |ctx, errors, status| {
-            let form = Typed::parse(&body);
+            let form = SentForm::of(&body);
             titles_page(&state, ctx, ListQuery::default(), form, errors, status).await
         },
     )
