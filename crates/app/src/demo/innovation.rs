@@ -174,8 +174,16 @@ pub async fn load(db: &Db, caller: &Caller<'_>) -> Result<usize> {
             field: FIELDS[i % FIELDS.len()].to_string(),
             kind: kinds[i % kinds.len()],
             claimed_level: Some(levels[i % levels.len()]),
-            started_on: Some("2019-03-01".into()),
-            finished_on: Some("2020-09-30".into()),
+            started_on: Some(Date {
+                year: 2019,
+                month: 3,
+                day: 1,
+            }),
+            finished_on: Some(Date {
+                year: 2020,
+                month: 9,
+                day: 30,
+            }),
             year: DALIAN_YEAR,
             award: Some("2020年大连市职工技术创新成果".into()),
             in_production_since: Some("2020-10-15".into()),
@@ -205,8 +213,16 @@ pub async fn load(db: &Db, caller: &Caller<'_>) -> Result<usize> {
     for i in 0..DALIAN_PATENTS as u32 {
         let invention = i < 12;
         let unit = &units[i as usize % units.len()];
-        let applied = format!("2020-{:02}-{:02}", 1 + i % 9, 1 + i % 27);
-        let granted = format!("2020-{:02}-{:02}", 10 + i % 3, 1 + i % 27);
+        let applied = Date {
+            year: 2020,
+            month: 1 + i % 9,
+            day: 1 + i % 27,
+        };
+        let granted = Date {
+            year: 2020,
+            month: 10 + i % 3,
+            day: 1 + i % 27,
+        };
         let p = NewPatent {
             unit_id: unit.id,
             kind: if invention {

@@ -155,8 +155,8 @@ fn split(total: i64, weights: &[i64]) -> Vec<i64> {
     parts
 }
 
-fn date(s: &str) -> Result<Date> {
-    Date::parse(s).ok_or_else(|| AppError::internal(format!("demo date {s}")))
+fn day(year: i32, month: u32, day: u32) -> Date {
+    Date { year, month, day }
 }
 
 async fn org_id(tx: &mut Tx, code: &str) -> Result<OrgId> {
@@ -353,7 +353,7 @@ async fn tasks(
             } else {
                 lead
             };
-            let starts = format!("2023-{:02}-01", 3 + (n % 9));
+            let starts = day(2023, 3 + (n % 9) as u32, 1);
             let status = match n % 10 {
                 0 => TaskStatus::Completed,
                 9 => TaskStatus::Planned,
@@ -368,7 +368,7 @@ async fn tasks(
                     lead_org_id: lead_org,
                     leader_name: person_name(n * 53),
                     starts_on: starts,
-                    ends_on: Some("2026-12-31".to_string()),
+                    ends_on: Some(day(2026, 12, 31)),
                     status,
                     budget_cents: (fiscal[n] + social[n]) * 100,
                 },
@@ -464,14 +464,14 @@ async fn milestones(
 ) -> Result<()> {
     let mut rows = Vec::new();
     for (i, (t, id)) in tasks.iter().zip(task_ids).enumerate() {
-        let starts = date(&t.new.starts_on)?;
+        let starts = t.new.starts_on;
         let review = starts.plus_days(90);
         rows.push(
             NewMilestone {
                 task_id: *id,
                 title: "实施方案评审".to_string(),
-                due_on: review.to_string(),
-                done_on: Some(review.to_string()),
+                due_on: review,
+                done_on: Some(review),
                 evidence: Some(format!("评审意见 TP-R-{:03}", i + 1)),
             }
             .row(now),
@@ -481,8 +481,8 @@ async fn milestones(
             NewMilestone {
                 task_id: *id,
                 title: "中期检查".to_string(),
-                due_on: "2025-06-30".to_string(),
-                done_on: done.then(|| "2025-06-20".to_string()),
+                due_on: day(2025, 6, 30),
+                done_on: done.then(|| day(2025, 6, 20)),
                 evidence: done.then(|| format!("中期检查报告 TP-M-{:03}", i + 1)),
             }
             .row(now),
@@ -519,7 +519,7 @@ async fn outputs(
             achievement_id: None,
             patent_id: None,
             note: note.map(str::to_string),
-            recorded_on: "2025-11-06".to_string(),
+            recorded_on: day(2025, 11, 6),
         }
         .row(now)
     };

@@ -78,8 +78,8 @@ fn check_patent_of(
         number: number.to_string(),
         title,
         inventors,
-        applied_on: applied.to_string(),
-        granted_on: granted.map(|g| g.to_string()),
+        applied_on: applied,
+        granted_on: granted,
         status,
         year: i64::from(granted.unwrap_or(applied).year),
     })

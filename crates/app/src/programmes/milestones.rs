@@ -3,7 +3,6 @@
 use super::{check_kind, date, log, manageable, not_found, readable, task_of};
 use crate::{Caller, Result};
 use ingot_domain::programme as rules;
-use ingot_domain::time::Date;
 use ingot_domain::validate::{self, Validator};
 use ingot_domain::{FieldError, ProgrammeId, TaskId, Timestamp};
 use ingot_store::programmes::{self as store, ListFilter, Milestone, NewMilestone};
@@ -54,8 +53,7 @@ pub async fn add_milestone(
         v.add(FieldError::new("evidence", "required"));
     }
     if let (Ok(t), Ok(due)) = (&task, &due)
-        && let Some(starts) = Date::parse(&t.starts_on)
-        && let Some(e) = rules::check_milestone_due(starts, *due)
+        && let Some(e) = rules::check_milestone_due(t.starts_on, *due)
     {
         v.add(e);
     }
@@ -63,8 +61,8 @@ pub async fn add_milestone(
     let new = NewMilestone {
         task_id: task.id,
         title,
-        due_on: due.to_string(),
-        done_on: done.map(|d| d.to_string()),
+        due_on: due,
+        done_on: done,
         evidence,
     };
     let m = store::insert_milestone(tx, &new, Timestamp::now()).await?;

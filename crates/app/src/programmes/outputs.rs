@@ -89,7 +89,7 @@ pub async fn add_output(
         achievement_id: input.achievement_id.map(|a| a.0),
         patent_id: input.patent_id.map(|p| p.0),
         note,
-        recorded_on: recorded.to_string(),
+        recorded_on: recorded,
     };
     let o = store::insert_output(tx, &new, Timestamp::now()).await?;
     log(

@@ -92,8 +92,8 @@ pub async fn create_task(
         title,
         lead_org_id: lead,
         leader_name,
-        starts_on: starts.to_string(),
-        ends_on: ends.map(|e| e.to_string()),
+        starts_on: starts,
+        ends_on: ends,
         status,
         budget_cents: input.budget_cents,
     };

@@ -6,6 +6,7 @@ use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::benefit::Benefit;
 use ingot_domain::innovation::{AchievementKind, ClaimedLevel, Completer};
+use ingot_domain::time::Date;
 use ingot_domain::{AppError, OrgId, ProposalId, Timestamp, UserId};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -19,8 +20,8 @@ pub struct Achievement {
     pub field: String,
     pub kind: AchievementKind,
     pub claimed_level: Option<ClaimedLevel>,
-    pub started_on: Option<String>,
-    pub finished_on: Option<String>,
+    pub started_on: Option<Date>,
+    pub finished_on: Option<Date>,
     pub year: i64,
     pub award: Option<String>,
     pub in_production_since: Option<String>,
@@ -49,8 +50,8 @@ struct AchievementRow {
     field: String,
     kind: String,
     claimed_level: Option<String>,
-    started_on: Option<String>,
-    finished_on: Option<String>,
+    started_on: Option<Date>,
+    finished_on: Option<Date>,
     year: i64,
     award: Option<String>,
     in_production_since: Option<String>,
@@ -128,8 +129,8 @@ pub struct AchievementText {
     pub field: String,
     pub kind: AchievementKind,
     pub claimed_level: Option<ClaimedLevel>,
-    pub started_on: Option<String>,
-    pub finished_on: Option<String>,
+    pub started_on: Option<Date>,
+    pub finished_on: Option<Date>,
     pub year: i64,
     pub award: Option<String>,
     pub in_production_since: Option<String>,
@@ -156,8 +157,8 @@ pub async fn insert_achievement(
             .bind(a.field.as_str())
             .bind(a.kind.as_str())
             .bind(a.claimed_level.map(|l| l.as_str()))
-            .bind(a.started_on.clone())
-            .bind(a.finished_on.clone())
+            .bind(a.started_on)
+            .bind(a.finished_on)
             .bind(a.year)
             .bind(a.award.clone())
             .bind(a.in_production_since.clone())

@@ -5,6 +5,7 @@ use super::{RecordFilter, blind_filter, common, stored, text_filter};
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::innovation::{PatentKind, PatentStatus};
+use ingot_domain::time::Date;
 use ingot_domain::{AppError, OrgId, Timestamp, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -17,8 +18,8 @@ pub struct Patent {
     pub number: String,
     pub title: String,
     pub inventors: String,
-    pub applied_on: String,
-    pub granted_on: Option<String>,
+    pub applied_on: Date,
+    pub granted_on: Option<Date>,
     pub status: PatentStatus,
     pub year: i64,
     pub created_at: Timestamp,
@@ -34,8 +35,8 @@ struct PatentRow {
     number: String,
     title: String,
     inventors: String,
-    applied_on: String,
-    granted_on: Option<String>,
+    applied_on: Date,
+    granted_on: Option<Date>,
     status: String,
     year: i64,
     created_at: i64,
@@ -74,8 +75,8 @@ pub struct NewPatent {
     pub number: String,
     pub title: String,
     pub inventors: String,
-    pub applied_on: String,
-    pub granted_on: Option<String>,
+    pub applied_on: Date,
+    pub granted_on: Option<Date>,
     pub status: PatentStatus,
     pub year: i64,
 }
@@ -98,8 +99,8 @@ pub async fn insert_patent(
             .bind(p.number.as_str())
             .bind(p.title.as_str())
             .bind(p.inventors.as_str())
-            .bind(p.applied_on.as_str())
-            .bind(p.granted_on.clone())
+            .bind(p.applied_on)
+            .bind(p.granted_on)
             .bind(p.status.as_str())
             .bind(p.year)
             .bind(by)

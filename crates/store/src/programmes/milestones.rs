@@ -3,14 +3,15 @@
 use super::{ListFilter, paged, task_filter, text_filter};
 use crate::sql::{Arg, Page, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::time::Date;
 use ingot_domain::{ProgrammeId, TaskId, Timestamp};
 
 #[derive(Debug, Clone)]
 pub struct NewMilestone {
     pub task_id: TaskId,
     pub title: String,
-    pub due_on: String,
-    pub done_on: Option<String>,
+    pub due_on: Date,
+    pub done_on: Option<Date>,
     pub evidence: Option<String>,
 }
 
@@ -19,8 +20,8 @@ impl NewMilestone {
         vec![
             self.task_id.0.into(),
             self.title.as_str().into(),
-            self.due_on.as_str().into(),
-            self.done_on.as_deref().into(),
+            self.due_on.into(),
+            self.done_on.into(),
             self.evidence.as_deref().into(),
             now.into(),
         ]
@@ -52,8 +53,8 @@ pub struct Milestone {
     pub task_code: String,
     pub task_title: String,
     pub title: String,
-    pub due_on: String,
-    pub done_on: Option<String>,
+    pub due_on: Date,
+    pub done_on: Option<Date>,
     pub evidence: Option<String>,
 }
 

@@ -4,6 +4,7 @@ use super::{ListFilter, paged, stored, task_filter, text_filter};
 use crate::sql::{Arg, Page, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::programme::OutputKind;
+use ingot_domain::time::Date;
 use ingot_domain::{AppError, ProgrammeId, TaskId, Timestamp};
 
 #[derive(Debug, Clone)]
@@ -17,7 +18,7 @@ pub struct NewOutput {
     pub achievement_id: Option<i64>,
     pub patent_id: Option<i64>,
     pub note: Option<String>,
-    pub recorded_on: String,
+    pub recorded_on: Date,
 }
 
 impl NewOutput {
@@ -32,7 +33,7 @@ impl NewOutput {
             self.achievement_id.into(),
             self.patent_id.into(),
             self.note.as_deref().into(),
-            self.recorded_on.as_str().into(),
+            self.recorded_on.into(),
             now.into(),
         ]
     }
@@ -70,7 +71,7 @@ pub struct Output {
     pub patent_id: Option<i64>,
     pub patent_number: Option<String>,
     pub note: Option<String>,
-    pub recorded_on: String,
+    pub recorded_on: Date,
 }
 
 #[derive(sqlx::FromRow)]
@@ -88,7 +89,7 @@ struct OutputRow {
     patent_id: Option<i64>,
     patent_number: Option<String>,
     note: Option<String>,
-    recorded_on: String,
+    recorded_on: Date,
 }
 
 impl TryFrom<OutputRow> for Output {

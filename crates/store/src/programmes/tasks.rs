@@ -5,6 +5,7 @@ use super::{ListFilter, insert_rows, paged, stored, task_filter, text_filter};
 use crate::sql::{Arg, Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::programme::TaskStatus;
+use ingot_domain::time::Date;
 use ingot_domain::{AppError, OrgId, ProgrammeId, TaskId, Timestamp};
 
 #[derive(Debug, Clone)]
@@ -15,8 +16,8 @@ pub struct NewTask {
     pub title: String,
     pub lead_org_id: OrgId,
     pub leader_name: String,
-    pub starts_on: String,
-    pub ends_on: Option<String>,
+    pub starts_on: Date,
+    pub ends_on: Option<Date>,
     pub status: TaskStatus,
     pub budget_cents: i64,
 }
@@ -31,8 +32,8 @@ impl NewTask {
             self.title.as_str().into(),
             self.lead_org_id.into(),
             self.leader_name.as_str().into(),
-            self.starts_on.as_str().into(),
-            self.ends_on.as_deref().into(),
+            self.starts_on.into(),
+            self.ends_on.into(),
             self.status.as_str().into(),
             self.budget_cents.into(),
             now.into(),
@@ -85,8 +86,8 @@ pub struct Task {
     pub lead_name: String,
     pub lead_name_en: Option<String>,
     pub leader_name: String,
-    pub starts_on: String,
-    pub ends_on: Option<String>,
+    pub starts_on: Date,
+    pub ends_on: Option<Date>,
     pub status: TaskStatus,
     pub budget_cents: i64,
     pub fiscal_actual_cents: i64,
@@ -107,8 +108,8 @@ struct TaskRow {
     lead_name: String,
     lead_name_en: Option<String>,
     leader_name: String,
-    starts_on: String,
-    ends_on: Option<String>,
+    starts_on: Date,
+    ends_on: Option<Date>,
     status: String,
     budget_cents: i64,
     fiscal_actual_cents: i64,

@@ -543,8 +543,8 @@ pub async fn list(
                         vec![
                             link(m.task_code, format!("{base}/tasks/{}", m.task_id)),
                             cell(m.title),
-                            cell(m.due_on),
-                            cell(m.done_on.unwrap_or_default()),
+                            cell(m.due_on.to_string()),
+                            cell(m.done_on.map(|d| d.to_string()).unwrap_or_default()),
                             cell(m.evidence.unwrap_or_default()),
                         ]
                     })

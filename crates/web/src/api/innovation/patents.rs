@@ -44,8 +44,8 @@ impl From<Patent> for PatentDto {
             number: p.number,
             title: p.title,
             inventors: p.inventors,
-            applied_on: p.applied_on,
-            granted_on: p.granted_on,
+            applied_on: p.applied_on.to_string(),
+            granted_on: p.granted_on.map(|d| d.to_string()),
             status: p.status.as_str().into(),
             year: p.year,
         }
@@ -158,8 +158,8 @@ pub fn patent_rows(items: Vec<Patent>) -> Vec<Vec<String>> {
                 p.title,
                 p.inventors,
                 p.unit_name,
-                p.applied_on,
-                p.granted_on.unwrap_or_default(),
+                p.applied_on.to_string(),
+                p.granted_on.map(|d| d.to_string()).unwrap_or_default(),
                 p.status.as_str().into(),
                 p.year.to_string(),
             ]

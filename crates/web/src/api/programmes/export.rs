@@ -58,8 +58,8 @@ pub async fn export_rows(
                         t.area_name,
                         t.lead_name,
                         t.leader_name,
-                        t.starts_on,
-                        t.ends_on.unwrap_or_default(),
+                        t.starts_on.to_string(),
+                        t.ends_on.map(|d| d.to_string()).unwrap_or_default(),
                         t.status.as_str().to_string(),
                         yuan(t.budget_cents),
                         yuan(t.fiscal_actual_cents),
@@ -108,8 +108,8 @@ pub async fn export_rows(
                     vec![
                         m.task_code,
                         m.title,
-                        m.due_on,
-                        m.done_on.unwrap_or_default(),
+                        m.due_on.to_string(),
+                        m.done_on.map(|d| d.to_string()).unwrap_or_default(),
                         m.evidence.unwrap_or_default(),
                     ]
                 })
@@ -141,7 +141,7 @@ pub async fn export_rows(
                         yuan(o.value_cents),
                         o.patent_number.unwrap_or_default(),
                         o.note.unwrap_or_default(),
-                        o.recorded_on,
+                        o.recorded_on.to_string(),
                     ]
                 })
                 .collect(),

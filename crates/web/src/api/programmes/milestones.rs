@@ -33,8 +33,8 @@ impl From<Milestone> for MilestoneDto {
             task_id: m.task_id,
             task_code: m.task_code,
             title: m.title,
-            due_on: m.due_on,
-            done_on: m.done_on,
+            due_on: m.due_on.to_string(),
+            done_on: m.done_on.map(|d| d.to_string()),
             evidence: m.evidence,
         }
     }

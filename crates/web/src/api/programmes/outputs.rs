@@ -49,7 +49,7 @@ impl From<Output> for OutputDto {
             patent_id: o.patent_id,
             patent_number: o.patent_number,
             note: o.note,
-            recorded_on: o.recorded_on,
+            recorded_on: o.recorded_on.to_string(),
         }
     }
 }
