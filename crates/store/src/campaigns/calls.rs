@@ -3,6 +3,7 @@
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::time::Date;
 use ingot_domain::{OrgId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -31,17 +32,17 @@ pub struct Campaign {
     pub score_scale: i64,
     pub blind: bool,
     pub divergence_hundredths: i64,
-    pub declaration_closes: String,
-    pub check_closes: String,
-    pub review_closes: String,
+    pub declaration_closes: Date,
+    pub check_closes: Date,
+    pub review_closes: Date,
     pub publicity_days: i64,
-    pub announce_on: String,
+    pub announce_on: Date,
     pub stage: String,
     pub publicity_start: Option<String>,
     pub decision_note: Option<String>,
     pub decided_at: Option<i64>,
     pub notice_number: Option<String>,
-    pub announced_on: Option<String>,
+    pub announced_on: Option<Date>,
     pub created_at: i64,
     pub contact_person: Option<String>,
 }

@@ -30,13 +30,11 @@ pub struct StepView {
 
 fn steps(c: &Campaign, stage: Stage) -> Vec<StepView> {
     let dates = [
-        c.declaration_closes.clone(),
-        c.check_closes.clone(),
-        c.review_closes.clone(),
+        c.declaration_closes.to_string(),
+        c.check_closes.to_string(),
+        c.review_closes.to_string(),
         c.publicity_start.clone().unwrap_or_default(),
-        c.announced_on
-            .clone()
-            .unwrap_or_else(|| c.announce_on.clone()),
+        c.announced_on.unwrap_or(c.announce_on).to_string(),
     ];
     Stage::ALL
         .iter()
