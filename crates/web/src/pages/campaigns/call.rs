@@ -130,22 +130,19 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
 }
 
 /// The call form's own fields: the textareas, typing one unit (`ORG-CODE: quota`) or one
-/// criterion (`name: weight`) a line, and the checkbox sending `blind=1`. Every other field
-/// is the wire struct's.
+/// criterion (`name: weight`) a line. Every other field is the wire struct's.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct CallForm {
     units: String,
     rubric: String,
-    blind: String,
 }
 
 /// The call as the API takes it. Lines of a textarea that are not `name: number` are problems
 /// of that textarea, each naming its line, all at once; the use case checks the rest.
 fn call_of_form(body: &[u8]) -> Result<cases::CampaignInput, AppError> {
     let form: CallForm = decode_form(body)?;
-    let mut input: cases::CampaignInput =
-        decode_form(&without(body, &["units", "rubric", "blind"]))?;
+    let mut input: cases::CampaignInput = decode_form(&without(body, &["units", "rubric"]))?;
     let (units, rubric) = Validator::new().finish_with((
         lines("units", "unit_line_invalid", &form.units),
         lines("rubric", "rubric_line_invalid", &form.rubric),
@@ -158,7 +155,6 @@ fn call_of_form(body: &[u8]) -> Result<cases::CampaignInput, AppError> {
         .into_iter()
         .map(|(name, weight)| RubricCriterion { name, weight })
         .collect();
-    input.blind = matches!(form.blind.as_str(), "1" | "true" | "on" | "yes");
     Ok(input)
 }
 
@@ -224,7 +220,7 @@ mod tests {
 
     #[test]
     fn the_call_form_reads_its_textareas_into_the_wire_lists() {
-        let body = "_csrf=t&org_id=4&title=x&edition=2&min_record_year=&blind=1\
+        let body = "_csrf=t&org_id=4&title=x&edition=2&min_record_year=&blind=true\
                     &required_fields=summary&units=CN-NM%3A+3%0D%0ACN-LN%EF%BC%9A1%0D%0A\
                     &rubric=%E5%88%9B%E6%96%B0%E6%80%A7%3A+60%0D%0Ab%3A+40";
         let input = call_of_form(body.as_bytes()).unwrap();
