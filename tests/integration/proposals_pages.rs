@@ -219,7 +219,7 @@ async fn submitted(app: &TestApp) -> (i64, i64) {
     let r = li
         .post_form(
             &format!("/proposals/{id}/submit"),
-            &[("version", &version.to_string()), ("seen_similar", "1")],
+            &[("version", &version.to_string()), ("seen_similar", "true")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

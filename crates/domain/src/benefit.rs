@@ -51,6 +51,12 @@ pub fn parse_fixed2(raw: &str) -> Option<i64> {
     Some(if neg { -value } else { value })
 }
 
+crate::studio::code_enum!(
+    /// How a benefit is calculated: `cost` = (old_cost - new_cost) x volume; `time` = hours x
+    /// rate; `free` = an amount explained in the note.
+    BenefitMethod { Cost = "cost", Time = "time", Free = "free" }
+);
+
 /// How a benefit was calculated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]

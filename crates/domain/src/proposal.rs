@@ -1,7 +1,7 @@
 //! Improvement proposals: their lifecycle, the review actions, co-proposers' shares, benefit
 //! calculations and rewards. Pure rules; storage and permissions live elsewhere.
 
-pub use crate::benefit::{Benefit, MAX_BENEFIT_CENTS, format_money, parse_fixed2};
+pub use crate::benefit::{Benefit, BenefitMethod, MAX_BENEFIT_CENTS, format_money, parse_fixed2};
 use crate::error::{AppError, FieldError};
 use crate::ids::{OrgId, ProposalId, UserId};
 use crate::role::Role;
@@ -25,7 +25,9 @@ pub const BUILTIN_CATEGORIES: [&str; 5] = [
     "small_suggestion",
 ];
 
+/// Where a proposal is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = ProposalStatus))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -100,6 +102,7 @@ impl Status {
 
 /// What a reviewer does at a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewAction {
     /// Pass to the next step (not at the last).
@@ -150,14 +153,22 @@ impl ReviewAction {
     }
 }
 
-/// One step of an enterprise's review workflow.
+/// A review step of an enterprise's workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = StepConfigDto))]
+#[serde(deny_unknown_fields)]
 pub struct StepConfig {
     pub name: String,
     pub role: Role,
-    /// The organisation whose holders of `role` act; `None` means the unit the proposal concerns.
+    /// The organisation whose holders of `role` act; null means the unit the proposal
+    /// concerns.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<i64>))]
     pub org_id: Option<OrgId>,
+    /// 1 to 365.
     pub due_days: i64,
+    /// Reviewers at this step do not see who proposed it.
+    #[serde(default)]
     pub blind: bool,
 }
 
@@ -333,8 +344,14 @@ impl Contribution {
     }
 }
 
+crate::studio::code_enum!(
+    /// What a reward is based on: a grade's amount, or a percentage of the verified benefit.
+    RewardBasis { Grade = "grade", Benefit = "benefit" }
+);
+
 /// Implementation of an adopted proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImplStatus {
     Planned,
@@ -429,7 +446,7 @@ pub struct Proposal {
     pub benefit_verified_by: Option<UserId>,
     pub benefit_verified_at: Option<Timestamp>,
     pub benefit_verify_note: Option<String>,
-    pub reward_basis: Option<String>,
+    pub reward_basis: Option<RewardBasis>,
     pub reward_grade: Option<String>,
     pub reward_percent_bp: Option<i64>,
     pub reward_cents: Option<i64>,

@@ -2,7 +2,9 @@
 
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
-use ingot_domain::proposal::{Benefit, ImplStatus, Person, Proposal, Status, StepConfig};
+use ingot_domain::proposal::{
+    Benefit, ImplStatus, Person, Proposal, RewardBasis, Status, StepConfig,
+};
 use ingot_domain::{Actor, AppError, OrgId, OrgScope, ProposalId, Role, Timestamp, UserId};
 
 #[derive(sqlx::FromRow)]
@@ -98,7 +100,7 @@ impl TryFrom<Row> for Proposal {
             benefit_verified_by: r.benefit_verified_by.map(UserId),
             benefit_verified_at: r.benefit_verified_at.map(Timestamp),
             benefit_verify_note: r.benefit_verify_note,
-            reward_basis: r.reward_basis,
+            reward_basis: r.reward_basis.as_deref().and_then(RewardBasis::parse),
             reward_grade: r.reward_grade,
             reward_percent_bp: r.reward_percent_bp,
             reward_cents: r.reward_cents,
@@ -207,7 +209,7 @@ pub async fn save(tx: &mut Tx, p: &Proposal, now: Timestamp) -> Result<i64> {
             .bind(p.benefit_verified_by)
             .bind(p.benefit_verified_at)
             .bind(p.benefit_verify_note.as_deref())
-            .bind(p.reward_basis.as_deref())
+            .bind(p.reward_basis.map(RewardBasis::as_str))
             .bind(p.reward_grade.as_deref())
             .bind(p.reward_percent_bp)
             .bind(p.reward_cents)

@@ -50,6 +50,9 @@ pub fn decoding_problem(
     if let Some(field) = unknown_field(&path, &message) {
         return ingot_domain::FieldError::new(field, "unknown_field");
     }
+    if let Some(field) = missing_field(&path, &message) {
+        return ingot_domain::FieldError::new(field, "required");
+    }
     let problem = if path.is_empty() || path == "." {
         ingot_domain::FieldError::new("body", body_code)
     } else {
@@ -66,6 +69,15 @@ pub fn unknown_field(path: &str, message: &str) -> Option<String> {
     Some(match path {
         "" | "." => name.to_string(),
         p if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
+        parent => format!("{parent}.{name}"),
+    })
+}
+
+/// The field a wire struct needs and did not get, read from serde's own message.
+fn missing_field(path: &str, message: &str) -> Option<String> {
+    let name = message.strip_prefix("missing field `")?.split('`').next()?;
+    Some(match path {
+        "" | "." => name.to_string(),
         parent => format!("{parent}.{name}"),
     })
 }

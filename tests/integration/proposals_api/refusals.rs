@@ -85,6 +85,23 @@ async fn bad_input_and_conflicts_are_refused_and_change_nothing(backend: Backend
         (status, body["error"].as_str()),
         (StatusCode::CONFLICT, Some("proposal_changed"))
     );
+    // The command's wire struct: an action that is not one, a missing action, a field it does
+    // not have; each names its field and changes nothing.
+    for (sent, field, code) in [
+        (json!({ "action": "approve" }), "action", "wrong_type"),
+        (json!({ "comment": "好" }), "action", "required"),
+        (
+            json!({ "action": "forward", "approver": "me" }),
+            "approver",
+            "unknown_field",
+        ),
+    ] {
+        let (status, body) = kiln_head
+            .post(&format!("/proposals/{id}/review"), sent.clone())
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{sent} {body}");
+        assert_eq!(fields(&body), vec![(field.into(), code.into())], "{sent}");
+    }
     let (_, now) = li.get(&format!("/proposals/{id}")).await;
     assert_eq!(now["proposal"]["status"], "in_review");
     assert_eq!(now["proposal"]["current_step"], 1);

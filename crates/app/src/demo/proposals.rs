@@ -345,7 +345,7 @@ async fn load_one(tx: &mut Tx, caller: &Caller<'_>, e: &Entry) -> Result<()> {
                     .map(|(i, c)| (i as i64 + 1, c))
                     .collect();
                 proposals::set_reward_parts(tx, id, &parts).await?;
-                p.reward_basis = Some("grade".into());
+                p.reward_basis = Some(ingot_domain::proposal::RewardBasis::Grade);
                 p.reward_grade = Some(grade.into());
                 p.reward_cents = Some(reward);
                 p.rewarded_at = Some(at(day, 90, 10));

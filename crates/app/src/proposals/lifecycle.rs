@@ -18,13 +18,13 @@ pub use attachments::{attach, attachment};
 pub use benefit::{BenefitInput, VerifyInput, claim_benefit, verify_benefit};
 pub use drafting::{PersonInput, ProposalInput, create, update};
 pub use implementation::{ImplementationInput, set_implementation};
-pub use review::{ReviewInput, mark_duplicate, review};
+pub use review::{DuplicateInput, ReviewInput, mark_duplicate, review};
 pub use reward::{RewardInput, grade_amount, reward};
 pub use similarity::{
     SIMILAR_SHOWN, SIMILARITY_THRESHOLD, Similar, index_text, joined_text, similar, similar_in,
     text_of,
 };
-pub use submission::{Submitted, submit, withdraw};
+pub use submission::{SubmitInput, Submitted, VersionInput, submit, withdraw};
 
 use super::access::{Loaded, access_to, load};
 use super::not_found;

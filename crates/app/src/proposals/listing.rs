@@ -209,14 +209,24 @@ pub async fn settings(tx: &mut Tx, caller: &Caller<'_>, org: OrgId) -> Result<Se
     })
 }
 
+/// An enterprise's review workflow.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = WorkflowBody)]
+pub struct WorkflowInput {
+    /// One to eight steps, in order.
+    pub steps: Vec<StepConfig>,
+}
+
 /// Replaces an enterprise's review workflow. Proposals already in review keep the steps they
 /// were submitted with.
 pub async fn set_workflow(
     tx: &mut Tx,
     caller: &Caller<'_>,
     org: OrgId,
-    steps: &[StepConfig],
+    input: &WorkflowInput,
 ) -> Result<()> {
+    let steps = input.steps.as_slice();
     let enterprise = enterprise_for(tx, org).await?;
     caller.require(Action::ConfigureProposals, &enterprise.path)?;
     rules::validate_steps(steps)?;

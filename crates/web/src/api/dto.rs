@@ -8,55 +8,6 @@ use ingot_store::grants::GrantView;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// The kind of an organisation.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKindDto {
-    National,
-    Province,
-    City,
-    District,
-    Enterprise,
-    Branch,
-    Department,
-    External,
-}
-
-/// A role, granted on an organisation's subtree.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleDto {
-    Employee,
-    Reviewer,
-    FinanceOfficer,
-    StudioLead,
-    UnitAdmin,
-    FederationAdmin,
-    Expert,
-    ProgrammeOfficer,
-}
-
-/// Both enums mirror the domain's by their snake_case names.
-macro_rules! mirror {
-    ($dto:ident, $domain:ident) => {
-        impl From<$domain> for $dto {
-            fn from(v: $domain) -> Self {
-                serde_json::from_value(serde_json::Value::String(v.as_str().to_string()))
-                    .expect("mirrored enum")
-            }
-        }
-        impl From<$dto> for $domain {
-            fn from(v: $dto) -> Self {
-                let name = serde_json::to_value(v).expect("mirrored enum");
-                $domain::parse(name.as_str().unwrap_or_default()).expect("mirrored enum")
-            }
-        }
-    };
-}
-mirror!(OrgKindDto, OrgKind);
-mirror!(RoleDto, Role);
-pub(crate) use mirror;
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgDto {
     pub id: i64,
@@ -65,7 +16,7 @@ pub struct OrgDto {
     pub code: String,
     pub name: String,
     pub name_en: Option<String>,
-    pub kind: OrgKindDto,
+    pub kind: OrgKind,
     /// Ids from the root down, e.g. `/1/5/23/`.
     pub path: String,
     pub archived: bool,
@@ -84,7 +35,7 @@ impl From<Organisation> for OrgDto {
             code: o.code,
             name: o.name,
             name_en: o.name_en,
-            kind: o.kind.into(),
+            kind: o.kind,
             path: o.path.as_str().to_string(),
             archived_at: o.archived_at.map(Timestamp::millis),
             created_at: o.created_at.millis(),
@@ -147,7 +98,7 @@ pub struct OrgListQuery {
     pub within: Option<i64>,
     /// Text in the name, English name or code.
     pub q: Option<String>,
-    pub kind: Option<OrgKindDto>,
+    pub kind: Option<OrgKind>,
     /// Include archived organisations.
     pub archived: Option<bool>,
     pub page: Option<i64>,
@@ -161,7 +112,7 @@ pub struct CreateOrgBody {
     pub code: String,
     pub name: String,
     pub name_en: Option<String>,
-    pub kind: OrgKindDto,
+    pub kind: OrgKind,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -218,7 +169,7 @@ pub enum ImportRefusedDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GrantDto {
     pub id: i64,
-    pub role: RoleDto,
+    pub role: Role,
     pub org_id: i64,
     pub org_name: String,
 }
@@ -227,7 +178,7 @@ impl From<GrantView> for GrantDto {
     fn from(g: GrantView) -> Self {
         GrantDto {
             id: g.grant.id.0,
-            role: g.grant.role.into(),
+            role: g.grant.role,
             org_id: g.grant.org_id.0,
             org_name: g.org_name,
         }
@@ -276,7 +227,7 @@ pub struct UserDetailDto {
 pub struct UserListItemDto {
     pub user: UserDto,
     pub org_name: String,
-    pub roles: Vec<RoleDto>,
+    pub roles: Vec<Role>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -293,7 +244,7 @@ pub struct UserListDto {
 pub struct UserListQuery {
     /// People of this organisation's subtree.
     pub org: Option<i64>,
-    pub role: Option<RoleDto>,
+    pub role: Option<Role>,
     /// Text in the username or display name.
     pub q: Option<String>,
     pub active: Option<bool>,
@@ -310,7 +261,7 @@ pub struct CreateUserBody {
     /// Omit to have a password generated and returned once.
     pub password: Option<String>,
     /// A first role, granted on the person's organisation.
-    pub role: Option<RoleDto>,
+    pub role: Option<Role>,
     pub lang: Option<String>,
 }
 
@@ -341,7 +292,7 @@ pub struct ResetPasswordDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct GrantBody {
-    pub role: RoleDto,
+    pub role: Role,
     pub org_id: i64,
 }
 

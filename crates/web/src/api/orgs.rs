@@ -61,7 +61,7 @@ async fn list_orgs(
     };
     let filter = OrgFilter {
         within,
-        kind: q.kind.map(Into::into),
+        kind: q.kind,
         text: q.q,
         include_archived: q.archived.unwrap_or(false),
     };
@@ -83,7 +83,7 @@ async fn create_org(
     api: ApiCtx,
     JsonBody(body): JsonBody<CreateOrgBody>,
 ) -> Result<Response, Failure> {
-    let kind: ingot_domain::OrgKind = body.kind.into();
+    let kind: ingot_domain::OrgKind = body.kind;
     let input = OrgInput {
         code: body.code,
         name: body.name,

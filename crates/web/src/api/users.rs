@@ -40,7 +40,7 @@ async fn list_users(
     let page = Page::new(q.page, q.per_page, 100);
     let mut tx = state.db.read().await?;
     let filter = UserFilter {
-        role: q.role.map(Into::into),
+        role: q.role,
         text: q.q,
         active: q.active,
         ..Default::default()
@@ -51,7 +51,7 @@ async fn list_users(
         .map(|i| UserListItemDto {
             user: i.user.into(),
             org_name: i.org_name,
-            roles: i.roles.into_iter().map(Into::into).collect(),
+            roles: i.roles,
         })
         .collect();
     Ok(Json(UserListDto {
@@ -84,7 +84,7 @@ async fn create_user(
         display_name: body.display_name,
         email: body.email,
         password: body.password,
-        role: body.role.map(Into::into),
+        role: body.role,
         lang,
     };
     let created = cases::create(&state.db, &api.caller(), &input).await?;
@@ -209,14 +209,7 @@ async fn grant_role(
     JsonBody(body): JsonBody<GrantBody>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
-    let grant = cases::grant(
-        &mut tx,
-        &api.caller(),
-        id,
-        body.role.into(),
-        OrgId(body.org_id),
-    )
-    .await?;
+    let grant = cases::grant(&mut tx, &api.caller(), id, body.role, OrgId(body.org_id)).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(GrantCreatedDto { id: grant.0 })).into_response())
 }

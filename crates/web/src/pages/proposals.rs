@@ -5,14 +5,16 @@ use super::{Pager, done, in_tx, ok, query_url, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{FormErrors, is_form_error};
+use crate::forms::{FormErrors, decode_form, is_form_error};
 use askama::Template;
 use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::proposals::{
-    self as cases, PersonInput, ProposalDetail, ProposalInput, Similar, Submitted,
+    self as cases, PersonInput, ProposalDetail, ProposalInput, Similar, SubmitInput, Submitted,
+    VersionInput,
 };
 use ingot_domain::org::Organisation;
 use ingot_domain::proposal::Status;
@@ -346,7 +348,7 @@ async fn after_save(
         return Ok(done(&format!("/proposals/{id}"), "proposal_saved"));
     }
     let outcome = in_tx(state, &ctx, async |tx, caller| {
-        cases::submit(tx, caller, id, None, false).await
+        cases::submit(tx, caller, id, &SubmitInput::default()).await
     })
     .await?;
     match outcome {
@@ -451,22 +453,16 @@ pub async fn update(
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct VersionForm {
-    pub version: Option<i64>,
-}
-
 /// "Submit anyway" after seeing the similar proposals, or a plain submit from the page.
 pub async fn submit(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<ProposalId>,
-    Form(form): Form<SubmitForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let seen = form.seen_similar == "1";
+    let input: SubmitInput = decode_form(&body)?;
     let outcome = in_tx(&state, &ctx, async |tx, caller| {
-        cases::submit(tx, caller, id, form.version, seen).await
+        cases::submit(tx, caller, id, &input).await
     })
     .await?;
     match outcome {
@@ -481,28 +477,22 @@ pub async fn submit(
                 ctx,
                 id,
                 title,
-                version: form.version.unwrap_or_default(),
+                version: input.version.unwrap_or_default(),
                 similar,
             }))
         }
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct SubmitForm {
-    pub version: Option<i64>,
-    pub seen_similar: String,
-}
-
 pub async fn withdraw(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<ProposalId>,
-    Form(form): Form<VersionForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
+    let input: VersionInput = decode_form(&body)?;
     in_tx(&state, &ctx, async |tx, caller| {
-        cases::withdraw(tx, caller, id, form.version).await
+        cases::withdraw(tx, caller, id, &input).await
     })
     .await?;
     Ok(done(&format!("/proposals/{id}"), "proposal_withdrawn"))

@@ -3,30 +3,48 @@
 
 use super::{Happened, commit_change, named_people, open, own_record};
 use crate::{Caller, Result};
-use ingot_domain::benefit::{self, Claim, ClaimFields, Verification};
+use ingot_domain::benefit::{self, BenefitMethod, Claim, ClaimFields, Verification};
 use ingot_domain::proposal::{self as rules, Benefit, Proposal, Status, event};
 use ingot_domain::{AppError, ProposalId, Role, Timestamp};
 use ingot_store::{Tx, grants};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// A benefit claim. Amounts are decimal yuan with up to two places, as strings (numbers are
+/// accepted too); `volume` is a whole number.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = BenefitBody)]
 pub struct BenefitInput {
-    /// cost, time or free.
-    pub method: String,
+    pub method: BenefitMethod,
+    /// `cost`: cost per unit before, in yuan.
+    #[serde(default, deserialize_with = "ingot_domain::validate::decimal_text")]
     pub old_cost: String,
+    /// `cost`: cost per unit after, in yuan.
+    #[serde(default, deserialize_with = "ingot_domain::validate::decimal_text")]
     pub new_cost: String,
+    /// `cost`: units per year.
+    #[serde(default, deserialize_with = "ingot_domain::validate::decimal_text")]
     pub volume: String,
+    /// `time`: hours saved.
+    #[serde(default, deserialize_with = "ingot_domain::validate::decimal_text")]
     pub hours: String,
+    /// `time`: yuan per hour.
+    #[serde(default, deserialize_with = "ingot_domain::validate::decimal_text")]
     pub rate: String,
+    /// `free`: the amount in yuan.
+    #[serde(default, deserialize_with = "ingot_domain::validate::decimal_text")]
     pub amount: String,
+    /// How the figure was reached; required for `free`.
+    #[serde(default)]
     pub note: String,
+    /// The version last read; if the proposal changed since, 409 `proposal_changed`.
+    #[serde(default)]
     pub version: Option<i64>,
 }
 
 impl BenefitInput {
     fn fields(&self) -> ClaimFields {
         ClaimFields {
-            method: self.method.clone(),
+            method: self.method.as_str().to_string(),
             old_cost: self.old_cost.clone(),
             new_cost: self.new_cost.clone(),
             volume: self.volume.clone(),

@@ -7,13 +7,20 @@ use ingot_domain::validate::{Checked, Validator, date, problem};
 use ingot_domain::{AppError, FieldError, ProposalId, Timestamp};
 use ingot_store::{Tx, users};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// Who implements an adopted proposal, by when, and how far it is.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ImplementationBody)]
 pub struct ImplementationInput {
     /// Username of the person responsible.
+    #[serde(default)]
     pub owner: String,
     /// `YYYY-MM-DD`.
+    #[serde(default)]
     pub due: String,
-    pub status: String,
+    pub status: ImplStatus,
+    /// The version last read; if the proposal changed since, 409 `proposal_changed`.
+    #[serde(default)]
     pub version: Option<i64>,
 }
 
@@ -41,9 +48,8 @@ pub async fn set_implementation(
     };
     let offset = caller.origin.utc_offset_ms;
     let due: Checked<Timestamp> = date("due", &input.due).map(|d| d.start(offset));
-    let status: Checked<ImplStatus> = ImplStatus::parse(&input.status)
-        .ok_or_else(|| vec![FieldError::new("status", "unknown_status")]);
-    let (owner, due_at, status) = v.finish_with((owner, due, status))?;
+    let status = input.status;
+    let (owner, due_at) = v.finish_with((owner, due))?;
     let due_at = Some(due_at);
     let now = Timestamp::now();
     let mut notify = named_people(&l);

@@ -10,12 +10,30 @@ use ingot_domain::validate::Validator;
 use ingot_domain::{AppError, FieldError, ProposalId, Timestamp};
 use ingot_store::{Tx, proposals};
 
-#[derive(Debug, Clone, serde::Deserialize)]
+/// What a reviewer does at the current step, and why.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ReviewBody)]
 pub struct ReviewInput {
     pub action: ReviewAction,
+    /// Required to reject or return; at most 1000 characters.
     #[serde(default)]
     pub comment: String,
-    /// The version the reviewer saw; a change since then is refused.
+    /// The version last read; if the proposal changed since, 409 `proposal_changed`.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// The earlier proposal this one repeats.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = DuplicateBody)]
+pub struct DuplicateInput {
+    /// The earlier proposal of the same enterprise this one repeats.
+    #[schema(value_type = i64)]
+    pub of: ProposalId,
+    /// The version last read; if the proposal changed since, 409 `proposal_changed`.
+    #[serde(default)]
     pub version: Option<i64>,
 }
 
@@ -107,10 +125,10 @@ pub async fn mark_duplicate(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: ProposalId,
-    of: ProposalId,
-    version: Option<i64>,
+    input: &DuplicateInput,
 ) -> Result<Proposal> {
-    let (l, access) = open(tx, caller, id, version).await?;
+    let of = input.of;
+    let (l, access) = open(tx, caller, id, input.version).await?;
     if !access.mark_duplicate {
         if caller.permits(ingot_domain::Action::MarkDuplicate, &l.unit.path) {
             return Err(AppError::conflict("proposal_not_open"));

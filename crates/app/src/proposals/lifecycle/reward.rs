@@ -2,18 +2,24 @@
 
 use super::{Happened, commit_change, named_people, open, own_record};
 use crate::{Caller, Result};
-use ingot_domain::proposal::{self as rules, Proposal, Status, event};
+use ingot_domain::proposal::{self as rules, Proposal, RewardBasis, Status, event};
 use ingot_domain::{AppError, OrgId, ProposalId, Timestamp};
 use ingot_store::{Tx, proposal_config, proposals};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// The reward: by a grade's amount, or as a percentage of the verified benefit.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = RewardBody)]
 pub struct RewardInput {
-    /// grade or benefit.
-    pub basis: String,
+    pub basis: RewardBasis,
+    /// For `grade`: `special`, `first`, `second`, `third` or `encouragement`.
+    #[serde(default)]
     pub grade: String,
-    /// For a benefit-based reward: the percentage of the verified benefit.
+    /// For `benefit`: the percentage of the verified benefit.
+    #[serde(default, deserialize_with = "ingot_domain::validate::decimal_text")]
     pub percent: String,
+    /// The version last read; if the proposal changed since, 409 `proposal_changed`.
+    #[serde(default)]
     pub version: Option<i64>,
 }
 
@@ -48,15 +54,15 @@ pub async fn reward(
     if !access.reward {
         return Err(AppError::conflict("proposal_not_implemented"));
     }
-    let (amount, grade, percent) = match input.basis.trim() {
-        "grade" => {
+    let (amount, grade, percent) = match input.basis {
+        RewardBasis::Grade => {
             let grade = input.grade.trim();
             let amount = grade_amount(tx, l.proposal.enterprise_id, grade)
                 .await?
                 .ok_or_else(|| AppError::field("grade", "unknown_grade"))?;
             (amount, Some(grade.to_string()), None)
         }
-        "benefit" => {
+        RewardBasis::Benefit => {
             let Some(verified) = l.proposal.benefit_verified_cents else {
                 return Err(AppError::conflict_on("basis", "benefit_not_verified"));
             };
@@ -64,7 +70,6 @@ pub async fn reward(
                 .ok_or_else(|| AppError::field("percent", "share_invalid"))?;
             (verified * percent / rules::WHOLE_SHARE, None, Some(percent))
         }
-        _ => return Err(AppError::field("basis", "unknown_basis")),
     };
     let shares: Vec<i64> = l.people.iter().map(|p| p.share_bp).collect();
     let parts = rules::split_reward(amount, &shares);
@@ -78,7 +83,7 @@ pub async fn reward(
     let notify = named_people(&l);
     let before = l.proposal.clone();
     let mut p = l.proposal;
-    p.reward_basis = Some(input.basis.trim().to_string());
+    p.reward_basis = Some(input.basis);
     p.reward_grade = grade;
     p.reward_percent_bp = percent;
     p.reward_cents = Some(amount);

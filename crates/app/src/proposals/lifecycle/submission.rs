@@ -14,16 +14,39 @@ pub enum Submitted {
     SimilarFound(Vec<Similar>),
 }
 
+/// Sending a proposal into review.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = SubmitBody)]
+pub struct SubmitInput {
+    /// The version last read; if the proposal changed since, 409 `proposal_changed`.
+    #[serde(default)]
+    pub version: Option<i64>,
+    /// Submit even though similar proposals exist (after showing them to the proposer).
+    #[serde(default)]
+    pub seen_similar: bool,
+}
+
+/// An action that needs nothing but the version the caller last read.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = VersionBody)]
+pub struct VersionInput {
+    /// The version last read; if the proposal changed since, 409 `proposal_changed`.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
 /// Sends a draft (or returned proposal) into review at the first step of the enterprise's
 /// workflow. Unless `seen_similar`, stops first when similar proposals exist.
 pub async fn submit(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: ProposalId,
-    version: Option<i64>,
-    seen_similar: bool,
+    input: &SubmitInput,
 ) -> Result<Submitted> {
-    let (l, access) = open(tx, caller, id, version).await?;
+    let seen_similar = input.seen_similar;
+    let (l, access) = open(tx, caller, id, input.version).await?;
     if !access.is_proposer {
         return Err(AppError::forbidden());
     }
@@ -97,9 +120,9 @@ pub async fn withdraw(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: ProposalId,
-    version: Option<i64>,
+    input: &VersionInput,
 ) -> Result<Proposal> {
-    let (l, access) = open(tx, caller, id, version).await?;
+    let (l, access) = open(tx, caller, id, input.version).await?;
     if !access.is_proposer {
         return Err(AppError::forbidden());
     }

@@ -1,6 +1,6 @@
 //! The proposal list: its filters (also those of its export) and its items.
 
-use super::{ProposalSortDto, ProposalStatusDto, ProposalViewDto, SpreadsheetFormatDto};
+use super::{ProposalSortDto, ProposalViewDto, SpreadsheetFormatDto};
 use ingot_domain::Timestamp;
 use ingot_domain::proposal::Status;
 use ingot_store::proposals::ListItem;
@@ -25,7 +25,7 @@ pub struct ProposalListQuery {
     pub to: Option<String>,
     /// A category code, e.g. `small_innovation`.
     pub category: Option<String>,
-    #[param(value_type = Option<ProposalStatusDto>, inline)]
+    #[param(value_type = Option<Status>, inline)]
     pub status: Option<String>,
     /// Only those in review past their step's due date.
     #[param(value_type = Option<bool>)]
@@ -60,7 +60,7 @@ pub struct ProposalListItemDto {
     pub number: Option<String>,
     pub title: String,
     pub category: String,
-    pub status: ProposalStatusDto,
+    pub status: Status,
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
     pub proposer_id: Option<i64>,
@@ -84,7 +84,7 @@ impl ProposalListItemDto {
             number: i.number,
             title: i.title,
             category: i.category,
-            status: i.status.into(),
+            status: i.status,
             unit_id: (!blind).then_some(i.unit_id.0),
             unit_name: (!blind).then_some(i.unit_name),
             proposer_id: (!blind).then_some(i.proposer_id.0),

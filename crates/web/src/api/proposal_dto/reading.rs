@@ -1,12 +1,12 @@
 //! A proposal as answered: the record, its people, steps, timeline, files, what the caller may
 //! do, and similar earlier proposals.
 
-use super::{BenefitMethodDto, ImplStatusDto, ProposalStatusDto, RewardBasisDto};
-use crate::api::dto::{OrgDto, RoleDto};
+use crate::api::dto::OrgDto;
 use crate::error::ErrorBody;
 use ingot_app::proposals::{Access, ProposalDetail, Similar};
+use ingot_domain::Role;
 use ingot_domain::Timestamp;
-use ingot_domain::proposal::{Benefit, Proposal};
+use ingot_domain::proposal::{Benefit, BenefitMethod, ImplStatus, Proposal, RewardBasis, Status};
 use ingot_store::attachments::Attachment;
 use ingot_store::proposals::{Event, PersonView, ProposalStep};
 use serde::Serialize;
@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 /// How a claimed benefit was calculated (fields of the method used only).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BenefitDto {
-    pub method: BenefitMethodDto,
+    pub method: BenefitMethod,
     pub old_cost_cents: Option<i64>,
     pub new_cost_cents: Option<i64>,
     pub volume: Option<i64>,
@@ -35,7 +35,7 @@ impl From<&Benefit> for BenefitDto {
                 new_cost_cents,
                 volume,
             } => BenefitDto {
-                method: BenefitMethodDto::Cost,
+                method: BenefitMethod::Cost,
                 old_cost_cents: Some(old_cost_cents),
                 new_cost_cents: Some(new_cost_cents),
                 volume: Some(volume),
@@ -47,7 +47,7 @@ impl From<&Benefit> for BenefitDto {
                 hours_x100,
                 rate_cents,
             } => BenefitDto {
-                method: BenefitMethodDto::Time,
+                method: BenefitMethod::Time,
                 old_cost_cents: None,
                 new_cost_cents: None,
                 volume: None,
@@ -56,7 +56,7 @@ impl From<&Benefit> for BenefitDto {
                 amount_cents,
             },
             Benefit::Free { .. } => BenefitDto {
-                method: BenefitMethodDto::Free,
+                method: BenefitMethod::Free,
                 old_cost_cents: None,
                 new_cost_cents: None,
                 volume: None,
@@ -80,7 +80,7 @@ pub struct ProposalDto {
     pub proposed_change: String,
     pub expected_effect: String,
     pub category: String,
-    pub status: ProposalStatusDto,
+    pub status: Status,
     /// Position of the review step it waits at.
     pub current_step: Option<i64>,
     pub step_due_at: Option<i64>,
@@ -92,7 +92,7 @@ pub struct ProposalDto {
     pub reject_reason: Option<String>,
     pub duplicate_of: Option<i64>,
     pub impl_due_at: Option<i64>,
-    pub impl_status: Option<ImplStatusDto>,
+    pub impl_status: Option<ImplStatus>,
     pub implemented_at: Option<i64>,
     pub benefit: Option<BenefitDto>,
     pub benefit_note: Option<String>,
@@ -101,7 +101,7 @@ pub struct ProposalDto {
     pub benefit_verified_cents: Option<i64>,
     pub benefit_verified_at: Option<i64>,
     pub benefit_verify_note: Option<String>,
-    pub reward_basis: Option<RewardBasisDto>,
+    pub reward_basis: Option<RewardBasis>,
     pub reward_grade: Option<String>,
     pub reward_percent_bp: Option<i64>,
     pub reward_cents: Option<i64>,
@@ -128,7 +128,7 @@ impl ProposalDto {
             proposed_change: p.proposed_change,
             expected_effect: p.expected_effect,
             category: p.category,
-            status: p.status.into(),
+            status: p.status,
             current_step: p.current_step,
             step_due_at: p.step_due_at.map(Timestamp::millis),
             submitted_at: p.submitted_at.map(Timestamp::millis),
@@ -137,7 +137,7 @@ impl ProposalDto {
             reject_reason: p.reject_reason,
             duplicate_of: p.duplicate_of.map(|d| d.0),
             impl_due_at: p.impl_due_at.map(Timestamp::millis),
-            impl_status: p.impl_status.map(Into::into),
+            impl_status: p.impl_status,
             implemented_at: p.implemented_at.map(Timestamp::millis),
             benefit: p.benefit.as_ref().map(Into::into),
             benefit_note: p.benefit_note,
@@ -146,11 +146,7 @@ impl ProposalDto {
             benefit_verified_cents: p.benefit_verified_cents,
             benefit_verified_at: p.benefit_verified_at.map(Timestamp::millis),
             benefit_verify_note: p.benefit_verify_note,
-            reward_basis: p.reward_basis.as_deref().and_then(|b| match b {
-                "grade" => Some(RewardBasisDto::Grade),
-                "benefit" => Some(RewardBasisDto::Benefit),
-                _ => None,
-            }),
+            reward_basis: p.reward_basis,
             reward_grade: p.reward_grade,
             reward_percent_bp: p.reward_percent_bp,
             reward_cents: p.reward_cents,
@@ -192,7 +188,7 @@ impl From<PersonView> for ProposalPersonDto {
 pub struct ProposalStepDto {
     pub position: i64,
     pub name: String,
-    pub role: RoleDto,
+    pub role: Role,
     /// Holders of `role` over this organisation act at the step.
     pub org_id: i64,
     pub org_name: String,
@@ -206,7 +202,7 @@ impl From<ProposalStep> for ProposalStepDto {
         ProposalStepDto {
             position: s.position,
             name: s.name,
-            role: s.role.into(),
+            role: s.role,
             org_id: s.org_id.0,
             org_name: s.org_name,
             due_days: s.due_days,
@@ -387,7 +383,7 @@ pub struct SimilarDto {
     pub id: i64,
     pub number: Option<String>,
     pub title: String,
-    pub status: ProposalStatusDto,
+    pub status: Status,
     pub submitted_at: Option<i64>,
     /// 0 to 1 (overlap of wording).
     pub similarity: f64,
@@ -399,7 +395,7 @@ impl From<Similar> for SimilarDto {
             id: s.id.0,
             number: s.number,
             title: s.title,
-            status: s.status.into(),
+            status: s.status,
             submitted_at: s.submitted_at.map(Timestamp::millis),
             similarity: s.similarity,
         }

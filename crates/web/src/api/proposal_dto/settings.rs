@@ -1,25 +1,10 @@
 //! An enterprise's proposal settings: its review workflow, own categories and reward grades.
 
-use crate::api::dto::{OrgDto, RoleDto};
+use crate::api::dto::OrgDto;
+use ingot_domain::proposal::StepConfig;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
-
-/// A review step of an enterprise's workflow.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct StepConfigDto {
-    pub name: String,
-    pub role: RoleDto,
-    /// The organisation whose holders of `role` act; null means the unit the proposal
-    /// concerns.
-    #[serde(default)]
-    pub org_id: Option<i64>,
-    /// 1 to 365.
-    pub due_days: i64,
-    /// Reviewers at this step do not see who proposed it.
-    #[serde(default)]
-    pub blind: bool,
-}
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CategoryDto {
@@ -42,7 +27,7 @@ pub struct GradeDto {
 pub struct ProposalSettingsDto {
     pub enterprise: OrgDto,
     /// The configured steps, or the default single union step.
-    pub steps: Vec<StepConfigDto>,
+    pub steps: Vec<StepConfig>,
     /// Whether the enterprise configured its own workflow.
     pub configured: bool,
     /// The enterprise's own categories (the five built-in kinds always exist).
@@ -50,12 +35,6 @@ pub struct ProposalSettingsDto {
     pub grades: Vec<GradeDto>,
     /// Whether the caller may change these settings.
     pub can_configure: bool,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct WorkflowBody {
-    /// One to eight steps, in order.
-    pub steps: Vec<StepConfigDto>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

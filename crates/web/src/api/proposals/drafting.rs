@@ -5,7 +5,7 @@ use super::{detail_of, filter_of, visible_items};
 use crate::AppState;
 use crate::api::proposal_dto::{
     ProposalDetailDto, ProposalListDto, ProposalListQuery, SimilarDto, SimilarFoundBody,
-    SubmitBody, UpdateProposalBody, VersionBody,
+    UpdateProposalBody,
 };
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure, error_body};
@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use ingot_app::proposals::{self as cases, Submitted};
+use ingot_app::proposals::{self as cases, SubmitInput, Submitted, VersionInput};
 use ingot_domain::{AppError, ProposalId, Timestamp};
 use ingot_store::Page;
 
@@ -92,7 +92,7 @@ pub(super) async fn update_proposal(
 /// Sends a draft (or returned proposal) into review. Unless `seen_similar`, it first looks for
 /// similar proposals of the enterprise; if there are any, nothing changes and the answer is 409
 /// `similar_proposals_found` with the list.
-#[utoipa::path(post, path = "/proposals/{id}/submit", tag = "proposals", params(("id" = i64, Path)), request_body = SubmitBody,
+#[utoipa::path(post, path = "/proposals/{id}/submit", tag = "proposals", params(("id" = i64, Path)), request_body = SubmitInput,
     responses((status = 200, body = ProposalDetailDto),
         (status = 409, body = SimilarFoundBody, description = "`similar_proposals_found` (with `similar`), `proposal_changed` or `proposal_not_editable`"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -102,11 +102,10 @@ pub(super) async fn submit_proposal(
     Extension(rs): Extension<RequestState>,
     api: ApiCtx,
     Path(id): Path<ProposalId>,
-    JsonBody(body): JsonBody<SubmitBody>,
+    JsonBody(input): JsonBody<SubmitInput>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
-    let outcome =
-        cases::submit(&mut tx, &api.caller(), id, body.version, body.seen_similar).await?;
+    let outcome = cases::submit(&mut tx, &api.caller(), id, &input).await?;
     match outcome {
         Submitted::Done(_) => {
             tx.commit().await?;
@@ -139,7 +138,7 @@ pub(super) async fn similar_proposals(
 }
 
 /// The proposer takes the proposal back (a draft, or one in review or returned).
-#[utoipa::path(post, path = "/proposals/{id}/withdraw", tag = "proposals", params(("id" = i64, Path)), request_body = VersionBody,
+#[utoipa::path(post, path = "/proposals/{id}/withdraw", tag = "proposals", params(("id" = i64, Path)), request_body = VersionInput,
     responses((status = 200, body = ProposalDetailDto), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`proposal_changed` or `proposal_not_withdrawable`")),
     security(("bearer" = []), ("session" = [])))]
@@ -147,10 +146,10 @@ pub(super) async fn withdraw_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProposalId>,
-    JsonBody(body): JsonBody<VersionBody>,
+    JsonBody(input): JsonBody<VersionInput>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    cases::withdraw(&mut tx, &api.caller(), id, body.version).await?;
+    cases::withdraw(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok(Json(detail_of(&state, &api, id).await?))
 }

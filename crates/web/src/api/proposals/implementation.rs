@@ -3,7 +3,7 @@
 
 use super::detail_of;
 use crate::AppState;
-use crate::api::proposal_dto::{BenefitBody, ImplementationBody, ProposalDetailDto, RewardBody};
+use crate::api::proposal_dto::ProposalDetailDto;
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
@@ -15,7 +15,7 @@ use ingot_domain::ProposalId;
 
 /// Sets who implements an adopted proposal, by when, and how far it is; `done` makes it
 /// implemented.
-#[utoipa::path(post, path = "/proposals/{id}/implementation", tag = "proposals", params(("id" = i64, Path)), request_body = ImplementationBody,
+#[utoipa::path(post, path = "/proposals/{id}/implementation", tag = "proposals", params(("id" = i64, Path)), request_body = ImplementationInput,
     responses((status = 200, body = ProposalDetailDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -23,15 +23,8 @@ pub(super) async fn set_implementation(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProposalId>,
-    JsonBody(body): JsonBody<ImplementationBody>,
+    JsonBody(input): JsonBody<ImplementationInput>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
-    let status: ingot_domain::proposal::ImplStatus = body.status.into();
-    let input = ImplementationInput {
-        owner: body.owner,
-        due: body.due,
-        status: status.as_str().to_string(),
-        version: body.version,
-    };
     let mut tx = state.db.begin().await?;
     cases::set_implementation(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
@@ -40,7 +33,7 @@ pub(super) async fn set_implementation(
 
 /// Claims the benefit of an implemented proposal, with its calculation. A claim may be
 /// replaced until finance verifies it (then 409 `benefit_locked`).
-#[utoipa::path(post, path = "/proposals/{id}/benefit", tag = "proposals", params(("id" = i64, Path)), request_body = BenefitBody,
+#[utoipa::path(post, path = "/proposals/{id}/benefit", tag = "proposals", params(("id" = i64, Path)), request_body = BenefitInput,
     responses((status = 200, body = ProposalDetailDto), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "`benefit_locked`, `proposal_not_implemented` or `proposal_changed`"),
         (status = 422, body = ErrorBody)),
@@ -49,19 +42,8 @@ pub(super) async fn claim_benefit(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProposalId>,
-    JsonBody(body): JsonBody<BenefitBody>,
+    JsonBody(input): JsonBody<BenefitInput>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
-    let input = BenefitInput {
-        method: body.method.as_str().to_string(),
-        old_cost: body.old_cost,
-        new_cost: body.new_cost,
-        volume: body.volume,
-        hours: body.hours,
-        rate: body.rate,
-        amount: body.amount,
-        note: body.note,
-        version: body.version,
-    };
     let mut tx = state.db.begin().await?;
     cases::claim_benefit(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
@@ -88,7 +70,7 @@ pub(super) async fn verify_benefit(
 
 /// Decides the reward, by grade or as a percentage of the verified benefit, split among the
 /// people by their shares (the parts add up to the reward exactly).
-#[utoipa::path(post, path = "/proposals/{id}/reward", tag = "proposals", params(("id" = i64, Path)), request_body = RewardBody,
+#[utoipa::path(post, path = "/proposals/{id}/reward", tag = "proposals", params(("id" = i64, Path)), request_body = RewardInput,
     responses((status = 200, body = ProposalDetailDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
@@ -96,14 +78,8 @@ pub(super) async fn reward_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<ProposalId>,
-    JsonBody(body): JsonBody<RewardBody>,
+    JsonBody(input): JsonBody<RewardInput>,
 ) -> Result<Json<ProposalDetailDto>, Failure> {
-    let input = RewardInput {
-        basis: body.basis.as_str().to_string(),
-        grade: body.grade,
-        percent: body.percent,
-        version: body.version,
-    };
     let mut tx = state.db.begin().await?;
     cases::reward(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;

@@ -216,7 +216,7 @@ pub(super) async fn export_proposals(
     let rows = items
         .into_iter()
         .map(|i| {
-            let status: ingot_domain::proposal::Status = i.status.into();
+            let status: ingot_domain::proposal::Status = i.status;
             vec![
                 i.number.unwrap_or_default(),
                 i.title,

@@ -3,33 +3,20 @@
 
 use crate::AppState;
 use crate::api::dto::OrgDto;
-use crate::api::proposal_dto::{
-    CategoryDto, GradeDto, GradesBody, ProposalSettingsDto, StepConfigDto, WorkflowBody,
-};
+use crate::api::proposal_dto::{CategoryDto, GradeDto, GradesBody, ProposalSettingsDto};
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ingot_app::proposals::{self as cases, Settings};
+use ingot_app::proposals::{self as cases, Settings, WorkflowInput};
 use ingot_domain::OrgId;
-use ingot_domain::proposal::StepConfig;
 
 fn settings_dto(s: Settings) -> ProposalSettingsDto {
     ProposalSettingsDto {
         enterprise: OrgDto::from(s.enterprise),
-        steps: s
-            .steps
-            .into_iter()
-            .map(|c| StepConfigDto {
-                name: c.name,
-                role: c.role.into(),
-                org_id: c.org_id.map(|o| o.0),
-                due_days: c.due_days,
-                blind: c.blind,
-            })
-            .collect(),
+        steps: s.steps,
         configured: s.configured,
         categories: s
             .categories
@@ -79,28 +66,17 @@ pub(super) async fn get_settings(
 /// Replaces the enterprise's review workflow (its union). Proposals already in review keep the
 /// steps they were submitted with.
 #[utoipa::path(put, path = "/enterprises/{org_id}/proposal-settings", tag = "proposals", params(("org_id" = i64, Path)),
-    request_body = WorkflowBody,
+    request_body = WorkflowInput,
     responses((status = 200, body = ProposalSettingsDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn set_workflow(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(org_id): Path<OrgId>,
-    JsonBody(body): JsonBody<WorkflowBody>,
+    JsonBody(input): JsonBody<WorkflowInput>,
 ) -> Result<Json<ProposalSettingsDto>, Failure> {
-    let steps: Vec<StepConfig> = body
-        .steps
-        .into_iter()
-        .map(|s| StepConfig {
-            name: s.name,
-            role: s.role.into(),
-            org_id: s.org_id.map(OrgId),
-            due_days: s.due_days,
-            blind: s.blind,
-        })
-        .collect();
     let mut tx = state.db.begin().await?;
-    cases::set_workflow(&mut tx, &api.caller(), org_id, &steps).await?;
+    cases::set_workflow(&mut tx, &api.caller(), org_id, &input).await?;
     tx.commit().await?;
     Ok(Json(settings_of(&state, &api, org_id).await?))
 }

@@ -4,16 +4,16 @@ use super::show_page;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{FormErrors, is_form_error};
+use crate::forms::{FormErrors, decode_form, is_form_error};
 use crate::pages::{done, in_tx};
-use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_app::proposals::{
-    self as cases, BenefitInput, ImplementationInput, ReviewInput, RewardInput, VerifyInput,
+    self as cases, BenefitInput, DuplicateInput, ImplementationInput, ReviewInput, RewardInput,
+    VerifyInput,
 };
-use ingot_domain::proposal::ReviewAction;
 use ingot_domain::{AppError, AttachmentId, ProposalId};
 use ingot_store::attachments::NewAttachment;
 
@@ -41,59 +41,38 @@ async fn finish<T>(
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct ReviewForm {
-    pub action: String,
-    pub comment: String,
-    pub version: Option<i64>,
+/// Decodes the form into the command's wire struct and runs it in one transaction.
+macro_rules! run_command {
+    ($state:expr, $ctx:expr, $body:expr, $input:ty, |$tx:ident, $caller:ident, $cmd:ident| $call:expr) => {
+        in_tx(&$state, &$ctx, async |$tx, $caller| {
+            let $cmd: $input = decode_form(&$body)?;
+            $call.await
+        })
+        .await
+    };
 }
 
 pub async fn review(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<ProposalId>,
-    Form(form): Form<ReviewForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = match ReviewAction::parse(&form.action) {
-        None => Err(AppError::field("action", "unknown_action")),
-        Some(action) => {
-            let input = ReviewInput {
-                action,
-                comment: form.comment,
-                version: form.version,
-            };
-            in_tx(&state, &ctx, async |tx, caller| {
-                cases::review(tx, caller, id, &input).await
-            })
-            .await
-        }
-    };
+    let result = run_command!(state, ctx, body, ReviewInput, |tx, caller, input| {
+        cases::review(tx, caller, id, &input)
+    });
     finish(&state, ctx, id, result, "proposal_reviewed").await
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct DuplicateForm {
-    pub of: String,
-    pub version: Option<i64>,
 }
 
 pub async fn duplicate(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<ProposalId>,
-    Form(form): Form<DuplicateForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = match form.of.trim().parse::<i64>() {
-        Err(_) => Err(AppError::field("duplicate_of", "unknown_proposal")),
-        Ok(of) => {
-            in_tx(&state, &ctx, async |tx, caller| {
-                cases::mark_duplicate(tx, caller, id, ProposalId(of), form.version).await
-            })
-            .await
-        }
-    };
+    let result = run_command!(state, ctx, body, DuplicateInput, |tx, caller, input| {
+        cases::mark_duplicate(tx, caller, id, &input)
+    });
     finish(&state, ctx, id, result, "proposal_marked_duplicate").await
 }
 
@@ -101,12 +80,15 @@ pub async fn implementation(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<ProposalId>,
-    Form(form): Form<ImplementationInput>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        cases::set_implementation(tx, caller, id, &form).await
-    })
-    .await;
+    let result = run_command!(
+        state,
+        ctx,
+        body,
+        ImplementationInput,
+        |tx, caller, input| { cases::set_implementation(tx, caller, id, &input) }
+    );
     finish(&state, ctx, id, result, "saved").await
 }
 
@@ -114,12 +96,11 @@ pub async fn benefit(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<ProposalId>,
-    Form(form): Form<BenefitInput>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        cases::claim_benefit(tx, caller, id, &form).await
-    })
-    .await;
+    let result = run_command!(state, ctx, body, BenefitInput, |tx, caller, input| {
+        cases::claim_benefit(tx, caller, id, &input)
+    });
     finish(&state, ctx, id, result, "benefit_claimed").await
 }
 
@@ -127,12 +108,11 @@ pub async fn verify(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<ProposalId>,
-    Form(form): Form<VerifyInput>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        cases::verify_benefit(tx, caller, id, &form).await
-    })
-    .await;
+    let result = run_command!(state, ctx, body, VerifyInput, |tx, caller, input| {
+        cases::verify_benefit(tx, caller, id, &input)
+    });
     finish(&state, ctx, id, result, "benefit_verified").await
 }
 
@@ -140,12 +120,11 @@ pub async fn reward(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<ProposalId>,
-    Form(form): Form<RewardInput>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        cases::reward(tx, caller, id, &form).await
-    })
-    .await;
+    let result = run_command!(state, ctx, body, RewardInput, |tx, caller, input| {
+        cases::reward(tx, caller, id, &input)
+    });
     finish(&state, ctx, id, result, "rewarded").await
 }
 

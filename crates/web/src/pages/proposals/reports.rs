@@ -434,7 +434,7 @@ pub async fn set_workflow(
             return Err(AppError::Validation(errors));
         }
         in_tx(&state, &ctx, async |tx, caller| {
-            cases::set_workflow(tx, caller, org, &steps).await
+            cases::set_workflow(tx, caller, org, &cases::WorkflowInput { steps }).await
         })
         .await
     }
