@@ -383,6 +383,19 @@ async fn changing_a_password_ends_other_sessions(backend: Backend) {
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("至少需要 10 个字符"));
+    // The form asks twice; a second one left empty does not match.
+    let r = desk
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", &old),
+                ("new_password", "a new long passphrase"),
+                ("confirm_password", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("与新密码不一致"));
     let r = desk
         .post_form(
             "/account/password",

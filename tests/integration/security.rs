@@ -601,7 +601,8 @@ async fn grant(app: &TestApp, username: &str, role: ingot_domain::Role, org: &st
     let user = ingot_domain::UserId(app.user_id(username).await);
     let org = ingot_domain::OrgId(app.org_id(org).await);
     let mut tx = app.db.begin().await.unwrap();
-    ingot_app::users::grant(&mut tx, &system, user, role, org)
+    let input = ingot_app::users::GrantInput { role, org_id: org };
+    ingot_app::users::grant(&mut tx, &system, user, &input)
         .await
         .unwrap();
     tx.commit().await.unwrap();

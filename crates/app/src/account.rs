@@ -45,6 +45,29 @@ pub async fn set_lang(
     .await
 }
 
+/// One's own new password, with the current one.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = PasswordChangeBody)]
+pub struct PasswordChangeInput {
+    pub current_password: String,
+    pub new_password: String,
+    /// The new password typed again (forms); left out, the new password stands alone.
+    #[serde(default)]
+    pub confirm_password: Option<String>,
+}
+
+/// A new API token of one's own.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = CreateTokenBody)]
+pub struct TokenInput {
+    pub name: String,
+    /// Days until the token expires, 1 to 365 (90 when left out).
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
 /// Changes one's own password after checking the current one; every other session ends and
 /// every API token is revoked (a thief's session or token must not outlive the change).
 pub async fn change_password(
@@ -52,10 +75,10 @@ pub async fn change_password(
     caller: &Caller<'_>,
     actor: &Actor,
     keep: Option<SessionId>,
-    current: &str,
-    new: &str,
-    confirm: &str,
+    input: &PasswordChangeInput,
 ) -> Result<()> {
+    let (current, new) = (input.current_password.as_str(), input.new_password.as_str());
+    let confirm = input.confirm_password.as_deref().unwrap_or(new);
     let mut v = Validator::new();
     validate_password(&mut v, "new_password", new, &actor.username);
     if new != confirm {
@@ -114,7 +137,11 @@ pub async fn create_token(
     owner: UserId,
     name: &str,
 ) -> Result<(TokenRow, String)> {
-    create_token_expiring(tx, caller, owner, name, None).await
+    let input = TokenInput {
+        name: name.to_string(),
+        expires_in_days: None,
+    };
+    create_token_expiring(tx, caller, owner, &input).await
 }
 
 /// A new token that expires after `expires_in_days` (1 to 365; 90 when not given).
@@ -122,9 +149,9 @@ pub async fn create_token_expiring(
     tx: &mut Tx,
     caller: &Caller<'_>,
     owner: UserId,
-    name: &str,
-    expires_in_days: Option<i64>,
+    input: &TokenInput,
 ) -> Result<(TokenRow, String)> {
+    let (name, expires_in_days) = (input.name.as_str(), input.expires_in_days);
     if let Some(actor) = caller.actor()
         && actor.user_id != owner
     {

@@ -200,16 +200,34 @@ async fn record_change(
     changes::record(tx, "organisation", before.id.0, "upsert", now).await
 }
 
+/// An organisation's new name.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = RenameOrgBody)]
+pub struct RenameInput {
+    pub name: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+}
+
+/// Where an organisation moves, with everything below it.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = MoveOrgBody)]
+pub struct MoveInput {
+    #[schema(value_type = i64)]
+    pub parent_id: OrgId,
+}
+
 pub async fn rename(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: OrgId,
-    name: &str,
-    name_en: Option<&str>,
+    input: &RenameInput,
 ) -> Result<Organisation> {
     let before = get(tx, id).await?;
     caller.require(Action::EditOrg, &before.path)?;
-    let (name, name_en) = validate_name(name, name_en)?;
+    let (name, name_en) = validate_name(&input.name, input.name_en.as_deref())?;
     let now = Timestamp::now();
     orgs::rename(tx, id, &name, name_en.as_deref(), now).await?;
     let after = get(tx, id).await?;
@@ -229,8 +247,9 @@ pub async fn move_to(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: OrgId,
-    new_parent_id: OrgId,
+    input: &MoveInput,
 ) -> Result<Organisation> {
+    let new_parent_id = input.parent_id;
     let org = get(tx, id).await?;
     let new_parent = orgs::get(tx, new_parent_id)
         .await?

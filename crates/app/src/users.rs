@@ -14,16 +14,21 @@ use ingot_store::users::{self, NewUser, UserFilter, UserListItem};
 use ingot_store::{Db, Page, Tx, changes, orgs, sessions, tokens};
 
 /// A new person as typed into the form or API body.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = CreateUserBody)]
 pub struct NewUserInput {
+    #[serde(default)]
+    #[schema(value_type = i64)]
     pub org_id: Option<OrgId>,
     pub username: String,
     pub display_name: String,
     #[serde(default)]
     pub email: Option<String>,
-    /// Left empty, a password is generated and returned once.
+    /// Omit to have a password generated and returned once.
     #[serde(default)]
     pub password: Option<String>,
+    /// A first role, granted on the person's organisation.
     #[serde(default)]
     pub role: Option<Role>,
     #[serde(default)]
@@ -226,12 +231,38 @@ pub async fn list(
     users::list(tx, &filter, page).await
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// A person's name, e-mail and organisation.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = UpdateUserBody)]
 pub struct ProfileInput {
     pub display_name: String,
     #[serde(default)]
     pub email: Option<String>,
+    /// Left out, the person stays where they are.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
     pub org_id: Option<OrgId>,
+}
+
+/// A new password for someone else.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ResetPasswordBody)]
+pub struct ResetPasswordInput {
+    /// Omit to have one generated.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// A role on an organisation's subtree.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = GrantBody)]
+pub struct GrantInput {
+    pub role: Role,
+    #[schema(value_type = i64)]
+    pub org_id: OrgId,
 }
 
 pub async fn update(
@@ -275,8 +306,9 @@ pub async fn reset_password(
     db: &Db,
     caller: &Caller<'_>,
     id: UserId,
-    password: Option<&str>,
+    input: &ResetPasswordInput,
 ) -> Result<Option<String>> {
+    let password = input.password.as_deref();
     let username = {
         let mut tx = db.read().await?;
         load_managed(&mut tx, caller, id).await?.0.username
@@ -373,9 +405,9 @@ pub async fn grant(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: UserId,
-    role: Role,
-    org_id: OrgId,
+    input: &GrantInput,
 ) -> Result<GrantId> {
+    let (role, org_id) = (input.role, input.org_id);
     if caller.user_id() == Some(id) {
         // Nobody widens their own access: another administrator must grant it.
         return Err(AppError::Forbidden {

@@ -115,17 +115,6 @@ pub struct CreateOrgBody {
     pub kind: OrgKind,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RenameOrgBody {
-    pub name: String,
-    pub name_en: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct MoveOrgBody {
-    pub parent_id: i64,
-}
-
 #[derive(Debug, Deserialize, IntoParams, Default)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
@@ -252,19 +241,6 @@ pub struct UserListQuery {
     pub per_page: Option<i64>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CreateUserBody {
-    pub org_id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub email: Option<String>,
-    /// Omit to have a password generated and returned once.
-    pub password: Option<String>,
-    /// A first role, granted on the person's organisation.
-    pub role: Option<Role>,
-    pub lang: Option<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedUserDto {
     pub user: UserDto,
@@ -272,28 +248,9 @@ pub struct CreatedUserDto {
     pub generated_password: Option<String>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct UpdateUserBody {
-    pub display_name: String,
-    pub email: Option<String>,
-    pub org_id: Option<i64>,
-}
-
-#[derive(Debug, Deserialize, ToSchema, Default)]
-pub struct ResetPasswordBody {
-    /// Omit to have one generated.
-    pub password: Option<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResetPasswordDto {
     pub generated_password: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct GrantBody {
-    pub role: Role,
-    pub org_id: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -313,12 +270,6 @@ pub struct MeDto {
 pub struct LangBody {
     /// `zh`, `en`, or null to follow the browser.
     pub lang: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PasswordChangeBody {
-    pub current_password: String,
-    pub new_password: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -346,14 +297,6 @@ impl From<ingot_store::tokens::TokenRow> for TokenDto {
             revoked_at: t.revoked_at,
         }
     }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CreateTokenBody {
-    pub name: String,
-    /// Days until the token expires, 1 to 365 (90 when left out).
-    #[serde(default)]
-    pub expires_in_days: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

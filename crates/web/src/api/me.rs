@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use ingot_app::account;
+use ingot_app::account::{self, PasswordChangeInput, TokenInput};
 use ingot_domain::{AppError, Lang, TokenId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -61,29 +61,20 @@ async fn set_lang(
 
 /// Changes the caller's password; the caller's other sessions end and every API token of the
 /// caller is revoked.
-#[utoipa::path(post, path = "/me/password", tag = "account", request_body = PasswordChangeBody,
+#[utoipa::path(post, path = "/me/password", tag = "account", request_body = PasswordChangeInput,
     responses((status = 204), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn change_password(
     State(state): State<AppState>,
     Extension(rs): Extension<RequestState>,
     api: ApiCtx,
-    JsonBody(body): JsonBody<PasswordChangeBody>,
+    JsonBody(input): JsonBody<PasswordChangeInput>,
 ) -> Result<StatusCode, Failure> {
     let keep = match &rs.auth {
         Auth::Session(s) => Some(s.session_id),
         _ => None,
     };
-    account::change_password(
-        &state.db,
-        &api.caller(),
-        &api.actor,
-        keep,
-        &body.current_password,
-        &body.new_password,
-        &body.new_password,
-    )
-    .await?;
+    account::change_password(&state.db, &api.caller(), &api.actor, keep, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -107,23 +98,17 @@ async fn list_tokens(
 
 /// Creates an API token that expires (after 90 days unless `expires_in_days` says otherwise);
 /// its secret is in this response only.
-#[utoipa::path(post, path = "/me/tokens", tag = "account", request_body = CreateTokenBody,
+#[utoipa::path(post, path = "/me/tokens", tag = "account", request_body = TokenInput,
     responses((status = 201, body = CreatedTokenDto), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn create_token(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(body): JsonBody<CreateTokenBody>,
+    JsonBody(input): JsonBody<TokenInput>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
-    let (row, secret) = account::create_token_expiring(
-        &mut tx,
-        &api.caller(),
-        api.actor.user_id,
-        &body.name,
-        body.expires_in_days,
-    )
-    .await?;
+    let (row, secret) =
+        account::create_token_expiring(&mut tx, &api.caller(), api.actor.user_id, &input).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,

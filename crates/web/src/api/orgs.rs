@@ -122,24 +122,17 @@ async fn get_org(
 }
 
 /// Renames an organisation.
-#[utoipa::path(patch, path = "/orgs/{id}", tag = "organisations", params(("id" = i64, Path)), request_body = RenameOrgBody,
+#[utoipa::path(patch, path = "/orgs/{id}", tag = "organisations", params(("id" = i64, Path)), request_body = cases::RenameInput,
     responses((status = 200, body = OrgDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn rename_org(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<OrgId>,
-    JsonBody(body): JsonBody<RenameOrgBody>,
+    JsonBody(input): JsonBody<cases::RenameInput>,
 ) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    let org = cases::rename(
-        &mut tx,
-        &api.caller(),
-        id,
-        &body.name,
-        body.name_en.as_deref(),
-    )
-    .await?;
+    let org = cases::rename(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok(Json(org.into()))
 }
@@ -160,17 +153,17 @@ async fn delete_org(
 }
 
 /// Moves an organisation, with everything below it, under a new parent.
-#[utoipa::path(post, path = "/orgs/{id}/move", tag = "organisations", params(("id" = i64, Path)), request_body = MoveOrgBody,
+#[utoipa::path(post, path = "/orgs/{id}/move", tag = "organisations", params(("id" = i64, Path)), request_body = cases::MoveInput,
     responses((status = 200, body = OrgDto), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn move_org(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<OrgId>,
-    JsonBody(body): JsonBody<MoveOrgBody>,
+    JsonBody(input): JsonBody<cases::MoveInput>,
 ) -> Result<Json<OrgDto>, Failure> {
     let mut tx = state.db.begin().await?;
-    let org = cases::move_to(&mut tx, &api.caller(), id, OrgId(body.parent_id)).await?;
+    let org = cases::move_to(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok(Json(org.into()))
 }

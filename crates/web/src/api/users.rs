@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ingot_app::users::{self as cases, NewUserInput, ProfileInput};
-use ingot_domain::{GrantId, Lang, OrgId, UserId};
+use ingot_app::users::{self as cases, GrantInput, NewUserInput, ProfileInput, ResetPasswordInput};
+use ingot_domain::{GrantId, OrgId, UserId};
 use ingot_store::Page;
 use ingot_store::users::UserFilter;
 use utoipa_axum::router::OpenApiRouter;
@@ -63,30 +63,14 @@ async fn list_users(
 }
 
 /// Creates a person, optionally with a first role on their organisation.
-#[utoipa::path(post, path = "/users", tag = "people", request_body = CreateUserBody,
+#[utoipa::path(post, path = "/users", tag = "people", request_body = NewUserInput,
     responses((status = 201, body = CreatedUserDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn create_user(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(body): JsonBody<CreateUserBody>,
+    JsonBody(input): JsonBody<NewUserInput>,
 ) -> Result<Response, Failure> {
-    let lang = match body.lang.as_deref() {
-        None | Some("") => None,
-        Some(code) => Some(
-            Lang::parse(code)
-                .ok_or_else(|| ingot_domain::AppError::field("lang", "unknown_language"))?,
-        ),
-    };
-    let input = NewUserInput {
-        org_id: Some(OrgId(body.org_id)),
-        username: body.username,
-        display_name: body.display_name,
-        email: body.email,
-        password: body.password,
-        role: body.role,
-        lang,
-    };
     let created = cases::create(&state.db, &api.caller(), &input).await?;
     let dto = CreatedUserDto {
         user: created.user.into(),
@@ -115,20 +99,15 @@ async fn get_user(
 }
 
 /// Changes a person's name, e-mail or organisation.
-#[utoipa::path(patch, path = "/users/{id}", tag = "people", params(("id" = i64, Path)), request_body = UpdateUserBody,
+#[utoipa::path(patch, path = "/users/{id}", tag = "people", params(("id" = i64, Path)), request_body = ProfileInput,
     responses((status = 200, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn update_user(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<UserId>,
-    JsonBody(body): JsonBody<UpdateUserBody>,
+    JsonBody(input): JsonBody<ProfileInput>,
 ) -> Result<Json<UserDto>, Failure> {
-    let input = ProfileInput {
-        display_name: body.display_name,
-        email: body.email,
-        org_id: body.org_id.map(OrgId),
-    };
     let mut tx = state.db.begin().await?;
     let user = cases::update(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
@@ -137,17 +116,16 @@ async fn update_user(
 
 /// Sets a new password (given or generated), ends the person's sessions and revokes their API
 /// tokens.
-#[utoipa::path(post, path = "/users/{id}/password", tag = "people", params(("id" = i64, Path)), request_body = ResetPasswordBody,
+#[utoipa::path(post, path = "/users/{id}/password", tag = "people", params(("id" = i64, Path)), request_body = ResetPasswordInput,
     responses((status = 200, body = ResetPasswordDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn reset_password(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<UserId>,
-    JsonBody(body): JsonBody<ResetPasswordBody>,
+    JsonBody(input): JsonBody<ResetPasswordInput>,
 ) -> Result<Json<ResetPasswordDto>, Failure> {
-    let generated =
-        cases::reset_password(&state.db, &api.caller(), id, body.password.as_deref()).await?;
+    let generated = cases::reset_password(&state.db, &api.caller(), id, &input).await?;
     Ok(Json(ResetPasswordDto {
         generated_password: generated,
     }))
@@ -199,17 +177,17 @@ async fn deactivate_user(
 }
 
 /// Grants a role on an organisation's subtree.
-#[utoipa::path(post, path = "/users/{id}/grants", tag = "people", params(("id" = i64, Path)), request_body = GrantBody,
+#[utoipa::path(post, path = "/users/{id}/grants", tag = "people", params(("id" = i64, Path)), request_body = GrantInput,
     responses((status = 201, body = GrantCreatedDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn grant_role(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<UserId>,
-    JsonBody(body): JsonBody<GrantBody>,
+    JsonBody(input): JsonBody<GrantInput>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.begin().await?;
-    let grant = cases::grant(&mut tx, &api.caller(), id, body.role, OrgId(body.org_id)).await?;
+    let grant = cases::grant(&mut tx, &api.caller(), id, &input).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(GrantCreatedDto { id: grant.0 })).into_response())
 }

@@ -4,14 +4,15 @@ use super::{done, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{FormErrors, is_form_error};
+use crate::forms::{FormErrors, decode_form, is_form_error};
 use askama::Template;
 use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ingot_app::account;
-use ingot_domain::{AppError, FieldError, Lang, Timestamp, TokenId};
+use ingot_app::account::{self, PasswordChangeInput, TokenInput};
+use ingot_domain::{AppError, Lang, Timestamp, TokenId};
 
 pub struct TokenView {
     pub id: i64,
@@ -107,76 +108,41 @@ pub async fn set_lang(
     Ok(done("/account", "saved"))
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct PasswordForm {
-    current_password: String,
-    new_password: String,
-    confirm_password: String,
-}
-
 pub async fn change_password(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Form(form): Form<PasswordForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = {
-        let caller = ctx.caller()?;
-        let actor = ctx.actor()?;
-        account::change_password(
-            &state.db,
-            &caller,
-            actor,
-            ctx.session_id,
-            &form.current_password,
-            &form.new_password,
-            &form.confirm_password,
-        )
-        .await
-    };
+    let result = async {
+        let mut input: PasswordChangeInput = decode_form(&body)?;
+        // The form asks for the new password twice: a second one left empty is a mismatch.
+        input.confirm_password.get_or_insert_with(String::new);
+        let caller = ctx.caller().map_err(|f| f.0)?;
+        let actor = ctx.actor().map_err(|f| f.0)?;
+        account::change_password(&state.db, &caller, actor, ctx.session_id, &input).await
+    }
+    .await;
     match result {
         Ok(()) => Ok(done("/account", "password_changed")),
         Err(e) => failed(&state, ctx, e).await,
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct TokenForm {
-    name: String,
-    expires_in_days: String,
-}
-
 pub async fn create_token(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Form(form): Form<TokenForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = {
-        let caller = ctx.caller()?;
-        let owner = ctx.actor()?.user_id;
-        let days = match form.expires_in_days.trim() {
-            "" => Ok(None),
-            text => text.parse::<i64>().map(Some).map_err(|_| {
-                AppError::Validation(vec![
-                    FieldError::new("expires_in_days", "number_out_of_range")
-                        .with("min", 1)
-                        .with("max", account::TOKEN_MAX_DAYS),
-                ])
-            }),
-        };
+    let result = async {
+        let input: TokenInput = decode_form(&body)?;
+        let caller = ctx.caller().map_err(|f| f.0)?;
+        let owner = ctx.actor().map_err(|f| f.0)?.user_id;
         let mut tx = state.db.begin().await?;
-        let made = match days {
-            Ok(days) => {
-                account::create_token_expiring(&mut tx, &caller, owner, &form.name, days).await
-            }
-            Err(e) => Err(e),
-        };
-        match made {
-            Ok((_, secret)) => tx.commit().await.map(|_| secret),
-            Err(e) => Err(e),
-        }
-    };
+        let (_, secret) = account::create_token_expiring(&mut tx, &caller, owner, &input).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(secret)
+    }
+    .await;
     match result {
         // The secret is shown on this response only; it is never stored.
         Ok(secret) => {

@@ -4,9 +4,10 @@ use super::{Pager, done, in_tx, ok, query_url, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{FormErrors, is_form_error};
+use crate::forms::{FormErrors, decode_form, is_form_error};
 use askama::Template;
 use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -355,21 +356,15 @@ pub async fn create(
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct RenameForm {
-    name: String,
-    name_en: Option<String>,
-}
-
 pub async fn rename(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<OrgId>,
-    Form(form): Form<RenameForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
     let result = in_tx(&state, &ctx, async |tx, caller| {
-        cases::rename(tx, caller, id, &form.name, form.name_en.as_deref()).await
+        let input: cases::RenameInput = decode_form(&body)?;
+        cases::rename(tx, caller, id, &input).await
     })
     .await;
     finish(&state, ctx, id, result, "org_renamed").await
@@ -397,7 +392,10 @@ pub async fn move_to(
                         .with("code", &code),
                 ])
             })?;
-        cases::move_to(tx, caller, id, parent.id).await
+        let input = cases::MoveInput {
+            parent_id: parent.id,
+        };
+        cases::move_to(tx, caller, id, &input).await
     })
     .await;
     finish(&state, ctx, id, result, "org_moved").await

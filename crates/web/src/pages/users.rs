@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ingot_app::users::{self as cases, NewUserInput, ProfileInput};
+use ingot_app::users::{self as cases, GrantInput, NewUserInput, ProfileInput};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
 use ingot_domain::user::User;
@@ -375,7 +375,7 @@ pub async fn reset_password(
 ) -> Result<Response, Failure> {
     let generated = {
         let caller = ctx.caller()?;
-        cases::reset_password(&state.db, &caller, id, None).await?
+        cases::reset_password(&state.db, &caller, id, &Default::default()).await?
     };
     show_page(
         &state,
@@ -448,7 +448,17 @@ pub async fn grant(
     simple(&state, ctx, id, "role_granted", async |tx, caller| {
         let role = parse_role(&form.role)?.ok_or_else(|| AppError::field("role", "required"))?;
         let org = org_by_code(tx, "role", &form.org_code).await?;
-        cases::grant(tx, caller, id, role, org.id).await.map(|_| ())
+        cases::grant(
+            tx,
+            caller,
+            id,
+            &GrantInput {
+                role,
+                org_id: org.id,
+            },
+        )
+        .await
+        .map(|_| ())
     })
     .await
 }
