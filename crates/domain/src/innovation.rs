@@ -37,6 +37,9 @@ macro_rules! codes {
             }
         }
 
+        #[cfg(feature = "sqlx")]
+        $crate::stored_code::stored_as_code!($name);
+
         impl $crate::validate::Coded for $name {
             fn from_code(raw: &str) -> Option<Self> {
                 Self::parse(raw)

@@ -12,6 +12,8 @@ pub mod policy;
 pub mod programme;
 pub mod proposal;
 pub mod role;
+#[cfg(feature = "sqlx")]
+mod stored_code;
 pub mod studio;
 pub mod time;
 pub mod user;

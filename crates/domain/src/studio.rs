@@ -34,6 +34,21 @@ macro_rules! code_enum {
             }
         }
 
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "sqlx")]
+        $crate::stored_code::stored_as_code!($name);
+
         impl $crate::validate::Coded for $name {
             fn from_code(raw: &str) -> Option<Self> {
                 Self::parse(raw)

@@ -214,7 +214,8 @@ impl PageCtx {
     }
 
     /// The name of a stored code (`level.municipal`), or the code itself if there is none.
-    pub fn code_name(&self, prefix: &str, code: &str) -> String {
+    pub fn code_name(&self, prefix: &str, code: impl AsRef<str>) -> String {
+        let code = code.as_ref();
         self.catalogs
             .get(self.lang, &format!("{prefix}.{code}"))
             .map_or_else(|| code.to_string(), str::to_string)

@@ -2,9 +2,7 @@
 //! list and the detail as a caller may see them (the decision withheld until publicity); the
 //! quota counts and publicity dates; and moving the campaign from stage to stage.
 
-use super::{
-    load, may_manage, number_in, number_or, optional_year, path_of, require_manage, stage_of,
-};
+use super::{load, may_manage, number_in, number_or, optional_year, path_of, require_manage};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{
@@ -273,11 +271,11 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
         &store::NewCampaign {
             org_id: org.id,
             parent_id: parent.as_ref().map(|p| p.id),
-            kind: kind.as_str(),
+            kind,
             title: &title,
             edition,
             year,
-            cadence: cadence.as_str(),
+            cadence,
             rules: &campaign_rules,
             min_record_year: min_year,
             max_record_year: max_year,
@@ -391,7 +389,7 @@ pub fn publicity_end(c: &Campaign) -> Option<Date> {
 /// Is the decided list public on `today`? From the first day of publicity, not from the day
 /// staff schedule it, and never while the panel is still at work.
 pub fn results_public(c: &Campaign, today: Date) -> Result<bool> {
-    Ok(match stage_of(c)? {
+    Ok(match c.stage {
         Stage::Announced => true,
         Stage::Publicity => c
             .publicity_start
@@ -412,7 +410,7 @@ pub async fn detail(
     today: Date,
 ) -> Result<CampaignDetail> {
     let mut c = load(tx, id).await?;
-    let stage = stage_of(&c)?;
+    let stage = c.stage;
     let manage = caller.is_some_and(|cl| may_manage(cl, &c));
     let public = results_public(&c, today)?;
     if !manage && !public {
@@ -492,7 +490,7 @@ pub async fn detail(
 pub async fn advance(tx: &mut Tx, caller: &Caller<'_>, id: CampaignId) -> Result<Stage> {
     let c = load(tx, id).await?;
     require_manage(caller, &c)?;
-    let stage = stage_of(&c)?;
+    let stage = c.stage;
     let next = match stage {
         Stage::Declaration => Stage::FormalCheck,
         Stage::FormalCheck => {
@@ -513,7 +511,7 @@ pub async fn advance(tx: &mut Tx, caller: &Caller<'_>, id: CampaignId) -> Result
         }
         _ => return Err(AppError::conflict("campaign_wrong_stage")),
     };
-    store::set_stage(tx, id.0, next.as_str(), Timestamp::now()).await?;
+    store::set_stage(tx, id.0, next, Timestamp::now()).await?;
     record(
         tx,
         caller,

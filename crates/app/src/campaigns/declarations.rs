@@ -2,7 +2,7 @@
 //! quota), forwarding a lower round's winner, the formal check, and resubmitting a returned
 //! declaration after its record was corrected.
 
-use super::{load, load_declaration, path_of, require_manage, require_stage, stage_of, today};
+use super::{load, load_declaration, path_of, require_manage, require_stage, today};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{
@@ -145,8 +145,7 @@ async fn declare_record(
     store::lock(tx, campaign.0).await?;
     let c = load(tx, campaign).await?;
     require_stage(&c, &[Stage::Declaration])?;
-    let kind = CampaignKind::parse(&c.kind)
-        .and_then(CampaignKind::record_type)
+    let kind = CampaignKind::record_type(c.kind)
         .ok_or_else(|| AppError::internal("campaign kind without records"))?;
     let Some(record_id) = record_id else {
         return Err(AppError::field("record_id", "required"));
@@ -224,7 +223,7 @@ pub async fn forward(
 ) -> Result<DeclarationId> {
     let d = load_declaration(tx, declaration).await?;
     let child = load(tx, CampaignId(d.campaign_id)).await?;
-    if stage_of(&child)? != Stage::Announced || d.tier.is_none() {
+    if child.stage != Stage::Announced || d.tier.is_none() {
         return Err(AppError::conflict("not_a_winner"));
     }
     let Some(parent) = child.parent_id else {
@@ -371,7 +370,10 @@ pub async fn declarable(
     let Some(actor) = caller.actor() else {
         return Ok(Vec::new());
     };
-    if !d.may_declare || d.stage != Stage::Declaration || d.campaign.kind != "achievement_award" {
+    if !d.may_declare
+        || d.stage != Stage::Declaration
+        || d.campaign.kind != CampaignKind::AchievementAward
+    {
         return Ok(Vec::new());
     }
     let filter = ingot_store::innovation::RecordFilter {

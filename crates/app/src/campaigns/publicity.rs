@@ -4,7 +4,7 @@
 
 use super::call::publicity_end;
 use super::results::results;
-use super::{load, load_declaration, number_or, require_manage, require_stage, stage_of, today};
+use super::{load, load_declaration, number_or, require_manage, require_stage, today};
 use crate::audit::{Change, record, record_as};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{self as rules, ObjectionStatus, Stage, Tier};
@@ -167,7 +167,7 @@ pub async fn object(
     input: &ObjectionInput,
 ) -> Result<ObjectionId> {
     let c = load(tx, campaign).await?;
-    if stage_of(&c)? != Stage::Publicity {
+    if c.stage != Stage::Publicity {
         return Err(AppError::conflict("publicity_closed"));
     }
     let (Some(start), Some(end)) = (
@@ -417,7 +417,7 @@ pub async fn certificate(
     let d = load_declaration(tx, declaration).await?;
     let c = load(tx, CampaignId(d.campaign_id)).await?;
     let tier = d.tier.as_deref().and_then(Tier::parse);
-    match (stage_of(&c)?, tier) {
+    match (c.stage, tier) {
         (Stage::Announced, Some(t)) => Ok((c, d, t)),
         _ => Err(AppError::not_found("certificate")),
     }

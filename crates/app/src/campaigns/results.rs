@@ -1,7 +1,7 @@
 //! Results: raw and calibrated scores side by side, divergence flags, the proposed tiers by
 //! quota with ties, the panel's final tiers; and the ranking of participating units.
 
-use super::{load, may_manage, quota_counts, stage_of};
+use super::{load, may_manage, quota_counts};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{self as rules, DeclarationStatus, RawScore, Stage, Tier};
 use ingot_domain::{AppError, CampaignId};
@@ -202,7 +202,7 @@ pub async fn ranking(
     campaign: CampaignId,
 ) -> Result<Vec<RankRow>> {
     let c = load(tx, campaign).await?;
-    let announced = stage_of(&c)? == Stage::Announced;
+    let announced = c.stage == Stage::Announced;
     if !announced && !caller.is_some_and(|cl| may_manage(cl, &c)) {
         return Err(AppError::not_found("ranking"));
     }

@@ -2,7 +2,7 @@
 //! declarations an expert has to review (blind campaigns hiding the unit and the people).
 
 use super::assign;
-use super::{load, load_declaration, require_stage, stage_of};
+use super::{load, load_declaration, require_stage};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::campaign::{self as rules, Stage};
@@ -130,7 +130,7 @@ pub async fn my_reviews(
         .map(|a| a.declaration_id)
         .collect();
     let sheets = store::sheets(tx, c.id).await?;
-    let open = stage_of(&c)? == Stage::Review && c.decided_at.is_none();
+    let open = c.stage == Stage::Review && c.decided_at.is_none();
     let mut out = Vec::new();
     for d in store::declarations(tx, c.id).await? {
         if !mine.contains(&d.id) {

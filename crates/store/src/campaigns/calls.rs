@@ -3,6 +3,7 @@
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::campaign::{Cadence, CampaignKind, Stage};
 use ingot_domain::time::Date;
 use ingot_domain::{OrgId, Timestamp, UserId};
 use serde::Serialize;
@@ -16,11 +17,11 @@ pub struct Campaign {
     #[serde(skip)]
     pub org_path: String,
     pub parent_id: Option<i64>,
-    pub kind: String,
+    pub kind: CampaignKind,
     pub title: String,
     pub edition: i64,
     pub year: i64,
-    pub cadence: String,
+    pub cadence: Cadence,
     pub rules: String,
     pub min_record_year: Option<i64>,
     pub max_record_year: Option<i64>,
@@ -37,7 +38,7 @@ pub struct Campaign {
     pub review_closes: Date,
     pub publicity_days: i64,
     pub announce_on: Date,
-    pub stage: String,
+    pub stage: Stage,
     pub publicity_start: Option<String>,
     pub decision_note: Option<String>,
     pub decided_at: Option<i64>,
@@ -58,11 +59,11 @@ const CAMPAIGN: &str = "SELECT c.id, c.org_id, o.name AS org_name, o.name_en AS 
 pub struct NewCampaign<'a> {
     pub org_id: OrgId,
     pub parent_id: Option<i64>,
-    pub kind: &'a str,
+    pub kind: CampaignKind,
     pub title: &'a str,
     pub edition: i64,
     pub year: i64,
-    pub cadence: &'a str,
+    pub cadence: Cadence,
     pub rules: &'a str,
     pub min_record_year: Option<i64>,
     pub max_record_year: Option<i64>,
@@ -97,11 +98,11 @@ pub async fn insert(tx: &mut Tx, c: &NewCampaign<'_>, now: Timestamp) -> Result<
             )
             .bind(c.org_id)
             .bind(c.parent_id)
-            .bind(c.kind)
+            .bind(c.kind.as_str())
             .bind(c.title)
             .bind(c.edition)
             .bind(c.year)
-            .bind(c.cadence)
+            .bind(c.cadence.as_str())
             .bind(c.rules)
             .bind(c.min_record_year)
             .bind(c.max_record_year)
@@ -139,10 +140,10 @@ pub async fn list(tx: &mut Tx) -> Result<Vec<Campaign>> {
     tx.fetch_all(b.build()).await
 }
 
-pub async fn set_stage(tx: &mut Tx, id: i64, stage: &str, now: Timestamp) -> Result<()> {
+pub async fn set_stage(tx: &mut Tx, id: i64, stage: Stage, now: Timestamp) -> Result<()> {
     tx.execute(
         Sql::new("UPDATE campaigns SET stage = $1, updated_at = $2 WHERE id = $3")
-            .bind(stage)
+            .bind(stage.as_str())
             .bind(now)
             .bind(id),
     )

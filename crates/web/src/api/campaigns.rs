@@ -16,6 +16,7 @@ use axum::http::request::Parts;
 use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::audit::RequestOrigin;
+use ingot_domain::campaign::{Cadence, CampaignKind, Stage};
 use ingot_domain::time::Date;
 use ingot_domain::{Actor, AppError, CampaignId, Timestamp};
 use ingot_store::campaigns::{Campaign, Declaration};
@@ -98,13 +99,11 @@ pub struct CampaignDto {
     pub org_id: i64,
     pub org_name: String,
     pub parent_id: Option<i64>,
-    /// `achievement_award`, `skills_methods`, `proposals` or `titles`.
-    pub kind: String,
+    pub kind: CampaignKind,
     pub title: String,
     pub edition: i64,
     pub year: i64,
-    /// `annual` or `triennial`.
-    pub cadence: String,
+    pub cadence: Cadence,
     pub rules: String,
     pub min_record_year: Option<i64>,
     pub max_record_year: Option<i64>,
@@ -121,8 +120,7 @@ pub struct CampaignDto {
     pub review_closes: String,
     pub publicity_days: i64,
     pub announce_on: String,
-    /// `declaration`, `formal_check`, `review`, `publicity` or `announced`.
-    pub stage: String,
+    pub stage: Stage,
     pub publicity_start: Option<String>,
     pub decided: bool,
     pub decision_note: Option<String>,
@@ -138,11 +136,11 @@ impl From<&Campaign> for CampaignDto {
             org_id: c.org_id,
             org_name: c.org_name.clone(),
             parent_id: c.parent_id,
-            kind: c.kind.clone(),
+            kind: c.kind,
             title: c.title.clone(),
             edition: c.edition,
             year: c.year,
-            cadence: c.cadence.clone(),
+            cadence: c.cadence,
             rules: c.rules.clone(),
             min_record_year: c.min_record_year,
             max_record_year: c.max_record_year,
@@ -164,7 +162,7 @@ impl From<&Campaign> for CampaignDto {
             review_closes: c.review_closes.to_string(),
             publicity_days: c.publicity_days,
             announce_on: c.announce_on.to_string(),
-            stage: c.stage.clone(),
+            stage: c.stage,
             publicity_start: c.publicity_start.clone(),
             decided: c.decided_at.is_some(),
             decision_note: c.decision_note.clone(),

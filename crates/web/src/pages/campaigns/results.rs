@@ -44,7 +44,7 @@ impl ResultsPage {
         )
     }
     fn in_review(&self) -> bool {
-        self.r.campaign.stage == Stage::Review.as_str()
+        self.r.campaign.stage == Stage::Review
     }
     fn any_excluded(&self) -> bool {
         self.r
