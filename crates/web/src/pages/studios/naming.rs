@@ -246,7 +246,7 @@ impl ApplicationPage {
                         let parts: Vec<String> = [
                             s("body"),
                             s("year"),
-                            self.ctx.code_name("level", &s("level")),
+                            self.ctx.code_name("level", s("level")),
                         ]
                         .into_iter()
                         .filter(|p| !p.is_empty())
