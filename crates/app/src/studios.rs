@@ -121,21 +121,14 @@ async fn event(
     .await
 }
 
-/// A level as stored in a naming or call row.
-fn stored_level(code: &str) -> Result<Level> {
-    Level::parse(code).ok_or_else(|| AppError::internal(format!("stored level {code}")))
-}
-
 /// Recomputes the studio's level and year of naming from its standing namings.
 async fn refresh_level(tx: &mut Tx, id: StudioId) -> Result<Option<Level>> {
     let namings = store::namings(tx, id).await?;
-    let standing: Vec<&Naming> = namings.iter().filter(|n| n.status == "active").collect();
-    let level = rules::current_level(
-        &standing
-            .iter()
-            .filter_map(|n| Level::parse(&n.level))
-            .collect::<Vec<_>>(),
-    );
+    let standing: Vec<&Naming> = namings
+        .iter()
+        .filter(|n| n.status == NamingStatus::Active)
+        .collect();
+    let level = rules::current_level(&standing.iter().map(|n| n.level).collect::<Vec<_>>());
     let year = standing.iter().map(|n| i64::from(n.named_on.year)).max();
     store::set_level(tx, id, level, year, Timestamp::now()).await?;
     Ok(level)
@@ -144,8 +137,8 @@ async fn refresh_level(tx: &mut Tx, id: StudioId) -> Result<Option<Level>> {
 fn standing_levels(namings: &[Naming]) -> Vec<Level> {
     namings
         .iter()
-        .filter(|n| n.status == NamingStatus::Active.as_str())
-        .filter_map(|n| Level::parse(&n.level))
+        .filter(|n| n.status == NamingStatus::Active)
+        .map(|n| n.level)
         .collect()
 }
 

@@ -2,12 +2,12 @@
 //! standard; a fail takes the title away.
 
 use super::registry::totals;
-use super::{event, load, refresh_level, stored_level};
+use super::{event, load, refresh_level};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::studio::StudioEvent;
-use ingot_domain::studio::{self as rules, AssessmentResult, Level, Standard};
+use ingot_domain::studio::{self as rules, AssessmentResult, NamingStatus, Standard};
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::date;
 use ingot_domain::{AppError, FieldError, OrgId, OrgPath, StudioId, Timestamp};
@@ -58,7 +58,7 @@ pub async fn assessment_form(
 fn assessable(caller: &Caller<'_>, namings: &[Naming], wanted: Option<i64>) -> Option<Naming> {
     namings
         .iter()
-        .filter(|n| n.status == "active")
+        .filter(|n| n.status == NamingStatus::Active)
         .filter(|n| wanted.is_none_or(|w| w == n.id))
         .filter(|n| {
             caller.permits(
@@ -66,7 +66,7 @@ fn assessable(caller: &Caller<'_>, namings: &[Naming], wanted: Option<i64>) -> O
                 &OrgPath::from_stored(n.org_path.clone()),
             )
         })
-        .max_by_key(|n| Level::parse(&n.level).map(Level::rank))
+        .max_by_key(|n| n.level.rank())
         .cloned()
 }
 
@@ -140,7 +140,7 @@ pub async fn assess(
         id,
         on,
         StudioEvent::Assessed {
-            level: stored_level(&naming.level)?,
+            level: naming.level,
             org: naming.org_name.clone(),
             period: period.clone(),
             total,
@@ -158,7 +158,7 @@ pub async fn assess(
             id,
             on,
             StudioEvent::TitleLost {
-                level: stored_level(&naming.level)?,
+                level: naming.level,
                 org: naming.org_name.clone(),
                 notice: naming.notice_number.clone(),
             },

@@ -224,8 +224,8 @@ pub(crate) async fn apply_at(
     if !s.unit_path.is_within(&call_path(&call)) {
         v.add(FieldError::new("studio_id", "studio_outside_call"));
     }
-    let level = Level::parse(&call.level).ok_or_else(|| AppError::internal("stored call level"))?;
-    let min = call.min_honour.as_deref().and_then(Level::parse);
+    let level = call.level;
+    let min = call.min_honour;
     let honours: Vec<Level> = store::honours(tx, s.lead_id)
         .await?
         .iter()
@@ -324,7 +324,7 @@ pub async fn application_detail(
         .await?
         .into_iter()
         .find(|n| n.application_id == Some(id.0));
-    let status = ApplicationStatus::parse(&application.status);
+    let status = Some(application.status);
     Ok(ApplicationDetail {
         snapshot: serde_json::from_str(&application.snapshot).unwrap_or_default(),
         may_review: review && status == Some(ApplicationStatus::Submitted),
@@ -471,8 +471,8 @@ pub async fn decide(
         return Err(AppError::conflict("application_changed"));
     }
     let s = load(tx, StudioId(a.studio_id)).await?;
-    let level = Level::parse(&call.level).ok_or_else(|| AppError::internal("stored call level"))?;
-    let status = ApplicationStatus::parse(&a.status);
+    let level = call.level;
+    let status = Some(a.status);
     let mut v = Validator::new();
     let note = v.optional_text("decision_note", Some(&input.decision_note), rules::TEXT_MAX);
     match input.outcome.trim() {
@@ -495,7 +495,7 @@ pub async fn decide(
                 .filter_map(|h| Level::parse(&h.level))
                 .collect();
             let held = standing_levels(&store::namings(tx, s.id).await?);
-            let min = call.min_honour.as_deref().and_then(Level::parse);
+            let min = call.min_honour;
             for problem in rules::eligibility(level, min, &honours, &held, s.status) {
                 v.add(problem);
             }

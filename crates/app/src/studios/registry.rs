@@ -9,8 +9,8 @@ use ingot_domain::org::OrgKind;
 use ingot_domain::policy::Action;
 use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{
-    self as rules, FocusField, Level, OutputKind, OutputTotals, SpendCategory, StudioKind,
-    StudioStatus,
+    self as rules, FocusField, Level, NamingStatus, OutputKind, OutputTotals, SpendCategory,
+    StudioKind, StudioStatus,
 };
 use ingot_domain::time::Date;
 use ingot_domain::validate::{Checked, Validator, choice, date, problem};
@@ -325,7 +325,7 @@ pub async fn set_status(
     }
     store::set_status(tx, id, status, Timestamp::now()).await?;
     if status == StudioStatus::Revoked {
-        for n in namings.iter().filter(|n| n.status == "active") {
+        for n in namings.iter().filter(|n| n.status == NamingStatus::Active) {
             store::lose_naming(tx, n.id, on, "revoked").await?;
         }
         refresh_level(tx, id).await?;
@@ -476,7 +476,7 @@ pub async fn detail(
             .collect();
         funding.push(FundingDetail {
             spent_by_category,
-            level: naming.map(|n| n.level.clone()).unwrap_or_default(),
+            level: naming.map(|n| n.level.to_string()).unwrap_or_default(),
             org_name: naming.map(|n| n.org_name.clone()).unwrap_or_default(),
             entries: entries
                 .iter()

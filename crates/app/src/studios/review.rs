@@ -3,7 +3,7 @@
 
 use super::naming::call_path;
 use super::outputs::{StoredFile, insert_photo};
-use super::{event, load, stored_level, today};
+use super::{event, load, today};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
@@ -64,7 +64,7 @@ pub async fn review(
     if input.version.is_some_and(|ver| ver != a.version) {
         return Err(AppError::conflict("application_changed"));
     }
-    if a.status != ApplicationStatus::Submitted.as_str() {
+    if a.status != ApplicationStatus::Submitted {
         return Err(AppError::conflict("application_not_awaiting_review"));
     }
     let mut v = Validator::new();
@@ -129,7 +129,7 @@ pub async fn review(
         s.id,
         visited,
         StudioEvent::SiteReviewed {
-            level: stored_level(&call.level)?,
+            level: call.level,
             org: call.org_name.clone(),
             score,
         },

@@ -3,7 +3,7 @@
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
-use ingot_domain::studio::Level;
+use ingot_domain::studio::{ApplicationStatus, Level, NamingStatus};
 use ingot_domain::time::Date;
 use ingot_domain::{AppError, ApplicationId, CallId, OrgId, StudioId, Timestamp, UserId};
 use serde::Serialize;
@@ -16,11 +16,11 @@ pub struct Call {
     pub org_name_en: Option<String>,
     #[serde(skip)]
     pub org_path: String,
-    pub level: String,
+    pub level: Level,
     pub title: String,
     pub rules: String,
     pub deadline: Date,
-    pub min_honour: Option<String>,
+    pub min_honour: Option<Level>,
     pub created_at: i64,
 }
 
@@ -80,11 +80,11 @@ pub struct Application {
     pub id: i64,
     pub call_id: i64,
     pub call_title: String,
-    pub call_level: String,
+    pub call_level: Level,
     pub call_org_id: i64,
     pub studio_id: i64,
     pub studio_name: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub statement: String,
     #[serde(skip)]
     pub snapshot: String,
@@ -220,7 +220,7 @@ pub async fn insert_notice(
 pub struct Naming {
     pub id: i64,
     pub studio_id: i64,
-    pub level: String,
+    pub level: Level,
     pub org_id: i64,
     pub org_name: String,
     pub org_name_en: Option<String>,
@@ -231,7 +231,7 @@ pub struct Naming {
     pub notice_number: String,
     pub notice_title: String,
     pub named_on: Date,
-    pub status: String,
+    pub status: NamingStatus,
     pub lost_on: Option<Date>,
     pub lost_reason: Option<String>,
 }

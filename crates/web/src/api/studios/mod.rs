@@ -13,6 +13,7 @@ use crate::AppState;
 use axum::extract::DefaultBodyLimit;
 use ingot_app::files::MAX_FILE_BYTES;
 use ingot_app::studios::{self as cases, StudioDetail};
+use ingot_domain::studio::{ApplicationStatus, Level, NamingStatus};
 use ingot_domain::{AppError, StudioId};
 use ingot_store::studios::{Application, Naming, Studio};
 use serde::Serialize;
@@ -123,7 +124,7 @@ pub struct MemberDto {
 #[derive(Serialize, ToSchema)]
 pub struct NamingDto {
     pub id: i64,
-    pub level: String,
+    pub level: Level,
     pub org_id: i64,
     pub org_name: String,
     pub application_id: Option<i64>,
@@ -131,7 +132,7 @@ pub struct NamingDto {
     pub notice_title: String,
     pub named_on: String,
     /// `active`, or `lost` (by a failed assessment or a revocation).
-    pub status: String,
+    pub status: NamingStatus,
     pub lost_on: Option<String>,
     pub lost_reason: Option<String>,
 }
@@ -140,14 +141,14 @@ impl From<&Naming> for NamingDto {
     fn from(n: &Naming) -> Self {
         NamingDto {
             id: n.id,
-            level: n.level.clone(),
+            level: n.level,
             org_id: n.org_id,
             org_name: n.org_name.clone(),
             application_id: n.application_id,
             notice_number: n.notice_number.clone(),
             notice_title: n.notice_title.clone(),
             named_on: n.named_on.to_string(),
-            status: n.status.clone(),
+            status: n.status,
             lost_on: n.lost_on.map(|d| d.to_string()),
             lost_reason: n.lost_reason.clone(),
         }
@@ -248,11 +249,10 @@ pub struct ApplicationDto {
     pub id: i64,
     pub call_id: i64,
     pub call_title: String,
-    pub level: String,
+    pub level: Level,
     pub studio_id: i64,
     pub studio_name: String,
-    /// `submitted`, `reviewed`, `approved` or `rejected`.
-    pub status: String,
+    pub status: ApplicationStatus,
     pub statement: String,
     pub decision_note: Option<String>,
     pub version: i64,
@@ -264,10 +264,10 @@ impl From<&Application> for ApplicationDto {
             id: a.id,
             call_id: a.call_id,
             call_title: a.call_title.clone(),
-            level: a.call_level.clone(),
+            level: a.call_level,
             studio_id: a.studio_id,
             studio_name: a.studio_name.clone(),
-            status: a.status.clone(),
+            status: a.status,
             statement: a.statement.clone(),
             decision_note: a.decision_note.clone(),
             version: a.version,

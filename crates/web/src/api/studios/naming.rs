@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::studios as cases;
+use ingot_domain::studio::Level;
 use ingot_domain::{AppError, ApplicationId, CallId, StudioId};
 use ingot_store::studios::Call;
 use serde::Serialize;
@@ -20,12 +21,12 @@ pub struct CallDto {
     pub id: i64,
     pub org_id: i64,
     pub org_name: String,
-    pub level: String,
+    pub level: Level,
     pub title: String,
     pub rules: String,
     pub deadline: String,
     /// The lowest honour level the lead must hold; null for none.
-    pub min_honour: Option<String>,
+    pub min_honour: Option<Level>,
 }
 
 impl From<&Call> for CallDto {
@@ -34,11 +35,11 @@ impl From<&Call> for CallDto {
             id: c.id,
             org_id: c.org_id,
             org_name: c.org_name.clone(),
-            level: c.level.clone(),
+            level: c.level,
             title: c.title.clone(),
             rules: c.rules.clone(),
             deadline: c.deadline.to_string(),
-            min_honour: c.min_honour.clone(),
+            min_honour: c.min_honour,
         }
     }
 }
