@@ -192,7 +192,7 @@ pub async fn matrix(tx: &mut Tx, campaign: CampaignId) -> Result<Matrix> {
     let declarations: Vec<Declaration> = store::declarations(tx, campaign.0)
         .await?
         .into_iter()
-        .filter(|d| d.status == DeclarationStatus::Accepted.as_str())
+        .filter(|d| d.status == DeclarationStatus::Accepted)
         .collect();
     let declared = store::conflicts(tx, campaign.0).await?;
     let mut cache = HashMap::new();

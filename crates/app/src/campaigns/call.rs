@@ -464,7 +464,7 @@ pub async fn detail(
     let accepted = store::declarations(tx, id.0)
         .await?
         .iter()
-        .filter(|d| d.status == DeclarationStatus::Accepted.as_str())
+        .filter(|d| d.status == DeclarationStatus::Accepted)
         .count();
     let tiers = quota_counts(&store::tiers(tx, id.0).await?, accepted)
         .into_iter()
@@ -497,13 +497,13 @@ pub async fn advance(tx: &mut Tx, caller: &Caller<'_>, id: CampaignId) -> Result
             let decls = store::declarations(tx, id.0).await?;
             if decls
                 .iter()
-                .any(|d| d.status == DeclarationStatus::Submitted.as_str())
+                .any(|d| d.status == DeclarationStatus::Submitted)
             {
                 return Err(AppError::conflict("declarations_unchecked"));
             }
             if !decls
                 .iter()
-                .any(|d| d.status == DeclarationStatus::Accepted.as_str())
+                .any(|d| d.status == DeclarationStatus::Accepted)
             {
                 return Err(AppError::conflict("no_accepted_declarations"));
             }

@@ -262,7 +262,7 @@ pub async fn check(
     let c = load(tx, CampaignId(d.campaign_id)).await?;
     require_manage(caller, &c)?;
     require_stage(&c, &[Stage::Declaration, Stage::FormalCheck])?;
-    if d.status != DeclarationStatus::Submitted.as_str() {
+    if d.status != DeclarationStatus::Submitted {
         return Err(AppError::conflict("declaration_already_checked"));
     }
     let now = Timestamp::now();
@@ -318,7 +318,7 @@ pub async fn resubmit(tx: &mut Tx, caller: &Caller<'_>, declaration: Declaration
         &OrgPath::from_stored(d.unit_path.clone()),
     )?;
     require_stage(&c, &[Stage::Declaration, Stage::FormalCheck])?;
-    if d.status != DeclarationStatus::Returned.as_str() {
+    if d.status != DeclarationStatus::Returned {
         return Err(AppError::conflict("declaration_not_returned"));
     }
     if d.correct_by

@@ -252,7 +252,7 @@ pub async fn decide_objection(
         .into_iter()
         .find(|o| o.id == objection.0)
         .ok_or_else(|| AppError::not_found("objection"))?;
-    if o.status != ObjectionStatus::Open.as_str() {
+    if o.status != ObjectionStatus::Open {
         return Err(AppError::conflict("objection_decided"));
     }
     let mut v = Validator::new();
@@ -265,15 +265,7 @@ pub async fn decide_objection(
     let outcome = v.required_text("outcome", &input.outcome, rules::TEXT_MAX);
     let status = v.finish_with(status)?;
     let now = Timestamp::now();
-    store::decide_objection(
-        tx,
-        objection.0,
-        status.as_str(),
-        &outcome,
-        caller.user_id(),
-        now,
-    )
-    .await?;
+    store::decide_objection(tx, objection.0, status, &outcome, caller.user_id(), now).await?;
     if status == ObjectionStatus::Upheld {
         store::set_tier(tx, o.declaration_id, None, now).await?;
     }
@@ -328,7 +320,7 @@ pub async fn dismiss_objections(
     for id in &ids {
         match all.iter().find(|o| o.id == id.0) {
             None => v.add(FieldError::new("ids", "unknown_objection").with("id", id)),
-            Some(o) if o.status != ObjectionStatus::Open.as_str() => {
+            Some(o) if o.status != ObjectionStatus::Open => {
                 v.add(FieldError::new("ids", "objection_decided").with("id", id));
             }
             Some(_) => {}
@@ -336,7 +328,7 @@ pub async fn dismiss_objections(
     }
     v.finish()?;
     let now = Timestamp::now();
-    let status = ObjectionStatus::Dismissed.as_str();
+    let status = ObjectionStatus::Dismissed;
     for id in &ids {
         store::decide_objection(tx, id.0, status, &outcome, caller.user_id(), now).await?;
     }
@@ -393,7 +385,7 @@ pub async fn announce(
     if store::objections(tx, campaign.0)
         .await?
         .iter()
-        .any(|o| o.status == ObjectionStatus::Open.as_str())
+        .any(|o| o.status == ObjectionStatus::Open)
     {
         return Err(AppError::conflict("objections_open"));
     }
@@ -416,7 +408,7 @@ pub async fn certificate(
 ) -> Result<(Campaign, Declaration, Tier)> {
     let d = load_declaration(tx, declaration).await?;
     let c = load(tx, CampaignId(d.campaign_id)).await?;
-    let tier = d.tier.as_deref().and_then(Tier::parse);
+    let tier = d.tier;
     match (c.stage, tier) {
         (Stage::Announced, Some(t)) => Ok((c, d, t)),
         _ => Err(AppError::not_found("certificate")),

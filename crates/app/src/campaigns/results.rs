@@ -64,7 +64,7 @@ pub async fn results(
     let declarations: Vec<Declaration> = store::declarations(tx, campaign.0)
         .await?
         .into_iter()
-        .filter(|d| d.status == DeclarationStatus::Accepted.as_str())
+        .filter(|d| d.status == DeclarationStatus::Accepted)
         .collect();
     let sheets = store::sheets(tx, campaign.0).await?;
     let assignment = store::assignment(tx, campaign.0).await?;
@@ -136,7 +136,7 @@ pub async fn results(
             rank: p.map(|p| p.rank),
             proposed: p.and_then(|p| p.tier),
             tied: p.is_some_and(|p| p.tied),
-            decided: c.decided_at.and(d.tier.as_deref().and_then(Tier::parse)),
+            decided: c.decided_at.and(d.tier),
             sheets: mine,
             declaration: d,
         });
@@ -224,7 +224,7 @@ pub async fn ranking(
                 points: 0,
             };
             for d in declarations.iter().filter(|d| d.participant_id == u.org_id) {
-                let Some(t) = d.tier.as_deref().and_then(Tier::parse) else {
+                let Some(t) = d.tier else {
                     continue;
                 };
                 match t {

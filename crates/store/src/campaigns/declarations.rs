@@ -3,6 +3,7 @@
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::campaign::{DeclarationStatus, Tier};
 use ingot_domain::{OrgId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -24,11 +25,11 @@ pub struct Declaration {
     pub field: String,
     pub first_completer_id: Option<i64>,
     pub first_completer_name: Option<String>,
-    pub status: String,
+    pub status: DeclarationStatus,
     pub return_reasons: Option<String>,
     pub correct_by: Option<String>,
     pub forwarded_from: Option<i64>,
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     pub created_at: i64,
 }
 

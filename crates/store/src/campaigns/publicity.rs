@@ -3,6 +3,7 @@
 
 use crate::sql::Sql;
 use crate::{Result, Tx};
+use ingot_domain::campaign::ObjectionStatus;
 use ingot_domain::{Timestamp, UserId};
 use serde::Serialize;
 
@@ -80,7 +81,7 @@ pub struct Objection {
     pub contact: String,
     pub text: String,
     pub lodged_at: i64,
-    pub status: String,
+    pub status: ObjectionStatus,
     pub outcome: Option<String>,
 }
 
@@ -124,7 +125,7 @@ pub async fn objections(tx: &mut Tx, campaign: i64) -> Result<Vec<Objection>> {
 pub async fn decide_objection(
     tx: &mut Tx,
     id: i64,
-    status: &str,
+    status: ObjectionStatus,
     outcome: &str,
     by: Option<UserId>,
     now: Timestamp,
@@ -133,7 +134,7 @@ pub async fn decide_objection(
         Sql::new(
             "UPDATE objections SET status = $1, outcome = $2, decided_by = $3, decided_at = $4 WHERE id = $5",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(outcome)
         .bind(by)
         .bind(now)

@@ -16,7 +16,7 @@ use axum::http::request::Parts;
 use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::audit::RequestOrigin;
-use ingot_domain::campaign::{Cadence, CampaignKind, Stage};
+use ingot_domain::campaign::{Cadence, CampaignKind, DeclarationStatus, Stage, Tier};
 use ingot_domain::time::Date;
 use ingot_domain::{Actor, AppError, CampaignId, Timestamp};
 use ingot_store::campaigns::{Campaign, Declaration};
@@ -190,13 +190,12 @@ pub struct DeclarationDto {
     pub summary: String,
     pub field: String,
     pub first_completer_name: Option<String>,
-    /// `submitted`, `returned` or `accepted`.
-    pub status: String,
+    pub status: DeclarationStatus,
     pub return_reasons: Option<String>,
     pub correct_by: Option<String>,
     pub forwarded_from: Option<i64>,
-    /// `first`, `second`, `third`, `excellent`, or null.
-    pub tier: Option<String>,
+    /// Null until a tier is awarded.
+    pub tier: Option<Tier>,
 }
 
 impl From<&Declaration> for DeclarationDto {
@@ -215,11 +214,11 @@ impl From<&Declaration> for DeclarationDto {
             summary: d.summary.clone(),
             field: d.field.clone(),
             first_completer_name: d.first_completer_name.clone(),
-            status: d.status.clone(),
+            status: d.status,
             return_reasons: d.return_reasons.clone(),
             correct_by: d.correct_by.clone(),
             forwarded_from: d.forwarded_from,
-            tier: d.tier.clone(),
+            tier: d.tier,
         }
     }
 }

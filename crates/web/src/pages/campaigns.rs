@@ -29,7 +29,6 @@ pub use scoring::{review, score};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use ingot_app::Caller;
-use ingot_domain::campaign::Tier;
 use ingot_domain::{AppError, CampaignId, DeclarationId};
 use ingot_store::campaigns::Declaration;
 
@@ -48,12 +47,6 @@ async fn campaign_of_declaration(
 /// The awarded declarations, highest tier first, then by number.
 fn awarded(ds: &[Declaration]) -> Vec<Declaration> {
     let mut out: Vec<Declaration> = ds.iter().filter(|d| d.tier.is_some()).cloned().collect();
-    let order = |d: &Declaration| {
-        d.tier
-            .as_deref()
-            .and_then(Tier::parse)
-            .map_or(9, |t| t as u8)
-    };
-    out.sort_by_key(|d| (order(d), d.number));
+    out.sort_by_key(|d| (d.tier, d.number));
     out
 }

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use ingot_app::Caller;
 use ingot_app::campaigns as cases;
 use ingot_domain::audit::RequestOrigin;
+use ingot_domain::campaign::{ObjectionStatus, Tier};
 use ingot_domain::time::Date;
 use ingot_domain::{AppError, CampaignId, ObjectionId, Timestamp};
 use ingot_store::campaigns::Declaration;
@@ -26,7 +27,7 @@ pub struct PublicEntryDto {
     pub unit_name: String,
     pub participant_name: String,
     pub first_completer_name: Option<String>,
-    pub tier: String,
+    pub tier: Tier,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -45,8 +46,7 @@ pub struct ObjectionDto {
     pub name: String,
     pub contact: String,
     pub text: String,
-    /// `open`, `upheld` or `dismissed`.
-    pub status: String,
+    pub status: ObjectionStatus,
     pub outcome: Option<String>,
 }
 
@@ -110,12 +110,11 @@ fn public_entries(ds: &[Declaration]) -> Vec<PublicEntryDto> {
                 unit_name: d.unit_name.clone(),
                 participant_name: d.participant_name.clone(),
                 first_completer_name: d.first_completer_name.clone(),
-                tier: d.tier.clone()?,
+                tier: d.tier?,
             })
         })
         .collect();
-    let order = |t: &str| ingot_domain::campaign::Tier::parse(t).map_or(9, |t| t as u8);
-    out.sort_by_key(|e| (order(&e.tier), e.number));
+    out.sort_by_key(|e| (e.tier, e.number));
     out
 }
 

@@ -26,10 +26,7 @@ struct AnnouncementPage {
 
 impl AnnouncementPage {
     fn of_tier(&self, t: &Tier) -> Vec<&Declaration> {
-        self.entries
-            .iter()
-            .filter(|d| d.tier.as_deref() == Some(t.as_str()))
-            .collect()
+        self.entries.iter().filter(|d| d.tier == Some(*t)).collect()
     }
 }
 

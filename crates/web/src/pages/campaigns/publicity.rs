@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail, declaration_label};
-use ingot_domain::campaign::Stage;
+use ingot_domain::campaign::{ObjectionStatus, Stage, Tier};
 use ingot_domain::time::Date;
 use ingot_domain::{AppError, CampaignId, ObjectionId, Timestamp};
 use ingot_store::campaigns::{Declaration, Objection};
@@ -34,8 +34,8 @@ struct PublicityPage {
 }
 
 impl PublicityPage {
-    fn tier_name(&self, t: &Option<String>) -> String {
-        self.ctx.code_name("tier", t.as_deref().unwrap_or(""))
+    fn tier_name(&self, t: &Option<Tier>) -> String {
+        t.map(|t| self.ctx.code_name("tier", t)).unwrap_or_default()
     }
     fn title_of(&self, declaration: &i64) -> String {
         self.entries
@@ -47,7 +47,7 @@ impl PublicityPage {
     fn open_objections(&self) -> usize {
         self.objections
             .iter()
-            .filter(|o| o.status == "open")
+            .filter(|o| o.status == ObjectionStatus::Open)
             .count()
     }
 }
