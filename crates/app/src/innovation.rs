@@ -13,9 +13,10 @@ mod skills;
 mod titles;
 
 pub use achievements::{
-    AchievementDetail, AchievementInput, achievement, achievement_readable, achievements, attach,
-    attachment, claim_benefit, create_achievement, link_patent, link_patent_by_number,
-    link_proposal, verify_benefit,
+    AchievementDetail, AchievementInput, ClaimInput, LinkPatentInput, LinkProposalInput,
+    VerifyInput, achievement, achievement_readable, achievements, attach, attachment,
+    claim_benefit, create_achievement, link_patent, link_patent_by_number, link_proposal,
+    verify_benefit,
 };
 pub use patents::{PatentInput, check_patent, create_patent, patent, patents};
 pub use skills::{SkillInput, create_skill, skill, skills};
@@ -155,6 +156,20 @@ fn blind_expert(caller: &Caller<'_>) -> Option<UserId> {
         .iter()
         .any(|g| g.role == Role::Expert)
         .then_some(actor.user_id)
+}
+
+/// Refuses, as if absent, a record of a unit the caller may not read (at `unit_path`) or one
+/// that a blind review hides from them.
+async fn require_readable(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    (record_type, id): (&str, i64),
+    unit_path: &str,
+) -> Result<()> {
+    if !may_read(caller, unit_path) {
+        return Err(not_found());
+    }
+    require_not_blind(tx, caller, record_type, id).await
 }
 
 /// Refuses, as if absent, a record behind a blind declaration assigned to the caller.

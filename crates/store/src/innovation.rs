@@ -27,7 +27,8 @@ pub use patents::{
 pub use skills::{NewSkill, Skill, get_skill, insert_skill, list_skills, trainees};
 pub use titles::{NewTitle, Title, get_title, honour_levels, insert_title, list_titles};
 
-use crate::sql::{Sql, SqlBuilder};
+use crate::db::BothRows;
+use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::{AppError, OrgScope, UserId};
 
@@ -137,6 +138,40 @@ fn text_filter(b: &mut SqlBuilder, f: &RecordFilter, column: &'static str) {
             .bind(format!("%{}%", text.replace(['%', '_'], "")))
             .push(")");
     }
+}
+
+/// The record `select` finds where `id_column` is `id`, read from its row by `read`.
+async fn get_by_id<R: BothRows, T>(
+    tx: &mut Tx,
+    (select, id_column): (&'static str, &'static str),
+    id: i64,
+    read: impl Fn(R) -> Result<T>,
+) -> Result<Option<T>> {
+    let mut b = SqlBuilder::new(select);
+    b.push(" WHERE ").push(id_column).push(" = ").bind(id);
+    let row: Option<R> = tx.fetch_optional(b.build()).await?;
+    row.map(read).transpose()
+}
+
+/// A page of a listing and the total its filters find. `count` and `select` start the two
+/// queries (with the same joins); `filters` adds the same conditions to both, `order` sorts
+/// the page, and `read` makes a record of each row.
+async fn list_page<R: BothRows, T>(
+    tx: &mut Tx,
+    (count, select, order): (&'static str, &'static str, &'static str),
+    filters: impl Fn(&mut SqlBuilder),
+    page: Page,
+    read: impl Fn(R) -> Result<T>,
+) -> Result<(Vec<T>, i64)> {
+    let mut b = SqlBuilder::new(count);
+    filters(&mut b);
+    let (total,): (i64,) = tx.fetch_one(b.build()).await?;
+    let mut b = SqlBuilder::new(select);
+    filters(&mut b);
+    b.push(order);
+    page.apply(&mut b);
+    let rows: Vec<R> = tx.fetch_all(b.build()).await?;
+    Ok((rows.into_iter().map(read).collect::<Result<_>>()?, total))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]

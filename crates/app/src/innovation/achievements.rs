@@ -1,9 +1,7 @@
 //! Achievements: recording one with its team, linking the patents and improvement proposals it
 //! grew out of, attaching checked files, and the claimed economic benefit that finance verifies.
 
-use super::{
-    date, log, may_read, not_found, require_manage, require_not_blind, scoped, unit, year,
-};
+use super::{date, log, may_read, not_found, require_manage, require_readable, scoped, unit, year};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::benefit::{self, ClaimFields, Verification};
@@ -225,10 +223,7 @@ async fn load_achievement(
     let a = store::get_achievement(tx, id)
         .await?
         .ok_or_else(not_found)?;
-    if !may_read(caller, &a.unit_path) {
-        return Err(not_found());
-    }
-    require_not_blind(tx, caller, "achievement", id).await?;
+    require_readable(tx, caller, ("achievement", id), &a.unit_path).await?;
     let unit = orgs::get(tx, a.unit_id).await?.ok_or_else(not_found)?;
     Ok((a, unit))
 }
@@ -275,6 +270,24 @@ pub async fn achievements(
     store::list_achievements(tx, &scoped(caller, filter), page).await
 }
 
+// Linking a patent to an achievement, as the API sends it (`POST /achievements/{id}/patents`).
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = LinkPatentBody)]
+pub struct LinkPatentInput {
+    #[schema(value_type = i64)]
+    pub patent_id: PatentId,
+}
+
+// Linking a proposal to an achievement, as the API sends it (`POST /achievements/{id}/proposals`).
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = LinkProposalBody)]
+pub struct LinkProposalInput {
+    #[schema(value_type = i64)]
+    pub proposal_id: ProposalId,
+}
+
 /// Links a patent (which the caller may read) to an achievement it may manage.
 pub async fn link_patent(
     tx: &mut Tx,
@@ -290,14 +303,11 @@ pub async fn link_patent(
         return Err(AppError::field("patent_id", "unknown_patent"));
     };
     if store::link_patent(tx, id, p.id).await? {
-        log(
+        log_change(
             tx,
             caller,
             "achievement.link_patent",
-            "achievement",
-            id,
-            &a.title,
-            a.unit_id,
+            &a,
             serde_json::json!({"patent": p.number}),
         )
         .await?;
@@ -334,14 +344,11 @@ pub async fn link_proposal(
         return Err(AppError::field("proposal_id", "unknown_proposal"));
     }
     if store::link_proposal(tx, id, proposal).await? {
-        log(
+        log_change(
             tx,
             caller,
             "achievement.link_proposal",
-            "achievement",
-            id,
-            &a.title,
-            a.unit_id,
+            &a,
             serde_json::json!({"proposal": proposal}),
         )
         .await?;
@@ -382,18 +389,30 @@ pub async fn attach(
         now,
     )
     .await?;
+    let file = serde_json::json!({"file": filename, "sha256": sha256, "size": bytes.len()});
+    log_change(tx, caller, "achievement.attach", &a, file).await?;
+    store::get_attachment(tx, att).await?.ok_or_else(not_found)
+}
+
+/// The audit and change-log rows of a change to the achievement `a` (a link, a file).
+async fn log_change(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    action: &str,
+    a: &Achievement,
+    after: serde_json::Value,
+) -> Result<()> {
     log(
         tx,
         caller,
-        "achievement.attach",
+        action,
         "achievement",
-        id,
+        a.id,
         &a.title,
         a.unit_id,
-        serde_json::json!({"file": filename, "sha256": sha256, "size": bytes.len()}),
+        after,
     )
-    .await?;
-    store::get_attachment(tx, att).await?.ok_or_else(not_found)
+    .await
 }
 
 /// An attachment the caller may download: one of an achievement they may read.
@@ -411,6 +430,50 @@ pub async fn attachment(
     Ok(att)
 }
 
+/// A benefit claim, calculated as for proposals: `cost` (old_cost, new_cost, volume), `time`
+/// (hours, rate) or `free` (amount, with the explanation in `note`). Numbers are yuan as text.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = ClaimBody)]
+pub struct ClaimInput {
+    pub method: String,
+    pub old_cost: String,
+    pub new_cost: String,
+    pub volume: String,
+    pub hours: String,
+    pub rate: String,
+    pub amount: String,
+    pub note: String,
+    pub version: Option<i64>,
+}
+
+impl ClaimInput {
+    fn fields(&self) -> ClaimFields {
+        ClaimFields {
+            method: self.method.clone(),
+            old_cost: self.old_cost.clone(),
+            new_cost: self.new_cost.clone(),
+            volume: self.volume.clone(),
+            hours: self.hours.clone(),
+            rate: self.rate.clone(),
+            amount: self.amount.clone(),
+            note: self.note.clone(),
+        }
+    }
+}
+
+// Finance's verification of an achievement's claimed benefit, as the form and the API send it
+// (no doc comment: the schema has never had a description).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = RecordVerifyBody)]
+pub struct VerifyInput {
+    /// Empty to confirm the claim; otherwise the corrected amount in yuan (with a note).
+    pub corrected_amount: String,
+    pub note: String,
+    pub version: Option<i64>,
+}
+
 fn benefit_state(a: &Achievement) -> serde_json::Value {
     serde_json::json!({
         "benefit_claimed_cents": a.benefit_claimed_cents,
@@ -424,14 +487,13 @@ pub async fn claim_benefit(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: AchievementId,
-    fields: &ClaimFields,
-    version: Option<i64>,
+    input: &ClaimInput,
 ) -> Result<Achievement> {
     let (a, unit) = load_achievement(tx, caller, id).await?;
-    let claim = fields.check()?;
+    let claim = input.fields().check()?;
     require_manage(caller, &unit)?;
     benefit::ensure_unlocked(a.benefit_verified_at)?;
-    if version.is_some_and(|v| v != a.version) {
+    if input.version.is_some_and(|v| v != a.version) {
         return Err(AppError::conflict("record_changed"));
     }
     let before = benefit_state(&a);
@@ -448,11 +510,9 @@ pub async fn verify_benefit(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: AchievementId,
-    corrected_amount: &str,
-    note: &str,
-    version: Option<i64>,
+    input: &VerifyInput,
 ) -> Result<Achievement> {
-    let verification = Verification::parse(corrected_amount, note)?;
+    let verification = Verification::parse(&input.corrected_amount, &input.note)?;
     let (a, unit) = load_achievement(tx, caller, id).await?;
     caller.require(Action::VerifyBenefit, &unit.path)?;
     // Separation of duties: a completer of the achievement does not verify its benefit.
@@ -468,7 +528,7 @@ pub async fn verify_benefit(
     let Some(claimed) = a.benefit_claimed_cents else {
         return Err(AppError::conflict("benefit_not_claimed"));
     };
-    if version.is_some_and(|v| v != a.version) {
+    if input.version.is_some_and(|v| v != a.version) {
         return Err(AppError::conflict("record_changed"));
     }
     let before = benefit_state(&a);

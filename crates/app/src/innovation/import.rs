@@ -2,7 +2,8 @@
 //! (the number's format and check digit, dates, the unit); if any row is wrong, the report lists
 //! each problem by row and column and nothing is saved.
 
-use super::{PatentInput, check_patent, log, require_manage};
+use super::patents::log_patent;
+use super::{PatentInput, check_patent, require_manage};
 use crate::org_import::RowError;
 use crate::{Caller, Result};
 use ingot_domain::org::Organisation;
@@ -202,17 +203,7 @@ pub async fn import_patents(
     let now = Timestamp::now();
     for p in &checked {
         let id = store::insert_patent(&mut tx, p, caller.user_id(), now).await?;
-        log(
-            &mut tx,
-            caller,
-            "patent.import",
-            "patent",
-            id,
-            &p.number,
-            p.unit_id,
-            serde_json::json!({"number": p.number, "title": p.title, "status": p.status}),
-        )
-        .await?;
+        log_patent(&mut tx, caller, "patent.import", id, p).await?;
         created.push(
             store::get_patent(&mut tx, id)
                 .await?

@@ -1,7 +1,7 @@
 //! Patents: checking one as typed (the application number's format and check digit, dates, the
 //! unit), recording it, and reading one or a page of them within the caller's reach.
 
-use super::{date, log, may_read, not_found, require_manage, require_not_blind, scoped, unit};
+use super::{date, log, not_found, require_manage, require_readable, scoped, unit};
 use crate::{Caller, Result};
 use ingot_domain::innovation::{self as rules, ApplicationNumber, PatentKind, PatentStatus};
 use ingot_domain::validate::{self, Checked, Validator, problem};
@@ -96,18 +96,23 @@ pub async fn create_patent(
     }
     let new = check_patent_of(Validator::new(), input, unit.map(|u| u.id))?;
     let id = store::insert_patent(tx, &new, caller.user_id(), Timestamp::now()).await?;
-    log(
-        tx,
-        caller,
-        "patent.create",
-        "patent",
-        id,
-        &new.number,
-        new.unit_id,
-        serde_json::json!({"number": new.number, "title": new.title, "status": new.status}),
-    )
-    .await?;
+    log_patent(tx, caller, "patent.create", id, &new).await?;
     store::get_patent(tx, id).await?.ok_or_else(not_found)
+}
+
+/// The audit and change-log rows of a patent just recorded (`patent.create`, `patent.import`).
+pub(super) async fn log_patent(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    action: &str,
+    id: i64,
+    p: &NewPatent,
+) -> Result<()> {
+    let after = serde_json::json!({"number": p.number, "title": p.title, "status": p.status});
+    log(
+        tx, caller, action, "patent", id, &p.number, p.unit_id, after,
+    )
+    .await
 }
 
 pub async fn patent(
@@ -117,10 +122,7 @@ pub async fn patent(
 ) -> Result<(Patent, Vec<AchievementRef>)> {
     let id = id.0;
     let p = store::get_patent(tx, id).await?.ok_or_else(not_found)?;
-    if !may_read(caller, &p.unit_path) {
-        return Err(not_found());
-    }
-    require_not_blind(tx, caller, "patent", id).await?;
+    require_readable(tx, caller, ("patent", id), &p.unit_path).await?;
     let linked = store::achievements_of_patent(tx, id).await?;
     Ok((p, linked))
 }

@@ -1,7 +1,7 @@
 //! Skills and methods: recording one with the people who created it, and reading one or a page of
 //! them within the caller's reach.
 
-use super::{log, may_read, not_found, require_manage, require_not_blind, scoped, unit, year};
+use super::{log, not_found, require_manage, require_readable, scoped, unit, year};
 use crate::{Caller, Result};
 use ingot_domain::innovation::{self as rules, SkillKind};
 use ingot_domain::validate::{Validator, problem};
@@ -116,10 +116,7 @@ pub async fn skill(
 ) -> Result<(Skill, Vec<PersonRef>)> {
     let id = id.0;
     let s = store::get_skill(tx, id).await?.ok_or_else(not_found)?;
-    if !may_read(caller, &s.unit_path) {
-        return Err(not_found());
-    }
-    require_not_blind(tx, caller, "skill", id).await?;
+    require_readable(tx, caller, ("skill", id), &s.unit_path).await?;
     let trainees = store::trainees(tx, id).await?;
     Ok((s, trainees))
 }

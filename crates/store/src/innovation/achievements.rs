@@ -1,7 +1,9 @@
 //! Achievements: the record and its benefit, the completers, the proposals and patents linked to
 //! it, and the scoped listing.
 
-use super::{PersonRef, RecordFilter, blind_filter, common, stored, text_filter};
+use super::{
+    PersonRef, RecordFilter, blind_filter, common, get_by_id, list_page, stored, text_filter,
+};
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::benefit::Benefit;
@@ -171,10 +173,7 @@ pub async fn insert_achievement(
 }
 
 pub async fn get_achievement(tx: &mut Tx, id: i64) -> Result<Option<Achievement>> {
-    let mut b = SqlBuilder::new(ACHIEVEMENT);
-    b.push(" WHERE a.id = ").bind(id);
-    let row: Option<AchievementRow> = tx.fetch_optional(b.build()).await?;
-    row.map(Achievement::try_from).transpose()
+    get_by_id::<AchievementRow, _>(tx, (ACHIEVEMENT, "a.id"), id, Achievement::try_from).await
 }
 
 /// Saves the benefit of an achievement if it is still at `a.version`; returns the new version.
@@ -364,17 +363,10 @@ pub async fn list_achievements(
                 .push(")");
         }
     };
-    let mut count = SqlBuilder::new("SELECT COUNT(*)");
-    filters(&mut count);
-    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
-    let mut b = SqlBuilder::new(
-        "SELECT a.id, a.title, a.unit_id, u.name AS unit_name, a.field, a.kind, a.claimed_level, a.year, a.award,
+    let select = "SELECT a.id, a.title, a.unit_id, u.name AS unit_name, a.field, a.kind, a.claimed_level, a.year, a.award,
             (SELECT us.display_name FROM achievement_completers c JOIN users us ON us.id = c.user_id
              WHERE c.achievement_id = a.id AND c.rank = 1) AS first_completer,
-            a.benefit_claimed_cents, a.benefit_verified_cents",
-    );
-    filters(&mut b);
-    b.push(" ORDER BY a.year DESC, a.id DESC");
-    page.apply(&mut b);
-    Ok((tx.fetch_all(b.build()).await?, total))
+            a.benefit_claimed_cents, a.benefit_verified_cents";
+    let order = " ORDER BY a.year DESC, a.id DESC";
+    list_page(tx, ("SELECT COUNT(*)", select, order), filters, page, Ok).await
 }

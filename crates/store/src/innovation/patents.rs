@@ -1,7 +1,7 @@
 //! Patents: the record, the numbers already taken, the scoped listing and the patents linked to
 //! an achievement.
 
-use super::{RecordFilter, blind_filter, common, stored, text_filter};
+use super::{RecordFilter, blind_filter, common, get_by_id, list_page, stored, text_filter};
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::innovation::{PatentKind, PatentStatus};
@@ -111,10 +111,7 @@ pub async fn insert_patent(
 }
 
 pub async fn get_patent(tx: &mut Tx, id: i64) -> Result<Option<Patent>> {
-    let mut b = SqlBuilder::new(PATENT);
-    b.push(" WHERE p.id = ").bind(id);
-    let row: Option<PatentRow> = tx.fetch_optional(b.build()).await?;
-    row.map(Patent::try_from).transpose()
+    get_by_id::<PatentRow, _>(tx, (PATENT, "p.id"), id, Patent::try_from).await
 }
 
 /// The id of the patent with this application number, written as stored (`CN202010566088.9`).
@@ -153,21 +150,9 @@ pub async fn list_patents(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(
         }
         text_filter(b, f, "p.title || ' ' || p.number || ' ' || p.inventors");
     };
-    let mut count =
-        SqlBuilder::new("SELECT COUNT(*) FROM patents p JOIN organisations u ON u.id = p.unit_id");
-    filters(&mut count);
-    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
-    let mut b = SqlBuilder::new(PATENT);
-    filters(&mut b);
-    b.push(" ORDER BY p.applied_on DESC, p.id DESC");
-    page.apply(&mut b);
-    let rows: Vec<PatentRow> = tx.fetch_all(b.build()).await?;
-    Ok((
-        rows.into_iter()
-            .map(Patent::try_from)
-            .collect::<Result<Vec<_>>>()?,
-        total,
-    ))
+    let count = "SELECT COUNT(*) FROM patents p JOIN organisations u ON u.id = p.unit_id";
+    let order = " ORDER BY p.applied_on DESC, p.id DESC";
+    list_page::<PatentRow, _>(tx, (count, PATENT, order), filters, page, Patent::try_from).await
 }
 
 pub async fn linked_patents(tx: &mut Tx, achievement: i64) -> Result<Vec<Patent>> {

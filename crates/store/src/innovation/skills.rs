@@ -1,6 +1,8 @@
 //! Skills and methods, with the people trained in them.
 
-use super::{PersonRef, RecordFilter, blind_filter, common, stored, text_filter};
+use super::{
+    PersonRef, RecordFilter, blind_filter, common, get_by_id, list_page, stored, text_filter,
+};
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::innovation::SkillKind;
@@ -114,10 +116,7 @@ pub async fn insert_skill(
 }
 
 pub async fn get_skill(tx: &mut Tx, id: i64) -> Result<Option<Skill>> {
-    let mut b = SqlBuilder::new(SKILL);
-    b.push(" WHERE s.id = ").bind(id);
-    let row: Option<SkillRow> = tx.fetch_optional(b.build()).await?;
-    row.map(Skill::try_from).transpose()
+    get_by_id::<SkillRow, _>(tx, (SKILL, "s.id"), id, Skill::try_from).await
 }
 
 pub async fn trainees(tx: &mut Tx, skill: i64) -> Result<Vec<PersonRef>> {
@@ -144,19 +143,7 @@ pub async fn list_skills(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(V
                 .push("))");
         }
     };
-    let mut count =
-        SqlBuilder::new("SELECT COUNT(*) FROM skills s JOIN organisations u ON u.id = s.unit_id");
-    filters(&mut count);
-    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
-    let mut b = SqlBuilder::new(SKILL);
-    filters(&mut b);
-    b.push(" ORDER BY s.year DESC, s.id DESC");
-    page.apply(&mut b);
-    let rows: Vec<SkillRow> = tx.fetch_all(b.build()).await?;
-    Ok((
-        rows.into_iter()
-            .map(Skill::try_from)
-            .collect::<Result<Vec<_>>>()?,
-        total,
-    ))
+    let count = "SELECT COUNT(*) FROM skills s JOIN organisations u ON u.id = s.unit_id";
+    let order = " ORDER BY s.year DESC, s.id DESC";
+    list_page::<SkillRow, _>(tx, (count, SKILL, order), filters, page, Skill::try_from).await
 }

@@ -1,6 +1,6 @@
 //! Talent titles and honours held by people.
 
-use super::{RecordFilter, common, stored, text_filter};
+use super::{RecordFilter, common, get_by_id, list_page, stored, text_filter};
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::innovation::HonourLevel;
@@ -93,10 +93,7 @@ pub async fn insert_title(
 }
 
 pub async fn get_title(tx: &mut Tx, id: i64) -> Result<Option<Title>> {
-    let mut b = SqlBuilder::new(TITLE);
-    b.push(" WHERE t.id = ").bind(id);
-    let row: Option<TitleRow> = tx.fetch_optional(b.build()).await?;
-    row.map(Title::try_from).transpose()
+    get_by_id::<TitleRow, _>(tx, (TITLE, "t.id"), id, Title::try_from).await
 }
 
 pub async fn list_titles(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(Vec<Title>, i64)> {
@@ -107,22 +104,9 @@ pub async fn list_titles(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(V
             b.push(" AND t.user_id = ").bind(p);
         }
     };
-    let mut count = SqlBuilder::new(
-        "SELECT COUNT(*) FROM titles t JOIN organisations u ON u.id = t.unit_id JOIN users us ON us.id = t.user_id",
-    );
-    filters(&mut count);
-    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
-    let mut b = SqlBuilder::new(TITLE);
-    filters(&mut b);
-    b.push(" ORDER BY t.year DESC, t.id DESC");
-    page.apply(&mut b);
-    let rows: Vec<TitleRow> = tx.fetch_all(b.build()).await?;
-    Ok((
-        rows.into_iter()
-            .map(Title::try_from)
-            .collect::<Result<Vec<_>>>()?,
-        total,
-    ))
+    let count = "SELECT COUNT(*) FROM titles t JOIN organisations u ON u.id = t.unit_id JOIN users us ON us.id = t.user_id";
+    let order = " ORDER BY t.year DESC, t.id DESC";
+    list_page::<TitleRow, _>(tx, (count, TITLE, order), filters, page, Title::try_from).await
 }
 
 /// The levels of every title a person holds.

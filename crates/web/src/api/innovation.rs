@@ -5,12 +5,17 @@
 //! OpenAPI document), the list filters and their parsing, and people as records name them; the
 //! handlers live in `achievements`, `patents`, `import`, `skills`, `titles` and `records`.
 
+use super::ApiCtx;
 use super::proposal_dto::SpreadsheetQuery;
 use crate::AppState;
 use crate::error::Failure;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ingot_app::Caller;
 use ingot_domain::{AppError, OrgId, UserId};
-use ingot_store::Page;
 use ingot_store::innovation::{PersonRef, RecordFilter};
+use ingot_store::{Page, Tx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -111,15 +116,155 @@ async fn filter_of(state: &AppState, q: &RecordQuery) -> Result<RecordFilter, Fa
     })
 }
 
-fn page_of(q: &RecordQuery) -> Page {
-    Page::new(q.page, q.per_page, 50)
+/// One kind of record as a row of its export.
+trait ExportRow {
+    /// The export's file and sheet name.
+    const NAME: &'static str;
+    /// The export's columns, in the order of [`ExportRow::row`].
+    const HEADERS: &'static [&'static str];
+
+    fn row(self) -> Vec<String>;
 }
 
-fn export_page() -> Page {
-    Page {
+/// One page of a list, as the use case found it.
+struct Listed<T> {
+    items: Vec<T>,
+    total: i64,
+    page: Page,
+}
+
+/// Declares the API's page of a list of `$item`, built from a [`Listed`] page of records.
+macro_rules! list_dto {
+    ($name:ident, $item:ident) => {
+        // `as` spells the name out for the test that reads schema names from the source.
+        #[derive(Debug, Serialize, ToSchema)]
+        #[schema(as = $name)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            pub total: i64,
+            pub page: i64,
+            pub per_page: i64,
+        }
+
+        impl<T> From<super::Listed<T>> for $name
+        where
+            $item: From<T>,
+        {
+            fn from(l: super::Listed<T>) -> Self {
+                $name {
+                    items: l.items.into_iter().map(Into::into).collect(),
+                    total: l.total,
+                    page: l.page.number,
+                    per_page: l.page.size,
+                }
+            }
+        }
+    };
+}
+
+/// Declares a kind of record's list endpoint (one page as `$dto`, a list of `$item`) and its
+/// export endpoint (CSV or XLSX), both over the use case `$case`. The handlers' names and doc
+/// comments are the OpenAPI document's operation ids and descriptions.
+macro_rules! list_endpoints {
+    (
+        $(#[$list_doc:meta])* $list:ident($path:tt) -> $dto:ident of $item:ident;
+        $(#[$export_doc:meta])* $export:ident($export_path:tt);
+        $case:path
+    ) => {
+        list_dto!($dto, $item);
+
+        $(#[$list_doc])*
+        #[utoipa::path(get, path = $path, tag = "innovation", params(RecordQuery),
+            responses((status = 200, body = $dto), (status = 401, body = ErrorBody)),
+            security(("bearer" = []), ("session" = [])))]
+        pub(super) async fn $list(
+            State(state): State<AppState>,
+            api: ApiCtx,
+            Query(q): Query<RecordQuery>,
+        ) -> Result<Json<$dto>, Failure> {
+            Ok(Json(super::listed(&state, &api, &q, $case).await?.into()))
+        }
+
+        $(#[$export_doc])*
+        #[utoipa::path(get, path = $export_path, tag = "innovation", params(RecordQuery, SpreadsheetQuery),
+            responses(
+                (status = 200, description = "The file", content(
+                    (FileBytes = "text/csv"),
+                    (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+                (status = 422, body = ErrorBody)),
+            security(("bearer" = []), ("session" = [])))]
+        pub(super) async fn $export(
+            State(state): State<AppState>,
+            api: ApiCtx,
+            Query(q): Query<RecordQuery>,
+            Query(f): Query<SpreadsheetQuery>,
+        ) -> Result<Response, Failure> {
+            super::exported(&state, &api, (&q, &f), $case).await
+        }
+    };
+}
+
+/// The records `q` finds on `page`, as the use case `list` lists them for the caller, with the
+/// total found.
+async fn find<T>(
+    state: &AppState,
+    api: &ApiCtx,
+    q: &RecordQuery,
+    page: Page,
+    list: impl AsyncFnOnce(&mut Tx, &Caller<'_>, RecordFilter, Page) -> Result<(Vec<T>, i64), AppError>,
+) -> Result<(Vec<T>, i64), Failure> {
+    let filter = filter_of(state, q).await?;
+    let mut tx = state.db.read().await?;
+    Ok(list(&mut tx, &api.caller(), filter, page).await?)
+}
+
+/// The page of records `q` asks for.
+async fn listed<T>(
+    state: &AppState,
+    api: &ApiCtx,
+    q: &RecordQuery,
+    list: impl AsyncFnOnce(&mut Tx, &Caller<'_>, RecordFilter, Page) -> Result<(Vec<T>, i64), AppError>,
+) -> Result<Listed<T>, Failure> {
+    let page = Page::new(q.page, q.per_page, 50);
+    let (items, total) = find(state, api, q, page, list).await?;
+    Ok(Listed { items, total, page })
+}
+
+/// Every record `q` finds (up to [`EXPORT_MAX_ROWS`]) as a CSV or XLSX file.
+async fn exported<T: ExportRow>(
+    state: &AppState,
+    api: &ApiCtx,
+    (q, f): (&RecordQuery, &SpreadsheetQuery),
+    list: impl AsyncFnOnce(&mut Tx, &Caller<'_>, RecordFilter, Page) -> Result<(Vec<T>, i64), AppError>,
+) -> Result<Response, Failure> {
+    let format = format_of(f)?;
+    let all = Page {
         number: 1,
         size: EXPORT_MAX_ROWS,
-    }
+    };
+    let (items, _) = find(state, api, q, all, list).await?;
+    let rows = items.into_iter().map(T::row).collect();
+    Ok(
+        crate::pages::orgs::spreadsheet_response(format, T::NAME, T::NAME, T::HEADERS, rows)
+            .await?,
+    )
+}
+
+/// Runs `change` for the caller in one write transaction, committed when it succeeds.
+async fn in_tx<T>(
+    state: &AppState,
+    api: &ApiCtx,
+    change: impl AsyncFnOnce(&mut Tx, &Caller<'_>) -> Result<T, AppError>,
+) -> Result<T, Failure> {
+    let mut tx = state.db.begin().await?;
+    let value = change(&mut tx, &api.caller()).await?;
+    tx.commit().await?;
+    Ok(value)
+}
+
+/// A record just created, as `201 Created`.
+fn created(dto: impl Serialize) -> Response {
+    (StatusCode::CREATED, Json(dto)).into_response()
 }
 
 fn format_of(f: &SpreadsheetQuery) -> Result<&str, Failure> {

@@ -19,10 +19,20 @@ pub use patents::{create_patent, import_patents, patents};
 pub use skills::{create_skill, skills};
 pub use titles::{create_title, titles};
 
-use super::query_url;
+use super::{Pager, answer, in_tx, query_url, render};
+use crate::AppState;
 use crate::ctx::PageCtx;
+use crate::error::Failure;
+use crate::forms::{FormErrors, SentForm, decode_form};
+use askama::Template;
+use axum::http::StatusCode;
 use axum::response::Response;
+use ingot_app::Caller;
+use ingot_domain::AppError;
+use ingot_domain::org::Organisation;
 use ingot_store::innovation::RecordFilter;
+use ingot_store::{Page, Tx};
+use serde::de::DeserializeOwned;
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
@@ -61,6 +71,70 @@ impl ListQuery {
             ],
         )
     }
+}
+
+/// One page of a kind of record as its list page shows it: the filters, the records found and
+/// their total, the pager and the export links.
+pub struct RecordList<T> {
+    pub q: ListQuery,
+    pub items: Vec<T>,
+    pub total: i64,
+    pub pager: Pager,
+    pub export_csv: String,
+    pub export_xlsx: String,
+}
+
+/// The list page of a kind of record at `path` (`/skills`): page `q` of the records the use case
+/// `list` finds for the reader and the units the new record's form offers (`units`), laid out by
+/// `show`.
+async fn list_page<T, P: Template>(
+    state: &AppState,
+    ctx: PageCtx,
+    (q, path): (ListQuery, &str),
+    list: impl AsyncFnOnce(&mut Tx, &Caller<'_>, RecordFilter, Page) -> Result<(Vec<T>, i64), AppError>,
+    units: impl AsyncFnOnce(&mut Tx, &Caller<'_>) -> Result<Vec<Organisation>, AppError>,
+    status: StatusCode,
+    show: impl FnOnce(PageCtx, RecordList<T>, Vec<Organisation>) -> P,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let page = Page::new(q.page, Some(30), 30);
+    let mut tx = state.db.read().await?;
+    let (items, total) = list(&mut tx, &caller, q.filter(), page).await?;
+    let units = units(&mut tx, &caller).await?;
+    drop(tx);
+    let export = format!("/api/v1{path}/export");
+    let list = RecordList {
+        pager: Pager::new(&ctx, &q.url(path), page, total),
+        export_csv: q.export(&export, "csv"),
+        export_xlsx: q.export(&export, "xlsx"),
+        q,
+        items,
+        total,
+    };
+    Ok(render(status, &show(ctx, list, units)))
+}
+
+/// A new record from the form of its list page: decoded into the command `I` and saved by
+/// `create`, then on to the page `to` names; or the list page again (`again`) with the form as
+/// sent and its problems.
+async fn create_from_form<I: DeserializeOwned, T>(
+    state: &AppState,
+    ctx: PageCtx,
+    body: &[u8],
+    create: impl AsyncFnOnce(&mut Tx, &Caller<'_>, &I) -> Result<T, AppError>,
+    to: impl FnOnce(&T) -> String,
+    again: impl AsyncFnOnce(PageCtx, SentForm, FormErrors, StatusCode) -> Result<Response, Failure>,
+) -> Result<Response, Failure> {
+    let result = in_tx(state, &ctx, async |tx, caller| {
+        let input: I = decode_form(body)?;
+        create(tx, caller, &input).await
+    })
+    .await;
+    let to = result.as_ref().map_or(String::new(), to);
+    answer(ctx, result, &to, "saved", async |ctx, errors, status| {
+        again(ctx, SentForm::of(body), errors, status).await
+    })
+    .await
 }
 
 /// The reader's own organisation, the unit a new record's form starts with.

@@ -2,21 +2,21 @@
 //! patents and proposals it came from, the benefit claimed and verified, and attached files.
 
 use super::patents::PatentDto;
-use super::{PersonRefDto, RecordQuery, export_page, filter_of, format_of, page_of};
+use super::{ExportRow, PersonRefDto, RecordQuery, created, in_tx};
 use crate::AppState;
 use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use ingot_app::Caller;
 use ingot_app::innovation as cases;
-use ingot_domain::benefit::ClaimFields;
 use ingot_domain::proposal::format_money;
-use ingot_domain::{AchievementFileId, AchievementId, PatentId, ProposalId};
+use ingot_domain::{AchievementFileId, AchievementId, AppError};
+use ingot_store::Tx;
 use ingot_store::innovation::{Achievement, AchievementItem, ProposalRef};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,12 +54,12 @@ impl From<AchievementItem> for AchievementItemDto {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AchievementListDto {
-    pub items: Vec<AchievementItemDto>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
+list_endpoints! {
+    /// Achievements the caller may see, filtered.
+    list_achievements("/achievements") -> AchievementListDto of AchievementItemDto;
+    /// The filtered achievements as a CSV or XLSX file.
+    export_achievements("/achievements/export");
+    cases::achievements
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -172,67 +172,8 @@ impl From<ingot_store::innovation::AchievementAttachment> for AchievementFileDto
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LinkPatentBody {
-    #[schema(value_type = i64)]
-    pub patent_id: PatentId,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LinkProposalBody {
-    #[schema(value_type = i64)]
-    pub proposal_id: ProposalId,
-}
-
-/// A benefit claim, calculated as for proposals: `cost` (old_cost, new_cost, volume), `time`
-/// (hours, rate) or `free` (amount, with the explanation in `note`). Numbers are yuan as text.
-#[derive(Debug, Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct ClaimBody {
-    pub method: String,
-    pub old_cost: String,
-    pub new_cost: String,
-    pub volume: String,
-    pub hours: String,
-    pub rate: String,
-    pub amount: String,
-    pub note: String,
-    pub version: Option<i64>,
-}
-
-#[derive(Debug, Deserialize, ToSchema, Default)]
-#[serde(default)]
-#[schema(as = RecordVerifyBody)]
-pub struct VerifyBody {
-    /// Empty to confirm the claim; otherwise the corrected amount in yuan (with a note).
-    pub corrected_amount: String,
-    pub note: String,
-    pub version: Option<i64>,
-}
-
 fn yuan(cents: Option<i64>) -> String {
     cents.map(format_money).unwrap_or_default()
-}
-
-/// Achievements the caller may see, filtered.
-#[utoipa::path(get, path = "/achievements", tag = "innovation", params(RecordQuery),
-    responses((status = 200, body = AchievementListDto), (status = 401, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn list_achievements(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Query(q): Query<RecordQuery>,
-) -> Result<Json<AchievementListDto>, Failure> {
-    let filter = filter_of(&state, &q).await?;
-    let page = page_of(&q);
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::achievements(&mut tx, &api.caller(), filter, page).await?;
-    Ok(Json(AchievementListDto {
-        items: items.into_iter().map(Into::into).collect(),
-        total,
-        page: page.number,
-        per_page: page.size,
-    }))
 }
 
 /// Records an achievement with its ranked completers and the patents and proposals it came from.
@@ -244,12 +185,12 @@ pub(super) async fn create_achievement(
     api: ApiCtx,
     JsonBody(input): JsonBody<cases::AchievementInput>,
 ) -> Result<Response, Failure> {
-    let caller = api.caller();
-    let mut tx = state.db.begin().await?;
-    let a = cases::create_achievement(&mut tx, &caller, &input).await?;
-    let detail = cases::achievement(&mut tx, &caller, AchievementId(a.id)).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(detail_dto(detail))).into_response())
+    let detail = in_tx(&state, &api, async |tx, caller| {
+        let a = cases::create_achievement(tx, caller, &input).await?;
+        cases::achievement(tx, caller, AchievementId(a.id)).await
+    })
+    .await?;
+    Ok(created(detail_dto(detail)))
 }
 
 fn detail_dto(d: cases::AchievementDetail) -> AchievementDetailDto {
@@ -262,6 +203,21 @@ fn detail_dto(d: cases::AchievementDetail) -> AchievementDetailDto {
         can_manage: d.can_manage,
         can_verify: d.can_verify,
     }
+}
+
+/// Runs `change` to the achievement and answers with the achievement as it then is.
+async fn changed(
+    state: &AppState,
+    api: &ApiCtx,
+    id: AchievementId,
+    change: impl AsyncFnOnce(&mut Tx, &Caller<'_>) -> Result<(), AppError>,
+) -> Result<Json<AchievementDetailDto>, Failure> {
+    let d = in_tx(state, api, async |tx, caller| {
+        change(tx, caller).await?;
+        cases::achievement(tx, caller, id).await
+    })
+    .await?;
+    Ok(Json(detail_dto(d)))
 }
 
 /// One achievement with its team, patents and proposals.
@@ -280,91 +236,71 @@ pub(super) async fn get_achievement(
 
 /// Links a patent to the achievement.
 #[utoipa::path(post, path = "/achievements/{id}/patents", tag = "innovation", params(("id" = i64, Path)),
-    request_body = LinkPatentBody,
+    request_body = cases::LinkPatentInput,
     responses((status = 200, body = AchievementDetailDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn link_patent(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<AchievementId>,
-    JsonBody(b): JsonBody<LinkPatentBody>,
+    JsonBody(b): JsonBody<cases::LinkPatentInput>,
 ) -> Result<Json<AchievementDetailDto>, Failure> {
-    let caller = api.caller();
-    let mut tx = state.db.begin().await?;
-    cases::link_patent(&mut tx, &caller, id, b.patent_id).await?;
-    let d = cases::achievement(&mut tx, &caller, id).await?;
-    tx.commit().await?;
-    Ok(Json(detail_dto(d)))
+    changed(&state, &api, id, async |tx, caller| {
+        cases::link_patent(tx, caller, id, b.patent_id).await
+    })
+    .await
 }
 
 /// Links an improvement proposal the achievement grew out of.
 #[utoipa::path(post, path = "/achievements/{id}/proposals", tag = "innovation", params(("id" = i64, Path)),
-    request_body = LinkProposalBody,
+    request_body = cases::LinkProposalInput,
     responses((status = 200, body = AchievementDetailDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn link_proposal(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<AchievementId>,
-    JsonBody(b): JsonBody<LinkProposalBody>,
+    JsonBody(b): JsonBody<cases::LinkProposalInput>,
 ) -> Result<Json<AchievementDetailDto>, Failure> {
-    let caller = api.caller();
-    let mut tx = state.db.begin().await?;
-    cases::link_proposal(&mut tx, &caller, id, b.proposal_id).await?;
-    let d = cases::achievement(&mut tx, &caller, id).await?;
-    tx.commit().await?;
-    Ok(Json(detail_dto(d)))
+    changed(&state, &api, id, async |tx, caller| {
+        cases::link_proposal(tx, caller, id, b.proposal_id).await
+    })
+    .await
 }
 
 /// Claims the achievement's economic benefit (the same calculation as a proposal's).
 #[utoipa::path(post, path = "/achievements/{id}/benefit", tag = "innovation", params(("id" = i64, Path)),
-    request_body = ClaimBody,
+    request_body = cases::ClaimInput,
     responses((status = 200, body = AchievementDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn claim_benefit(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<AchievementId>,
-    JsonBody(b): JsonBody<ClaimBody>,
+    JsonBody(input): JsonBody<cases::ClaimInput>,
 ) -> Result<Json<AchievementDto>, Failure> {
-    let fields = ClaimFields {
-        method: b.method,
-        old_cost: b.old_cost,
-        new_cost: b.new_cost,
-        volume: b.volume,
-        hours: b.hours,
-        rate: b.rate,
-        amount: b.amount,
-        note: b.note,
-    };
-    let mut tx = state.db.begin().await?;
-    let a = cases::claim_benefit(&mut tx, &api.caller(), id, &fields, b.version).await?;
-    tx.commit().await?;
+    let a = in_tx(&state, &api, async |tx, caller| {
+        cases::claim_benefit(tx, caller, id, &input).await
+    })
+    .await?;
     Ok(Json(a.into()))
 }
 
 /// Finance verifies or corrects the claimed benefit, which then locks.
 #[utoipa::path(post, path = "/achievements/{id}/benefit/verify", tag = "innovation", params(("id" = i64, Path)),
-    request_body = VerifyBody,
+    request_body = cases::VerifyInput,
     responses((status = 200, body = AchievementDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn verify_benefit(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<AchievementId>,
-    JsonBody(b): JsonBody<VerifyBody>,
+    JsonBody(input): JsonBody<cases::VerifyInput>,
 ) -> Result<Json<AchievementDto>, Failure> {
-    let mut tx = state.db.begin().await?;
-    let a = cases::verify_benefit(
-        &mut tx,
-        &api.caller(),
-        id,
-        &b.corrected_amount,
-        &b.note,
-        b.version,
-    )
+    let a = in_tx(&state, &api, async |tx, caller| {
+        cases::verify_benefit(tx, caller, id, &input).await
+    })
     .await?;
-    tx.commit().await?;
     Ok(Json(a.into()))
 }
 
@@ -388,7 +324,7 @@ pub(super) async fn upload_attachment(
     // Stored before the row is committed, so that a row never names a missing file.
     state.files.put(bytes).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(AchievementFileDto::from(a))).into_response())
+    Ok(created(AchievementFileDto::from(a)))
 }
 
 /// Downloads a file attached to an achievement, as it was uploaded.
@@ -414,64 +350,34 @@ pub(super) async fn download_attachment(
     ))
 }
 
-const ACHIEVEMENT_HEADERS: [&str; 10] = [
-    "id",
-    "title",
-    "unit",
-    "field",
-    "kind",
-    "claimed_level",
-    "year",
-    "first_completer",
-    "benefit_claimed_yuan",
-    "benefit_verified_yuan",
-];
+impl ExportRow for AchievementItem {
+    const NAME: &'static str = "achievements";
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "unit",
+        "field",
+        "kind",
+        "claimed_level",
+        "year",
+        "first_completer",
+        "benefit_claimed_yuan",
+        "benefit_verified_yuan",
+    ];
 
-pub fn achievement_rows(items: Vec<AchievementItem>) -> Vec<Vec<String>> {
-    items
-        .into_iter()
-        .map(|a| {
-            vec![
-                a.id.to_string(),
-                a.title,
-                a.unit_name,
-                a.field,
-                a.kind,
-                a.claimed_level.unwrap_or_default(),
-                a.year.to_string(),
-                a.first_completer.unwrap_or_default(),
-                yuan(a.benefit_claimed_cents),
-                yuan(a.benefit_verified_cents),
-            ]
-        })
-        .collect()
-}
-
-/// The filtered achievements as a CSV or XLSX file.
-#[utoipa::path(get, path = "/achievements/export", tag = "innovation", params(RecordQuery, SpreadsheetQuery),
-    responses(
-        (status = 200, description = "The file", content(
-            (FileBytes = "text/csv"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn export_achievements(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Query(q): Query<RecordQuery>,
-    Query(f): Query<SpreadsheetQuery>,
-) -> Result<Response, Failure> {
-    let format = format_of(&f)?;
-    let filter = filter_of(&state, &q).await?;
-    let mut tx = state.db.read().await?;
-    let (items, _) = cases::achievements(&mut tx, &api.caller(), filter, export_page()).await?;
-    drop(tx);
-    Ok(crate::pages::orgs::spreadsheet_response(
-        format,
-        "achievements",
-        "achievements",
-        &ACHIEVEMENT_HEADERS,
-        achievement_rows(items),
-    )
-    .await?)
+    fn row(self) -> Vec<String> {
+        let a = self;
+        vec![
+            a.id.to_string(),
+            a.title,
+            a.unit_name,
+            a.field,
+            a.kind,
+            a.claimed_level.unwrap_or_default(),
+            a.year.to_string(),
+            a.first_completer.unwrap_or_default(),
+            yuan(a.benefit_claimed_cents),
+            yuan(a.benefit_verified_cents),
+        ]
+    }
 }

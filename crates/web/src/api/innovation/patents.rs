@@ -1,15 +1,14 @@
 //! Patents: the list with its export (in the layout the import reads), recording one with its
 //! application number checked, and reading one with the achievements it is linked to.
 
-use super::{RecordQuery, export_page, filter_of, format_of, page_of};
+use super::{ExportRow, RecordQuery, created, in_tx};
 use crate::AppState;
 use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ingot_app::innovation as cases;
 use ingot_domain::PatentId;
 use ingot_store::innovation::{AchievementRef, Patent};
@@ -75,33 +74,12 @@ pub struct PatentDetailDto {
     pub achievements: Vec<AchievementRefDto>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PatentListDto {
-    pub items: Vec<PatentDto>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-/// Patents the caller may see, filtered.
-#[utoipa::path(get, path = "/patents", tag = "innovation", params(RecordQuery),
-    responses((status = 200, body = PatentListDto), (status = 401, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn list_patents(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Query(q): Query<RecordQuery>,
-) -> Result<Json<PatentListDto>, Failure> {
-    let filter = filter_of(&state, &q).await?;
-    let page = page_of(&q);
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::patents(&mut tx, &api.caller(), filter, page).await?;
-    Ok(Json(PatentListDto {
-        items: items.into_iter().map(Into::into).collect(),
-        total,
-        page: page.number,
-        per_page: page.size,
-    }))
+list_endpoints! {
+    /// Patents the caller may see, filtered.
+    list_patents("/patents") -> PatentListDto of PatentDto;
+    /// The filtered patents as a CSV or XLSX file (in the layout the import reads).
+    export_patents("/patents/export");
+    cases::patents
 }
 
 /// Records a patent; its application number is checked (format and check digit).
@@ -113,10 +91,11 @@ pub(super) async fn create_patent(
     api: ApiCtx,
     JsonBody(input): JsonBody<cases::PatentInput>,
 ) -> Result<Response, Failure> {
-    let mut tx = state.db.begin().await?;
-    let p = cases::create_patent(&mut tx, &api.caller(), &input).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(PatentDto::from(p))).into_response())
+    let p = in_tx(&state, &api, async |tx, caller| {
+        cases::create_patent(tx, caller, &input).await
+    })
+    .await?;
+    Ok(created(PatentDto::from(p)))
 }
 
 /// One patent and the achievements it is linked to.
@@ -136,62 +115,32 @@ pub(super) async fn get_patent(
     }))
 }
 
-const PATENT_HEADERS: [&str; 9] = [
-    "number",
-    "kind",
-    "title",
-    "inventors",
-    "unit",
-    "applied_on",
-    "granted_on",
-    "status",
-    "year",
-];
+impl ExportRow for Patent {
+    const NAME: &'static str = "patents";
+    const HEADERS: &'static [&'static str] = &[
+        "number",
+        "kind",
+        "title",
+        "inventors",
+        "unit",
+        "applied_on",
+        "granted_on",
+        "status",
+        "year",
+    ];
 
-pub fn patent_rows(items: Vec<Patent>) -> Vec<Vec<String>> {
-    items
-        .into_iter()
-        .map(|p| {
-            vec![
-                p.number,
-                p.kind.as_str().into(),
-                p.title,
-                p.inventors,
-                p.unit_name,
-                p.applied_on.to_string(),
-                p.granted_on.map(|d| d.to_string()).unwrap_or_default(),
-                p.status.as_str().into(),
-                p.year.to_string(),
-            ]
-        })
-        .collect()
-}
-
-/// The filtered patents as a CSV or XLSX file (in the layout the import reads).
-#[utoipa::path(get, path = "/patents/export", tag = "innovation", params(RecordQuery, SpreadsheetQuery),
-    responses(
-        (status = 200, description = "The file", content(
-            (FileBytes = "text/csv"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn export_patents(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Query(q): Query<RecordQuery>,
-    Query(f): Query<SpreadsheetQuery>,
-) -> Result<Response, Failure> {
-    let format = format_of(&f)?;
-    let filter = filter_of(&state, &q).await?;
-    let mut tx = state.db.read().await?;
-    let (items, _) = cases::patents(&mut tx, &api.caller(), filter, export_page()).await?;
-    drop(tx);
-    Ok(crate::pages::orgs::spreadsheet_response(
-        format,
-        "patents",
-        "patents",
-        &PATENT_HEADERS,
-        patent_rows(items),
-    )
-    .await?)
+    fn row(self) -> Vec<String> {
+        let p = self;
+        vec![
+            p.number,
+            p.kind.as_str().into(),
+            p.title,
+            p.inventors,
+            p.unit_name,
+            p.applied_on.to_string(),
+            p.granted_on.map(|d| d.to_string()).unwrap_or_default(),
+            p.status.as_str().into(),
+            p.year.to_string(),
+        ]
+    }
 }

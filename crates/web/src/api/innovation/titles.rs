@@ -1,15 +1,14 @@
 //! Talent titles and honours: the list with its export, recording one, and whether a person
 //! holds one of at least a level (for eligibility rules).
 
-use super::{RecordQuery, export_page, filter_of, format_of, page_of};
+use super::{ExportRow, RecordQuery, created, in_tx};
 use crate::AppState;
 use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ingot_app::innovation as cases;
 use ingot_domain::innovation::HonourLevel;
 use ingot_domain::{AppError, UserId};
@@ -49,12 +48,12 @@ impl From<Title> for TitleDto {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TitleListDto {
-    pub items: Vec<TitleDto>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
+list_endpoints! {
+    /// Talent titles and honours the caller may see, filtered (`kind` filters by level).
+    list_titles("/titles") -> TitleListDto of TitleDto;
+    /// The filtered titles as a CSV or XLSX file.
+    export_titles("/titles/export");
+    cases::titles
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -72,27 +71,6 @@ pub struct HonourCheckDto {
     pub holds: bool,
 }
 
-/// Talent titles and honours the caller may see, filtered (`kind` filters by level).
-#[utoipa::path(get, path = "/titles", tag = "innovation", params(RecordQuery),
-    responses((status = 200, body = TitleListDto), (status = 401, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn list_titles(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Query(q): Query<RecordQuery>,
-) -> Result<Json<TitleListDto>, Failure> {
-    let filter = filter_of(&state, &q).await?;
-    let page = page_of(&q);
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::titles(&mut tx, &api.caller(), filter, page).await?;
-    Ok(Json(TitleListDto {
-        items: items.into_iter().map(Into::into).collect(),
-        total,
-        page: page.number,
-        per_page: page.size,
-    }))
-}
-
 /// Records a title or honour granted to a person by a body in a year.
 #[utoipa::path(post, path = "/titles", tag = "innovation", request_body = cases::TitleInput,
     responses((status = 201, body = TitleDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -102,57 +80,29 @@ pub(super) async fn create_title(
     api: ApiCtx,
     JsonBody(input): JsonBody<cases::TitleInput>,
 ) -> Result<Response, Failure> {
-    let mut tx = state.db.begin().await?;
-    let t = cases::create_title(&mut tx, &api.caller(), &input).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(TitleDto::from(t))).into_response())
+    let t = in_tx(&state, &api, async |tx, caller| {
+        cases::create_title(tx, caller, &input).await
+    })
+    .await?;
+    Ok(created(TitleDto::from(t)))
 }
 
-const TITLE_HEADERS: [&str; 6] = ["holder", "unit", "title", "granted_by", "year", "level"];
+impl ExportRow for Title {
+    const NAME: &'static str = "titles";
+    const HEADERS: &'static [&'static str] =
+        &["holder", "unit", "title", "granted_by", "year", "level"];
 
-pub fn title_rows(items: Vec<Title>) -> Vec<Vec<String>> {
-    items
-        .into_iter()
-        .map(|t| {
-            vec![
-                t.holder_name,
-                t.unit_name,
-                t.name,
-                t.granted_by_name,
-                t.year.to_string(),
-                t.level.as_str().into(),
-            ]
-        })
-        .collect()
-}
-
-/// The filtered titles as a CSV or XLSX file.
-#[utoipa::path(get, path = "/titles/export", tag = "innovation", params(RecordQuery, SpreadsheetQuery),
-    responses(
-        (status = 200, description = "The file", content(
-            (FileBytes = "text/csv"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn export_titles(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Query(q): Query<RecordQuery>,
-    Query(f): Query<SpreadsheetQuery>,
-) -> Result<Response, Failure> {
-    let format = format_of(&f)?;
-    let filter = filter_of(&state, &q).await?;
-    let mut tx = state.db.read().await?;
-    let (items, _) = cases::titles(&mut tx, &api.caller(), filter, export_page()).await?;
-    drop(tx);
-    Ok(crate::pages::orgs::spreadsheet_response(
-        format,
-        "titles",
-        "titles",
-        &TITLE_HEADERS,
-        title_rows(items),
-    )
-    .await?)
+    fn row(self) -> Vec<String> {
+        let t = self;
+        vec![
+            t.holder_name,
+            t.unit_name,
+            t.name,
+            t.granted_by_name,
+            t.year.to_string(),
+            t.level.as_str().into(),
+        ]
+    }
 }
 
 /// Does the person hold a title or honour of at least this level? For eligibility rules.

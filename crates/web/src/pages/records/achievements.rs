@@ -1,36 +1,32 @@
 //! Innovation achievements: the list with the form for a new one, and an achievement's page with
 //! its links to patents and proposals, its claimed and verified benefit, and its files.
 
-use super::{ListQuery, file_response};
+use super::{ListQuery, RecordList, create_from_form, file_response, list_page};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
 use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form, is_form_error};
-use crate::pages::{Pager, answer, done, in_tx, render};
+use crate::pages::{done, in_tx, render};
 use askama::Template;
 use axum::Form;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use ingot_app::Caller;
 use ingot_app::innovation as cases;
-use ingot_domain::benefit::ClaimFields;
 use ingot_domain::org::Organisation;
 use ingot_domain::{AchievementFileId, AchievementId, AppError, ProposalId};
-use ingot_store::Page;
+use ingot_store::Tx;
 use ingot_store::innovation::AchievementItem;
+use serde::de::DeserializeOwned;
 
 #[derive(Template)]
 #[template(path = "records/achievements.html")]
 struct AchievementsPage {
     ctx: PageCtx,
-    q: ListQuery,
-    items: Vec<AchievementItem>,
-    total: i64,
-    pager: Pager,
-    export_csv: String,
-    export_xlsx: String,
+    list: RecordList<AchievementItem>,
     units: Vec<Organisation>,
     form: SentForm,
     errors: FormErrors,
@@ -44,28 +40,18 @@ async fn achievements_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
-    let caller = ctx.caller()?;
-    let page = Page::new(q.page, Some(30), 30);
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::achievements(&mut tx, &caller, q.filter(), page).await?;
-    let units = cases::record_units(&mut tx, &caller).await?;
-    drop(tx);
-    let pager = Pager::new(&ctx, &q.url("/achievements"), page, total);
-    Ok(render(
-        status,
-        &AchievementsPage {
-            export_csv: q.export("/api/v1/achievements/export", "csv"),
-            export_xlsx: q.export("/api/v1/achievements/export", "xlsx"),
+    let (list, units) = (cases::achievements, cases::record_units);
+    let path = (q, "/achievements");
+    list_page(state, ctx, path, list, units, status, |ctx, list, units| {
+        AchievementsPage {
             ctx,
-            q,
-            items,
-            total,
-            pager,
+            list,
             units,
             form,
             errors,
-        },
-    ))
+        }
+    })
+    .await
 }
 
 pub async fn achievements(
@@ -85,18 +71,17 @@ pub async fn create_achievement(
     ctx: PageCtx,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        let input: cases::AchievementInput = decode_form(&body)?;
-        cases::create_achievement(tx, caller, &input).await
-    })
-    .await;
-    let to = result
-        .as_ref()
-        .map_or(String::new(), |a| format!("/achievements/{}", a.id));
-    answer(ctx, result, &to, "saved", async |ctx, errors, status| {
-        let form = SentForm::of(&body);
+    let again = async |ctx, form, errors, status| {
         achievements_page(&state, ctx, ListQuery::default(), form, errors, status).await
-    })
+    };
+    create_from_form(
+        &state,
+        ctx,
+        &body,
+        cases::create_achievement,
+        |a| format!("/achievements/{}", a.id),
+        again,
+    )
     .await
 }
 
@@ -166,6 +151,22 @@ async fn after_change<T>(
     }
 }
 
+/// A change to the achievement from a form decoded into the command `I`, made by `change`.
+async fn change_from_form<I: DeserializeOwned, T>(
+    state: &AppState,
+    ctx: PageCtx,
+    id: AchievementId,
+    body: &[u8],
+    change: impl AsyncFnOnce(&mut Tx, &Caller<'_>, AchievementId, &I) -> Result<T, AppError>,
+) -> Result<Response, Failure> {
+    let result = in_tx(state, &ctx, async |tx, caller| {
+        let input: I = decode_form(body)?;
+        change(tx, caller, id, &input).await
+    })
+    .await;
+    after_change(state, ctx, id, result).await
+}
+
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct LinkForm {
@@ -196,70 +197,22 @@ pub async fn link(
     after_change(&state, ctx, id, result).await
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct ClaimForm {
-    pub method: String,
-    pub old_cost: String,
-    pub new_cost: String,
-    pub volume: String,
-    pub hours: String,
-    pub rate: String,
-    pub amount: String,
-    pub note: String,
-    pub version: Option<i64>,
-}
-
 pub async fn claim(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<AchievementId>,
-    Form(form): Form<ClaimForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let fields = ClaimFields {
-        method: form.method,
-        old_cost: form.old_cost,
-        new_cost: form.new_cost,
-        volume: form.volume,
-        hours: form.hours,
-        rate: form.rate,
-        amount: form.amount,
-        note: form.note,
-    };
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        cases::claim_benefit(tx, caller, id, &fields, form.version).await
-    })
-    .await;
-    after_change(&state, ctx, id, result).await
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct VerifyForm {
-    pub corrected_amount: String,
-    pub note: String,
-    pub version: Option<i64>,
+    change_from_form(&state, ctx, id, &body, cases::claim_benefit).await
 }
 
 pub async fn verify(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<AchievementId>,
-    Form(form): Form<VerifyForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        cases::verify_benefit(
-            tx,
-            caller,
-            id,
-            &form.corrected_amount,
-            &form.note,
-            form.version,
-        )
-        .await
-    })
-    .await;
-    after_change(&state, ctx, id, result).await
+    change_from_form(&state, ctx, id, &body, cases::verify_benefit).await
 }
 
 /// A file for the achievement, checked by its contents, stored by hash.

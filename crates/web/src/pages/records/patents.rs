@@ -1,13 +1,13 @@
 //! Patents: the list with the form for a new one, and the import from a spreadsheet with its
 //! report.
 
-use super::ListQuery;
+use super::{ListQuery, RecordList, create_from_form, list_page};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
 use crate::forms::SentForm;
-use crate::forms::{FormErrors, decode_form, is_form_error};
-use crate::pages::{Pager, answer, done, in_tx, render};
+use crate::forms::{FormErrors, is_form_error};
+use crate::pages::done;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Query, State};
@@ -17,19 +17,13 @@ use ingot_app::innovation as cases;
 use ingot_app::innovation::import::{self, PatentImportReport};
 use ingot_domain::AppError;
 use ingot_domain::org::Organisation;
-use ingot_store::Page;
 use ingot_store::innovation::Patent;
 
 #[derive(Template)]
 #[template(path = "records/patents.html")]
 struct PatentsPage {
     ctx: PageCtx,
-    q: ListQuery,
-    items: Vec<Patent>,
-    total: i64,
-    pager: Pager,
-    export_csv: String,
-    export_xlsx: String,
+    list: RecordList<Patent>,
     units: Vec<Organisation>,
     form: SentForm,
     errors: FormErrors,
@@ -48,41 +42,28 @@ async fn patents_page(
     report: Option<PatentImportReport>,
     status: StatusCode,
 ) -> Result<Response, Failure> {
-    let caller = ctx.caller()?;
-    let page = Page::new(q.page, Some(30), 30);
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::patents(&mut tx, &caller, q.filter(), page).await?;
-    let units = cases::record_units(&mut tx, &caller).await?;
-    drop(tx);
-    let pager = Pager::new(&ctx, &q.url("/patents"), page, total);
-    let report_messages = report
-        .iter()
-        .flat_map(|r| r.errors.iter())
-        .map(|e| {
-            (
-                e.row,
-                e.column.clone(),
-                ctx.catalogs().field_error(ctx.lang, &e.error),
-            )
-        })
-        .collect();
-    Ok(render(
-        status,
-        &PatentsPage {
-            export_csv: q.export("/api/v1/patents/export", "csv"),
-            export_xlsx: q.export("/api/v1/patents/export", "xlsx"),
+    let (list, units) = (cases::patents, cases::record_units);
+    let path = (q, "/patents");
+    list_page(state, ctx, path, list, units, status, |ctx, list, units| {
+        let report_messages = report
+            .iter()
+            .flat_map(|r| r.errors.iter())
+            .map(|e| {
+                let message = ctx.catalogs().field_error(ctx.lang, &e.error);
+                (e.row, e.column.clone(), message)
+            })
+            .collect();
+        PatentsPage {
             ctx,
-            q,
-            items,
-            total,
-            pager,
+            list,
             units,
             form,
             errors,
             report,
             report_messages,
-        },
-    ))
+        }
+    })
+    .await
 }
 
 pub async fn patents(
@@ -108,21 +89,25 @@ pub async fn create_patent(
     ctx: PageCtx,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        let input: cases::PatentInput = decode_form(&body)?;
-        cases::create_patent(tx, caller, &input).await
-    })
-    .await;
-    answer(
+    let again = async |ctx, form, errors, status| {
+        patents_page(
+            &state,
+            ctx,
+            ListQuery::default(),
+            form,
+            errors,
+            None,
+            status,
+        )
+        .await
+    };
+    create_from_form(
+        &state,
         ctx,
-        result,
-        "/patents",
-        "saved",
-        async |ctx, errors, status| {
-            let form = SentForm::of(&body);
-            let q = ListQuery::default();
-            patents_page(&state, ctx, q, form, errors, None, status).await
-        },
+        &body,
+        cases::create_patent,
+        |_| "/patents".into(),
+        again,
     )
     .await
 }
@@ -153,39 +138,22 @@ pub async fn import_patents(
         .await
     };
     let result = attempt.await;
-    let form = SentForm::with(&[("unit_id", super::own_unit(&ctx))]);
-    match result {
-        Ok(report) if report.is_ok() && !report.dry_run => Ok(done("/patents", "saved")),
-        Ok(report) => {
-            let status = if report.is_ok() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            patents_page(
-                &state,
-                ctx,
-                ListQuery::default(),
-                form,
-                FormErrors::none(),
-                Some(report),
-                status,
-            )
-            .await
-        }
+    // Saved: back to the list. Checked only, or refused: the list with the report or the problem.
+    let (errors, report, status) = match result {
+        Ok(report) if report.is_ok() && !report.dry_run => return Ok(done("/patents", "saved")),
+        Ok(report) if report.is_ok() => (FormErrors::none(), Some(report), StatusCode::OK),
+        Ok(report) => (
+            FormErrors::none(),
+            Some(report),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            patents_page(
-                &state,
-                ctx,
-                ListQuery::default(),
-                form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            (errors, None, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(e) => Err(Failure(e)),
-    }
+        Err(e) => return Err(Failure(e)),
+    };
+    let form = SentForm::with(&[("unit_id", super::own_unit(&ctx))]);
+    let q = ListQuery::default();
+    patents_page(&state, ctx, q, form, errors, report, status).await
 }

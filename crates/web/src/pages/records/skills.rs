@@ -1,13 +1,11 @@
 //! Skills and methods (unique skills, advanced operation methods): the list with the form for a
 //! new one.
 
-use super::ListQuery;
+use super::{ListQuery, RecordList, create_from_form, list_page};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::SentForm;
-use crate::forms::{FormErrors, decode_form};
-use crate::pages::{Pager, answer, in_tx, render};
+use crate::forms::{FormErrors, SentForm};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -15,19 +13,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::innovation as cases;
 use ingot_domain::org::Organisation;
-use ingot_store::Page;
 use ingot_store::innovation::Skill;
 
 #[derive(Template)]
 #[template(path = "records/skills.html")]
 struct SkillsPage {
     ctx: PageCtx,
-    q: ListQuery,
-    items: Vec<Skill>,
-    total: i64,
-    pager: Pager,
-    export_csv: String,
-    export_xlsx: String,
+    list: RecordList<Skill>,
     units: Vec<Organisation>,
     form: SentForm,
     errors: FormErrors,
@@ -41,28 +33,23 @@ async fn skills_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
-    let caller = ctx.caller()?;
-    let page = Page::new(q.page, Some(30), 30);
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::skills(&mut tx, &caller, q.filter(), page).await?;
-    let units = cases::record_units(&mut tx, &caller).await?;
-    drop(tx);
-    let pager = Pager::new(&ctx, &q.url("/skills"), page, total);
-    Ok(render(
+    let (list, units) = (cases::skills, cases::record_units);
+    list_page(
+        state,
+        ctx,
+        (q, "/skills"),
+        list,
+        units,
         status,
-        &SkillsPage {
-            export_csv: q.export("/api/v1/skills/export", "csv"),
-            export_xlsx: q.export("/api/v1/skills/export", "xlsx"),
+        |ctx, list, units| SkillsPage {
             ctx,
-            q,
-            items,
-            total,
-            pager,
+            list,
             units,
             form,
             errors,
         },
-    ))
+    )
+    .await
 }
 
 pub async fn skills(
@@ -82,20 +69,16 @@ pub async fn create_skill(
     ctx: PageCtx,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        let input: cases::SkillInput = decode_form(&body)?;
-        cases::create_skill(tx, caller, &input).await
-    })
-    .await;
-    answer(
+    let again = async |ctx, form, errors, status| {
+        skills_page(&state, ctx, ListQuery::default(), form, errors, status).await
+    };
+    create_from_form(
+        &state,
         ctx,
-        result,
-        "/skills",
-        "saved",
-        async |ctx, errors, status| {
-            let form = SentForm::of(&body);
-            skills_page(&state, ctx, ListQuery::default(), form, errors, status).await
-        },
+        &body,
+        cases::create_skill,
+        |_| "/skills".into(),
+        again,
     )
     .await
 }

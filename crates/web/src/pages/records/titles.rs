@@ -1,12 +1,10 @@
 //! Talent titles and honours: the list with the form for a new one.
 
-use super::ListQuery;
+use super::{ListQuery, RecordList, create_from_form, list_page};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::SentForm;
-use crate::forms::{FormErrors, decode_form};
-use crate::pages::{Pager, answer, in_tx, render};
+use crate::forms::{FormErrors, SentForm};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -14,19 +12,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::innovation as cases;
 use ingot_domain::org::Organisation;
-use ingot_store::Page;
 use ingot_store::innovation::Title;
 
 #[derive(Template)]
 #[template(path = "records/titles.html")]
 struct TitlesPage {
     ctx: PageCtx,
-    q: ListQuery,
-    items: Vec<Title>,
-    total: i64,
-    pager: Pager,
-    export_csv: String,
-    export_xlsx: String,
+    list: RecordList<Title>,
     bodies: Vec<Organisation>,
     form: SentForm,
     errors: FormErrors,
@@ -40,28 +32,23 @@ async fn titles_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, Failure> {
-    let caller = ctx.caller()?;
-    let page = Page::new(q.page, Some(30), 30);
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::titles(&mut tx, &caller, q.filter(), page).await?;
-    let bodies = cases::granting_bodies(&mut tx, &caller).await?;
-    drop(tx);
-    let pager = Pager::new(&ctx, &q.url("/titles"), page, total);
-    Ok(render(
+    let (list, bodies) = (cases::titles, cases::granting_bodies);
+    list_page(
+        state,
+        ctx,
+        (q, "/titles"),
+        list,
+        bodies,
         status,
-        &TitlesPage {
-            export_csv: q.export("/api/v1/titles/export", "csv"),
-            export_xlsx: q.export("/api/v1/titles/export", "xlsx"),
+        |ctx, list, bodies| TitlesPage {
             ctx,
-            q,
-            items,
-            total,
-            pager,
+            list,
             bodies,
             form,
             errors,
         },
-    ))
+    )
+    .await
 }
 
 pub async fn titles(
@@ -81,20 +68,16 @@ pub async fn create_title(
     ctx: PageCtx,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        let input: cases::TitleInput = decode_form(&body)?;
-        cases::create_title(tx, caller, &input).await
-    })
-    .await;
-    answer(
+    let again = async |ctx, form, errors, status| {
+        titles_page(&state, ctx, ListQuery::default(), form, errors, status).await
+    };
+    create_from_form(
+        &state,
         ctx,
-        result,
-        "/titles",
-        "saved",
-        async |ctx, errors, status| {
-            let form = SentForm::of(&body);
-            titles_page(&state, ctx, ListQuery::default(), form, errors, status).await
-        },
+        &body,
+        cases::create_title,
+        |_| "/titles".into(),
+        again,
     )
     .await
 }
