@@ -201,6 +201,22 @@ code_enum!(
 );
 
 code_enum!(
+    /// A member's part in a studio: the one whose name it carries, or a member.
+    MemberRole { Lead = "lead", Member = "member" }
+);
+
+code_enum!(
+    /// Studios joined in an alliance, or a mentoring pair (the lead studio mentors the other).
+    AllianceKind { Alliance = "alliance", Pairing = "pairing" }
+);
+
+code_enum!(
+    /// A line of special funding: a payment by the granting federation, or spending by the
+    /// studio.
+    EntryKind { Payment = "payment", Spending = "spending" }
+);
+
+code_enum!(
     /// What special funding may be spent on.
     SpendCategory {
         Equipment = "equipment",

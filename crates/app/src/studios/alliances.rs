@@ -6,7 +6,7 @@ use crate::{Caller, Result};
 use ingot_domain::AllianceId;
 use ingot_domain::policy::Action;
 use ingot_domain::studio as rules;
-use ingot_domain::studio::StudioEvent;
+use ingot_domain::studio::{AllianceKind, StudioEvent};
 use ingot_domain::time::Date;
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::date;
@@ -43,13 +43,10 @@ pub async fn create_alliance(
     let description = v
         .optional_text("description", Some(&input.description), rules::TEXT_MAX)
         .unwrap_or_default();
-    let kind = match input.kind.trim() {
-        k @ ("alliance" | "pairing") => k,
-        _ => {
-            v.add(FieldError::new("kind", "unknown_option").with("allowed", "alliance, pairing"));
-            "alliance"
-        }
-    };
+    let kind = AllianceKind::parse(&input.kind).unwrap_or_else(|| {
+        v.add(FieldError::new("kind", "unknown_option").with("allowed", AllianceKind::codes()));
+        AllianceKind::Alliance
+    });
     let founded = date("founded_on", &input.founded_on);
     let mut ids: Vec<StudioId> = Vec::new();
     if let Some(l) = input.lead_studio_id {
@@ -65,7 +62,7 @@ pub async fn create_alliance(
     if ids.len() < 2 {
         v.add(FieldError::new("studio_ids", "alliance_too_small"));
     }
-    if kind == "pairing" && ids.len() != 2 {
+    if kind == AllianceKind::Pairing && ids.len() != 2 {
         v.add(FieldError::new("studio_ids", "pairing_needs_two"));
     }
     let mut studios = Vec::new();

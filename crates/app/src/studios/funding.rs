@@ -5,7 +5,7 @@ use super::{load, may_manage, positive_money_field};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
-use ingot_domain::studio::{self as rules, SpendCategory};
+use ingot_domain::studio::{self as rules, EntryKind, SpendCategory};
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::date;
 use ingot_domain::{AppError, FieldError, FundingId, OrgId, StudioId, Timestamp};
@@ -50,26 +50,26 @@ pub async fn funding_entry(
         .ok_or_else(|| AppError::not_found("funding"))?;
     let granter = caller.permits(Action::ManageNamings, &org.path);
     let mut v = Validator::new();
-    let kind = match input.kind.trim() {
-        "payment" => {
+    let kind = match EntryKind::parse(&input.kind) {
+        Some(EntryKind::Payment) => {
             if !granter {
                 return Err(AppError::forbidden());
             }
-            "payment"
+            EntryKind::Payment
         }
-        "spending" => {
+        Some(EntryKind::Spending) => {
             if !(granter || may_manage(caller, &s)) {
                 return Err(AppError::forbidden());
             }
-            "spending"
+            EntryKind::Spending
         }
-        _ => {
+        None => {
             return Err(AppError::Validation(vec![
                 FieldError::new("kind", "unknown_option").with("allowed", "payment, spending"),
             ]));
         }
     };
-    let category = if kind == "spending" {
+    let category = if kind == EntryKind::Spending {
         let c = SpendCategory::parse(&input.category);
         if c.is_none() {
             v.add(
@@ -87,13 +87,13 @@ pub async fn funding_entry(
         .optional_text("entry_note", Some(&input.entry_note), rules::SHORT_MAX)
         .unwrap_or_default();
     let (amount, on) = v.finish_with((amount, on))?;
-    let used = if kind == "payment" {
+    let used = if kind == EntryKind::Payment {
         f.paid_cents
     } else {
         f.spent_cents
     };
     if used + amount > f.granted_cents {
-        let e = if kind == "payment" {
+        let e = if kind == EntryKind::Payment {
             FieldError::new("amount", "payment_exceeds_grant")
         } else {
             FieldError::new("amount", "spending_exceeds_grant")
@@ -114,7 +114,7 @@ pub async fn funding_entry(
         &NewEntry {
             funding_id: funding.0,
             kind,
-            category: category.map(SpendCategory::as_str),
+            category,
             amount_cents: amount,
             on_date: on,
             note: &note,

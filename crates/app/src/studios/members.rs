@@ -6,7 +6,7 @@ use crate::{Caller, Result};
 use ingot_domain::MemberId;
 use ingot_domain::policy::Action;
 use ingot_domain::studio::StudioEvent;
-use ingot_domain::studio::{self as rules, Level};
+use ingot_domain::studio::{self as rules, Level, MemberRole};
 use ingot_domain::validate::Validator;
 use ingot_domain::validate::{choice, date, problem};
 use ingot_domain::{AppError, FieldError, StudioId, Timestamp, UserId};
@@ -57,7 +57,15 @@ pub async fn add_member(
         }
     }
     let (user, joined) = v.finish_with((user, joined))?;
-    let member = store::add_member(tx, id, user.id, "member", joined, Timestamp::now()).await?;
+    let member = store::add_member(
+        tx,
+        id,
+        user.id,
+        MemberRole::Member,
+        joined,
+        Timestamp::now(),
+    )
+    .await?;
     event(
         tx,
         caller,
@@ -106,7 +114,7 @@ pub async fn member_leaves(
         .iter()
         .find(|m| m.id == member.0 && m.left_on.is_none())
         .ok_or_else(|| AppError::not_found("member"))?;
-    if m.role == "lead" {
+    if m.role == MemberRole::Lead {
         return Err(AppError::conflict("lead_cannot_leave"));
     }
     if left < m.joined_on {

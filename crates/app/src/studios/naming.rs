@@ -229,7 +229,7 @@ pub(crate) async fn apply_at(
     let honours: Vec<Level> = store::honours(tx, s.lead_id)
         .await?
         .iter()
-        .filter_map(|h| Level::parse(&h.level))
+        .map(|h| h.level)
         .collect();
     let held = standing_levels(&store::namings(tx, s.id).await?);
     for problem in rules::eligibility(level, min, &honours, &held, s.status) {
@@ -492,7 +492,7 @@ pub async fn decide(
             let honours: Vec<Level> = store::honours(tx, s.lead_id)
                 .await?
                 .iter()
-                .filter_map(|h| Level::parse(&h.level))
+                .map(|h| h.level)
                 .collect();
             let held = standing_levels(&store::namings(tx, s.id).await?);
             let min = call.min_honour;

@@ -9,8 +9,8 @@ use ingot_domain::org::OrgKind;
 use ingot_domain::policy::Action;
 use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{
-    self as rules, FocusField, Level, NamingStatus, OutputKind, OutputTotals, SpendCategory,
-    StudioKind, StudioStatus,
+    self as rules, EntryKind, FocusField, Level, MemberRole, NamingStatus, OutputKind,
+    OutputTotals, PatentStage, PatentType, SpendCategory, StudioKind, StudioStatus,
 };
 use ingot_domain::time::Date;
 use ingot_domain::validate::{Checked, Validator, choice, date, problem};
@@ -214,7 +214,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
     )
     .await?;
     store::set_fields(tx, id, &fields).await?;
-    store::add_member(tx, id, lead.id, "lead", founded, Timestamp::now()).await?;
+    store::add_member(tx, id, lead.id, MemberRole::Lead, founded, Timestamp::now()).await?;
     event(
         tx,
         caller,
@@ -400,26 +400,25 @@ pub struct StudioDetail {
 pub fn totals(outputs: &[Output]) -> OutputTotals {
     let mut t = OutputTotals::default();
     for o in outputs {
-        match OutputKind::parse(&o.kind) {
-            Some(OutputKind::Proposal) => t.proposals += o.count,
-            Some(OutputKind::Achievement) => t.achievements += o.count,
-            Some(OutputKind::Transformation) => t.transformations += o.count,
-            Some(OutputKind::Patent) => {
-                match o.patent_stage.as_deref() {
-                    Some("granted") => t.patents_granted += o.count,
+        match o.kind {
+            OutputKind::Proposal => t.proposals += o.count,
+            OutputKind::Achievement => t.achievements += o.count,
+            OutputKind::Transformation => t.transformations += o.count,
+            OutputKind::Patent => {
+                match o.patent_stage {
+                    Some(PatentStage::Granted) => t.patents_granted += o.count,
                     _ => t.patents_applied += o.count,
                 }
-                match o.patent_type.as_deref() {
-                    Some("invention") => t.invention_patents += o.count,
-                    Some("utility_model") => t.utility_model_patents += o.count,
-                    Some("design") => t.design_patents += o.count,
-                    _ => {}
+                match o.patent_type {
+                    Some(PatentType::Invention) => t.invention_patents += o.count,
+                    Some(PatentType::UtilityModel) => t.utility_model_patents += o.count,
+                    Some(PatentType::Design) => t.design_patents += o.count,
+                    None => {}
                 }
             }
-            Some(OutputKind::SkillMethod) => t.skill_methods += o.count,
-            Some(OutputKind::PeopleTrained) => t.people_trained += o.count,
-            Some(OutputKind::EconomicBenefit) => t.benefit_cents += o.amount_cents.unwrap_or(0),
-            None => {}
+            OutputKind::SkillMethod => t.skill_methods += o.count,
+            OutputKind::PeopleTrained => t.people_trained += o.count,
+            OutputKind::EconomicBenefit => t.benefit_cents += o.amount_cents.unwrap_or(0),
         }
     }
     t
@@ -466,8 +465,8 @@ pub async fn detail(
             .map(|c| {
                 let sum = entries
                     .iter()
-                    .filter(|e| e.funding_id == f.id && e.kind == "spending")
-                    .filter(|e| e.category.as_deref() == Some(c.as_str()))
+                    .filter(|e| e.funding_id == f.id && e.kind == EntryKind::Spending)
+                    .filter(|e| e.category == Some(*c))
                     .map(|e| e.amount_cents)
                     .sum();
                 (c.as_str().to_string(), sum)

@@ -2,6 +2,7 @@
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::studio::AllianceKind;
 use ingot_domain::time::Date;
 use ingot_domain::{OrgId, StudioId, Timestamp};
 use serde::Serialize;
@@ -10,7 +11,7 @@ use serde::Serialize;
 pub struct Alliance {
     pub id: i64,
     pub org_id: i64,
-    pub kind: String,
+    pub kind: AllianceKind,
     pub name: String,
     pub lead_studio_id: i64,
     pub lead_studio_name: String,
@@ -26,7 +27,7 @@ const ALLIANCE_SELECT: &str =
 pub async fn insert_alliance(
     tx: &mut Tx,
     org: OrgId,
-    kind: &str,
+    kind: AllianceKind,
     name: &str,
     lead: StudioId,
     founded_on: Date,
@@ -40,7 +41,7 @@ pub async fn insert_alliance(
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(org)
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(name)
             .bind(lead.0)
             .bind(founded_on)

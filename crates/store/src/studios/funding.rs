@@ -3,6 +3,7 @@
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
+use ingot_domain::studio::{EntryKind, SpendCategory};
 use ingot_domain::time::Date;
 use ingot_domain::{OrgId, StudioId, Timestamp, UserId};
 use serde::Serialize;
@@ -72,8 +73,8 @@ pub async fn get_funding(tx: &mut Tx, id: i64) -> Result<Option<Funding>> {
 pub struct FundingEntry {
     pub id: i64,
     pub funding_id: i64,
-    pub kind: String,
-    pub category: Option<String>,
+    pub kind: EntryKind,
+    pub category: Option<SpendCategory>,
     pub amount_cents: i64,
     pub on_date: Date,
     pub note: String,
@@ -81,8 +82,8 @@ pub struct FundingEntry {
 
 pub struct NewEntry<'a> {
     pub funding_id: i64,
-    pub kind: &'a str,
-    pub category: Option<&'a str>,
+    pub kind: EntryKind,
+    pub category: Option<SpendCategory>,
     pub amount_cents: i64,
     pub on_date: Date,
     pub note: &'a str,
@@ -97,8 +98,8 @@ pub async fn insert_entry(tx: &mut Tx, e: &NewEntry<'_>, now: Timestamp) -> Resu
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(e.funding_id)
-            .bind(e.kind)
-            .bind(e.category)
+            .bind(e.kind.as_str())
+            .bind(e.category.map(SpendCategory::as_str))
             .bind(e.amount_cents)
             .bind(e.on_date)
             .bind(e.note)

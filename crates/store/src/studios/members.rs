@@ -2,7 +2,7 @@
 
 use crate::sql::Sql;
 use crate::{Result, Tx};
-use ingot_domain::studio::Level;
+use ingot_domain::studio::{Level, MemberRole};
 use ingot_domain::time::Date;
 use ingot_domain::{StudioId, Timestamp, UserId};
 use serde::Serialize;
@@ -14,7 +14,7 @@ pub struct Member {
     pub user_id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: MemberRole,
     pub joined_on: Date,
     pub left_on: Option<Date>,
     /// When the membership was recorded; `None` for memberships older than the column.
@@ -25,7 +25,7 @@ pub async fn add_member(
     tx: &mut Tx,
     studio: StudioId,
     user: UserId,
-    role: &str,
+    role: MemberRole,
     joined_on: Date,
     now: Timestamp,
 ) -> Result<i64> {
@@ -37,7 +37,7 @@ pub async fn add_member(
             )
             .bind(studio.0)
             .bind(user)
-            .bind(role)
+            .bind(role.as_str())
             .bind(joined_on)
             .bind(now),
         )
@@ -76,7 +76,7 @@ pub struct Honour {
     pub user_id: i64,
     pub title: String,
     pub body: String,
-    pub level: String,
+    pub level: Level,
     pub year: Option<i64>,
 }
 

@@ -2,6 +2,7 @@
 
 use crate::sql::Sql;
 use crate::{Result, Tx};
+use ingot_domain::studio::{OutputKind, PatentStage, PatentType};
 use ingot_domain::time::Date;
 use ingot_domain::{StudioId, Timestamp, UserId};
 use serde::Serialize;
@@ -10,13 +11,13 @@ use serde::Serialize;
 pub struct Output {
     pub id: i64,
     pub studio_id: i64,
-    pub kind: String,
+    pub kind: OutputKind,
     pub title: String,
     pub on_date: Date,
     pub count: i64,
     pub amount_cents: Option<i64>,
-    pub patent_type: Option<String>,
-    pub patent_stage: Option<String>,
+    pub patent_type: Option<PatentType>,
+    pub patent_stage: Option<PatentStage>,
     pub proposal_id: Option<i64>,
 }
 

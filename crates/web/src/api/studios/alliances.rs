@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::studios as cases;
 use ingot_domain::AllianceId;
+use ingot_domain::studio::AllianceKind;
 use ingot_domain::{AppError, OrgId, StudioId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -30,7 +31,7 @@ pub struct AllianceBody {
 #[derive(Serialize, ToSchema)]
 pub struct AllianceDto {
     pub id: i64,
-    pub kind: String,
+    pub kind: AllianceKind,
     pub name: String,
     pub lead_studio_id: i64,
     pub lead_studio_name: String,

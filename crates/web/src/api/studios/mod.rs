@@ -13,7 +13,10 @@ use crate::AppState;
 use axum::extract::DefaultBodyLimit;
 use ingot_app::files::MAX_FILE_BYTES;
 use ingot_app::studios::{self as cases, StudioDetail};
-use ingot_domain::studio::{ApplicationStatus, Level, NamingStatus};
+use ingot_domain::studio::{
+    AllianceKind, ApplicationStatus, EntryKind, Level, MemberRole, NamingStatus, OutputKind,
+    PatentStage, PatentType, SpendCategory,
+};
 use ingot_domain::{AppError, StudioId};
 use ingot_store::studios::{Application, Naming, Studio};
 use serde::Serialize;
@@ -105,7 +108,7 @@ pub struct StudioListDto {
 pub struct HonourDto {
     pub title: String,
     pub awarded_by: String,
-    pub level: String,
+    pub level: Level,
     pub year: Option<i64>,
 }
 
@@ -116,7 +119,7 @@ pub struct MemberDto {
     pub username: String,
     pub display_name: String,
     /// `lead` or `member`.
-    pub role: String,
+    pub role: MemberRole,
     pub joined_on: String,
     pub left_on: Option<String>,
 }
@@ -159,8 +162,8 @@ impl From<&Naming> for NamingDto {
 pub struct FundingEntryDto {
     pub id: i64,
     /// `payment` or `spending`.
-    pub kind: String,
-    pub category: Option<String>,
+    pub kind: EntryKind,
+    pub category: Option<SpendCategory>,
     pub amount_cents: i64,
     pub on_date: String,
     pub note: String,
@@ -198,13 +201,13 @@ pub struct AssessmentDto {
 #[schema(as = StudioOutputDto)]
 pub struct OutputDto {
     pub id: i64,
-    pub kind: String,
+    pub kind: OutputKind,
     pub title: String,
     pub on_date: String,
     pub count: i64,
     pub amount_cents: Option<i64>,
-    pub patent_type: Option<String>,
-    pub patent_stage: Option<String>,
+    pub patent_type: Option<PatentType>,
+    pub patent_stage: Option<PatentStage>,
     pub proposal_id: Option<i64>,
 }
 
@@ -308,7 +311,7 @@ pub struct StudioDetailDto {
 pub struct AllianceRefDto {
     pub id: i64,
     /// `alliance` or `pairing`.
-    pub kind: String,
+    pub kind: AllianceKind,
     pub name: String,
     pub lead_studio_id: i64,
 }
@@ -326,7 +329,7 @@ impl From<StudioDetail> for StudioDetailDto {
                 .map(|h| HonourDto {
                     title: h.title.clone(),
                     awarded_by: h.body.clone(),
-                    level: h.level.clone(),
+                    level: h.level,
                     year: h.year,
                 })
                 .collect(),
@@ -338,7 +341,7 @@ impl From<StudioDetail> for StudioDetailDto {
                     user_id: m.user_id,
                     username: m.username.clone(),
                     display_name: m.display_name.clone(),
-                    role: m.role.clone(),
+                    role: m.role,
                     joined_on: m.joined_on.to_string(),
                     left_on: m.left_on.map(|d| d.to_string()),
                 })
@@ -361,8 +364,8 @@ impl From<StudioDetail> for StudioDetailDto {
                         .iter()
                         .map(|e| FundingEntryDto {
                             id: e.id,
-                            kind: e.kind.clone(),
-                            category: e.category.clone(),
+                            kind: e.kind,
+                            category: e.category,
                             amount_cents: e.amount_cents,
                             on_date: e.on_date.to_string(),
                             note: e.note.clone(),
@@ -388,13 +391,13 @@ impl From<StudioDetail> for StudioDetailDto {
                 .iter()
                 .map(|o| OutputDto {
                     id: o.id,
-                    kind: o.kind.clone(),
+                    kind: o.kind,
                     title: o.title.clone(),
                     on_date: o.on_date.to_string(),
                     count: o.count,
                     amount_cents: o.amount_cents,
-                    patent_type: o.patent_type.clone(),
-                    patent_stage: o.patent_stage.clone(),
+                    patent_type: o.patent_type,
+                    patent_stage: o.patent_stage,
                     proposal_id: o.proposal_id,
                 })
                 .collect(),
@@ -442,7 +445,7 @@ impl From<StudioDetail> for StudioDetailDto {
                 .iter()
                 .map(|a| AllianceRefDto {
                     id: a.id,
-                    kind: a.kind.clone(),
+                    kind: a.kind,
                     name: a.name.clone(),
                     lead_studio_id: a.lead_studio_id,
                 })
