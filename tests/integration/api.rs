@@ -445,3 +445,44 @@ async fn a_nul_character_is_refused_naming_its_field(backend: Backend) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 on_both!(a_nul_character_is_refused_naming_its_field);
+
+/// The account's small commands take the domain's own values: a language is `zh`, `en` or
+/// null (follow the browser), anything else is refused against `lang` and changes nothing.
+async fn the_interface_language_is_one_of_two_or_none(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let api = app.api_as("li.ming").await;
+    let (status, body) = api
+        .send(reqwest::Method::PUT, "/me/lang", json!({ "lang": "en" }))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, me) = api.get("/me").await;
+    assert_eq!(me["user"]["lang"], "en");
+    for sent in [json!({ "lang": "fr" }), json!({ "lang": 7 })] {
+        let (status, body) = api
+            .send(reqwest::Method::PUT, "/me/lang", sent.clone())
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{sent} {body}");
+        assert_eq!(body["fields"][0]["field"], "lang", "{sent}");
+        assert_eq!(body["fields"][0]["code"], "wrong_type", "{sent}");
+    }
+    let (status, body) = api
+        .send(
+            reqwest::Method::PUT,
+            "/me/lang",
+            json!({ "language": "zh" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["code"], "unknown_field");
+    let (_, me) = api.get("/me").await;
+    assert_eq!(me["user"]["lang"], "en", "nothing changed");
+    let (status, _) = api
+        .send(reqwest::Method::PUT, "/me/lang", json!({ "lang": null }))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, me) = api.get("/me").await;
+    assert!(me["user"]["lang"].is_null(), "{me}");
+}
+on_both!(the_interface_language_is_one_of_two_or_none);

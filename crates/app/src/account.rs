@@ -27,6 +27,16 @@ pub async fn profile(tx: &mut Tx, user: UserId) -> Result<Profile> {
     Ok(Profile { user, org, grants })
 }
 
+/// One's interface language.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = LangBody)]
+pub struct LangInput {
+    /// `zh`, `en`, or null to follow the browser.
+    #[serde(default)]
+    pub lang: Option<Lang>,
+}
+
 pub async fn set_lang(
     tx: &mut Tx,
     caller: &Caller<'_>,

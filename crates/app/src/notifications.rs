@@ -32,12 +32,19 @@ pub async fn list(
 }
 
 /// Marks one notification (or, with `None`, all) read; returns how many changed.
-pub async fn mark_read(
-    tx: &mut Tx,
-    caller: &Caller<'_>,
-    id: Option<NotificationId>,
-) -> Result<u64> {
-    store::mark_read(tx, me(caller)?, id, Timestamp::now()).await
+/// Which notifications to mark read.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = MarkReadBody)]
+pub struct MarkReadInput {
+    /// One notification; omit to mark all read.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub id: Option<NotificationId>,
+}
+
+pub async fn mark_read(tx: &mut Tx, caller: &Caller<'_>, input: &MarkReadInput) -> Result<u64> {
+    store::mark_read(tx, me(caller)?, input.id, Timestamp::now()).await
 }
 
 pub async fn mark_proposal_read(

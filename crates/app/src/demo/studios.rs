@@ -99,8 +99,8 @@ async fn alliances(tx: &mut Tx, system: &Caller<'_>) -> Result<()> {
     cases::create_alliance(
         tx,
         system,
-        jinzhou,
         &cases::AllianceInput {
+            org_id: Some(jinzhou),
             kind: "alliance".into(),
             name: "锦州冶金耐火创新工作室联盟".into(),
             lead_studio_id: Some(zhao.id),
@@ -114,8 +114,8 @@ async fn alliances(tx: &mut Tx, system: &Caller<'_>) -> Result<()> {
     cases::create_alliance(
         tx,
         system,
-        jinzhou,
         &cases::AllianceInput {
+            org_id: Some(jinzhou),
             kind: "pairing".into(),
             name: format!("{}结对帮扶{}", ZHAO_STUDIO, youngest.name),
             lead_studio_id: Some(zhao.id),

@@ -14,13 +14,20 @@ use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
 use ingot_store::studios as store;
 use ingot_store::{Tx, orgs};
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
+/// An alliance (or mentoring pair) of studios, as the API sends it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = AllianceBody)]
 pub struct AllianceInput {
-    /// "alliance" or "pairing" (mentoring: the lead studio mentors the other).
+    /// The organisation whose area the studios lie in; the caller runs namings there.
+    #[schema(value_type = Option<i64>)]
+    pub org_id: Option<OrgId>,
+    /// `alliance` or `pairing` (mentoring: the lead studio mentors the other).
     pub kind: String,
     pub name: String,
+    #[schema(value_type = Option<i64>)]
     pub lead_studio_id: Option<StudioId>,
+    #[schema(value_type = Vec<i64>)]
     pub studio_ids: Vec<StudioId>,
     pub founded_on: String,
     pub description: String,
@@ -31,9 +38,11 @@ pub struct AllianceInput {
 pub async fn create_alliance(
     tx: &mut Tx,
     caller: &Caller<'_>,
-    org: OrgId,
     input: &AllianceInput,
 ) -> Result<AllianceId> {
+    let org = input
+        .org_id
+        .ok_or_else(|| AppError::field("org_id", "required"))?;
     let o = orgs::get(tx, org)
         .await?
         .ok_or_else(|| AppError::not_found("organisation"))?;

@@ -3,6 +3,7 @@
 
 use crate::sql::Sql;
 use crate::{Result, Tx};
+use ingot_domain::studio::AssessmentResult;
 use ingot_domain::time::Date;
 use ingot_domain::{AppError, OrgId, StudioId, Timestamp, UserId};
 use serde::Serialize;
@@ -67,7 +68,7 @@ pub struct Assessment {
     pub assessed_on: Date,
     pub scores: String,
     pub total: i64,
-    pub result: String,
+    pub result: AssessmentResult,
     pub note: String,
 }
 

@@ -266,12 +266,6 @@ pub struct MeDto {
     pub lang: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LangBody {
-    /// `zh`, `en`, or null to follow the browser.
-    pub lang: Option<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenDto {
     pub id: i64,

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use ingot_app::account::{self, PasswordChangeInput, TokenInput};
-use ingot_domain::{AppError, Lang, TokenId};
+use ingot_domain::TokenId;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -39,22 +39,16 @@ async fn me(State(state): State<AppState>, api: ApiCtx) -> Result<Json<MeDto>, F
 }
 
 /// Sets the caller's interface language.
-#[utoipa::path(put, path = "/me/lang", tag = "account", request_body = LangBody,
+#[utoipa::path(put, path = "/me/lang", tag = "account", request_body = account::LangInput,
     responses((status = 204), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn set_lang(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(body): JsonBody<LangBody>,
+    JsonBody(input): JsonBody<account::LangInput>,
 ) -> Result<StatusCode, Failure> {
-    let lang = match body.lang.as_deref() {
-        None | Some("") => None,
-        Some(code) => {
-            Some(Lang::parse(code).ok_or_else(|| AppError::field("lang", "unknown_language"))?)
-        }
-    };
     let mut tx = state.db.begin().await?;
-    account::set_lang(&mut tx, &api.caller(), &api.actor, lang).await?;
+    account::set_lang(&mut tx, &api.caller(), &api.actor, input.lang).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,7 +9,6 @@ use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Query, State};
 use ingot_app::notifications as cases;
-use ingot_domain::NotificationId;
 use ingot_store::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -51,17 +50,17 @@ async fn list_notifications(
 }
 
 /// Marks one notification read, or all of them when no `id` is given.
-#[utoipa::path(post, path = "/notifications/read", tag = "notifications", request_body = MarkReadBody,
+#[utoipa::path(post, path = "/notifications/read", tag = "notifications", request_body = cases::MarkReadInput,
     responses((status = 200, body = MarkReadDto)),
     security(("bearer" = []), ("session" = [])))]
 async fn mark_read(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(body): JsonBody<MarkReadBody>,
+    JsonBody(input): JsonBody<cases::MarkReadInput>,
 ) -> Result<Json<MarkReadDto>, Failure> {
     let caller = api.caller();
     let mut tx = state.db.begin().await?;
-    let marked = cases::mark_read(&mut tx, &caller, body.id.map(NotificationId)).await?;
+    let marked = cases::mark_read(&mut tx, &caller, &input).await?;
     let unread = cases::unread_count(&mut tx, &caller).await?;
     tx.commit().await?;
     Ok(Json(MarkReadDto { marked, unread }))

@@ -63,7 +63,7 @@ pub async fn index(
 
 pub async fn read_all(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, Failure> {
     in_tx(&state, &ctx, async |tx, caller| {
-        cases::mark_read(tx, caller, None).await
+        cases::mark_read(tx, caller, &Default::default()).await
     })
     .await?;
     Ok(done("/notifications", "notifications_read"))

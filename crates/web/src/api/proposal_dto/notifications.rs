@@ -56,13 +56,6 @@ pub struct NotificationListDto {
     pub per_page: i64,
 }
 
-#[derive(Debug, Deserialize, ToSchema, Default)]
-pub struct MarkReadBody {
-    /// One notification; omit to mark all read.
-    #[serde(default)]
-    pub id: Option<i64>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MarkReadDto {
     /// How many changed.

@@ -10,23 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::studios as cases;
 use ingot_domain::AllianceId;
+use ingot_domain::AppError;
 use ingot_domain::studio::AllianceKind;
-use ingot_domain::{AppError, OrgId, StudioId};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct AllianceBody {
-    pub org_id: Option<i64>,
-    /// `alliance` or `pairing` (mentoring: the lead studio mentors the other).
-    pub kind: String,
-    pub name: String,
-    pub lead_studio_id: Option<i64>,
-    pub studio_ids: Vec<i64>,
-    pub founded_on: String,
-    pub description: String,
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct AllianceDto {
@@ -48,28 +35,16 @@ pub struct AllianceMemberDto {
 }
 
 /// Forms an alliance (or a mentoring pair) of studios within the organisation's area.
-#[utoipa::path(post, path = "/alliances", tag = "studios", request_body = AllianceBody,
+#[utoipa::path(post, path = "/alliances", tag = "studios", request_body = cases::AllianceInput,
     responses((status = 201, body = AllianceDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn create_alliance(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(b): JsonBody<AllianceBody>,
+    JsonBody(input): JsonBody<cases::AllianceInput>,
 ) -> Result<Response, Failure> {
-    let org = b
-        .org_id
-        .map(OrgId)
-        .ok_or_else(|| AppError::field("org_id", "required"))?;
-    let input = cases::AllianceInput {
-        kind: b.kind,
-        name: b.name,
-        lead_studio_id: b.lead_studio_id.map(StudioId),
-        studio_ids: b.studio_ids.into_iter().map(StudioId).collect(),
-        founded_on: b.founded_on,
-        description: b.description,
-    };
     let mut tx = state.db.begin().await?;
-    let id = cases::create_alliance(&mut tx, &api.caller(), org, &input).await?;
+    let id = cases::create_alliance(&mut tx, &api.caller(), &input).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(alliance_of(&state, id).await?)).into_response())
 }

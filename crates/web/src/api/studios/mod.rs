@@ -14,8 +14,8 @@ use axum::extract::DefaultBodyLimit;
 use ingot_app::files::MAX_FILE_BYTES;
 use ingot_app::studios::{self as cases, StudioDetail};
 use ingot_domain::studio::{
-    AllianceKind, ApplicationStatus, EntryKind, Level, MemberRole, NamingStatus, OutputKind,
-    PatentStage, PatentType, SpendCategory,
+    AllianceKind, ApplicationStatus, AssessmentResult, EntryKind, Level, MemberRole, NamingStatus,
+    OutputKind, PatentStage, PatentType, SpendCategory,
 };
 use ingot_domain::{AppError, StudioId};
 use ingot_store::studios::{Application, Naming, Studio};
@@ -193,7 +193,7 @@ pub struct AssessmentDto {
     /// The weighted total, 0-100.
     pub total: i64,
     /// `excellent`, `pass` or `fail`.
-    pub result: String,
+    pub result: AssessmentResult,
     pub note: String,
 }
 
@@ -382,7 +382,7 @@ impl From<StudioDetail> for StudioDetailDto {
                     period: a.period.clone(),
                     assessed_on: a.assessed_on.to_string(),
                     total: a.total,
-                    result: a.result.clone(),
+                    result: a.result,
                     note: a.note.clone(),
                 })
                 .collect(),
