@@ -41,92 +41,52 @@ async fn finish<T>(
     }
 }
 
-/// Decodes the form into the command's wire struct and runs it in one transaction.
-macro_rules! run_command {
-    ($state:expr, $ctx:expr, $body:expr, $input:ty, |$tx:ident, $caller:ident, $cmd:ident| $call:expr) => {
-        in_tx(&$state, &$ctx, async |$tx, $caller| {
-            let $cmd: $input = decode_form(&$body)?;
-            $call.await
-        })
-        .await
+/// A form on a proposal's page: decodes the command's wire struct, runs the use case in one
+/// transaction, then redirects with the flash message or shows the page again with the problem.
+macro_rules! proposal_command {
+    ($name:ident, $input:ty, $case:path, $flash:literal) => {
+        pub async fn $name(
+            State(state): State<AppState>,
+            ctx: PageCtx,
+            Path(id): Path<ProposalId>,
+            body: Bytes,
+        ) -> Result<Response, Failure> {
+            let result = in_tx(&state, &ctx, async |tx, caller| {
+                let input: $input = decode_form(&body)?;
+                $case(tx, caller, id, &input).await
+            })
+            .await;
+            finish(&state, ctx, id, result, $flash).await
+        }
     };
 }
 
-pub async fn review(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<ProposalId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let result = run_command!(state, ctx, body, ReviewInput, |tx, caller, input| {
-        cases::review(tx, caller, id, &input)
-    });
-    finish(&state, ctx, id, result, "proposal_reviewed").await
-}
-
-pub async fn duplicate(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<ProposalId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let result = run_command!(state, ctx, body, DuplicateInput, |tx, caller, input| {
-        cases::mark_duplicate(tx, caller, id, &input)
-    });
-    finish(&state, ctx, id, result, "proposal_marked_duplicate").await
-}
-
-pub async fn implementation(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<ProposalId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let result = run_command!(
-        state,
-        ctx,
-        body,
-        ImplementationInput,
-        |tx, caller, input| { cases::set_implementation(tx, caller, id, &input) }
-    );
-    finish(&state, ctx, id, result, "saved").await
-}
-
-pub async fn benefit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<ProposalId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let result = run_command!(state, ctx, body, BenefitInput, |tx, caller, input| {
-        cases::claim_benefit(tx, caller, id, &input)
-    });
-    finish(&state, ctx, id, result, "benefit_claimed").await
-}
-
-pub async fn verify(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<ProposalId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let result = run_command!(state, ctx, body, VerifyInput, |tx, caller, input| {
-        cases::verify_benefit(tx, caller, id, &input)
-    });
-    finish(&state, ctx, id, result, "benefit_verified").await
-}
-
-pub async fn reward(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<ProposalId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let result = run_command!(state, ctx, body, RewardInput, |tx, caller, input| {
-        cases::reward(tx, caller, id, &input)
-    });
-    finish(&state, ctx, id, result, "rewarded").await
-}
+proposal_command!(review, ReviewInput, cases::review, "proposal_reviewed");
+proposal_command!(
+    duplicate,
+    DuplicateInput,
+    cases::mark_duplicate,
+    "proposal_marked_duplicate"
+);
+proposal_command!(
+    implementation,
+    ImplementationInput,
+    cases::set_implementation,
+    "saved"
+);
+proposal_command!(
+    benefit,
+    BenefitInput,
+    cases::claim_benefit,
+    "benefit_claimed"
+);
+proposal_command!(
+    verify,
+    VerifyInput,
+    cases::verify_benefit,
+    "benefit_verified"
+);
+proposal_command!(reward, RewardInput, cases::reward, "rewarded");
 
 /// Reads the `file` field of a multipart form, refusing more than the limit while reading.
 pub async fn read_file_field(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppError> {
