@@ -50,6 +50,44 @@ macro_rules! results_block {
 }
 pub(crate) use results_block;
 
+/// Declares `$name`, the handler of a form that runs one command: it decodes the command's wire
+/// struct from the form, runs the use case in one transaction, and answers through the calling
+/// module's own `finish` (redirect with the flash message, or the page again with the problem).
+/// With a pair of ids in the path, the use case takes both.
+macro_rules! form_command {
+    ($name:ident, ($id:ty, $sub:ty), $input:ty, $case:path, $flash:literal) => {
+        pub async fn $name(
+            axum::extract::State(state): axum::extract::State<$crate::AppState>,
+            ctx: $crate::ctx::PageCtx,
+            axum::extract::Path((id, sub)): axum::extract::Path<($id, $sub)>,
+            body: axum::body::Bytes,
+        ) -> Result<axum::response::Response, $crate::error::Failure> {
+            let result = $crate::pages::in_tx(&state, &ctx, async |tx, caller| {
+                let input: $input = $crate::forms::decode_form(&body)?;
+                $case(tx, caller, id, sub, &input).await
+            })
+            .await;
+            finish(&state, ctx, id, result, $flash).await
+        }
+    };
+    ($name:ident, $id:ty, $input:ty, $case:path, $flash:literal) => {
+        pub async fn $name(
+            axum::extract::State(state): axum::extract::State<$crate::AppState>,
+            ctx: $crate::ctx::PageCtx,
+            axum::extract::Path(id): axum::extract::Path<$id>,
+            body: axum::body::Bytes,
+        ) -> Result<axum::response::Response, $crate::error::Failure> {
+            let result = $crate::pages::in_tx(&state, &ctx, async |tx, caller| {
+                let input: $input = $crate::forms::decode_form(&body)?;
+                $case(tx, caller, id, &input).await
+            })
+            .await;
+            finish(&state, ctx, id, result, $flash).await
+        }
+    };
+}
+pub(crate) use form_command;
+
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

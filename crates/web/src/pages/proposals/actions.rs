@@ -4,9 +4,8 @@ use super::show_page;
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{FormErrors, decode_form, is_form_error};
-use crate::pages::{done, in_tx};
-use axum::body::Bytes;
+use crate::forms::{FormErrors, is_form_error};
+use crate::pages::{done, form_command};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -41,52 +40,42 @@ async fn finish<T>(
     }
 }
 
-/// A form on a proposal's page: decodes the command's wire struct, runs the use case in one
-/// transaction, then redirects with the flash message or shows the page again with the problem.
-macro_rules! proposal_command {
-    ($name:ident, $input:ty, $case:path, $flash:literal) => {
-        pub async fn $name(
-            State(state): State<AppState>,
-            ctx: PageCtx,
-            Path(id): Path<ProposalId>,
-            body: Bytes,
-        ) -> Result<Response, Failure> {
-            let result = in_tx(&state, &ctx, async |tx, caller| {
-                let input: $input = decode_form(&body)?;
-                $case(tx, caller, id, &input).await
-            })
-            .await;
-            finish(&state, ctx, id, result, $flash).await
-        }
-    };
-}
-
-proposal_command!(review, ReviewInput, cases::review, "proposal_reviewed");
-proposal_command!(
+form_command!(
+    review,
+    ProposalId,
+    ReviewInput,
+    cases::review,
+    "proposal_reviewed"
+);
+form_command!(
     duplicate,
+    ProposalId,
     DuplicateInput,
     cases::mark_duplicate,
     "proposal_marked_duplicate"
 );
-proposal_command!(
+form_command!(
     implementation,
+    ProposalId,
     ImplementationInput,
     cases::set_implementation,
     "saved"
 );
-proposal_command!(
+form_command!(
     benefit,
+    ProposalId,
     BenefitInput,
     cases::claim_benefit,
     "benefit_claimed"
 );
-proposal_command!(
+form_command!(
     verify,
+    ProposalId,
     VerifyInput,
     cases::verify_benefit,
     "benefit_verified"
 );
-proposal_command!(reward, RewardInput, cases::reward, "rewarded");
+form_command!(reward, ProposalId, RewardInput, cases::reward, "rewarded");
 
 /// Reads the `file` field of a multipart form, refusing more than the limit while reading.
 pub async fn read_file_field(mut multipart: Multipart) -> Result<(String, Vec<u8>), AppError> {

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
 use crate::forms::{FormErrors, decode_form, is_form_error};
-use crate::pages::{done, render};
+use crate::pages::{done, form_command, render};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
@@ -18,19 +18,13 @@ use ingot_domain::studio::{ChecklistItem, Level};
 use ingot_domain::{ApplicationId, CallId, StudioId};
 use ingot_store::studios::{Call, Studio};
 
-pub async fn record_naming(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<StudioId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::RecordNamingInput = decode_form(&body)?;
-        cases::record_naming(tx, c, id, &input).await
-    })
-    .await;
-    finish(&state, ctx, id, r, "studio_named").await
-}
+form_command!(
+    record_naming,
+    StudioId,
+    cases::RecordNamingInput,
+    cases::record_naming,
+    "studio_named"
+);
 
 #[derive(Template)]
 #[template(path = "studios/calls.html")]

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
 use crate::forms::{FormErrors, decode_form, is_form_error};
-use crate::pages::{Pager, done, list_page, ok, query_url, render};
+use crate::pages::{Pager, done, form_command, list_page, ok, query_url, render};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
@@ -292,19 +292,13 @@ pub async fn show(
     show_page(&state, ctx, id, FormErrors::none(), StatusCode::OK).await
 }
 
-pub async fn set_status(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<StudioId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let r = crate::pages::in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::StatusInput = decode_form(&body)?;
-        cases::set_status(tx, c, id, &input).await
-    })
-    .await;
-    finish(&state, ctx, id, r, "studio_status_changed").await
-}
+form_command!(
+    set_status,
+    StudioId,
+    cases::StatusInput,
+    cases::set_status,
+    "studio_status_changed"
+);
 
 pub async fn add_photo(
     State(state): State<AppState>,
