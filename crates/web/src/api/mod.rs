@@ -200,6 +200,28 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCtx {
     }
 }
 
+/// Declares `$name`, an endpoint that runs one command on the record in its path: the JSON body
+/// decoded into the command's wire struct, the use case run in one transaction, then the
+/// record as `$answer(&state, &api, id)` reads it afterwards. The attributes (doc comment,
+/// `#[utoipa::path]`) go on the handler as written.
+macro_rules! api_command {
+    ($(#[$meta:meta])* $name:ident, $id:ty, $input:ty, $case:path, $answer:ident -> $out:ty) => {
+        $(#[$meta])*
+        pub(super) async fn $name(
+            axum::extract::State(state): axum::extract::State<$crate::AppState>,
+            api: $crate::api::ApiCtx,
+            axum::extract::Path(id): axum::extract::Path<$id>,
+            $crate::api::JsonBody(input): $crate::api::JsonBody<$input>,
+        ) -> Result<axum::Json<$out>, $crate::error::Failure> {
+            let mut tx = state.db.begin().await?;
+            $case(&mut tx, &api.caller(), id, &input).await?;
+            tx.commit().await?;
+            Ok(axum::Json($answer(&state, &api, id).await?))
+        }
+    };
+}
+pub(crate) use api_command;
+
 /// A JSON body whose problems (malformed JSON, wrong types, missing fields) come back as
 /// ordinary validation errors naming the problem.
 pub struct JsonBody<T>(pub T);
@@ -341,8 +363,20 @@ mod decoding {
     }
 
     #[test]
-    fn a_missing_field_is_a_problem_of_the_body() {
-        assert_eq!(problems(json!({})), [("body".to_string(), "json_invalid")]);
+    fn a_missing_field_is_required_by_name() {
+        assert_eq!(problems(json!({})), [("year".to_string(), "required")]);
+        assert_eq!(
+            problems(json!({ "year": 2024, "lines": [{ "unit": "A" }] })),
+            [("lines[0].quota".to_string(), "required")]
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_a_problem_of_the_body() {
+        assert_eq!(
+            problems(json!("year")),
+            [("body".to_string(), "json_invalid")]
+        );
     }
 }
 

@@ -7,7 +7,7 @@ use crate::api::proposal_dto::{
     ProposalDetailDto, ProposalListDto, ProposalListQuery, SimilarDto, SimilarFoundBody,
     UpdateProposalBody,
 };
-use crate::api::{ApiCtx, JsonBody};
+use crate::api::{ApiCtx, JsonBody, api_command};
 use crate::error::{ErrorBody, Failure, error_body};
 use crate::request::RequestState;
 use axum::extract::{Path, Query, State};
@@ -137,19 +137,15 @@ pub(super) async fn similar_proposals(
     Ok(Json(found.into_iter().map(Into::into).collect()))
 }
 
-/// The proposer takes the proposal back (a draft, or one in review or returned).
-#[utoipa::path(post, path = "/proposals/{id}/withdraw", tag = "proposals", params(("id" = i64, Path)), request_body = VersionInput,
-    responses((status = 200, body = ProposalDetailDto), (status = 403, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "`proposal_changed` or `proposal_not_withdrawable`")),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn withdraw_proposal(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProposalId>,
-    JsonBody(input): JsonBody<VersionInput>,
-) -> Result<Json<ProposalDetailDto>, Failure> {
-    let mut tx = state.db.begin().await?;
-    cases::withdraw(&mut tx, &api.caller(), id, &input).await?;
-    tx.commit().await?;
-    Ok(Json(detail_of(&state, &api, id).await?))
-}
+api_command!(
+    /// The proposer takes the proposal back (a draft, or one in review or returned).
+    #[utoipa::path(post, path = "/proposals/{id}/withdraw", tag = "proposals", params(("id" = i64, Path)), request_body = VersionInput,
+        responses((status = 200, body = ProposalDetailDto), (status = 403, body = ErrorBody),
+            (status = 409, body = ErrorBody, description = "`proposal_changed` or `proposal_not_withdrawable`")),
+        security(("bearer" = []), ("session" = [])))]
+    withdraw_proposal,
+    ProposalId,
+    VersionInput,
+    cases::withdraw,
+    detail_of -> ProposalDetailDto
+);
