@@ -1,7 +1,7 @@
 //! What an announced campaign publishes: the announcement, printable certificates and the
 //! ranking of participating units.
 
-use super::{awarded, user_caller};
+use super::{awarded, today, user_caller};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
@@ -11,8 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use ingot_app::campaigns::{self as cases, CampaignDetail, RankRow};
 use ingot_domain::campaign::{Stage, Tier};
-use ingot_domain::time::Date;
-use ingot_domain::{AppError, CampaignId, DeclarationId, Timestamp};
+use ingot_domain::{AppError, CampaignId, DeclarationId};
 use ingot_store::campaigns::{Campaign, Declaration};
 
 #[derive(Template)]
@@ -36,8 +35,7 @@ pub async fn announcement(
     Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
-    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
-    let d = cases::detail(&mut tx, None, id, today).await?;
+    let d = cases::detail(&mut tx, None, id, today(&ctx)).await?;
     drop(tx);
     if d.stage != Stage::Announced {
         return Err(Failure(AppError::not_found("campaign")));

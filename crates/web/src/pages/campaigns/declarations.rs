@@ -2,22 +2,17 @@
 //! it: declaring a record, the formal check and resubmission of a declaration, and moving the
 //! campaign to its next stage.
 
-use super::{campaign_of_declaration, user_caller};
+use super::{CampaignRequest, FormPage, PageRequest, read_detail, today};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::SentForm;
-use crate::forms::{FormErrors, decode_form};
-use crate::pages::{answer, in_tx, render};
+use crate::forms::{FormErrors, SentForm};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::campaign::Stage;
-use ingot_domain::time::Date;
-use ingot_domain::{AppError, CampaignId, DeclarationId, Timestamp};
+use ingot_domain::{CampaignId, DeclarationId};
 use ingot_store::campaigns::Campaign;
 use ingot_store::innovation::AchievementItem;
 
@@ -55,7 +50,7 @@ fn steps(c: &Campaign, stage: Stage) -> Vec<StepView> {
 
 #[derive(Template)]
 #[template(path = "campaigns/show.html")]
-struct ShowPage {
+pub(super) struct ShowPage {
     ctx: PageCtx,
     d: CampaignDetail,
     steps: Vec<StepView>,
@@ -79,128 +74,74 @@ impl ShowPage {
     }
 }
 
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     ctx: PageCtx,
     id: CampaignId,
     errors: FormErrors,
     form: SentForm,
-    status: StatusCode,
-) -> Result<Response, Failure> {
-    let mut tx = state.db.read().await?;
-    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
-    let caller = user_caller(&ctx);
-    let d = cases::detail(&mut tx, caller.as_ref(), id, today).await?;
-    let records = match &caller {
-        Some(c) => cases::declarable(&mut tx, c, &d).await?,
-        None => Vec::new(),
-    };
-    drop(tx);
-    Ok(render(
-        status,
-        &ShowPage {
-            steps: steps(&d.campaign, d.stage),
-            ctx,
-            d,
-            records,
-            errors,
-            form,
-        },
-    ))
-}
-
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<CampaignId>,
-) -> Result<Response, Failure> {
-    show_page(
-        &state,
-        ctx,
+) -> Result<ShowPage, Failure> {
+    let (d, records) = read_detail(
+        state,
+        &ctx,
         id,
-        FormErrors::none(),
-        SentForm::default(),
-        StatusCode::OK,
+        today(&ctx),
+        async |tx, caller, d| match caller {
+            Some(c) => cases::declarable(tx, c, d).await,
+            None => Ok(Vec::new()),
+        },
     )
-    .await
-}
-
-/// After a form on the campaign's page: back to it with a message, or the page with errors.
-async fn back_to_show<T>(
-    state: &AppState,
-    ctx: PageCtx,
-    id: CampaignId,
-    form: SentForm,
-    r: Result<T, AppError>,
-    flash: &'static str,
-) -> Result<Response, Failure> {
-    answer(
+    .await?;
+    Ok(ShowPage {
+        steps: steps(&d.campaign, d.stage),
         ctx,
-        r,
-        &format!("/campaigns/{id}"),
-        flash,
-        async |ctx, errors, status| show_page(state, ctx, id, errors, form, status).await,
-    )
-    .await
-}
-
-pub async fn advance(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<CampaignId>,
-) -> Result<Response, Failure> {
-    let r = in_tx(&state, &ctx, async |tx, c| cases::advance(tx, c, id).await).await;
-    back_to_show(&state, ctx, id, SentForm::default(), r, "campaign_advanced").await
-}
-
-pub async fn declare(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<CampaignId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let form = SentForm::of(&body);
-    let r = in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::DeclareInput = decode_form(&body)?;
-        cases::declare(tx, c, id, &input).await
+        d,
+        records,
+        errors,
+        form,
     })
-    .await;
-    back_to_show(&state, ctx, id, form, r, "declared").await
 }
 
-pub async fn check(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(declaration): Path<DeclarationId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let form = SentForm::of(&body);
-    let campaign = campaign_of_declaration(&state, declaration).await?;
-    let r = in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::CheckInput = decode_form(&body)?;
-        cases::check(tx, c, declaration, &input).await
-    })
-    .await;
-    back_to_show(&state, ctx, campaign, form, r, "declaration_checked").await
+pub async fn show(request: CampaignRequest) -> Result<Response, Failure> {
+    request.visit(FormPage::Show).await
 }
 
-pub async fn resubmit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(declaration): Path<DeclarationId>,
-) -> Result<Response, Failure> {
-    let campaign = campaign_of_declaration(&state, declaration).await?;
-    let r = in_tx(&state, &ctx, async |tx, c| {
-        cases::resubmit(tx, c, declaration).await
-    })
-    .await;
-    back_to_show(
-        &state,
-        ctx,
-        campaign,
-        SentForm::default(),
-        r,
-        "declaration_resubmitted",
-    )
-    .await
+pub async fn advance(request: CampaignRequest) -> Result<Response, Failure> {
+    let id = request.id;
+    request
+        .run(FormPage::Show.back("campaign_advanced"), async |tx, c| {
+            cases::advance(tx, c, id).await
+        })
+        .await
+}
+
+pub async fn declare(request: CampaignRequest, body: Bytes) -> Result<Response, Failure> {
+    let id = request.id;
+    request
+        .submit(
+            FormPage::Show.back("declared"),
+            &body,
+            async |tx, c, input: cases::DeclareInput| cases::declare(tx, c, id, &input).await,
+        )
+        .await
+}
+
+pub async fn check(request: PageRequest<DeclarationId>, body: Bytes) -> Result<Response, Failure> {
+    let (request, declaration) = request.campaign().await?;
+    let back = FormPage::Show.back("declaration_checked");
+    request
+        .submit(back, &body, async |tx, c, input: cases::CheckInput| {
+            cases::check(tx, c, declaration, &input).await
+        })
+        .await
+}
+
+pub async fn resubmit(request: PageRequest<DeclarationId>) -> Result<Response, Failure> {
+    let (request, declaration) = request.campaign().await?;
+    let back = FormPage::Show.back("declaration_resubmitted");
+    request
+        .run(back, async |tx, c| {
+            cases::resubmit(tx, c, declaration).await
+        })
+        .await
 }

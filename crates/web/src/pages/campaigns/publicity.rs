@@ -1,28 +1,24 @@
 //! The public publicity page with its objection form; the staff's decisions on objections and
 //! the announcement of the results.
 
-use super::{awarded, user_caller};
+use super::{Back, CampaignRequest, FormPage, PageRequest, awarded, read_detail, reply, today};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::SentForm;
-use crate::forms::{FormErrors, decode_form};
-use crate::pages::{answer, in_tx, render};
+use crate::forms::{FormErrors, SentForm, decode_form};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail, declaration_label};
 use ingot_domain::campaign::{ObjectionStatus, Stage, Tier};
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, CampaignId, ObjectionId, Timestamp};
+use ingot_domain::{AppError, CampaignId, ObjectionId};
 use ingot_store::campaigns::{Declaration, Objection};
 
 #[derive(Template)]
 #[template(path = "campaigns/publicity.html")]
-struct PublicityPage {
+pub(super) struct PublicityPage {
     ctx: PageCtx,
     d: CampaignDetail,
     entries: Vec<Declaration>,
@@ -52,71 +48,48 @@ impl PublicityPage {
     }
 }
 
-async fn publicity_page(
+pub(super) async fn publicity_page(
     state: &AppState,
     ctx: PageCtx,
     id: CampaignId,
     errors: FormErrors,
     form: SentForm,
-    status: StatusCode,
-) -> Result<Response, Failure> {
-    let mut tx = state.db.read().await?;
-    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
-    let caller = user_caller(&ctx);
-    let d = cases::detail(&mut tx, caller.as_ref(), id, today).await?;
-    // The campaign's staff see the list as it will be published before its first day.
-    if !d.results_public && !d.manage {
-        return Err(Failure(AppError::not_found("publicity")));
-    }
-    let objections = match &caller {
-        Some(c) if cases::may_manage(c, &d.campaign) => cases::objections(&mut tx, c, id).await?,
-        _ => Vec::new(),
-    };
-    drop(tx);
-    let today_date = today;
+) -> Result<PublicityPage, Failure> {
+    let today = today(&ctx);
+    let (d, objections) = read_detail(state, &ctx, id, today, async |tx, caller, d| {
+        // The campaign's staff see the list as it will be published before its first day.
+        if !d.results_public && !d.manage {
+            return Err(AppError::not_found("publicity"));
+        }
+        match caller {
+            Some(c) if cases::may_manage(c, &d.campaign) => cases::objections(tx, c, id).await,
+            _ => Ok(Vec::new()),
+        }
+    })
+    .await?;
     let start = d.campaign.publicity_start.as_deref().and_then(Date::parse);
     let open = d.stage == Stage::Publicity
-        && start.is_some_and(|s| today_date >= s)
-        && cases::publicity_end(&d.campaign).is_some_and(|e| today_date < e);
-    Ok(render(
-        status,
-        &PublicityPage {
-            entries: awarded(&d.declarations),
-            ctx,
-            d,
-            open,
-            objections,
-            errors,
-            form,
-            today: today_date.to_string(),
-        },
-    ))
+        && start.is_some_and(|s| today >= s)
+        && cases::publicity_end(&d.campaign).is_some_and(|e| today < e);
+    Ok(PublicityPage {
+        entries: awarded(&d.declarations),
+        ctx,
+        d,
+        open,
+        objections,
+        errors,
+        form,
+        today: today.to_string(),
+    })
 }
 
-pub async fn publicity(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<CampaignId>,
-) -> Result<Response, Failure> {
-    publicity_page(
-        &state,
-        ctx,
-        id,
-        FormErrors::none(),
-        SentForm::default(),
-        StatusCode::OK,
-    )
-    .await
+pub async fn publicity(request: CampaignRequest) -> Result<Response, Failure> {
+    request.visit(FormPage::Publicity).await
 }
 
 /// Anyone may object, signed in or not.
-pub async fn object(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<CampaignId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let form = SentForm::of(&body);
+pub async fn object(request: CampaignRequest, body: Bytes) -> Result<Response, Failure> {
+    let PageRequest { state, ctx, id } = request;
     // Objecting needs no permission: for the public the system caller only carries the
     // request's origin to the audit row, which names the objector "public".
     let caller = match &ctx.actor {
@@ -132,84 +105,48 @@ pub async fn object(
         Ok::<_, AppError>(o)
     }
     .await;
-    answer(
-        ctx,
-        r,
-        &format!("/campaigns/{id}/publicity"),
-        "objection_lodged",
-        async |ctx, errors, status| publicity_page(&state, ctx, id, errors, form, status).await,
-    )
-    .await
+    let back = FormPage::Publicity.back("objection_lodged");
+    reply(&state, ctx, id, back, SentForm::of(&body), r).await
 }
 
 pub async fn decide_objection(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(objection): Path<ObjectionId>,
+    request: PageRequest<ObjectionId>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = SentForm::of(&body);
     // `campaign_id` is the page's own (the command does not read it): where to go back to.
-    let campaign = CampaignId(form.id("campaign_id").unwrap_or_default());
-    let r = in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::OutcomeInput = decode_form(&body)?;
-        cases::decide_objection(tx, c, objection, &input).await
-    })
-    .await;
-    answer(
-        ctx,
-        r,
-        &format!("/campaigns/{campaign}/publicity"),
-        "objection_decided",
-        async |ctx, errors, status| {
-            publicity_page(&state, ctx, campaign, errors, form, status).await
-        },
-    )
-    .await
+    let campaign = CampaignId(SentForm::of(&body).id("campaign_id").unwrap_or_default());
+    let (request, objection) = request.about(campaign);
+    let back = FormPage::Publicity.back("objection_decided");
+    request
+        .submit(back, &body, async |tx, c, input: cases::OutcomeInput| {
+            cases::decide_objection(tx, c, objection, &input).await
+        })
+        .await
 }
 
 pub async fn dismiss_objections(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(campaign): Path<CampaignId>,
+    request: CampaignRequest,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let form = SentForm::of(&body);
-    let r = in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::DismissInput = decode_form(&body)?;
-        cases::dismiss_objections(tx, c, campaign, &input).await
-    })
-    .await;
-    answer(
-        ctx,
-        r,
-        &format!("/campaigns/{campaign}/publicity"),
-        "objections_dismissed",
-        async |ctx, errors, status| {
-            publicity_page(&state, ctx, campaign, errors, form, status).await
-        },
-    )
-    .await
+    let campaign = request.id;
+    let back = FormPage::Publicity.back("objections_dismissed");
+    request
+        .submit(back, &body, async |tx, c, input: cases::DismissInput| {
+            cases::dismiss_objections(tx, c, campaign, &input).await
+        })
+        .await
 }
 
-pub async fn announce(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<CampaignId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let form = SentForm::of(&body);
-    let r = in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::AnnounceInput = decode_form(&body)?;
-        cases::announce(tx, c, id, &input).await
-    })
-    .await;
-    answer(
-        ctx,
-        r,
-        &format!("/campaigns/{id}/announcement"),
-        "results_announced",
-        async |ctx, errors, status| publicity_page(&state, ctx, id, errors, form, status).await,
-    )
-    .await
+/// Announcing goes on to the announcement; a refusal shows the publicity page again.
+pub async fn announce(request: CampaignRequest, body: Bytes) -> Result<Response, Failure> {
+    let id = request.id;
+    let back = Back {
+        to: "/announcement",
+        ..FormPage::Publicity.back("results_announced")
+    };
+    request
+        .submit(back, &body, async |tx, c, input: cases::AnnounceInput| {
+            cases::announce(tx, c, id, &input).await
+        })
+        .await
 }

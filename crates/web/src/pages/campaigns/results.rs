@@ -1,15 +1,13 @@
 //! The results with raw and calibrated scores, tiers and ties; the panel's decision, and opening
 //! the publicity of the decided list.
 
+use super::{Back, CampaignRequest, FormPage, today};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
-use crate::forms::{FormErrors, decode_form};
-use crate::pages::{answer, in_tx, render};
+use crate::forms::FormErrors;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::campaigns::{self as cases, Results, TierChoice};
 use ingot_domain::campaign::{Stage, Tier};
@@ -19,7 +17,7 @@ use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "campaigns/results.html")]
-struct ResultsPage {
+pub(super) struct ResultsPage {
     ctx: PageCtx,
     r: Results,
     errors: FormErrors,
@@ -57,59 +55,38 @@ impl ResultsPage {
     }
 }
 
-async fn results_page(
+pub(super) async fn results_page(
     state: &AppState,
     ctx: PageCtx,
     id: CampaignId,
     errors: FormErrors,
-    status: StatusCode,
-) -> Result<Response, Failure> {
+) -> Result<ResultsPage, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
     let r = cases::results(&mut tx, Some(&caller), id).await?;
     drop(tx);
-    let today =
-        ingot_domain::time::Date::of(ingot_domain::Timestamp::now(), ctx.origin.utc_offset_ms)
-            .to_string();
-    Ok(render(
-        status,
-        &ResultsPage {
-            ctx,
-            r,
-            errors,
-            tiers: Tier::ALL,
-            today,
-        },
-    ))
-}
-
-pub async fn results(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<CampaignId>,
-) -> Result<Response, Failure> {
-    results_page(&state, ctx, id, FormErrors::none(), StatusCode::OK).await
-}
-
-pub async fn decide(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<CampaignId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let r = in_tx(&state, &ctx, async |tx, c| {
-        let input = decision_of_form(decode_form(&body)?)?;
-        cases::decide(tx, c, id, &input).await
-    })
-    .await;
-    answer(
+    let today = today(&ctx).to_string();
+    Ok(ResultsPage {
         ctx,
         r,
-        &format!("/campaigns/{id}/results"),
-        "results_decided",
-        async |ctx, errors, status| results_page(&state, ctx, id, errors, status).await,
-    )
-    .await
+        errors,
+        tiers: Tier::ALL,
+        today,
+    })
+}
+
+pub async fn results(request: CampaignRequest) -> Result<Response, Failure> {
+    request.visit(FormPage::Results).await
+}
+
+pub async fn decide(request: CampaignRequest, body: Bytes) -> Result<Response, Failure> {
+    let id = request.id;
+    let back = FormPage::Results.back("results_decided");
+    request
+        .submit(back, &body, async |tx, c, form: DecisionForm| {
+            cases::decide(tx, c, id, &decision_of_form(form)?).await
+        })
+        .await
 }
 
 /// The decision form of the results page: a select a declaration, each sending
@@ -145,23 +122,16 @@ fn decision_of_form(form: DecisionForm) -> Result<cases::DecisionInput, AppError
     })
 }
 
-pub async fn open_publicity(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<CampaignId>,
-    body: Bytes,
-) -> Result<Response, Failure> {
-    let r = in_tx(&state, &ctx, async |tx, c| {
-        let input: cases::PublicityInput = decode_form(&body)?;
-        cases::open_publicity(tx, c, id, &input).await
-    })
-    .await;
-    answer(
-        ctx,
-        r,
-        &format!("/campaigns/{id}/publicity"),
-        "publicity_opened",
-        async |ctx, errors, status| results_page(&state, ctx, id, errors, status).await,
-    )
-    .await
+pub async fn open_publicity(request: CampaignRequest, body: Bytes) -> Result<Response, Failure> {
+    let id = request.id;
+    // Opening the publicity goes on to its page; a refusal shows the results again.
+    let back = Back {
+        to: "/publicity",
+        ..FormPage::Results.back("publicity_opened")
+    };
+    request
+        .submit(back, &body, async |tx, c, input: cases::PublicityInput| {
+            cases::open_publicity(tx, c, id, &input).await
+        })
+        .await
 }
