@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ingot_app::Caller;
 use ingot_app::innovation as cases;
+use ingot_domain::innovation::{AchievementKind, ClaimedLevel};
 use ingot_domain::proposal::format_money;
 use ingot_domain::{AchievementFileId, AchievementId, AppError};
 use ingot_store::Tx;
@@ -26,8 +27,8 @@ pub struct AchievementItemDto {
     pub unit_id: i64,
     pub unit_name: String,
     pub field: String,
-    pub kind: String,
-    pub claimed_level: Option<String>,
+    pub kind: AchievementKind,
+    pub claimed_level: Option<ClaimedLevel>,
     pub year: i64,
     pub award: Option<String>,
     pub first_completer: Option<String>,
@@ -372,8 +373,10 @@ impl ExportRow for AchievementItem {
             a.title,
             a.unit_name,
             a.field,
-            a.kind,
-            a.claimed_level.unwrap_or_default(),
+            a.kind.as_str().to_string(),
+            a.claimed_level
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default(),
             a.year.to_string(),
             a.first_completer.unwrap_or_default(),
             yuan(a.benefit_claimed_cents),
