@@ -107,7 +107,7 @@ async fn decl_facts(
     d: &Declaration,
 ) -> Result<DeclFacts> {
     let unit = OrgPath::from_stored(d.unit_path.clone());
-    let completers = if d.record_type == RecordType::Achievement.as_str() {
+    let completers = if d.record_type == RecordType::Achievement {
         innovation::completers(tx, d.record_id)
             .await?
             .iter()

@@ -186,7 +186,7 @@ async fn declare_record(
         &store::NewDeclaration {
             campaign_id: c.id,
             participant_id: OrgId(participant.org_id),
-            record_type: kind.as_str(),
+            record_type: kind,
             record_id,
             unit_id: rv.unit_id,
             title: &rv.title,
@@ -328,8 +328,7 @@ pub async fn resubmit(tx: &mut Tx, caller: &Caller<'_>, declaration: Declaration
     {
         return Err(AppError::conflict("correction_deadline_passed"));
     }
-    let kind =
-        RecordType::parse(&d.record_type).ok_or_else(|| AppError::internal("record type"))?;
+    let kind = d.record_type;
     let mut rv = record_view(tx, kind, d.record_id)
         .await?
         .ok_or_else(|| AppError::field("record_id", "unknown_record"))?;

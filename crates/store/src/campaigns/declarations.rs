@@ -3,7 +3,7 @@
 
 use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
-use ingot_domain::campaign::{DeclarationStatus, Tier};
+use ingot_domain::campaign::{DeclarationStatus, RecordType, Tier};
 use ingot_domain::{OrgId, Timestamp, UserId};
 use serde::Serialize;
 
@@ -14,7 +14,7 @@ pub struct Declaration {
     pub number: i64,
     pub participant_id: i64,
     pub participant_name: String,
-    pub record_type: String,
+    pub record_type: RecordType,
     pub record_id: i64,
     pub unit_id: i64,
     pub unit_name: String,
@@ -43,7 +43,7 @@ const DECLARATION: &str = "SELECT d.id, d.campaign_id, d.number, d.participant_i
 pub struct NewDeclaration<'a> {
     pub campaign_id: i64,
     pub participant_id: OrgId,
-    pub record_type: &'a str,
+    pub record_type: RecordType,
     pub record_id: i64,
     pub unit_id: OrgId,
     pub title: &'a str,
@@ -78,7 +78,7 @@ pub async fn insert_declaration(
             .bind(d.campaign_id)
             .bind(number)
             .bind(d.participant_id)
-            .bind(d.record_type)
+            .bind(d.record_type.as_str())
             .bind(d.record_id)
             .bind(d.unit_id)
             .bind(d.title)

@@ -16,7 +16,7 @@ use axum::http::request::Parts;
 use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::audit::RequestOrigin;
-use ingot_domain::campaign::{Cadence, CampaignKind, DeclarationStatus, Stage, Tier};
+use ingot_domain::campaign::{Cadence, CampaignKind, DeclarationStatus, RecordType, Stage, Tier};
 use ingot_domain::time::Date;
 use ingot_domain::{Actor, AppError, CampaignId, Timestamp};
 use ingot_store::campaigns::{Campaign, Declaration};
@@ -181,8 +181,7 @@ pub struct DeclarationDto {
     pub number: i64,
     pub participant_id: i64,
     pub participant_name: String,
-    /// `achievement` or `skill`.
-    pub record_type: String,
+    pub record_type: RecordType,
     pub record_id: i64,
     pub unit_id: i64,
     pub unit_name: String,
@@ -206,7 +205,7 @@ impl From<&Declaration> for DeclarationDto {
             number: d.number,
             participant_id: d.participant_id,
             participant_name: d.participant_name.clone(),
-            record_type: d.record_type.clone(),
+            record_type: d.record_type,
             record_id: d.record_id,
             unit_id: d.unit_id,
             unit_name: d.unit_name.clone(),
