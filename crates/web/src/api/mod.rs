@@ -222,6 +222,28 @@ macro_rules! api_command {
 }
 pub(crate) use api_command;
 
+/// Declares `$name`, an endpoint that makes a new record under the one in its path: the JSON body
+/// decoded into the command's wire struct, the use case run in one transaction, and 201 with the
+/// new record as `$dto`.
+macro_rules! api_create {
+    ($(#[$meta:meta])* $name:ident, $id:ty, $input:ty, $case:path, $dto:ty) => {
+        $(#[$meta])*
+        pub(super) async fn $name(
+            axum::extract::State(state): axum::extract::State<$crate::AppState>,
+            api: $crate::api::ApiCtx,
+            axum::extract::Path(id): axum::extract::Path<$id>,
+            $crate::api::JsonBody(input): $crate::api::JsonBody<$input>,
+        ) -> Result<axum::response::Response, $crate::error::Failure> {
+            use axum::response::IntoResponse;
+            let mut tx = state.db.begin().await?;
+            let made = $case(&mut tx, &api.caller(), id, &input).await?;
+            tx.commit().await?;
+            Ok((axum::http::StatusCode::CREATED, axum::Json(<$dto>::from(made))).into_response())
+        }
+    };
+}
+pub(crate) use api_create;
+
 /// A JSON body whose problems (malformed JSON, wrong types, missing fields) come back as
 /// ordinary validation errors naming the problem.
 pub struct JsonBody<T>(pub T);

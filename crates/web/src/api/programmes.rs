@@ -65,6 +65,25 @@ macro_rules! list_dto {
     };
 }
 
+/// Declares `$name`, an endpoint listing a page of the programme's `$case` records, filtered by
+/// the `ListQuery`, as `$list`.
+macro_rules! programme_list {
+    ($(#[$meta:meta])* $name:ident, $case:path, $list:ty) => {
+        $(#[$meta])*
+        pub(super) async fn $name(
+            axum::extract::State(state): axum::extract::State<$crate::AppState>,
+            api: $crate::api::ApiCtx,
+            axum::extract::Path(id): axum::extract::Path<ingot_domain::ProgrammeId>,
+            axum::extract::Query(q): axum::extract::Query<super::ListQuery>,
+        ) -> Result<axum::Json<$list>, $crate::error::Failure> {
+            let page = q.page();
+            let mut tx = state.db.read().await?;
+            let (items, total) = $case(&mut tx, &api.caller(), id, &q.filter(), page).await?;
+            Ok(axum::Json(<$list>::of(items, total, page)))
+        }
+    };
+}
+
 #[derive(Debug, Deserialize, IntoParams, Default, Clone)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
@@ -103,7 +122,8 @@ impl ListQuery {
     }
 }
 
-// Below `list_dto!`, which they use: a macro is in scope only after its definition.
+// Below `list_dto!` and `programme_list!`, which they use: a macro is in scope only after its
+// definition.
 mod export;
 mod funding;
 mod milestones;

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use ingot_app::programmes as cases;
 use ingot_domain::ProgrammeId;
 use ingot_store::Page;
@@ -57,21 +57,15 @@ pub struct FundingRecordedDto {
     pub budget_cents: i64,
 }
 
-/// Funding rows per task, year and source (source as `kind`), filtered.
-#[utoipa::path(get, path = "/programmes/{id}/funding", tag = "programmes", params(("id" = i64, Path), ListQuery),
-    responses((status = 200, body = FundingListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn list_funding(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<FundingListDto>, Failure> {
-    let page = q.page();
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::funding(&mut tx, &api.caller(), id, &q.filter(), page).await?;
-    Ok(Json(FundingListDto::of(items, total, page)))
-}
+programme_list!(
+    /// Funding rows per task, year and source (source as `kind`), filtered.
+    #[utoipa::path(get, path = "/programmes/{id}/funding", tag = "programmes", params(("id" = i64, Path), ListQuery),
+        responses((status = 200, body = FundingListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    list_funding,
+    cases::funding,
+    FundingListDto
+);
 
 /// Records a task's planned and actual funding for a year and source (replacing what was
 /// there). Spending beyond the task's budget is accepted with a reason and flagged.

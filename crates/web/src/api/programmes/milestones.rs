@@ -1,13 +1,8 @@
 //! Milestones of the tasks: the list, and adding one.
 
 use super::ListQuery;
-use crate::AppState;
-use crate::api::{ApiCtx, JsonBody};
-use crate::error::{ErrorBody, Failure};
-use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use crate::api::api_create;
+use crate::error::ErrorBody;
 use ingot_app::programmes as cases;
 use ingot_domain::ProgrammeId;
 use ingot_store::Page;
@@ -42,34 +37,24 @@ impl From<Milestone> for MilestoneDto {
 
 list_dto!(MilestoneListDto, MilestoneDto);
 
-/// Milestones, filtered (`kind`: done or open).
-#[utoipa::path(get, path = "/programmes/{id}/milestones", tag = "programmes", params(("id" = i64, Path), ListQuery),
-    responses((status = 200, body = MilestoneListDto), (status = 404, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn list_milestones(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<MilestoneListDto>, Failure> {
-    let page = q.page();
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::milestones(&mut tx, &api.caller(), id, &q.filter(), page).await?;
-    Ok(Json(MilestoneListDto::of(items, total, page)))
-}
+programme_list!(
+    /// Milestones, filtered (`kind`: done or open).
+    #[utoipa::path(get, path = "/programmes/{id}/milestones", tag = "programmes", params(("id" = i64, Path), ListQuery),
+        responses((status = 200, body = MilestoneListDto), (status = 404, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    list_milestones,
+    cases::milestones,
+    MilestoneListDto
+);
 
-/// Adds a milestone to a task; it cannot fall due before the task starts.
-#[utoipa::path(post, path = "/programmes/{id}/milestones", tag = "programmes", params(("id" = i64, Path)), request_body = cases::MilestoneInput,
-    responses((status = 201, body = MilestoneDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn add_milestone(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    JsonBody(input): JsonBody<cases::MilestoneInput>,
-) -> Result<Response, Failure> {
-    let mut tx = state.db.begin().await?;
-    let m = cases::add_milestone(&mut tx, &api.caller(), id, &input).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(MilestoneDto::from(m))).into_response())
-}
+api_create!(
+    /// Adds a milestone to a task; it cannot fall due before the task starts.
+    #[utoipa::path(post, path = "/programmes/{id}/milestones", tag = "programmes", params(("id" = i64, Path)), request_body = cases::MilestoneInput,
+        responses((status = 201, body = MilestoneDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    add_milestone,
+    ProgrammeId,
+    cases::MilestoneInput,
+    cases::add_milestone,
+    MilestoneDto
+);

@@ -2,13 +2,8 @@
 //! recording one.
 
 use super::ListQuery;
-use crate::AppState;
-use crate::api::{ApiCtx, JsonBody};
-use crate::error::{ErrorBody, Failure};
-use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use crate::api::api_create;
+use crate::error::ErrorBody;
 use ingot_app::programmes as cases;
 use ingot_domain::ProgrammeId;
 use ingot_store::Page;
@@ -56,34 +51,24 @@ impl From<Output> for OutputDto {
 
 list_dto!(OutputListDto, OutputDto);
 
-/// Outputs, filtered (`kind`: an output kind).
-#[utoipa::path(get, path = "/programmes/{id}/outputs", tag = "programmes", params(("id" = i64, Path), ListQuery),
-    responses((status = 200, body = OutputListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn list_outputs(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<OutputListDto>, Failure> {
-    let page = q.page();
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::outputs(&mut tx, &api.caller(), id, &q.filter(), page).await?;
-    Ok(Json(OutputListDto::of(items, total, page)))
-}
+programme_list!(
+    /// Outputs, filtered (`kind`: an output kind).
+    #[utoipa::path(get, path = "/programmes/{id}/outputs", tag = "programmes", params(("id" = i64, Path), ListQuery),
+        responses((status = 200, body = OutputListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    list_outputs,
+    cases::outputs,
+    OutputListDto
+);
 
-/// Records an output of a task of this programme, linked to its achievement or patent record.
-#[utoipa::path(post, path = "/programmes/{id}/outputs", tag = "programmes", params(("id" = i64, Path)), request_body = cases::OutputInput,
-    responses((status = 201, body = OutputDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn add_output(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    JsonBody(input): JsonBody<cases::OutputInput>,
-) -> Result<Response, Failure> {
-    let mut tx = state.db.begin().await?;
-    let o = cases::add_output(&mut tx, &api.caller(), id, &input).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(OutputDto::from(o))).into_response())
-}
+api_create!(
+    /// Records an output of a task of this programme, linked to its achievement or patent record.
+    #[utoipa::path(post, path = "/programmes/{id}/outputs", tag = "programmes", params(("id" = i64, Path)), request_body = cases::OutputInput,
+        responses((status = 201, body = OutputDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    add_output,
+    ProgrammeId,
+    cases::OutputInput,
+    cases::add_output,
+    OutputDto
+);

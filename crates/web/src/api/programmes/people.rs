@@ -2,13 +2,8 @@
 //! institutions taking part.
 
 use super::ListQuery;
-use crate::AppState;
-use crate::api::{ApiCtx, JsonBody};
-use crate::error::{ErrorBody, Failure};
-use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use crate::api::api_create;
+use crate::error::ErrorBody;
 use ingot_app::programmes as cases;
 use ingot_domain::ProgrammeId;
 use ingot_store::Page;
@@ -68,50 +63,34 @@ list_dto!(PersonListDto, PersonDto);
 
 list_dto!(InstitutionListDto, InstitutionDto);
 
-/// The people of the programme, each once, filtered (academician, institution, area, task).
-#[utoipa::path(get, path = "/programmes/{id}/people", tag = "programmes", params(("id" = i64, Path), ListQuery),
-    responses((status = 200, body = PersonListDto), (status = 404, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn list_people(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<PersonListDto>, Failure> {
-    let page = q.page();
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::people(&mut tx, &api.caller(), id, &q.filter(), page).await?;
-    Ok(Json(PersonListDto::of(items, total, page)))
-}
+programme_list!(
+    /// The people of the programme, each once, filtered (academician, institution, area, task).
+    #[utoipa::path(get, path = "/programmes/{id}/people", tag = "programmes", params(("id" = i64, Path), ListQuery),
+        responses((status = 200, body = PersonListDto), (status = 404, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    list_people,
+    cases::people,
+    PersonListDto
+);
 
-/// Adds a researcher (or academician) working on one or more tasks of the programme.
-#[utoipa::path(post, path = "/programmes/{id}/people", tag = "programmes", params(("id" = i64, Path)), request_body = cases::PersonInput,
-    responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn add_person(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    JsonBody(input): JsonBody<cases::PersonInput>,
-) -> Result<Response, Failure> {
-    let mut tx = state.db.begin().await?;
-    let p = cases::add_person(&mut tx, &api.caller(), id, &input).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(PersonDto::from(p))).into_response())
-}
+api_create!(
+    /// Adds a researcher (or academician) working on one or more tasks of the programme.
+    #[utoipa::path(post, path = "/programmes/{id}/people", tag = "programmes", params(("id" = i64, Path)), request_body = cases::PersonInput,
+        responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    add_person,
+    ProgrammeId,
+    cases::PersonInput,
+    cases::add_person,
+    PersonDto
+);
 
-/// The participating institutions, each once (`kind`: an organisation kind).
-#[utoipa::path(get, path = "/programmes/{id}/institutions", tag = "programmes", params(("id" = i64, Path), ListQuery),
-    responses((status = 200, body = InstitutionListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn list_institutions(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<InstitutionListDto>, Failure> {
-    let page = q.page();
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::institutions(&mut tx, &api.caller(), id, &q.filter(), page).await?;
-    Ok(Json(InstitutionListDto::of(items, total, page)))
-}
+programme_list!(
+    /// The participating institutions, each once (`kind`: an organisation kind).
+    #[utoipa::path(get, path = "/programmes/{id}/institutions", tag = "programmes", params(("id" = i64, Path), ListQuery),
+        responses((status = 200, body = InstitutionListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    list_institutions,
+    cases::institutions,
+    InstitutionListDto
+);

@@ -6,12 +6,10 @@ use super::funding::FundingDto;
 use super::milestones::MilestoneDto;
 use super::outputs::OutputDto;
 use crate::AppState;
-use crate::api::{ApiCtx, JsonBody};
+use crate::api::{ApiCtx, api_create};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Path, State};
 use ingot_app::programmes as cases;
 use ingot_domain::{ProgrammeId, TaskId};
 use ingot_store::Page;
@@ -84,37 +82,27 @@ pub struct ParticipantDto {
     pub name: String,
 }
 
-/// The programme's critical tasks, filtered (area, status as `kind`, organisation, words).
-#[utoipa::path(get, path = "/programmes/{id}/tasks", tag = "programmes", params(("id" = i64, Path), ListQuery),
-    responses((status = 200, body = TaskListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn list_tasks(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<TaskListDto>, Failure> {
-    let page = q.page();
-    let mut tx = state.db.read().await?;
-    let (items, total) = cases::tasks(&mut tx, &api.caller(), id, &q.filter(), page).await?;
-    Ok(Json(TaskListDto::of(items, total, page)))
-}
+programme_list!(
+    /// The programme's critical tasks, filtered (area, status as `kind`, organisation, words).
+    #[utoipa::path(get, path = "/programmes/{id}/tasks", tag = "programmes", params(("id" = i64, Path), ListQuery),
+        responses((status = 200, body = TaskListDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    list_tasks,
+    cases::tasks,
+    TaskListDto
+);
 
-/// Adds a critical task, led by an organisation of the tree (external bodies included).
-#[utoipa::path(post, path = "/programmes/{id}/tasks", tag = "programmes", params(("id" = i64, Path)), request_body = cases::TaskInput,
-    responses((status = 201, body = TaskDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub(super) async fn create_task(
-    State(state): State<AppState>,
-    api: ApiCtx,
-    Path(id): Path<ProgrammeId>,
-    JsonBody(input): JsonBody<cases::TaskInput>,
-) -> Result<Response, Failure> {
-    let mut tx = state.db.begin().await?;
-    let t = cases::create_task(&mut tx, &api.caller(), id, &input).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(TaskDto::from(t))).into_response())
-}
+api_create!(
+    /// Adds a critical task, led by an organisation of the tree (external bodies included).
+    #[utoipa::path(post, path = "/programmes/{id}/tasks", tag = "programmes", params(("id" = i64, Path)), request_body = cases::TaskInput,
+        responses((status = 201, body = TaskDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+        security(("bearer" = []), ("session" = [])))]
+    create_task,
+    ProgrammeId,
+    cases::TaskInput,
+    cases::create_task,
+    TaskDto
+);
 
 /// One task with its participants, funding, milestones and outputs.
 #[utoipa::path(get, path = "/programmes/{id}/tasks/{task}", tag = "programmes",
