@@ -4,7 +4,7 @@
 use super::{date, log, may_read, not_found, require_manage, require_readable, scoped, unit, year};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
-use ingot_domain::benefit::{self, ClaimFields, Verification};
+use ingot_domain::benefit::{self, Verification};
 use ingot_domain::innovation::{
     self as rules, AchievementKind, ApplicationNumber, ClaimedLevel, Completer,
 };
@@ -430,37 +430,8 @@ pub async fn attachment(
     Ok(att)
 }
 
-/// A benefit claim, calculated as for proposals: `cost` (old_cost, new_cost, volume), `time`
-/// (hours, rate) or `free` (amount, with the explanation in `note`). Numbers are yuan as text.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields)]
-#[schema(as = ClaimBody)]
-pub struct ClaimInput {
-    pub method: String,
-    pub old_cost: String,
-    pub new_cost: String,
-    pub volume: String,
-    pub hours: String,
-    pub rate: String,
-    pub amount: String,
-    pub note: String,
-    pub version: Option<i64>,
-}
-
-impl ClaimInput {
-    fn fields(&self) -> ClaimFields {
-        ClaimFields {
-            method: self.method.clone(),
-            old_cost: self.old_cost.clone(),
-            new_cost: self.new_cost.clone(),
-            volume: self.volume.clone(),
-            hours: self.hours.clone(),
-            rate: self.rate.clone(),
-            amount: self.amount.clone(),
-            note: self.note.clone(),
-        }
-    }
-}
+/// A benefit claim is the same command for an achievement as for a proposal.
+pub use crate::proposals::BenefitInput as ClaimInput;
 
 // Finance's verification of an achievement's claimed benefit, as the form and the API send it
 // (no doc comment: the schema has never had a description).

@@ -8,8 +8,9 @@ use ingot_domain::proposal::{self as rules, Benefit, Proposal, Status, event};
 use ingot_domain::{AppError, ProposalId, Role, Timestamp};
 use ingot_store::{Tx, grants};
 
-/// A benefit claim. Amounts are decimal yuan with up to two places, as strings (numbers are
-/// accepted too); `volume` is a whole number.
+/// A benefit claim, of a proposal or an achievement: `cost` (old_cost, new_cost, volume), `time`
+/// (hours, rate) or `free` (amount, with the explanation in `note`). Amounts are decimal yuan
+/// with up to two places, as strings (numbers are accepted too); `volume` is a whole number.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = BenefitBody)]
@@ -42,7 +43,8 @@ pub struct BenefitInput {
 }
 
 impl BenefitInput {
-    fn fields(&self) -> ClaimFields {
+    /// The fields as the rules shared with achievements read them.
+    pub(crate) fn fields(&self) -> ClaimFields {
         ClaimFields {
             method: self.method.as_str().to_string(),
             old_cost: self.old_cost.clone(),
