@@ -172,6 +172,7 @@ pub async fn import(
     let mut first_row_of_code: HashMap<String, usize> = HashMap::new();
     for row in &table.rows {
         let input = OrgInput {
+            parent_id: None,
             code: row.get(cols.code).to_string(),
             name: row.get(cols.name).to_string(),
             name_en: cols.name_en.map(|c| row.get(c).to_string()),

@@ -135,12 +135,8 @@ pub(crate) fn check_placement(new: &NewOrg, parent: Option<&Organisation>) -> Re
     Ok(())
 }
 
-pub async fn create(
-    tx: &mut Tx,
-    caller: &Caller<'_>,
-    parent_id: Option<OrgId>,
-    input: &OrgInput,
-) -> Result<Organisation> {
+pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &OrgInput) -> Result<Organisation> {
+    let parent_id = input.parent_id;
     let parent = match parent_id {
         Some(id) => Some(
             orgs::get(tx, id)

@@ -225,13 +225,25 @@ pub struct NewOrg {
     pub kind: OrgKind,
 }
 
-/// Raw fields as typed into a form, an API body or an import row.
+/// Raw fields as typed into a form, an API body or an import row: the command that creates an
+/// organisation. The kind stays text so that an unknown one is reported beside the other fields.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = CreateOrgBody))]
+#[serde(deny_unknown_fields)]
 pub struct OrgInput {
+    /// Omit for a new top-level organisation (root administrators only). An import row names
+    /// its parent by code instead.
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schema(value_type = Option<i64>))]
+    pub parent_id: Option<OrgId>,
+    #[serde(default)]
     pub code: String,
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
     pub name_en: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schema(value_type = OrgKind))]
     pub kind: String,
 }
 
@@ -361,6 +373,7 @@ mod tests {
     #[test]
     fn org_input_reports_each_bad_field() {
         let input = OrgInput {
+            parent_id: None,
             code: "bad code!".into(),
             name: " ".into(),
             name_en: None,
@@ -377,6 +390,7 @@ mod tests {
             ]
         );
         let ok = OrgInput {
+            parent_id: None,
             code: "CN-LN".into(),
             name: " 辽宁省总工会 ".into(),
             name_en: Some("".into()),

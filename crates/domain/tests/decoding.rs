@@ -58,7 +58,7 @@ proptest! {
         code in text(), name in text(), name_en in prop::option::of(text()),
         kind in prop_oneof![Just("enterprise".to_string()), Just("department".to_string()), text()],
     ) {
-        let input = OrgInput { code, name, name_en, kind };
+        let input = OrgInput { parent_id: None, code, name, name_en, kind };
         match input.validate(None) {
             Ok(org) => {
                 prop_assert_eq!(org.code.as_str(), input.code.trim());

@@ -304,8 +304,8 @@ pub(super) async fn prepare(app: &TestApp) -> Targets {
         let org = ingot_app::orgs::create(
             &mut tx,
             &caller,
-            Some(parent),
             &ingot_domain::org::OrgInput {
+                parent_id: Some(parent),
                 code: "CN-LN-DST".into(),
                 name: "辽宁省科学技术厅".into(),
                 name_en: None,

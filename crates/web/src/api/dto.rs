@@ -105,16 +105,6 @@ pub struct OrgListQuery {
     pub per_page: Option<i64>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CreateOrgBody {
-    /// Omit for a new top-level organisation (root administrators only).
-    pub parent_id: Option<i64>,
-    pub code: String,
-    pub name: String,
-    pub name_en: Option<String>,
-    pub kind: OrgKind,
-}
-
 #[derive(Debug, Deserialize, IntoParams, Default)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]

@@ -75,23 +75,16 @@ async fn list_orgs(
 }
 
 /// Creates an organisation under `parent_id`.
-#[utoipa::path(post, path = "/orgs", tag = "organisations", request_body = CreateOrgBody,
+#[utoipa::path(post, path = "/orgs", tag = "organisations", request_body = OrgInput,
     responses((status = 201, body = OrgDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 async fn create_org(
     State(state): State<AppState>,
     api: ApiCtx,
-    JsonBody(body): JsonBody<CreateOrgBody>,
+    JsonBody(input): JsonBody<OrgInput>,
 ) -> Result<Response, Failure> {
-    let kind: ingot_domain::OrgKind = body.kind;
-    let input = OrgInput {
-        code: body.code,
-        name: body.name,
-        name_en: body.name_en,
-        kind: kind.as_str().to_string(),
-    };
     let mut tx = state.db.begin().await?;
-    let org = cases::create(&mut tx, &api.caller(), body.parent_id.map(OrgId), &input).await?;
+    let org = cases::create(&mut tx, &api.caller(), &input).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(OrgDto::from(org))).into_response())
 }

@@ -308,32 +308,17 @@ pub async fn new_form(
     .await
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct CreateForm {
-    parent_id: Option<String>,
-    code: String,
-    name: String,
-    name_en: Option<String>,
-    kind: String,
-}
-
 pub async fn create(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Form(form): Form<CreateForm>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
-    let parent = parse_id(form.parent_id.as_deref(), "parent")?;
-    let input = OrgInput {
-        code: form.code,
-        name: form.name,
-        name_en: form.name_en,
-        kind: form.kind,
-    };
+    let input: OrgInput = decode_form(&body)?;
+    let parent = input.parent_id;
     let result = {
         let caller = ctx.caller()?;
         let mut tx = state.db.begin().await?;
-        match cases::create(&mut tx, &caller, parent, &input).await {
+        match cases::create(&mut tx, &caller, &input).await {
             Ok(org) => tx.commit().await.map(|_| org),
             Err(e) => Err(e),
         }
