@@ -37,12 +37,12 @@ use ingot_domain::campaign::Stage;
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
 use ingot_domain::validate::{Checked, problem};
-use ingot_domain::{AppError, CampaignId, DeclarationId, FieldError, OrgPath, Timestamp};
+use ingot_domain::{AppError, CampaignId, DeclarationId, FieldError, OrgPath};
 use ingot_store::Tx;
 use ingot_store::campaigns::{self as store, Campaign, Declaration};
 
 pub fn today(caller: &Caller<'_>) -> Date {
-    Date::of(Timestamp::now(), caller.origin.utc_offset_ms)
+    caller.origin.today()
 }
 
 pub fn path_of(c: &Campaign) -> OrgPath {

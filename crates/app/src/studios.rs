@@ -44,7 +44,7 @@ use ingot_store::studios::{self as store, Naming, Studio};
 use ingot_store::{Tx, users};
 
 fn today(caller: &Caller<'_>) -> Date {
-    Date::of(Timestamp::now(), caller.origin.utc_offset_ms)
+    caller.origin.today()
 }
 
 /// Yuan as typed ("12.5", "300000") into fen; empty is `None`.

@@ -17,6 +17,11 @@ pub struct RequestOrigin {
 }
 
 impl RequestOrigin {
+    /// Today in the deployment's calendar: the day a change counts on.
+    pub fn today(&self) -> crate::time::Date {
+        crate::time::Date::of(Timestamp::now(), self.utc_offset_ms)
+    }
+
     pub fn cli() -> Self {
         RequestOrigin {
             channel: "cli",

@@ -39,7 +39,7 @@ use axum::response::{IntoResponse, Response};
 use ingot_app::Caller;
 use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, CampaignId, DeclarationId, Timestamp};
+use ingot_domain::{AppError, CampaignId, DeclarationId};
 use ingot_store::Tx;
 use ingot_store::campaigns::{Campaign, Declaration};
 use serde::de::DeserializeOwned;
@@ -50,7 +50,7 @@ fn user_caller(ctx: &PageCtx) -> Option<Caller<'_>> {
 
 /// Today where the reader is: a campaign's stage turns on dates.
 fn today(ctx: &PageCtx) -> Date {
-    Date::of(Timestamp::now(), ctx.origin.utc_offset_ms)
+    ctx.origin.today()
 }
 
 async fn campaign_of_declaration(

@@ -13,8 +13,7 @@ use ingot_app::Caller;
 use ingot_app::campaigns as cases;
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::campaign::{ObjectionStatus, Tier};
-use ingot_domain::time::Date;
-use ingot_domain::{AppError, CampaignId, ObjectionId, Timestamp};
+use ingot_domain::{AppError, CampaignId, ObjectionId};
 use ingot_store::campaigns::Declaration;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -77,7 +76,7 @@ async fn publicity_of(
     id: CampaignId,
 ) -> Result<PublicityDto, AppError> {
     let mut tx = state.db.read().await?;
-    let today = Date::of(Timestamp::now(), origin.utc_offset_ms);
+    let today = origin.today();
     let d = cases::detail(&mut tx, caller, id, today).await?;
     if !d.results_public && !d.manage {
         return Err(AppError::not_found("publicity"));

@@ -15,9 +15,8 @@ use ingot_app::campaigns::{self as cases, RubricCriterion, UnitQuota};
 use ingot_domain::campaign::{Cadence, CampaignKind, RequiredField};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::{self, Action, Principal};
-use ingot_domain::time::Date;
 use ingot_domain::validate::{Checked, Validator};
-use ingot_domain::{AppError, FieldError, Timestamp};
+use ingot_domain::{AppError, FieldError};
 use ingot_store::campaigns::Campaign;
 use serde::Deserialize;
 
@@ -63,7 +62,7 @@ async fn my_federations(state: &AppState, ctx: &PageCtx) -> Result<Vec<Organisat
 
 pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
-    let today = Date::of(Timestamp::now(), ctx.origin.utc_offset_ms);
+    let today = ctx.origin.today();
     let items = cases::list(&mut tx, user_caller(&ctx).as_ref(), today).await?;
     drop(tx);
     let may_create = !my_federations(&state, &ctx).await?.is_empty();

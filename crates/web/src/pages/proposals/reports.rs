@@ -15,7 +15,7 @@ use ingot_app::proposals::{self as cases, Settings, Stats};
 use ingot_domain::org::Organisation;
 use ingot_domain::proposal::StepConfig;
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, OrgId, Role, Timestamp};
+use ingot_domain::{AppError, OrgId, Role};
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -48,7 +48,7 @@ pub async fn stats(
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
-    let this_year = Date::of(Timestamp::now(), caller.origin.utc_offset_ms).year;
+    let this_year = caller.origin.today().year;
     let from_text = if q.from.is_empty() {
         format!("{this_year}-01")
     } else {
