@@ -133,35 +133,6 @@ struct Listed<T> {
     page: Page,
 }
 
-/// Declares the API's page of a list of `$item`, built from a [`Listed`] page of records.
-macro_rules! list_dto {
-    ($name:ident, $item:ident) => {
-        // `as` spells the name out for the test that reads schema names from the source.
-        #[derive(Debug, Serialize, ToSchema)]
-        #[schema(as = $name)]
-        pub struct $name {
-            pub items: Vec<$item>,
-            pub total: i64,
-            pub page: i64,
-            pub per_page: i64,
-        }
-
-        impl<T> From<super::Listed<T>> for $name
-        where
-            $item: From<T>,
-        {
-            fn from(l: super::Listed<T>) -> Self {
-                $name {
-                    items: l.items.into_iter().map(Into::into).collect(),
-                    total: l.total,
-                    page: l.page.number,
-                    per_page: l.page.size,
-                }
-            }
-        }
-    };
-}
-
 /// Declares a kind of record's list endpoint (one page as `$dto`, a list of `$item`) and its
 /// export endpoint (CSV or XLSX), both over the use case `$case`. The handlers' names and doc
 /// comments are the OpenAPI document's operation ids and descriptions.
@@ -171,7 +142,7 @@ macro_rules! list_endpoints {
         $(#[$export_doc:meta])* $export:ident($export_path:tt);
         $case:path
     ) => {
-        list_dto!($dto, $item);
+        $crate::api::list_dto!($dto, $item);
 
         $(#[$list_doc])*
         #[utoipa::path(get, path = $path, tag = "innovation", params(RecordQuery),
@@ -182,7 +153,8 @@ macro_rules! list_endpoints {
             api: ApiCtx,
             Query(q): Query<RecordQuery>,
         ) -> Result<Json<$dto>, Failure> {
-            Ok(Json(super::listed(&state, &api, &q, $case).await?.into()))
+            let l = super::listed(&state, &api, &q, $case).await?;
+            Ok(Json($dto::of(l.items, l.total, l.page)))
         }
 
         $(#[$export_doc])*

@@ -222,6 +222,35 @@ macro_rules! api_command {
 }
 pub(crate) use api_command;
 
+/// Declares `$name`, one page of a list of `$item` as the API answers it, built with `of` from
+/// the use case's items, their total and the page asked for.
+macro_rules! list_dto {
+    ($name:ident, $item:ident) => {
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            pub total: i64,
+            pub page: i64,
+            pub per_page: i64,
+        }
+
+        impl $name {
+            fn of<T>(items: Vec<T>, total: i64, page: ingot_store::Page) -> Self
+            where
+                $item: From<T>,
+            {
+                $name {
+                    items: items.into_iter().map(Into::into).collect(),
+                    total,
+                    page: page.number,
+                    per_page: page.size,
+                }
+            }
+        }
+    };
+}
+pub(crate) use list_dto;
+
 /// Declares `$name`, an endpoint that makes a new record under the one in its path: the JSON body
 /// decoded into the command's wire struct, the use case run in one transaction, and 201 with the
 /// new record as `$dto`.

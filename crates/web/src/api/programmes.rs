@@ -5,7 +5,7 @@
 //!
 //! This module keeps what the concerns share: the route list (in the order that fixes the
 //! OpenAPI document), the filter every list takes (`ListQuery`) and the shape of a page of a
-//! list (`list_dto!`); the handlers live in `registry`, `overview`, `tasks`, `funding`,
+//! list (`api::list_dto!`); the handlers live in `registry`, `overview`, `tasks`, `funding`,
 //! `milestones`, `outputs`, `people` and `export`.
 
 use crate::AppState;
@@ -36,33 +36,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people::list_institutions))
         .routes(routes!(overview::record_award))
         .routes(routes!(export::export_list))
-}
-
-/// Declares one page of a list of `$item`, built from the use case's items.
-macro_rules! list_dto {
-    ($name:ident, $item:ident) => {
-        #[derive(Debug, Serialize, ToSchema)]
-        pub struct $name {
-            pub items: Vec<$item>,
-            pub total: i64,
-            pub page: i64,
-            pub per_page: i64,
-        }
-
-        impl $name {
-            fn of<T>(items: Vec<T>, total: i64, page: Page) -> Self
-            where
-                $item: From<T>,
-            {
-                $name {
-                    items: items.into_iter().map(Into::into).collect(),
-                    total,
-                    page: page.number,
-                    per_page: page.size,
-                }
-            }
-        }
-    };
 }
 
 /// Declares `$name`, an endpoint listing a page of the programme's `$case` records, filtered by
@@ -122,8 +95,7 @@ impl ListQuery {
     }
 }
 
-// Below `list_dto!` and `programme_list!`, which they use: a macro is in scope only after its
-// definition.
+// Below `programme_list!`, which they use: a macro is in scope only after its definition.
 mod export;
 mod funding;
 mod milestones;

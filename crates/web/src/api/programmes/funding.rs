@@ -9,7 +9,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use ingot_app::programmes as cases;
 use ingot_domain::ProgrammeId;
-use ingot_store::Page;
 use ingot_store::programmes::Funding;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -46,7 +45,7 @@ impl From<Funding> for FundingDto {
     }
 }
 
-list_dto!(FundingListDto, FundingDto);
+crate::api::list_dto!(FundingListDto, FundingDto);
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FundingRecordedDto {

@@ -5,7 +5,6 @@ use crate::api::api_create;
 use crate::error::ErrorBody;
 use ingot_app::programmes as cases;
 use ingot_domain::ProgrammeId;
-use ingot_store::Page;
 use ingot_store::programmes::Milestone;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -35,7 +34,7 @@ impl From<Milestone> for MilestoneDto {
     }
 }
 
-list_dto!(MilestoneListDto, MilestoneDto);
+crate::api::list_dto!(MilestoneListDto, MilestoneDto);
 
 programme_list!(
     /// Milestones, filtered (`kind`: done or open).

@@ -6,7 +6,6 @@ use crate::api::api_create;
 use crate::error::ErrorBody;
 use ingot_app::programmes as cases;
 use ingot_domain::ProgrammeId;
-use ingot_store::Page;
 use ingot_store::programmes::Output;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -49,7 +48,7 @@ impl From<Output> for OutputDto {
     }
 }
 
-list_dto!(OutputListDto, OutputDto);
+crate::api::list_dto!(OutputListDto, OutputDto);
 
 programme_list!(
     /// Outputs, filtered (`kind`: an output kind).

@@ -6,7 +6,6 @@ use crate::api::api_create;
 use crate::error::ErrorBody;
 use ingot_app::programmes as cases;
 use ingot_domain::ProgrammeId;
-use ingot_store::Page;
 use ingot_store::programmes::{Institution, Person};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -59,9 +58,9 @@ impl From<Institution> for InstitutionDto {
     }
 }
 
-list_dto!(PersonListDto, PersonDto);
+crate::api::list_dto!(PersonListDto, PersonDto);
 
-list_dto!(InstitutionListDto, InstitutionDto);
+crate::api::list_dto!(InstitutionListDto, InstitutionDto);
 
 programme_list!(
     /// The people of the programme, each once, filtered (academician, institution, area, task).

@@ -12,7 +12,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use ingot_app::programmes as cases;
 use ingot_domain::{ProgrammeId, TaskId};
-use ingot_store::Page;
 use ingot_store::programmes::Task;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -65,7 +64,7 @@ impl From<Task> for TaskDto {
     }
 }
 
-list_dto!(TaskListDto, TaskDto);
+crate::api::list_dto!(TaskListDto, TaskDto);
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaskDetailDto {
