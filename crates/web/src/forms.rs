@@ -65,19 +65,20 @@ pub fn decoding_problem(
 /// message, so that the problem names the field, not the body. The path where decoding failed
 /// already ends with the refused key (`areas[0].extra`) when the decoder captured it.
 pub fn unknown_field(path: &str, message: &str) -> Option<String> {
-    let name = message.strip_prefix("unknown field `")?.split('`').next()?;
-    Some(match path {
-        "" | "." => name.to_string(),
-        p if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
-        parent => format!("{parent}.{name}"),
-    })
+    field_named(path, message, "unknown field `")
 }
 
 /// The field a wire struct needs and did not get, read from serde's own message.
 fn missing_field(path: &str, message: &str) -> Option<String> {
-    let name = message.strip_prefix("missing field `")?.split('`').next()?;
+    field_named(path, message, "missing field `")
+}
+
+/// The field serde's message names after `prefix`, as a path below where decoding stopped.
+fn field_named(path: &str, message: &str, prefix: &str) -> Option<String> {
+    let name = message.strip_prefix(prefix)?.split('`').next()?;
     Some(match path {
         "" | "." => name.to_string(),
+        p if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
         parent => format!("{parent}.{name}"),
     })
 }
