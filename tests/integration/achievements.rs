@@ -582,6 +582,18 @@ async fn record_pages_check_csrf_scope_and_input(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-testid=\"completers\""));
+    // A patent number nobody registered is refused as that field's problem, named by its label.
+    let r = app
+        .sign_in_demo("dl.admin")
+        .await
+        .post_form(
+            &format!("/achievements/{id}/link"),
+            &[("patent_number", "CN209910000001.5"), ("proposal_id", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("专利申请号：不是您可查看的专利"), "{html}");
     let liu = app.user_id("dl.liu.gang").await;
     let (status, html) = union.page(&format!("/records/people/{liu}")).await;
     assert_eq!(status, StatusCode::OK);

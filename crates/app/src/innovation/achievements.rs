@@ -322,7 +322,8 @@ pub async fn link_patent_by_number(
     id: AchievementId,
     number: &str,
 ) -> Result<()> {
-    let unknown = || AppError::field("patent_id", "unknown_patent");
+    // The problem is the typed number's, so the form shows it with that field.
+    let unknown = || AppError::field("patent_number", "unknown_patent");
     let number = ApplicationNumber::parse(number).map_err(|_| unknown())?;
     let patent = store::patent_by_number(tx, &number.to_string())
         .await?
