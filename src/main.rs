@@ -1,5 +1,7 @@
 //! `ingot`: the command line. Each subcommand parses its arguments and calls the crates.
 
+mod generate;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use ingot_app::throttle::{Limit, ThrottlePolicy};
@@ -45,6 +47,9 @@ enum Command {
         #[arg(long)]
         reset_passwords: bool,
     },
+    /// Fill the database with a generated country of organisations, people and proposals, for
+    /// benchmarks and sizing (resumable; running it again adds nothing).
+    Generate(generate::GenerateArgs),
     /// Bring the database schema up to date (also done by every other command).
     Migrate,
     /// Manage people.
@@ -543,6 +548,10 @@ async fn main() -> Result<()> {
             let db = open(&url, 2).await?;
             print_demo(&demo::load_with_samples(&db, reset_passwords).await?);
             Ok(())
+        }
+        Command::Generate(args) => {
+            let db = open(&url, 2).await?;
+            generate::run(&db, args).await
         }
         Command::Migrate => {
             open(&url, 2).await?;

@@ -13,6 +13,7 @@ mod cli;
 mod crash;
 mod files_gc;
 mod fuzz_found;
+mod generate;
 mod list_fragments;
 mod orgs;
 mod overload;

@@ -17,8 +17,7 @@ use std::time::Instant;
 /// in one transaction.
 const BATCH: i64 = 500;
 
-/// The change-log object type that tells servers to rebuild their full-text index.
-pub const REBUILD_MARKER: &str = "search_index";
+pub use ingot_store::changes::REBUILD_MARKER;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Reindexed {

@@ -413,6 +413,16 @@ pub mod event {
     ];
 }
 
+/// The text the duplicate check compares: title, problem and proposed change.
+pub fn joined_text(title: &str, problem: &str, proposed_change: &str) -> String {
+    format!("{title}\n{problem}\n{proposed_change}")
+}
+
+/// A proposal's number: the enterprise's code, the year, and its place in that year's sequence.
+pub fn number(enterprise_code: &str, year: i32, n: i64) -> String {
+    format!("{enterprise_code}-{year}-{n:04}")
+}
+
 /// A proposal as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {

@@ -5,6 +5,9 @@ use crate::sql::Sql;
 use crate::{Result, Tx};
 use ingot_domain::Timestamp;
 
+/// The change-log object type that tells servers to rebuild their full-text index.
+pub const REBUILD_MARKER: &str = "search_index";
+
 pub async fn record(
     tx: &mut Tx,
     object_type: &str,

@@ -6,12 +6,14 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod bulk;
 pub mod campaigns;
 pub mod changes;
 pub mod constraints;
 mod db;
 pub mod dialect;
 pub mod file_refs;
+pub mod generated;
 pub mod grants;
 pub mod innovation;
 pub mod migrate;

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_sign_in"),
     migration!(14, "0014_one_date_type"),
     migration!(15, "0015_campaign_contact"),
+    migration!(16, "0016_generated_parts"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -8,25 +8,42 @@ use ingot_domain::{OrgId, OrgPath};
 
 /// Adds a contribution (or, negated, removes one).
 pub async fn add(tx: &mut Tx, c: &Contribution) -> Result<()> {
-    tx.execute(
-        Sql::new(
-            "INSERT INTO proposal_rollup (org_id, period, category, put_forward, adopted, implemented, benefit_cents)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (org_id, period, category) DO UPDATE SET
+    add_many(tx, std::slice::from_ref(c)).await
+}
+
+/// Adds many contributions at once, each (unit, period, category) at most once: a bulk load's
+/// share of the rollup, in its own transaction.
+pub async fn add_many(tx: &mut Tx, contributions: &[Contribution]) -> Result<()> {
+    for batch in contributions.chunks(1_000) {
+        let mut b = SqlBuilder::new(
+            "INSERT INTO proposal_rollup (org_id, period, category, put_forward, adopted, implemented, benefit_cents) VALUES ",
+        );
+        for (i, c) in batch.iter().enumerate() {
+            b.push(if i == 0 { "(" } else { ", (" })
+                .bind(c.unit_id)
+                .push(", ")
+                .bind(c.period)
+                .push(", ")
+                .bind(c.category.as_str())
+                .push(", ")
+                .bind(c.put_forward)
+                .push(", ")
+                .bind(c.adopted)
+                .push(", ")
+                .bind(c.implemented)
+                .push(", ")
+                .bind(c.benefit_cents)
+                .push(")");
+        }
+        b.push(
+            " ON CONFLICT (org_id, period, category) DO UPDATE SET
                 put_forward = proposal_rollup.put_forward + excluded.put_forward,
                 adopted = proposal_rollup.adopted + excluded.adopted,
                 implemented = proposal_rollup.implemented + excluded.implemented,
                 benefit_cents = proposal_rollup.benefit_cents + excluded.benefit_cents",
-        )
-        .bind(c.unit_id)
-        .bind(c.period)
-        .bind(c.category.as_str())
-        .bind(c.put_forward)
-        .bind(c.adopted)
-        .bind(c.implemented)
-        .bind(c.benefit_cents),
-    )
-    .await?;
+        );
+        tx.execute(b.build()).await?;
+    }
     Ok(())
 }
 

@@ -239,7 +239,7 @@ async fn load_one(tx: &mut Tx, caller: &Caller<'_>, e: &Entry) -> Result<()> {
         .await?
         .ok_or_else(|| AppError::internal("demo proposal vanished"))?;
     let n = proposals::next_number(tx, enterprise.id, i64::from(day.year)).await?;
-    p.number = Some(format!("{}-{}-{n:04}", enterprise.code, day.year));
+    p.number = Some(rules::number(&enterprise.code, day.year, n));
     p.submitted_at = Some(created);
     p.period = Some(day.period());
     let status = Status::parse(&e.status)

@@ -3,6 +3,7 @@
 
 use super::view;
 use crate::{Caller, Result};
+pub use ingot_domain::proposal::joined_text;
 use ingot_domain::proposal::{Proposal, Status};
 use ingot_domain::{OrgId, ProposalId, Timestamp};
 use ingot_search::{Signature, jaccard, shingle_set, worth_reranking};
@@ -92,11 +93,6 @@ pub async fn similar_in(
 
 pub fn text_of(p: &Proposal) -> String {
     joined_text(&p.title, &p.problem, &p.proposed_change)
-}
-
-/// The text the duplicate check compares: title, problem and proposed change.
-pub fn joined_text(title: &str, problem: &str, proposed_change: &str) -> String {
-    format!("{title}\n{problem}\n{proposed_change}")
 }
 
 /// Proposals resembling this one, among those submitted before it (or all, for a draft).

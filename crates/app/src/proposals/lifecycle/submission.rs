@@ -89,7 +89,7 @@ pub async fn submit(
     if p.number.is_none() {
         let enterprise = crate::orgs::get(tx, p.enterprise_id).await?;
         let n = proposals::next_number(tx, p.enterprise_id, i64::from(today.year)).await?;
-        p.number = Some(format!("{}-{}-{n:04}", enterprise.code, today.year));
+        p.number = Some(rules::number(&enterprise.code, today.year, n));
     }
     p.submitted_at.get_or_insert(now);
     p.period.get_or_insert(today.period());
