@@ -169,6 +169,9 @@ struct ServeArgs {
     /// Seconds a request may take from its headers to its response.
     #[arg(long, env = "INGOT_REQUEST_TIMEOUT_SECS", default_value_t = Limits::default().request_timeout.as_secs())]
     request_timeout_secs: u64,
+    /// Tell each response's number of database statements in `X-Ingot-Queries` (benchmarks).
+    #[arg(long, env = "INGOT_COUNT_QUERIES")]
+    count_queries: bool,
 }
 
 /// `ingot.db` keeps its files in `ingot-files` beside it.
@@ -428,6 +431,7 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
             request_timeout: Duration::from_secs(args.request_timeout_secs.max(1)),
             ..Limits::default()
         },
+        count_queries: args.count_queries,
         ..Config::default()
     };
     spawn_digest_job(db.clone(), config.utc_offset_ms());

@@ -20,6 +20,7 @@ mod overload;
 mod programmes;
 mod proposals_api;
 mod proposals_pages;
+mod query_counts;
 mod races;
 mod search;
 mod security;

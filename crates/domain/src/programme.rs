@@ -146,6 +146,24 @@ pub struct Figures {
 }
 
 impl Figures {
+    /// Adds another part's figures (an area's to the programme's).
+    pub fn add(&mut self, o: &Figures) {
+        self.tasks += o.tasks;
+        self.fiscal_planned_cents += o.fiscal_planned_cents;
+        self.fiscal_actual_cents += o.fiscal_actual_cents;
+        self.social_planned_cents += o.social_planned_cents;
+        self.social_actual_cents += o.social_actual_cents;
+        self.pilot_lines += o.pilot_lines;
+        self.new_products += o.new_products;
+        self.adopting_companies += o.adopting_companies;
+        self.added_value_cents += o.added_value_cents;
+        self.achievements += o.achievements;
+        self.patents += o.patents;
+        self.milestones += o.milestones;
+        self.milestones_done += o.milestones_done;
+        self.tasks_completed += o.tasks_completed;
+    }
+
     pub fn leverage_hundredths(&self) -> Option<i64> {
         leverage_hundredths(self.fiscal_actual_cents, self.social_actual_cents)
     }

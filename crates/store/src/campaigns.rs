@@ -21,7 +21,7 @@ pub use declarations::{
     insert_declaration, lock, resubmit, set_check, set_tier,
 };
 pub use panels::{
-    ConflictRow, Expert, NewConflict, add_to_panel, co_completers, conflicts, expert,
+    ConflictRow, Expert, NewConflict, add_to_panel, co_completers_of, conflicts, expert,
     insert_conflict, panel, pool, upsert_expert,
 };
 pub use publicity::{

@@ -281,6 +281,7 @@ macro_rules! bound {
 /// Runs `$method` on a `query_as` built from `$sql` against whichever backend `$tx` is.
 macro_rules! run_as {
     ($tx:expr, $sql:expr, $method:ident) => {{
+        crate::query_count::tick();
         let Sql { text, args } = $sql;
         match $tx {
             Tx::Sqlite(tx) => {
@@ -320,6 +321,7 @@ impl Tx {
 
     /// Runs a statement and returns the number of rows it changed.
     pub async fn execute(&mut self, sql: Sql) -> Result<u64> {
+        crate::query_count::tick();
         let Sql { text, args } = sql;
         match self {
             Tx::Sqlite(tx) => bound!(sqlx::query(AssertSqlSafe(text.into_owned())), args)

@@ -14,8 +14,8 @@ mod titles;
 
 pub use achievements::{
     Achievement, AchievementItem, AchievementRef, AchievementText, ProposalRef,
-    achievements_of_patent, completers, get_achievement, insert_achievement, link_patent,
-    link_proposal, linked_proposals, list_achievements, save_benefit, set_completers,
+    achievements_of_patent, completer_ids, completers, get_achievement, insert_achievement,
+    link_patent, link_proposal, linked_proposals, list_achievements, save_benefit, set_completers,
     set_verified_benefit,
 };
 pub use attachments::{AchievementAttachment, attachments, get_attachment, insert_attachment};

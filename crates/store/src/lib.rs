@@ -23,6 +23,7 @@ pub mod programmes;
 pub mod proposal_config;
 pub mod proposal_stats;
 pub mod proposals;
+pub mod query_count;
 pub mod search_docs;
 pub mod server_keys;
 pub mod sessions;

@@ -14,7 +14,7 @@ mod people;
 mod registry;
 mod tasks;
 
-pub use figures::{AwardTally, Talent, awards, figures, talent, upsert_award};
+pub use figures::{AwardTally, Talent, awards, figures_by_area, talent, upsert_award};
 pub use funding::{FUNDING_INSERT, Funding, NewFunding, funding, spent_except, upsert_funding};
 pub use milestones::{MILESTONE_INSERT, Milestone, NewMilestone, insert_milestone, milestones};
 pub use outputs::{NewOutput, OUTPUT_INSERT, Output, insert_output, outputs};

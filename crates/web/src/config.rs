@@ -33,6 +33,9 @@ pub struct Config {
     /// Where attachments are stored by content hash; shared by every server of a deployment.
     pub files_dir: std::path::PathBuf,
     pub limits: Limits,
+    /// Tell each response's number of database statements in `X-Ingot-Queries` (tests and
+    /// benchmarks: an N+1 shows as a count that grows with the rows on the page).
+    pub count_queries: bool,
 }
 
 /// Bounds that keep a server answering past its capacity and against slow clients.
@@ -75,6 +78,7 @@ impl Default for Config {
             max_upload_bytes: 10 * 1024 * 1024,
             files_dir: "ingot-files".into(),
             limits: Limits::default(),
+            count_queries: false,
         }
     }
 }

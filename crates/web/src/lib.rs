@@ -13,6 +13,7 @@ pub mod i18n;
 mod nul;
 mod overload;
 mod pages;
+pub mod query_count;
 mod request;
 mod security;
 mod server;
@@ -126,6 +127,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            query_count::count,
         ))
         .layer(gate)
         // Added after the layers above, so outside them all.

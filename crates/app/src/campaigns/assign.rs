@@ -20,24 +20,12 @@ use ingot_store::{Tx, innovation, orgs, users};
 use std::collections::HashMap;
 
 /// The topmost enterprise at or above an organisation: its enterprise group.
-async fn group_of(
-    tx: &mut Tx,
-    cache: &mut HashMap<OrgId, Organisation>,
-    path: &OrgPath,
-) -> Result<Option<OrgPath>> {
-    for id in path.ids() {
-        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id)
-            && let Some(o) = orgs::get(tx, id).await?
-        {
-            slot.insert(o);
-        }
-        if let Some(o) = cache.get(&id)
-            && o.kind == OrgKind::Enterprise
-        {
-            return Ok(Some(o.path.clone()));
-        }
-    }
-    Ok(None)
+fn group_of(orgs: &HashMap<OrgId, Organisation>, path: &OrgPath) -> Option<OrgPath> {
+    path.ids()
+        .iter()
+        .filter_map(|id| orgs.get(id))
+        .find(|o| o.kind == OrgKind::Enterprise)
+        .map(|o| o.path.clone())
 }
 
 /// One expert and one declaration: why they conflict (empty if they do not) and their fit.
@@ -72,16 +60,20 @@ struct ExpertFacts {
     shingles: Vec<u64>,
 }
 
-async fn expert_facts(
-    tx: &mut Tx,
-    cache: &mut HashMap<OrgId, Organisation>,
+fn expert_facts(
+    orgs: &HashMap<OrgId, Organisation>,
+    co_completers: &[(i64, i64)],
     e: &Expert,
-) -> Result<ExpertFacts> {
+) -> ExpertFacts {
     let unit = OrgPath::from_stored(e.org_path.clone());
-    Ok(ExpertFacts {
-        group: group_of(tx, cache, &unit).await?,
+    ExpertFacts {
+        group: group_of(orgs, &unit),
         placement_unit: unit,
-        co_workers: store::co_completers(tx, UserId(e.user_id)).await?,
+        co_workers: co_completers
+            .iter()
+            .filter(|(user, _)| *user == e.user_id)
+            .map(|(_, co)| *co)
+            .collect(),
         fields: e
             .fields
             .split(',')
@@ -89,7 +81,7 @@ async fn expert_facts(
             .filter(|f| !f.is_empty())
             .collect(),
         shingles: shingle_set(&format!("{} {}", e.fields, e.profile)),
-    })
+    }
 }
 
 /// What the pairing needs to know of a declaration, computed once.
@@ -101,28 +93,73 @@ struct DeclFacts {
     shingles: Vec<u64>,
 }
 
-async fn decl_facts(
-    tx: &mut Tx,
-    cache: &mut HashMap<OrgId, Organisation>,
+fn decl_facts(
+    orgs: &HashMap<OrgId, Organisation>,
+    completers: &[(i64, i64)],
     d: &Declaration,
-) -> Result<DeclFacts> {
+) -> DeclFacts {
     let unit = OrgPath::from_stored(d.unit_path.clone());
     let completers = if d.record_type == RecordType::Achievement {
-        innovation::completers(tx, d.record_id)
-            .await?
+        completers
             .iter()
-            .map(|p| p.user_id)
+            .filter(|(achievement, _)| *achievement == d.record_id)
+            .map(|(_, user)| *user)
             .collect()
     } else {
         d.first_completer_id.into_iter().collect()
     };
-    Ok(DeclFacts {
-        group: group_of(tx, cache, &unit).await?,
+    DeclFacts {
+        group: group_of(orgs, &unit),
         unit,
         completers,
         field: d.field.trim().to_lowercase(),
         shingles: shingle_set(&format!("{} {}", d.title, d.summary)),
-    })
+    }
+}
+
+/// What pairing needs of these experts and declarations, read in a fixed number of statements
+/// however many there are: the organisations on their paths, the experts' co-completers and
+/// the declared achievements' completers.
+async fn facts(
+    tx: &mut Tx,
+    experts: &[Expert],
+    declarations: &[Declaration],
+) -> Result<(Vec<ExpertFacts>, Vec<DeclFacts>)> {
+    let mut ids: Vec<OrgId> = experts
+        .iter()
+        .map(|e| OrgPath::from_stored(e.org_path.clone()))
+        .chain(
+            declarations
+                .iter()
+                .map(|d| OrgPath::from_stored(d.unit_path.clone())),
+        )
+        .flat_map(|p| p.ids())
+        .collect();
+    ids.sort_unstable_by_key(|id| id.0);
+    ids.dedup();
+    let orgs: HashMap<OrgId, Organisation> = orgs::get_many(tx, &ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let users: Vec<i64> = experts.iter().map(|e| e.user_id).collect();
+    let co = store::co_completers_of(tx, &users).await?;
+    let achievements: Vec<i64> = declarations
+        .iter()
+        .filter(|d| d.record_type == RecordType::Achievement)
+        .map(|d| d.record_id)
+        .collect();
+    let completers = innovation::completer_ids(tx, &achievements).await?;
+    Ok((
+        experts
+            .iter()
+            .map(|e| expert_facts(&orgs, &co, e))
+            .collect(),
+        declarations
+            .iter()
+            .map(|d| decl_facts(&orgs, &completers, d))
+            .collect(),
+    ))
 }
 
 fn pair_info(
@@ -180,11 +217,9 @@ pub(super) async fn conflicts_of(
     let Some(e) = store::expert(tx, expert).await? else {
         return Ok(Vec::new());
     };
-    let mut cache = HashMap::new();
-    let ef = expert_facts(tx, &mut cache, &e).await?;
-    let df = decl_facts(tx, &mut cache, d).await?;
+    let (ef, df) = facts(tx, std::slice::from_ref(&e), std::slice::from_ref(d)).await?;
     let declared = store::conflicts(tx, c.id).await?;
-    Ok(pair_info(&ef, e.user_id, d, &df, &declared).conflicts)
+    Ok(pair_info(&ef[0], e.user_id, d, &df[0], &declared).conflicts)
 }
 
 pub async fn matrix(tx: &mut Tx, campaign: CampaignId) -> Result<Matrix> {
@@ -195,21 +230,18 @@ pub async fn matrix(tx: &mut Tx, campaign: CampaignId) -> Result<Matrix> {
         .filter(|d| d.status == DeclarationStatus::Accepted)
         .collect();
     let declared = store::conflicts(tx, campaign.0).await?;
-    let mut cache = HashMap::new();
-    let mut facts = Vec::new();
-    for e in &experts {
-        facts.push(expert_facts(tx, &mut cache, e).await?);
-    }
-    let mut pairs = Vec::with_capacity(declarations.len());
-    for d in &declarations {
-        let df = decl_facts(tx, &mut cache, d).await?;
-        let row = experts
-            .iter()
-            .zip(&facts)
-            .map(|(e, ef)| pair_info(ef, e.user_id, d, &df, &declared))
-            .collect();
-        pairs.push(row);
-    }
+    let (expert_facts, declaration_facts) = facts(tx, &experts, &declarations).await?;
+    let pairs = declarations
+        .iter()
+        .zip(&declaration_facts)
+        .map(|(d, df)| {
+            experts
+                .iter()
+                .zip(&expert_facts)
+                .map(|(e, ef)| pair_info(ef, e.user_id, d, df, &declared))
+                .collect()
+        })
+        .collect();
     Ok(Matrix {
         experts,
         declarations,

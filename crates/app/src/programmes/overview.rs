@@ -28,12 +28,19 @@ pub struct Overview {
 
 pub async fn overview(tx: &mut Tx, caller: &Caller<'_>, id: ProgrammeId) -> Result<Overview> {
     let programme = readable(tx, caller, id).await?;
-    let figures = store::figures(tx, id, None).await?;
-    let mut areas = Vec::new();
-    for area in store::areas(tx, id).await? {
-        let figures = store::figures(tx, id, Some(area.id)).await?;
-        areas.push(AreaFigures { area, figures });
+    let by_area = store::figures_by_area(tx, id).await?;
+    let mut figures = Figures::default();
+    for part in by_area.values() {
+        figures.add(part);
     }
+    let areas = store::areas(tx, id)
+        .await?
+        .into_iter()
+        .map(|area| AreaFigures {
+            figures: by_area.get(&Some(area.id)).cloned().unwrap_or_default(),
+            area,
+        })
+        .collect();
     let talent = store::talent(tx, id).await?;
     let awards = store::awards(tx, id)
         .await?

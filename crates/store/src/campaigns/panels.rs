@@ -124,18 +124,23 @@ pub async fn conflicts(tx: &mut Tx, campaign: i64) -> Result<Vec<ConflictRow>> {
     .await
 }
 
-/// (user, achievement) pairs of every completer of the achievements the given people completed:
-/// who worked with whom, for the past co-work conflict.
-pub async fn co_completers(tx: &mut Tx, user: UserId) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = tx
-        .fetch_all(
-            Sql::new(
-                "SELECT DISTINCT b.user_id FROM achievement_completers a
-                 JOIN achievement_completers b ON b.achievement_id = a.achievement_id
-                 WHERE a.user_id = $1 AND b.user_id <> $1",
-            )
-            .bind(user),
-        )
-        .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+/// (expert, co-completer) for every expert of `users` at once: who worked with whom on an
+/// achievement, for the past co-work conflict.
+pub async fn co_completers_of(tx: &mut Tx, users: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT DISTINCT a.user_id, b.user_id FROM achievement_completers a
+         JOIN achievement_completers b ON b.achievement_id = a.achievement_id
+         WHERE b.user_id <> a.user_id AND a.user_id IN (",
+    );
+    for (i, user) in users.iter().enumerate() {
+        if i > 0 {
+            b.push(", ");
+        }
+        b.bind(*user);
+    }
+    b.push(")");
+    tx.fetch_all(b.build()).await
 }

@@ -266,6 +266,24 @@ pub async fn completers(tx: &mut Tx, id: i64) -> Result<Vec<PersonRef>> {
     .await
 }
 
+/// (achievement, completer) for every achievement of `ids` at once.
+pub async fn completer_ids(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT achievement_id, user_id FROM achievement_completers WHERE achievement_id IN (",
+    );
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            b.push(", ");
+        }
+        b.bind(*id);
+    }
+    b.push(")");
+    tx.fetch_all(b.build()).await
+}
+
 pub async fn link_patent(tx: &mut Tx, achievement: i64, patent: i64) -> Result<bool> {
     let n = tx
         .execute(

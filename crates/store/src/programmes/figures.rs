@@ -3,10 +3,11 @@
 
 use super::people::PARTICIPANTS;
 use super::stored;
-use crate::sql::{Arg, Sql, SqlBuilder};
+use crate::sql::{Arg, Sql};
 use crate::{Result, Tx};
 use ingot_domain::ProgrammeId;
 use ingot_domain::programme::{Figures, FundingSource, OutputKind};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct AwardTally {
@@ -45,72 +46,83 @@ pub async fn awards(tx: &mut Tx, programme: ProgrammeId) -> Result<Vec<AwardTall
 // ---------------------------------------------------------------------------------------------
 // Figures
 
-/// The figures of a programme, or of one of its areas.
-pub async fn figures(tx: &mut Tx, programme: ProgrammeId, area: Option<i64>) -> Result<Figures> {
-    let mut out = Figures::default();
-    let mut b = SqlBuilder::new(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN t.status = 'completed' THEN 1 ELSE 0 END), 0) AS BIGINT)
-         FROM programme_tasks t WHERE t.programme_id = ",
-    );
-    b.bind(programme.0);
-    if let Some(a) = area {
-        b.push(" AND t.area_id = ").bind(a);
+/// The figures of a programme's areas (`None`: tasks in no area), in four statements however
+/// many areas there are; the programme's own are their sum.
+pub async fn figures_by_area(
+    tx: &mut Tx,
+    programme: ProgrammeId,
+) -> Result<HashMap<Option<i64>, Figures>> {
+    let mut out: HashMap<Option<i64>, Figures> = HashMap::new();
+    let rows: Vec<(Option<i64>, i64, i64)> = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT t.area_id, COUNT(*), CAST(COALESCE(SUM(CASE WHEN t.status = 'completed' THEN 1 ELSE 0 END), 0) AS BIGINT)
+                 FROM programme_tasks t WHERE t.programme_id = $1 GROUP BY t.area_id",
+            )
+            .bind(programme.0),
+        )
+        .await?;
+    for (area, tasks, completed) in rows {
+        let f = out.entry(area).or_default();
+        (f.tasks, f.tasks_completed) = (tasks, completed);
     }
-    (out.tasks, out.tasks_completed) = tx.fetch_one(b.build()).await?;
-
-    let mut b = SqlBuilder::new(
-        "SELECT f.source, CAST(COALESCE(SUM(f.planned_cents), 0) AS BIGINT), CAST(COALESCE(SUM(f.actual_cents), 0) AS BIGINT)
-         FROM programme_funding f JOIN programme_tasks t ON t.id = f.task_id WHERE t.programme_id = ",
-    );
-    b.bind(programme.0);
-    if let Some(a) = area {
-        b.push(" AND t.area_id = ").bind(a);
-    }
-    b.push(" GROUP BY f.source");
-    let rows: Vec<(String, i64, i64)> = tx.fetch_all(b.build()).await?;
-    for (source, planned, actual) in rows {
+    let rows: Vec<(Option<i64>, String, i64, i64)> = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT t.area_id, f.source, CAST(COALESCE(SUM(f.planned_cents), 0) AS BIGINT), CAST(COALESCE(SUM(f.actual_cents), 0) AS BIGINT)
+                 FROM programme_funding f JOIN programme_tasks t ON t.id = f.task_id WHERE t.programme_id = $1
+                 GROUP BY t.area_id, f.source",
+            )
+            .bind(programme.0),
+        )
+        .await?;
+    for (area, source, planned, actual) in rows {
+        let f = out.entry(area).or_default();
         match stored("funding source", &source, FundingSource::parse)? {
             FundingSource::Fiscal => {
-                out.fiscal_planned_cents = planned;
-                out.fiscal_actual_cents = actual;
+                f.fiscal_planned_cents = planned;
+                f.fiscal_actual_cents = actual;
             }
             FundingSource::Social => {
-                out.social_planned_cents = planned;
-                out.social_actual_cents = actual;
+                f.social_planned_cents = planned;
+                f.social_actual_cents = actual;
             }
         }
     }
-
-    let mut b = SqlBuilder::new(
-        "SELECT x.kind, CAST(COALESCE(SUM(x.quantity), 0) AS BIGINT), CAST(COALESCE(SUM(x.value_cents), 0) AS BIGINT)
-         FROM programme_outputs x JOIN programme_tasks t ON t.id = x.task_id WHERE x.programme_id = ",
-    );
-    b.bind(programme.0);
-    if let Some(a) = area {
-        b.push(" AND t.area_id = ").bind(a);
-    }
-    b.push(" GROUP BY x.kind");
-    let rows: Vec<(String, i64, i64)> = tx.fetch_all(b.build()).await?;
-    for (kind, quantity, value) in rows {
+    let rows: Vec<(Option<i64>, String, i64, i64)> = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT t.area_id, x.kind, CAST(COALESCE(SUM(x.quantity), 0) AS BIGINT), CAST(COALESCE(SUM(x.value_cents), 0) AS BIGINT)
+                 FROM programme_outputs x JOIN programme_tasks t ON t.id = x.task_id WHERE x.programme_id = $1
+                 GROUP BY t.area_id, x.kind",
+            )
+            .bind(programme.0),
+        )
+        .await?;
+    for (area, kind, quantity, value) in rows {
+        let f = out.entry(area).or_default();
         match stored("output kind", &kind, OutputKind::parse)? {
-            OutputKind::PilotLine => out.pilot_lines = quantity,
-            OutputKind::NewProduct => out.new_products = quantity,
-            OutputKind::AdoptingCompany => out.adopting_companies = quantity,
-            OutputKind::AddedValue => out.added_value_cents = value,
-            OutputKind::Achievement => out.achievements = quantity,
-            OutputKind::Patent => out.patents = quantity,
+            OutputKind::PilotLine => f.pilot_lines = quantity,
+            OutputKind::NewProduct => f.new_products = quantity,
+            OutputKind::AdoptingCompany => f.adopting_companies = quantity,
+            OutputKind::AddedValue => f.added_value_cents = value,
+            OutputKind::Achievement => f.achievements = quantity,
+            OutputKind::Patent => f.patents = quantity,
         }
     }
-
-    let mut b = SqlBuilder::new(
-        "SELECT COUNT(*), COUNT(m.done_on) FROM programme_milestones m
-         JOIN programme_tasks t ON t.id = m.task_id WHERE t.programme_id = ",
-    );
-    b.bind(programme.0);
-    if let Some(a) = area {
-        b.push(" AND t.area_id = ").bind(a);
+    let rows: Vec<(Option<i64>, i64, i64)> = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT t.area_id, COUNT(*), COUNT(m.done_on) FROM programme_milestones m
+                 JOIN programme_tasks t ON t.id = m.task_id WHERE t.programme_id = $1 GROUP BY t.area_id",
+            )
+            .bind(programme.0),
+        )
+        .await?;
+    for (area, milestones, done) in rows {
+        let f = out.entry(area).or_default();
+        (f.milestones, f.milestones_done) = (milestones, done);
     }
-    (out.milestones, out.milestones_done) = tx.fetch_one(b.build()).await?;
     Ok(out)
 }
 
