@@ -6,7 +6,7 @@ use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
 use ingot_domain::{OrgKind, OrgScope, Timestamp};
 use ingot_store::audit::{self, AuditFilter};
-use ingot_store::{Page, Tx, orgs, users};
+use ingot_store::{Tx, orgs, users};
 
 pub const ACTIVITY_DAYS: i64 = 14;
 const DAY_MS: i64 = 86_400_000;
@@ -68,7 +68,7 @@ pub async fn summary(tx: &mut Tx, caller: &Caller<'_>, utc_offset_ms: i64) -> Re
             (Timestamp(day * DAY_MS - utc_offset_ms), n)
         })
         .collect();
-    let (recent, _) = audit::list(tx, &filter, Page::new(Some(1), Some(8), 8)).await?;
+    let recent = audit::recent(tx, &filter, 8).await?;
     Ok(Dashboard {
         roots,
         administers,

@@ -153,6 +153,15 @@ pub async fn list(tx: &mut Tx, filter: &AuditFilter, page: Page) -> Result<(Vec<
     );
     conditions(&mut count, filter);
     let (total,): (i64,) = tx.fetch_one(count.build()).await?;
+    Ok((page_of(tx, filter, page).await?, total))
+}
+
+/// The latest `n` entries, without counting them all (the dashboard's few rows).
+pub async fn recent(tx: &mut Tx, filter: &AuditFilter, n: i64) -> Result<Vec<AuditEntry>> {
+    page_of(tx, filter, Page::new(Some(1), Some(n), n)).await
+}
+
+async fn page_of(tx: &mut Tx, filter: &AuditFilter, page: Page) -> Result<Vec<AuditEntry>> {
     let mut b = SqlBuilder::new(
         "SELECT a.id, a.at, a.actor_user_id, a.actor_label, a.channel, a.ip, a.request_id, a.action, a.object_type,
                 a.object_id, a.object_label, a.org_id, a.before_json, a.after_json
@@ -162,7 +171,7 @@ pub async fn list(tx: &mut Tx, filter: &AuditFilter, page: Page) -> Result<(Vec<
     b.push(" ORDER BY a.at DESC, a.id DESC");
     page.apply(&mut b);
     let rows: Vec<AuditRow> = tx.fetch_all(b.build()).await?;
-    Ok((rows.into_iter().map(AuditEntry::from).collect(), total))
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
 /// Audited events per day (days counted from `since`, `day_ms` long, shifted by `offset_ms` to

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_one_date_type"),
     migration!(15, "0015_campaign_contact"),
     migration!(16, "0016_generated_parts"),
+    migration!(17, "0017_proposals_newest"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.
