@@ -77,16 +77,9 @@ pub async fn roles_of(tx: &mut Tx, users: &[UserId]) -> Result<Vec<(UserId, Role
     if users.is_empty() {
         return Ok(Vec::new());
     }
-    let mut b = SqlBuilder::new(
-        "SELECT DISTINCT g.user_id, g.role FROM role_grants g WHERE g.user_id IN (",
-    );
-    for (i, id) in users.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(*id);
-    }
-    b.push(") ORDER BY g.user_id, g.role");
+    let mut b =
+        SqlBuilder::new("SELECT DISTINCT g.user_id, g.role FROM role_grants g WHERE g.user_id IN ");
+    b.values(users).push(" ORDER BY g.user_id, g.role");
     let rows: Vec<(i64, String)> = tx.fetch_all(b.build()).await?;
     Ok(rows
         .into_iter()
@@ -160,22 +153,12 @@ pub async fn holders_of_roles(
     }
     let mut b = SqlBuilder::new(
         "SELECT DISTINCT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id
-         WHERE u.active = TRUE AND g.role IN (",
+         WHERE u.active = TRUE AND g.role IN ",
     );
-    for (i, role) in roles.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(*role);
-    }
-    b.push(") AND g.org_id IN (");
-    for (i, id) in target.ids().into_iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(id);
-    }
-    b.push(") ORDER BY g.user_id");
+    b.values(roles)
+        .push(" AND g.org_id IN ")
+        .values(&target.ids())
+        .push(" ORDER BY g.user_id");
     let rows: Vec<(i64,)> = tx.fetch_all(b.build()).await?;
     Ok(rows.into_iter().map(|(id,)| UserId(id)).collect())
 }

@@ -72,14 +72,8 @@ pub async fn get_many(tx: &mut Tx, ids: &[OrgId]) -> Result<Vec<Organisation>> {
     }
     let mut b = SqlBuilder::new("SELECT ");
     b.push(COLUMNS)
-        .push(" FROM organisations o WHERE o.id IN (");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(*id);
-    }
-    b.push(")");
+        .push(" FROM organisations o WHERE o.id IN ")
+        .values(ids);
     convert(tx.fetch_all(b.build()).await?)
 }
 

@@ -22,14 +22,7 @@ pub struct ProposalDoc {
 }
 
 fn in_list(b: &mut SqlBuilder, column: &'static str, ids: &[i64]) {
-    b.push(" AND ").push(column).push(" IN (");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(*id);
-    }
-    b.push(")");
+    b.push(" AND ").push(column).push(" IN ").values(ids);
 }
 
 /// All proposals, or those with the given ids.

@@ -93,14 +93,11 @@ pub async fn candidates(
          JOIN proposal_signatures s ON s.proposal_id = b.proposal_id
          WHERE b.enterprise_id = ",
     );
-    b.bind(enterprise).push(" AND b.band_key IN (");
-    for (i, key) in band_keys.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(*key as i64);
-    }
-    b.push(") AND b.proposal_id <> ")
+    let keys: Vec<i64> = band_keys.iter().map(|k| *k as i64).collect();
+    b.bind(enterprise)
+        .push(" AND b.band_key IN ")
+        .values(&keys)
+        .push(" AND b.proposal_id <> ")
         .bind(except.map_or(0, |p| p.0))
         .push(
             " AND p.status NOT IN ('draft', 'withdrawn')

@@ -140,6 +140,18 @@ impl SqlBuilder {
         self
     }
 
+    /// Appends `($a, $b, ...)`, a placeholder per value, for `IN`.
+    pub fn values<T: Into<Arg> + Copy>(&mut self, values: &[T]) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(*v);
+        }
+        self.push(")")
+    }
+
     /// Appends `(column >= $a AND column < $b OR ...)` matching the subtrees of `scope`;
     /// an empty scope matches nothing.
     pub fn scope(&mut self, column: &'static str, scope: &ingot_domain::OrgScope) -> &mut Self {

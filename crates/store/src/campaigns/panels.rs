@@ -133,14 +133,8 @@ pub async fn co_completers_of(tx: &mut Tx, users: &[i64]) -> Result<Vec<(i64, i6
     let mut b = SqlBuilder::new(
         "SELECT DISTINCT a.user_id, b.user_id FROM achievement_completers a
          JOIN achievement_completers b ON b.achievement_id = a.achievement_id
-         WHERE b.user_id <> a.user_id AND a.user_id IN (",
+         WHERE b.user_id <> a.user_id AND a.user_id IN ",
     );
-    for (i, user) in users.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(*user);
-    }
-    b.push(")");
+    b.values(users);
     tx.fetch_all(b.build()).await
 }

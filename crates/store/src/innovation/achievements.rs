@@ -272,15 +272,9 @@ pub async fn completer_ids(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, i64)>> 
         return Ok(Vec::new());
     }
     let mut b = SqlBuilder::new(
-        "SELECT achievement_id, user_id FROM achievement_completers WHERE achievement_id IN (",
+        "SELECT achievement_id, user_id FROM achievement_completers WHERE achievement_id IN ",
     );
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(*id);
-    }
-    b.push(")");
+    b.values(ids);
     tx.fetch_all(b.build()).await
 }
 
