@@ -6,17 +6,15 @@
 //! finds exactly the proposals in the database. `ingot files gc` then removes only files no row
 //! names. A backup taken under load restores and passes the integrity checks.
 
-use crate::support::{Backend, TestDb};
+use crate::support::{Backend, ServeProcess, TestDb};
 use ingot_store::{Db, DbOptions, Sql};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// Each round kills the server once this many writes have been acknowledged.
 const KILL_AFTER: [usize; 5] = [5, 12, 20, 30, 45];
@@ -50,51 +48,6 @@ impl Acknowledged {
             + self.reviewed.len()
             + self.attachments.len()
             + self.imports.len()
-    }
-}
-
-/// One `ingot serve` process.
-struct Server {
-    child: tokio::process::Child,
-    base: String,
-}
-
-impl Server {
-    async fn start(url: &str, files: &Path) -> Server {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ingot"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("DATABASE_URL", url)
-            .env("INGOT_FILES_DIR", files)
-            .env("INGOT_LOG", "warn")
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start ingot serve");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = tokio::time::timeout(Duration::from_secs(120), async {
-            while let Some(line) = lines.next_line().await.unwrap() {
-                if let Some(rest) = line.split("running at ").nth(1) {
-                    return rest
-                        .split_whitespace()
-                        .next()
-                        .unwrap()
-                        .trim_end_matches('/')
-                        .to_string();
-                }
-            }
-            panic!("ingot serve ended before listening")
-        })
-        .await
-        .expect("ingot serve starts within two minutes");
-        // Keep reading, so the server never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Server { child, base }
-    }
-
-    /// SIGKILL: no shutdown, no flushing, whatever was in flight is cut off.
-    async fn kill(mut self) {
-        self.child.start_kill().unwrap();
-        self.child.wait().await.unwrap();
     }
 }
 
@@ -295,7 +248,13 @@ async fn consistent(db: &Db) -> i64 {
 }
 
 /// Checks the database and file store after a restart against what was acknowledged.
-async fn check(url: &str, files: &Path, server: &Server, proposer: &Caller, acks: &Acknowledged) {
+async fn check(
+    url: &str,
+    files: &Path,
+    server: &ServeProcess,
+    proposer: &Caller,
+    acks: &Acknowledged,
+) {
     let db = Db::connect(url, &DbOptions::default()).await.unwrap();
     let mut tx = db.read().await.unwrap();
     let proposals: Vec<(i64, String, String, Option<i64>)> = tx
@@ -518,7 +477,7 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
     let kills = AtomicUsize::new(0);
 
     for (round, kill_after) in KILL_AFTER.iter().enumerate() {
-        let server = Server::start(&url, &files).await;
+        let server = ServeProcess::start(&url, &files, "warn").await;
         let callers = Arc::new(Callers {
             proposer: caller(&server.base, &proposer),
             reviewer: caller(&server.base, &reviewer),
@@ -574,7 +533,7 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
         // Every worker ends on a request the kill left unanswered.
         assert_eq!(cut, WORKERS + 1, "the kill cut requests off in flight");
 
-        let server = Server::start(&url, &files).await;
+        let server = ServeProcess::start(&url, &files, "warn").await;
         let snapshot = std::mem::take(&mut *acks.lock().unwrap());
         check(
             &url,

@@ -199,6 +199,49 @@ async fn a_generated_country_is_whole_exact_and_usable(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{read}");
     assert_eq!(read["proposal"]["status"], "rewarded");
     assert_eq!(read["proposal"]["reward_cents"], reward);
+    // Lists stop counting at 1,000, which a national list would pass by millions on every
+    // request, and say so; the pages go on past it.
+    let (status, all) = api.get("/proposals?view=all&per_page=100&page=12").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(
+        (&all["total"], &all["total_exact"]),
+        (&json!(1000), &json!(false))
+    );
+    assert_eq!(
+        all["items"].as_array().unwrap().len(),
+        100,
+        "page 12 is past the cap"
+    );
+    let (status, list) = admin.page("/proposals?view=all").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        list.contains("超过 1000 条") && list.contains("page=2"),
+        "{list}"
+    );
+    // Below the cap a list is counted exactly: a unit's, checked against the base table.
+    let mut tx = app.db.read().await.unwrap();
+    let (unit, in_unit): (i64, i64) = tx
+        .fetch_one(Sql::new(
+            "SELECT p.unit_id, COUNT(*) FROM proposals p
+             WHERE p.status <> 'draft'
+               AND NOT EXISTS (SELECT 1 FROM organisations c WHERE c.parent_id = p.unit_id)
+             GROUP BY p.unit_id HAVING COUNT(*) BETWEEN 30 AND 999
+             ORDER BY COUNT(*) DESC, p.unit_id LIMIT 1",
+        ))
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let (status, narrow) = api
+        .get(&format!(
+            "/proposals?view=all&unit={unit}&per_page=10&page=2"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{narrow}");
+    assert_eq!(
+        (&narrow["total"], &narrow["total_exact"]),
+        (&json!(in_unit), &json!(true))
+    );
+
     // The planted near-duplicate is found by the duplicate check.
     let (status, similar) = api.get(&format!("/proposals/{duplicate}/similar")).await;
     assert_eq!(status, StatusCode::OK, "{similar}");

@@ -4,8 +4,10 @@
 
 mod demo_template;
 mod scratch;
+mod serve_process;
 
 pub use scratch::TestDb;
+pub use serve_process::ServeProcess;
 
 use ingot_store::{Db, DbOptions};
 use ingot_web::{AppState, Config};
@@ -104,42 +106,11 @@ impl TestApp {
 
     /// A browser-like visitor who is not signed in (with Chinese as the browser's language).
     pub async fn visitor(&self) -> Session {
-        let client = Self::client();
-        let page = client
-            .get(self.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        Session {
-            client,
-            csrf: csrf_of(&page),
-            base: self.base.clone(),
-        }
+        Session::visit(Self::client(), &self.base).await
     }
 
     pub async fn sign_in(&self, username: &str, password: &str) -> Session {
-        let mut session = self.visitor().await;
-        let response = session
-            .post_form(
-                "/login",
-                &[
-                    ("username", username),
-                    ("password", password),
-                    ("next", "/"),
-                ],
-            )
-            .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::SEE_OTHER,
-            "sign-in of {username} failed: {}",
-            response.text().await.unwrap()
-        );
-        session.refresh_csrf().await;
-        session
+        self.visitor().await.sign_in(username, password).await
     }
 
     pub async fn sign_in_demo(&self, username: &str) -> Session {
@@ -263,6 +234,45 @@ pub struct Session {
 }
 
 impl Session {
+    /// Opens the sign-in page at `base` with `client`, as a visitor who is not signed in.
+    pub async fn visit(client: Client, base: &str) -> Session {
+        let page = client
+            .get(format!("{base}/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        Session {
+            client,
+            csrf: csrf_of(&page),
+            base: base.to_string(),
+        }
+    }
+
+    /// Signs the visitor in through the sign-in form.
+    pub async fn sign_in(mut self, username: &str, password: &str) -> Session {
+        let response = self
+            .post_form(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in of {username} failed: {}",
+            response.text().await.unwrap()
+        );
+        self.refresh_csrf().await;
+        self
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -35,6 +35,6 @@ pub mod tokens;
 pub mod users;
 
 pub use db::{Backend, Db, DbOptions, Tx};
-pub use sql::{Arg, Page, Sql, SqlBuilder};
+pub use sql::{Arg, Page, Sql, SqlBuilder, Total};
 
 pub type Result<T> = std::result::Result<T, ingot_domain::AppError>;

@@ -1,6 +1,6 @@
 //! Improvement proposals: the record, its people, its review steps, its timeline, and listings.
 
-use crate::sql::{Page, Sql, SqlBuilder};
+use crate::sql::{Page, Sql, SqlBuilder, Total};
 use crate::{Result, Tx};
 use ingot_domain::proposal::{
     Benefit, ImplStatus, Person, Proposal, RewardBasis, Status, StepConfig,
@@ -660,17 +660,27 @@ fn masked(b: &mut SqlBuilder, viewer: &Viewer<'_>) {
     }
 }
 
+/// How many proposals the viewer would see, counted up to `cap`: a list's size is worth
+/// knowing, but counting millions of rows on every request is not, and the exact figures are
+/// the statistics page's, which reads the rollup.
+pub async fn count(tx: &mut Tx, viewer: &Viewer<'_>, filter: &Filter, cap: i64) -> Result<Total> {
+    let mut b = SqlBuilder::new("SELECT COUNT(*) FROM (SELECT 1");
+    b.push(FROM);
+    conditions(&mut b, viewer, filter);
+    b.push(" LIMIT ")
+        .bind(cap.saturating_add(1))
+        .push(") capped");
+    let (counted,): (i64,) = tx.fetch_one(b.build()).await?;
+    Ok(Total::capped(counted, cap))
+}
+
+/// One page of the proposals the viewer may see.
 pub async fn list(
     tx: &mut Tx,
     viewer: &Viewer<'_>,
     filter: &Filter,
     page: Page,
-) -> Result<(Vec<ListItem>, i64)> {
-    let mut count = SqlBuilder::new("SELECT COUNT(*)");
-    count.push(FROM);
-    conditions(&mut count, viewer, filter);
-    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
-
+) -> Result<Vec<ListItem>> {
     let mut b = SqlBuilder::new(
         "SELECT p.id, p.number, p.title, p.category, p.status, p.unit_id, u.name AS unit_name, p.proposer_id,
                 pu.display_name AS proposer_name, p.submitted_at, p.step_due_at, p.current_step,
@@ -725,7 +735,7 @@ pub async fn list(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok((items, total))
+    Ok(items)
 }
 
 /// Earlier proposals of an enterprise as texts to compare with, newest first.
@@ -746,15 +756,9 @@ pub async fn texts_of(tx: &mut Tx, ids: &[ProposalId]) -> Result<Vec<Candidate>>
     }
     let mut b = SqlBuilder::new(
         "SELECT p.id, p.number, p.title, p.problem, p.proposed_change, p.status, p.submitted_at
-         FROM proposals p WHERE p.id IN (",
+         FROM proposals p WHERE p.id IN ",
     );
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            b.push(", ");
-        }
-        b.bind(*id);
-    }
-    b.push(")");
+    b.values(ids);
     type CandidateRow = (
         i64,
         Option<String>,

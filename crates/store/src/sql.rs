@@ -215,6 +215,27 @@ impl Page {
     }
 }
 
+/// A list's size, counted up to a cap: exact below it, "more than `count`" at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub count: i64,
+    pub exact: bool,
+}
+
+impl Total {
+    pub fn exact(count: i64) -> Self {
+        Total { count, exact: true }
+    }
+
+    /// From a count of at most `cap + 1` rows.
+    pub fn capped(counted: i64, cap: i64) -> Self {
+        Total {
+            count: counted.min(cap),
+            exact: counted <= cap,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,15 +11,37 @@ use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Timestamp};
 use ingot_store::proposal_config::{self, Category};
 use ingot_store::proposal_stats::{self, Counts, UnitCounts};
 use ingot_store::proposals::{self, Filter, ListItem, Viewer};
-use ingot_store::{Page, Sql, Tx};
+use ingot_store::{Page, Sql, Total, Tx};
 
-/// Proposals the caller may see, filtered.
+/// Lists count at most this many proposals: beyond it they say "more than", so that a list
+/// costs the same at ten thousand and ten million proposals. Exact figures are in statistics.
+pub const LIST_COUNT_CAP: i64 = 1_000;
+
+/// A page of the proposals the caller may see, filtered, and how many there are (up to
+/// [`LIST_COUNT_CAP`]).
 pub async fn list(
     tx: &mut Tx,
     caller: &Caller<'_>,
     filter: &Filter,
     page: Page,
-) -> Result<(Vec<ListItem>, i64)> {
+) -> Result<(Vec<ListItem>, Total)> {
+    let items = rows(tx, caller, filter, page).await?;
+    let readable = caller.scope(Action::ViewUnpublished);
+    let viewer = Viewer {
+        actor: caller.actor(),
+        readable: readable.as_ref(),
+    };
+    let total = proposals::count(tx, &viewer, filter, LIST_COUNT_CAP).await?;
+    Ok((items, total))
+}
+
+/// The proposals the caller may see, filtered, without counting them: for exports.
+pub async fn rows(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    filter: &Filter,
+    page: Page,
+) -> Result<Vec<ListItem>> {
     let readable = caller.scope(Action::ViewUnpublished);
     let viewer = Viewer {
         actor: caller.actor(),

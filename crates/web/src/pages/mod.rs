@@ -30,7 +30,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::post;
 use ingot_app::reach::Target;
 use ingot_domain::policy::Action;
-use ingot_store::Page;
+use ingot_store::{Page, Total};
 
 /// Declares `$name`, the `results` block of a list page's template rendered alone (for htmx),
 /// reading the page's own fields.
@@ -181,22 +181,32 @@ pub struct Pager {
 impl Pager {
     /// `base` is the path with its query, without `page`, e.g. `/users?role=expert`.
     pub fn new(ctx: &PageCtx, base: &str, page: Page, total: i64) -> Self {
-        let pages = page.page_count(total);
+        Self::of(ctx, base, page, Total::exact(total))
+    }
+
+    /// For a list counted up to a cap: past it, the pages go on as far as the reader asks.
+    pub fn of(ctx: &PageCtx, base: &str, page: Page, total: Total) -> Self {
+        let pages = page.page_count(total.count);
         let link = |n: i64| {
             let sep = if base.contains('?') { '&' } else { '?' };
             format!("{base}{sep}page={n}")
         };
+        let (key, pages) = if total.exact {
+            ("common.page_of", pages)
+        } else {
+            ("common.page_of_more", pages.max(page.number))
+        };
         Pager {
             summary: ctx.catalogs().t_with(
                 ctx.lang,
-                "common.page_of",
+                key,
                 &[
                     ("page", page.number.to_string()),
                     ("pages", pages.to_string()),
                 ],
             ),
             prev: (page.number > 1).then(|| link(page.number - 1)),
-            next: (page.number < pages).then(|| link(page.number + 1)),
+            next: (page.number < pages || !total.exact).then(|| link(page.number + 1)),
         }
     }
 }

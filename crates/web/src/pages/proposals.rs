@@ -19,9 +19,9 @@ use ingot_app::proposals::{
 use ingot_domain::org::Organisation;
 use ingot_domain::proposal::Status;
 use ingot_domain::{AppError, OrgId, ProposalId, Timestamp};
-use ingot_store::Page;
 use ingot_store::proposal_config::Category;
 use ingot_store::proposals::{Filter, ListItem, Sort, View};
+use ingot_store::{Page, Total};
 
 pub mod actions;
 pub mod reports;
@@ -120,7 +120,7 @@ struct IndexPage {
     ctx: PageCtx,
     q: ListQuery,
     items: Vec<ListItem>,
-    total: i64,
+    total: Total,
     pager: Pager,
     units: Vec<Organisation>,
     categories: Vec<Category>,
@@ -162,7 +162,7 @@ pub async fn index(
     };
     drop(tx);
     let base = q.url("/proposals");
-    let pager = Pager::new(&ctx, &base, page, total);
+    let pager = Pager::of(&ctx, &base, page, total);
     let export = q.url("/proposals/export");
     let sep = if export.contains('?') { '&' } else { '?' };
     let view = IndexPage {
@@ -637,7 +637,7 @@ pub async fn export(
     let caller = ctx.caller()?;
     let filter = q.list.filter(&state).await?;
     let mut tx = state.db.read().await?;
-    let (items, _) = cases::list(
+    let items = cases::rows(
         &mut tx,
         &caller,
         &filter,

@@ -103,7 +103,12 @@ impl ProposalListItemDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProposalListDto {
     pub items: Vec<ProposalListItemDto>,
+    /// How many proposals match, counted up to 1,000; see `total_exact`.
     pub total: i64,
+    /// False when more proposals match than `total` says: lists stop counting at 1,000 so
+    /// that they cost the same however many there are. Exact figures are in
+    /// `/proposals/stats`, which reads the rollup.
+    pub total_exact: bool,
     pub page: i64,
     pub per_page: i64,
 }

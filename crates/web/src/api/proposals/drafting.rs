@@ -36,7 +36,8 @@ pub(super) async fn list_proposals(
     let items = visible_items(items, now);
     Ok(Json(ProposalListDto {
         items,
-        total,
+        total: total.count,
+        total_exact: total.exact,
         page: page.number,
         per_page: page.size,
     }))

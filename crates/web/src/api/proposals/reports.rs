@@ -210,7 +210,7 @@ pub(super) async fn export_proposals(
             number: 1,
             size: EXPORT_MAX_ROWS,
         };
-        let (items, _) = cases::list(&mut tx, &caller, &filter, page).await?;
+        let items = cases::rows(&mut tx, &caller, &filter, page).await?;
         visible_items(items, now)
     };
     let rows = items
