@@ -102,3 +102,118 @@ async fn the_dashboard_figures_lead_to_their_records(backend: Backend) {
     assert_eq!(people.matches("data-testid=\"user-row\"").count(), 4);
 }
 on_both!(the_dashboard_figures_lead_to_their_records);
+
+/// Events within `root`'s subtree since `since`, counted from the log's rows and the
+/// organisations' current places, the way the log's readers see them.
+fn counted(
+    log: &[(Option<i64>, i64)],
+    paths: &std::collections::BTreeMap<i64, String>,
+    root: &str,
+    since: i64,
+) -> i64 {
+    log.iter()
+        .filter(|(org, at)| {
+            *at >= since
+                && org
+                    .and_then(|o| paths.get(&o))
+                    .is_some_and(|p| p.starts_with(root))
+        })
+        .count() as i64
+}
+
+/// The dashboard's activity chart reads a tally of the log by subtree and quarter of an hour;
+/// after organisations are created, moved and deleted the tally still equals the log.
+async fn the_activity_tally_equals_the_log(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let root = app.api_as("admin").await;
+    let jinzhou = app.org_id("CN-LN-JZ").await;
+    let dalian = app.org_id("CN-LN-DL").await;
+    let mut made = Vec::new();
+    for code in ["TALLY-A", "TALLY-B"] {
+        let (status, org) = root
+            .post(
+                "/orgs",
+                serde_json::json!({ "parent_id": jinzhou, "code": code, "name": code, "kind": "enterprise" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{org}");
+        made.push(org["id"].as_i64().unwrap());
+    }
+    // A's history moves from Jinzhou to Dalian; B goes with everything it logged.
+    let (status, moved) = root
+        .post(
+            &format!("/orgs/{}/move", made[0]),
+            serde_json::json!({ "parent_id": dalian }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    let (status, gone) = root.delete(&format!("/orgs/{}", made[1])).await;
+    assert!(status.is_success(), "{gone}");
+
+    let mut tx = app.db.read().await.unwrap();
+    let log: Vec<(Option<i64>, i64)> = tx
+        .fetch_all(ingot_store::Sql::new("SELECT org_id, at FROM audit_log"))
+        .await
+        .unwrap();
+    let paths: std::collections::BTreeMap<i64, String> = tx
+        .fetch_all::<(i64, String)>(ingot_store::Sql::new("SELECT id, path FROM organisations"))
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let tally: Vec<(i64, i64, i64)> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT org_id, quarter, events FROM audit_tally WHERE events <> 0 ORDER BY org_id, quarter",
+        ))
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert!(log.len() > 20, "{} rows", log.len());
+
+    // Every (organisation, quarter) from the rows: each row counts for its organisation and
+    // every one above it, rows of no organisation under 0.
+    let mut expected = std::collections::BTreeMap::<(i64, i64), i64>::new();
+    for (org, at) in &log {
+        let quarter = at.div_euclid(900_000);
+        let holders: Vec<i64> = match org {
+            None => vec![0],
+            Some(org) => match paths.get(org) {
+                Some(path) => path
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.parse().unwrap())
+                    .collect(),
+                None => Vec::new(),
+            },
+        };
+        for holder in holders {
+            *expected.entry((holder, quarter)).or_default() += 1;
+        }
+    }
+    let expected: Vec<(i64, i64, i64)> = expected
+        .into_iter()
+        .map(|((org, quarter), n)| (org, quarter, n))
+        .collect();
+    assert_eq!(tally, expected);
+
+    // The Liaoning administrator's fortnight on the dashboard totals the log's rows of it.
+    const DAY: i64 = 86_400_000;
+    let offset = ingot_domain::time::CHINA_STANDARD_OFFSET_MS;
+    let today = (ingot_domain::Timestamp::now().0 + offset) / DAY;
+    let since = (today - 13) * DAY - offset;
+    let liaoning = &paths[&app.org_id("CN-LN").await];
+    let (_, html) = app.sign_in_demo("ln.admin").await.page("/").await;
+    let chart = &html[html.find("chart-activity").unwrap()..html.find("chart-kinds").unwrap()];
+    let shown: i64 = chart
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|cell| cell.split('<').next().unwrap().parse::<i64>().unwrap())
+        .sum();
+    let in_liaoning = counted(&log, &paths, liaoning, since);
+    assert!(in_liaoning > 5, "{in_liaoning}");
+    // The sign-in just now is one more row of Liaoning's.
+    assert_eq!(shown, in_liaoning + 1, "{chart}");
+}
+on_both!(the_activity_tally_equals_the_log);

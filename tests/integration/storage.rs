@@ -387,10 +387,10 @@ async fn subtrees_follow_moves(backend: Backend) {
         3
     );
     assert!(
-        !orgs::delete_if_unused(&mut tx, firm.id).await.unwrap(),
+        !orgs::delete_if_unused(&mut tx, &firm).await.unwrap(),
         "a parent is never deleted"
     );
-    assert!(orgs::delete_if_unused(&mut tx, dept.id).await.unwrap());
+    assert!(orgs::delete_if_unused(&mut tx, &dept).await.unwrap());
     tx.commit().await.unwrap();
 }
 on_both!(subtrees_follow_moves);

@@ -458,6 +458,20 @@ async fn the_first_version_s_database_is_upgraded_with_every_record(backend: Bac
         .await
         .unwrap();
     assert_eq!(digests, vec![(old.admin, false), (old.worker, false)]);
+    // The activity tally (0018) counts the two old rows for their enterprise and each
+    // organisation above it.
+    let tally: Vec<(String, i64, i64)> = tx
+        .fetch_all(Sql::new(
+            "SELECT o.code, t.quarter, t.events FROM audit_tally t
+             JOIN organisations o ON o.id = t.org_id ORDER BY o.path",
+        ))
+        .await
+        .unwrap();
+    let quarter = THEN / 900_000;
+    assert_eq!(
+        tally,
+        ["CN", "CN-NM", "CN-NM-BT", "OLD-ENT"].map(|code| (code.to_string(), quarter, 2))
+    );
     drop(tx);
     // The audit log is still append-only.
     let mut tx = db.begin().await.unwrap();

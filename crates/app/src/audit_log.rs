@@ -5,7 +5,7 @@ use ingot_domain::audit::AuditEntry;
 use ingot_domain::policy::Action;
 use ingot_domain::{AppError, OrgId};
 use ingot_store::audit::{self, AuditFilter};
-use ingot_store::{Page, Tx, orgs};
+use ingot_store::{Page, Total, Tx, orgs};
 
 /// Audit rows in the caller's subtrees, optionally only those of one organisation's subtree.
 pub async fn list(
@@ -14,7 +14,7 @@ pub async fn list(
     within: Option<OrgId>,
     mut filter: AuditFilter,
     page: Page,
-) -> Result<(Vec<AuditEntry>, i64)> {
+) -> Result<(Vec<AuditEntry>, Total)> {
     filter.within = caller.scope(Action::ViewAudit);
     if filter.within.as_ref().is_some_and(|s| s.is_empty()) {
         return Err(AppError::forbidden());

@@ -4,8 +4,9 @@ use crate::{Caller, Result, orgs as org_cases};
 use ingot_domain::audit::AuditEntry;
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
-use ingot_domain::{OrgKind, OrgScope, Timestamp};
+use ingot_domain::{OrgId, OrgKind, OrgScope, Timestamp};
 use ingot_store::audit::{self, AuditFilter};
+use ingot_store::audit_tally::{self, QUARTER_MS};
 use ingot_store::{Tx, orgs, users};
 
 pub const ACTIVITY_DAYS: i64 = 14;
@@ -58,7 +59,18 @@ pub async fn summary(tx: &mut Tx, caller: &Caller<'_>, utc_offset_ms: i64) -> Re
     let today = (Timestamp::now().millis() + utc_offset_ms) / DAY_MS;
     let first_day = today - (ACTIVITY_DAYS - 1);
     let since = Timestamp(first_day * DAY_MS - utc_offset_ms);
-    let counts = audit::daily_counts(tx, &filter, since, utc_offset_ms).await?;
+    let counts = if administers {
+        // A whole subtree's activity, from the tally rather than the log.
+        let roots: Vec<OrgId> = scope
+            .roots()
+            .iter()
+            .filter_map(|root| root.ids().last().copied())
+            .collect();
+        let quarters = audit_tally::by_quarter(tx, &roots, caller.is_root_admin(), since).await?;
+        per_local_day(&quarters, utc_offset_ms)
+    } else {
+        audit::daily_counts(tx, &filter, since, utc_offset_ms).await?
+    };
     let activity = (first_day..=today)
         .map(|day| {
             let n = counts
@@ -78,4 +90,17 @@ pub async fn summary(tx: &mut Tx, caller: &Caller<'_>, utc_offset_ms: i64) -> Re
         activity,
         recent,
     })
+}
+
+/// (local day, events) from (quarter of an hour, events), in order.
+fn per_local_day(quarters: &[(i64, i64)], utc_offset_ms: i64) -> Vec<(i64, i64)> {
+    let mut days: Vec<(i64, i64)> = Vec::new();
+    for (quarter, events) in quarters {
+        let day = (quarter * QUARTER_MS + utc_offset_ms).div_euclid(DAY_MS);
+        match days.last_mut() {
+            Some((d, n)) if *d == day => *n += events,
+            _ => days.push((day, *events)),
+        }
+    }
+    days
 }

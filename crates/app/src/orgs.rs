@@ -326,7 +326,7 @@ pub async fn restore(tx: &mut Tx, caller: &Caller<'_>, id: OrgId) -> Result<Orga
 pub async fn delete(tx: &mut Tx, caller: &Caller<'_>, id: OrgId) -> Result<()> {
     let before = get(tx, id).await?;
     caller.require(Action::EditOrg, &before.path)?;
-    if !orgs::delete_if_unused(tx, id).await? {
+    if !orgs::delete_if_unused(tx, &before).await? {
         return Err(AppError::conflict("org_in_use"));
     }
     record(

@@ -1,7 +1,7 @@
 //! The append-only audit log. There is no update or delete here, and triggers in both schemas
 //! refuse them.
 
-use crate::sql::{Page, SqlBuilder};
+use crate::sql::{LIST_COUNT_CAP, Page, SqlBuilder, Total, capped_count, count_up_to};
 use crate::{Result, Tx};
 use ingot_domain::audit::{AuditEntry, RequestOrigin};
 use ingot_domain::{OrgId, OrgScope, Timestamp, UserId};
@@ -53,7 +53,7 @@ pub async fn append(tx: &mut Tx, r: &AuditRecord<'_>) -> Result<()> {
         .bind(r.before.clone());
     b.push(", ").bind(r.after.clone()).push(")");
     tx.execute(b.build()).await?;
-    Ok(())
+    crate::audit_tally::add_event(tx, r.org_id, r.at).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -147,12 +147,17 @@ fn conditions(b: &mut SqlBuilder, f: &AuditFilter) {
     }
 }
 
-pub async fn list(tx: &mut Tx, filter: &AuditFilter, page: Page) -> Result<(Vec<AuditEntry>, i64)> {
-    let mut count = SqlBuilder::new(
-        "SELECT COUNT(*) FROM audit_log a LEFT JOIN organisations o ON o.id = a.org_id",
-    );
+/// A page of the log, and how many entries match, counted up to [`LIST_COUNT_CAP`]: a
+/// federation's log grows by every change beneath it.
+pub async fn list(
+    tx: &mut Tx,
+    filter: &AuditFilter,
+    page: Page,
+) -> Result<(Vec<AuditEntry>, Total)> {
+    let mut count = capped_count();
+    count.push(" FROM audit_log a LEFT JOIN organisations o ON o.id = a.org_id");
     conditions(&mut count, filter);
-    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
+    let total = count_up_to(tx, count, LIST_COUNT_CAP).await?;
     Ok((page_of(tx, filter, page).await?, total))
 }
 

@@ -6,6 +6,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod audit_tally;
 pub mod bulk;
 pub mod campaigns;
 pub mod changes;
@@ -35,6 +36,6 @@ pub mod tokens;
 pub mod users;
 
 pub use db::{Backend, Db, DbOptions, Tx};
-pub use sql::{Arg, Page, Sql, SqlBuilder, Total};
+pub use sql::{Arg, LIST_COUNT_CAP, Page, Sql, SqlBuilder, Total};
 
 pub type Result<T> = std::result::Result<T, ingot_domain::AppError>;

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_campaign_contact"),
     migration!(16, "0016_generated_parts"),
     migration!(17, "0017_proposals_newest"),
+    migration!(18, "0018_audit_tally"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

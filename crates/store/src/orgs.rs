@@ -309,13 +309,14 @@ pub async fn move_subtree(
         .bind(org.path.subtree_end()),
     )
     .await?;
+    crate::audit_tally::move_subtree(tx, org.id, &org.path, &new_path).await?;
     Ok(new_path)
 }
 
 /// Removes an organisation that nothing refers to: no children, people, grants, proposals or
 /// proposal settings.
 /// Returns false (and changes nothing) when something still refers to it.
-pub async fn delete_if_unused(tx: &mut Tx, id: OrgId) -> Result<bool> {
+pub async fn delete_if_unused(tx: &mut Tx, org: &Organisation) -> Result<bool> {
     let deleted = tx
         .execute(
             Sql::new(
@@ -330,9 +331,12 @@ pub async fn delete_if_unused(tx: &mut Tx, id: OrgId) -> Result<bool> {
                  AND NOT EXISTS (SELECT 1 FROM reward_grades rg WHERE rg.enterprise_id = $1)
                  AND NOT EXISTS (SELECT 1 FROM proposal_rollup pr WHERE pr.org_id = $1)",
             )
-            .bind(id),
+            .bind(org.id),
         )
         .await?;
+    if deleted == 1 {
+        crate::audit_tally::remove(tx, org.id, &org.path).await?;
+    }
     Ok(deleted == 1)
 }
 

@@ -1,6 +1,6 @@
 //! Improvement proposals: the record, its people, its review steps, its timeline, and listings.
 
-use crate::sql::{Page, Sql, SqlBuilder, Total};
+use crate::sql::{Page, Sql, SqlBuilder, Total, capped_count, count_up_to};
 use crate::{Result, Tx};
 use ingot_domain::proposal::{
     Benefit, ImplStatus, Person, Proposal, RewardBasis, Status, StepConfig,
@@ -664,14 +664,10 @@ fn masked(b: &mut SqlBuilder, viewer: &Viewer<'_>) {
 /// knowing, but counting millions of rows on every request is not, and the exact figures are
 /// the statistics page's, which reads the rollup.
 pub async fn count(tx: &mut Tx, viewer: &Viewer<'_>, filter: &Filter, cap: i64) -> Result<Total> {
-    let mut b = SqlBuilder::new("SELECT COUNT(*) FROM (SELECT 1");
+    let mut b = capped_count();
     b.push(FROM);
     conditions(&mut b, viewer, filter);
-    b.push(" LIMIT ")
-        .bind(cap.saturating_add(1))
-        .push(") capped");
-    let (counted,): (i64,) = tx.fetch_one(b.build()).await?;
-    Ok(Total::capped(counted, cap))
+    count_up_to(tx, b, cap).await
 }
 
 /// One page of the proposals the viewer may see.

@@ -215,6 +215,30 @@ impl Page {
     }
 }
 
+/// Lists count their rows up to this many: beyond it they say "more than", so that a list
+/// costs the same at ten thousand and ten million rows. Exact figures come from rollups.
+pub const LIST_COUNT_CAP: i64 = 1_000;
+
+/// The start of a count of at most some rows: push ` FROM ... WHERE ...`, then
+/// [`count_up_to`].
+pub fn capped_count() -> SqlBuilder {
+    SqlBuilder::new("SELECT COUNT(*) FROM (SELECT 1")
+}
+
+/// Runs a [`capped_count`], counting up to `cap` rows.
+pub async fn count_up_to(
+    tx: &mut crate::Tx,
+    mut count: SqlBuilder,
+    cap: i64,
+) -> crate::Result<Total> {
+    count
+        .push(" LIMIT ")
+        .bind(cap.saturating_add(1))
+        .push(") capped");
+    let (counted,): (i64,) = tx.fetch_one(count.build()).await?;
+    Ok(Total::capped(counted, cap))
+}
+
 /// A list's size, counted up to a cap: exact below it, "more than `count`" at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Total {

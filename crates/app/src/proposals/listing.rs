@@ -11,11 +11,7 @@ use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Timestamp};
 use ingot_store::proposal_config::{self, Category};
 use ingot_store::proposal_stats::{self, Counts, UnitCounts};
 use ingot_store::proposals::{self, Filter, ListItem, Viewer};
-use ingot_store::{Page, Sql, Total, Tx};
-
-/// Lists count at most this many proposals: beyond it they say "more than", so that a list
-/// costs the same at ten thousand and ten million proposals. Exact figures are in statistics.
-pub const LIST_COUNT_CAP: i64 = 1_000;
+use ingot_store::{LIST_COUNT_CAP, Page, Sql, Total, Tx};
 
 /// A page of the proposals the caller may see, filtered, and how many there are (up to
 /// [`LIST_COUNT_CAP`]).

@@ -41,7 +41,8 @@ async fn list_audit(
     let (rows, total) = audit_log::list(&mut tx, &caller, q.org.map(OrgId), filter, page).await?;
     Ok(Json(AuditListDto {
         items: rows.into_iter().map(Into::into).collect(),
-        total,
+        total: total.count,
+        total_exact: total.exact,
         page: page.number,
         per_page: page.size,
     }))

@@ -336,7 +336,10 @@ impl From<AuditEntry> for AuditEntryDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditListDto {
     pub items: Vec<AuditEntryDto>,
+    /// How many entries match, counted up to 1,000; see `total_exact`.
     pub total: i64,
+    /// False when more entries match than `total` says: the log stops counting at 1,000.
+    pub total_exact: bool,
     pub page: i64,
     pub per_page: i64,
 }

@@ -13,8 +13,8 @@ use ingot_app::audit_log;
 use ingot_domain::audit::AuditEntry;
 use ingot_domain::org::Organisation;
 use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
-use ingot_store::Page;
 use ingot_store::audit::AuditFilter;
+use ingot_store::{Page, Total};
 
 pub struct AuditRow {
     pub entry: AuditEntry,
@@ -28,7 +28,7 @@ struct IndexPage {
     ctx: PageCtx,
     org: Option<Organisation>,
     rows: Vec<AuditRow>,
-    total: i64,
+    total: Total,
     pager: Pager,
     action: String,
     actor: String,
@@ -134,7 +134,7 @@ async fn run(
     ctx: &PageCtx,
     q: &AuditQuery,
     page: Page,
-) -> Result<(Vec<AuditEntry>, i64, Option<Organisation>), AppError> {
+) -> Result<(Vec<AuditEntry>, Total, Option<Organisation>), AppError> {
     let (filter, org) = filter_of(state, q).await?;
     let caller = ctx.caller().map_err(|f| f.0)?;
     let mut tx = state.db.read().await?;
@@ -153,7 +153,7 @@ pub async fn index(
         Ok((rows, total, org)) => (rows, total, org, FormErrors::none()),
         Err(e @ AppError::Validation(_)) => (
             Vec::new(),
-            0,
+            Total::exact(0),
             None,
             FormErrors::from_error(ctx.catalogs(), ctx.lang, &e),
         ),
@@ -188,7 +188,7 @@ pub async fn index(
     ];
     let base = query_url("/audit", &params);
     let query = base.strip_prefix("/audit").unwrap_or("").to_string();
-    let pager = Pager::new(&ctx, &base, page, total);
+    let pager = Pager::of(&ctx, &base, page, total);
     let action_options = ACTION_FAMILIES
         .iter()
         .map(|f| {
