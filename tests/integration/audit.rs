@@ -217,3 +217,153 @@ async fn the_activity_tally_equals_the_log(backend: Backend) {
     assert_eq!(shown, in_liaoning + 1, "{chart}");
 }
 on_both!(the_activity_tally_equals_the_log);
+
+/// Every organisation's tally, computed here from the tree and the people: live organisations
+/// by kind and active people, each counted for its organisation and every one above it.
+async fn org_tally_from_the_tree(app: &TestApp) -> Vec<(i64, String, i64)> {
+    let mut tx = app.db.read().await.unwrap();
+    let orgs: Vec<(i64, String, String, Option<i64>)> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT id, path, kind, archived_at FROM organisations",
+        ))
+        .await
+        .unwrap();
+    let people: Vec<(i64, bool)> = tx
+        .fetch_all(ingot_store::Sql::new("SELECT org_id, active FROM users"))
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let paths: std::collections::BTreeMap<i64, &str> = orgs
+        .iter()
+        .map(|(id, path, _, _)| (*id, path.as_str()))
+        .collect();
+    let above = |path: &str| -> Vec<i64> {
+        path.split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect()
+    };
+    let mut tally = std::collections::BTreeMap::<(i64, String), i64>::new();
+    for (_, path, kind, archived_at) in &orgs {
+        if archived_at.is_none() {
+            for holder in above(path) {
+                *tally.entry((holder, kind.clone())).or_default() += 1;
+            }
+        }
+    }
+    for (org, active) in &people {
+        if *active {
+            for holder in above(paths[org]) {
+                *tally.entry((holder, "people".to_string())).or_default() += 1;
+            }
+        }
+    }
+    tally
+        .into_iter()
+        .map(|((org, metric), n)| (org, metric, n))
+        .collect()
+}
+
+/// The dashboard's organisation and people counts read a tally per subtree; after
+/// organisations are created, archived, restored, moved and deleted and people join, move and
+/// leave, it still equals the tree.
+async fn the_organisation_tally_equals_the_tree(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let tally = async || -> Vec<(i64, String, i64)> {
+        let mut tx = app.db.read().await.unwrap();
+        let rows = tx
+            .fetch_all(ingot_store::Sql::new(
+                "SELECT org_id, metric, n FROM org_tally WHERE n <> 0 ORDER BY org_id, metric",
+            ))
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        rows
+    };
+    // The demo, loaded by migrations and the demo loader alike.
+    same(tally().await, org_tally_from_the_tree(&app).await);
+
+    let root = app.api_as("admin").await;
+    let jinzhou = app.org_id("CN-LN-JZ").await;
+    let dalian = app.org_id("CN-LN-DL").await;
+    let mut made = Vec::new();
+    for (code, parent, kind) in [
+        ("TALLY-ENT", None, "enterprise"),
+        ("TALLY-DEPT", Some(0), "department"),
+        ("TALLY-GONE", Some(0), "department"),
+    ] {
+        let parent_id = parent.map_or(jinzhou, |i: usize| made[i]);
+        let (status, org) = root
+            .post(
+                "/orgs",
+                serde_json::json!({ "parent_id": parent_id, "code": code, "name": code, "kind": kind }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{org}");
+        made.push(org["id"].as_i64().unwrap());
+    }
+    let mut people = Vec::new();
+    for name in ["tally.one", "tally.two"] {
+        let (status, user) = root
+            .post(
+                "/users",
+                serde_json::json!({ "org_id": made[1], "username": name, "display_name": name }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{user}");
+        people.push(user["user"]["id"].as_i64().or(user["id"].as_i64()).unwrap());
+    }
+    for (path, body) in [
+        (
+            format!("/users/{}/deactivate", people[0]),
+            serde_json::json!({}),
+        ),
+        (
+            format!("/users/{}/activate", people[0]),
+            serde_json::json!({}),
+        ),
+        (
+            format!("/users/{}/deactivate", people[1]),
+            serde_json::json!({}),
+        ),
+        (format!("/orgs/{}/archive", made[0]), serde_json::json!({})),
+        (format!("/orgs/{}/restore", made[0]), serde_json::json!({})),
+        (
+            format!("/orgs/{}/move", made[0]),
+            serde_json::json!({ "parent_id": dalian }),
+        ),
+    ] {
+        let (status, answer) = root.post(&path, body).await;
+        assert!(status.is_success(), "{path}: {answer}");
+    }
+    let (status, moved) = root
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/users/{}", people[0]),
+            serde_json::json!({ "display_name": "tally.one", "org_id": jinzhou }),
+        )
+        .await;
+    assert!(status.is_success(), "{moved}");
+    let (status, gone) = root.delete(&format!("/orgs/{}", made[2])).await;
+    assert!(status.is_success(), "{gone}");
+    // Archived with its subtree, and counted nowhere while it is.
+    let (status, archived) = root
+        .post(&format!("/orgs/{}/archive", made[0]), serde_json::json!({}))
+        .await;
+    assert!(status.is_success(), "{archived}");
+
+    same(tally().await, org_tally_from_the_tree(&app).await);
+}
+on_both!(the_organisation_tally_equals_the_tree);
+
+/// Fails with the rows that differ, not the thousand that agree.
+fn same(kept: Vec<(i64, String, i64)>, counted: Vec<(i64, String, i64)>) {
+    let only_kept: Vec<_> = kept.iter().filter(|r| !counted.contains(r)).collect();
+    let only_counted: Vec<_> = counted.iter().filter(|r| !kept.contains(r)).collect();
+    assert!(
+        only_kept.is_empty() && only_counted.is_empty(),
+        "tally rows {only_kept:?}, counted from the tree {only_counted:?}"
+    );
+}

@@ -7,7 +7,7 @@ use ingot_domain::policy::Action;
 use ingot_domain::{OrgId, OrgKind, OrgScope, Timestamp};
 use ingot_store::audit::{self, AuditFilter};
 use ingot_store::audit_tally::{self, QUARTER_MS};
-use ingot_store::{Tx, orgs, users};
+use ingot_store::{Tx, org_tally, orgs};
 
 pub const ACTIVITY_DAYS: i64 = 14;
 const DAY_MS: i64 = 86_400_000;
@@ -52,9 +52,8 @@ pub async fn summary(tx: &mut Tx, caller: &Caller<'_>, utc_offset_ms: i64) -> Re
         };
         (own, scope, filter)
     };
-    let org_counts = orgs::count_by_kind(tx, &scope).await?;
+    let (org_counts, user_count) = org_tally::within(tx, &scope).await?;
     let org_total = org_counts.iter().map(|(_, n)| n).sum();
-    let user_count = users::count_in_scope(tx, &scope).await?;
 
     let today = (Timestamp::now().millis() + utc_offset_ms) / DAY_MS;
     let first_day = today - (ACTIVITY_DAYS - 1);

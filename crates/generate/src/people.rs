@@ -5,9 +5,9 @@
 
 use crate::names;
 use crate::tree::{BRANCHES, Plan};
-use ingot_domain::{OrgKind, Role, Timestamp};
+use ingot_domain::{OrgId, OrgKind, Role, Timestamp};
 use ingot_store::bulk::{self, Rows};
-use ingot_store::{Arg, Result, Tx};
+use ingot_store::{Arg, Result, Tx, org_tally};
 
 /// A person of an enterprise, as proposals need them.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +61,8 @@ pub struct Batch<'a> {
     at: Timestamp,
     users: Rows,
     grants: Rows,
+    /// People per organisation, for the organisation tally.
+    per_org: std::collections::BTreeMap<i64, i64>,
 }
 
 impl<'a> Batch<'a> {
@@ -71,12 +73,14 @@ impl<'a> Batch<'a> {
             at,
             users: Rows::new("users", USER_COLUMNS),
             grants: Rows::new("role_grants", GRANT_COLUMNS),
+            per_org: Default::default(),
         })
     }
 
     pub fn person(&mut self, org: i64, username: &str, name: &str, roles: &[(Role, i64)]) {
         let id = self.next_id;
         self.next_id += 1;
+        *self.per_org.entry(org).or_default() += 1;
         self.users.push([
             id.into(),
             org.into(),
@@ -110,6 +114,9 @@ impl<'a> Batch<'a> {
         bulk::write(tx, &self.users).await?;
         bulk::write(tx, &self.grants).await?;
         bulk::sync_identity(tx, "users").await?;
+        let per_org: Vec<(OrgId, i64)> =
+            self.per_org.iter().map(|(o, n)| (OrgId(*o), *n)).collect();
+        org_tally::add_people(tx, &per_org).await?;
         Ok(self.users.len() as i64)
     }
 }

@@ -5,8 +5,9 @@
 
 use crate::names;
 use crate::scale::Sizes;
-use ingot_domain::{OrgKind, Timestamp};
+use ingot_domain::{OrgKind, OrgPath, Timestamp};
 use ingot_store::bulk::{self, Rows};
+use ingot_store::org_tally::{self, Delta};
 use ingot_store::{Arg, Result, Tx, generated};
 use std::collections::HashMap;
 
@@ -139,6 +140,18 @@ pub async fn write(tx: &mut Tx, plan: &Plan, at: Timestamp) -> Result<Vec<i64>> 
     }
     bulk::write(tx, &rows).await?;
     bulk::sync_identity(tx, "organisations").await?;
+    let paths: Vec<OrgPath> = paths.into_iter().map(OrgPath::from_stored).collect();
+    let deltas: Vec<Delta<'_>> = plan
+        .orgs
+        .iter()
+        .zip(&paths)
+        .map(|(o, path)| Delta {
+            path,
+            metric: o.kind.as_str(),
+            by: 1,
+        })
+        .collect();
+    org_tally::apply(tx, &deltas).await?;
     Ok(ids)
 }
 

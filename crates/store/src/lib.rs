@@ -19,6 +19,7 @@ pub mod grants;
 pub mod innovation;
 pub mod migrate;
 pub mod notifications;
+pub mod org_tally;
 pub mod orgs;
 pub mod programmes;
 pub mod proposal_config;

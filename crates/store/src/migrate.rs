@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(16, "0016_generated_parts"),
     migration!(17, "0017_proposals_newest"),
     migration!(18, "0018_audit_tally"),
+    migration!(19, "0019_org_tally"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

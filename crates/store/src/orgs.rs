@@ -1,6 +1,7 @@
 //! The organisation tree.
 
 use crate::dialect::contains_pattern;
+use crate::org_tally::{self, Delta};
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::org::{NewOrg, Organisation};
@@ -178,21 +179,6 @@ pub async fn list(tx: &mut Tx, filter: &OrgFilter, page: Page) -> Result<(Vec<Or
     Ok((convert(tx.fetch_all(b.build()).await?)?, total))
 }
 
-/// Live organisations per kind inside `scope`.
-pub async fn count_by_kind(tx: &mut Tx, scope: &OrgScope) -> Result<Vec<(OrgKind, i64)>> {
-    let mut b = SqlBuilder::new(
-        "SELECT o.kind, COUNT(*) FROM organisations o WHERE o.archived_at IS NULL AND ",
-    );
-    b.scope("o.path", scope).push(" GROUP BY o.kind");
-    let rows: Vec<(String, i64)> = tx.fetch_all(b.build()).await?;
-    let mut counts: Vec<(OrgKind, i64)> = rows
-        .into_iter()
-        .filter_map(|(k, n)| Some((OrgKind::parse(&k)?, n)))
-        .collect();
-    counts.sort();
-    Ok(counts)
-}
-
 /// Inserts an organisation under `parent` (whose path the caller has read) and returns it.
 pub async fn insert(
     tx: &mut Tx,
@@ -226,6 +212,12 @@ pub async fn insert(
             .bind(id),
     )
     .await?;
+    let counted = Delta {
+        path: &path,
+        metric: new.kind.as_str(),
+        by: 1,
+    };
+    org_tally::apply(tx, &[counted]).await?;
     get(tx, id)
         .await?
         .ok_or_else(|| AppError::internal("inserted organisation vanished"))
@@ -252,6 +244,7 @@ pub async fn rename(
 /// Archives `org` and every live organisation below it, all with the same instant, so that
 /// restoring can bring back exactly what this archiving took away.
 pub async fn archive_subtree(tx: &mut Tx, org: &Organisation, now: Timestamp) -> Result<u64> {
+    org_tally::add_subtree_orgs(tx, &org.path, None, -1).await?;
     tx.execute(
         Sql::new(
             "UPDATE organisations SET archived_at = $1, updated_at = $1
@@ -269,6 +262,7 @@ pub async fn restore_subtree(tx: &mut Tx, org: &Organisation, now: Timestamp) ->
     let Some(archived_at) = org.archived_at else {
         return Ok(0);
     };
+    org_tally::add_subtree_orgs(tx, &org.path, Some(archived_at.millis()), 1).await?;
     tx.execute(
         Sql::new(
             "UPDATE organisations SET archived_at = NULL, updated_at = $1
@@ -310,6 +304,7 @@ pub async fn move_subtree(
     )
     .await?;
     crate::audit_tally::move_subtree(tx, org.id, &org.path, &new_path).await?;
+    org_tally::move_subtree(tx, org.id, &org.path, &new_path).await?;
     Ok(new_path)
 }
 
@@ -336,6 +331,14 @@ pub async fn delete_if_unused(tx: &mut Tx, org: &Organisation) -> Result<bool> {
         .await?;
     if deleted == 1 {
         crate::audit_tally::remove(tx, org.id, &org.path).await?;
+        if !org.is_archived() {
+            let counted = Delta {
+                path: &org.path,
+                metric: org.kind.as_str(),
+                by: -1,
+            };
+            org_tally::apply(tx, &[counted]).await?;
+        }
     }
     Ok(deleted == 1)
 }

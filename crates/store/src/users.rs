@@ -66,6 +66,7 @@ pub async fn insert(tx: &mut Tx, new: &NewUser<'_>, now: Timestamp) -> Result<Us
             .bind(now),
         )
         .await?;
+    crate::org_tally::add_people(tx, &[(new.org_id, 1)]).await?;
     Ok(UserId(id))
 }
 
@@ -238,6 +239,10 @@ pub async fn update_profile(
     org_id: OrgId,
     now: Timestamp,
 ) -> Result<()> {
+    let (was_at, active) = placement(tx, id).await?;
+    if active && was_at != org_id {
+        crate::org_tally::add_people(tx, &[(was_at, -1), (org_id, 1)]).await?;
+    }
     tx.execute(
         Sql::new("UPDATE users SET display_name = $1, email = $2, org_id = $3, updated_at = $4 WHERE id = $5")
             .bind(display_name)
@@ -250,7 +255,20 @@ pub async fn update_profile(
     Ok(())
 }
 
+/// A person's organisation and whether they are active, as the organisation tally counts them.
+async fn placement(tx: &mut Tx, id: UserId) -> Result<(OrgId, bool)> {
+    let (org, active): (i64, bool) = tx
+        .fetch_one(Sql::new("SELECT org_id, active FROM users WHERE id = $1").bind(id))
+        .await?;
+    Ok((OrgId(org), active))
+}
+
 pub async fn set_active(tx: &mut Tx, id: UserId, active: bool, now: Timestamp) -> Result<()> {
+    let (org, was_active) = placement(tx, id).await?;
+    if active != was_active {
+        let by = if active { 1 } else { -1 };
+        crate::org_tally::add_people(tx, &[(org, by)]).await?;
+    }
     tx.execute(
         Sql::new("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
             .bind(active)
@@ -348,15 +366,6 @@ pub async fn list(
         })
         .collect();
     Ok((items, total))
-}
-
-pub async fn count_in_scope(tx: &mut Tx, scope: &OrgScope) -> Result<i64> {
-    let mut b = SqlBuilder::new(
-        "SELECT COUNT(*) FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.active = TRUE AND ",
-    );
-    b.scope("o.path", scope);
-    let (n,): (i64,) = tx.fetch_one(b.build()).await?;
-    Ok(n)
 }
 
 pub fn not_found() -> AppError {

@@ -15,7 +15,8 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::programme::{FundingSource, OutputKind, TaskStatus};
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, OrgId, OrgKind, ProgrammeId, TaskId, Timestamp};
+use ingot_domain::{AppError, OrgId, OrgKind, OrgPath, ProgrammeId, TaskId, Timestamp};
+use ingot_store::org_tally::{self, Delta};
 use ingot_store::programmes::{
     self as store, Area, AwardTally, FUNDING_INSERT, MILESTONE_INSERT, NewFunding, NewMilestone,
     NewOutput, NewProgramme, NewTask, OUTPUT_INSERT, PERSON_INSERT, TASK_INSERT,
@@ -205,6 +206,7 @@ async fn external_institutions(tx: &mut Tx, now: Timestamp) -> Result<Vec<OrgId>
         .bind(region.id),
     )
     .await?;
+    count_institutions(tx, region.id).await?;
     let ids: Vec<(i64,)> = tx
         .fetch_all(Sql::new(
             "SELECT id FROM organisations WHERE code LIKE 'NM-TP-INST-%' ORDER BY code",
@@ -612,4 +614,29 @@ async fn people(
         }
     }
     store::link_people(tx, &pairs).await
+}
+
+/// Counts the institutions just written in the organisation tally, as `orgs::insert` would.
+async fn count_institutions(tx: &mut Tx, region: OrgId) -> Result<()> {
+    let rows: Vec<(String, String)> = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT path, kind FROM organisations WHERE parent_id = $1 AND code LIKE 'NM-TP-INST-%'",
+            )
+            .bind(region),
+        )
+        .await?;
+    let paths: Vec<(OrgPath, String)> = rows
+        .into_iter()
+        .map(|(path, kind)| (OrgPath::from_stored(path), kind))
+        .collect();
+    let deltas: Vec<Delta<'_>> = paths
+        .iter()
+        .map(|(path, kind)| Delta {
+            path,
+            metric: kind,
+            by: 1,
+        })
+        .collect();
+    org_tally::apply(tx, &deltas).await
 }

@@ -1,0 +1,166 @@
+//! Live organisations by kind and active people, per organisation subtree (migration 0019),
+//! kept exact in the transaction of every change to either, so that the dashboard's figures
+//! for a whole federation are read from its own rows, not counted beneath it.
+
+use crate::sql::{Sql, SqlBuilder};
+use crate::{Result, Tx};
+use ingot_domain::{OrgId, OrgKind, OrgPath, OrgScope};
+use std::collections::BTreeMap;
+
+/// The metric of active people; the others are organisation kinds' codes.
+pub const PEOPLE: &str = "people";
+
+/// A change of one metric at one organisation, counted there and everywhere above it.
+pub struct Delta<'a> {
+    pub path: &'a OrgPath,
+    pub metric: &'a str,
+    pub by: i64,
+}
+
+/// Applies changes, each for its organisation and every one above it, summed per row.
+pub async fn apply(tx: &mut Tx, deltas: &[Delta<'_>]) -> Result<()> {
+    let mut sums: BTreeMap<(i64, &str), i64> = BTreeMap::new();
+    for d in deltas {
+        for holder in d.path.ids() {
+            *sums.entry((holder.0, d.metric)).or_default() += d.by;
+        }
+    }
+    let sums: Vec<((i64, &str), i64)> = sums.into_iter().filter(|(_, n)| *n != 0).collect();
+    for chunk in sums.chunks(300) {
+        let mut b = SqlBuilder::new("INSERT INTO org_tally (org_id, metric, n) VALUES ");
+        for (i, ((holder, metric), n)) in chunk.iter().enumerate() {
+            b.push(if i == 0 { "(" } else { ", (" })
+                .bind(*holder)
+                .push(", ")
+                .bind(*metric)
+                .push(", ")
+                .bind(*n)
+                .push(")");
+        }
+        b.push(" ON CONFLICT (org_id, metric) DO UPDATE SET n = org_tally.n + excluded.n");
+        tx.execute(b.build()).await?;
+    }
+    Ok(())
+}
+
+/// Changes the number of active people of organisations named by id.
+pub async fn add_people(tx: &mut Tx, changes: &[(OrgId, i64)]) -> Result<()> {
+    let mut paths: BTreeMap<i64, OrgPath> = BTreeMap::new();
+    let ids: Vec<OrgId> = changes.iter().map(|(org, _)| *org).collect();
+    for chunk in ids.chunks(500) {
+        let mut b = SqlBuilder::new("SELECT id, path FROM organisations WHERE id IN ");
+        b.values(chunk);
+        let rows: Vec<(i64, String)> = tx.fetch_all(b.build()).await?;
+        paths.extend(
+            rows.into_iter()
+                .map(|(id, p)| (id, OrgPath::from_stored(p))),
+        );
+    }
+    let deltas: Vec<Delta<'_>> = changes
+        .iter()
+        .filter_map(|(org, by)| {
+            Some(Delta {
+                path: paths.get(&org.0)?,
+                metric: PEOPLE,
+                by: *by,
+            })
+        })
+        .collect();
+    apply(tx, &deltas).await
+}
+
+/// Counts the organisations of a subtree that are about to be archived (`by` = -1, with
+/// `archived_at` None: the live ones) or were just restored (`by` = 1, with the instant they
+/// had been archived at).
+pub async fn add_subtree_orgs(
+    tx: &mut Tx,
+    root: &OrgPath,
+    archived_at: Option<i64>,
+    by: i64,
+) -> Result<()> {
+    let sql = match archived_at {
+        None => Sql::new(
+            "SELECT path, kind FROM organisations WHERE path >= $1 AND path < $2 AND archived_at IS NULL",
+        )
+        .bind(root)
+        .bind(root.subtree_end()),
+        Some(at) => Sql::new(
+            "SELECT path, kind FROM organisations WHERE path >= $1 AND path < $2 AND archived_at = $3",
+        )
+        .bind(root)
+        .bind(root.subtree_end())
+        .bind(at),
+    };
+    let rows: Vec<(String, String)> = tx.fetch_all(sql).await?;
+    let paths: Vec<(OrgPath, String)> = rows
+        .into_iter()
+        .map(|(p, kind)| (OrgPath::from_stored(p), kind))
+        .collect();
+    let deltas: Vec<Delta<'_>> = paths
+        .iter()
+        .map(|(path, kind)| Delta {
+            path,
+            metric: kind,
+            by,
+        })
+        .collect();
+    apply(tx, &deltas).await
+}
+
+/// Moves everything counted in `org`'s subtree from the organisations above its old place to
+/// those above its new one. Call after the move.
+pub async fn move_subtree(tx: &mut Tx, org: OrgId, old: &OrgPath, new: &OrgPath) -> Result<()> {
+    let before = old.ids();
+    let after = new.ids();
+    for holder in before.iter().filter(|h| **h != org && !after.contains(h)) {
+        shift(tx, org, *holder, -1).await?;
+    }
+    for holder in after.iter().filter(|h| **h != org && !before.contains(h)) {
+        shift(tx, org, *holder, 1).await?;
+    }
+    Ok(())
+}
+
+/// Adds (sign 1) or takes away (sign -1) everything counted at `source` at `holder`.
+async fn shift(tx: &mut Tx, source: OrgId, holder: OrgId, sign: i64) -> Result<()> {
+    // `WHERE TRUE` lets SQLite tell the upsert's ON CONFLICT from a join's ON.
+    tx.execute(
+        Sql::new(
+            "INSERT INTO org_tally (org_id, metric, n)
+             SELECT $1, metric, n * $2 FROM org_tally WHERE org_id = $3 AND TRUE
+             ON CONFLICT (org_id, metric) DO UPDATE SET n = org_tally.n + excluded.n",
+        )
+        .bind(holder)
+        .bind(sign)
+        .bind(source),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Live organisations by kind and active people within `scope`, read from its roots' rows.
+pub async fn within(tx: &mut Tx, scope: &OrgScope) -> Result<(Vec<(OrgKind, i64)>, i64)> {
+    let roots: Vec<OrgId> = scope
+        .roots()
+        .iter()
+        .filter_map(|root| root.ids().last().copied())
+        .collect();
+    if roots.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let mut b =
+        SqlBuilder::new("SELECT metric, CAST(SUM(n) AS BIGINT) FROM org_tally WHERE org_id IN ");
+    b.values(&roots).push(" GROUP BY metric");
+    let rows: Vec<(String, i64)> = tx.fetch_all(b.build()).await?;
+    let people = rows
+        .iter()
+        .find(|(metric, _)| metric == PEOPLE)
+        .map_or(0, |(_, n)| *n);
+    let mut orgs: Vec<(OrgKind, i64)> = rows
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .filter_map(|(metric, n)| Some((OrgKind::parse(&metric)?, n)))
+        .collect();
+    orgs.sort();
+    Ok((orgs, people))
+}
