@@ -83,9 +83,13 @@ def wait_up(url, seconds=60):
 
 
 def to_ms(text):
-    m = re.match(r"([\d.]+)(us|ms|s)", text)
-    value, unit = float(m.group(1)), m.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    """wrk's latency (`812.00us`, `3.21ms`, `1.02s`, `1.50m`) in milliseconds; NaN when wrk
+    had none to give (`-nanus`, no request finished)."""
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if not m:
+        return float("nan")
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[m.group(2)]
+    return float(m.group(1)) * scale
 
 
 def wrk(url, headers, seconds, connections, script=None):

@@ -3,6 +3,7 @@
 //! federation's whole subtree is read from its own rows, not counted from the log.
 
 use crate::sql::{Sql, SqlBuilder};
+use crate::subtree::move_counted;
 use crate::{Result, Tx};
 use ingot_domain::{OrgId, OrgPath, Timestamp};
 
@@ -55,45 +56,24 @@ async fn add(tx: &mut Tx, holders: &[i64], quarter: i64, events: i64) -> Result<
 }
 
 /// Moves the events of `org`'s subtree from the organisations above its old place to those
-/// above its new one (those above both keep them). Call after the move.
+/// above its new one. Call after the move.
 pub async fn move_subtree(tx: &mut Tx, org: OrgId, old: &OrgPath, new: &OrgPath) -> Result<()> {
-    let before = old.ids();
-    let after = new.ids();
-    for holder in before.iter().filter(|h| **h != org && !after.contains(h)) {
-        shift(tx, org, *holder, -1).await?;
-    }
-    for holder in after.iter().filter(|h| **h != org && !before.contains(h)) {
-        shift(tx, org, *holder, 1).await?;
-    }
-    Ok(())
+    move_counted(tx, SHIFT, org, old, Some(new)).await
 }
 
 /// Forgets a removed leaf organisation's events, beneath it and above it.
 pub async fn remove(tx: &mut Tx, org: OrgId, path: &OrgPath) -> Result<()> {
-    for holder in path.ids().iter().filter(|h| **h != org) {
-        shift(tx, org, *holder, -1).await?;
-    }
+    move_counted(tx, SHIFT, org, path, None).await?;
     tx.execute(Sql::new("DELETE FROM audit_tally WHERE org_id = $1").bind(org))
         .await?;
     Ok(())
 }
 
-/// Adds (sign 1) or takes away (sign -1) `source`'s events at `holder`.
-async fn shift(tx: &mut Tx, source: OrgId, holder: OrgId, sign: i64) -> Result<()> {
-    // `WHERE TRUE` lets SQLite tell the upsert's ON CONFLICT from a join's ON.
-    tx.execute(
-        Sql::new(
-            "INSERT INTO audit_tally (org_id, quarter, events)
-             SELECT $1, quarter, events * $2 FROM audit_tally WHERE org_id = $3 AND TRUE
-             ON CONFLICT (org_id, quarter) DO UPDATE SET events = audit_tally.events + excluded.events",
-        )
-        .bind(holder)
-        .bind(sign)
-        .bind(source),
-    )
-    .await?;
-    Ok(())
-}
+/// Adds `$2` times organisation `$3`'s events to organisation `$1`'s. `WHERE TRUE` lets SQLite
+/// tell the upsert's ON CONFLICT from a join's ON.
+const SHIFT: &str = "INSERT INTO audit_tally (org_id, quarter, events)
+    SELECT $1, quarter, events * $2 FROM audit_tally WHERE org_id = $3 AND TRUE
+    ON CONFLICT (org_id, quarter) DO UPDATE SET events = audit_tally.events + excluded.events";
 
 /// Events per quarter of an hour from `since`, within the subtrees of `roots` (which do not
 /// overlap) and, when `unscoped`, of no organisation.

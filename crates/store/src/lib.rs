@@ -32,6 +32,7 @@ pub mod sessions;
 pub mod signatures;
 mod sql;
 pub mod studios;
+pub mod subtree;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

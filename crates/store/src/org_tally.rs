@@ -3,6 +3,7 @@
 //! for a whole federation are read from its own rows, not counted beneath it.
 
 use crate::sql::{Sql, SqlBuilder};
+use crate::subtree::move_counted;
 use crate::{Result, Tx};
 use ingot_domain::{OrgId, OrgKind, OrgPath, OrgScope};
 use std::collections::BTreeMap;
@@ -92,17 +93,18 @@ pub async fn add_subtree_orgs(
         .bind(at),
     };
     let rows: Vec<(String, String)> = tx.fetch_all(sql).await?;
+    count_orgs(tx, rows, by).await
+}
+
+/// Counts organisations given as (path, kind) rows, `by` each.
+pub async fn count_orgs(tx: &mut Tx, rows: Vec<(String, String)>, by: i64) -> Result<()> {
     let paths: Vec<(OrgPath, String)> = rows
         .into_iter()
-        .map(|(p, kind)| (OrgPath::from_stored(p), kind))
+        .map(|(path, kind)| (OrgPath::from_stored(path), kind))
         .collect();
     let deltas: Vec<Delta<'_>> = paths
         .iter()
-        .map(|(path, kind)| Delta {
-            path,
-            metric: kind,
-            by,
-        })
+        .map(|(path, metric)| Delta { path, metric, by })
         .collect();
     apply(tx, &deltas).await
 }
@@ -110,33 +112,14 @@ pub async fn add_subtree_orgs(
 /// Moves everything counted in `org`'s subtree from the organisations above its old place to
 /// those above its new one. Call after the move.
 pub async fn move_subtree(tx: &mut Tx, org: OrgId, old: &OrgPath, new: &OrgPath) -> Result<()> {
-    let before = old.ids();
-    let after = new.ids();
-    for holder in before.iter().filter(|h| **h != org && !after.contains(h)) {
-        shift(tx, org, *holder, -1).await?;
-    }
-    for holder in after.iter().filter(|h| **h != org && !before.contains(h)) {
-        shift(tx, org, *holder, 1).await?;
-    }
-    Ok(())
+    move_counted(tx, SHIFT, org, old, Some(new)).await
 }
 
-/// Adds (sign 1) or takes away (sign -1) everything counted at `source` at `holder`.
-async fn shift(tx: &mut Tx, source: OrgId, holder: OrgId, sign: i64) -> Result<()> {
-    // `WHERE TRUE` lets SQLite tell the upsert's ON CONFLICT from a join's ON.
-    tx.execute(
-        Sql::new(
-            "INSERT INTO org_tally (org_id, metric, n)
-             SELECT $1, metric, n * $2 FROM org_tally WHERE org_id = $3 AND TRUE
-             ON CONFLICT (org_id, metric) DO UPDATE SET n = org_tally.n + excluded.n",
-        )
-        .bind(holder)
-        .bind(sign)
-        .bind(source),
-    )
-    .await?;
-    Ok(())
-}
+/// Adds `$2` times organisation `$3`'s counts to organisation `$1`'s. `WHERE TRUE` lets SQLite
+/// tell the upsert's ON CONFLICT from a join's ON.
+const SHIFT: &str = "INSERT INTO org_tally (org_id, metric, n)
+    SELECT $1, metric, n * $2 FROM org_tally WHERE org_id = $3 AND TRUE
+    ON CONFLICT (org_id, metric) DO UPDATE SET n = org_tally.n + excluded.n";
 
 /// Live organisations by kind and active people within `scope`, read from its roots' rows.
 pub async fn within(tx: &mut Tx, scope: &OrgScope) -> Result<(Vec<(OrgKind, i64)>, i64)> {

@@ -15,8 +15,8 @@ use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::programme::{FundingSource, OutputKind, TaskStatus};
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, OrgId, OrgKind, OrgPath, ProgrammeId, TaskId, Timestamp};
-use ingot_store::org_tally::{self, Delta};
+use ingot_domain::{AppError, OrgId, OrgKind, ProgrammeId, TaskId, Timestamp};
+use ingot_store::org_tally;
 use ingot_store::programmes::{
     self as store, Area, AwardTally, FUNDING_INSERT, MILESTONE_INSERT, NewFunding, NewMilestone,
     NewOutput, NewProgramme, NewTask, OUTPUT_INSERT, PERSON_INSERT, TASK_INSERT,
@@ -626,17 +626,5 @@ async fn count_institutions(tx: &mut Tx, region: OrgId) -> Result<()> {
             .bind(region),
         )
         .await?;
-    let paths: Vec<(OrgPath, String)> = rows
-        .into_iter()
-        .map(|(path, kind)| (OrgPath::from_stored(path), kind))
-        .collect();
-    let deltas: Vec<Delta<'_>> = paths
-        .iter()
-        .map(|(path, kind)| Delta {
-            path,
-            metric: kind,
-            by: 1,
-        })
-        .collect();
-    org_tally::apply(tx, &deltas).await
+    org_tally::count_orgs(tx, rows, 1).await
 }
