@@ -349,14 +349,74 @@ async fn the_organisation_tally_equals_the_tree(backend: Backend) {
     let (status, gone) = root.delete(&format!("/orgs/{}", made[2])).await;
     assert!(status.is_success(), "{gone}");
     // Archived with its subtree, and counted nowhere while it is.
+    // An enterprise with proposals moves to another city: its statistics go with it.
+    let refinery = app.org_id("CN-LN-JZ-REF").await;
+    let (status, moved) = root
+        .post(
+            &format!("/orgs/{refinery}/move"),
+            serde_json::json!({ "parent_id": dalian }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
     let (status, archived) = root
         .post(&format!("/orgs/{}/archive", made[0]), serde_json::json!({}))
         .await;
     assert!(status.is_success(), "{archived}");
 
     same(tally().await, org_tally_from_the_tree(&app).await);
+    let (kept, summed) = rollup_tree(&app).await;
+    assert!(kept.len() > 50, "{} rows", kept.len());
+    assert_eq!(kept, summed);
 }
 on_both!(the_organisation_tally_equals_the_tree);
+
+type TreeRow = (i64, i64, String, i64, i64, i64, i64);
+
+/// The statistics rollup per subtree as kept, and as summed here from the per-unit rollup and
+/// the organisations' current places.
+pub async fn rollup_tree(app: &TestApp) -> (Vec<TreeRow>, Vec<TreeRow>) {
+    let mut tx = app.db.read().await.unwrap();
+    let kept: Vec<TreeRow> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT org_id, period, category, put_forward, adopted, implemented, benefit_cents
+             FROM proposal_rollup_tree
+             WHERE put_forward <> 0 OR adopted <> 0 OR implemented <> 0 OR benefit_cents <> 0
+             ORDER BY org_id, period, category",
+        ))
+        .await
+        .unwrap();
+    let units: Vec<TreeRow> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT org_id, period, category, put_forward, adopted, implemented, benefit_cents
+             FROM proposal_rollup",
+        ))
+        .await
+        .unwrap();
+    let paths: std::collections::BTreeMap<i64, String> = tx
+        .fetch_all::<(i64, String)>(ingot_store::Sql::new("SELECT id, path FROM organisations"))
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    tx.rollback().await.unwrap();
+    let mut sums = std::collections::BTreeMap::<(i64, i64, String), [i64; 4]>::new();
+    for (unit, period, category, a, b, c, d) in units {
+        for holder in paths[&unit].split('/').filter(|s| !s.is_empty()) {
+            let sum = sums
+                .entry((holder.parse().unwrap(), period, category.clone()))
+                .or_default();
+            for (total, n) in sum.iter_mut().zip([a, b, c, d]) {
+                *total += n;
+            }
+        }
+    }
+    let summed = sums
+        .into_iter()
+        .filter(|(_, s)| s.iter().any(|n| *n != 0))
+        .map(|((org, period, category), [a, b, c, d])| (org, period, category, a, b, c, d))
+        .collect();
+    (kept, summed)
+}
 
 /// Fails with the rows that differ, not the thousand that agree.
 fn same(kept: Vec<(i64, String, i64)>, counted: Vec<(i64, String, i64)>) {

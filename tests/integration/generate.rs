@@ -167,6 +167,10 @@ async fn a_generated_country_is_whole_exact_and_usable(backend: Backend) {
     tx.rollback().await.unwrap();
     assert!(base.len() > 100, "{} rollup rows", base.len());
     assert_eq!(rollup, base);
+    // And the rollup per subtree sums it over each organisation's subtree.
+    let (kept, summed) = crate::audit::rollup_tree(&app).await;
+    assert!(kept.len() > base.len(), "{} subtree rows", kept.len());
+    assert_eq!(kept, summed);
 
     // The application reads it as its own: the national administrator signs in and sees pages.
     let admin = app.sign_in("g5.admin", PASSWORD).await;

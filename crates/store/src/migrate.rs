@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(17, "0017_proposals_newest"),
     migration!(18, "0018_audit_tally"),
     migration!(19, "0019_org_tally"),
+    migration!(20, "0020_proposal_rollup_tree"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -5,6 +5,7 @@ use crate::sql::{Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::proposal::Contribution;
 use ingot_domain::{OrgId, OrgPath};
+use std::collections::BTreeMap;
 
 /// Adds a contribution (or, negated, removes one).
 pub async fn add(tx: &mut Tx, c: &Contribution) -> Result<()> {
@@ -12,15 +13,88 @@ pub async fn add(tx: &mut Tx, c: &Contribution) -> Result<()> {
 }
 
 /// Adds many contributions at once, each (unit, period, category) at most once: a bulk load's
-/// share of the rollup, in its own transaction.
+/// share of the rollup, in its own transaction. Each counts for its unit in `proposal_rollup`
+/// and for its unit and every organisation above it in `proposal_rollup_tree`.
 pub async fn add_many(tx: &mut Tx, contributions: &[Contribution]) -> Result<()> {
-    for batch in contributions.chunks(1_000) {
-        let mut b = SqlBuilder::new(
-            "INSERT INTO proposal_rollup (org_id, period, category, put_forward, adopted, implemented, benefit_cents) VALUES ",
+    let rows: Vec<(i64, &Contribution)> = contributions.iter().map(|c| (c.unit_id.0, c)).collect();
+    upsert(tx, ROLLUP, &rows).await?;
+    let paths = paths_of(tx, contributions).await?;
+    let mut tree: BTreeMap<(i64, i64, &str), Contribution> = BTreeMap::new();
+    for c in contributions {
+        let Some(path) = paths.get(&c.unit_id.0) else {
+            continue;
+        };
+        for holder in path.ids() {
+            let sum = tree
+                .entry((holder.0, c.period, c.category.as_str()))
+                .or_insert_with(|| Contribution {
+                    put_forward: 0,
+                    adopted: 0,
+                    implemented: 0,
+                    benefit_cents: 0,
+                    ..c.clone()
+                });
+            sum.put_forward += c.put_forward;
+            sum.adopted += c.adopted;
+            sum.implemented += c.implemented;
+            sum.benefit_cents += c.benefit_cents;
+        }
+    }
+    let rows: Vec<(i64, &Contribution)> = tree.iter().map(|((h, _, _), c)| (*h, c)).collect();
+    upsert(tx, TREE, &rows).await
+}
+
+/// The paths of the contributions' units.
+async fn paths_of(tx: &mut Tx, contributions: &[Contribution]) -> Result<BTreeMap<i64, OrgPath>> {
+    let mut units: Vec<OrgId> = contributions.iter().map(|c| c.unit_id).collect();
+    units.sort();
+    units.dedup();
+    let mut paths = BTreeMap::new();
+    for chunk in units.chunks(500) {
+        let mut b = SqlBuilder::new("SELECT id, path FROM organisations WHERE id IN ");
+        b.values(chunk);
+        let rows: Vec<(i64, String)> = tx.fetch_all(b.build()).await?;
+        paths.extend(
+            rows.into_iter()
+                .map(|(id, p)| (id, OrgPath::from_stored(p))),
         );
-        for (i, c) in batch.iter().enumerate() {
+    }
+    Ok(paths)
+}
+
+/// A rollup table's insert and the update of its conflicting row.
+type Upsert = (&'static str, &'static str);
+
+const ROLLUP: Upsert = (
+    "INSERT INTO proposal_rollup (org_id, period, category, put_forward, adopted, implemented, benefit_cents) VALUES ",
+    " ON CONFLICT (org_id, period, category) DO UPDATE SET
+        put_forward = proposal_rollup.put_forward + excluded.put_forward,
+        adopted = proposal_rollup.adopted + excluded.adopted,
+        implemented = proposal_rollup.implemented + excluded.implemented,
+        benefit_cents = proposal_rollup.benefit_cents + excluded.benefit_cents",
+);
+
+const TREE: Upsert = (
+    "INSERT INTO proposal_rollup_tree (org_id, period, category, put_forward, adopted, implemented, benefit_cents) VALUES ",
+    " ON CONFLICT (org_id, period, category) DO UPDATE SET
+        put_forward = proposal_rollup_tree.put_forward + excluded.put_forward,
+        adopted = proposal_rollup_tree.adopted + excluded.adopted,
+        implemented = proposal_rollup_tree.implemented + excluded.implemented,
+        benefit_cents = proposal_rollup_tree.benefit_cents + excluded.benefit_cents",
+);
+
+/// Adds each (organisation, contribution) to its table's row of that organisation, period and
+/// category.
+async fn upsert(
+    tx: &mut Tx,
+    (insert, update): Upsert,
+    rows: &[(i64, &Contribution)],
+) -> Result<()> {
+    for batch in rows.chunks(1_000) {
+        let mut b = SqlBuilder::new(insert);
+        for (i, (org, c)) in batch.iter().enumerate() {
             b.push(if i == 0 { "(" } else { ", (" })
-                .bind(c.unit_id)
+                .bind(*org)
                 .push(", ")
                 .bind(c.period)
                 .push(", ")
@@ -35,17 +109,29 @@ pub async fn add_many(tx: &mut Tx, contributions: &[Contribution]) -> Result<()>
                 .bind(c.benefit_cents)
                 .push(")");
         }
-        b.push(
-            " ON CONFLICT (org_id, period, category) DO UPDATE SET
-                put_forward = proposal_rollup.put_forward + excluded.put_forward,
-                adopted = proposal_rollup.adopted + excluded.adopted,
-                implemented = proposal_rollup.implemented + excluded.implemented,
-                benefit_cents = proposal_rollup.benefit_cents + excluded.benefit_cents",
-        );
+        b.push(update);
         tx.execute(b.build()).await?;
     }
     Ok(())
 }
+
+/// Moves what `org`'s subtree counts in `proposal_rollup_tree` from the organisations above its
+/// old place to those above its new one. Call after the move.
+pub async fn move_subtree(tx: &mut Tx, org: OrgId, old: &OrgPath, new: &OrgPath) -> Result<()> {
+    crate::subtree::move_counted(tx, TREE_SHIFT, org, old, Some(new)).await
+}
+
+/// Adds `$2` times organisation `$3`'s rows to organisation `$1`'s. `WHERE TRUE` lets SQLite
+/// tell the upsert's ON CONFLICT from a join's ON.
+const TREE_SHIFT: &str = "INSERT INTO proposal_rollup_tree
+        (org_id, period, category, put_forward, adopted, implemented, benefit_cents)
+    SELECT $1, period, category, put_forward * $2, adopted * $2, implemented * $2, benefit_cents * $2
+    FROM proposal_rollup_tree WHERE org_id = $3 AND TRUE
+    ON CONFLICT (org_id, period, category) DO UPDATE SET
+        put_forward = proposal_rollup_tree.put_forward + excluded.put_forward,
+        adopted = proposal_rollup_tree.adopted + excluded.adopted,
+        implemented = proposal_rollup_tree.implemented + excluded.implemented,
+        benefit_cents = proposal_rollup_tree.benefit_cents + excluded.benefit_cents";
 
 /// Moves a proposal's contribution from what it was to what it is.
 pub async fn shift(
@@ -126,10 +212,8 @@ pub async fn totals(
     category: Option<&str>,
 ) -> Result<Counts> {
     let mut b = SqlBuilder::new(SUMS);
-    b.push(" FROM proposal_rollup r JOIN organisations o ON o.id = r.org_id WHERE o.path >= ")
-        .bind(within.as_str())
-        .push(" AND o.path < ")
-        .bind(within.subtree_end());
+    b.push(" FROM proposal_rollup_tree r WHERE r.org_id = ")
+        .bind(root_of(within));
     period_filter(&mut b, from, to, category);
     let row: CountRow = tx.fetch_one(b.build()).await?;
     Ok(counts(row))
@@ -149,8 +233,7 @@ pub async fn by_child(
             CAST(COALESCE(SUM(r.adopted), 0) AS BIGINT), CAST(COALESCE(SUM(r.implemented), 0) AS BIGINT),
             CAST(COALESCE(SUM(r.benefit_cents), 0) AS BIGINT)
          FROM organisations c
-         LEFT JOIN organisations o ON o.path >= c.path AND o.path < c.path || '~'
-         LEFT JOIN proposal_rollup r ON r.org_id = o.id",
+         LEFT JOIN proposal_rollup_tree r ON r.org_id = c.id",
     );
     period_filter(&mut b, from, to, category);
     b.push(" WHERE c.parent_id = ")
@@ -196,11 +279,9 @@ pub async fn by_period(
     let mut b = SqlBuilder::new(
         "SELECT r.period, CAST(SUM(r.put_forward) AS BIGINT), CAST(SUM(r.adopted) AS BIGINT),
             CAST(SUM(r.implemented) AS BIGINT), CAST(SUM(r.benefit_cents) AS BIGINT)
-         FROM proposal_rollup r JOIN organisations o ON o.id = r.org_id WHERE o.path >= ",
+         FROM proposal_rollup_tree r WHERE r.org_id = ",
     );
-    b.bind(within.as_str())
-        .push(" AND o.path < ")
-        .bind(within.subtree_end());
+    b.bind(root_of(within));
     period_filter(&mut b, from, to, category);
     b.push(" GROUP BY r.period ORDER BY r.period");
     let rows: Vec<(i64, i64, i64, i64, i64)> = tx.fetch_all(b.build()).await?;
@@ -208,4 +289,9 @@ pub async fn by_period(
         .into_iter()
         .map(|(p, a, b, c, d)| (p, counts((a, b, c, d))))
         .collect())
+}
+
+/// The organisation at the top of a subtree.
+fn root_of(within: &OrgPath) -> i64 {
+    within.ids().last().map_or(0, |id| id.0)
 }
