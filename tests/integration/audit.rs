@@ -157,12 +157,7 @@ async fn the_activity_tally_equals_the_log(backend: Backend) {
         .fetch_all(ingot_store::Sql::new("SELECT org_id, at FROM audit_log"))
         .await
         .unwrap();
-    let paths: std::collections::BTreeMap<i64, String> = tx
-        .fetch_all::<(i64, String)>(ingot_store::Sql::new("SELECT id, path FROM organisations"))
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let paths = org_paths(&mut tx).await;
     let tally: Vec<(i64, i64, i64)> = tx
         .fetch_all(ingot_store::Sql::new(
             "SELECT org_id, quarter, events FROM audit_tally WHERE events <> 0 ORDER BY org_id, quarter",
@@ -180,11 +175,7 @@ async fn the_activity_tally_equals_the_log(backend: Backend) {
         let holders: Vec<i64> = match org {
             None => vec![0],
             Some(org) => match paths.get(org) {
-                Some(path) => path
-                    .split('/')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| s.parse().unwrap())
-                    .collect(),
+                Some(path) => ids_on(path),
                 None => Vec::new(),
             },
         };
@@ -237,23 +228,17 @@ async fn org_tally_from_the_tree(app: &TestApp) -> Vec<(i64, String, i64)> {
         .iter()
         .map(|(id, path, _, _)| (*id, path.as_str()))
         .collect();
-    let above = |path: &str| -> Vec<i64> {
-        path.split('/')
-            .filter(|s| !s.is_empty())
-            .map(|s| s.parse().unwrap())
-            .collect()
-    };
     let mut tally = std::collections::BTreeMap::<(i64, String), i64>::new();
     for (_, path, kind, archived_at) in &orgs {
         if archived_at.is_none() {
-            for holder in above(path) {
+            for holder in ids_on(path) {
                 *tally.entry((holder, kind.clone())).or_default() += 1;
             }
         }
     }
     for (org, active) in &people {
         if *active {
-            for holder in above(paths[org]) {
+            for holder in ids_on(paths[org]) {
                 *tally.entry((holder, "people".to_string())).or_default() += 1;
             }
         }
@@ -392,19 +377,12 @@ pub async fn rollup_tree(app: &TestApp) -> (Vec<TreeRow>, Vec<TreeRow>) {
         ))
         .await
         .unwrap();
-    let paths: std::collections::BTreeMap<i64, String> = tx
-        .fetch_all::<(i64, String)>(ingot_store::Sql::new("SELECT id, path FROM organisations"))
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let paths = org_paths(&mut tx).await;
     tx.rollback().await.unwrap();
     let mut sums = std::collections::BTreeMap::<(i64, i64, String), [i64; 4]>::new();
     for (unit, period, category, a, b, c, d) in units {
-        for holder in paths[&unit].split('/').filter(|s| !s.is_empty()) {
-            let sum = sums
-                .entry((holder.parse().unwrap(), period, category.clone()))
-                .or_default();
+        for holder in ids_on(&paths[&unit]) {
+            let sum = sums.entry((holder, period, category.clone())).or_default();
             for (total, n) in sum.iter_mut().zip([a, b, c, d]) {
                 *total += n;
             }
@@ -426,4 +404,21 @@ fn same(kept: Vec<(i64, String, i64)>, counted: Vec<(i64, String, i64)>) {
         only_kept.is_empty() && only_counted.is_empty(),
         "tally rows {only_kept:?}, counted from the tree {only_counted:?}"
     );
+}
+
+/// Every organisation's stored path, by id.
+async fn org_paths(tx: &mut ingot_store::Tx) -> std::collections::BTreeMap<i64, String> {
+    tx.fetch_all::<(i64, String)>(ingot_store::Sql::new("SELECT id, path FROM organisations"))
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+/// The ids on a stored path (`/1/12/17/`), from the top down to the organisation itself.
+fn ids_on(path: &str) -> Vec<i64> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect()
 }

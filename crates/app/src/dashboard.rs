@@ -4,7 +4,7 @@ use crate::{Caller, Result, orgs as org_cases};
 use ingot_domain::audit::AuditEntry;
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
-use ingot_domain::{OrgId, OrgKind, OrgScope, Timestamp};
+use ingot_domain::{OrgKind, OrgScope, Timestamp};
 use ingot_store::audit::{self, AuditFilter};
 use ingot_store::audit_tally::{self, QUARTER_MS};
 use ingot_store::{Tx, org_tally, orgs};
@@ -60,11 +60,7 @@ pub async fn summary(tx: &mut Tx, caller: &Caller<'_>, utc_offset_ms: i64) -> Re
     let since = Timestamp(first_day * DAY_MS - utc_offset_ms);
     let counts = if administers {
         // A whole subtree's activity, from the tally rather than the log.
-        let roots: Vec<OrgId> = scope
-            .roots()
-            .iter()
-            .filter_map(|root| root.ids().last().copied())
-            .collect();
+        let roots = scope.root_ids();
         let quarters = audit_tally::by_quarter(tx, &roots, caller.is_root_admin(), since).await?;
         per_local_day(&quarters, utc_offset_ms)
     } else {

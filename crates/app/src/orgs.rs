@@ -355,11 +355,7 @@ pub async fn administered_roots(
             .map(|n| n.org)
             .collect());
     };
-    let ids: Vec<OrgId> = scope
-        .roots()
-        .iter()
-        .filter_map(|p| p.ids().last().copied())
-        .collect();
+    let ids = scope.root_ids();
     let mut roots = orgs::get_many(tx, &ids).await?;
     roots.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(roots)

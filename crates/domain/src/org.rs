@@ -172,6 +172,14 @@ impl OrgScope {
         &self.roots
     }
 
+    /// The organisations at the top of the subtrees.
+    pub fn root_ids(&self) -> Vec<OrgId> {
+        self.roots
+            .iter()
+            .filter_map(|root| root.ids().last().copied())
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.roots.is_empty()
     }

@@ -2,7 +2,7 @@
 //! kept exact in the transaction of every change to either, so that the dashboard's figures
 //! for a whole federation are read from its own rows, not counted beneath it.
 
-use crate::sql::{Sql, SqlBuilder};
+use crate::sql::SqlBuilder;
 use crate::subtree::move_counted;
 use crate::{Result, Tx};
 use ingot_domain::{OrgId, OrgKind, OrgPath, OrgScope};
@@ -79,20 +79,15 @@ pub async fn add_subtree_orgs(
     archived_at: Option<i64>,
     by: i64,
 ) -> Result<()> {
-    let sql = match archived_at {
-        None => Sql::new(
-            "SELECT path, kind FROM organisations WHERE path >= $1 AND path < $2 AND archived_at IS NULL",
-        )
-        .bind(root)
-        .bind(root.subtree_end()),
-        Some(at) => Sql::new(
-            "SELECT path, kind FROM organisations WHERE path >= $1 AND path < $2 AND archived_at = $3",
-        )
-        .bind(root)
-        .bind(root.subtree_end())
-        .bind(at),
+    let mut b = SqlBuilder::new("SELECT path, kind FROM organisations WHERE path >= ");
+    b.bind(root.as_str())
+        .push(" AND path < ")
+        .bind(root.subtree_end());
+    match archived_at {
+        None => b.push(" AND archived_at IS NULL"),
+        Some(at) => b.push(" AND archived_at = ").bind(at),
     };
-    let rows: Vec<(String, String)> = tx.fetch_all(sql).await?;
+    let rows: Vec<(String, String)> = tx.fetch_all(b.build()).await?;
     count_orgs(tx, rows, by).await
 }
 
@@ -123,11 +118,7 @@ const SHIFT: &str = "INSERT INTO org_tally (org_id, metric, n)
 
 /// Live organisations by kind and active people within `scope`, read from its roots' rows.
 pub async fn within(tx: &mut Tx, scope: &OrgScope) -> Result<(Vec<(OrgKind, i64)>, i64)> {
-    let roots: Vec<OrgId> = scope
-        .roots()
-        .iter()
-        .filter_map(|root| root.ids().last().copied())
-        .collect();
+    let roots = scope.root_ids();
     if roots.is_empty() {
         return Ok((Vec::new(), 0));
     }

@@ -21,12 +21,12 @@ pub async fn list(
     filter: &Filter,
     page: Page,
 ) -> Result<(Vec<ListItem>, Total)> {
-    let items = rows(tx, caller, filter, page).await?;
     let readable = caller.scope(Action::ViewUnpublished);
     let viewer = Viewer {
         actor: caller.actor(),
         readable: readable.as_ref(),
     };
+    let items = proposals::list(tx, &viewer, filter, page).await?;
     let total = proposals::count(tx, &viewer, filter, LIST_COUNT_CAP).await?;
     Ok((items, total))
 }
@@ -91,11 +91,7 @@ pub async fn stats_roots(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Organis
         Some(s) => s,
         None => return ingot_store::orgs::get_many(tx, &[]).await,
     };
-    let ids: Vec<OrgId> = scope
-        .roots()
-        .iter()
-        .filter_map(|p| p.ids().last().copied())
-        .collect();
+    let ids = scope.root_ids();
     let mut orgs = ingot_store::orgs::get_many(tx, &ids).await?;
     orgs.sort_by_key(|o| o.path.as_str().len());
     Ok(orgs)
