@@ -172,6 +172,10 @@ struct ServeArgs {
     /// Tell each response's number of database statements in `X-Ingot-Queries` (benchmarks).
     #[arg(long, env = "INGOT_COUNT_QUERIES")]
     count_queries: bool,
+    /// On PostgreSQL, keep the search index in this server's memory instead of the database's:
+    /// faster for a small deployment; memory and start-up time grow with the corpus.
+    #[arg(long, env = "INGOT_SEARCH_IN_MEMORY")]
+    search_in_memory: bool,
 }
 
 /// `ingot.db` keeps its files in `ingot-files` beside it.
@@ -432,6 +436,7 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
             ..Limits::default()
         },
         count_queries: args.count_queries,
+        search_in_memory: args.search_in_memory,
         ..Config::default()
     };
     spawn_digest_job(db.clone(), config.utc_offset_ms());

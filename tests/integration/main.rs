@@ -24,6 +24,7 @@ mod query_counts;
 mod races;
 mod scale_out;
 mod search;
+mod search_engines;
 mod security;
 mod sign_in;
 mod storage;

@@ -85,10 +85,18 @@ impl TestApp {
     /// A second server process on the same database, with the same settings (for the
     /// stateless-servers tests).
     pub async fn second_server(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        self.second_server_with(self.config.clone()).await
+    }
+
+    /// A second server on the same database with other settings.
+    pub async fn second_server_with(
+        &self,
+        config: Config,
+    ) -> (String, tokio::sync::oneshot::Sender<()>) {
         let db = Db::open(&self.test_db.url, &DbOptions::default())
             .await
             .expect("second pool");
-        let (base, shutdown, _, _) = serve(db, self.config.clone()).await;
+        let (base, shutdown, _, _) = serve(db, config).await;
         (base, shutdown)
     }
 

@@ -506,6 +506,11 @@ async fn application_works_for_the_old_accounts(app: TestApp, old: &Foundation) 
     assert_eq!(me["user"]["username"], "old.admin");
     let (status, orgs) = api.get(&format!("/orgs/{}", old.cn)).await;
     assert_eq!(status, StatusCode::OK, "{orgs}");
+    // The old records are found: on PostgreSQL the upgrade queued them for the database's
+    // search index (migration 0021), on SQLite the server indexed them at start.
+    let (status, found) = api.get("/search?q=%E5%90%8D%E7%A7%B0&kind=person").await; // 名称
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert!(found["total"].as_u64().unwrap() >= 1, "{found}");
     let revoked = ApiClient::new(&app.base, &old.revoked_token, "en");
     assert_eq!(revoked.get("/me").await.0, StatusCode::UNAUTHORIZED);
     let visitor = app.visitor().await;

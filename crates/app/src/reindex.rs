@@ -1,16 +1,17 @@
 //! `ingot reindex`: recomputes every proposal's duplicate-check signature and band keys from the
-//! database, then asks every running server to rebuild its full-text index.
+//! database, then rebuilds the full-text index.
 //!
 //! Why both: signatures are stored (so a restart does not recompute them) and could be lost or
-//! made by an older algorithm; the full-text index lives in each server's memory, so the command
-//! writes a marker to the change log that every server's follower sees and answers with a
-//! rebuild from the database.
+//! made by an older algorithm. The full-text index lives in each server's memory on SQLite, so
+//! the command writes a marker to the change log that every server's follower sees and answers
+//! with a rebuild from the database; on PostgreSQL the same marker queues every record, and the
+//! command indexes them itself.
 
 use crate::Result;
 use crate::proposals::{index_text, joined_text};
 use crate::search::SearchService;
-use ingot_domain::{OrgId, ProposalId, Timestamp};
-use ingot_store::{Db, changes, signatures};
+use ingot_domain::{OrgId, ProposalId};
+use ingot_store::{Db, signatures};
 use std::time::Instant;
 
 /// Proposals re-signed per transaction: each batch is whole, and a large database is not held
@@ -44,11 +45,11 @@ pub async fn reindex(db: &Db, offset_ms: i64) -> Result<Reindexed> {
         signed += batch.len();
         after = last;
     }
-    let mut tx = db.begin().await?;
-    changes::record(&mut tx, REBUILD_MARKER, 0, "upsert", Timestamp::now()).await?;
-    tx.commit().await?;
-    // Built here too, to report what the servers will hold.
-    let documents = SearchService::build(db, offset_ms).await?.len();
+    crate::search::queue_everything(db).await?;
+    // Built here too, to report what the servers will hold (on PostgreSQL, indexed here).
+    let search = SearchService::build(db, offset_ms).await?;
+    search.index_all_queued(db).await?;
+    let documents = search.documents(db).await?;
     Ok(Reindexed {
         signatures: signed,
         documents,

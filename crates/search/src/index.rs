@@ -17,7 +17,9 @@ mod search;
 mod spelling;
 
 pub use build::Footprint;
-pub use search::{EXAMINED_LIMIT, Facets, Hit, Narrow, Results};
+pub(crate) use highlight::{mark, snippet};
+pub use search::{EXAMINED_LIMIT, Facets, Hit, MAX_FACET_ORGS, Narrow, Results};
+pub use spelling::{is_spellable, nearest, tolerance};
 
 use crate::fasthash::FastMap;
 use crate::postings::Postings;
@@ -83,7 +85,7 @@ pub struct Viewer<'a> {
     pub user: Option<i64>,
     /// Whether the viewer's scope covers records of a kind held by the organisation at a
     /// materialised path. Asked once per organisation and kind per query, not per document.
-    pub covers: &'a dyn Fn(Kind, &str) -> bool,
+    pub covers: &'a (dyn Fn(Kind, &str) -> bool + Sync),
     /// Documents withheld from this viewer whatever their scope (an expert's blind reviews).
     pub hidden: &'a [(Kind, i64)],
 }

@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod bench;
+pub mod database;
 mod fasthash;
 pub mod index;
 pub mod lsh;

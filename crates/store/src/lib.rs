@@ -27,6 +27,7 @@ pub mod proposal_stats;
 pub mod proposals;
 pub mod query_count;
 pub mod search_docs;
+pub mod search_index;
 pub mod server_keys;
 pub mod sessions;
 pub mod signatures;

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_audit_tally"),
     migration!(19, "0019_org_tally"),
     migration!(20, "0020_proposal_rollup_tree"),
+    migration!(21, "0021_search_in_database"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -116,6 +116,7 @@ pub async fn people(tx: &mut Tx, ids: Option<&[i64]>) -> Result<Vec<PersonDoc>> 
     if let Some(ids) = ids {
         in_list(&mut b, "u.id", ids);
     }
+    b.push(" ORDER BY u.id");
     let rows: Vec<Row> = tx.fetch_all(b.build()).await?;
     Ok(rows
         .into_iter()
@@ -227,6 +228,8 @@ fn records_query(select: &'static str, alias: &'static str, ids: Option<&[i64]>)
     if let Some(ids) = ids {
         in_list(&mut b, alias, ids);
     }
+    // In id order, as every index is built, so both engines rank equals alike.
+    b.push(" ORDER BY 1");
     b.build()
 }
 

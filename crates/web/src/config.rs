@@ -36,6 +36,10 @@ pub struct Config {
     /// Tell each response's number of database statements in `X-Ingot-Queries` (tests and
     /// benchmarks: an N+1 shows as a count that grows with the rows on the page).
     pub count_queries: bool,
+    /// On PostgreSQL, keep the search index in each server's memory (as on SQLite) instead of
+    /// in the database: faster for a small deployment, but memory and start-up time grow with
+    /// the corpus.
+    pub search_in_memory: bool,
 }
 
 /// Bounds that keep a server answering past its capacity and against slow clients.
@@ -78,6 +82,7 @@ impl Default for Config {
             max_upload_bytes: 10 * 1024 * 1024,
             files_dir: "ingot-files".into(),
             limits: Limits::default(),
+            search_in_memory: false,
             count_queries: false,
         }
     }

@@ -45,8 +45,12 @@ impl AppState {
     /// Builds the state, including this process's search index (from the database), and starts
     /// following the change log.
     pub async fn new(db: Db, config: Config) -> Result<Self, ingot_domain::AppError> {
-        let search =
-            Arc::new(ingot_app::search::SearchService::build(&db, config.utc_offset_ms()).await?);
+        let offset_ms = config.utc_offset_ms();
+        let search = Arc::new(if config.search_in_memory {
+            ingot_app::search::SearchService::in_memory(&db, offset_ms).await?
+        } else {
+            ingot_app::search::SearchService::build(&db, offset_ms).await?
+        });
         ingot_app::search::spawn_follower(search.clone(), db.clone());
         let csrf_key = ingot_app::secrets::server_key(&db, "pre_session_csrf").await?;
         Ok(AppState {

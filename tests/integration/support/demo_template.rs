@@ -73,5 +73,14 @@ fn options() -> DbOptions {
 
 async fn load(db: &Db) -> String {
     let report = ingot_app::demo::load(db, false).await.expect("demo data");
+    // On PostgreSQL the demo's records are queued for the search index: indexed once here,
+    // not by every test.
+    let offset_ms = ingot_web::config::Config::default().utc_offset_ms();
+    ingot_app::search::SearchService::build(db, offset_ms)
+        .await
+        .expect("search service")
+        .index_all_queued(db)
+        .await
+        .expect("index the demo");
     report.password.expect("a fresh demo sets a password")
 }

@@ -32,7 +32,7 @@ fn marked_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
 }
 
 /// Splits `text` into pieces, marking the query's words.
-pub(super) fn mark(text: &str, terms: &[String], limit: usize) -> Vec<(String, bool)> {
+pub(crate) fn mark(text: &str, terms: &[String], limit: usize) -> Vec<(String, bool)> {
     let mut pieces = Vec::new();
     let mut at = 0;
     for (start, end) in marked_ranges(text, terms) {
@@ -54,7 +54,7 @@ pub(super) fn mark(text: &str, terms: &[String], limit: usize) -> Vec<(String, b
 const SNIPPET_CHARS: usize = 80;
 
 /// About 80 characters of `body` around the first matching term, marked.
-pub(super) fn snippet(body: &str, terms: &[String]) -> Vec<(String, bool)> {
+pub(crate) fn snippet(body: &str, terms: &[String]) -> Vec<(String, bool)> {
     let first = marked_ranges(body, terms).first().map_or(0, |r| r.0);
     let start = body[..first]
         .char_indices()

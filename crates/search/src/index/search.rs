@@ -50,7 +50,8 @@ pub struct Narrow {
     pub status: Option<String>,
 }
 
-const MAX_FACET_ORGS: usize = 20;
+/// Organisations listed in the facets, the most frequent first.
+pub const MAX_FACET_ORGS: usize = 20;
 /// Candidates examined exactly before the counts are extrapolated.
 pub const EXAMINED_LIMIT: usize = 10_000;
 
