@@ -237,6 +237,7 @@ def main():
             ("dashboard / (national admin)", "/", [admin.cookie(), lang]),
             ("proposal statistics", "/proposals/stats", [admin.cookie(), lang]),
             ("search 皮带输送机", search, [admin.cookie(), lang]),
+            ("search, an employee's scope", search, [employee.cookie(), lang]),
             ("studios list /studios", "/studios", [demo.cookie(), lang]),
             (f"studio page /studios/{studio}", f"/studios/{studio}", [demo.cookie(), lang]),
             ("programme overview /programmes/1", "/programmes/1", [demo.cookie(), lang]),
@@ -244,6 +245,11 @@ def main():
         ]
         for name, path, headers in plan:
             rows.append(measure(name, pid, base + path, headers, seconds, conns))
+        # Latency without queueing: one connection, as one person searching meets it.
+        rows.append(measure("search, 1 connection (national)", pid, base + search,
+                            [admin.cookie(), lang], seconds, 1))
+        rows.append(measure("search, 1 connection (employee)", pid, base + search,
+                            [employee.cookie(), lang], seconds, 1))
         rows.append(measure("form post: new draft (writes)", pid, base + "/proposals",
                             [employee.cookie(), lang], seconds, conns, post_script))
         rows.append(measure("export /proposals/export (whole list)", pid,

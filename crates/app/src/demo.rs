@@ -325,6 +325,19 @@ pub struct DemoReport {
     pub programme_tasks_created: usize,
 }
 
+impl DemoReport {
+    pub fn created_anything(&self) -> bool {
+        self.orgs_created
+            + self.users_created
+            + self.proposals_created
+            + self.studios_created
+            + self.records_created
+            + self.declarations_created
+            + self.programme_tasks_created
+            > 0
+    }
+}
+
 /// The demo data with, besides the facts, a few dozen generated studios (and their leads, whose
 /// accounts have an unknown password) so that studio lists and statistics have something to
 /// show. The test harness loads only the facts, whose counts its tests rely on.
@@ -336,7 +349,11 @@ pub async fn load_with_samples(db: &Db, reset_passwords: bool) -> Result<DemoRep
         ..Default::default()
     };
     let hash = passwords::hash(secrets::random_password()).await?;
-    report.studios_created += studios::load_generated(db, &Caller::system(&origin), &hash).await?;
+    let samples = studios::load_generated(db, &Caller::system(&origin), &hash).await?;
+    if samples > 0 {
+        crate::search::queue_everything(db).await?;
+    }
+    report.studios_created += samples;
     Ok(report)
 }
 
@@ -457,6 +474,10 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
     // A password is only worth printing if this run set it for some accounts.
     if reset_passwords || report.users_created > 0 {
         report.password = Some(password);
+    }
+    // Much of the demo is loaded in bulk, past the change log: every index takes it all in.
+    if report.created_anything() {
+        crate::search::queue_everything(db).await?;
     }
     Ok(report)
 }

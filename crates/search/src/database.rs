@@ -222,16 +222,26 @@ pub struct Candidate {
 
 /// Filters the candidates (newest first, at most `EXAMINED_LIMIT`) for the viewer, counts the
 /// facets, narrows, and ranks (when the query had words; filters alone list the newest first):
-/// the hits come without their title and body, which `fill` adds.
+/// the hits come without their title and body, which `fill` adds. `examined` is the share of
+/// the index (by indexing order) the candidates came from: below 1, the counts are
+/// extrapolated from it, as the in-memory index extrapolates from the matches it read.
 pub fn assemble(
     candidates: Vec<Candidate>,
+    examined: f64,
     by_words: bool,
     narrow: &Narrow,
     viewer: &Viewer,
     offset: usize,
     limit: usize,
 ) -> Results {
-    let estimated = candidates.len() >= EXAMINED_LIMIT;
+    let estimated = candidates.len() >= EXAMINED_LIMIT && examined < 1.0;
+    let scale = |n: usize| -> usize {
+        if estimated {
+            (n as f64 / examined.max(f64::MIN_POSITIVE)).round() as usize
+        } else {
+            n
+        }
+    };
     let mut covered: HashMap<(Kind, String), bool> = HashMap::new();
     let mut facets = FacetCounts::default();
     let mut ranked: Vec<(f32, usize, Candidate)> = Vec::new();
@@ -266,7 +276,7 @@ pub fn assemble(
     // Stable: newer records first among equal scores.
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     Results {
-        total: ranked.len(),
+        total: scale(ranked.len()),
         estimated,
         hits: ranked
             .into_iter()
@@ -284,7 +294,7 @@ pub fn assemble(
                 snippet: Vec::new(),
             })
             .collect(),
-        facets: facets.into_facets(),
+        facets: facets.into_facets(scale),
         corrected: Vec::new(),
     }
 }
@@ -316,19 +326,25 @@ impl FacetCounts {
         *self.statuses.entry(c.status.clone()).or_default() += 1;
     }
 
-    fn into_facets(self) -> Facets {
-        let mut kinds: Vec<(Kind, usize)> = self.kinds.into_iter().collect();
+    fn into_facets(self, scale: impl Fn(usize) -> usize) -> Facets {
+        let mut kinds: Vec<(Kind, usize)> =
+            self.kinds.into_iter().map(|(k, n)| (k, scale(n))).collect();
         kinds.sort_by_key(|k| k.0);
         let mut orgs: Vec<(i64, String, usize)> = self
             .orgs
             .into_iter()
-            .map(|(id, (n, name))| (id, name, n))
+            .map(|(id, (n, name))| (id, name, scale(n)))
             .collect();
         orgs.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         orgs.truncate(MAX_FACET_ORGS);
-        let mut years: Vec<(i32, usize)> = self.years.into_iter().collect();
+        let mut years: Vec<(i32, usize)> =
+            self.years.into_iter().map(|(y, n)| (y, scale(n))).collect();
         years.sort_by_key(|y| std::cmp::Reverse(y.0));
-        let mut statuses: Vec<(String, usize)> = self.statuses.into_iter().collect();
+        let mut statuses: Vec<(String, usize)> = self
+            .statuses
+            .into_iter()
+            .map(|(s, n)| (s, scale(n)))
+            .collect();
         statuses.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Facets {
             kinds,

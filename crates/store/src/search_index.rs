@@ -300,13 +300,14 @@ pub struct Match {
     pub private: bool,
     pub length: i32,
     pub in_title: i32,
+    pub seq: i64,
 }
 
 /// The newest matching documents, at most `limit`.
 pub async fn matches(tx: &mut Tx, wanted: &Wanted<'_>) -> Result<Vec<Match>> {
     let mut sql = String::from(
         "SELECT kind, id, org_id, org_path, org_name, year, status, owners, published, private,
-             length, CAST((SELECT COUNT(*) FROM unnest(title_words) AS w WHERE w = ANY($1))
+             length, seq, CAST((SELECT COUNT(*) FROM unnest(title_words) AS w WHERE w = ANY($1))
              AS INTEGER) AS in_title
          FROM search_documents WHERE TRUE",
     );
@@ -377,6 +378,15 @@ pub async fn texts(
     .fetch_all(pg(tx)?)
     .await
     .map_err(failed)
+}
+
+/// The lowest and highest indexing order held (both ends of an index).
+pub async fn seq_span(tx: &mut Tx) -> Result<(i64, i64)> {
+    tick();
+    sqlx::query_as("SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM search_documents")
+        .fetch_one(pg(tx)?)
+        .await
+        .map_err(failed)
 }
 
 /// How many documents are held.

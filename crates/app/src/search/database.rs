@@ -176,6 +176,14 @@ pub async fn search(
         },
     )
     .await?;
+    // Past the limit, how much of the index (newest first) the candidates span.
+    let examined = match rows.last() {
+        Some(oldest) if rows.len() >= EXAMINED_LIMIT => {
+            let (first, last) = search_index::seq_span(&mut tx).await?;
+            (last - oldest.seq + 1) as f64 / (last - first + 1).max(1) as f64
+        }
+        _ => 1.0,
+    };
     let candidates = rows
         .into_iter()
         .filter_map(|m| {
@@ -196,7 +204,7 @@ pub async fn search(
         })
         .collect();
     let ranked = !tsquery_of_words.is_empty();
-    let mut results = plan::assemble(candidates, ranked, narrow, viewer, offset, limit);
+    let mut results = plan::assemble(candidates, examined, ranked, narrow, viewer, offset, limit);
     results.corrected = corrected;
     let keys: Vec<(&str, i64)> = results
         .hits

@@ -147,7 +147,7 @@ fn candidates_are_filtered_for_the_viewer_counted_narrowed_and_ranked() {
         covers: &covers,
         hidden: &hidden,
     };
-    let r = assemble(rows.clone(), true, &Narrow::default(), &viewer, 0, 10);
+    let r = assemble(rows.clone(), 1.0, true, &Narrow::default(), &viewer, 0, 10);
     // 10 is hidden, 11 outside the scope, 13 someone else's draft; 12 is the viewer's own.
     let ids: Vec<i64> = r.hits.iter().map(|h| h.id).collect();
     assert_eq!(
@@ -161,6 +161,7 @@ fn candidates_are_filtered_for_the_viewer_counted_narrowed_and_ranked() {
     assert_eq!(r.facets.orgs, vec![(5, "unit 5".to_string(), 2)]);
     let narrowed = assemble(
         rows,
+        1.0,
         false,
         &Narrow {
             year: Some(2022),
@@ -170,11 +171,44 @@ fn candidates_are_filtered_for_the_viewer_counted_narrowed_and_ranked() {
         0,
         10,
     );
+    // Filters alone rank nothing: the newest first, whatever the titles hold.
     assert_eq!(
         narrowed.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
-        vec![11, 10]
+        vec![10, 11]
     );
     // Drafts are nobody's but their owners', whoever reads.
     assert_eq!(narrowed.facets.years, vec![(2022, 2), (2021, 1)]);
     assert_eq!(narrowed.total, 2);
+}
+
+#[test]
+fn past_the_examined_limit_the_counts_are_extrapolated_from_the_share_read() {
+    let rows: Vec<Candidate> = (0..EXAMINED_LIMIT as i64)
+        .map(|id| candidate(id, (5, "/1/4/5/"), 2022, false, &[], 0))
+        .collect();
+    let r = assemble(
+        rows.clone(),
+        0.25,
+        true,
+        &Narrow::default(),
+        &Viewer::everything(),
+        0,
+        3,
+    );
+    assert!(r.estimated);
+    assert_eq!(r.total, 4 * EXAMINED_LIMIT);
+    assert_eq!(r.facets.years, vec![(2022, 4 * EXAMINED_LIMIT)]);
+    assert_eq!(r.hits.len(), 3);
+    // The whole index read: exact, whatever the number.
+    let r = assemble(
+        rows,
+        1.0,
+        true,
+        &Narrow::default(),
+        &Viewer::everything(),
+        0,
+        3,
+    );
+    assert!(!r.estimated);
+    assert_eq!(r.total, EXAMINED_LIMIT);
 }
