@@ -7,17 +7,53 @@
 //! digits, plus the words of the record's organisation and status. Three kinds of lexeme are
 //! not words and start with `~`, which no analysed term does: a pair of adjacent Chinese
 //! characters (`~密封`, for phrases), an organisation above the record (`~o42`, so a reader's
-//! scope narrows the index scan), the owners (`~u7`) and `~pub` for published records.
+//! scope narrows the index scan), the owners (`~u7`), `~pub` for published records, and the
+//! stretch of indexing order the record was indexed in (`~t12`), so that the newest matches of
+//! a common word are read without reading all of them.
 
 use crate::analyze::analyze;
 use crate::index::{
-    EXAMINED_LIMIT, Facets, Hit, Kind, MAX_FACET_ORGS, Narrow, Results, Viewer, is_han, mark,
-    snippet,
+    Facets, Hit, Kind, MAX_FACET_ORGS, Narrow, Results, Viewer, is_han, mark, snippet,
 };
 use crate::query::{Clause, Query};
 use std::collections::HashMap;
 
 const PUBLISHED: &str = "~pub";
+
+/// Matches read per query, newest first; past it the counts are extrapolated. Smaller than the
+/// in-memory index's limit: each is a row the database reads.
+pub const EXAMINED_LIMIT: usize = 2_000;
+
+/// Documents of one stretch of indexing order (`seq`): the unit in which the newest matches
+/// are read.
+pub const STRETCH: i64 = 65_536;
+
+fn stretch_lexeme(stretch: i64) -> String {
+    format!("~t{stretch}")
+}
+
+/// The stretches to read in each round, newest first, for documents indexed from `first` to
+/// `last`: one stretch, then eight more, then sixty-four more, and so on; the last round is
+/// `None`, everything older (no narrowing by stretch).
+pub fn rounds(first: i64, last: i64) -> Vec<Option<std::ops::Range<i64>>> {
+    let (oldest, newest) = (first / STRETCH, last / STRETCH);
+    let mut out = Vec::new();
+    let mut below = newest + 1;
+    let mut span = 1;
+    while below - span > oldest {
+        out.push(Some(below - span..below));
+        below -= span;
+        span *= 8;
+    }
+    out.push(None);
+    out
+}
+
+/// A `tsquery` matching the documents of the stretches `range`.
+pub fn in_stretches(range: &std::ops::Range<i64>) -> String {
+    let lexemes: Vec<String> = range.clone().rev().map(stretch_lexeme).collect();
+    any_of(&lexemes)
+}
 
 fn pair_lexeme(a: char, b: char) -> String {
     format!("~{a}{b}")
@@ -44,8 +80,9 @@ pub struct Analysed {
     pub english: Vec<String>,
 }
 
-/// The lexemes of a record held by the organisations `ancestors` (its own included).
-pub fn analyse(doc: &crate::index::Doc, ancestors: &[i64]) -> Analysed {
+/// The lexemes of a record held by the organisations `ancestors` (its own included), indexed
+/// at `seq`.
+pub fn analyse(doc: &crate::index::Doc, ancestors: &[i64], seq: i64) -> Analysed {
     let words = |text: &str| -> Vec<String> {
         analyze(text, true)
             .into_iter()
@@ -86,6 +123,7 @@ pub fn analyse(doc: &crate::index::Doc, ancestors: &[i64]) -> Analysed {
     if doc.published {
         lexemes.push(PUBLISHED.to_string());
     }
+    lexemes.push(stretch_lexeme(seq / STRETCH));
     lexemes.retain(|l| !l.is_empty());
     lexemes.sort_unstable();
     lexemes.dedup();
@@ -193,12 +231,22 @@ pub fn visible_to(roots: Option<&[i64]>, user: Option<i64>) -> Option<String> {
     Some(any_of(&lexemes))
 }
 
-/// Both conditions, either possibly empty.
-pub fn both(a: &str, b: Option<&str>) -> String {
-    match (a.is_empty(), b) {
-        (_, None) => a.to_string(),
-        (true, Some(b)) => b.to_string(),
-        (false, Some(b)) => format!("({a}) & {b}"),
+/// All of the conditions given; empty if none.
+pub fn all_of(conditions: &[Option<&str>]) -> String {
+    let given: Vec<&str> = conditions
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|c| !c.is_empty())
+        .collect();
+    match given.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        many => many
+            .iter()
+            .map(|c| format!("({c})"))
+            .collect::<Vec<_>>()
+            .join(" & "),
     }
 }
 

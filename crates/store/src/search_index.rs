@@ -107,6 +107,8 @@ pub async fn enqueue_everything(tx: &mut Tx) -> Result<u64> {
 pub struct Document {
     pub kind: &'static str,
     pub id: i64,
+    /// Its place in indexing order, from `next_seqs`.
+    pub seq: i64,
     pub org_id: i64,
     pub org_path: String,
     pub org_name: String,
@@ -133,6 +135,18 @@ fn joined(words: &[String]) -> String {
     out
 }
 
+/// `n` new places in indexing order, increasing.
+pub async fn next_seqs(tx: &mut Tx, n: usize) -> Result<Vec<i64>> {
+    tick();
+    sqlx::query_scalar(
+        "SELECT nextval('search_documents_seq') FROM generate_series(1, $1) ORDER BY 1",
+    )
+    .bind(n as i64)
+    .fetch_all(pg(tx)?)
+    .await
+    .map_err(failed)
+}
+
 /// PostgreSQL refuses a lexeme longer than this many bytes.
 const MAX_LEXEME_BYTES: usize = 2046;
 
@@ -144,6 +158,7 @@ pub async fn upsert(tx: &mut Tx, docs: &[Document]) -> Result<()> {
     let column = |f: &dyn Fn(&Document) -> String| docs.iter().map(f).collect::<Vec<String>>();
     let kinds = column(&|d| d.kind.to_string());
     let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
+    let seqs: Vec<i64> = docs.iter().map(|d| d.seq).collect();
     let org_ids: Vec<i64> = docs.iter().map(|d| d.org_id).collect();
     let org_paths = column(&|d| d.org_path.clone());
     let org_names = column(&|d| d.org_name.clone());
@@ -175,16 +190,15 @@ pub async fn upsert(tx: &mut Tx, docs: &[Document]) -> Result<()> {
     sqlx::query(
         "INSERT INTO search_documents (kind, id, seq, org_id, org_path, org_name, year, status,
              owners, published, private, title, body, title_words, length, lexemes)
-         SELECT d.kind, d.id, nextval('search_documents_seq'), d.org_id, d.org_path, d.org_name,
+         SELECT d.kind, d.id, d.seq, d.org_id, d.org_path, d.org_name,
              d.year, d.status, CAST(string_to_array(d.owners, ',') AS BIGINT[]), d.published,
              d.private, d.title, d.body, string_to_array(d.title_words, chr(31)), d.length,
              array_to_tsvector(string_to_array(d.lexemes, chr(31)))
          FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::int[],
              $7::text[], $8::text[], $9::bool[], $10::bool[], $11::text[], $12::text[],
-             $13::text[], $14::int[], $15::text[]) WITH ORDINALITY
+             $13::text[], $14::int[], $15::text[], $16::bigint[])
              AS d(kind, id, org_id, org_path, org_name, year, status, owners, published, private,
-                  title, body, title_words, length, lexemes, n)
-         ORDER BY d.n
+                  title, body, title_words, length, lexemes, seq)
          ON CONFLICT (kind, id) DO UPDATE SET seq = EXCLUDED.seq, org_id = EXCLUDED.org_id,
              org_path = EXCLUDED.org_path, org_name = EXCLUDED.org_name, year = EXCLUDED.year,
              status = EXCLUDED.status, owners = EXCLUDED.owners, published = EXCLUDED.published,
@@ -207,6 +221,7 @@ pub async fn upsert(tx: &mut Tx, docs: &[Document]) -> Result<()> {
     .bind(title_words)
     .bind(lengths)
     .bind(lexemes)
+    .bind(seqs)
     .execute(pg(tx)?)
     .await
     .map_err(failed)?;
@@ -283,6 +298,8 @@ pub struct Wanted<'a> {
     pub phrases: &'a [String],
     /// Words counted in the title, for ranking.
     pub highlight: &'a [String],
+    /// Only documents indexed before this place in indexing order.
+    pub seq_below: Option<i64>,
     pub limit: i64,
 }
 
@@ -334,6 +351,9 @@ pub async fn matches(tx: &mut Tx, wanted: &Wanted<'_>) -> Result<Vec<Match>> {
     for _ in wanted.phrases {
         next(&mut sql, " AND strpos(title || chr(31) || body, $?) > 0");
     }
+    if wanted.seq_below.is_some() {
+        next(&mut sql, " AND seq < $?");
+    }
     next(&mut sql, " ORDER BY seq DESC LIMIT $?");
     let mut q = sqlx::query_as::<_, Match>(AssertSqlSafe(sql)).bind(wanted.highlight);
     if !wanted.tsquery.is_empty() {
@@ -350,6 +370,9 @@ pub async fn matches(tx: &mut Tx, wanted: &Wanted<'_>) -> Result<Vec<Match>> {
     }
     for phrase in wanted.phrases {
         q = q.bind(phrase);
+    }
+    if let Some(below) = wanted.seq_below {
+        q = q.bind(below);
     }
     tick();
     q.bind(wanted.limit)

@@ -12,8 +12,8 @@ use super::docs::{self, Wanted};
 use crate::Result;
 use ingot_domain::AppError;
 use ingot_domain::org::OrgPath;
-use ingot_search::database::{self as plan, Candidate, Plan};
-use ingot_search::index::{Doc, EXAMINED_LIMIT, Kind, Narrow, Results, Viewer};
+use ingot_search::database::{self as plan, Candidate, EXAMINED_LIMIT, Plan};
+use ingot_search::index::{Doc, Kind, Narrow, Results, Viewer};
 use ingot_search::query::Query;
 use ingot_store::search_index::{self, Document, Wanted as Asked};
 use ingot_store::{Db, Tx};
@@ -73,8 +73,9 @@ async fn index(tx: &mut Tx, wanted: &Wanted, offset_ms: i64) -> Result<usize> {
         search_index::remove(tx, kind.as_str(), &[id]).await?;
     }
     let n = docs.len();
+    let seqs = search_index::next_seqs(tx, n).await?;
     // Segmenting is CPU work: off the threads that answer requests.
-    let (documents, english) = tokio::task::spawn_blocking(move || analyse_all(docs))
+    let (documents, english) = tokio::task::spawn_blocking(move || analyse_all(docs, seqs))
         .await
         .map_err(|e| AppError::internal(format!("search analysis: {e}")))?;
     search_index::upsert(tx, &documents).await?;
@@ -82,22 +83,24 @@ async fn index(tx: &mut Tx, wanted: &Wanted, offset_ms: i64) -> Result<usize> {
     Ok(n)
 }
 
-fn analyse_all(docs: Vec<Doc>) -> (Vec<Document>, Vec<String>) {
+fn analyse_all(docs: Vec<Doc>, seqs: Vec<i64>) -> (Vec<Document>, Vec<String>) {
     ingot_search::analyze::warm_up();
     let mut english = Vec::new();
     let documents = docs
         .into_iter()
-        .map(|doc| {
+        .zip(seqs)
+        .map(|(doc, seq)| {
             let ancestors: Vec<i64> = OrgPath::from_stored(doc.org_path.clone())
                 .ids()
                 .into_iter()
                 .map(|id| id.0)
                 .collect();
-            let a = plan::analyse(&doc, &ancestors);
+            let a = plan::analyse(&doc, &ancestors, seq);
             english.extend(a.english);
             Document {
                 kind: doc.kind.as_str(),
                 id: doc.id,
+                seq,
                 org_id: doc.org_id,
                 org_path: doc.org_path,
                 org_name: doc.org_name,
@@ -159,27 +162,39 @@ pub async fn search(
         return Ok(Results::default());
     };
     let visible = plan::visible_to(roots, viewer.user);
-    let tsquery_of_words = tsquery;
-    let tsquery = plan::both(&tsquery_of_words, visible.as_deref());
     let filters = &query.filters;
-    let rows = search_index::matches(
-        &mut tx,
-        &Asked {
-            tsquery: &tsquery,
-            year: filters.year,
-            status: filters.status.as_deref(),
-            kind: filters.kind.map(Kind::as_str),
-            unit: filters.unit.as_deref(),
-            phrases: &phrases,
-            highlight: &highlight,
-            limit: EXAMINED_LIMIT as i64,
-        },
-    )
-    .await?;
+    // The newest matches first, a stretch of indexing order at a time, so that a common word
+    // reads about EXAMINED_LIMIT rows, not every match.
+    let (first, last) = search_index::seq_span(&mut tx).await?;
+    let mut rows = Vec::new();
+    let mut below: Option<i64> = None;
+    for round in plan::rounds(first, last) {
+        let stretches = round.as_ref().map(plan::in_stretches);
+        let tsquery = plan::all_of(&[Some(&tsquery), visible.as_deref(), stretches.as_deref()]);
+        let found = search_index::matches(
+            &mut tx,
+            &Asked {
+                tsquery: &tsquery,
+                year: filters.year,
+                status: filters.status.as_deref(),
+                kind: filters.kind.map(Kind::as_str),
+                unit: filters.unit.as_deref(),
+                phrases: &phrases,
+                highlight: &highlight,
+                seq_below: if round.is_none() { below } else { None },
+                limit: (EXAMINED_LIMIT - rows.len()) as i64,
+            },
+        )
+        .await?;
+        rows.extend(found);
+        if rows.len() >= EXAMINED_LIMIT {
+            break;
+        }
+        below = round.map(|r| r.start * plan::STRETCH);
+    }
     // Past the limit, how much of the index (newest first) the candidates span.
     let examined = match rows.last() {
         Some(oldest) if rows.len() >= EXAMINED_LIMIT => {
-            let (first, last) = search_index::seq_span(&mut tx).await?;
             (last - oldest.seq + 1) as f64 / (last - first + 1).max(1) as f64
         }
         _ => 1.0,
@@ -203,7 +218,7 @@ pub async fn search(
             })
         })
         .collect();
-    let ranked = !tsquery_of_words.is_empty();
+    let ranked = !tsquery.is_empty();
     let mut results = plan::assemble(candidates, examined, ranked, narrow, viewer, offset, limit);
     results.corrected = corrected;
     let keys: Vec<(&str, i64)> = results

@@ -24,9 +24,10 @@ fn a_record_is_stored_with_its_words_pairs_organisations_and_owners() {
     let a = analyse(
         &doc("窑车密封改进", "Burners tuned", false, &[7]),
         &[1, 4, 5],
+        3 * STRETCH + 5,
     );
     for expected in [
-        "密封", "~密封", "~窑车", "burner", "tune", "~o1", "~o4", "~o5", "~u7",
+        "密封", "~密封", "~窑车", "burner", "tune", "~o1", "~o4", "~o5", "~u7", "~t3",
     ] {
         assert!(
             a.lexemes.contains(&expected.to_string()),
@@ -46,7 +47,7 @@ fn a_record_is_stored_with_its_words_pairs_organisations_and_owners() {
         - 1;
     assert_eq!(a.length as usize, words_and_pairs);
     assert!(
-        analyse(&doc("t", "b", true, &[]), &[1])
+        analyse(&doc("t", "b", true, &[]), &[1], 0)
             .lexemes
             .contains(&"~pub".to_string())
     );
@@ -98,11 +99,25 @@ fn the_scope_narrows_the_scan_and_is_combined_with_the_words() {
     let scope = visible_to(Some(&[4, 9]), Some(3)).unwrap();
     assert_eq!(scope, "('~o4' | '~o9' | '~pub' | '~u3')");
     assert_eq!(
-        both("'a' & 'b'", Some(&scope)),
-        format!("('a' & 'b') & {scope}")
+        all_of(&[Some("'a' & 'b'"), Some(&scope), None]),
+        format!("('a' & 'b') & ({scope})")
     );
-    assert_eq!(both("", Some(&scope)), scope);
-    assert_eq!(both("'a'", None), "'a'");
+    assert_eq!(all_of(&[Some(""), Some(&scope)]), scope);
+    assert_eq!(all_of(&[Some("'a'"), None]), "'a'");
+    assert_eq!(all_of(&[None, Some("")]), "");
+}
+
+#[test]
+fn the_newest_stretches_are_read_first_then_eight_times_more_then_the_rest() {
+    let s = STRETCH;
+    // Indexed within one stretch: one round, everything.
+    assert_eq!(rounds(5, s - 1), vec![None]);
+    // Stretches 0 to 100: 100, then 92..100, then 28..92, then the rest.
+    assert_eq!(
+        rounds(0, 100 * s + 7),
+        vec![Some(100..101), Some(92..100), Some(28..92), None]
+    );
+    assert_eq!(in_stretches(&(92..95)), "('~t94' | '~t93' | '~t92')");
 }
 
 fn candidate(
