@@ -1,7 +1,7 @@
 """Page benchmark driver (stdlib only): starts `ingot serve` pinned to core 0, signs in, loads
 every page family with wrk pinned to core 1 (16 connections), and reports requests per second of
-server CPU (user + system time of the server's processes while wrk ran), p50, p99 and non-2xx
-answers; then the Django + gunicorn peer in the same way on the same database.
+server CPU (user + system time of the server's processes while wrk ran), p50, p99, non-2xx
+answers and the database server's CPU per request (PostgreSQL's processes; 0 on SQLite); then the Django + gunicorn peer in the same way on the same database.
 
 Called by bench/web/run.sh, which builds Ingot, fills the database and makes the virtualenv.
 """
@@ -58,6 +58,29 @@ def cpu_seconds(pid):
     return total / CLK_TCK
 
 
+def database_cpu():
+    """CPU seconds of each PostgreSQL server process (none on SQLite), by pid: the work a page
+    moves into the database, which the server's own figure does not show."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    head, rest = f.read().rsplit(")", 1)
+                if head.split("(", 1)[1] == "postgres":
+                    fields = rest.split()
+                    out[entry] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+            except (OSError, IndexError):
+                pass
+    return out
+
+
+def database_cpu_since(before):
+    """CPU used since `before` by the processes alive now (one that exited in between is lost,
+    so the figure is a floor)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in database_cpu().items())
+
+
 def peak_rss_mb(pid):
     total = 0
     for p in tree(pid):
@@ -111,9 +134,10 @@ def wrk(url, headers, seconds, connections, script=None):
 
 def measure(name, pid, url, headers, seconds, connections, script=None):
     wrk(url, headers, 1, connections, script)  # warm-up
-    before = cpu_seconds(pid)
+    before, database_before = cpu_seconds(pid), database_cpu()
     requests, p50, p99, bad, errors = wrk(url, headers, seconds, connections, script)
     cpu = cpu_seconds(pid) - before
+    database_ms = database_cpu_since(database_before) * 1000 / max(requests, 1)
     row = {
         "page": name,
         "requests": requests,
@@ -123,9 +147,11 @@ def measure(name, pid, url, headers, seconds, connections, script=None):
         "p99_ms": p99,
         "non_2xx": bad,
         "errors": errors,
+        "database_cpu_ms": database_ms,
     }
     print(
         f"  {name:<34} {row['per_cpu_s']:>9.0f} {row['per_s']:>8.0f} {p50:>8.2f} {p99:>8.2f} {bad:>7}"
+        f" {database_ms:>9.2f}"
         + (f"  socket errors: {errors}" if errors else ""),
         flush=True,
     )
@@ -176,7 +202,8 @@ def api(base, token, path):
 
 
 def header():
-    print(f"  {'page':<34} {'req/CPU-s':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7}")
+    print(f"  {'page':<34} {'req/CPU-s':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7}"
+          f" {'db CPU ms':>9}")
 
 
 def main():

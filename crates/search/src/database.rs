@@ -32,18 +32,25 @@ fn stretch_lexeme(stretch: i64) -> String {
     format!("~t{stretch}")
 }
 
+/// Rounds narrowed by stretch before the last, which reads everything older: each round reads
+/// every match of its stretches, so they double (1, 2, 4 stretches) to read at most about twice
+/// what is needed; more would make the index merge long lists of stretch words.
+const STRETCHED_ROUNDS: u32 = 3;
+
 /// The stretches to read in each round, newest first, for documents indexed from `first` to
-/// `last`: one stretch, then eight more, then sixty-four more, and so on; the last round is
-/// `None`, everything older (no narrowing by stretch).
+/// `last`: one stretch, then two more, then four more; the last round is `None`, everything
+/// older (no narrowing by stretch).
 pub fn rounds(first: i64, last: i64) -> Vec<Option<std::ops::Range<i64>>> {
     let (oldest, newest) = (first / STRETCH, last / STRETCH);
     let mut out = Vec::new();
     let mut below = newest + 1;
-    let mut span = 1;
-    while below - span > oldest {
+    for round in 0..STRETCHED_ROUNDS {
+        let span = 1 << round;
+        if below - span <= oldest {
+            break;
+        }
         out.push(Some(below - span..below));
         below -= span;
-        span *= 8;
     }
     out.push(None);
     out

@@ -153,12 +153,20 @@ impl SearchService {
         match &self.engine {
             Engine::Memory(m) => m.search(&query, narrow, &viewer, offset, limit),
             Engine::Database => {
-                // The scopes' tops narrow the database's scan; the viewer decides exactly.
-                let roots: Option<Vec<i64>> = [&readable, &people_scope, &records_scope]
-                    .into_iter()
-                    .map(|s| s.as_ref().map(|s| s.root_ids()))
-                    .collect::<Option<Vec<_>>>()
-                    .map(|all| all.into_iter().flatten().map(|id| id.0).collect());
+                // The scopes' tops narrow the database's scan, unless one is the top of a tree
+                // (which holds nearly everything); the viewer decides exactly.
+                let scopes = [&readable, &people_scope, &records_scope];
+                let whole_tree = scopes.iter().any(|s| {
+                    s.as_ref()
+                        .is_none_or(|s| s.roots().iter().any(|r| r.ids().len() == 1))
+                });
+                let roots: Option<Vec<i64>> = (!whole_tree).then(|| {
+                    scopes
+                        .iter()
+                        .flat_map(|s| s.as_ref().map(|s| s.root_ids()).unwrap_or_default())
+                        .map(|id| id.0)
+                        .collect()
+                });
                 database::search(db, &query, narrow, &viewer, roots.as_deref(), offset, limit).await
             }
         }

@@ -108,15 +108,17 @@ fn the_scope_narrows_the_scan_and_is_combined_with_the_words() {
 }
 
 #[test]
-fn the_newest_stretches_are_read_first_then_eight_times_more_then_the_rest() {
+fn the_newest_stretches_are_read_first_then_twice_as_many_then_the_rest() {
     let s = STRETCH;
     // Indexed within one stretch: one round, everything.
     assert_eq!(rounds(5, s - 1), vec![None]);
-    // Stretches 0 to 100: 100, then 92..100, then 28..92, then the rest.
+    // Stretches 0 to 100: 100, then 98..100, then 94..98, then the rest.
     assert_eq!(
         rounds(0, 100 * s + 7),
-        vec![Some(100..101), Some(92..100), Some(28..92), None]
+        vec![Some(100..101), Some(98..100), Some(94..98), None]
     );
+    // Stretches 3 to 5: 5, then 3..5 would reach the oldest: the rest.
+    assert_eq!(rounds(3 * s, 5 * s + 1), vec![Some(5..6), None]);
     assert_eq!(in_stretches(&(92..95)), "('~t94' | '~t93' | '~t92')");
 }
 
