@@ -97,14 +97,13 @@ pub async fn run(db: &Db, args: GenerateArgs) -> Result<()> {
         report.parts_already_done,
     );
     if db.backend() == ingot_store::Backend::Postgres {
-        // Bulk-loaded rows bypass the change log: queue them all for the database's index, and
-        // index whatever is queued (an upgrade's backlog too) before anyone measures a search.
+        // The generator queued everything it wrote for the database's index (by the marker
+        // that also tells in-memory indexes to rebuild): indexed now, with whatever else is
+        // queued, before anyone measures a search.
         let started = Instant::now();
         let search = ingot_app::search::SearchService::build(db, 8 * 3_600_000).await?;
-        if report.proposals_written > 0 || report.people_written > 0 {
-            ingot_app::search::queue_everything(db).await?;
-        }
         let indexed = search.index_all_queued(db).await?;
+        ingot_store::bulk::refresh_statistics(db).await?;
         println!(
             "Indexed {indexed} records for search in {:.1} s.",
             started.elapsed().as_secs_f64()

@@ -252,6 +252,7 @@ pub async fn generate(db: &Db, options: &Options, progress: &dyn Progress) -> Re
         )
         .await?;
         tx.commit().await?;
+        ingot_store::bulk::refresh_statistics(db).await?;
     }
     Ok(run.report)
 }

@@ -169,6 +169,18 @@ pub async fn sync_identity(tx: &mut Tx, table: &'static str) -> Result<()> {
     Ok(())
 }
 
+/// After a bulk load, gives PostgreSQL's planner statistics of what is there now, instead of
+/// waiting for autovacuum (which may be off, or behind): without them it guesses, and a
+/// prepared statement's generic plan can hash a whole table to read three rows.
+pub async fn refresh_statistics(db: &crate::Db) -> Result<()> {
+    if db.backend() == Backend::Sqlite {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    tx.execute(crate::sql::Sql::new("ANALYZE")).await?;
+    tx.commit().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
