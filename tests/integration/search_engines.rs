@@ -67,18 +67,26 @@ async fn the_database_and_the_memory_answer_alike() {
         // Spread over many stretches of indexing order, as a national index is, so that the
         // database engine reads its newest matches round by round.
         let _ = app.api_as("admin").await.get("/search?q=kiln").await;
-        app.execute(ingot_store::Sql::new(
-            "UPDATE search_documents SET seq = seq * 40000,
-                 lexemes = ts_delete(lexemes, '~t0') || array_to_tsvector(ARRAY['~t' || (seq * 40000 / 65536)])",
-        ))
+        let stretch = ingot_search::database::STRETCH;
+        app.execute(
+            ingot_store::Sql::new(
+                "UPDATE search_documents SET seq = seq * 40000,
+                     lexemes = ts_delete(lexemes, '~t0')
+                         || array_to_tsvector(ARRAY['~t' || (seq * 40000 / $1)])",
+            )
+            .bind(stretch),
+        )
         .await;
         app.execute(ingot_store::Sql::new(
             "SELECT setval('search_documents_seq', (SELECT MAX(seq) FROM search_documents))",
         ))
         .await;
         assert!(
-            app.count("SELECT COUNT(DISTINCT seq / 65536) FROM search_documents")
-                .await
+            app.count(Box::leak(
+                format!("SELECT COUNT(DISTINCT seq / {stretch}) FROM search_documents")
+                    .into_boxed_str()
+            ))
+            .await
                 > 500
         );
         let mut in_memory = app.config.clone();

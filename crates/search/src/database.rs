@@ -21,25 +21,25 @@ use std::collections::HashMap;
 const PUBLISHED: &str = "~pub";
 
 /// Matches read per query, newest first; past it the counts are extrapolated. Smaller than the
-/// in-memory index's limit: each is a row the database reads.
-pub const EXAMINED_LIMIT: usize = 2_000;
+/// in-memory index's limit: each is a row the database reads from its heap.
+pub const EXAMINED_LIMIT: usize = 1_000;
 
 /// Documents of one stretch of indexing order (`seq`): the unit in which the newest matches
 /// are read.
-pub const STRETCH: i64 = 65_536;
+pub const STRETCH: i64 = 16_384;
 
 fn stretch_lexeme(stretch: i64) -> String {
     format!("~t{stretch}")
 }
 
 /// Rounds narrowed by stretch before the last, which reads everything older: each round reads
-/// every match of its stretches, so they double (1, 2, 4 stretches) to read at most about twice
-/// what is needed; more would make the index merge long lists of stretch words.
-const STRETCHED_ROUNDS: u32 = 3;
+/// every match of its stretches, so they double (1, 2, 4 ... 32 stretches, about a million
+/// documents in all) to read at most about twice what is needed.
+const STRETCHED_ROUNDS: u32 = 6;
 
 /// The stretches to read in each round, newest first, for documents indexed from `first` to
-/// `last`: one stretch, then two more, then four more; the last round is `None`, everything
-/// older (no narrowing by stretch).
+/// `last`: one stretch, then two more, then four more, and so on; the last round is `None`,
+/// everything older (no narrowing by stretch).
 pub fn rounds(first: i64, last: i64) -> Vec<Option<std::ops::Range<i64>>> {
     let (oldest, newest) = (first / STRETCH, last / STRETCH);
     let mut out = Vec::new();

@@ -112,10 +112,18 @@ fn the_newest_stretches_are_read_first_then_twice_as_many_then_the_rest() {
     let s = STRETCH;
     // Indexed within one stretch: one round, everything.
     assert_eq!(rounds(5, s - 1), vec![None]);
-    // Stretches 0 to 100: 100, then 98..100, then 94..98, then the rest.
+    // Stretches 0 to 100: 100, then 98..100, 94..98, 86..94, 70..86, 38..70, then the rest.
     assert_eq!(
         rounds(0, 100 * s + 7),
-        vec![Some(100..101), Some(98..100), Some(94..98), None]
+        vec![
+            Some(100..101),
+            Some(98..100),
+            Some(94..98),
+            Some(86..94),
+            Some(70..86),
+            Some(38..70),
+            None
+        ]
     );
     // Stretches 3 to 5: 5, then 3..5 would reach the oldest: the rest.
     assert_eq!(rounds(3 * s, 5 * s + 1), vec![Some(5..6), None]);
