@@ -404,13 +404,19 @@ pub async fn texts(
     .map_err(failed)
 }
 
-/// The lowest and highest indexing order held (both ends of an index).
-pub async fn seq_span(tx: &mut Tx) -> Result<(i64, i64)> {
+/// The newest place in indexing order held, and about how many documents there are (the
+/// planner's estimate, 0 before the first ANALYZE). Not MIN(seq): after a re-index the old end
+/// of that index is dead entries until a vacuum, which a query would step through one by one.
+pub async fn newest_and_size(tx: &mut Tx) -> Result<(i64, i64)> {
     tick();
-    sqlx::query_as("SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM search_documents")
-        .fetch_one(pg(tx)?)
-        .await
-        .map_err(failed)
+    sqlx::query_as(
+        "SELECT COALESCE((SELECT seq FROM search_documents ORDER BY seq DESC LIMIT 1), 0),
+                CAST(GREATEST((SELECT reltuples FROM pg_class
+                               WHERE oid = CAST('search_documents' AS regclass)), 0) AS BIGINT)",
+    )
+    .fetch_one(pg(tx)?)
+    .await
+    .map_err(failed)
 }
 
 /// How many documents are held.

@@ -166,7 +166,8 @@ pub async fn search(
     // The newest matches first, a stretch of indexing order at a time, so that a common word
     // reads about EXAMINED_LIMIT rows, not every match. A reader whose scope narrows the scan
     // has few matches: one round, since each round reads the words' index entries again.
-    let (first, last) = search_index::seq_span(&mut tx).await?;
+    let (last, size) = search_index::newest_and_size(&mut tx).await?;
+    let first = (last - size).max(0);
     let rounds = match visible {
         Some(_) => vec![None],
         None => plan::rounds(first, last),
@@ -199,8 +200,8 @@ pub async fn search(
     }
     // Past the limit, how much of the index (newest first) the candidates span.
     let examined = match rows.last() {
-        Some(oldest) if rows.len() >= EXAMINED_LIMIT => {
-            (last - oldest.seq + 1) as f64 / (last - first + 1).max(1) as f64
+        Some(oldest) if rows.len() >= EXAMINED_LIMIT && size > 0 => {
+            ((last - oldest.seq + 1) as f64 / size as f64).min(1.0)
         }
         _ => 1.0,
     };
