@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_org_tally"),
     migration!(20, "0020_proposal_rollup_tree"),
     migration!(21, "0021_search_in_database"),
+    migration!(22, "0022_search_index_without_pending_list"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.
