@@ -69,8 +69,13 @@ async fn index(tx: &mut Tx, wanted: &Wanted, offset_ms: i64) -> Result<usize> {
         return Ok(0);
     }
     let docs = docs::read(tx, Some(wanted), offset_ms).await?;
+    // Records gone since they were queued: one statement per kind, not per record.
+    let mut gone: HashMap<Kind, Vec<i64>> = HashMap::new();
     for (kind, id) in wanted.missing_from(&docs) {
-        search_index::remove(tx, kind.as_str(), &[id]).await?;
+        gone.entry(kind).or_default().push(id);
+    }
+    for (kind, ids) in gone {
+        search_index::remove(tx, kind.as_str(), &ids).await?;
     }
     let n = docs.len();
     let seqs = search_index::next_seqs(tx, n).await?;
