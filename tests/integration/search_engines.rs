@@ -81,11 +81,6 @@ async fn the_database_and_the_memory_answer_alike() {
             "SELECT setval('search_documents_seq', (SELECT MAX(seq) FROM search_documents))",
         ))
         .await;
-        // The rounds start from the planner's idea of the index's size: a national one.
-        app.execute(ingot_store::Sql::new(
-            "UPDATE pg_class SET reltuples = 200000000 WHERE oid = CAST('search_documents' AS regclass)",
-        ))
-        .await;
         assert!(
             app.count(Box::leak(
                 format!("SELECT COUNT(DISTINCT seq / {stretch}) FROM search_documents")

@@ -49,6 +49,7 @@ pub async fn reindex(db: &Db, offset_ms: i64) -> Result<Reindexed> {
     // Built here too, to report what the servers will hold (on PostgreSQL, indexed here).
     let search = SearchService::build(db, offset_ms).await?;
     search.index_all_queued(db).await?;
+    ingot_store::search_index::vacuum(db).await?;
     let documents = search.documents(db).await?;
     Ok(Reindexed {
         signatures: signed,

@@ -404,19 +404,31 @@ pub async fn texts(
     .map_err(failed)
 }
 
-/// The newest place in indexing order held, and about how many documents there are (the
-/// planner's estimate, 0 before the first ANALYZE). Not MIN(seq): after a re-index the old end
-/// of that index is dead entries until a vacuum, which a query would step through one by one.
-pub async fn newest_and_size(tx: &mut Tx) -> Result<(i64, i64)> {
+/// The oldest and the newest place in indexing order (0 and 0 when empty). Places are not
+/// dense: a changed record moves to the newest, leaving a gap where it was. After a re-index
+/// the old end of the order's index is dead entries until a vacuum (which `vacuum` does, and
+/// autovacuum otherwise), which the first query steps over.
+pub async fn seq_range(tx: &mut Tx) -> Result<(i64, i64)> {
     tick();
     sqlx::query_as(
-        "SELECT COALESCE((SELECT seq FROM search_documents ORDER BY seq DESC LIMIT 1), 0),
-                CAST(GREATEST((SELECT reltuples FROM pg_class
-                               WHERE oid = CAST('search_documents' AS regclass)), 0) AS BIGINT)",
+        "SELECT COALESCE((SELECT seq FROM search_documents ORDER BY seq LIMIT 1), 0),
+                COALESCE((SELECT seq FROM search_documents ORDER BY seq DESC LIMIT 1), 0)",
     )
     .fetch_one(pg(tx)?)
     .await
     .map_err(failed)
+}
+
+/// Removes the dead rows a re-index leaves (every document is written again) and refreshes the
+/// planner's statistics. Outside a transaction, as VACUUM must be; PostgreSQL only.
+pub async fn vacuum(db: &crate::Db) -> Result<()> {
+    if let crate::Db::Postgres(pool) = db {
+        sqlx::query("VACUUM (ANALYZE) search_documents")
+            .execute(pool)
+            .await
+            .map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// How many documents are held.

@@ -171,11 +171,10 @@ pub async fn search(
     // The newest matches first, a stretch of indexing order at a time, so that a common word
     // reads about EXAMINED_LIMIT rows, not every match. A reader whose scope narrows the scan
     // has few matches: one round, since each round reads the words' index entries again.
-    let (last, size) = search_index::newest_and_size(&mut tx).await?;
-    let first = (last - size).max(0);
+    let (oldest, newest) = search_index::seq_range(&mut tx).await?;
     let rounds = match visible {
         Some(_) => vec![None],
-        None => plan::rounds(first, last),
+        None => plan::rounds(oldest, newest),
     };
     let mut rows = Vec::new();
     let mut below: Option<i64> = None;
@@ -203,10 +202,11 @@ pub async fn search(
         }
         below = round.map(|r| r.start * plan::STRETCH);
     }
-    // Past the limit, how much of the index (newest first) the candidates span.
+    // Past the limit, how much of the indexing order (newest first) the candidates span; the
+    // gaps changed records leave are taken to be spread evenly.
     let examined = match rows.last() {
-        Some(oldest) if rows.len() >= EXAMINED_LIMIT && size > 0 => {
-            ((last - oldest.seq + 1) as f64 / size as f64).min(1.0)
+        Some(last) if rows.len() >= EXAMINED_LIMIT && newest > oldest => {
+            ((newest - last.seq + 1) as f64 / (newest - oldest + 1) as f64).min(1.0)
         }
         _ => 1.0,
     };
