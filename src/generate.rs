@@ -88,10 +88,13 @@ pub async fn run(db: &Db, args: GenerateArgs) -> Result<()> {
     }
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "Generated {} proposals and {} people under {} organisations in {seconds:.1} s ({:.0} proposals/s); {} parts written, {} already there.",
+        "Generated {} proposals and {} people under {} organisations, {} studios, {} achievements and {} patents in {seconds:.1} s ({:.0} proposals/s); {} parts written, {} already there.",
         report.proposals_written,
         report.people_written,
         report.organisations,
+        report.studios_written,
+        report.achievements_written,
+        report.patents_written,
         report.proposals_written as f64 / seconds.max(0.001),
         report.parts_written,
         report.parts_already_done,

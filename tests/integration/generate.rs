@@ -67,18 +67,20 @@ async fn a_generated_country_is_whole_exact_and_usable(backend: Backend) {
     assert!(
         first.contains("Generated 2000 proposals")
             && first.contains("under 34 organisations")
-            && first.contains("6 parts written, 0 already there"),
+            && first.contains("8 parts written, 0 already there"),
         "{first}"
     );
     let second = generate(&url, "2");
     assert!(
         second.contains("Generated 2000 proposals")
-            && second.contains("3 parts written, 6 already"),
+            && second.contains("4 parts written, 8 already"),
         "{second}"
     );
     let third = generate(&url, "2");
     assert!(
-        third.contains("Generated 0 proposals and 0 people") && third.contains("9 already there"),
+        third.contains("Generated 0 proposals and 0 people")
+            && third.contains("0 studios, 0 achievements and 0 patents")
+            && third.contains("12 already there"),
         "{third}"
     );
 
@@ -143,6 +145,52 @@ async fn a_generated_country_is_whole_exact_and_usable(backend: Backend) {
         "near-duplicates are planted"
     );
 
+    // Studios and records in proportion: a naming history that follows the rules (each level
+    // above the enterprise's own needs the one below, the studio shows its highest), a lead
+    // among its members, records of both years with their people.
+    // Ten enterprises: the first, fourth, seventh and tenth run a studio; the first studio
+    // rises to the national naming, the fourth (the second studio) stays its enterprise's.
+    assert_eq!(app.count("SELECT COUNT(*) FROM studios").await, 4);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM studio_namings GROUP BY studio_id ORDER BY 1 DESC LIMIT 1")
+            .await,
+        4
+    );
+    for (sql, what) in [
+        (
+            "SELECT COUNT(*) FROM studios s WHERE s.level <> (SELECT n.level FROM studio_namings n WHERE n.studio_id = s.id ORDER BY n.named_on DESC LIMIT 1)",
+            "a studio's level is its latest naming",
+        ),
+        (
+            "SELECT COUNT(*) FROM studio_namings n WHERE n.level <> 'enterprise' AND NOT EXISTS (SELECT 1 FROM studio_namings b WHERE b.studio_id = n.studio_id AND b.named_on < n.named_on AND b.level = CASE n.level WHEN 'municipal' THEN 'enterprise' WHEN 'provincial' THEN 'municipal' ELSE 'provincial' END)",
+            "each naming follows the one below it",
+        ),
+        (
+            "SELECT COUNT(*) FROM studio_namings n JOIN naming_notices t ON t.id = n.notice_id WHERE t.org_id <> n.org_id",
+            "a naming's notice is its federation's",
+        ),
+        (
+            "SELECT COUNT(*) FROM studios s WHERE NOT EXISTS (SELECT 1 FROM studio_members m WHERE m.studio_id = s.id AND m.user_id = s.lead_id AND m.role = 'lead')",
+            "the lead is a member",
+        ),
+        (
+            "SELECT COUNT(*) FROM achievements a WHERE NOT EXISTS (SELECT 1 FROM achievement_completers c WHERE c.achievement_id = a.id)",
+            "an achievement has its completers",
+        ),
+        (
+            "SELECT COUNT(*) FROM patents WHERE (status = 'granted') <> (granted_on IS NOT NULL)",
+            "a granted patent has its date",
+        ),
+    ] {
+        assert_eq!(app.count(sql).await, 0, "{what}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT year) FROM achievements")
+            .await,
+        2
+    );
+    assert!(app.count("SELECT COUNT(*) FROM patents").await > 3);
+
     // The rollup equals the base table, aggregated here by the counting rules themselves: put
     // forward is every submitted proposal but the withdrawn and duplicates.
     let mut tx = app.db.read().await.unwrap();
@@ -176,6 +224,28 @@ async fn a_generated_country_is_whole_exact_and_usable(backend: Backend) {
     let admin = app.sign_in("g5.admin", PASSWORD).await;
     let (status, home) = admin.page("/").await;
     assert_eq!(status, StatusCode::OK, "{home}");
+    // A generated studio's page shows its rise, notice by notice.
+    let national = app
+        .count("SELECT id FROM studios WHERE level = 'national'")
+        .await;
+    let (status, studio) = admin.page(&format!("/studios/{national}")).await;
+    assert_eq!(status, StatusCode::OK, "{studio}");
+    let mut tx = app.db.read().await.unwrap();
+    let notices: Vec<(String,)> = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT t.number FROM studio_namings n JOIN naming_notices t ON t.id = n.notice_id
+                 WHERE n.studio_id = $1",
+            )
+            .bind(national),
+        )
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(notices.len(), 4);
+    for (number,) in notices {
+        assert!(studio.contains(&number), "{number} on {studio}");
+    }
     let rewarded = app
         .count("SELECT MAX(id) FROM proposals WHERE status = 'rewarded'")
         .await;
@@ -246,6 +316,10 @@ async fn a_generated_country_is_whole_exact_and_usable(backend: Backend) {
         (&json!(in_unit), &json!(true))
     );
 
+    if backend == Backend::Postgres {
+        counts_past_what_search_reads_are_near_the_truth(&app).await;
+    }
+
     // The planted near-duplicate is found by the duplicate check.
     let (status, similar) = api.get(&format!("/proposals/{duplicate}/similar")).await;
     assert_eq!(status, StatusCode::OK, "{similar}");
@@ -311,3 +385,44 @@ async fn a_generated_country_is_whole_exact_and_usable(backend: Backend) {
     );
 }
 crate::on_both!(a_generated_country_is_whole_exact_and_usable);
+
+/// The database's search reads the newest 1,000 matches of a common word and extrapolates the
+/// rest from how much of the indexing order they span; a server holding its index in memory
+/// (which counts up to 10,000 matches exactly) on the same database gives the truth. Also once
+/// changes have left gaps in the order, as every edited record does.
+async fn counts_past_what_search_reads_are_near_the_truth(app: &TestApp) {
+    // Aged past the window in which a server re-reads recent changes: each record once.
+    app.execute(Sql::new("UPDATE change_log SET at = at - 600000"))
+        .await;
+    let mut in_memory = app.config.clone();
+    in_memory.search_in_memory = true;
+    let (memory, _stop) = app.second_server_with(in_memory).await;
+    let database = app.api_as("g5.admin").await;
+    let memory = database.at(&memory);
+    let path = "/search?q=%E5%BB%BA%E8%AE%AE"; // 建议, in about half of the proposals
+    let (status, truth) = memory.get(path).await;
+    assert_eq!(status, StatusCode::OK, "{truth}");
+    let exact = truth["total"].as_u64().unwrap();
+    assert!(exact > 1_500 && truth["estimated"] == false, "{truth}");
+    for gaps in [false, true] {
+        if gaps {
+            let stretch = ingot_search::database::STRETCH;
+            app.execute(
+                Sql::new(
+                    "UPDATE search_documents SET seq = seq * 3,
+                         lexemes = ts_delete(lexemes, ARRAY['~t' || (seq / $1)])
+                             || array_to_tsvector(ARRAY['~t' || (seq * 3 / $1)])",
+                )
+                .bind(stretch),
+            )
+            .await;
+        }
+        let (status, found) = database.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{found}");
+        let estimate = found["total"].as_u64().unwrap();
+        assert!(
+            found["estimated"] == true && estimate.abs_diff(exact) * 5 < exact,
+            "gaps {gaps}: about {estimate} for {exact}"
+        );
+    }
+}

@@ -7,6 +7,7 @@
 mod names;
 mod people;
 mod proposals;
+mod records;
 pub mod scale;
 mod texts;
 mod tree;
@@ -57,6 +58,9 @@ pub struct Report {
     pub organisations: usize,
     pub people_written: i64,
     pub proposals_written: u64,
+    pub studios_written: i64,
+    pub achievements_written: i64,
+    pub patents_written: i64,
     pub parts_written: usize,
     pub parts_already_done: usize,
 }
@@ -214,6 +218,7 @@ pub async fn generate(db: &Db, options: &Options, progress: &dyn Progress) -> Re
             progress.advance(count as u64);
         }
     }
+    write_studios_and_records(&mut run, &plan, &ids, &enterprises, progress).await?;
     if run.report.parts_written > 0 {
         let mut tx = db.begin().await?;
         // Running servers rebuild their full-text index from the database when they see this.
@@ -255,6 +260,58 @@ pub async fn generate(db: &Db, options: &Options, progress: &dyn Progress) -> Re
         ingot_store::bulk::refresh_statistics(db).await?;
     }
     Ok(run.report)
+}
+
+/// Studios and records, a block of enterprises at a time: the studios of a block in one part,
+/// its records of each year in another, so that adding a year adds only that year's records.
+async fn write_studios_and_records(
+    run: &mut Run<'_>,
+    plan: &tree::Plan,
+    ids: &[i64],
+    enterprises: &[Enterprise],
+    progress: &dyn Progress,
+) -> Result<()> {
+    let namers = records::namers(plan, ids);
+    let names: Vec<String> = plan
+        .enterprises
+        .iter()
+        .map(|slots| plan.orgs[slots[0]].name.clone())
+        .collect();
+    let (seed, first_year, years) = (
+        run.options.seed,
+        run.options.first_year,
+        run.options.sizes.years,
+    );
+    progress.stage("studios and records", enterprises.len() as u64);
+    for (k, chunk) in enterprises.chunks(ENTERPRISES_PER_PART).enumerate() {
+        let first = k * ENTERPRISES_PER_PART;
+        let block = records::Block {
+            first,
+            enterprises: chunk,
+            namers: &namers[first..first + chunk.len()],
+            names: &names[first..first + chunk.len()],
+        };
+        let mut studios = 0;
+        run.once(&format!("studios/{k}"), async |tx| {
+            studios = records::write_studios(tx, &block, seed, first_year).await?;
+            Ok(studios)
+        })
+        .await?;
+        run.report.studios_written += studios;
+        for y in 0..years {
+            let year = first_year + y as i32;
+            let mut written = records::RecordsWritten::default();
+            run.once(&format!("records/{year}/{k}"), async |tx| {
+                written = records::write_records(tx, &block, seed, year).await?;
+                Ok(written.achievements + written.patents)
+            })
+            .await?;
+            run.report.achievements_written += written.achievements;
+            run.report.patents_written += written.patents;
+        }
+        progress.advance(chunk.len() as u64);
+    }
+    Ok(())
 }
 
 /// Each enterprise's weight, 1 to 4: how many staff it has and how much it proposes.
