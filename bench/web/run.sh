@@ -56,12 +56,12 @@ for db in $databases; do
     demo_password=$("$ingot" demo --reset-passwords | sed -n 's/.*username admin   password //p')
     INGOT_GENERATE_PASSWORD="$password" "$ingot" generate --scale "$scale" --seed 1
     admin_token=$("$ingot" token create g1.admin --name bench | tail -n 1)
-    employee_token=$("$ingot" token create g1.e0.2 --name bench | tail -n 1)
+    poster_token=$("$ingot" token create g1.e0.3 --name bench | tail -n 1)
     work=$(mktemp -d /tmp/ingot-web-bench.XXXXXX)
     python3 bench/web/driver.py "$(python3 -c 'import json, sys; print(json.dumps(dict(zip(sys.argv[1::2], sys.argv[2::2]))))' \
       ingot "$ingot" work "$work" database_url "$url" label "$db" size "$scale scale (seed 1) with the demo" \
-      password "$password" demo_password "$demo_password" admin g1.admin employee g1.e0.2 \
-      admin_token "$admin_token" employee_token "$employee_token" venv "$venv" \
+      password "$password" demo_password "$demo_password" admin g1.admin employee g1.e0.2 poster g1.e0.3 \
+      admin_token "$admin_token" poster_token "$poster_token" venv "$venv" \
       out "$out/$db-$scale.json" seconds "$seconds" connections "$connections")"
     rm -rf "$work"
   done
