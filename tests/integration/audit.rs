@@ -397,7 +397,7 @@ pub async fn rollup_tree(app: &TestApp) -> (Vec<TreeRow>, Vec<TreeRow>) {
 }
 
 /// Fails with the rows that differ, not the thousand that agree.
-fn same(kept: Vec<(i64, String, i64)>, counted: Vec<(i64, String, i64)>) {
+pub(crate) fn same(kept: Vec<(i64, String, i64)>, counted: Vec<(i64, String, i64)>) {
     let only_kept: Vec<_> = kept.iter().filter(|r| !counted.contains(r)).collect();
     let only_counted: Vec<_> = counted.iter().filter(|r| !kept.contains(r)).collect();
     assert!(
@@ -416,7 +416,7 @@ async fn org_paths(tx: &mut ingot_store::Tx) -> std::collections::BTreeMap<i64, 
 }
 
 /// The ids on a stored path (`/1/12/17/`), from the top down to the organisation itself.
-fn ids_on(path: &str) -> Vec<i64> {
+pub(crate) fn ids_on(path: &str) -> Vec<i64> {
     path.split('/')
         .filter(|s| !s.is_empty())
         .map(|s| s.parse().unwrap())

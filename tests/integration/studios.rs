@@ -67,3 +67,69 @@ fn review_body(signature: &str) -> Value {
 }
 
 pub const PNG: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da636460f85f0f0002870180eb47ba920000000049454e44ae426082";
+
+/// The studio tally as kept, and as counted here from the studios, their fields and namings:
+/// by level and field unless revoked, every naming by year and level, each at the studio's
+/// unit and every organisation above it.
+pub(crate) async fn assert_studio_tally_is_exact(app: &TestApp) {
+    type Row = (i64, String, i64);
+    let mut tx = app.db.read().await.unwrap();
+    let kept: Vec<Row> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT org_id, metric, n FROM studio_tally WHERE n <> 0",
+        ))
+        .await
+        .unwrap();
+    let studios: Vec<(i64, String, Option<String>, String)> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT s.id, s.status, s.level, o.path FROM studios s JOIN organisations o ON o.id = s.unit_id",
+        ))
+        .await
+        .unwrap();
+    let fields: Vec<(i64, String)> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT studio_id, field FROM studio_fields",
+        ))
+        .await
+        .unwrap();
+    let namings: Vec<(i64, String, String)> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT studio_id, named_on, level FROM studio_namings",
+        ))
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let mut counted = std::collections::BTreeMap::<(i64, String), i64>::new();
+    let mut count = |path: &str, metric: String| {
+        for holder in crate::audit::ids_on(path) {
+            *counted.entry((holder, metric.clone())).or_default() += 1;
+        }
+    };
+    let path_of: std::collections::HashMap<i64, (&str, bool)> = studios
+        .iter()
+        .map(|(id, status, _, path)| (*id, (path.as_str(), status != "revoked")))
+        .collect();
+    for (_, status, level, path) in &studios {
+        if status != "revoked" {
+            count(
+                path,
+                format!("level:{}", level.as_deref().unwrap_or("none")),
+            );
+        }
+    }
+    for (studio, field) in &fields {
+        let (path, live) = path_of[studio];
+        if live {
+            count(path, format!("field:{field}"));
+        }
+    }
+    for (studio, named_on, level) in &namings {
+        count(
+            path_of[studio].0,
+            format!("named:{}:{level}", &named_on[..4]),
+        );
+    }
+    let counted: Vec<Row> = counted.into_iter().map(|((o, m), n)| (o, m, n)).collect();
+    assert!(counted.len() > 10, "{} rows", counted.len());
+    crate::audit::same(kept, counted);
+}

@@ -7,12 +7,12 @@
 use crate::names;
 use crate::proposals::Enterprise;
 use crate::tree::Plan;
-use ingot_domain::OrgKind;
 use ingot_domain::innovation::{AchievementKind, ApplicationNumber, ClaimedLevel, PatentKind};
 use ingot_domain::studio::{FocusField, Level, MemberRole, StudioEvent, StudioKind};
 use ingot_domain::time::{CHINA_STANDARD_OFFSET_MS, Date};
+use ingot_domain::{OrgId, OrgKind};
 use ingot_store::bulk::{self, Rows};
-use ingot_store::{Arg, Result, Tx, studios};
+use ingot_store::{Arg, Result, Tx, studio_tally, studios};
 use rand::{RngExt, SeedableRng};
 use rand_xorshift::XorShiftRng;
 use std::collections::HashMap;
@@ -168,6 +168,8 @@ pub async fn write_studios(
         namings: Rows::new("studio_namings", NAMING_COLUMNS),
         events: Rows::new("studio_events", EVENT_COLUMNS),
     };
+    // What each studio counts for in the studio statistics.
+    let mut counted: Vec<(OrgId, Vec<String>)> = Vec::new();
     // One notice per naming federation, year and level within the part.
     let mut notices: HashMap<(i64, i32, Level), (i64, String)> = HashMap::new();
     for (i, enterprise) in block.enterprises.iter().enumerate() {
@@ -178,7 +180,10 @@ pub async fn write_studios(
         // Every third studio is named by its city too, every ninth by its province, every
         // ninetieth nationally; founded early enough for each naming to follow the one below.
         let n = e / 3;
-        let above: usize = [3, 9, 90].iter().filter(|every| n.is_multiple_of(**every)).count();
+        let above: usize = [3, 9, 90]
+            .iter()
+            .filter(|every| n.is_multiple_of(**every))
+            .count();
         let id = next_studio;
         next_studio += 1;
         let founded_year = first_year - 1 - 2 * above as i32 - rng.random_range(0..=1);
@@ -223,6 +228,10 @@ pub async fn write_studios(
             top_on.start(CHINA_STANDARD_OFFSET_MS).into(),
         ]);
         rows.fields.push([id.into(), field.as_str().into()]);
+        let mut metrics = vec![
+            studio_tally::level_metric(Some(top.as_str())),
+            studio_tally::field_metric(field.as_str()),
+        ];
         let members = rng.random_range(3..=7).min(enterprise.staff.len() - 2);
         for m in 0..members {
             let (user, role) = if m == 0 {
@@ -275,6 +284,8 @@ pub async fn write_studios(
                     (notice, number)
                 })
                 .clone();
+            let named_on = on.to_string();
+            metrics.push(studio_tally::naming_metric(&named_on, level.as_str()));
             rows.namings.push([
                 id.into(),
                 level.as_str().into(),
@@ -293,6 +304,7 @@ pub async fn write_studios(
                 },
             );
         }
+        counted.push((OrgId(lead.unit_id), metrics));
     }
     let written = rows.studios.len() as i64;
     for table in [
@@ -314,6 +326,7 @@ pub async fn write_studios(
     ] {
         bulk::sync_identity(tx, table).await?;
     }
+    studio_tally::count_new(tx, &counted).await?;
     Ok(written)
 }
 

@@ -32,6 +32,7 @@ pub mod server_keys;
 pub mod sessions;
 pub mod signatures;
 mod sql;
+pub mod studio_tally;
 pub mod studios;
 pub mod subtree;
 pub mod throttle;

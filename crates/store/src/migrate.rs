@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_proposal_rollup_tree"),
     migration!(21, "0021_search_in_database"),
     migration!(22, "0022_search_index_without_pending_list"),
+    migration!(23, "0023_studio_tally"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -6,57 +6,21 @@ use crate::sql::SqlBuilder;
 use crate::subtree::move_counted;
 use crate::{Result, Tx};
 use ingot_domain::{OrgId, OrgKind, OrgPath, OrgScope};
-use std::collections::BTreeMap;
 
 /// The metric of active people; the others are organisation kinds' codes.
 pub const PEOPLE: &str = "people";
 
-/// A change of one metric at one organisation, counted there and everywhere above it.
-pub struct Delta<'a> {
-    pub path: &'a OrgPath,
-    pub metric: &'a str,
-    pub by: i64,
-}
+pub use crate::subtree::Delta;
 
 /// Applies changes, each for its organisation and every one above it, summed per row.
 pub async fn apply(tx: &mut Tx, deltas: &[Delta<'_>]) -> Result<()> {
-    let mut sums: BTreeMap<(i64, &str), i64> = BTreeMap::new();
-    for d in deltas {
-        for holder in d.path.ids() {
-            *sums.entry((holder.0, d.metric)).or_default() += d.by;
-        }
-    }
-    let sums: Vec<((i64, &str), i64)> = sums.into_iter().filter(|(_, n)| *n != 0).collect();
-    for chunk in sums.chunks(300) {
-        let mut b = SqlBuilder::new("INSERT INTO org_tally (org_id, metric, n) VALUES ");
-        for (i, ((holder, metric), n)) in chunk.iter().enumerate() {
-            b.push(if i == 0 { "(" } else { ", (" })
-                .bind(*holder)
-                .push(", ")
-                .bind(*metric)
-                .push(", ")
-                .bind(*n)
-                .push(")");
-        }
-        b.push(" ON CONFLICT (org_id, metric) DO UPDATE SET n = org_tally.n + excluded.n");
-        tx.execute(b.build()).await?;
-    }
-    Ok(())
+    crate::subtree::add_up(tx, "org_tally", deltas).await
 }
 
 /// Changes the number of active people of organisations named by id.
 pub async fn add_people(tx: &mut Tx, changes: &[(OrgId, i64)]) -> Result<()> {
-    let mut paths: BTreeMap<i64, OrgPath> = BTreeMap::new();
     let ids: Vec<OrgId> = changes.iter().map(|(org, _)| *org).collect();
-    for chunk in ids.chunks(500) {
-        let mut b = SqlBuilder::new("SELECT id, path FROM organisations WHERE id IN ");
-        b.values(chunk);
-        let rows: Vec<(i64, String)> = tx.fetch_all(b.build()).await?;
-        paths.extend(
-            rows.into_iter()
-                .map(|(id, p)| (id, OrgPath::from_stored(p))),
-        );
-    }
+    let paths = crate::subtree::paths_of(tx, &ids).await?;
     let deltas: Vec<Delta<'_>> = changes
         .iter()
         .filter_map(|(org, by)| {

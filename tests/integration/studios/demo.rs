@@ -69,7 +69,9 @@ async fn zhao_pengda_studio_is_in_the_demo(backend: Backend) {
     assert_eq!(a["application"]["status"], "approved");
     assert!(a["review"]["score"].as_i64().unwrap() > 0);
     assert_eq!(a["snapshot"]["member_count"], 7);
-    // A few dozen generated studios across every level, and the statistics count them.
+    // A few dozen generated studios across every level, and the statistics count them from
+    // a tally that equals the studios.
+    super::assert_studio_tally_is_exact(&app).await;
     let (_, list) = admin.get("/studios?per_page=100").await;
     assert!(list["total"].as_i64().unwrap() >= 30, "{}", list["total"]);
     let (_, national) = admin.get("/studios?level=national").await;

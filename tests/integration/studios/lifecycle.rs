@@ -295,5 +295,52 @@ async fn a_studio_is_named_twice_assessed_and_revoked(backend: Backend) {
         .count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'studio.%'")
         .await;
     assert!(audited >= 12, "{audited}");
+
+    // The statistics' tally followed every step, and follows the refinery when it moves to
+    // another city: Jinzhou's figures lose its studios and Dalian's gain them.
+    super::assert_studio_tally_is_exact(&app).await;
+    let studios_seen = async |client: &crate::support::ApiClient| -> i64 {
+        let (status, stats) = client.get("/studios/stats").await;
+        assert_eq!(status, StatusCode::OK, "{stats}");
+        stats["by_level"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["studios"].as_i64().unwrap())
+            .sum()
+    };
+    let in_subtree = async |code: &str| -> i64 {
+        let mut tx = app.db.read().await.unwrap();
+        let (n,): (i64,) = tx
+            .fetch_one(
+                ingot_store::Sql::new(
+                    "SELECT COUNT(*) FROM studios s JOIN organisations o ON o.id = s.unit_id
+                     JOIN organisations c ON c.code = $1
+                     WHERE o.path LIKE c.path || '%' AND s.status <> 'revoked'",
+                )
+                .bind(code),
+            )
+            .await
+            .unwrap();
+        n
+    };
+    let dl = app.api_as("dl.admin").await;
+    assert_eq!(studios_seen(&jz).await, in_subtree("CN-LN-JZ").await);
+    let (jinzhou, dalian) = (studios_seen(&jz).await, studios_seen(&dl).await);
+    let refinery = app.org_id("CN-LN-JZ-REF").await;
+    let moving = in_subtree("CN-LN-JZ-REF").await;
+    assert!(moving >= 1, "the refinery runs a studio");
+    let (status, moved) = app
+        .api_as("admin")
+        .await
+        .post(
+            &format!("/orgs/{refinery}/move"),
+            json!({ "parent_id": app.org_id("CN-LN-DL").await }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(studios_seen(&jz).await, jinzhou - moving);
+    assert_eq!(studios_seen(&dl).await, dalian + moving);
+    super::assert_studio_tally_is_exact(&app).await;
 }
 on_both!(a_studio_is_named_twice_assessed_and_revoked);

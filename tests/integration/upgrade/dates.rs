@@ -289,6 +289,8 @@ async fn yyyymmdd_days_become_dates_on_upgrade(backend: Backend) {
     // The demo loads on the upgraded database, its studios' days typed like the old ones.
     let report = ingot_app::demo::load(&app.db, false).await.unwrap();
     assert!(report.studios_created >= 1, "{report:?}");
+    // The studio statistics' tally (0023) counted the old studio, and the demo's as they came.
+    crate::studios::assert_studio_tally_is_exact(&app).await;
     let admin = app.api_as("admin").await;
     let (status, list) = admin.get("/studios?per_page=500").await;
     assert_eq!(status, StatusCode::OK, "{list}");

@@ -245,6 +245,7 @@ pub async fn insert_naming(
     notice: i64,
     named_on: Date,
 ) -> Result<i64> {
+    let before = crate::studio_tally::counted(tx, studio).await?;
     let (id,): (i64,) = tx
         .fetch_one(
             Sql::new(
@@ -259,6 +260,7 @@ pub async fn insert_naming(
             .bind(named_on),
         )
         .await?;
+    crate::studio_tally::recount(tx, studio, before).await?;
     Ok(id)
 }
 

@@ -3,7 +3,7 @@
 //! year of naming, federation and field.
 
 use crate::sql::{Page, Sql, SqlBuilder};
-use crate::{Result, Tx};
+use crate::{Result, Tx, studio_tally};
 use ingot_domain::studio::{Level, StudioKind, StudioStatus};
 use ingot_domain::time::Date;
 use ingot_domain::{AppError, OrgId, OrgPath, OrgScope, StudioId, Timestamp, UserId};
@@ -119,10 +119,12 @@ pub async fn insert(tx: &mut Tx, new: &NewStudio<'_>, now: Timestamp) -> Result<
         )
         .await?;
     crate::changes::record(tx, "studio", id, "upsert", now).await?;
+    studio_tally::recount(tx, StudioId(id), None).await?;
     Ok(StudioId(id))
 }
 
 pub async fn update(tx: &mut Tx, s: &Studio, now: Timestamp) -> Result<()> {
+    let before = studio_tally::counted(tx, s.id).await?;
     let n = tx
         .execute(
             Sql::new(
@@ -148,6 +150,7 @@ pub async fn update(tx: &mut Tx, s: &Studio, now: Timestamp) -> Result<()> {
     if n == 0 {
         return Err(AppError::conflict("studio_changed"));
     }
+    studio_tally::recount(tx, s.id, before).await?;
     crate::changes::record(tx, "studio", s.id.0, "upsert", now).await
 }
 
@@ -258,6 +261,7 @@ pub async fn list(tx: &mut Tx, f: &Filter, page: Page) -> Result<(Vec<Studio>, i
 }
 
 pub async fn set_fields(tx: &mut Tx, id: StudioId, fields: &[String]) -> Result<()> {
+    let before = studio_tally::counted(tx, id).await?;
     tx.execute(Sql::new("DELETE FROM studio_fields WHERE studio_id = $1").bind(id.0))
         .await?;
     for f in fields {
@@ -268,7 +272,7 @@ pub async fn set_fields(tx: &mut Tx, id: StudioId, fields: &[String]) -> Result<
         )
         .await?;
     }
-    Ok(())
+    studio_tally::recount(tx, id, before).await
 }
 
 pub async fn fields(tx: &mut Tx, id: StudioId) -> Result<Vec<String>> {
@@ -283,67 +287,57 @@ pub async fn fields(tx: &mut Tx, id: StudioId) -> Result<Vec<String>> {
 
 // --- Statistics ---------------------------------------------------------------------------------
 
-/// Studios by level (NULL: not named) within a scope of units.
+// The statistics read the studio tally (crate::studio_tally), kept with every change.
+
+fn named(level: String) -> Option<String> {
+    (level != "none").then_some(level)
+}
+
+/// Studios by level (None: not named) within a scope of units.
 pub async fn counts_by_level(
     tx: &mut Tx,
     scope: Option<&OrgScope>,
 ) -> Result<Vec<(Option<String>, i64)>> {
-    let mut b = SqlBuilder::new(
-        "SELECT s.level, COUNT(*) FROM studios s JOIN organisations o ON o.id = s.unit_id WHERE s.status <> 'revoked'",
-    );
-    if let Some(scope) = scope {
-        b.push(" AND ").scope("o.path", scope);
-    }
-    b.push(" GROUP BY s.level");
-    tx.fetch_all(b.build()).await
+    let rows = studio_tally::within(tx, scope, "level:").await?;
+    Ok(rows.into_iter().map(|(l, n)| (named(l), n)).collect())
 }
 
-/// Standing namings by year of naming and level, issued within a scope.
+/// Namings (standing or lost) by year of naming and level, of studios within a scope: newest
+/// year first.
 pub async fn namings_by_year(
     tx: &mut Tx,
     scope: Option<&OrgScope>,
 ) -> Result<Vec<(i64, String, i64)>> {
-    let mut b = SqlBuilder::new(
-        "SELECT CAST(SUBSTR(n.named_on, 1, 4) AS BIGINT) AS year, n.level, COUNT(*) FROM studio_namings n
-         JOIN studios s ON s.id = n.studio_id JOIN organisations o ON o.id = s.unit_id WHERE 1 = 1",
-    );
-    if let Some(scope) = scope {
-        b.push(" AND ").scope("o.path", scope);
-    }
-    b.push(" GROUP BY SUBSTR(n.named_on, 1, 4), n.level ORDER BY 1 DESC, 2");
-    tx.fetch_all(b.build()).await
+    let rows = studio_tally::within(tx, scope, "named:").await?;
+    let mut out: Vec<(i64, String, i64)> = rows
+        .into_iter()
+        .filter_map(|(metric, n)| {
+            let (year, level) = metric.split_once(':')?;
+            Some((year.parse().ok()?, level.to_string(), n))
+        })
+        .collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(out)
 }
 
 /// Studios by level under each federation (national, provincial, city) within a scope:
-/// (federation id, its name, level or NULL, studios).
+/// (federation id, its name, level or None, studios).
 pub async fn counts_by_federation(
     tx: &mut Tx,
     scope: Option<&OrgScope>,
 ) -> Result<Vec<(i64, String, Option<String>, i64)>> {
-    let mut b = SqlBuilder::new(
-        "SELECT f.id, f.name, s.level, COUNT(*) FROM organisations f
-         JOIN organisations o ON o.path LIKE f.path || '%'
-         JOIN studios s ON s.unit_id = o.id
-         WHERE f.kind IN ('national', 'province', 'city') AND f.archived_at IS NULL AND s.status <> 'revoked'",
-    );
-    if let Some(scope) = scope {
-        b.push(" AND ").scope("f.path", scope);
-    }
-    b.push(" GROUP BY f.id, f.name, f.path, s.level ORDER BY f.path, s.level");
-    tx.fetch_all(b.build()).await
+    let rows = studio_tally::by_federation(tx, scope).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, level, n)| (id, name, named(level), n))
+        .collect())
 }
 
-/// Studios by focus field within a scope.
+/// Studios by focus field within a scope, the most first.
 pub async fn counts_by_field(tx: &mut Tx, scope: Option<&OrgScope>) -> Result<Vec<(String, i64)>> {
-    let mut b = SqlBuilder::new(
-        "SELECT f.field, COUNT(*) FROM studio_fields f JOIN studios s ON s.id = f.studio_id
-         JOIN organisations o ON o.id = s.unit_id WHERE s.status <> 'revoked'",
-    );
-    if let Some(scope) = scope {
-        b.push(" AND ").scope("o.path", scope);
-    }
-    b.push(" GROUP BY f.field ORDER BY 2 DESC, 1");
-    tx.fetch_all(b.build()).await
+    let mut rows = studio_tally::within(tx, scope, "field:").await?;
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(rows)
 }
 
 /// Keeps the studio's level (its highest standing naming) and year of naming with the namings.
@@ -354,6 +348,7 @@ pub async fn set_level(
     named_year: Option<i64>,
     now: Timestamp,
 ) -> Result<()> {
+    let before = studio_tally::counted(tx, id).await?;
     tx.execute(
         Sql::new(
             "UPDATE studios SET level = $1, named_year = $2, version = version + 1, updated_at = $3 WHERE id = $4",
@@ -364,6 +359,7 @@ pub async fn set_level(
         .bind(id.0),
     )
     .await?;
+    studio_tally::recount(tx, id, before).await?;
     crate::changes::record(tx, "studio", id.0, "upsert", now).await
 }
 
@@ -373,6 +369,7 @@ pub async fn set_status(
     status: StudioStatus,
     now: Timestamp,
 ) -> Result<()> {
+    let before = studio_tally::counted(tx, id).await?;
     tx.execute(
         Sql::new(
             "UPDATE studios SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3",
@@ -382,5 +379,6 @@ pub async fn set_status(
         .bind(id.0),
     )
     .await?;
+    studio_tally::recount(tx, id, before).await?;
     crate::changes::record(tx, "studio", id.0, "upsert", now).await
 }
