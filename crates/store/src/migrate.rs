@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021_search_in_database"),
     migration!(22, "0022_search_index_without_pending_list"),
     migration!(23, "0023_studio_tally"),
+    migration!(24, "0024_studios_registry_order"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

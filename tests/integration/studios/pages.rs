@@ -4,6 +4,7 @@ use super::{ZHAO, codes};
 use crate::on_both;
 use crate::support::{Backend, TestApp};
 use reqwest::StatusCode;
+use serde_json::json;
 
 async fn the_pages_are_public_and_the_forms_protected(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
@@ -174,3 +175,48 @@ async fn the_pages_are_public_and_the_forms_protected(backend: Backend) {
     assert_eq!(r.headers()["content-type"], "image/png");
 }
 on_both!(the_pages_are_public_and_the_forms_protected);
+
+/// A national registry holds tens of thousands of studios: the list counts to 1,000 and says
+/// "more than" past it, in the page and the API, and still shows the highest levels first.
+async fn a_large_registry_counts_to_a_thousand(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let before = app.count("SELECT COUNT(*) FROM studios").await;
+    assert!(before < 1_000, "{before}");
+    // Unnamed studios of the Zhao Pengda company, enough to pass the cap.
+    app.execute(ingot_store::Sql::new(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+         INSERT INTO studios (unit_id, lead_id, kind, name, founded_on, address, description,
+             status, version, created_at, updated_at)
+         SELECT s.unit_id, s.lead_id, 'employee', '批量工作室' || CAST(n.i AS TEXT), '2020-01-01',
+             'x', 'x', 'active', 1, 0, 0
+         FROM n JOIN studios s ON s.name = '赵鹏达劳模创新工作室'",
+    ))
+    .await;
+    let visitor = app.visitor().await;
+    let (status, html) = visitor.page("/studios").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("超过 1000 条"), "{html}");
+    let (status, list) = app.api_as("admin").await.get("/studios?per_page=5").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(
+        (&list["total"], &list["total_exact"]),
+        (&json!(1000), &json!(false))
+    );
+    // The named studio before the thousand unnamed ones.
+    assert_eq!(list["items"][0]["name"], ZHAO, "{list}");
+    // A narrower list is counted exactly.
+    let (_, provincial) = app
+        .api_as("admin")
+        .await
+        .get("/studios?level=provincial")
+        .await;
+    assert_eq!(provincial["total_exact"], true);
+    assert_eq!(
+        provincial["total"].as_i64().unwrap(),
+        app.count("SELECT COUNT(*) FROM studios WHERE level = 'provincial'")
+            .await
+    );
+}
+on_both!(a_large_registry_counts_to_a_thousand);

@@ -138,7 +138,7 @@ async fn exists(tx: &mut Tx, name: &str) -> Result<bool> {
         Page::new(Some(1), Some(1), 1),
     )
     .await?;
-    Ok(total > 0)
+    Ok(total.count > 0)
 }
 
 async fn zhao_pengda(tx: &mut Tx, origin: &RequestOrigin) -> Result<StudioId> {

@@ -19,7 +19,7 @@ use ingot_store::studios::{
     self as store, Application, Assessment, Event, Funding, FundingEntry, Honour, Member, Naming,
     NewStudio, Output, Photo, Studio,
 };
-use ingot_store::{Page, Tx, orgs};
+use ingot_store::{Page, Total, Tx, orgs};
 
 /// Registering a studio, as the form and the API send it (`POST /studios`).
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -512,7 +512,7 @@ pub async fn detail(
 }
 
 /// The public registry, filtered.
-pub async fn list(tx: &mut Tx, filter: &store::Filter, page: Page) -> Result<(Vec<Studio>, i64)> {
+pub async fn list(tx: &mut Tx, filter: &store::Filter, page: Page) -> Result<(Vec<Studio>, Total)> {
     store::list(tx, filter, page).await
 }
 
@@ -521,21 +521,10 @@ pub async fn manageable(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Studio>>
     let Some(actor) = caller.actor() else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::new();
     let scope = caller
         .scope(Action::ManageStudio)
         .unwrap_or_else(OrgScope::nothing);
-    let filter = store::Filter {
-        status: Some(StudioStatus::Active),
-        ..Default::default()
-    };
-    let (all, _) = store::list(tx, &filter, Page::new(Some(1), Some(500), 500)).await?;
-    for s in all {
-        if s.lead_id == actor.user_id || scope.contains(&s.unit_path) {
-            out.push(s);
-        }
-    }
-    Ok(out)
+    store::led_or_within(tx, actor.user_id, &scope, 500).await
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

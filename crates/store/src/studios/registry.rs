@@ -2,7 +2,7 @@
 //! the filtered list, its focus fields, its level and status, and the statistics by level,
 //! year of naming, federation and field.
 
-use crate::sql::{Page, Sql, SqlBuilder};
+use crate::sql::{LIST_COUNT_CAP, Page, Sql, SqlBuilder, Total, count_up_to};
 use crate::{Result, Tx, studio_tally};
 use ingot_domain::studio::{Level, StudioKind, StudioStatus};
 use ingot_domain::time::Date;
@@ -239,18 +239,23 @@ fn filtered(start: &'static str, f: &Filter) -> SqlBuilder {
     b
 }
 
-/// Studios matching `f`, highest level first, then by name; and how many match in all.
-pub async fn list(tx: &mut Tx, f: &Filter, page: Page) -> Result<(Vec<Studio>, i64)> {
+/// The order of the registry: highest level first, most recently named, then by name. The
+/// same expression as the index `studios_registry_order_idx` (migration 0024), so that a page
+/// of a national registry reads its rows in order instead of sorting every studio.
+const REGISTRY_ORDER: &str =
+    " ORDER BY CASE s.level WHEN 'national' THEN 4 WHEN 'provincial' THEN 3 WHEN 'municipal' THEN 2
+            WHEN 'enterprise' THEN 1 ELSE 0 END DESC, s.named_year DESC, s.name, s.id";
+
+/// Studios matching `f` in the registry's order, and how many match, counted up to
+/// [`LIST_COUNT_CAP`].
+pub async fn list(tx: &mut Tx, f: &Filter, page: Page) -> Result<(Vec<Studio>, Total)> {
     let count = filtered(
-        "SELECT COUNT(*) FROM studios s JOIN organisations o ON o.id = s.unit_id JOIN users u ON u.id = s.lead_id",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM studios s JOIN organisations o ON o.id = s.unit_id JOIN users u ON u.id = s.lead_id",
         f,
     );
-    let (total,): (i64,) = tx.fetch_one(count.build()).await?;
+    let total = count_up_to(tx, count, LIST_COUNT_CAP).await?;
     let mut b = filtered(STUDIO_SELECT, f);
-    b.push(
-        " ORDER BY CASE s.level WHEN 'national' THEN 4 WHEN 'provincial' THEN 3 WHEN 'municipal' THEN 2
-            WHEN 'enterprise' THEN 1 ELSE 0 END DESC, s.named_year DESC, s.name, s.id",
-    );
+    b.push(REGISTRY_ORDER);
     page.apply(&mut b);
     let rows: Vec<StudioRow> = tx.fetch_all(b.build()).await?;
     let studios = rows
@@ -258,6 +263,24 @@ pub async fn list(tx: &mut Tx, f: &Filter, page: Page) -> Result<(Vec<Studio>, i
         .map(Studio::try_from)
         .collect::<Result<_>>()?;
     Ok((studios, total))
+}
+
+/// Active studios that `user` leads or that are held within `scope`, by name, at most `limit`.
+pub async fn led_or_within(
+    tx: &mut Tx,
+    user: UserId,
+    scope: &OrgScope,
+    limit: i64,
+) -> Result<Vec<Studio>> {
+    let mut b = SqlBuilder::new(STUDIO_SELECT);
+    b.push(" WHERE s.status = 'active' AND (s.lead_id = ")
+        .bind(user)
+        .push(" OR ")
+        .scope("o.path", scope)
+        .push(") ORDER BY s.name, s.id LIMIT ")
+        .bind(limit);
+    let rows: Vec<StudioRow> = tx.fetch_all(b.build()).await?;
+    rows.into_iter().map(Studio::try_from).collect()
 }
 
 pub async fn set_fields(tx: &mut Tx, id: StudioId, fields: &[String]) -> Result<()> {

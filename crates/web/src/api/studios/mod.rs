@@ -99,7 +99,10 @@ impl From<&Studio> for StudioDto {
 #[derive(Serialize, ToSchema)]
 pub struct StudioListDto {
     pub items: Vec<StudioDto>,
+    /// How many studios match, counted up to 1,000; see `total_exact`.
     pub total: i64,
+    /// False when more than `total` match.
+    pub total_exact: bool,
     pub page: i64,
     pub per_page: i64,
 }

@@ -158,7 +158,8 @@ pub(super) async fn list_studios(
     let (items, total) = cases::list(&mut tx, &filter, page).await?;
     Ok(Json(StudioListDto {
         items: items.iter().map(StudioDto::from).collect(),
-        total,
+        total: total.count,
+        total_exact: total.exact,
         page: page.number,
         per_page: page.size,
     }))

@@ -19,8 +19,8 @@ use ingot_domain::org::{OrgKind, Organisation};
 use ingot_domain::policy::{self, Action, Principal};
 use ingot_domain::studio::{FocusField, Level, StudioKind, StudioStatus};
 use ingot_domain::{AppError, OrgId, StudioId};
-use ingot_store::Page;
 use ingot_store::studios::{Filter, Studio};
+use ingot_store::{Page, Total};
 
 #[derive(serde::Deserialize, Default, Clone)]
 #[serde(default)]
@@ -90,7 +90,7 @@ struct IndexPage {
     ctx: PageCtx,
     q: ListQuery,
     items: Vec<Studio>,
-    total: i64,
+    total: Total,
     pager: Pager,
     may_create: bool,
     may_name: bool,
@@ -125,7 +125,7 @@ pub async fn index(
     let mut tx = state.db.read().await?;
     let (items, total) = cases::list(&mut tx, &filter, page).await?;
     drop(tx);
-    let pager = Pager::new(&ctx, &q.url(), page, total);
+    let pager = Pager::of(&ctx, &q.url(), page, total);
     let view = IndexPage {
         may_create: may_anywhere(&ctx, Action::ManageStudio),
         may_name: may_anywhere(&ctx, Action::ManageNamings),
