@@ -267,8 +267,9 @@ def main():
             ("proposal statistics", "/proposals/stats", [admin.cookie(), lang]),
             ("search 皮带输送机", search, [admin.cookie(), lang]),
             ("search, an employee's scope", search, [employee.cookie(), lang]),
-            ("studios list /studios", "/studios", [demo.cookie(), lang]),
-            (f"studio page /studios/{studio}", f"/studios/{studio}", [demo.cookie(), lang]),
+            ("studios list /studios", "/studios", [admin.cookie(), lang]),
+            ("studio statistics /studios/stats", "/studios/stats", [admin.cookie(), lang]),
+            (f"studio page /studios/{studio}", f"/studios/{studio}", [admin.cookie(), lang]),
             ("programme overview /programmes/1", "/programmes/1", [demo.cookie(), lang]),
             ("campaign results /campaigns/1/results", "/campaigns/1/results", [demo.cookie(), lang]),
         ]
