@@ -115,13 +115,19 @@ def to_ms(text):
     return float(m.group(1)) * scale
 
 
-def wrk(url, headers, seconds, connections, script=None):
+def wrk_start(url, headers, seconds, connections, script=None):
     args = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for h in headers:
         args += ["-H", h]
     if script:
         args += ["-s", script]
-    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    return subprocess.Popen(args + [url], stdout=subprocess.PIPE, text=True)
+
+
+def wrk_result(proc, url):
+    out = proc.communicate()[0]
+    if proc.returncode != 0:
+        raise SystemExit(f"wrk failed for {url}:\n{out}")
     p50, p99 = re.search(r"50%\s+(\S+)", out), re.search(r"99%\s+(\S+)", out)
     if not (p50 and p99):
         raise SystemExit(f"wrk gave no latencies for {url}:\n{out}")
@@ -132,11 +138,29 @@ def wrk(url, headers, seconds, connections, script=None):
     return requests, p50, p99, int(bad.group(1)) if bad else 0, errors.group(1) if errors else ""
 
 
+def wrk(url, headers, seconds, connections, script=None):
+    return wrk_result(wrk_start(url, headers, seconds, connections, script), url)
+
+
 def measure(name, pid, url, headers, seconds, connections, script=None):
-    wrk(url, headers, 1, connections, script)  # warm-up
-    before, database_before = cpu_seconds(pid), database_cpu()
-    requests, p50, p99, bad, errors = wrk(url, headers, seconds, connections, script)
-    cpu = cpu_seconds(pid) - before
+    return measure_spread(name, [pid], [url], headers, seconds, connections, script)
+
+
+def measure_spread(name, pids, urls, headers, seconds, connections, script=None):
+    """Loads one server, or several at once (one wrk each, the connections shared out) as a
+    round-robin balancer would; requests and CPU are summed over the servers, the latencies
+    are the worst server's."""
+    share = max(connections // len(urls), 1)
+    for url in urls:
+        wrk(url, headers, 1, share, script)  # warm-up
+    before, database_before = sum(cpu_seconds(p) for p in pids), database_cpu()
+    procs = [(wrk_start(url, headers, seconds, share, script), url) for url in urls]
+    results = [wrk_result(proc, url) for proc, url in procs]
+    cpu = sum(cpu_seconds(p) for p in pids) - before
+    requests = sum(r[0] for r in results)
+    p50, p99 = max(r[1] for r in results), max(r[2] for r in results)
+    bad = sum(r[3] for r in results)
+    errors = "; ".join(r[4] for r in results if r[4])
     database_ms = database_cpu_since(database_before) * 1000 / max(requests, 1)
     row = {
         "page": name,
@@ -189,6 +213,32 @@ class Session:
 
     def cookie(self):
         return "Cookie: " + "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def two_servers(cfg, env, work, first_pid, base, seconds, conns, plan):
+    """A second `ingot serve` on the same PostgreSQL, pinned to the same core, and each page
+    loaded on both at once with the same sessions: what a second process adds or costs."""
+    port = free_port()
+    second = subprocess.Popen(
+        ["taskset", "-c", "0", cfg["ingot"], "serve", "--listen", f"127.0.0.1:{port}",
+         "--files-dir", f"{work}/files"],
+        env=env, stdout=open(f"{work}/server2.log", "w"), stderr=subprocess.STDOUT,
+    )
+    rows = []
+    try:
+        other = f"http://127.0.0.1:{port}"
+        wait_up(other + "/healthz")
+        print(f"\nTwo ingot serve processes on one PostgreSQL, both on core 0, {conns} "
+              "connections shared between them", flush=True)
+        header()
+        for name, path, headers, script in plan:
+            rows.append(measure_spread(f"2 servers: {name}", [first_pid, second.pid],
+                                       [base + path, other + path], headers, seconds, conns,
+                                       script))
+    finally:
+        second.terminate()
+        second.wait()
+    return rows
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -287,6 +337,15 @@ def main():
                             [admin.cookie(), lang], max(2, seconds // 2), conns))
         rss = peak_rss_mb(pid)
         print(f"  peak resident memory of ingot serve: {rss:.0f} MB", flush=True)
+        if cfg["label"] == "postgres":
+            rows += two_servers(cfg, env, work, pid, base, seconds, conns, [
+                (f"proposal page /proposals/{proposal}", f"/proposals/{proposal}",
+                 [admin.cookie(), lang], None),
+                ("dashboard / (national admin)", "/", [admin.cookie(), lang], None),
+                ("search, an employee's scope", search, [employee.cookie(), lang], None),
+                ("form post: new draft (writes)", "/proposals", [poster.cookie(), lang],
+                 post_script),
+            ])
     finally:
         server.terminate()
         server.wait()
