@@ -201,6 +201,16 @@ async fn the_database_index_holds_every_record_and_follows_changes() {
             app.count("SELECT COUNT(*) FROM search_documents").await,
             records + 1
         );
+        // The re-index wrote through GIN's pending list and left the index as searches need
+        // it: changes straight in.
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM pg_class WHERE relname = 'search_documents_lexemes_idx'
+                 AND 'fastupdate=off' = ANY(reloptions)"
+            )
+            .await,
+            1
+        );
     })
     .await;
 }

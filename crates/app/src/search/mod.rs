@@ -83,7 +83,13 @@ impl SearchService {
         match &self.engine {
             Engine::Memory(_) => Ok(0),
             Engine::Database => {
-                database::drain(db, self.offset_ms, Drain::BeforeSearch(usize::MAX)).await
+                // Everything queued is usually everything (a re-index, a bulk load): written
+                // through GIN's pending list, merged once at the end.
+                ingot_store::search_index::bulk_writing(db, true).await?;
+                let drained =
+                    database::drain(db, self.offset_ms, Drain::BeforeSearch(usize::MAX)).await;
+                ingot_store::search_index::bulk_writing(db, false).await?;
+                drained
             }
         }
     }
