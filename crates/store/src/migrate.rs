@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_search_index_without_pending_list"),
     migration!(23, "0023_studio_tally"),
     migration!(24, "0024_studios_registry_order"),
+    migration!(25, "0025_federations_index"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

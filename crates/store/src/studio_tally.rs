@@ -152,7 +152,7 @@ pub async fn within(
 }
 
 /// Studios by level (`none`: not named) at each live national, provincial and city federation
-/// within `scope`: (federation id, its name, level, studios), by the federations' place.
+/// within `scope` (the federations from their index, migration 0025; each one's rows by key): (federation id, its name, level, studios), by the federations' place.
 pub async fn by_federation(
     tx: &mut Tx,
     scope: Option<&OrgScope>,
@@ -160,8 +160,10 @@ pub async fn by_federation(
     let mut b = SqlBuilder::new(
         "SELECT f.id, f.name, t.metric, t.n FROM organisations f
          JOIN studio_tally t ON t.org_id = f.id
+             AND t.metric IN ('level:none', 'level:enterprise', 'level:municipal',
+                              'level:provincial', 'level:national')
          WHERE f.kind IN ('national', 'province', 'city') AND f.archived_at IS NULL
-           AND t.n <> 0 AND t.metric LIKE 'level:%'",
+           AND t.n <> 0",
     );
     if let Some(scope) = scope {
         b.push(" AND ").scope("f.path", scope);
