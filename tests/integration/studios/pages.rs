@@ -206,7 +206,16 @@ async fn a_large_registry_counts_to_a_thousand(backend: Backend) {
     );
     // The named studio before the thousand unnamed ones.
     assert_eq!(list["items"][0]["name"], ZHAO, "{list}");
-    // A narrower list is counted exactly.
+    // A narrower list is counted exactly, by name or lead (joined) as by level (not).
+    let (_, named) = app
+        .api_as("admin")
+        .await
+        .get("/studios?q=%E6%89%B9%E9%87%8F%E5%B7%A5%E4%BD%9C%E5%AE%A499") // 批量工作室99
+        .await;
+    assert_eq!(
+        (&named["total"], &named["total_exact"]),
+        (&json!(11), &json!(true))
+    );
     let (_, provincial) = app
         .api_as("admin")
         .await
