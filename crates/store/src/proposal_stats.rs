@@ -46,20 +46,8 @@ pub async fn add_many(tx: &mut Tx, contributions: &[Contribution]) -> Result<()>
 
 /// The paths of the contributions' units.
 async fn paths_of(tx: &mut Tx, contributions: &[Contribution]) -> Result<BTreeMap<i64, OrgPath>> {
-    let mut units: Vec<OrgId> = contributions.iter().map(|c| c.unit_id).collect();
-    units.sort();
-    units.dedup();
-    let mut paths = BTreeMap::new();
-    for chunk in units.chunks(500) {
-        let mut b = SqlBuilder::new("SELECT id, path FROM organisations WHERE id IN ");
-        b.values(chunk);
-        let rows: Vec<(i64, String)> = tx.fetch_all(b.build()).await?;
-        paths.extend(
-            rows.into_iter()
-                .map(|(id, p)| (id, OrgPath::from_stored(p))),
-        );
-    }
-    Ok(paths)
+    let units: Vec<OrgId> = contributions.iter().map(|c| c.unit_id).collect();
+    crate::subtree::paths_of(tx, &units).await
 }
 
 /// A rollup table's insert and the update of its conflicting row.

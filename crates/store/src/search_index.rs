@@ -405,9 +405,10 @@ pub async fn texts(
 }
 
 /// The oldest and the newest place in indexing order (0 and 0 when empty). Places are not
-/// dense: a changed record moves to the newest, leaving a gap where it was. After a re-index
-/// the old end of the order's index is dead entries until a vacuum (which `vacuum` does, and
-/// autovacuum otherwise), which the first query steps over.
+/// dense: a changed record moves to the newest, leaving a gap where it was. After every
+/// document is rewritten the old end of the order's index is dead entries until a vacuum
+/// (`ingot reindex` runs `vacuum`; autovacuum otherwise): the first read steps over them and
+/// marks them (22 ms at district size with autovacuum off), later ones skip them (0.5 ms).
 pub async fn seq_range(tx: &mut Tx) -> Result<(i64, i64)> {
     tick();
     sqlx::query_as(

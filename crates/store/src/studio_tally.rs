@@ -152,7 +152,8 @@ pub async fn within(
 }
 
 /// Studios by level (`none`: not named) at each live national, provincial and city federation
-/// within `scope` (the federations from their index, migration 0025; each one's rows by key): (federation id, its name, level, studios), by the federations' place.
+/// within `scope`: (federation id, its name, level, studios), by the federations' place. The
+/// federations come from their own index (migration 0025).
 pub async fn by_federation(
     tx: &mut Tx,
     scope: Option<&OrgScope>,

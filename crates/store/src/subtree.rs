@@ -45,8 +45,11 @@ pub async fn add_up(tx: &mut Tx, table: &'static str, deltas: &[Delta<'_>]) -> R
     Ok(())
 }
 
-/// The paths of organisations named by id (those that exist).
+/// The paths of organisations named by id (those that exist; each read once).
 pub async fn paths_of(tx: &mut Tx, ids: &[OrgId]) -> Result<BTreeMap<i64, OrgPath>> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
     let mut paths = BTreeMap::new();
     for chunk in ids.chunks(500) {
         let mut b = SqlBuilder::new("SELECT id, path FROM organisations WHERE id IN ");
