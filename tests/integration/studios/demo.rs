@@ -86,6 +86,12 @@ async fn zhao_pengda_studio_is_in_the_demo(backend: Backend) {
     for l in ["enterprise", "municipal", "provincial", "national"] {
         assert!(levels.contains(&l), "{stats}");
     }
+    // Lowest level first, as the federations' table reads.
+    assert_eq!(
+        levels,
+        ["enterprise", "municipal", "provincial", "national"],
+        "{stats}"
+    );
     // A city federation counts only its own city's studios.
     let jz = app.api_as("jz.admin").await;
     let (_, jz_stats) = jz.get("/studios/stats").await;

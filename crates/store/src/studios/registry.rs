@@ -322,13 +322,17 @@ fn named(level: String) -> Option<String> {
     (level != "none").then_some(level)
 }
 
-/// Studios by level (None: not named) within a scope of units.
+/// Studios by level (None: not named) within a scope of units, lowest level first.
 pub async fn counts_by_level(
     tx: &mut Tx,
     scope: Option<&OrgScope>,
 ) -> Result<Vec<(Option<String>, i64)>> {
     let rows = studio_tally::within(tx, scope, "level:").await?;
-    Ok(rows.into_iter().map(|(l, n)| (named(l), n)).collect())
+    let mut out: Vec<(Option<String>, i64)> =
+        rows.into_iter().map(|(l, n)| (named(l), n)).collect();
+    // Lowest level first, the unnamed last, as the federations' table reads.
+    out.sort_by_key(|(l, _)| l.as_deref().and_then(Level::parse).map_or(5, Level::rank));
+    Ok(out)
 }
 
 /// Namings (standing or lost) by year of naming and level, of studios within a scope: newest
