@@ -323,7 +323,7 @@ async fn achievements_have_a_team_links_and_a_verified_benefit(backend: Backend)
     let (s, a) = finance
         .post(
             &format!("/achievements/{id}/benefit/verify"),
-            json!({"corrected_amount": "90000", "note": "按实际产量核减"}),
+            json!({"corrected_amount": 90000, "note": "按实际产量核减"}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{a}");

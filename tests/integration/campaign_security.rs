@@ -96,7 +96,7 @@ impl Review {
             let (s, b) = nm
                 .post(
                     &format!("/campaigns/{id}/experts"),
-                    json!({ "username": username, "fields": "冶金,信息技术,材料" }),
+                    json!({ "username": username, "fields": ["冶金", "信息技术", "材料"] }),
                 )
                 .await;
             assert_eq!(s, StatusCode::OK, "{b}");

@@ -394,8 +394,9 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
 
     // The panel: the national federation's experts; an expert of the pool declares a conflict.
     for (username, fields) in [
-        ("expert.li", "冶金,稀土冶炼"),
-        ("expert.wang", "稀土冶炼,材料"),
+        ("expert.li", json!(["冶金", "稀土冶炼"])),
+        // One entry may list several, as the page's one input sends them.
+        ("expert.wang", json!(["稀土冶炼,材料"])),
     ] {
         let (s, b) = nm
             .post(
@@ -408,7 +409,7 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
     let (s, b) = nm
         .post(
             &format!("/campaigns/{id}/experts"),
-            json!({ "username": "li.ming", "fields": "x" }),
+            json!({ "username": "li.ming", "fields": ["x"] }),
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -438,7 +439,7 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
     let (s, _) = nm
         .post(
             &format!("/campaigns/{id}/experts"),
-            json!({ "username": "expert.zhao", "fields": "信息技术,数据库" }),
+            json!({ "username": "expert.zhao", "fields": ["信息技术", "数据库"] }),
         )
         .await;
     assert_eq!(s, StatusCode::OK);

@@ -335,7 +335,7 @@ async fn a_naming_application_is_decided_once(backend: Backend) {
     let (s, _) = union
         .post(
             &format!("/studios/{studio}/honours"),
-            json!({ "title": "锦州市劳动模范", "awarded_by": "锦州市人民政府", "level": "municipal", "year": "2019" }),
+            json!({ "title": "锦州市劳动模范", "awarded_by": "锦州市人民政府", "level": "municipal", "year": 2019 }),
         )
         .await;
     assert_eq!(s, StatusCode::OK);

@@ -207,16 +207,14 @@ async fn studios_are_found_by_anyone_and_follow_revocation(backend: Backend) {
         "UPDATE change_log SET at = at - 600000",
     ))
     .await;
-    let mut tx = app.db.begin().await.unwrap();
-    ingot_store::studios::set_status(
-        &mut tx,
-        ingot_domain::StudioId(id),
-        ingot_domain::studio::StudioStatus::Suspended,
-        ingot_domain::Timestamp::now(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let union = app.api_as("ref.union").await;
+    let (status, d) = union
+        .post(
+            &format!("/studios/{id}/status"),
+            json!({ "status": "suspended", "reason": "整改", "on_date": "2026-01-05" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
     let (_, after) = outsider
         .get("/search?q=%E8%B5%B5%E9%B9%8F%E8%BE%BE&kind=studio&status=suspended")
         .await;

@@ -517,7 +517,7 @@ async fn studio_members_and_honours_stay_within_reach(backend: Backend) {
             .post(
                 &format!("/studios/{studio}/honours"),
                 json!({"username": outsider, "title": "全国五一劳动奖章", "awarded_by": "中华全国总工会",
-                    "level": "national", "year": "2024"}),
+                    "level": "national", "year": 2024}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");

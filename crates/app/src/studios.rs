@@ -121,6 +121,19 @@ async fn event(
     .await
 }
 
+/// Ends a change of a studio the one way every studio change ends: its audit row, and its
+/// change-log row so that every server's search catches up with it.
+async fn commit(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    studio: StudioId,
+    change: crate::audit::Change<'_>,
+) -> Result<()> {
+    crate::audit::record(tx, caller, change).await?;
+    ingot_store::changes::record(tx, "studio", studio.0, "upsert", Timestamp::now()).await?;
+    Ok(())
+}
+
 /// Recomputes the studio's level and year of naming from its standing namings.
 async fn refresh_level(tx: &mut Tx, id: StudioId) -> Result<Option<Level>> {
     let namings = store::namings(tx, id).await?;

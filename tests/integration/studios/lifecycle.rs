@@ -16,10 +16,22 @@ async fn a_studio_is_named_twice_assessed_and_revoked(backend: Backend) {
     let ln = app.api_as("ln.admin").await;
     let expert = app.api_as("expert.li").await;
     let id = create_studio(&app, &union, "王芳职工创新工作室", "wang.fang").await;
+    // A year is a number: text is the field's wrong type, a year before 1950 is no honour's.
+    for (year, code) in [(json!("2019"), "wrong_type"), (json!(1800), "invalid_year")] {
+        let (status, d) = union
+            .post(
+                &format!("/studios/{id}/honours"),
+                json!({ "title": "锦州市劳动模范", "awarded_by": "锦州市人民政府", "level": "municipal", "year": year }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert_eq!(d["fields"][0]["field"], "year", "{d}");
+        assert_eq!(d["fields"][0]["code"], code, "{d}");
+    }
     let (status, _) = union
         .post(
             &format!("/studios/{id}/honours"),
-            json!({ "title": "锦州市劳动模范", "awarded_by": "锦州市人民政府", "level": "municipal", "year": "2019" }),
+            json!({ "title": "锦州市劳动模范", "awarded_by": "锦州市人民政府", "level": "municipal", "year": 2019 }),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -33,7 +45,7 @@ async fn a_studio_is_named_twice_assessed_and_revoked(backend: Backend) {
     let (status, d) = union
         .post(
             &format!("/studios/{id}/outputs"),
-            json!({ "kind": "patent", "title": "一种窑车密封结构", "on_date": "2023-06-01", "count": "1",
+            json!({ "kind": "patent", "title": "一种窑车密封结构", "on_date": "2023-06-01", "count": 1,
                 "patent_type": "utility_model", "patent_stage": "granted" }),
         )
         .await;
@@ -147,7 +159,7 @@ async fn a_studio_is_named_twice_assessed_and_revoked(backend: Backend) {
     let (status, _) = ln
         .post(
             &format!("/naming-applications/{app_id}/decision"),
-            json!({ "outcome": "approve", "notice_number": "辽工发〔2024〕3号", "notice_date": "2024-09-01", "funding": "50000" }),
+            json!({ "outcome": "approve", "notice_number": "辽工发〔2024〕3号", "notice_date": "2024-09-01", "funding": 50000 }),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -176,7 +188,7 @@ async fn a_studio_is_named_twice_assessed_and_revoked(backend: Backend) {
     let (status, _) = ln
         .post(
             &format!("/studios/{id}/funding/{funding}/entries"),
-            json!({ "kind": "payment", "amount": "50000", "on_date": "2024-09-15" }),
+            json!({ "kind": "payment", "amount": 50000, "on_date": "2024-09-15" }),
         )
         .await;
     assert_eq!(status, StatusCode::OK);

@@ -163,7 +163,7 @@ async fn every_rule_refuses_with_a_clear_message_and_saves_nothing(backend: Back
     // A reviewer who is a member of the studio may not review it.
     let id = create_studio(&app, &union, "李明职工创新工作室", "li.ming").await;
     for body in [
-        json!({ "title": "锦州市技术创新能手", "awarded_by": "锦州市总工会", "level": "municipal", "year": "2020" }),
+        json!({ "title": "锦州市技术创新能手", "awarded_by": "锦州市总工会", "level": "municipal", "year": 2020 }),
     ] {
         let (status, _) = union.post(&format!("/studios/{id}/honours"), body).await;
         assert_eq!(status, StatusCode::OK);

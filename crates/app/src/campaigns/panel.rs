@@ -18,9 +18,9 @@ use ingot_store::{Tx, users};
 #[schema(as = ExpertBody)]
 pub struct ExpertInput {
     pub username: String,
-    /// Comma-separated fields as the records name them.
-    // e.g. "冶金, 稀土"; the form types them into one input.
-    pub fields: String,
+    /// The fields as the records name them (`["冶金", "稀土"]`); an entry may itself list
+    /// several separated by commas, as the form's one input sends them.
+    pub fields: Vec<String>,
     pub profile: String,
 }
 
@@ -36,7 +36,7 @@ pub async fn add_expert(
     require_manage(caller, &c)?;
     require_stage(&c, &[Stage::Declaration, Stage::FormalCheck, Stage::Review])?;
     let mut v = Validator::new();
-    let fields = v.required_text("fields", &input.fields, rules::TEXT_MAX);
+    let fields = v.required_text("fields", &input.fields.join(","), rules::TEXT_MAX);
     let profile = v
         .optional_text("profile", Some(&input.profile), rules::TEXT_MAX)
         .unwrap_or_default();

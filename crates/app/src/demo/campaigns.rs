@@ -410,7 +410,7 @@ pub async fn load(db: &Db, caller: &Caller<'_>, hash: &str, reset: bool) -> Resu
             campaign,
             &cases::ExpertInput {
                 username: (*username).into(),
-                fields: (*fields).into(),
+                fields: vec![(*fields).into()],
                 profile: format!("长期从事{fields}领域的技术研究与评审。"),
             },
         )

@@ -14,7 +14,7 @@ use crate::studios::{
 use crate::{Caller, Result};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, OrgId, Role, StudioId, Timestamp};
+use ingot_domain::{AppError, OrgId, ProposalId, Role, StudioId, Timestamp};
 use ingot_store::studios::{self as store, Filter};
 use ingot_store::users::NewUser;
 use ingot_store::{Db, Page, Sql, Tx, grants, orgs, users};
@@ -191,7 +191,7 @@ async fn zhao_pengda(tx: &mut Tx, origin: &RequestOrigin) -> Result<StudioId> {
             title: "全国五一劳动奖章".into(),
             awarded_by: "中华全国总工会".into(),
             level: "national".into(),
-            year: String::new(),
+            year: None,
         },
     )
     .await?;
@@ -210,7 +210,7 @@ async fn zhao_pengda(tx: &mut Tx, origin: &RequestOrigin) -> Result<StudioId> {
                 kind: kind.into(),
                 title: title.into(),
                 on_date: "2022-08-31".into(),
-                count: count.to_string(),
+                count: Some(count),
                 patent_type: patent_type.into(),
                 patent_stage: patent_stage.into(),
                 ..Default::default()
@@ -240,8 +240,8 @@ async fn zhao_pengda(tx: &mut Tx, origin: &RequestOrigin) -> Result<StudioId> {
                 kind: "proposal".into(),
                 title,
                 on_date: on.to_string(),
-                count: "1".into(),
-                proposal_id: pid.to_string(),
+                count: Some(1),
+                proposal_id: Some(ProposalId(pid)),
                 ..Default::default()
             },
         )
@@ -483,7 +483,7 @@ async fn generated(tx: &mut Tx, system: &Caller<'_>, password_hash: &str) -> Res
                 },
                 awarded_by: "市总工会".into(),
                 level: "municipal".into(),
-                year: (founded + 1).to_string(),
+                year: Some(i64::from(founded) + 1),
                 ..Default::default()
             },
         )

@@ -441,6 +441,7 @@ pub use crate::proposals::BenefitInput as ClaimInput;
 #[schema(as = RecordVerifyBody)]
 pub struct VerifyInput {
     /// Empty to confirm the claim; otherwise the corrected amount in yuan (with a note).
+    #[serde(deserialize_with = "ingot_domain::validate::decimal_text")]
     pub corrected_amount: String,
     pub note: String,
     pub version: Option<i64>,

@@ -2,7 +2,7 @@
 //! standard; a fail takes the title away.
 
 use super::registry::totals;
-use super::{event, load, refresh_level};
+use super::{commit, event, load, refresh_level};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
@@ -166,9 +166,10 @@ pub async fn assess(
         )
         .await?;
     }
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.assess", "studio", id.0)
             .label(&s.name)
             .org(s.unit_id)

@@ -1,8 +1,8 @@
 //! A named studio's special funding: payments of the grant and spending from it, neither
 //! exceeding the grant.
 
-use super::{load, may_manage, positive_money_field};
-use crate::audit::{Change, record};
+use super::{commit, load, may_manage, positive_money_field};
+use crate::audit::Change;
 use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::studio::{self as rules, EntryKind, SpendCategory};
@@ -22,6 +22,7 @@ pub struct EntryInput {
     /// For spending: `equipment`, `materials`, `training`, `research`, `other`.
     pub category: String,
     /// Yuan.
+    #[serde(deserialize_with = "ingot_domain::validate::decimal_text")]
     pub amount: String,
     pub on_date: String,
     // The API calls it `note`; the studio page's form, where other fields sit beside it,
@@ -123,9 +124,10 @@ pub async fn funding_entry(
         Timestamp::now(),
     )
     .await?;
-    record(
+    commit(
         tx,
         caller,
+        s.id,
         Change::new("studio.funding_entry", "studio", s.id.0)
             .label(&s.name)
             .org(s.unit_id)

@@ -1,7 +1,7 @@
 //! A studio's people: members joining and leaving, and the honours of its lead or members.
 
-use super::{event, load, require_manage, studio_home, today, user_by_name};
-use crate::audit::{Change, record};
+use super::{commit, event, load, require_manage, studio_home, today, user_by_name};
+use crate::audit::Change;
 use crate::{Caller, Result};
 use ingot_domain::MemberId;
 use ingot_domain::policy::Action;
@@ -77,9 +77,10 @@ pub async fn add_member(
         true,
     )
     .await?;
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.add_member", "studio", id.0)
             .label(&s.name)
             .org(s.unit_id)
@@ -132,9 +133,10 @@ pub async fn member_leaves(
         true,
     )
     .await?;
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.member_left", "studio", id.0)
             .label(&s.name)
             .org(s.unit_id)
@@ -155,8 +157,8 @@ pub struct HonourInput {
     // Who awarded it, as on the certificate.
     pub awarded_by: String,
     pub level: String,
-    /// Empty if not known.
-    pub year: String,
+    /// Absent if not known (an old certificate).
+    pub year: Option<i64>,
 }
 
 /// Records an honour of the lead or a member (the unit's union or a federation does this).
@@ -172,16 +174,12 @@ pub async fn add_honour(
     let title = v.required_text("title", &input.title, rules::SHORT_MAX);
     let body = v.required_text("awarded_by", &input.awarded_by, rules::SHORT_MAX);
     let level = choice::<Level>("level", &input.level);
-    // The year may be unknown (an old certificate); empty leaves it out.
-    let year = match input.year.trim() {
-        "" => None,
-        raw => match raw.parse::<i64>() {
-            Ok(y) if (1950..=i64::from(today(caller).year)).contains(&y) => Some(y),
-            _ => {
-                v.add(FieldError::new("year", "invalid_year"));
-                None
-            }
-        },
+    let year = match input.year {
+        Some(y) if !(1950..=i64::from(today(caller).year)).contains(&y) => {
+            v.add(FieldError::new("year", "invalid_year"));
+            None
+        }
+        year => year,
     };
     let person = if input.username.trim().is_empty() {
         Ok(s.lead_id)
@@ -211,9 +209,10 @@ pub async fn add_honour(
     let (person, level) = v.finish_with((person, level))?;
     let honour =
         store::add_honour(tx, person, &title, &body, level, year, Timestamp::now()).await?;
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.add_honour", "studio", id.0)
             .label(&s.name)
             .org(s.unit_id)

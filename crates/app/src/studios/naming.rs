@@ -4,7 +4,8 @@
 
 use super::registry::{manageable, totals};
 use super::{
-    event, load, may_manage, money_field, refresh_level, require_manage, standing_levels, today,
+    commit, event, load, may_manage, money_field, refresh_level, require_manage, standing_levels,
+    today,
 };
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
@@ -355,6 +356,7 @@ pub struct DecisionInput {
     pub notice_title: String,
     /// Yuan; empty for none.
     // Granted with the naming as special funding; 0 is none too.
+    #[serde(deserialize_with = "ingot_domain::validate::decimal_text")]
     pub funding: String,
     // The API calls it `note`; the application page's form, beside the review's fields,
     // `decision_note`.
@@ -521,9 +523,10 @@ pub async fn decide(
                 note.as_deref(),
             )
             .await?;
-            record(
+            commit(
                 tx,
                 caller,
+                s.id,
                 Change::new("studio.approve", "naming_application", id.0)
                     .label(&s.name)
                     .org(s.unit_id)
@@ -597,6 +600,7 @@ pub struct RecordNamingInput {
     pub notice_date: String,
     pub notice_title: String,
     /// Special funding in yuan; empty for none.
+    #[serde(deserialize_with = "ingot_domain::validate::decimal_text")]
     pub funding: String,
 }
 
@@ -636,9 +640,10 @@ pub async fn record_naming(
         tx, caller, &s, org.id, &org.name, level, None, &notice, funding,
     )
     .await?;
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.record_naming", "studio", id.0)
             .label(&s.name)
             .org(s.unit_id)

@@ -1,8 +1,8 @@
 //! What a studio produces and shows: its outputs (patents, papers, awards and the like) and its
 //! photos, with who may see a photo taken during an on-site review.
 
-use super::{insider, load, money_field, require_manage};
-use crate::audit::{Change, record};
+use super::{commit, insider, load, money_field, require_manage};
+use crate::audit::Change;
 use crate::{Caller, Result};
 use ingot_domain::PhotoId;
 use ingot_domain::studio::{self as rules, OutputKind, PatentStage, PatentType};
@@ -21,15 +21,18 @@ pub struct OutputInput {
     pub kind: String,
     pub title: String,
     pub on_date: String,
-    pub count: String,
-    /// Yuan (for economic benefit).
+    /// How many the row stands for; absent: one.
+    pub count: Option<i64>,
+    /// Yuan (for economic benefit), as a number or decimal text.
+    #[serde(deserialize_with = "ingot_domain::validate::decimal_text")]
     pub amount: String,
     /// For patents: `invention`, `utility_model` or `design`.
     pub patent_type: String,
     /// For patents: `applied` or `granted`.
     pub patent_stage: String,
-    // A proposal this row stands for, by id.
-    pub proposal_id: String,
+    /// A proposal this row stands for, by id.
+    #[schema(value_type = Option<i64>)]
+    pub proposal_id: Option<ProposalId>,
 }
 
 pub async fn add_output(
@@ -44,15 +47,13 @@ pub async fn add_output(
     let kind = choice::<OutputKind>("kind", &input.kind);
     let title = v.required_text("title", &input.title, rules::SHORT_MAX);
     let on = date("on_date", &input.on_date);
-    let count = match input.count.trim() {
-        "" => 1,
-        raw => match raw.parse::<i64>() {
-            Ok(n) if (0..=1_000_000).contains(&n) => n,
-            _ => {
-                v.add(FieldError::new("count", "invalid_number"));
-                1
-            }
-        },
+    let count = match input.count {
+        None => 1,
+        Some(n) if (0..=1_000_000).contains(&n) => n,
+        Some(_) => {
+            v.add(FieldError::new("count", "invalid_number"));
+            1
+        }
     };
     let amount = money_field("amount", &input.amount);
     let (mut patent_type, mut patent_stage) = (None, None);
@@ -75,21 +76,13 @@ pub async fn add_output(
     if kind == Ok(OutputKind::EconomicBenefit) && amount == Ok(None) {
         v.add(FieldError::new("amount", "required"));
     }
-    let proposal = match input.proposal_id.trim() {
-        "" => None,
-        raw => match raw.parse::<i64>() {
-            Ok(p)
-                if ingot_store::proposals::get(tx, ProposalId(p))
-                    .await?
-                    .is_some() =>
-            {
-                Some(p)
-            }
-            _ => {
-                v.add(FieldError::new("proposal_id", "unknown_proposal"));
-                None
-            }
-        },
+    let proposal = match input.proposal_id {
+        None => None,
+        Some(p) if ingot_store::proposals::get(tx, p).await?.is_some() => Some(p.0),
+        Some(_) => {
+            v.add(FieldError::new("proposal_id", "unknown_proposal"));
+            None
+        }
     };
     let (kind, on, amount) = v.finish_with((kind, on, amount))?;
     let out = store::insert_output(
@@ -109,9 +102,10 @@ pub async fn add_output(
         Timestamp::now(),
     )
     .await?;
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.add_output", "studio", id.0)
             .label(&s.name)
             .org(s.unit_id)
@@ -159,9 +153,10 @@ pub async fn add_photo(
         ]));
     }
     let photo = insert_photo(tx, id, None, file, me).await?;
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.add_photo", "studio", id.0)
             .label(&s.name)
             .org(s.unit_id)

@@ -2,8 +2,10 @@
 //! revoking), and reading studios: a studio's page with what the caller may do on it, the public
 //! registry, the studios a caller may apply for, and the counts by level, year and field.
 
-use super::{event, insider, load, may_manage, refresh_level, require_manage, today, user_by_name};
-use crate::audit::{Change, record};
+use super::{
+    commit, event, insider, load, may_manage, refresh_level, require_manage, today, user_by_name,
+};
+use crate::audit::Change;
 use crate::{Caller, Result};
 use ingot_domain::org::OrgKind;
 use ingot_domain::policy::Action;
@@ -226,9 +228,10 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
         true,
     )
     .await?;
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.create", "studio", id.0)
             .label(&name)
             .org(unit.id)
@@ -266,9 +269,10 @@ pub async fn update(
     changed.founded_on = founded;
     store::update(tx, &changed, Timestamp::now()).await?;
     store::set_fields(tx, id, &d.fields).await?;
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.update", "studio", id.0)
             .label(&changed.name)
             .org(s.unit_id)
@@ -342,9 +346,10 @@ pub async fn set_status(
         },
     };
     event(tx, caller, id, on, step, true).await?;
-    record(
+    commit(
         tx,
         caller,
+        id,
         Change::new("studio.set_status", "studio", id.0)
             .label(&s.name)
             .org(s.unit_id)

@@ -118,7 +118,6 @@ pub async fn insert(tx: &mut Tx, new: &NewStudio<'_>, now: Timestamp) -> Result<
             .bind(now),
         )
         .await?;
-    crate::changes::record(tx, "studio", id, "upsert", now).await?;
     studio_tally::recount(tx, StudioId(id), None).await?;
     Ok(StudioId(id))
 }
@@ -150,8 +149,7 @@ pub async fn update(tx: &mut Tx, s: &Studio, now: Timestamp) -> Result<()> {
     if n == 0 {
         return Err(AppError::conflict("studio_changed"));
     }
-    studio_tally::recount(tx, s.id, before).await?;
-    crate::changes::record(tx, "studio", s.id.0, "upsert", now).await
+    studio_tally::recount(tx, s.id, before).await
 }
 
 pub async fn get(tx: &mut Tx, id: StudioId) -> Result<Option<Studio>> {
@@ -392,8 +390,7 @@ pub async fn set_level(
         .bind(id.0),
     )
     .await?;
-    studio_tally::recount(tx, id, before).await?;
-    crate::changes::record(tx, "studio", id.0, "upsert", now).await
+    studio_tally::recount(tx, id, before).await
 }
 
 pub async fn set_status(
@@ -412,6 +409,5 @@ pub async fn set_status(
         .bind(id.0),
     )
     .await?;
-    studio_tally::recount(tx, id, before).await?;
-    crate::changes::record(tx, "studio", id.0, "upsert", now).await
+    studio_tally::recount(tx, id, before).await
 }
