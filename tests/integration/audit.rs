@@ -60,6 +60,12 @@ async fn each_federation_reads_its_own_audit_log(backend: Backend) {
     assert!(html.contains("不是日期"));
     let (_, html) = jinzhou.page("/audit?actor=nobody-at-all").await;
     assert!(html.contains("没有用户名为 nobody-at-all 的人员"));
+    // Every bad value at once, not only the first.
+    let (_, html) = jinzhou
+        .page("/audit?from=2020-13-01&actor=nobody-at-all")
+        .await;
+    assert!(html.contains("不是日期"), "{html}");
+    assert!(html.contains("没有用户名为 nobody-at-all 的人员"), "{html}");
     let csv = jinzhou
         .get("/audit/export?action=org.")
         .await

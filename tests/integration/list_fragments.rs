@@ -40,6 +40,18 @@ async fn lists_answer_htmx_with_their_results(backend: Backend) {
     // A bad filter is explained inside the results, where htmx puts them.
     let bad = fragment(&visitor, "/studios?year=abc", "studio-results").await;
     assert!(bad.contains("form-error"), "{bad}");
+    // Two bad values are both named.
+    let both = fragment(
+        &visitor,
+        "/studios?year=abc&unit=999999999",
+        "studio-results",
+    )
+    .await;
+    assert_eq!(
+        both.matches("data-testid=\"form-error\"").count(),
+        2,
+        "{both}"
+    );
     // Another target gets the whole page.
     let other = fragment(&visitor, "/studios?level=provincial", "elsewhere").await;
     assert!(other.contains("<html"));

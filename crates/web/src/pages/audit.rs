@@ -1,5 +1,6 @@
 //! The audit log, filtered, paged and exportable.
 
+use super::filters::FilterProblems;
 use super::{Pager, ok, query_url};
 use crate::AppState;
 use crate::ctx::PageCtx;
@@ -87,22 +88,17 @@ async fn filter_of(
     q: &AuditQuery,
 ) -> Result<(AuditFilter, Option<Organisation>), AppError> {
     let offset = state.config.utc_offset_ms();
-    let mut problems = Vec::new();
-    let from = day(&q.from, "from", offset, false).unwrap_or_else(|e| {
-        problems.extend(e.field_errors());
-        None
-    });
-    let until = day(&q.until, "until", offset, true).unwrap_or_else(|e| {
-        problems.extend(e.field_errors());
-        None
-    });
-    if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
-    }
+    let mut problems = FilterProblems::default();
+    let from = problems
+        .keep(day(&q.from, "from", offset, false))?
+        .flatten();
+    let until = problems
+        .keep(day(&q.until, "until", offset, true))?
+        .flatten();
     let mut tx = state.db.read().await?;
     let actor = match q.actor.trim() {
         "" => None,
-        name => Some(
+        name => problems.keep(
             ingot_app::users::find_by_username(&mut tx, name)
                 .await?
                 .map(|u| u.id)
@@ -110,9 +106,10 @@ async fn filter_of(
                     AppError::Validation(vec![
                         FieldError::new("actor", "unknown_user").with("username", name),
                     ])
-                })?,
-        ),
+                }),
+        )?,
     };
+    problems.finish()?;
     let org = match q.org.as_deref().and_then(|s| s.parse().ok()) {
         Some(id) => Some(ingot_app::orgs::get(&mut tx, OrgId(id)).await?),
         None => None,

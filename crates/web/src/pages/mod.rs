@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod campaigns;
 pub mod error;
+pub mod filters;
 pub mod home;
 pub mod login;
 pub mod notifications;

@@ -1,6 +1,7 @@
 //! Improvement proposals: lists, the submission form with its duplicate warning, the page of
 //! one proposal with its timeline, and the exports.
 
+use super::filters::{FilterProblems, unit_path};
 use super::{Pager, done, in_tx, ok, query_url, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
@@ -69,22 +70,16 @@ impl ListQuery {
 
     /// The store's filter; an unknown unit or a malformed month is an error naming the field.
     pub async fn filter(&self, state: &AppState) -> Result<Filter, AppError> {
-        let unit = match self.unit.trim() {
-            "" => None,
-            raw => {
-                let id: i64 = raw
-                    .parse()
-                    .map_err(|_| AppError::field("unit", "unknown_org"))?;
-                let mut tx = state.db.read().await?;
-                let org = ingot_app::orgs::named_by(&mut tx, "unit", OrgId(id)).await?;
-                Some(org.path)
-            }
-        };
+        let mut problems = FilterProblems::default();
+        let unit = problems.keep(unit_path(state, &self.unit).await)?;
+        let period_from = problems.keep(parse_month("from", &self.from))?;
+        let period_to = problems.keep(parse_month("to", &self.to))?;
+        problems.finish()?;
         Ok(Filter {
             view: self.view(),
-            unit,
-            period_from: parse_month("from", &self.from)?,
-            period_to: parse_month("to", &self.to)?,
+            unit: unit.flatten(),
+            period_from: period_from.flatten(),
+            period_to: period_to.flatten(),
             category: Some(self.category.trim().to_string()).filter(|c| !c.is_empty()),
             status: Status::parse(&self.status),
             overdue_at: (self.overdue == "1" || self.overdue == "true").then(Timestamp::now),

@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
 use crate::forms::{FormErrors, decode_form, is_form_error};
+use crate::pages::filters::{FilterProblems, unit_path};
 use crate::pages::{Pager, done, form_command, list_page, ok, query_url, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -18,7 +19,7 @@ use ingot_domain::PhotoId;
 use ingot_domain::org::{OrgKind, Organisation};
 use ingot_domain::policy::{self, Action, Principal};
 use ingot_domain::studio::{FocusField, Level, StudioKind, StudioStatus};
-use ingot_domain::{AppError, OrgId, StudioId};
+use ingot_domain::{AppError, StudioId};
 use ingot_store::studios::{Filter, Studio};
 use ingot_store::{Page, Total};
 
@@ -37,24 +38,16 @@ pub struct ListQuery {
 
 impl ListQuery {
     async fn filter(&self, state: &AppState) -> Result<Filter, AppError> {
-        let unit = match self.unit.trim() {
-            "" => None,
-            raw => {
-                let id: i64 = raw
-                    .parse()
-                    .map_err(|_| AppError::field("unit", "unknown_org"))?;
-                let mut tx = state.db.read().await?;
-                let org = ingot_app::orgs::named_by(&mut tx, "unit", OrgId(id)).await?;
-                Some(org.path)
-            }
-        };
+        let mut problems = FilterProblems::default();
+        let unit = problems.keep(unit_path(state, &self.unit).await)?.flatten();
         let year = match self.year.trim() {
             "" => None,
-            raw => Some(
+            raw => problems.keep(
                 raw.parse::<i64>()
-                    .map_err(|_| AppError::field("year", "invalid_year"))?,
-            ),
+                    .map_err(|_| AppError::field("year", "invalid_year")),
+            )?,
         };
+        problems.finish()?;
         Ok(Filter {
             level: Level::parse(&self.level),
             unnamed: self.level == "none",
