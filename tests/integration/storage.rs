@@ -135,7 +135,7 @@ async fn migrations_run_once_when_servers_start_together_on_an_empty_database(ba
                     .fetch_one(readers)
                     .await
                     .unwrap_or_else(|e| panic!("{table} of {}: {e}", m.name)),
-                Db::Postgres(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                Db::Postgres { pool, .. } => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                     .fetch_one(pool)
                     .await
                     .unwrap_or_else(|e| panic!("{table} of {}: {e}", m.name)),
@@ -394,3 +394,48 @@ async fn subtrees_follow_moves(backend: Backend) {
     tx.commit().await.unwrap();
 }
 on_both!(subtrees_follow_moves);
+
+/// A read handle reads only. On PostgreSQL it is a read-only session without BEGIN and
+/// ROLLBACK (each statement its own snapshot): a write through it fails and leaves nothing. On
+/// SQLite it is a transaction on the readers' pool: one snapshot for all its reads.
+async fn a_read_handle_reads_only(backend: Backend) {
+    let Some((_t, db)) = fresh(backend).await else {
+        return;
+    };
+    let count = async |tx: &mut ingot_store::Tx| -> i64 {
+        let (n,): (i64,) = tx
+            .fetch_one(Sql::new("SELECT COUNT(*) FROM organisations"))
+            .await
+            .unwrap();
+        n
+    };
+    let mut read = db.read().await.unwrap();
+    let before = count(&mut read).await;
+    match backend {
+        Backend::Postgres => {
+            let mut tx = db.read().await.unwrap();
+            let err = add_through(&mut tx).await.unwrap_err();
+            assert!(err.to_string().contains("read-only"), "{err}");
+            tx.commit().await.unwrap();
+            let mut check = db.begin().await.unwrap();
+            assert_eq!(count(&mut check).await, before);
+        }
+        Backend::Sqlite => {
+            let mut tx = db.begin().await.unwrap();
+            add_through(&mut tx).await.unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(count(&mut read).await, before, "one snapshot");
+            let mut fresh_read = db.read().await.unwrap();
+            assert_eq!(count(&mut fresh_read).await, before + 1);
+        }
+    }
+}
+on_both!(a_read_handle_reads_only);
+
+async fn add_through(tx: &mut ingot_store::Tx) -> Result<u64, AppError> {
+    tx.execute(Sql::new(
+        "INSERT INTO organisations (code, name, kind, path, created_at, updated_at)
+         VALUES ('RO-1', '只读', 'enterprise', '/9999/', 0, 0)",
+    ))
+    .await
+}

@@ -309,7 +309,7 @@ async fn texts(db: &Db, sql: String, bind: Option<&str>) -> Vec<String> {
             };
             q.fetch_all(readers).await.unwrap()
         }
-        Db::Postgres(pool) => {
+        Db::Postgres { pool, .. } => {
             let q = sqlx::query_scalar(sql);
             let q = match bind {
                 Some(b) => q.bind(b.to_string()),

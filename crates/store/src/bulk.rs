@@ -60,6 +60,9 @@ pub async fn write(tx: &mut Tx, rows: &Rows) -> Result<()> {
     }
     match tx {
         Tx::Postgres(t) => copy_in(t, rows).await,
+        Tx::PostgresRead(_) => Err(ingot_domain::AppError::internal(
+            "bulk writes need a transaction, not a read",
+        )),
         Tx::Sqlite(_) => {
             let per_statement = (SQLITE_MAX_VALUES / rows.columns.len()).max(1);
             let all: Vec<&[Arg]> = rows.rows().collect();

@@ -4,6 +4,7 @@ use crate::Result;
 use crate::constraints;
 use crate::sql::{Arg, Sql};
 use ingot_domain::AppError;
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -53,14 +54,18 @@ pub enum Db {
         readers: SqlitePool,
         file: PathBuf,
     },
-    Postgres(PgPool),
+    /// PostgreSQL: transactions on `pool`; reads on `readers`, whose sessions are read-only
+    /// and run each statement on its own (PostgreSQL's READ COMMITTED gives every statement a
+    /// fresh snapshot anyway), so a read costs no BEGIN and ROLLBACK round trips and a write
+    /// sent to a read by mistake fails instead of committing on its own.
+    Postgres { pool: PgPool, readers: PgPool },
 }
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Db::Sqlite { file, .. } => write!(f, "Db::Sqlite({})", file.display()),
-            Db::Postgres(_) => f.write_str("Db::Postgres"),
+            Db::Postgres { .. } => f.write_str("Db::Postgres"),
         }
     }
 }
@@ -100,10 +105,14 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(30))
-                .connect_with(connect)
+                .connect_with(connect.clone())
                 .await
                 .map_err(|e| internal(format!("cannot connect to PostgreSQL: {e}")))?;
-            return Ok(Db::Postgres(pool));
+            let readers = PgPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_lazy_with(connect.options([("default_transaction_read_only", "on")]));
+            return Ok(Db::Postgres { pool, readers });
         }
         let file = sqlite_file(url);
         let connect = SqliteConnectOptions::new()
@@ -155,7 +164,7 @@ impl Db {
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite { .. } => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+            Db::Postgres { .. } => Backend::Postgres,
         }
     }
 
@@ -168,15 +177,21 @@ impl Db {
                 .await
                 .map(Tx::Sqlite)
                 .map_err(map_error),
-            Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres).map_err(map_error),
+            Db::Postgres { pool, .. } => pool.begin().await.map(Tx::Postgres).map_err(map_error),
         }
     }
 
-    /// A transaction for reading a consistent snapshot.
+    /// A handle for reading only: a transaction on SQLite (one snapshot for all its reads), a
+    /// read-only session on PostgreSQL (each statement its own snapshot, as READ COMMITTED
+    /// gives inside a transaction too). Writing through it fails on PostgreSQL.
     pub async fn read(&self) -> Result<Tx> {
         match self {
             Db::Sqlite { readers, .. } => readers.begin().await.map(Tx::Sqlite).map_err(map_error),
-            Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres).map_err(map_error),
+            Db::Postgres { readers, .. } => readers
+                .acquire()
+                .await
+                .map(Tx::PostgresRead)
+                .map_err(map_error),
         }
     }
 
@@ -210,7 +225,7 @@ impl Db {
                     .map_err(map_error)?;
                 Ok(())
             }
-            Db::Postgres(_) => {
+            Db::Postgres { .. } => {
                 let status = tokio::process::Command::new("pg_dump")
                     .arg("--format=custom")
                     .arg("--file")
@@ -240,7 +255,10 @@ impl Db {
                 writer.close().await;
                 readers.close().await;
             }
-            Db::Postgres(pool) => pool.close().await,
+            Db::Postgres { pool, readers } => {
+                readers.close().await;
+                pool.close().await
+            }
         }
     }
 }
@@ -259,6 +277,8 @@ impl<T> BothRows for T where
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
+    /// A read-only PostgreSQL session, no transaction (`Db::read`).
+    PostgresRead(PoolConnection<Postgres>),
 }
 
 /// Binds every argument of `$sql` onto the sqlx query `$q`, whatever its backend.
@@ -294,6 +314,11 @@ macro_rules! run_as {
                     .$method(&mut **tx)
                     .await
             }
+            Tx::PostgresRead(conn) => {
+                bound!(sqlx::query_as(AssertSqlSafe(text.into_owned())), args)
+                    .$method(&mut **conn)
+                    .await
+            }
         }
         .map_err(map_error)
     }};
@@ -303,7 +328,7 @@ impl Tx {
     pub fn backend(&self) -> Backend {
         match self {
             Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+            Tx::Postgres(_) | Tx::PostgresRead(_) => Backend::Postgres,
         }
     }
 
@@ -332,6 +357,10 @@ impl Tx {
                 .execute(&mut **tx)
                 .await
                 .map(|r| r.rows_affected()),
+            Tx::PostgresRead(conn) => bound!(sqlx::query(AssertSqlSafe(text.into_owned())), args)
+                .execute(&mut **conn)
+                .await
+                .map(|r| r.rows_affected()),
         }
         .map_err(map_error)
     }
@@ -340,6 +369,8 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => tx.commit().await,
             Tx::Postgres(tx) => tx.commit().await,
+            // Nothing to end: each statement ran on its own.
+            Tx::PostgresRead(_) => Ok(()),
         }
         .map_err(map_error)
     }
@@ -348,6 +379,7 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => tx.rollback().await,
             Tx::Postgres(tx) => tx.rollback().await,
+            Tx::PostgresRead(_) => Ok(()),
         }
         .map_err(map_error)
     }

@@ -82,7 +82,7 @@ pub async fn run_until(db: &Db, last: &str) -> Result<Vec<i64>> {
 
 async fn apply(db: &Db, migrations: &[Migration]) -> Result<Vec<i64>> {
     match db {
-        Db::Postgres(pool) => {
+        Db::Postgres { pool, .. } => {
             let mut conn = pool.acquire().await.map_err(map_error)?;
             sqlx::query("SELECT pg_advisory_lock($1)")
                 .bind(PG_MIGRATION_LOCK)

@@ -18,6 +18,7 @@ const SEPARATOR: char = '\u{1f}';
 fn pg(tx: &mut Tx) -> Result<&mut PgConnection> {
     match tx {
         Tx::Postgres(tx) => Ok(&mut **tx),
+        Tx::PostgresRead(conn) => Ok(&mut **conn),
         Tx::Sqlite(_) => Err(AppError::internal(
             "the database-held search index is PostgreSQL's",
         )),
@@ -423,7 +424,7 @@ pub async fn seq_range(tx: &mut Tx) -> Result<(i64, i64)> {
 /// Removes the dead rows a re-index leaves (every document is written again) and refreshes the
 /// planner's statistics. Outside a transaction, as VACUUM must be; PostgreSQL only.
 pub async fn vacuum(db: &crate::Db) -> Result<()> {
-    if let crate::Db::Postgres(pool) = db {
+    if let crate::Db::Postgres { pool, .. } = db {
         sqlx::query("VACUUM (ANALYZE) search_documents")
             .execute(pool)
             .await
@@ -438,7 +439,7 @@ pub async fn vacuum(db: &crate::Db) -> Result<()> {
 /// thousand documents take about 1.5 s straight into the index, a tenth of that through the
 /// pending list.
 pub async fn bulk_writing(db: &crate::Db, bulk: bool) -> Result<()> {
-    let crate::Db::Postgres(pool) = db else {
+    let crate::Db::Postgres { pool, .. } = db else {
         return Ok(());
     };
     let statement = if bulk {
