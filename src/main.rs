@@ -425,6 +425,7 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
             api_per_address: args.api_limit_per_address,
             api_per_account: args.api_limit_per_account,
             objections_per_address: args.objection_limit_per_address,
+            ..ThrottlePolicy::default()
         },
         secure_cookies: match args.secure_cookies {
             SecureCookiesArg::Auto => SecureCookies::Auto,

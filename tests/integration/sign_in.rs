@@ -27,6 +27,7 @@ fn unthrottled(config: &mut ingot_web::Config) {
         api_per_address: Limit::OFF,
         api_per_account: Limit::OFF,
         objections_per_address: Limit::OFF,
+        ..ThrottlePolicy::default()
     };
 }
 
@@ -384,6 +385,47 @@ async fn api_requests_are_throttled_per_account_and_address(backend: Backend) {
     assert_eq!(wrong.get("/me").await.0, StatusCode::TOO_MANY_REQUESTS);
 }
 on_both!(api_requests_are_throttled_per_account_and_address);
+
+/// An API read costs no write: a server counts its API requests in memory and writes a bucket
+/// at most once per `api_write_every` (here a minute), and at once when a request looks over
+/// the limit, so the one server still refuses exactly the sixth call.
+async fn api_counts_are_written_to_the_shared_buckets_in_batches(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |c| {
+        unthrottled(c);
+        c.throttle.api_per_account = limit(5);
+        c.throttle.api_write_every = std::time::Duration::from_secs(60);
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.api_as("admin").await;
+    let written = async || -> i64 {
+        let mut tx = app.db.read().await.unwrap();
+        let (hits,): (i64,) = tx
+            .fetch_one(ingot_store::Sql::new(
+                "SELECT CAST(COALESCE(SUM(hits), 0) AS BIGINT) FROM throttle_buckets WHERE bucket LIKE 'api:account:%'",
+            ))
+            .await
+            .unwrap();
+        hits
+    };
+    for _ in 0..5 {
+        assert_eq!(admin.get("/me").await.0, StatusCode::OK);
+    }
+    assert_eq!(written().await, 1, "only the first call was written");
+    assert_eq!(
+        admin.get("/me").await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the sixth is refused"
+    );
+    assert_eq!(
+        written().await,
+        6,
+        "a refusal is confirmed against the shared count"
+    );
+}
+on_both!(api_counts_are_written_to_the_shared_buckets_in_batches);
 
 /// Hole 10: the client address was the left-most `X-Forwarded-For` entry, which the client
 /// writes itself. Behind a trusted proxy, a new made-up left-most address on every attempt

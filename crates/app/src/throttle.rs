@@ -1,6 +1,10 @@
 //! Throttling per client address and per account, counted in the database (`throttle_buckets`)
 //! so that several servers on one PostgreSQL share the counts.
 
+mod batched;
+
+pub use batched::Batched;
+
 use crate::Result;
 use ingot_domain::{AppError, Timestamp};
 use ingot_store::{Db, throttle};
@@ -80,6 +84,8 @@ pub struct ThrottlePolicy {
     /// Public objections lodged from one client address (anyone may object, signed in or not,
     /// and the announcement waits for every objection's outcome).
     pub objections_per_address: Limit,
+    /// How often a server writes its API counts to the shared buckets (`Batched`).
+    pub api_write_every: Duration,
 }
 
 impl Default for ThrottlePolicy {
@@ -99,6 +105,7 @@ impl Default for ThrottlePolicy {
                 max: 10,
                 window: Duration::from_secs(3600),
             },
+            api_write_every: Duration::from_secs(1),
         }
     }
 }

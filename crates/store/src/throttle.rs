@@ -16,22 +16,34 @@ pub struct Hits {
 /// Counts one hit on `bucket` in the window of length `window` that holds `now`. A server whose
 /// clock lags behind another's counts into the later window rather than resetting it.
 pub async fn hit(tx: &mut Tx, bucket: &str, now: Timestamp, window: Duration) -> Result<Hits> {
+    hits(tx, bucket, now, window, 1).await
+}
+
+/// Counts `n` hits at once (a server's hits since it last wrote the bucket).
+pub async fn hits(
+    tx: &mut Tx,
+    bucket: &str,
+    now: Timestamp,
+    window: Duration,
+    n: i64,
+) -> Result<Hits> {
     let length = (window.as_millis() as i64).max(1);
     let start = now.millis() - now.millis().rem_euclid(length);
     let (count, window_start): (i64, i64) = tx
         .fetch_one(
             Sql::new(
-                "INSERT INTO throttle_buckets (bucket, window_start, hits) VALUES ($1, $2, 1)
+                "INSERT INTO throttle_buckets (bucket, window_start, hits) VALUES ($1, $2, $3)
                  ON CONFLICT (bucket) DO UPDATE SET
                     hits = CASE WHEN throttle_buckets.window_start >= excluded.window_start
-                                THEN throttle_buckets.hits + 1 ELSE 1 END,
+                                THEN throttle_buckets.hits + excluded.hits ELSE excluded.hits END,
                     window_start = CASE WHEN throttle_buckets.window_start >= excluded.window_start
                                         THEN throttle_buckets.window_start
                                         ELSE excluded.window_start END
                  RETURNING hits, window_start",
             )
             .bind(bucket)
-            .bind(start),
+            .bind(start)
+            .bind(n),
         )
         .await?;
     Ok(Hits {

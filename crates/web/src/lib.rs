@@ -39,6 +39,8 @@ pub struct AppState {
     pub search: Arc<ingot_app::search::SearchService>,
     /// Signs the CSRF tokens of visitors who have not signed in (shared by all servers).
     pub csrf_key: Arc<Vec<u8>>,
+    /// This server's API request counts, written to the shared buckets once a second.
+    pub api_throttle: Arc<ingot_app::throttle::Batched>,
 }
 
 impl AppState {
@@ -55,6 +57,9 @@ impl AppState {
         let csrf_key = ingot_app::secrets::server_key(&db, "pre_session_csrf").await?;
         Ok(AppState {
             csrf_key: Arc::new(csrf_key.into_bytes()),
+            api_throttle: Arc::new(ingot_app::throttle::Batched::new(
+                config.throttle.api_write_every,
+            )),
             db,
             files: Arc::new(ingot_app::files::FileStore::new(config.files_dir.clone())),
             config: Arc::new(config),

@@ -124,7 +124,7 @@ async fn throttle_api(
     if let Some(account) = &account {
         counts.push(Count::new("api:account", account, &limits.api_per_account));
     }
-    ingot_app::throttle::check(&state.db, &counts).await
+    state.api_throttle.check(&state.db, &counts).await
 }
 
 /// Counts a public objection against its client address (pages and API share the count).
