@@ -39,10 +39,16 @@ pub async fn drain(db: &Db, offset_ms: i64, how: Drain) -> Result<usize> {
     };
     let mut indexed = 0;
     for _ in 0..batches {
+        // Most calls (every search, every second's poll) find the queue empty: look on a read
+        // handle first, one round trip, before opening a transaction to take the lock in.
+        let mut look = db.read().await?;
+        let queued_any = search_index::any_pending(&mut look).await?;
+        look.commit().await?;
+        if !queued_any {
+            break;
+        }
         let mut tx = db.begin().await?;
-        if !search_index::any_pending(&mut tx).await?
-            || !search_index::lock_drain(&mut tx, wait).await?
-        {
+        if !search_index::lock_drain(&mut tx, wait).await? {
             break;
         }
         let queued = search_index::pending(&mut tx, BATCH).await?;
