@@ -90,6 +90,20 @@ impl Validator {
         }
     }
 
+    /// Keeps the field problems of a use case's answer and returns its value if there was one;
+    /// any other failure (the database) is returned at once. For gathering the problems of
+    /// several reads that each check one field (a list's filter).
+    pub fn keep_answer<T>(&mut self, answer: Result<T, AppError>) -> Result<Option<T>, AppError> {
+        match answer {
+            Ok(value) => Ok(Some(value)),
+            Err(AppError::Validation(problems)) => {
+                self.errors.extend(problems);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
     /// Keeps a checked value's problems, if any, and returns the value if there was one: for a
     /// value that later checks depend on but that is not itself needed afterwards.
     pub fn keep<T>(&mut self, checked: Checked<T>) -> Option<T> {

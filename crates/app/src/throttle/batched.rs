@@ -12,12 +12,13 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Buckets kept before those of ended windows are forgotten.
+/// Buckets kept before those whose windows have ended are forgotten.
 const MAX_BUCKETS: usize = 10_000;
 
 /// One bucket as this server knows it.
 struct Local {
     window_start: i64,
+    window_end: i64,
     /// The shared count when this server last wrote it (every server's hits until then).
     shared: i64,
     /// This server's hits since.
@@ -49,13 +50,14 @@ impl Batched {
         {
             let mut buckets = self.buckets.lock().expect("throttle buckets");
             if buckets.len() > MAX_BUCKETS {
-                buckets.retain(|_, b| b.window_start + 24 * 3_600_000 > now.millis());
+                buckets.retain(|_, b| b.window_end > now.millis());
             }
             for count in counts.iter().filter(|c| !c.limit.is_off()) {
                 let length = (count.limit.window.as_millis() as i64).max(1);
                 let start = now.millis() - now.millis().rem_euclid(length);
                 let local = buckets.entry(count.bucket.clone()).or_insert(Local {
                     window_start: start,
+                    window_end: start + length,
                     shared: 0,
                     pending: 0,
                     written_at: None,
@@ -63,6 +65,7 @@ impl Batched {
                 if local.window_start < start {
                     // A new window: what was not written of the last one no longer counts.
                     local.window_start = start;
+                    local.window_end = start + length;
                     local.shared = 0;
                     local.pending = 0;
                 }

@@ -1,6 +1,5 @@
 //! The audit log, filtered, paged and exportable.
 
-use super::filters::FilterProblems;
 use super::{Pager, ok, query_url};
 use crate::AppState;
 use crate::ctx::PageCtx;
@@ -13,6 +12,7 @@ use chrono::NaiveDate;
 use ingot_app::audit_log;
 use ingot_domain::audit::AuditEntry;
 use ingot_domain::org::Organisation;
+use ingot_domain::validate::Validator;
 use ingot_domain::{AppError, FieldError, OrgId, Timestamp};
 use ingot_store::audit::AuditFilter;
 use ingot_store::{Page, Total};
@@ -88,17 +88,17 @@ async fn filter_of(
     q: &AuditQuery,
 ) -> Result<(AuditFilter, Option<Organisation>), AppError> {
     let offset = state.config.utc_offset_ms();
-    let mut problems = FilterProblems::default();
+    let mut problems = Validator::new();
     let from = problems
-        .keep(day(&q.from, "from", offset, false))?
+        .keep_answer(day(&q.from, "from", offset, false))?
         .flatten();
     let until = problems
-        .keep(day(&q.until, "until", offset, true))?
+        .keep_answer(day(&q.until, "until", offset, true))?
         .flatten();
     let mut tx = state.db.read().await?;
     let actor = match q.actor.trim() {
         "" => None,
-        name => problems.keep(
+        name => problems.keep_answer(
             ingot_app::users::find_by_username(&mut tx, name)
                 .await?
                 .map(|u| u.id)

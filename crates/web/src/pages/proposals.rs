@@ -1,7 +1,7 @@
 //! Improvement proposals: lists, the submission form with its duplicate warning, the page of
 //! one proposal with its timeline, and the exports.
 
-use super::filters::{FilterProblems, unit_path};
+use super::filters::unit_path;
 use super::{Pager, done, in_tx, ok, query_url, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
@@ -19,6 +19,7 @@ use ingot_app::proposals::{
 };
 use ingot_domain::org::Organisation;
 use ingot_domain::proposal::Status;
+use ingot_domain::validate::Validator;
 use ingot_domain::{AppError, OrgId, ProposalId, Timestamp};
 use ingot_store::proposal_config::Category;
 use ingot_store::proposals::{Filter, ListItem, Sort, View};
@@ -70,10 +71,10 @@ impl ListQuery {
 
     /// The store's filter; an unknown unit or a malformed month is an error naming the field.
     pub async fn filter(&self, state: &AppState) -> Result<Filter, AppError> {
-        let mut problems = FilterProblems::default();
-        let unit = problems.keep(unit_path(state, &self.unit).await)?;
-        let period_from = problems.keep(parse_month("from", &self.from))?;
-        let period_to = problems.keep(parse_month("to", &self.to))?;
+        let mut problems = Validator::new();
+        let unit = problems.keep_answer(unit_path(state, &self.unit).await)?;
+        let period_from = problems.keep_answer(parse_month("from", &self.from))?;
+        let period_to = problems.keep_answer(parse_month("to", &self.to))?;
         problems.finish()?;
         Ok(Filter {
             view: self.view(),

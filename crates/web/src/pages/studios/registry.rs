@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
 use crate::forms::{FormErrors, decode_form, is_form_error};
-use crate::pages::filters::{FilterProblems, unit_path};
+use crate::pages::filters::unit_path;
 use crate::pages::{Pager, done, form_command, list_page, ok, query_url, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -19,6 +19,7 @@ use ingot_domain::PhotoId;
 use ingot_domain::org::{OrgKind, Organisation};
 use ingot_domain::policy::{self, Action, Principal};
 use ingot_domain::studio::{FocusField, Level, StudioKind, StudioStatus};
+use ingot_domain::validate::Validator;
 use ingot_domain::{AppError, StudioId};
 use ingot_store::studios::{Filter, Studio};
 use ingot_store::{Page, Total};
@@ -38,11 +39,13 @@ pub struct ListQuery {
 
 impl ListQuery {
     async fn filter(&self, state: &AppState) -> Result<Filter, AppError> {
-        let mut problems = FilterProblems::default();
-        let unit = problems.keep(unit_path(state, &self.unit).await)?.flatten();
+        let mut problems = Validator::new();
+        let unit = problems
+            .keep_answer(unit_path(state, &self.unit).await)?
+            .flatten();
         let year = match self.year.trim() {
             "" => None,
-            raw => problems.keep(
+            raw => problems.keep_answer(
                 raw.parse::<i64>()
                     .map_err(|_| AppError::field("year", "invalid_year")),
             )?,
