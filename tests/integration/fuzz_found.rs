@@ -6,9 +6,10 @@ use crate::support::{Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-/// A year anywhere in i64's range is a year with nothing in it. Before, `year * 10000` (the
-/// studios' naming filter) and `year * 100` (a unit's figures) overflowed: the request's task
-/// panicked and the client's connection was dropped.
+/// A year anywhere in i64's range is a year with nothing in it for a list, and a year a unit's
+/// figures refuse by name. Before, `year * 10000` (the studios' naming filter) and `year * 100`
+/// (a unit's figures) overflowed: the request's task panicked and the client's connection was
+/// dropped.
 async fn extreme_years_find_nothing_rather_than_crash(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
@@ -22,8 +23,8 @@ async fn extreme_years_find_nothing_rather_than_crash(backend: Backend) {
         let (status, body) = admin
             .get(&format!("/innovation/figures?unit_id={unit}&year={year}"))
             .await;
-        assert_eq!(status, StatusCode::OK, "{year}: {body}");
-        assert_eq!(body["proposals"], 0, "{year}: {body}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{year}: {body}");
+        assert_eq!(body["fields"][0]["field"], "year", "{year}: {body}");
     }
 }
 on_both!(extreme_years_find_nothing_rather_than_crash);

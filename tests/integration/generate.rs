@@ -191,6 +191,7 @@ async fn a_generated_country_is_whole_exact_and_usable(backend: Backend) {
     );
     assert!(app.count("SELECT COUNT(*) FROM patents").await > 3);
     crate::studios::assert_studio_tally_is_exact(&app).await;
+    crate::reports::assert_record_tally_is_exact(&app).await;
 
     // The rollup equals the base table, aggregated here by the counting rules themselves: put
     // forward is every submitted proposal but the withdrawn and duplicates.

@@ -22,6 +22,7 @@ mod proposals_api;
 mod proposals_pages;
 mod query_counts;
 mod races;
+mod reports;
 mod scale_out;
 mod search;
 mod search_engines;

@@ -40,6 +40,7 @@ const PAGES: &[(&str, &str, u64)] = &[
     ("admin", "/programmes", 10),
     ("admin", "/programmes/1", 14),
     ("admin", "/audit", 10),
+    ("admin", "/reports/annual?year=2020", 10),
 ];
 
 async fn pages_run_few_statements_whatever_their_rows(backend: Backend) {

@@ -22,7 +22,7 @@ pub use patents::{PatentInput, check_patent, create_patent, patent, patents};
 pub use skills::{SkillInput, create_skill, skill, skills};
 pub use titles::{
     Holdings, TitleInput, create_title, granting_bodies, holdings, holds_honour_at_least,
-    holds_honour_visible, person_holdings, titles, unit_holdings, visible_person, year_figures,
+    holds_honour_visible, person_holdings, titles, unit_holdings, visible_person,
 };
 
 use crate::audit::{Change, record};

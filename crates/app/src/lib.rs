@@ -19,6 +19,7 @@ pub mod programmes;
 pub mod proposals;
 pub mod reach;
 pub mod reindex;
+pub mod reports;
 pub mod search;
 pub mod secrets;
 pub mod studios;

@@ -11,6 +11,7 @@ pub mod org;
 pub mod policy;
 pub mod programme;
 pub mod proposal;
+pub mod report;
 pub mod role;
 #[cfg(feature = "sqlx")]
 mod stored_code;

@@ -12,7 +12,7 @@ use ingot_domain::studio::{FocusField, Level, MemberRole, StudioEvent, StudioKin
 use ingot_domain::time::{CHINA_STANDARD_OFFSET_MS, Date};
 use ingot_domain::{OrgId, OrgKind};
 use ingot_store::bulk::{self, Rows};
-use ingot_store::{Arg, Result, Tx, studio_tally, studios};
+use ingot_store::{Arg, Result, Tx, record_tally, studio_tally, studios};
 use rand::{RngExt, SeedableRng};
 use rand_xorshift::XorShiftRng;
 use std::collections::HashMap;
@@ -418,6 +418,8 @@ pub async fn write_records(
     let mut achievements = Rows::new("achievements", ACHIEVEMENT_COLUMNS);
     let mut completers = Rows::new("achievement_completers", COMPLETER_COLUMNS);
     let mut patents = Rows::new("patents", PATENT_COLUMNS);
+    // What the block's records count for in the annual summary's tally, by unit.
+    let mut counted: Vec<(OrgId, Vec<record_tally::Weighted>)> = Vec::new();
     let day = |rng: &mut XorShiftRng, year: i32| Date {
         year,
         month: rng.random_range(1..=12),
@@ -441,6 +443,14 @@ pub async fn write_records(
                 3 => Some(ClaimedLevel::IndustryLeading),
                 _ => None,
             };
+            counted.push((
+                OrgId(unit),
+                record_tally::achievement_metrics(
+                    i64::from(year),
+                    claimed.map(|c| c.as_str()),
+                    None,
+                ),
+            ));
             let at = finished.start(CHINA_STANDARD_OFFSET_MS);
             achievements.push([
                 id.into(),
@@ -486,6 +496,10 @@ pub async fn write_records(
                 _ => Some(applied.plus_days(rng.random_range(120..300))).filter(|d| d.year == year),
             };
             let k = 2 + rng.random_range(0..enterprise.staff.len() - 2);
+            counted.push((
+                OrgId(unit),
+                record_tally::patent_metrics(i64::from(year), kind.as_str(), granted.is_some()),
+            ));
             let at = applied.start(CHINA_STANDARD_OFFSET_MS);
             patents.push([
                 id.into(),
@@ -514,6 +528,7 @@ pub async fn write_records(
     bulk::write(tx, &patents).await?;
     bulk::sync_identity(tx, "achievements").await?;
     bulk::sync_identity(tx, "patents").await?;
+    record_tally::count_new(tx, &counted).await?;
     Ok(RecordsWritten {
         achievements: achievements.len() as i64,
         patents: patents.len() as i64,

@@ -7,7 +7,6 @@
 
 mod achievements;
 mod attachments;
-mod figures;
 mod patents;
 mod skills;
 mod titles;
@@ -19,7 +18,6 @@ pub use achievements::{
     set_verified_benefit,
 };
 pub use attachments::{AchievementAttachment, attachments, get_attachment, insert_attachment};
-pub use figures::year_figures;
 pub use patents::{
     NewPatent, Patent, get_patent, insert_patent, linked_patents, list_patents, patent_by_number,
     patent_numbers_taken,
@@ -46,6 +44,10 @@ pub struct RecordFilter {
     pub kind: Option<String>,
     pub text: Option<String>,
     pub person: Option<UserId>,
+    /// Achievements: only those claiming this level (`domestic_first`, ...).
+    pub level: Option<String>,
+    /// Patents: only those with this status (`granted`, ...).
+    pub status: Option<String>,
     /// Leave out the records behind declarations assigned to this expert in blind campaigns not
     /// yet announced, so that the lists do not re-identify what they review.
     pub blind_to: Option<UserId>,

@@ -26,6 +26,7 @@ pub mod proposal_config;
 pub mod proposal_stats;
 pub mod proposals;
 pub mod query_count;
+pub mod record_tally;
 pub mod search_docs;
 pub mod search_index;
 pub mod server_keys;

@@ -307,6 +307,7 @@ pub async fn move_subtree(
     org_tally::move_subtree(tx, org.id, &org.path, &new_path).await?;
     crate::studio_tally::move_subtree(tx, org.id, &org.path, &new_path).await?;
     crate::proposal_stats::move_subtree(tx, org.id, &org.path, &new_path).await?;
+    crate::record_tally::move_subtree(tx, org.id, &org.path, &new_path).await?;
     Ok(new_path)
 }
 

@@ -81,7 +81,10 @@ impl PageCtx {
                     label: catalogs.t(lang, key).to_string(),
                     active,
                     testid,
-                    secondary: matches!(href, "/orgs" | "/users" | "/audit" | "/account"),
+                    secondary: matches!(
+                        href,
+                        "/reports/annual" | "/orgs" | "/users" | "/audit" | "/account"
+                    ),
                 });
             };
             item("/", "nav.dashboard", "nav-dashboard");
@@ -97,6 +100,7 @@ impl PageCtx {
             {
                 item("/programmes", "nav.programmes", "nav-programmes");
             }
+            item("/reports/annual", "nav.reports", "nav-reports");
             item("/orgs", "nav.orgs", "nav-orgs");
             let administers = actor
                 .grants

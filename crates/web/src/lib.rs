@@ -14,6 +14,7 @@ mod nul;
 mod overload;
 mod pages;
 pub mod query_count;
+mod reports;
 mod request;
 mod security;
 mod server;

@@ -4,7 +4,7 @@
 
 use super::{log, may_read, not_found, require_manage, scoped, unit, year};
 use crate::{Caller, Result};
-use ingot_domain::innovation::{self as rules, HonourLevel, YearFigures};
+use ingot_domain::innovation::{self as rules, HonourLevel};
 use ingot_domain::org::Organisation;
 use ingot_domain::validate::{Validator, problem};
 use ingot_domain::{AppError, FieldError, OrgId, OrgScope, Timestamp, UserId};
@@ -194,19 +194,4 @@ pub async fn unit_holdings(
         ..Default::default()
     };
     Ok((org, holdings(tx, caller, filter).await?))
-}
-
-/// The year's summary figures of a unit's subtree (a city's, for its annual summary).
-pub async fn year_figures(
-    tx: &mut Tx,
-    caller: &Caller<'_>,
-    unit_id: OrgId,
-    year: i64,
-    title: Option<&str>,
-) -> Result<YearFigures> {
-    let unit = orgs::get(tx, unit_id).await?.ok_or_else(not_found)?;
-    if !may_read(caller, unit.path.as_str()) {
-        return Err(not_found());
-    }
-    store::year_figures(tx, &OrgScope::of([unit.path]), year, title).await
 }

@@ -67,7 +67,7 @@ pub async fn set_announced(
         .bind(id),
     )
     .await?;
-    Ok(())
+    crate::record_tally::count_awards(tx, id).await
 }
 
 // --- Objections ---------------------------------------------------------------------------------

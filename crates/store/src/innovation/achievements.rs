@@ -4,6 +4,7 @@
 use super::{
     PersonRef, RecordFilter, blind_filter, common, get_by_id, list_page, stored, text_filter,
 };
+use crate::record_tally::{self, Record};
 use crate::sql::{Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::benefit::Benefit;
@@ -169,6 +170,7 @@ pub async fn insert_achievement(
             .bind(now.0),
         )
         .await?;
+    record_tally::recount(tx, Record::Achievement(id), None).await?;
     Ok(id)
 }
 
@@ -178,6 +180,7 @@ pub async fn get_achievement(tx: &mut Tx, id: i64) -> Result<Option<Achievement>
 
 /// Saves the benefit of an achievement if it is still at `a.version`; returns the new version.
 pub async fn save_benefit(tx: &mut Tx, a: &Achievement, now: Timestamp) -> Result<i64> {
+    let before = record_tally::counted(tx, Record::Achievement(a.id)).await?;
     let inputs = match &a.benefit {
         Some(b) => Some(serde_json::to_string(b).map_err(AppError::internal)?),
         None => None,
@@ -208,6 +211,7 @@ pub async fn save_benefit(tx: &mut Tx, a: &Achievement, now: Timestamp) -> Resul
     if done == 0 {
         return Err(AppError::conflict("record_changed"));
     }
+    record_tally::recount(tx, Record::Achievement(a.id), before).await?;
     Ok(a.version + 1)
 }
 
@@ -221,6 +225,7 @@ pub async fn set_verified_benefit(
 ) -> Result<()> {
     let benefit =
         serde_json::to_string(&Benefit::Free { amount_cents }).map_err(AppError::internal)?;
+    let before = record_tally::counted(tx, Record::Achievement(id)).await?;
     tx.execute(
         Sql::new(
             "UPDATE achievements SET benefit_method = 'free', benefit_inputs = $1, benefit_note = $2,
@@ -234,6 +239,7 @@ pub async fn set_verified_benefit(
         .bind(id),
     )
     .await?;
+    record_tally::recount(tx, Record::Achievement(id), before).await?;
     Ok(())
 }
 
@@ -369,6 +375,9 @@ pub async fn list_achievements(
         common(b, f, "a.year", "a.kind");
         blind_filter(b, f, "achievement", "a.id");
         text_filter(b, f, "a.title");
+        if let Some(level) = &f.level {
+            b.push(" AND a.claimed_level = ").bind(level.as_str());
+        }
         if let Some(p) = f.person {
             b.push(" AND EXISTS (SELECT 1 FROM achievement_completers c WHERE c.achievement_id = a.id AND c.user_id = ")
                 .bind(p)

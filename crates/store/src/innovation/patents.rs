@@ -107,6 +107,7 @@ pub async fn insert_patent(
             .bind(now.0),
         )
         .await?;
+    crate::record_tally::recount(tx, crate::record_tally::Record::Patent(id), None).await?;
     Ok(id)
 }
 
@@ -149,6 +150,9 @@ pub async fn list_patents(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(
             b.push(")");
         }
         text_filter(b, f, "p.title || ' ' || p.number || ' ' || p.inventors");
+        if let Some(status) = &f.status {
+            b.push(" AND p.status = ").bind(status.as_str());
+        }
     };
     let count = "SELECT COUNT(*) FROM patents p JOIN organisations u ON u.id = p.unit_id";
     let order = " ORDER BY p.applied_on DESC, p.id DESC";

@@ -112,6 +112,7 @@ pub async fn insert_skill(
         )
         .await?;
     }
+    crate::record_tally::recount(tx, crate::record_tally::Record::Skill(id), None).await?;
     Ok(id)
 }
 

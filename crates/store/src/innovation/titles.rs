@@ -89,6 +89,7 @@ pub async fn insert_title(
             .bind(now.0),
         )
         .await?;
+    crate::record_tally::recount(tx, crate::record_tally::Record::Title(id), None).await?;
     Ok(id)
 }
 

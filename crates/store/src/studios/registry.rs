@@ -168,6 +168,9 @@ pub struct Filter {
     pub field: Option<String>,
     pub unit: Option<OrgPath>,
     pub named_year: Option<i64>,
+    /// Only studios named at this level (in `named_year`, when that is given too): the studios
+    /// behind a summary's "named at the provincial level in 2022".
+    pub named_level: Option<Level>,
     pub kind: Option<StudioKind>,
     pub status: Option<StudioStatus>,
     pub text: Option<String>,
@@ -197,6 +200,11 @@ fn filtered(start: &'static str, f: &Filter) -> SqlBuilder {
             .push(" AND o.path < ")
             .bind(unit.subtree_end());
     }
+    if let (None, Some(level)) = (f.named_year, f.named_level) {
+        b.push(" AND EXISTS (SELECT 1 FROM studio_namings sn WHERE sn.studio_id = s.id AND sn.level = ")
+            .bind(level.as_str())
+            .push(")");
+    }
     if let Some(year) = f.named_year {
         // The year comes from a query string and may be any i64: one without dates matches none.
         match i32::try_from(year).ok().filter(|y| (1..=9999).contains(y)) {
@@ -205,8 +213,11 @@ fn filtered(start: &'static str, f: &Filter) -> SqlBuilder {
                 b.push(" AND EXISTS (SELECT 1 FROM studio_namings sn WHERE sn.studio_id = s.id AND sn.named_on >= ")
                     .bind(day(1, 1))
                     .push(" AND sn.named_on <= ")
-                    .bind(day(12, 31))
-                    .push(")");
+                    .bind(day(12, 31));
+                if let Some(level) = f.named_level {
+                    b.push(" AND sn.level = ").bind(level.as_str());
+                }
+                b.push(")");
             }
             None => {
                 b.push(" AND 1 = 0");

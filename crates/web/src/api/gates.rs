@@ -209,6 +209,9 @@ const GATES: &[(&str, &str, Gate)] = &[
     (POST, "/titles", Role(RECORDS)),
     (GET, "/titles/export", SignedIn),
     (GET, "/innovation/figures", SignedIn),
+    // Reports.
+    (GET, "/reports/annual-summary", SignedIn),
+    (GET, "/reports/annual-summary/export", SignedIn),
     // Campaigns: the call, the announcement, the publicity list and the ranking are public.
     (GET, "/campaigns", SignedIn),
     (POST, "/campaigns", Role(&[Action::ManageCampaigns])),

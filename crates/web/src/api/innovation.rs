@@ -72,6 +72,10 @@ pub struct RecordQuery {
     pub q: Option<String>,
     /// Only records naming this person.
     pub person_id: Option<i64>,
+    /// Achievements only: the claimed level (domestic_first, domestic_leading, ...).
+    pub level: Option<String>,
+    /// Patents only: the status (applied, granted, rejected, lapsed).
+    pub status: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -112,6 +116,8 @@ async fn filter_of(state: &AppState, q: &RecordQuery) -> Result<RecordFilter, Fa
         kind: q.kind.clone(),
         text: q.q.clone(),
         person: q.person_id.map(UserId),
+        level: q.level.clone(),
+        status: q.status.clone(),
         blind_to: None,
     })
 }
@@ -239,7 +245,7 @@ fn created(dto: impl Serialize) -> Response {
     (StatusCode::CREATED, Json(dto)).into_response()
 }
 
-fn format_of(f: &SpreadsheetQuery) -> Result<&str, Failure> {
+pub(super) fn format_of(f: &SpreadsheetQuery) -> Result<&str, Failure> {
     match f.format.as_deref().unwrap_or("xlsx") {
         "csv" => Ok("csv"),
         "xlsx" => Ok("xlsx"),

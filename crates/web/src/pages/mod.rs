@@ -13,6 +13,7 @@ pub mod orgs;
 pub mod programmes;
 pub mod proposals;
 pub mod records;
+pub mod reports;
 pub mod search;
 pub mod studios;
 pub mod users;
@@ -435,6 +436,7 @@ pub fn routes() -> Routes {
         .post("/titles", Role(RECORDS), records::create_title)
         .get("/records/people/{id}", SignedIn, records::person)
         .get("/records/orgs/{id}", SignedIn, records::unit)
+        .get("/reports/annual", SignedIn, reports::annual)
         .get("/proposals", SignedIn, proposals::index)
         .post("/proposals", SignedIn, proposals::create)
         .get("/proposals/new", SignedIn, proposals::new_form)

@@ -19,7 +19,7 @@ pub use patents::{create_patent, import_patents, patents};
 pub use skills::{create_skill, skills};
 pub use titles::{create_title, titles};
 
-use super::{Pager, answer, in_tx, query_url, render};
+use super::{Pager, answer, filters, in_tx, query_url, render};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
@@ -28,8 +28,8 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::Caller;
-use ingot_domain::AppError;
 use ingot_domain::org::Organisation;
+use ingot_domain::{AppError, OrgScope};
 use ingot_store::innovation::RecordFilter;
 use ingot_store::{Page, Tx};
 use serde::de::DeserializeOwned;
@@ -40,36 +40,59 @@ pub struct ListQuery {
     pub q: String,
     pub year: String,
     pub kind: String,
+    /// An organisation's id: only the records of its subtree (a report's figure leads here).
+    pub unit: String,
+    /// Achievements: the claimed level.
+    pub level: String,
+    /// Patents: the status.
+    pub status: String,
     pub page: Option<i64>,
 }
 
+fn given(raw: &str) -> Option<String> {
+    Some(raw.trim().to_string()).filter(|v| !v.is_empty())
+}
+
 impl ListQuery {
-    fn filter(&self) -> RecordFilter {
-        RecordFilter {
+    /// The filter the query asks for; its unit, if any, read from the database.
+    async fn filter(&self, state: &AppState) -> Result<RecordFilter, AppError> {
+        Ok(RecordFilter {
+            within: filters::unit_path(state, &self.unit)
+                .await?
+                .map(|path| OrgScope::of([path])),
             year: self.year.trim().parse().ok(),
-            kind: Some(self.kind.trim().to_string()).filter(|k| !k.is_empty()),
-            text: Some(self.q.trim().to_string()).filter(|t| !t.is_empty()),
+            kind: given(&self.kind),
+            text: given(&self.q),
+            level: given(&self.level),
+            status: given(&self.status),
             ..Default::default()
-        }
+        })
+    }
+
+    fn pairs(&self) -> [(&'static str, &str); 6] {
+        [
+            ("q", &self.q),
+            ("year", &self.year),
+            ("kind", &self.kind),
+            ("unit", &self.unit),
+            ("level", &self.level),
+            ("status", &self.status),
+        ]
     }
 
     fn url(&self, path: &str) -> String {
-        query_url(
-            path,
-            &[("q", &self.q), ("year", &self.year), ("kind", &self.kind)],
-        )
+        query_url(path, &self.pairs())
     }
 
+    /// The export of the same records from the API, whose unit parameter is `unit_id`.
     fn export(&self, path: &str, format: &str) -> String {
-        query_url(
-            path,
-            &[
-                ("q", &self.q),
-                ("year", &self.year),
-                ("kind", &self.kind),
-                ("format", format),
-            ],
-        )
+        let mut pairs: Vec<(&str, &str)> = self
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| (if k == "unit" { "unit_id" } else { k }, v))
+            .collect();
+        pairs.push(("format", format));
+        query_url(path, &pairs)
     }
 }
 
@@ -98,8 +121,9 @@ async fn list_page<T, P: Template>(
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let page = Page::new(q.page, Some(30), 30);
+    let filter = q.filter(state).await?;
     let mut tx = state.db.read().await?;
-    let (items, total) = list(&mut tx, &caller, q.filter(), page).await?;
+    let (items, total) = list(&mut tx, &caller, filter, page).await?;
     let units = units(&mut tx, &caller).await?;
     drop(tx);
     let export = format!("/api/v1{path}/export");

@@ -90,7 +90,7 @@ pub(super) async fn year_figures(
     Query(q): Query<FiguresQuery>,
 ) -> Result<Json<YearFiguresDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let f = cases::year_figures(
+    let f = ingot_app::reports::year_figures(
         &mut tx,
         &api.caller(),
         OrgId(q.unit_id),

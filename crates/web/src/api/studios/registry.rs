@@ -69,8 +69,11 @@ pub struct StudioQuery {
     pub field: Option<String>,
     /// An organisation id: studios of its subtree.
     pub unit: Option<i64>,
-    /// Studios named (at any level) in this year.
+    /// Studios named (at any level, or at `named_level`) in this year.
     pub year: Option<i64>,
+    /// Studios named at this level (in `year`, when given): `enterprise`, `municipal`,
+    /// `provincial`, `national`.
+    pub named_level: Option<String>,
     pub kind: Option<String>,
     pub status: Option<String>,
     pub q: Option<String>,
@@ -115,6 +118,14 @@ pub(super) async fn list_studios(
         FocusField::codes(),
         &mut problems,
     );
+    let named_level = q.named_level.as_deref().and_then(Level::parse);
+    pick(
+        &q.named_level,
+        named_level.is_some(),
+        "named_level",
+        Level::codes(),
+        &mut problems,
+    );
     let kind = q.kind.as_deref().and_then(StudioKind::parse);
     pick(
         &q.kind,
@@ -149,6 +160,7 @@ pub(super) async fn list_studios(
         field: field.map(|f| f.as_str().to_string()),
         unit,
         named_year: q.year,
+        named_level,
         kind,
         status,
         text: q.q.clone().filter(|t| !t.trim().is_empty()),

@@ -33,6 +33,8 @@ pub struct ListQuery {
     pub year: String,
     pub kind: String,
     pub status: String,
+    /// Only studios named at this level (in `year`, when given).
+    pub named: String,
     pub q: String,
     pub page: Option<i64>,
 }
@@ -57,6 +59,7 @@ impl ListQuery {
             field: FocusField::parse(&self.field).map(|f| f.as_str().to_string()),
             unit,
             named_year: year,
+            named_level: Level::parse(&self.named),
             kind: StudioKind::parse(&self.kind),
             status: StudioStatus::parse(&self.status),
             text: Some(self.q.trim().to_string()).filter(|t| !t.is_empty()),
@@ -74,6 +77,7 @@ impl ListQuery {
                 ("year", &self.year),
                 ("kind", &self.kind),
                 ("status", &self.status),
+                ("named", &self.named),
                 ("q", &self.q),
             ],
         )

@@ -1,0 +1,157 @@
+//! `/reports/annual-summary`: a unit's annual summary for a year beside the year before, each
+//! line with the API list of its records; and the same as a workbook, in the caller's language.
+
+use super::ApiCtx;
+use super::proposal_dto::{FileBytes, SpreadsheetQuery};
+use crate::AppState;
+use crate::error::{ErrorBody, Failure};
+use crate::reports as lines;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use ingot_app::reports::{self as cases, AnnualSummary};
+use ingot_domain::OrgId;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(annual_summary))
+        .routes(routes!(export_annual_summary))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AnnualQuery {
+    /// The unit whose subtree the summary covers.
+    pub unit_id: i64,
+    /// 1949 to 2100; the year before is given beside it.
+    pub year: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryLineDto {
+    /// `achievements`, `achievements.domestic_first`, `patents.invention`, `benefit`,
+    /// `studios_named.provincial`, `awards.national`, ...
+    pub figure: String,
+    /// The figure's name in the caller's language.
+    pub label: String,
+    /// `count`, or `fen` for amounts of money.
+    pub unit: String,
+    pub value: i64,
+    /// The same figure for the year before.
+    pub previous: i64,
+    pub change: i64,
+    /// The change in tenths of a percent of the year before's figure; null when that was 0.
+    pub change_permille: Option<i64>,
+    /// The API list of the records behind `value`, with the same filters; null where no list
+    /// holds exactly them (adopted and implemented proposals, awards).
+    pub records: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnualSummaryDto {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub year: i64,
+    /// Domestic firsts and domestic leading among the year's achievements, in tenths of a percent.
+    pub leading_share_permille: Option<i64>,
+    pub lines: Vec<SummaryLineDto>,
+}
+
+fn dto(state: &AppState, api: &ApiCtx, s: AnnualSummary) -> AnnualSummaryDto {
+    AnnualSummaryDto {
+        unit_id: s.unit.id.0,
+        year: s.year,
+        leading_share_permille: s.leading_share_permille,
+        lines: s
+            .lines
+            .iter()
+            .map(|l| SummaryLineDto {
+                figure: l.figure.code(),
+                label: lines::label(&state.catalogs, api.lang, l.figure),
+                unit: if l.figure.is_money() { "fen" } else { "count" }.into(),
+                value: l.value,
+                previous: l.previous,
+                change: l.change(),
+                change_permille: l.change_permille(),
+                records: lines::records(l.figure, s.unit.id, s.year, true),
+            })
+            .collect(),
+        unit_name: s.unit.name,
+    }
+}
+
+/// A unit's annual summary, read from the tallies kept with every record.
+#[utoipa::path(get, path = "/reports/annual-summary", tag = "reports", params(AnnualQuery),
+    responses((status = 200, body = AnnualSummaryDto), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn annual_summary(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<AnnualQuery>,
+) -> Result<Json<AnnualSummaryDto>, Failure> {
+    let mut tx = state.db.read().await?;
+    let s = cases::annual_summary(&mut tx, &api.caller(), OrgId(q.unit_id), q.year).await?;
+    drop(tx);
+    Ok(Json(dto(&state, &api, s)))
+}
+
+/// The annual summary as a CSV or XLSX file, headed in the caller's language.
+#[utoipa::path(get, path = "/reports/annual-summary/export", tag = "reports",
+    params(AnnualQuery, SpreadsheetQuery),
+    responses(
+        (status = 200, description = "The file", content(
+            (FileBytes = "text/csv"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn export_annual_summary(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<AnnualQuery>,
+    Query(f): Query<SpreadsheetQuery>,
+) -> Result<Response, Failure> {
+    let format = super::innovation::format_of(&f)?;
+    let mut tx = state.db.read().await?;
+    let s = cases::annual_summary(&mut tx, &api.caller(), OrgId(q.unit_id), q.year).await?;
+    drop(tx);
+    let t = |key: &str| state.catalogs.t(api.lang, key).to_string();
+    let headers = [
+        t("report.annual.figure"),
+        s.year.to_string(),
+        (s.year - 1).to_string(),
+        t("report.annual.change"),
+    ];
+    let mut rows = vec![vec![
+        s.unit.name.clone(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]];
+    rows.extend(s.lines.iter().map(|l| {
+        let indent = if l.figure.is_detail() { "  " } else { "" };
+        vec![
+            format!(
+                "{indent}{}",
+                lines::label(&state.catalogs, api.lang, l.figure)
+            ),
+            lines::value_text(l.figure, l.value),
+            lines::value_text(l.figure, l.previous),
+            lines::change_text(l),
+        ]
+    }));
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let stem = format!("annual-summary-{}-{}", s.unit.code, s.year);
+    Ok(crate::pages::orgs::spreadsheet_response(
+        format,
+        &stem,
+        &t("report.annual.sheet"),
+        &headers,
+        rows,
+    )
+    .await?)
+}
