@@ -442,3 +442,21 @@ async fn the_summary_page_and_workbook(backend: Backend) {
     assert_eq!(row("成果创造经济效益（核定）"), "1,662,000,000.00");
 }
 on_both!(the_summary_page_and_workbook);
+
+/// Migration 0026 counts the records a database already holds: on the demo's, with the tally
+/// and the migration's row taken away and the migration run again, the tally is exact.
+async fn the_migration_counts_the_records_already_there(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    app.execute(ingot_store::Sql::new("DROP TABLE record_tally"))
+        .await;
+    app.execute(ingot_store::Sql::new(
+        "DELETE FROM schema_migrations WHERE name = '0026_record_tally'",
+    ))
+    .await;
+    let applied = ingot_store::migrate::run(&app.db).await.unwrap();
+    assert_eq!(applied, [26]);
+    assert_record_tally_is_exact(&app).await;
+}
+on_both!(the_migration_counts_the_records_already_there);
