@@ -23,6 +23,7 @@ mod proposals_pages;
 mod query_counts;
 mod races;
 mod reports;
+mod returns;
 mod scale_out;
 mod search;
 mod search_engines;

@@ -163,3 +163,40 @@ pub async fn sub_units(tx: &mut Tx, unit: &Organisation) -> Result<Vec<Organisat
         .map(|n| n.org)
         .collect())
 }
+
+pub mod returns;
+
+/// What the tallies hold for each of `units`' subtrees in `year`, in three statements however
+/// many units there are (a return's rows).
+pub async fn year_of_each(
+    tx: &mut Tx,
+    units: &[OrgId],
+    year: i64,
+) -> Result<std::collections::HashMap<i64, YearTallies>> {
+    let mut out: std::collections::HashMap<i64, YearTallies> = units
+        .iter()
+        .map(|u| (u.0, YearTallies::default()))
+        .collect();
+    let prefix = format!("{year}:");
+    for (org, metric, n) in record_tally::year_of_each(tx, units, year).await? {
+        if let (Some(t), Some(key)) = (out.get_mut(&org), metric.strip_prefix(&prefix)) {
+            t.records.insert(key.to_string(), n);
+        }
+    }
+    for (org, c) in
+        proposal_stats::totals_of_each(tx, units, year * 100 + 1, year * 100 + 12).await?
+    {
+        if let Some(t) = out.get_mut(&org) {
+            t.put_forward = c.put_forward;
+            t.adopted = c.adopted;
+            t.implemented = c.implemented;
+            t.proposal_benefit_cents = c.benefit_cents;
+        }
+    }
+    for (org, level, n) in studio_tally::of_each(tx, units, &format!("named:{year}:")).await? {
+        if let (Some(t), Some(level)) = (out.get_mut(&org), Level::parse(&level)) {
+            t.named.insert(level, n);
+        }
+    }
+    Ok(out)
+}

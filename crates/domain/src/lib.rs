@@ -13,6 +13,7 @@ pub mod programme;
 pub mod proposal;
 pub mod report;
 pub mod role;
+pub mod stat_return;
 #[cfg(feature = "sqlx")]
 mod stored_code;
 pub mod studio;

@@ -102,6 +102,10 @@ pub enum Action {
     /// Set up a programme of the target department and record its tasks, funding, milestones,
     /// outputs, people and award tallies.
     ManageProgramme,
+    /// Open statistical returns for the units below the target and review their submissions.
+    ManageReturns,
+    /// Fill in and submit the target unit's statistical return to the level above.
+    SubmitReturn,
 }
 
 /// How far below a grant's organisation the grant reaches for an action.
@@ -160,6 +164,7 @@ fn rule(action: Action) -> (&'static [Role], Reach) {
         Action::DeclareToCampaign => (ADMINS, Reach::Subtree),
         Action::ViewProgramme => (PROGRAMME_READERS, Reach::Subtree),
         Action::ManageProgramme => (&[Role::ProgrammeOfficer], Reach::Subtree),
+        Action::ManageReturns | Action::SubmitReturn => (ADMINS, Reach::Subtree),
     }
 }
 

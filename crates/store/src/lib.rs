@@ -33,6 +33,7 @@ pub mod server_keys;
 pub mod sessions;
 pub mod signatures;
 mod sql;
+pub mod stat_returns;
 pub mod studio_tally;
 pub mod studios;
 pub mod subtree;

@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(24, "0024_studios_registry_order"),
     migration!(25, "0025_federations_index"),
     migration!(26, "0026_record_tally"),
+    migration!(27, "0027_stat_returns"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -283,3 +283,30 @@ pub async fn by_period(
 fn root_of(within: &OrgPath) -> i64 {
     within.ids().last().map_or(0, |id| id.0)
 }
+
+/// Totals over each of `orgs`' subtrees for periods `from..=to`: (organisation, counts), for
+/// those with any.
+pub async fn totals_of_each(
+    tx: &mut Tx,
+    orgs: &[OrgId],
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, Counts)>> {
+    let mut out = Vec::new();
+    for chunk in orgs.chunks(500) {
+        let mut b = SqlBuilder::new(
+            "SELECT r.org_id, CAST(SUM(r.put_forward) AS BIGINT), CAST(SUM(r.adopted) AS BIGINT),
+                CAST(SUM(r.implemented) AS BIGINT), CAST(SUM(r.benefit_cents) AS BIGINT)
+             FROM proposal_rollup_tree r WHERE r.org_id IN ",
+        );
+        b.values(chunk);
+        period_filter(&mut b, from, to, None);
+        b.push(" GROUP BY r.org_id");
+        let rows: Vec<(i64, i64, i64, i64, i64)> = tx.fetch_all(b.build()).await?;
+        out.extend(
+            rows.into_iter()
+                .map(|(org, a, b, c, d)| (org, counts((a, b, c, d)))),
+        );
+    }
+    Ok(out)
+}

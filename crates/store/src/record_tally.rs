@@ -202,3 +202,23 @@ pub async fn years(tx: &mut Tx, org: OrgId, first: i64, last: i64) -> Result<Vec
         .push(" AND n <> 0 ORDER BY metric");
     tx.fetch_all(b.build()).await
 }
+
+/// The non-zero metrics of each of `orgs`' subtrees for `year`: (organisation, metric, n).
+pub async fn year_of_each(
+    tx: &mut Tx,
+    orgs: &[OrgId],
+    year: i64,
+) -> Result<Vec<(i64, String, i64)>> {
+    let mut out = Vec::new();
+    for chunk in orgs.chunks(500) {
+        let mut b = SqlBuilder::new("SELECT org_id, metric, n FROM record_tally WHERE org_id IN ");
+        b.values(chunk)
+            .push(" AND metric >= ")
+            .bind(format!("{year}:"))
+            .push(" AND metric < ")
+            .bind(format!("{year};"))
+            .push(" AND n <> 0");
+        out.extend(tx.fetch_all::<(i64, String, i64)>(b.build()).await?);
+    }
+    Ok(out)
+}

@@ -176,3 +176,22 @@ pub async fn by_federation(
         .map(|(id, name, metric, n)| (id, name, metric["level:".len()..].to_string(), n))
         .collect())
 }
+
+/// The non-zero metrics starting with `prefix` of each of `orgs`' subtrees, without the
+/// prefix: (organisation, metric, n).
+pub async fn of_each(tx: &mut Tx, orgs: &[OrgId], prefix: &str) -> Result<Vec<(i64, String, i64)>> {
+    let mut out = Vec::new();
+    for chunk in orgs.chunks(500) {
+        let mut b = SqlBuilder::new("SELECT org_id, metric, n FROM studio_tally WHERE org_id IN ");
+        b.values(chunk)
+            .push(" AND metric LIKE ")
+            .bind(format!("{prefix}%"))
+            .push(" AND n <> 0");
+        let rows: Vec<(i64, String, i64)> = tx.fetch_all(b.build()).await?;
+        out.extend(
+            rows.into_iter()
+                .map(|(org, metric, n)| (org, metric[prefix.len()..].to_string(), n)),
+        );
+    }
+    Ok(out)
+}

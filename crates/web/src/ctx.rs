@@ -83,7 +83,7 @@ impl PageCtx {
                     testid,
                     secondary: matches!(
                         href,
-                        "/reports/annual" | "/orgs" | "/users" | "/audit" | "/account"
+                        "/reports/annual" | "/returns" | "/orgs" | "/users" | "/audit" | "/account"
                     ),
                 });
             };
@@ -101,6 +101,7 @@ impl PageCtx {
                 item("/programmes", "nav.programmes", "nav-programmes");
             }
             item("/reports/annual", "nav.reports", "nav-reports");
+            item("/returns", "nav.returns", "nav-returns");
             item("/orgs", "nav.orgs", "nav-orgs");
             let administers = actor
                 .grants

@@ -88,6 +88,30 @@ pub fn change_text(line: &SummaryLine) -> String {
     }
 }
 
+/// A return column's label: a summary figure's, or one of the figures units state.
+pub fn column_label(
+    catalogs: &Catalogs,
+    lang: Lang,
+    column: ingot_domain::stat_return::Column,
+) -> String {
+    use ingot_domain::stat_return::Column;
+    match column {
+        Column::Computed(f) => label(catalogs, lang, f),
+        Column::Added(a) => catalogs
+            .t(lang, &format!("report.added.{}", a.as_str()))
+            .to_string(),
+    }
+}
+
+/// A return column's value as the form prints it.
+pub fn column_value(column: ingot_domain::stat_return::Column, value: i64) -> String {
+    if column.is_money() {
+        ingot_domain::proposal::format_money(value)
+    } else {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

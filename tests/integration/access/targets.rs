@@ -348,6 +348,20 @@ pub(super) async fn prepare(app: &TestApp) -> Targets {
     ids.insert("tasks", t["id"].as_i64().unwrap().to_string());
     secrets.push("门禁测试负责人".into());
 
+    // A return Liaoning opened for its cities, and Dalian's row of it.
+    let ln = token_of(app, "ln.admin").await;
+    let r = api_post(
+        app,
+        &ln,
+        "/returns",
+        json!({"org_id": app.org_id("CN-LN").await, "year": 2020, "title": "门禁测试统计年报",
+            "due_on": "2021-01-15"}),
+    )
+    .await;
+    ids.insert("returns", r["id"].as_i64().unwrap().to_string());
+    ids.insert("units", app.org_id("CN-LN-DL").await.to_string());
+    secrets.push("门禁测试统计年报".into());
+
     Targets {
         ids,
         secrets,

@@ -148,6 +148,17 @@ const TABLE: &[(Role, Action, &str)] = &[
     (Reviewer, Action::ManageInnovationRecords, "FFFF"),
     (FinanceOfficer, Action::ManageInnovationRecords, "FFFF"),
     // Campaigns are run by federations; units (and federations for their rounds) declare.
+    // Returns: the unions open them for the units below and submit their own upward.
+    (FederationAdmin, Action::ManageReturns, "TTFF"),
+    (UnitAdmin, Action::ManageReturns, "TTFF"),
+    (Employee, Action::ManageReturns, "FFFF"),
+    (FinanceOfficer, Action::ManageReturns, "FFFF"),
+    (Expert, Action::ManageReturns, "FFFF"),
+    (FederationAdmin, Action::SubmitReturn, "TTFF"),
+    (UnitAdmin, Action::SubmitReturn, "TTFF"),
+    (Reviewer, Action::SubmitReturn, "FFFF"),
+    (StudioLead, Action::SubmitReturn, "FFFF"),
+    (ProgrammeOfficer, Action::SubmitReturn, "FFFF"),
     (FederationAdmin, Action::ManageCampaigns, "TTFF"),
     (UnitAdmin, Action::ManageCampaigns, "FFFF"),
     (Expert, Action::ManageCampaigns, "FFFF"),
@@ -201,6 +212,8 @@ fn the_table_covers_every_role_for_every_action_family() {
         Action::DeclareToCampaign,
         Action::ViewProgramme,
         Action::ManageProgramme,
+        Action::ManageReturns,
+        Action::SubmitReturn,
     ];
     // Unlisted pairs must be denials; check them too, so the table is total.
     for action in families {

@@ -212,6 +212,21 @@ const GATES: &[(&str, &str, Gate)] = &[
     // Reports.
     (GET, "/reports/annual-summary", SignedIn),
     (GET, "/reports/annual-summary/export", SignedIn),
+    (GET, "/returns", SignedIn),
+    (POST, "/returns", Role(&[Action::ManageReturns])),
+    (GET, "/returns/{id}", SignedIn),
+    (GET, "/returns/{id}/export", SignedIn),
+    (
+        POST,
+        "/returns/{id}/units/{org}/submission",
+        Role(&[Action::SubmitReturn]),
+    ),
+    (
+        POST,
+        "/returns/{id}/units/{org}/review",
+        Role(&[Action::ManageReturns]),
+    ),
+    (GET, "/returns/{id}/units/{org}/versions", SignedIn),
     // Campaigns: the call, the announcement, the publicity list and the ranking are public.
     (GET, "/campaigns", SignedIn),
     (POST, "/campaigns", Role(&[Action::ManageCampaigns])),

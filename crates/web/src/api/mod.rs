@@ -13,6 +13,7 @@ mod programmes;
 pub mod proposal_dto;
 mod proposals;
 mod reports;
+mod returns;
 mod search;
 mod studios;
 mod users;
@@ -56,7 +57,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "studios", description = "Innovation studios: the registry, members, honours, outputs and photos; naming calls, applications with a snapshot, on-site reviews, decisions with numbered notices, special funding; assessments and revocation; alliances; statistics"),
         (name = "campaigns", description = "Award campaigns: the call with units, quotas, timetable, rubric and tier quotas; declarations attaching records, forwarding of lower rounds' winners, the formal check; the expert panel, conflicts of interest and the optimal assignment with overrides; score sheets; raw and calibrated results with tiers, ties and the panel decision; publicity with objections; the numbered announcement, certificates and the ranking of participating units"),
         (name = "innovation", description = "Innovation records: achievements with their ranked completers and verified benefit, patents (application numbers checked, CSV/XLSX import), skills and methods, talent titles and honours, and the record pages of people and units"),
-        (name = "reports", description = "Reports read from the tallies kept with every record: a unit's annual summary beside the year before, each figure with the list of its records, and its workbook. Money is integer fen"),
+        (name = "reports", description = "Reports read from the tallies kept with every record: a unit's annual summary beside the year before, each figure with the list of its records, and its workbook; upward statistical returns (opened for the units below, each unit's figures computed from its records and frozen on submission, accepted or returned for correction by the level above, exported in the layout of the official form). Money is integer fen"),
         (name = "programmes", description = "Regional science & technology programmes: strategic areas, critical tasks led by organisations of the tree (external bodies included), funding per task, year and source (planned and actual; spending beyond budget needs a reason), milestones, outputs linked to their records, people counted once, award shares; the overview figures and the lists and exports behind each. Money is integer fen (`_cents`), ratios hundredths (`_x100`), shares basis points (`_bp`)"),
     )
 )]
@@ -97,6 +98,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(campaigns::routes())
             .merge(programmes::routes())
             .merge(reports::routes())
+            .merge(returns::routes())
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
         document_throttling(&mut doc);

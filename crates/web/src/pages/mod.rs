@@ -14,6 +14,7 @@ pub mod programmes;
 pub mod proposals;
 pub mod records;
 pub mod reports;
+pub mod returns;
 pub mod search;
 pub mod studios;
 pub mod users;
@@ -437,6 +438,19 @@ pub fn routes() -> Routes {
         .get("/records/people/{id}", SignedIn, records::person)
         .get("/records/orgs/{id}", SignedIn, records::unit)
         .get("/reports/annual", SignedIn, reports::annual)
+        .get("/returns", SignedIn, returns::index)
+        .post("/returns", Role(&[Action::ManageReturns]), returns::open)
+        .get("/returns/{id}", SignedIn, returns::show)
+        .post(
+            "/returns/{id}/units/{org}/submit",
+            Role(&[Action::SubmitReturn]),
+            returns::submit,
+        )
+        .post(
+            "/returns/{id}/units/{org}/review",
+            Role(&[Action::ManageReturns]),
+            returns::review,
+        )
         .get("/proposals", SignedIn, proposals::index)
         .post("/proposals", SignedIn, proposals::create)
         .get("/proposals/new", SignedIn, proposals::new_form)
