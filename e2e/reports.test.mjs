@@ -1,6 +1,6 @@
 // The annual summary in a real browser: a city federation's clerk opens it from the menu on a
 // phone, sees Dalian's 2020 figures beside 2019, follows a figure to the records behind it, and
-// downloads the workbook; on a desk in English too.
+// downloads the workbook, then ranks the units below; on a desk in English too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -50,6 +50,14 @@ for (const backend of backends()) {
             page.getByTestId('line-patents.invention').getByTestId('value').click(),
           ]);
           assert.equal(await page.getByTestId('patent-row').count(), Number(inventions));
+          // Dalian's districts ranked, as a chart with its table.
+          await page.goBack();
+          await Promise.all([page.waitForURL(/\/reports\/rankings/), page.getByTestId('annual-rankings').click()]);
+          await page.getByTestId('rank-by').selectOption('implementation_rate');
+          await Promise.all([page.waitForURL(/by=implementation_rate/), page.getByTestId('rank-apply').click()]);
+          assert.ok(await page.getByTestId('rank-row').count() >= 1);
+          assert.ok(await fitsWidth(page), `the ranking fits a ${width} px screen`);
+          await page.screenshot({ path: join(screenshots, `rankings-${width}-${backend}.png`), fullPage: true });
           assert.deepEqual(problems, []);
         } finally {
           await context.close();

@@ -41,6 +41,8 @@ const PAGES: &[(&str, &str, u64)] = &[
     ("admin", "/programmes/1", 14),
     ("admin", "/audit", 10),
     ("admin", "/reports/annual?year=2020", 10),
+    ("admin", "/reports/rankings?year=2023", 12),
+    ("admin", "/returns", 10),
 ];
 
 async fn pages_run_few_statements_whatever_their_rows(backend: Backend) {

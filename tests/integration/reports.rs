@@ -460,3 +460,85 @@ async fn the_migration_counts_the_records_already_there(backend: Backend) {
     assert_record_tally_is_exact(&app).await;
 }
 on_both!(the_migration_counts_the_records_already_there);
+
+/// The national exchange of 2023 ranks the provinces by awards: Inner Mongolia's four awards of
+/// third class or above (one first, three third) and an excellent achievement are 20 points;
+/// the Liaoning cities of 2020 rank by their proposals as their summaries count them.
+async fn rankings_come_from_the_same_tallies(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let admin = app.api_as("admin").await;
+    let national = app.org_id("CN").await;
+    let nm = app.org_id("CN-NM").await;
+    let (s, r) = admin
+        .get(&format!(
+            "/reports/rankings?unit_id={national}&year=2023&by=awards"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let first = &r["rows"][0];
+    assert_eq!(first["org_id"], nm, "{r}");
+    assert_eq!(first["rank"], 1);
+    assert_eq!(first["prizes"], 4);
+    assert_eq!(first["points"], 10 + 3 * 3 + 1);
+    // The campaign's own points table (from its declarations) says the same.
+    let (_, campaigns) = admin.get("/campaigns?year=2023").await;
+    let exchange = campaigns
+        .as_array()
+        .or(campaigns["items"].as_array())
+        .unwrap_or_else(|| panic!("{campaigns}"))
+        .iter()
+        .find(|c| c["stage"] == "announced")
+        .unwrap_or_else(|| panic!("{campaigns}"))["id"]
+        .as_i64()
+        .unwrap();
+    let (_, table) = admin.get(&format!("/campaigns/{exchange}/ranking")).await;
+    let nm_points = table
+        .as_array()
+        .unwrap_or_else(|| table["rows"].as_array().unwrap())
+        .iter()
+        .find(|row| row["org_id"] == nm)
+        .unwrap_or_else(|| panic!("{table}"))["points"]
+        .clone();
+    assert_eq!(first["points"], nm_points);
+
+    let ln = app.api_as("ln.admin").await;
+    let liaoning = app.org_id("CN-LN").await;
+    let (s, r) = ln
+        .get(&format!(
+            "/reports/rankings?unit_id={liaoning}&year=2020&by=implementation_rate"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    for row in r["rows"].as_array().unwrap() {
+        let (_, summary) = ln
+            .get(&row["summary"].as_str().unwrap()["/api/v1".len()..])
+            .await;
+        let put_forward = lines(&summary)["proposals.put_forward"].0;
+        assert_eq!(row["put_forward"], put_forward, "{row}");
+    }
+    assert_eq!(r["rows"][0]["org_id"], app.org_id("CN-LN-DL").await);
+    assert_eq!(r["rows"][0]["rate_bp"], 10_000, "460 of 460 implemented");
+    let (s, e) = ln
+        .get(&format!(
+            "/reports/rankings?unit_id={liaoning}&year=2020&by=height"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["fields"][0]["field"], "by");
+
+    // The page: a chart with its table, each unit leading to its summary.
+    let web = app.sign_in_demo("admin").await;
+    let (s, html) = web
+        .page(&format!(
+            "/reports/rankings?unit={national}&year=2023&by=awards"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"chart-rank\""), "{html}");
+    assert!(html.contains(&format!(
+        "href=\"/reports/annual?unit={nm}&amp;year=2023\" data-testid=\"rank-unit\""
+    )));
+}
+on_both!(rankings_come_from_the_same_tallies);

@@ -4,10 +4,11 @@
 use crate::{Caller, Result};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
+use ingot_domain::report::ranking::{self, RankBy, RankRow};
 use ingot_domain::report::{self, SummaryLine, YearTallies};
 use ingot_domain::studio::Level;
 use ingot_domain::{AppError, FieldError, OrgId};
-use ingot_store::{Tx, orgs, proposal_stats, record_tally, studio_tally};
+use ingot_store::{Tx, org_tally, orgs, proposal_stats, record_tally, studio_tally};
 
 /// The years a summary may be asked for.
 pub const YEARS: std::ops::RangeInclusive<i64> = 1949..=2100;
@@ -199,4 +200,56 @@ pub async fn year_of_each(
         }
     }
     Ok(out)
+}
+
+/// The units directly below a unit, ranked for a year.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    pub unit: Organisation,
+    pub year: i64,
+    pub by: RankBy,
+    pub rows: Vec<(Organisation, RankRow)>,
+}
+
+/// Ranks the live units directly below `unit_id` for `year` by `by`, from the tallies (four
+/// statements however many units).
+pub async fn rankings(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    unit_id: OrgId,
+    year: i64,
+    by: RankBy,
+) -> Result<Ranking> {
+    let unit = unit_and_year(tx, caller, unit_id, year).await?;
+    let below = sub_units(tx, &unit).await?;
+    let ids: Vec<OrgId> = below.iter().map(|o| o.id).collect();
+    let tallies = year_of_each(tx, &ids, year).await?;
+    let people: std::collections::HashMap<i64, i64> = org_tally::people_of_each(tx, &ids)
+        .await?
+        .into_iter()
+        .collect();
+    let mut rows: Vec<RankRow> = below
+        .iter()
+        .map(|o| {
+            let t = tallies.get(&o.id.0).cloned().unwrap_or_default();
+            RankRow::of(o.id.0, &t, people.get(&o.id.0).copied().unwrap_or(0))
+        })
+        .collect();
+    let names: std::collections::HashMap<i64, String> =
+        below.iter().map(|o| (o.id.0, o.name.clone())).collect();
+    ranking::rank(&mut rows, by, |id| {
+        names.get(&id).cloned().unwrap_or_default()
+    });
+    let mut by_id: std::collections::HashMap<i64, Organisation> =
+        below.into_iter().map(|o| (o.id.0, o)).collect();
+    let rows = rows
+        .into_iter()
+        .filter_map(|r| Some((by_id.remove(&r.org_id)?, r)))
+        .collect();
+    Ok(Ranking {
+        unit,
+        year,
+        by,
+        rows,
+    })
 }

@@ -4,6 +4,8 @@
 //! level, awards won at each level, each beside the year before. Pure: the figures come in as
 //! the tallies' metrics and leave as lines.
 
+pub mod ranking;
+
 use crate::OrgKind;
 use crate::innovation::{ClaimedLevel, HonourLevel, PatentKind, SkillKind};
 use crate::studio::Level;

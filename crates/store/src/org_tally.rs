@@ -102,3 +102,14 @@ pub async fn within(tx: &mut Tx, scope: &OrgScope) -> Result<(Vec<(OrgKind, i64)
     orgs.sort();
     Ok((orgs, people))
 }
+
+/// Active people of each of `orgs`' subtrees: (organisation, people), for those with any.
+pub async fn people_of_each(tx: &mut Tx, orgs: &[OrgId]) -> Result<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    for chunk in orgs.chunks(500) {
+        let mut b = SqlBuilder::new("SELECT org_id, n FROM org_tally WHERE org_id IN ");
+        b.values(chunk).push(" AND metric = ").bind(PEOPLE);
+        out.extend(tx.fetch_all::<(i64, i64)>(b.build()).await?);
+    }
+    Ok(out)
+}

@@ -212,6 +212,7 @@ const GATES: &[(&str, &str, Gate)] = &[
     // Reports.
     (GET, "/reports/annual-summary", SignedIn),
     (GET, "/reports/annual-summary/export", SignedIn),
+    (GET, "/reports/rankings", SignedIn),
     (GET, "/returns", SignedIn),
     (POST, "/returns", Role(&[Action::ManageReturns])),
     (GET, "/returns/{id}", SignedIn),

@@ -20,6 +20,95 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(annual_summary))
         .routes(routes!(export_annual_summary))
+        .routes(routes!(rankings))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RankingQuery {
+    /// The unit whose units directly below are ranked.
+    pub unit_id: i64,
+    pub year: i64,
+    /// `awards` (the default), `proposals_per_hundred`, `implementation_rate` or `benefit`.
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitRankDto {
+    /// 1 for the best; units with the same figure share a rank.
+    pub rank: usize,
+    pub org_id: i64,
+    pub org_name: String,
+    /// 10 a first prize, 6 a second, 3 a third, 1 an excellent achievement.
+    pub points: i64,
+    pub prizes: i64,
+    pub put_forward: i64,
+    pub implemented: i64,
+    /// Active people of the unit's subtree now.
+    pub people: i64,
+    /// Proposals per hundred people, in hundredths; null without people.
+    pub per_hundred_x100: Option<i64>,
+    /// Implemented per put forward, basis points; null without proposals.
+    pub rate_bp: Option<i64>,
+    /// Verified benefit of achievements and proposals, fen.
+    pub benefit_cents: i64,
+    /// The unit's annual summary, where its figures come from.
+    pub summary: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RankingDto {
+    pub unit_id: i64,
+    pub year: i64,
+    pub by: String,
+    pub rows: Vec<UnitRankDto>,
+}
+
+/// The units directly below a unit, ranked for a year from the tallies.
+#[utoipa::path(get, path = "/reports/rankings", tag = "reports", params(RankingQuery),
+    responses((status = 200, body = RankingDto), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn rankings(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<RankingQuery>,
+) -> Result<Json<RankingDto>, Failure> {
+    use ingot_domain::report::ranking::RankBy;
+    let by = match q.by.as_deref() {
+        None | Some("") => RankBy::Awards,
+        Some(raw) => ingot_domain::validate::choice::<RankBy>("by", raw)
+            .map_err(|p| Failure(ingot_domain::AppError::Validation(p)))?,
+    };
+    let mut tx = state.db.read().await?;
+    let r = cases::rankings(&mut tx, &api.caller(), OrgId(q.unit_id), q.year, by).await?;
+    drop(tx);
+    Ok(Json(RankingDto {
+        unit_id: r.unit.id.0,
+        year: r.year,
+        by: r.by.as_str().to_string(),
+        rows: r
+            .rows
+            .into_iter()
+            .map(|(o, row)| UnitRankDto {
+                rank: row.rank,
+                org_id: o.id.0,
+                org_name: o.name,
+                points: row.points,
+                prizes: row.prizes,
+                put_forward: row.put_forward,
+                implemented: row.implemented,
+                people: row.people,
+                per_hundred_x100: row.per_hundred_x100,
+                rate_bp: row.rate_bp,
+                benefit_cents: row.benefit_cents,
+                summary: format!(
+                    "/api/v1/reports/annual-summary?unit_id={}&year={}",
+                    o.id.0, r.year
+                ),
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

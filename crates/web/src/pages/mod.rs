@@ -438,6 +438,7 @@ pub fn routes() -> Routes {
         .get("/records/people/{id}", SignedIn, records::person)
         .get("/records/orgs/{id}", SignedIn, records::unit)
         .get("/reports/annual", SignedIn, reports::annual)
+        .get("/reports/rankings", SignedIn, reports::rankings)
         .get("/returns", SignedIn, returns::index)
         .post("/returns", Role(&[Action::ManageReturns]), returns::open)
         .get("/returns/{id}", SignedIn, returns::show)

@@ -1,5 +1,6 @@
 //! `/reports/annual`: a unit's annual summary for a year beside the year before, each figure
-//! leading to its records, with the workbook to download. Thin over `ingot_app::reports`.
+//! leading to its records, with the workbook to download; `/reports/rankings`: the units below
+//! it ranked, as a chart with its table. Thin over `ingot_app::reports`.
 
 use super::ok;
 use crate::AppState;
@@ -10,8 +11,9 @@ use crate::reports as lines;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use ingot_app::reports::{self as cases, AnnualSummary};
+use ingot_app::reports::{self as cases, AnnualSummary, Ranking};
 use ingot_domain::org::Organisation;
+use ingot_domain::report::ranking::{RankBy, RankRow};
 use ingot_domain::{AppError, OrgId};
 
 #[derive(serde::Deserialize, Default)]
@@ -125,6 +127,158 @@ pub async fn annual(
         year: year_text,
         summary,
         lines: views,
+        errors,
+    }))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct RankingQuery {
+    pub unit: String,
+    pub year: String,
+    pub by: String,
+}
+
+/// One ranked unit as the page shows it.
+pub struct RankView {
+    pub rank: usize,
+    pub org_id: i64,
+    pub name: String,
+    pub points: i64,
+    pub prizes: i64,
+    pub put_forward: i64,
+    pub per_hundred: String,
+    pub rate: String,
+    pub benefit: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports/rankings.html")]
+struct RankingPage {
+    ctx: PageCtx,
+    roots: Vec<Organisation>,
+    year: String,
+    by: String,
+    choices: Vec<(String, String)>,
+    ranking: Option<Ranking>,
+    rows: Vec<RankView>,
+    chart: String,
+    errors: FormErrors,
+}
+
+pub async fn rankings(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<RankingQuery>,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let year_text = match q.year.trim() {
+        "" => caller.origin.today().year.to_string(),
+        given => given.to_string(),
+    };
+    let by_text = match q.by.trim() {
+        "" => RankBy::Awards.as_str().to_string(),
+        given => given.to_string(),
+    };
+    let mut tx = state.db.read().await?;
+    let roots = cases::summary_roots(&mut tx, &caller).await?;
+    let unit = match q.unit.trim() {
+        "" => roots.first().map(|o| Ok(o.id)),
+        raw => Some(
+            raw.parse::<i64>()
+                .map(OrgId)
+                .map_err(|_| AppError::field("unit_id", "unknown_org")),
+        ),
+    };
+    let mut problems = ingot_domain::validate::Validator::new();
+    let year = problems.keep(
+        year_text
+            .parse::<i64>()
+            .map_err(|_| vec![ingot_domain::FieldError::new("year", "invalid_year")]),
+    );
+    let by = problems.keep(ingot_domain::validate::choice::<RankBy>("by", &by_text));
+    let result = match (problems.finish(), unit, year, by) {
+        (Err(e), _, _, _) => Err(e),
+        (Ok(()), Some(Ok(unit)), Some(year), Some(by)) => {
+            cases::rankings(&mut tx, &caller, unit, year, by)
+                .await
+                .map(Some)
+        }
+        (Ok(()), Some(Err(e)), _, _) => Err(e),
+        _ => Ok(None),
+    };
+    drop(tx);
+    let (ranking, errors) = match result {
+        Ok(r) => (r, FormErrors::none()),
+        Err(e) if is_form_error(&e) => (None, FormErrors::from_error(ctx.catalogs(), ctx.lang, &e)),
+        Err(e) => return Err(Failure(e)),
+    };
+    let rows: Vec<RankView> = ranking
+        .as_ref()
+        .map(|r| {
+            r.rows
+                .iter()
+                .map(|(o, row)| RankView {
+                    rank: row.rank,
+                    org_id: o.id.0,
+                    name: ctx.org_name(o).to_string(),
+                    points: row.points,
+                    prizes: row.prizes,
+                    put_forward: row.put_forward,
+                    per_hundred: row
+                        .per_hundred_x100
+                        .map_or("—".into(), |x| format!("{}.{:02}", x / 100, x % 100)),
+                    rate: row.rate_bp.map_or("—".into(), |bp| {
+                        ingot_domain::proposal::format_percent(bp)
+                    }),
+                    benefit: ingot_domain::proposal::format_money(row.benefit_cents),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let chart = ranking
+        .as_ref()
+        .map(|r| {
+            let top = &r.rows[..r.rows.len().min(20)];
+            let value = |row: &RankRow| -> f64 {
+                match r.by {
+                    RankBy::Awards => row.points as f64,
+                    RankBy::ProposalsPerHundred => {
+                        row.per_hundred_x100.unwrap_or(0) as f64 / 100.0
+                    }
+                    RankBy::ImplementationRate => row.rate_bp.unwrap_or(0) as f64 / 100.0,
+                    RankBy::Benefit => row.benefit_cents as f64 / 100.0,
+                }
+            };
+            serde_json::json!({
+                "type": "bar",
+                "label": ctx.t(&format!("report.rank.by.{}", r.by.as_str())),
+                "labels": top.iter().map(|(o, _)| ctx.org_name(o)).collect::<Vec<_>>(),
+                "values": top.iter().map(|(_, row)| value(row)).collect::<Vec<_>>(),
+                "links": top.iter().map(|(o, _)| format!("/reports/annual?unit={}&year={}", o.id.0, r.year)).collect::<Vec<_>>(),
+            })
+            .to_string()
+            .replace('<', "\\u003c")
+        })
+        .unwrap_or_default();
+    let choices = RankBy::ALL
+        .iter()
+        .map(|b| {
+            (
+                b.as_str().to_string(),
+                ctx.t(&format!("report.rank.by.{}", b.as_str())).to_string(),
+            )
+        })
+        .collect();
+    Ok(ok(&RankingPage {
+        ctx,
+        roots,
+        year: year_text,
+        by: by_text,
+        choices,
+        ranking,
+        rows,
+        chart,
         errors,
     }))
 }
