@@ -18,9 +18,10 @@ for (const backend of backends()) {
       await page.getByTestId('landing-sign-in').waitFor();
       await signIn(page, base, 'admin', ingot.password);
 
-      // The dashboard, in Chinese (the browser's language), with its charts drawn.
+      // The dashboard, in Chinese (the browser's language), with its charts drawn: the year's
+      // proposals by month, the fortnight's activity, the organisations by kind.
       assert.equal(await page.getByTestId('dashboard-title').textContent(), '工作台');
-      await page.waitForFunction(() => document.querySelectorAll('canvas[data-drawn="1"]').length === 2);
+      await page.waitForFunction(() => document.querySelectorAll('canvas[data-drawn="1"]').length === 3);
       // 23 organisations of the foundation's demo, the 32 stand-in units of the 2023 exchange and
       // the Breakthrough project's 256 external institutions.
       assert.match(await page.getByTestId('stat-orgs').textContent(), /311/);

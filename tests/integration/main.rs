@@ -11,6 +11,7 @@ mod campaign_security;
 mod campaigns;
 mod cli;
 mod crash;
+mod dashboards;
 mod files_gc;
 mod fuzz_found;
 mod generate;

@@ -24,7 +24,7 @@ async fn statements(session: &Session, path: &str) -> u64 {
 /// The pages people open most, with the statements each may run at most: a per-row statement
 /// would exceed these on pages of twenty rows.
 const PAGES: &[(&str, &str, u64)] = &[
-    ("admin", "/", 12),
+    ("admin", "/", 24),
     ("admin", "/proposals?view=all", 12),
     ("admin", "/proposals/stats", 12),
     ("admin", "/proposals/10", 14),

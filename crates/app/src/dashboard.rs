@@ -99,3 +99,5 @@ fn per_local_day(quarters: &[(i64, i64)], utc_offset_ms: i64) -> Vec<(i64, i64)>
     }
     days
 }
+
+pub mod work;

@@ -23,7 +23,9 @@ pub use patents::{
     patent_numbers_taken,
 };
 pub use skills::{NewSkill, Skill, get_skill, insert_skill, list_skills, trainees};
-pub use titles::{NewTitle, Title, get_title, honour_levels, insert_title, list_titles};
+pub use titles::{
+    NewTitle, Title, get_title, honour_levels, insert_title, list_titles, person_counts,
+};
 
 use crate::db::BothRows;
 use crate::sql::{Page, Sql, SqlBuilder};

@@ -251,6 +251,15 @@ impl Total {
         Total { count, exact: true }
     }
 
+    /// The count as a short label: `1000+` when there are more.
+    pub fn shown(&self) -> String {
+        if self.exact {
+            self.count.to_string()
+        } else {
+            format!("{}+", self.count)
+        }
+    }
+
     /// From a count of at most `cap + 1` rows.
     pub fn capped(counted: i64, cap: i64) -> Self {
         Total {

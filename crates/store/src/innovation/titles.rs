@@ -119,3 +119,18 @@ pub async fn honour_levels(tx: &mut Tx, user: UserId) -> Result<Vec<HonourLevel>
         .map(|(l,)| stored("honour level", l, HonourLevel::parse))
         .collect()
 }
+
+/// How many records name a person: achievements they completed, skills and methods they created
+/// or were trained in, titles they hold. One statement, for their own landing page.
+pub async fn person_counts(tx: &mut Tx, user: UserId) -> Result<(i64, i64, i64)> {
+    tx.fetch_one(
+        Sql::new(
+            "SELECT (SELECT COUNT(*) FROM achievement_completers WHERE user_id = $1),
+                (SELECT COUNT(*) FROM skills s WHERE s.creator_id = $1
+                    OR EXISTS (SELECT 1 FROM skill_trainees t WHERE t.skill_id = s.id AND t.user_id = $1)),
+                (SELECT COUNT(*) FROM titles WHERE user_id = $1)",
+        )
+        .bind(user),
+    )
+    .await
+}

@@ -7,7 +7,7 @@ use crate::error::Failure;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use ingot_app::dashboard;
+use ingot_app::dashboard::{self, work::ScopeYear, work::Work};
 use ingot_domain::OrgKind;
 use ingot_domain::audit::AuditEntry;
 use ingot_domain::org::Organisation;
@@ -39,6 +39,71 @@ struct DashboardPage {
     activity_json: String,
     kinds_json: String,
     recent: Vec<RecentView>,
+    work: Work,
+    /// The scope year's figures as tiles: (label, value, where it leads).
+    tiles: Vec<(String, String, String)>,
+    months_json: String,
+    me: i64,
+}
+
+impl DashboardPage {
+    fn stage_key(&self, stage: &ingot_domain::campaign::Stage) -> String {
+        format!("cstage.{}", stage.as_str())
+    }
+
+    fn month(&self, period: &i64) -> String {
+        format!("{}-{:02}", period / 100, period % 100)
+    }
+}
+
+/// The scope year's headline figures, each leading to where it comes from.
+fn tiles(ctx: &PageCtx, year: &ScopeYear) -> Vec<(String, String, String)> {
+    use ingot_domain::report::Figure;
+    let s = &year.summary;
+    let summary = format!("/reports/annual?unit={}&year={}", s.unit.id.0, s.year);
+    let value = |f: Figure| {
+        s.lines
+            .iter()
+            .find(|l| l.figure == f)
+            .map_or(0, |l| l.value)
+    };
+    let figure = |f: Figure| {
+        (
+            crate::reports::label(ctx.catalogs(), ctx.lang, f),
+            crate::reports::value_text(f, value(f)),
+            crate::reports::records(f, s.unit.id, s.year, false).unwrap_or_else(|| summary.clone()),
+        )
+    };
+    let named: i64 = s
+        .lines
+        .iter()
+        .filter(|l| matches!(l.figure, Figure::StudiosNamed(_)))
+        .map(|l| l.value)
+        .sum();
+    let awards: i64 = s
+        .lines
+        .iter()
+        .filter(|l| matches!(l.figure, Figure::AwardsBy(_)))
+        .map(|l| l.value)
+        .sum();
+    vec![
+        figure(Figure::ProposalsPutForward),
+        figure(Figure::ProposalsImplemented),
+        figure(Figure::ProposalBenefit),
+        figure(Figure::Achievements),
+        figure(Figure::Patents),
+        figure(Figure::Benefit),
+        (
+            ctx.t("dashboard.studios_named").to_string(),
+            named.to_string(),
+            summary.clone(),
+        ),
+        (
+            ctx.t("dashboard.awards").to_string(),
+            awards.to_string(),
+            summary,
+        ),
+    ]
 }
 
 pub fn action_key(action: &str) -> String {
@@ -73,10 +138,38 @@ pub async fn index(
         return Ok(ok(&Landing { ctx }));
     }
     let caller = ctx.caller()?;
-    let d = {
+    let year = i64::from(caller.origin.today().year);
+    let (d, work) = {
         let mut tx = state.db.read().await?;
-        dashboard::summary(&mut tx, &caller, state.config.utc_offset_ms()).await?
+        let d = dashboard::summary(&mut tx, &caller, state.config.utc_offset_ms()).await?;
+        let work = dashboard::work::work(&mut tx, &caller, year).await?;
+        (d, work)
     };
+    let tiles = work
+        .scope
+        .as_ref()
+        .map(|y| tiles(&ctx, y))
+        .unwrap_or_default();
+    let months_json = work
+        .scope
+        .as_ref()
+        .map(|y| {
+            let unit = y.summary.unit.id.0;
+            serde_json::json!({
+                "type": "bar",
+                "labels": y.months.iter().map(|(p, _)| format!("{}-{:02}", p / 100, p % 100)).collect::<Vec<_>>(),
+                "links": y.months.iter().map(|(p, _)| format!("/proposals?view=all&unit={unit}&from={m}&to={m}", m = format!("{}-{:02}", p / 100, p % 100))).collect::<Vec<_>>(),
+                "datasets": [
+                    {"label": ctx.t("proposals.stats.put_forward"), "data": y.months.iter().map(|(_, c)| c.put_forward).collect::<Vec<_>>()},
+                    {"label": ctx.t("proposals.stats.adopted"), "data": y.months.iter().map(|(_, c)| c.adopted).collect::<Vec<_>>()},
+                    {"label": ctx.t("proposals.stats.implemented"), "data": y.months.iter().map(|(_, c)| c.implemented).collect::<Vec<_>>()},
+                ]
+            })
+            .to_string()
+            .replace('<', "\\u003c")
+        })
+        .unwrap_or_default();
+    let me = caller.user_id().map_or(0, |u| u.0);
     let activity: Vec<(String, i64)> = d
         .activity
         .iter()
@@ -144,6 +237,10 @@ pub async fn index(
         activity_json,
         kinds_json,
         recent,
+        work,
+        tiles,
+        months_json,
+        me,
         ctx,
     };
     Ok(ok(&page))
