@@ -290,6 +290,8 @@ def main():
         proposal = generated["items"][0]["id"]
         unit = api(base, cfg["poster_token"], "/api/v1/me")["user"]["org_id"]
         studio = api(base, token, "/api/v1/studios?per_page=1")["items"][0]["id"]
+        # The generated country's top organisation, whose annual summary covers it all.
+        root = api(base, token, "/api/v1/me")["user"]["org_id"]
         lang = "Accept-Language: zh"
         auth = f"Authorization: Bearer {token}"
         search = "/search?q=" + urllib.parse.quote("皮带输送机")
@@ -320,6 +322,12 @@ def main():
             ("studios list /studios", "/studios", [admin.cookie(), lang]),
             ("studio statistics /studios/stats", "/studios/stats", [admin.cookie(), lang]),
             (f"studio page /studios/{studio}", f"/studios/{studio}", [admin.cookie(), lang]),
+            ("annual summary /reports/annual (national, 2025)", "/reports/annual?year=2025",
+             [admin.cookie(), lang]),
+            ("API annual summary (national, 2025)", f"/api/v1/reports/annual-summary?unit_id={root}&year=2025",
+             [auth]),
+            ("rankings /reports/rankings (provinces, 2025)", "/reports/rankings?year=2025&by=implementation_rate",
+             [admin.cookie(), lang]),
             ("programme overview /programmes/1", "/programmes/1", [demo.cookie(), lang]),
             ("campaign results /campaigns/1/results", "/campaigns/1/results", [demo.cookie(), lang]),
         ]
