@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(25, "0025_federations_index"),
     migration!(26, "0026_record_tally"),
     migration!(27, "0027_stat_returns"),
+    migration!(28, "0028_people_records_index"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -126,8 +126,8 @@ pub async fn person_counts(tx: &mut Tx, user: UserId) -> Result<(i64, i64, i64)>
     tx.fetch_one(
         Sql::new(
             "SELECT (SELECT COUNT(*) FROM achievement_completers WHERE user_id = $1),
-                (SELECT COUNT(*) FROM skills s WHERE s.creator_id = $1
-                    OR EXISTS (SELECT 1 FROM skill_trainees t WHERE t.skill_id = s.id AND t.user_id = $1)),
+                (SELECT COUNT(*) FROM (SELECT id FROM skills WHERE creator_id = $1
+                    UNION SELECT skill_id FROM skill_trainees WHERE user_id = $1) mine),
                 (SELECT COUNT(*) FROM titles WHERE user_id = $1)",
         )
         .bind(user),

@@ -82,12 +82,15 @@ pub struct Viewer<'a> {
     pub readable: Option<&'a OrgScope>,
 }
 
+/// Put forward by the user or naming them. The ids come from the two indexes (by proposer, by
+/// person): `proposer OR EXISTS (...)` read every proposal there is (268 ms against 0.8 ms for a
+/// national administrator at city size).
 fn mine(b: &mut SqlBuilder, user: UserId) {
-    b.push("(p.proposer_id = ")
+    b.push("p.id IN (SELECT mq.id FROM proposals mq WHERE mq.proposer_id = ")
         .bind(user)
-        .push(" OR EXISTS (SELECT 1 FROM proposal_people pm WHERE pm.proposal_id = p.id AND pm.user_id = ")
+        .push(" UNION SELECT pm.proposal_id FROM proposal_people pm WHERE pm.user_id = ")
         .bind(user)
-        .push("))");
+        .push(")");
 }
 
 /// Waiting at a step whose role the actor holds over the step's organisation. A correlated
