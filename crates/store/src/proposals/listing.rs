@@ -82,15 +82,26 @@ pub struct Viewer<'a> {
     pub readable: Option<&'a OrgScope>,
 }
 
-/// Put forward by the user or naming them. The ids come from the two indexes (by proposer, by
-/// person): `proposer OR EXISTS (...)` read every proposal there is (268 ms against 0.8 ms for a
-/// national administrator at city size).
-fn mine(b: &mut SqlBuilder, user: UserId) {
+/// Put forward by the user or naming them, on its own (the "mine" view): the ids come from the
+/// two indexes (by proposer, by person). `proposer OR EXISTS (...)` read every proposal there
+/// is (268 ms against 0.8 ms for a national administrator at city size).
+fn only_mine(b: &mut SqlBuilder, user: UserId) {
     b.push("p.id IN (SELECT mq.id FROM proposals mq WHERE mq.proposer_id = ")
         .bind(user)
         .push(" UNION SELECT pm.proposal_id FROM proposal_people pm WHERE pm.user_id = ")
         .bind(user)
         .push(")");
+}
+
+/// Put forward by the user or naming them, as one alternative among others (the "all" view),
+/// where it is checked on the rows the newest-first scan reads: there the correlated form
+/// measured faster (city list: 3.0 against 10.8 ms of database time).
+fn mine(b: &mut SqlBuilder, user: UserId) {
+    b.push("(p.proposer_id = ")
+        .bind(user)
+        .push(" OR EXISTS (SELECT 1 FROM proposal_people pm WHERE pm.proposal_id = p.id AND pm.user_id = ")
+        .bind(user)
+        .push("))");
 }
 
 /// Waiting at a step whose role the actor holds over the step's organisation. A correlated
@@ -120,7 +131,7 @@ fn conditions(b: &mut SqlBuilder, viewer: &Viewer<'_>, f: &Filter) {
         match f.view {
             View::Mine => {
                 b.push(" AND ");
-                mine(b, actor.user_id);
+                only_mine(b, actor.user_id);
             }
             View::ToReview => {
                 b.push(" AND ");

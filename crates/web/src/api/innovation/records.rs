@@ -82,7 +82,8 @@ pub(super) async fn unit_records(
 
 /// A unit's figures for a year, as a federation's annual summary reports them.
 #[utoipa::path(get, path = "/innovation/figures", tag = "innovation", params(FiguresQuery),
-    responses((status = 200, body = YearFiguresDto), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = YearFiguresDto), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn year_figures(
     State(state): State<AppState>,
