@@ -15,6 +15,7 @@ mod dashboards;
 mod files_gc;
 mod fuzz_found;
 mod generate;
+mod labels;
 mod list_fragments;
 mod orgs;
 mod overload;
