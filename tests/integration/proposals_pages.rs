@@ -452,3 +452,26 @@ async fn notifications_are_one_per_event_and_digested_once(backend: Backend) {
     );
 }
 on_both!(notifications_are_one_per_event_and_digested_once);
+
+/// A federation administrator opening the review settings from the proposals page is offered
+/// the enterprises of their city, each leading to its settings; before, the page answered
+/// "Organisation: is not inside an enterprise".
+async fn a_federation_chooses_an_enterprise_for_review_settings(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let city = app.sign_in_demo("dl.admin").await;
+    let (s, html) = city.page("/proposals/settings").await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("data-testid=\"choose-enterprise\""), "{html}");
+    let enterprise = app.org_id("CN-LN-DL-GJZ-MW").await;
+    let link = format!("href=\"/proposals/settings?org={enterprise}\"");
+    assert!(html.contains(&link), "{html}");
+    assert!(!html.contains(&format!("org={}\"", app.org_id("CN-LN-JZ-REF").await)));
+    let (s, html) = city
+        .page(&format!("/proposals/settings?org={enterprise}"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("data-testid=\"workflow-form\""), "{html}");
+}
+on_both!(a_federation_chooses_an_enterprise_for_review_settings);

@@ -189,6 +189,32 @@ async fn enterprise_for(tx: &mut Tx, org: OrgId) -> Result<Organisation> {
         .ok_or_else(|| AppError::field("org_id", "not_an_enterprise"))
 }
 
+/// When `org` is not inside an enterprise (a federation's own unit), the enterprises whose review
+/// settings the caller may open instead, first 200 in the tree's order; `None` when it is.
+pub async fn settings_choice(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    org: OrgId,
+) -> Result<Option<Vec<Organisation>>> {
+    let org = crate::orgs::get(tx, org).await?;
+    if enterprise_of(tx, &org.path).await?.is_some() {
+        return Ok(None);
+    }
+    let filter = ingot_store::orgs::OrgFilter {
+        within: Some(
+            caller
+                .scope(Action::ViewUnpublished)
+                .unwrap_or_else(|| OrgScope::of([org.path.clone()])),
+        ),
+        kind: Some(ingot_domain::OrgKind::Enterprise),
+        ..Default::default()
+    };
+    let (mut enterprises, _) =
+        ingot_store::orgs::list(tx, &filter, Page::new(Some(1), Some(200), 200)).await?;
+    enterprises.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
+    Ok(Some(enterprises))
+}
+
 pub async fn settings(tx: &mut Tx, caller: &Caller<'_>, org: OrgId) -> Result<Settings> {
     let enterprise = enterprise_for(tx, org).await?;
     // Anyone in the enterprise may read how proposals are reviewed there.

@@ -289,7 +289,23 @@ pub async fn settings(
         Ok(id) => OrgId(id),
         Err(_) => ctx.actor()?.org_id,
     };
+    // A federation's own unit has no review settings: offer its enterprises instead.
+    let choice = {
+        let caller = ctx.caller()?;
+        let mut tx = state.db.read().await?;
+        cases::settings_choice(&mut tx, &caller, org).await?
+    };
+    if let Some(enterprises) = choice {
+        return Ok(ok(&ChooseEnterprise { ctx, enterprises }));
+    }
     settings_page(&state, ctx, org, FormErrors::none(), StatusCode::OK).await
+}
+
+#[derive(Template)]
+#[template(path = "proposals/settings_choose.html")]
+struct ChooseEnterprise {
+    ctx: PageCtx,
+    enterprises: Vec<Organisation>,
 }
 
 async fn after(
