@@ -81,6 +81,8 @@ impl Catalogs {
             let value = match *name {
                 "kind" | "parent_kind" => self.get(lang, &format!("kind.{value}")).unwrap_or(value),
                 "level" | "needed" => self.get(lang, &format!("level.{value}")).unwrap_or(value),
+                // A campaign's tier by its name ("一等奖"), not its code ("first").
+                "tier" => self.get(lang, &format!("tier.{value}")).unwrap_or(value),
                 _ => value.as_str(),
             };
             text = text.replace(&format!("{{{name}}}"), value);

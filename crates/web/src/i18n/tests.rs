@@ -221,6 +221,17 @@ fn messages_name_the_field_in_each_language() {
         c.field_error(Lang::Zh, &kinds)
             .contains("“省（自治区）”不能直接隶属于“市”")
     );
+    // A tier is named, not coded (the accessibility and forms issue found "tier first").
+    let over = FieldError::new("tiers", "tier_over_quota")
+        .with("tier", "first")
+        .with("actual", 4)
+        .with("quota", 3);
+    let zh = c.field_message(Lang::Zh, &over);
+    assert!(
+        zh.contains(c.t(Lang::Zh, "tier.first")) && !zh.contains("first"),
+        "{zh}"
+    );
+    assert!(c.field_message(Lang::En, &over).contains("First prize"));
     let not_found = AppError::not_found("organisation");
     assert_eq!(
         c.error(Lang::Zh, &not_found),
