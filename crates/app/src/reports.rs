@@ -1,6 +1,8 @@
 //! Reports read from the tallies: a unit's annual summary (and the year's figures the API has
 //! offered since before it), never by counting records on a request.
 
+pub mod returns;
+
 use crate::{Caller, Result};
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
@@ -164,8 +166,6 @@ pub async fn sub_units(tx: &mut Tx, unit: &Organisation) -> Result<Vec<Organisat
         .map(|n| n.org)
         .collect())
 }
-
-pub mod returns;
 
 /// What the tallies hold for each of `units`' subtrees in `year`, in three statements however
 /// many units there are (a return's rows).

@@ -14,7 +14,8 @@ use axum::response::Response;
 use ingot_app::reports::{self as cases, AnnualSummary, Ranking};
 use ingot_domain::org::Organisation;
 use ingot_domain::report::ranking::{RankBy, RankRow};
-use ingot_domain::{AppError, OrgId};
+use ingot_domain::validate::Validator;
+use ingot_domain::{AppError, FieldError, OrgId};
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -63,41 +64,72 @@ impl AnnualPage {
     }
 }
 
+/// The unit and year a report page asks for, their problems kept in `problems`: the unit's id
+/// (none given: the reader's first root, none at all when they have no unit) and the year
+/// (none given: this year, `year_text` is what the form shows).
+fn asked(
+    problems: &mut Validator,
+    roots: &[Organisation],
+    (unit, year_text): (&str, &str),
+) -> (Option<OrgId>, Option<i64>) {
+    let unit = match unit.trim() {
+        "" => roots.first().map(|o| o.id),
+        raw => problems.keep(
+            raw.parse::<i64>()
+                .map(OrgId)
+                .map_err(|_| vec![FieldError::new("unit_id", "unknown_org")]),
+        ),
+    };
+    let year = problems.keep(
+        year_text
+            .parse::<i64>()
+            .map_err(|_| vec![FieldError::new("year", "invalid_year")]),
+    );
+    (unit, year)
+}
+
+/// The year the form shows: as given, or this year.
+fn year_shown(caller: &ingot_app::Caller<'_>, given: &str) -> String {
+    match given.trim() {
+        "" => caller.origin.today().year.to_string(),
+        given => given.to_string(),
+    }
+}
+
+/// A report, or the form's problems to show above it (a failure of another kind is the error
+/// page).
+fn shown<T>(
+    ctx: &PageCtx,
+    result: Result<Option<T>, AppError>,
+) -> Result<(Option<T>, FormErrors), Failure> {
+    match result {
+        Ok(r) => Ok((r, FormErrors::none())),
+        Err(e) if is_form_error(&e) => {
+            Ok((None, FormErrors::from_error(ctx.catalogs(), ctx.lang, &e)))
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
 pub async fn annual(
     State(state): State<AppState>,
     ctx: PageCtx,
     Query(q): Query<AnnualQuery>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
-    let year_text = match q.year.trim() {
-        "" => caller.origin.today().year.to_string(),
-        given => given.to_string(),
-    };
+    let year_text = year_shown(&caller, &q.year);
     let mut tx = state.db.read().await?;
     let roots = cases::summary_roots(&mut tx, &caller).await?;
-    let unit = match q.unit.trim() {
-        "" => roots.first().map(|o| Ok(o.id)),
-        raw => Some(
-            raw.parse::<i64>()
-                .map(OrgId)
-                .map_err(|_| AppError::field("unit_id", "unknown_org")),
-        ),
-    };
-    let year = year_text
-        .parse::<i64>()
-        .map_err(|_| AppError::field("year", "invalid_year"));
-    let result = match (unit, year) {
-        (Some(Ok(unit)), Ok(year)) => cases::annual_summary(&mut tx, &caller, unit, year)
+    let mut problems = Validator::new();
+    let (unit, year) = asked(&mut problems, &roots, (&q.unit, &year_text));
+    let result = match (problems.finish(), unit, year) {
+        (Err(e), _, _) => Err(e),
+        (Ok(()), Some(unit), Some(year)) => cases::annual_summary(&mut tx, &caller, unit, year)
             .await
             .map(Some),
-        (None, _) => Ok(None),
-        (Some(Err(e)), _) | (_, Err(e)) => Err(e),
+        _ => Ok(None),
     };
-    let (summary, errors) = match result {
-        Ok(s) => (s, FormErrors::none()),
-        Err(e) if is_form_error(&e) => (None, FormErrors::from_error(ctx.catalogs(), ctx.lang, &e)),
-        Err(e) => return Err(Failure(e)),
-    };
+    let (summary, errors) = shown(&ctx, result)?;
     let subunits = match &summary {
         Some(s) => cases::sub_units(&mut tx, &s.unit).await?,
         None => Vec::new(),
@@ -172,47 +204,27 @@ pub async fn rankings(
     Query(q): Query<RankingQuery>,
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
-    let year_text = match q.year.trim() {
-        "" => caller.origin.today().year.to_string(),
-        given => given.to_string(),
-    };
+    let year_text = year_shown(&caller, &q.year);
     let by_text = match q.by.trim() {
         "" => RankBy::Awards.as_str().to_string(),
         given => given.to_string(),
     };
     let mut tx = state.db.read().await?;
     let roots = cases::summary_roots(&mut tx, &caller).await?;
-    let unit = match q.unit.trim() {
-        "" => roots.first().map(|o| Ok(o.id)),
-        raw => Some(
-            raw.parse::<i64>()
-                .map(OrgId)
-                .map_err(|_| AppError::field("unit_id", "unknown_org")),
-        ),
-    };
-    let mut problems = ingot_domain::validate::Validator::new();
-    let year = problems.keep(
-        year_text
-            .parse::<i64>()
-            .map_err(|_| vec![ingot_domain::FieldError::new("year", "invalid_year")]),
-    );
+    let mut problems = Validator::new();
+    let (unit, year) = asked(&mut problems, &roots, (&q.unit, &year_text));
     let by = problems.keep(ingot_domain::validate::choice::<RankBy>("by", &by_text));
     let result = match (problems.finish(), unit, year, by) {
         (Err(e), _, _, _) => Err(e),
-        (Ok(()), Some(Ok(unit)), Some(year), Some(by)) => {
+        (Ok(()), Some(unit), Some(year), Some(by)) => {
             cases::rankings(&mut tx, &caller, unit, year, by)
                 .await
                 .map(Some)
         }
-        (Ok(()), Some(Err(e)), _, _) => Err(e),
         _ => Ok(None),
     };
     drop(tx);
-    let (ranking, errors) = match result {
-        Ok(r) => (r, FormErrors::none()),
-        Err(e) if is_form_error(&e) => (None, FormErrors::from_error(ctx.catalogs(), ctx.lang, &e)),
-        Err(e) => return Err(Failure(e)),
-    };
+    let (ranking, errors) = shown(&ctx, result)?;
     let rows: Vec<RankView> = ranking
         .as_ref()
         .map(|r| {

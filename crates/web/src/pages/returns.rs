@@ -289,35 +289,47 @@ pub async fn show(
     show_page(&state, ctx, id, None, StatusCode::OK).await
 }
 
+/// A command on one unit's row from its form: decoded into `I` and run by `run`, then back to
+/// the return with `flash` (chosen from the answer), or the return again with the row's form as
+/// sent and its problems.
+async fn row_command<I: serde::de::DeserializeOwned, T>(
+    state: &AppState,
+    ctx: PageCtx,
+    (id, org): (i64, OrgId),
+    body: &[u8],
+    run: impl AsyncFnOnce(
+        &mut ingot_store::Tx,
+        &ingot_app::Caller<'_>,
+        &I,
+    ) -> Result<T, ingot_domain::AppError>,
+    flash: impl FnOnce(&Result<T, ingot_domain::AppError>) -> &'static str,
+) -> Result<Response, Failure> {
+    let result = in_tx(state, &ctx, async |tx, caller| {
+        let input: I = decode_form(body)?;
+        run(tx, caller, &input).await
+    })
+    .await;
+    let flash = flash(&result);
+    let to = format!("/returns/{id}");
+    answer(ctx, result, &to, flash, async |ctx, errors, status| {
+        let sent = Some((org.0, SentForm::of(body), errors));
+        show_page(state, ctx, id, sent, status).await
+    })
+    .await
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path((id, org)): Path<(i64, OrgId)>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        let input: SubmissionInput = decode_form(&body)?;
-        cases::submit(tx, caller, (id, org), &input).await
-    })
-    .await;
-    let to = format!("/returns/{id}");
-    answer(
-        ctx,
-        result,
-        &to,
-        "return_submitted",
-        async |ctx, errors, status| {
-            show_page(
-                &state,
-                ctx,
-                id,
-                Some((org.0, SentForm::of(&body), errors)),
-                status,
-            )
-            .await
-        },
-    )
-    .await
+    let run = async |tx: &mut ingot_store::Tx,
+                     caller: &ingot_app::Caller<'_>,
+                     input: &SubmissionInput| {
+        cases::submit(tx, caller, (id, org), input).await
+    };
+    row_command(&state, ctx, (id, org), &body, run, |_| "return_submitted").await
 }
 
 pub async fn review(
@@ -326,25 +338,13 @@ pub async fn review(
     Path((id, org)): Path<(i64, OrgId)>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let result = in_tx(&state, &ctx, async |tx, caller| {
-        let input: ReviewInput = decode_form(&body)?;
-        cases::review(tx, caller, (id, org), &input).await
-    })
-    .await;
-    let flash = match &result {
+    let run =
+        async |tx: &mut ingot_store::Tx, caller: &ingot_app::Caller<'_>, input: &ReviewInput| {
+            cases::review(tx, caller, (id, org), input).await
+        };
+    let flash = |result: &Result<ReturnStatus, ingot_domain::AppError>| match result {
         Ok(ReturnStatus::Returned) => "return_sent_back",
         _ => "return_accepted",
     };
-    let to = format!("/returns/{id}");
-    answer(ctx, result, &to, flash, async |ctx, errors, status| {
-        show_page(
-            &state,
-            ctx,
-            id,
-            Some((org.0, SentForm::of(&body), errors)),
-            status,
-        )
-        .await
-    })
-    .await
+    row_command(&state, ctx, (id, org), &body, run, flash).await
 }
