@@ -24,6 +24,7 @@ mod proposals_api;
 mod proposals_pages;
 mod query_counts;
 mod races;
+mod records_transfer;
 mod reports;
 mod returns;
 mod scale_out;

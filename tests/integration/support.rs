@@ -426,10 +426,40 @@ impl ApiClient {
         json_of(r).await
     }
 
+    /// A file downloaded: status, content type and bytes.
+    pub async fn get_file(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let r = self.client.get(self.url(path)).send().await.unwrap();
+        file_of(r).await
+    }
+
+    /// A file uploaded as the body, answered with a file or JSON: status, content type, bytes.
+    pub async fn post_file(&self, path: &str, bytes: Vec<u8>) -> (StatusCode, String, Vec<u8>) {
+        let r = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        file_of(r).await
+    }
+
     pub async fn delete(&self, path: &str) -> (StatusCode, serde_json::Value) {
         let r = self.client.delete(self.url(path)).send().await.unwrap();
         json_of(r).await
     }
+}
+
+async fn file_of(r: Response) -> (StatusCode, String, Vec<u8>) {
+    let status = r.status();
+    let content_type = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, content_type, r.bytes().await.unwrap().to_vec())
 }
 
 pub async fn json_of(r: Response) -> (StatusCode, serde_json::Value) {

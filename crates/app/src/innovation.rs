@@ -11,6 +11,7 @@ pub mod import;
 mod patents;
 mod skills;
 mod titles;
+pub mod transfer;
 
 pub use achievements::{
     AchievementDetail, AchievementInput, ClaimInput, LinkPatentInput, LinkProposalInput,

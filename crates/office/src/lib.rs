@@ -10,11 +10,13 @@ mod cell_ref;
 mod csv_read;
 mod error;
 mod limits;
+mod marked;
 mod read;
 mod write;
 mod xlsx;
 
 pub use error::OfficeError;
 pub use limits::Limits;
+pub use marked::{Mark, write_marked_xlsx};
 pub use read::{SheetFormat, Table, TableRow, read_table, read_table_with};
-pub use write::{write_csv, write_xlsx};
+pub use write::{write_csv, write_csv_rows, write_xlsx};

@@ -12,7 +12,22 @@ pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
             .from_writer(&mut out);
         // Writing to memory cannot fail.
         let _ = writer.write_record(headers);
+        let _ = writer.flush();
+    }
+    out.extend(write_csv_rows(rows));
+    out
+}
+
+/// Rows of CSV without the heading and its byte-order mark: the batches after the first of a
+/// streamed export.
+pub fn write_csv_rows(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(&mut out);
         for row in rows {
+            // Writing to memory cannot fail.
             let _ = writer.write_record(row.iter().map(|c| neutralise_formula(c)));
         }
         let _ = writer.flush();

@@ -7,6 +7,7 @@
 
 mod achievements;
 mod attachments;
+mod export;
 mod patents;
 mod skills;
 mod titles;
@@ -18,13 +19,16 @@ pub use achievements::{
     set_verified_benefit,
 };
 pub use attachments::{AchievementAttachment, attachments, get_attachment, insert_attachment};
+pub use export::{
+    AchievementExport, SkillExport, TitleExport, export_achievements, export_skills, export_titles,
+};
 pub use patents::{
     NewPatent, Patent, get_patent, insert_patent, linked_patents, list_patents, patent_by_number,
     patent_numbers_taken,
 };
 pub use skills::{NewSkill, Skill, get_skill, insert_skill, list_skills, trainees};
 pub use titles::{
-    NewTitle, Title, get_title, honour_levels, insert_title, list_titles, person_counts,
+    NewTitle, Title, get_title, honour_levels, insert_title, list_titles, person_counts, title_held,
 };
 
 use crate::db::BothRows;

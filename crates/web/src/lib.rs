@@ -18,6 +18,7 @@ mod reports;
 mod request;
 mod security;
 mod server;
+mod transfer;
 
 pub use config::{Config, Limits, SecureCookies, TrustedProxies, parse_trusted_proxies};
 pub use i18n::Catalogs;

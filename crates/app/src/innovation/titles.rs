@@ -57,6 +57,12 @@ pub async fn create_title(tx: &mut Tx, caller: &Caller<'_>, input: &TitleInput) 
     };
     let (holder, org, body, level, year) =
         v.finish_with((holder, holder_org, body, level, year))?;
+    if store::title_held(tx, holder.id, &name, year).await? {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "name",
+            "title_exists",
+        )]));
+    }
     let new = NewTitle {
         user_id: holder.id,
         unit_id: org.id,

@@ -364,26 +364,28 @@ pub struct AchievementItem {
     pub benefit_verified_cents: Option<i64>,
 }
 
+/// `FROM` achievements `a` with their unit `u`, and the `WHERE` clause of the filter.
+pub(super) fn achievement_filters(b: &mut SqlBuilder, f: &RecordFilter) {
+    b.push(" FROM achievements a JOIN organisations u ON u.id = a.unit_id");
+    common(b, f, "a.year", "a.kind");
+    blind_filter(b, f, "achievement", "a.id");
+    text_filter(b, f, "a.title");
+    if let Some(level) = &f.level {
+        b.push(" AND a.claimed_level = ").bind(level.as_str());
+    }
+    if let Some(p) = f.person {
+        b.push(" AND EXISTS (SELECT 1 FROM achievement_completers c WHERE c.achievement_id = a.id AND c.user_id = ")
+            .bind(p)
+            .push(")");
+    }
+}
+
 pub async fn list_achievements(
     tx: &mut Tx,
     f: &RecordFilter,
     page: Page,
 ) -> Result<(Vec<AchievementItem>, i64)> {
-    let from = " FROM achievements a JOIN organisations u ON u.id = a.unit_id";
-    let filters = |b: &mut SqlBuilder| {
-        b.push(from);
-        common(b, f, "a.year", "a.kind");
-        blind_filter(b, f, "achievement", "a.id");
-        text_filter(b, f, "a.title");
-        if let Some(level) = &f.level {
-            b.push(" AND a.claimed_level = ").bind(level.as_str());
-        }
-        if let Some(p) = f.person {
-            b.push(" AND EXISTS (SELECT 1 FROM achievement_completers c WHERE c.achievement_id = a.id AND c.user_id = ")
-                .bind(p)
-                .push(")");
-        }
-    };
+    let filters = |b: &mut SqlBuilder| achievement_filters(b, f);
     let select = "SELECT a.id, a.title, a.unit_id, u.name AS unit_name, a.field, a.kind, a.claimed_level, a.year, a.award,
             (SELECT us.display_name FROM achievement_completers c JOIN users us ON us.id = c.user_id
              WHERE c.achievement_id = a.id AND c.rank = 1) AS first_completer,

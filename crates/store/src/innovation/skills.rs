@@ -131,19 +131,22 @@ pub async fn trainees(tx: &mut Tx, skill: i64) -> Result<Vec<PersonRef>> {
     .await
 }
 
+/// The `WHERE` clause of the filter over skills `s` in unit `u`.
+pub(super) fn skill_filters(b: &mut SqlBuilder, f: &RecordFilter) {
+    common(b, f, "s.year", "s.kind");
+    blind_filter(b, f, "skill", "s.id");
+    text_filter(b, f, "s.name || ' ' || s.creator_name");
+    if let Some(p) = f.person {
+        b.push(" AND (s.creator_id = ")
+            .bind(p)
+            .push(" OR EXISTS (SELECT 1 FROM skill_trainees t WHERE t.skill_id = s.id AND t.user_id = ")
+            .bind(p)
+            .push("))");
+    }
+}
+
 pub async fn list_skills(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(Vec<Skill>, i64)> {
-    let filters = |b: &mut SqlBuilder| {
-        common(b, f, "s.year", "s.kind");
-        blind_filter(b, f, "skill", "s.id");
-        text_filter(b, f, "s.name || ' ' || s.creator_name");
-        if let Some(p) = f.person {
-            b.push(" AND (s.creator_id = ")
-                .bind(p)
-                .push(" OR EXISTS (SELECT 1 FROM skill_trainees t WHERE t.skill_id = s.id AND t.user_id = ")
-                .bind(p)
-                .push("))");
-        }
-    };
+    let filters = |b: &mut SqlBuilder| skill_filters(b, f);
     let count = "SELECT COUNT(*) FROM skills s JOIN organisations u ON u.id = s.unit_id";
     let order = " ORDER BY s.year DESC, s.id DESC";
     list_page::<SkillRow, _>(tx, (count, SKILL, order), filters, page, Skill::try_from).await

@@ -67,6 +67,20 @@ pub struct NewTitle {
     pub level: HonourLevel,
 }
 
+/// Does the person already hold a title of this name for this year? (Checked before the insert,
+/// so that an import can name the row instead of failing on the constraint.)
+pub async fn title_held(tx: &mut Tx, user: UserId, name: &str, year: i64) -> Result<bool> {
+    let (n,): (i64,) = tx
+        .fetch_one(
+            Sql::new("SELECT COUNT(*) FROM titles WHERE user_id = $1 AND name = $2 AND year = $3")
+                .bind(user)
+                .bind(name)
+                .bind(year),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
 pub async fn insert_title(
     tx: &mut Tx,
     t: &NewTitle,
@@ -97,14 +111,17 @@ pub async fn get_title(tx: &mut Tx, id: i64) -> Result<Option<Title>> {
     get_by_id::<TitleRow, _>(tx, (TITLE, "t.id"), id, Title::try_from).await
 }
 
+/// The `WHERE` clause of the filter over titles `t` held by `us` in unit `u`.
+pub(super) fn title_filters(b: &mut SqlBuilder, f: &RecordFilter) {
+    common(b, f, "t.year", "t.level");
+    text_filter(b, f, "t.name || ' ' || us.display_name");
+    if let Some(p) = f.person {
+        b.push(" AND t.user_id = ").bind(p);
+    }
+}
+
 pub async fn list_titles(tx: &mut Tx, f: &RecordFilter, page: Page) -> Result<(Vec<Title>, i64)> {
-    let filters = |b: &mut SqlBuilder| {
-        common(b, f, "t.year", "t.level");
-        text_filter(b, f, "t.name || ' ' || us.display_name");
-        if let Some(p) = f.person {
-            b.push(" AND t.user_id = ").bind(p);
-        }
-    };
+    let filters = |b: &mut SqlBuilder| title_filters(b, f);
     let count = "SELECT COUNT(*) FROM titles t JOIN organisations u ON u.id = t.unit_id JOIN users us ON us.id = t.user_id";
     let order = " ORDER BY t.year DESC, t.id DESC";
     list_page::<TitleRow, _>(tx, (count, TITLE, order), filters, page, Title::try_from).await

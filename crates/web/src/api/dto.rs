@@ -126,6 +126,23 @@ pub struct ImportRowErrorDto {
     pub message: String,
 }
 
+impl ImportRowErrorDto {
+    /// A row's problem, its message in `lang`.
+    pub fn of(
+        catalogs: &crate::i18n::Catalogs,
+        lang: ingot_domain::Lang,
+        e: &ingot_app::org_import::RowError,
+    ) -> Self {
+        ImportRowErrorDto {
+            row: e.row,
+            column: e.column.clone(),
+            field: e.error.field.clone(),
+            code: e.error.code.to_string(),
+            message: catalogs.field_error(lang, &e.error),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportReportDto {
     pub rows: usize,

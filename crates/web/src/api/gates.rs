@@ -200,6 +200,8 @@ const GATES: &[(&str, &str, Gate)] = &[
     (POST, "/patents", Role(RECORDS)),
     (GET, "/patents/export", SignedIn),
     (POST, "/patents/import", Role(RECORDS)),
+    (GET, "/records/import/template", SignedIn),
+    (POST, "/records/import", Role(RECORDS)),
     (GET, "/patents/{id}", SignedIn),
     (GET, "/skills", SignedIn),
     (POST, "/skills", Role(RECORDS)),

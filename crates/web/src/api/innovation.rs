@@ -3,7 +3,8 @@
 //!
 //! This module keeps what the record kinds share: the route list (in the order that fixes the
 //! OpenAPI document), the list filters and their parsing, and people as records name them; the
-//! handlers live in `achievements`, `patents`, `import`, `skills`, `titles` and `records`.
+//! handlers live in `achievements`, `patents`, `import`, `transfer`, `skills`, `titles` and
+//! `records`.
 
 use super::ApiCtx;
 use super::proposal_dto::SpreadsheetQuery;
@@ -13,6 +14,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::Caller;
+use ingot_app::innovation::transfer::RecordKind;
 use ingot_domain::{AppError, OrgId, UserId};
 use ingot_store::innovation::{PersonRef, RecordFilter};
 use ingot_store::{Page, Tx};
@@ -46,6 +48,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(patents::list_patents, patents::create_patent))
         .routes(routes!(patents::export_patents))
         .routes(routes!(import::import_patents))
+        .routes(routes!(transfer::import_template))
+        .routes(routes!(transfer::import_records))
         .routes(routes!(patents::get_patent))
         .routes(routes!(skills::list_skills, skills::create_skill))
         .routes(routes!(skills::export_skills))
@@ -140,12 +144,14 @@ struct Listed<T> {
 }
 
 /// Declares a kind of record's list endpoint (one page as `$dto`, a list of `$item`) and its
-/// export endpoint (CSV or XLSX), both over the use case `$case`. The handlers' names and doc
-/// comments are the OpenAPI document's operation ids and descriptions.
+/// export endpoint (CSV or XLSX), both over the use case `$case`; an export declared `as` a
+/// [`RecordKind`] is written in the layout its import reads, headings in the reader's language.
+/// The handlers' names and doc comments are the OpenAPI document's operation ids and
+/// descriptions.
 macro_rules! list_endpoints {
     (
         $(#[$list_doc:meta])* $list:ident($path:tt) -> $dto:ident of $item:ident;
-        $(#[$export_doc:meta])* $export:ident($export_path:tt);
+        $(#[$export_doc:meta])* $export:ident($export_path:tt) $(as $kind:expr)?;
         $case:path
     ) => {
         $crate::api::list_dto!($dto, $item);
@@ -177,8 +183,14 @@ macro_rules! list_endpoints {
             Query(q): Query<RecordQuery>,
             Query(f): Query<SpreadsheetQuery>,
         ) -> Result<Response, Failure> {
-            super::exported(&state, &api, (&q, &f), $case).await
+            list_endpoints!(@export state, api, q, f, $case $(, $kind)?)
         }
+    };
+    (@export $state:ident, $api:ident, $q:ident, $f:ident, $case:path) => {
+        super::exported(&$state, &$api, (&$q, &$f), $case).await
+    };
+    (@export $state:ident, $api:ident, $q:ident, $f:ident, $case:path, $kind:expr) => {
+        super::exported_as(&$state, &$api, (&$q, &$f), $kind).await
     };
 }
 
@@ -228,6 +240,19 @@ async fn exported<T: ExportRow>(
     )
 }
 
+/// Every record of `kind` that `q` finds, in the layout its import reads.
+async fn exported_as(
+    state: &AppState,
+    api: &ApiCtx,
+    (q, f): (&RecordQuery, &SpreadsheetQuery),
+    kind: RecordKind,
+) -> Result<Response, Failure> {
+    let format = format_of(f)?;
+    let filter = filter_of(state, q).await?;
+    let caller = api.caller();
+    Ok(crate::transfer::export(state, (&caller, api.lang), kind, filter, format).await?)
+}
+
 /// Runs `change` for the caller in one write transaction, committed when it succeeds.
 async fn in_tx<T>(
     state: &AppState,
@@ -261,3 +286,4 @@ mod patents;
 mod records;
 mod skills;
 mod titles;
+mod transfer;

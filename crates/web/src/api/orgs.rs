@@ -234,13 +234,7 @@ async fn import_orgs(
         errors: report
             .errors
             .iter()
-            .map(|e| ImportRowErrorDto {
-                row: e.row,
-                column: e.column.clone(),
-                field: e.error.field.clone(),
-                code: e.error.code.to_string(),
-                message: state.catalogs.field_error(api.lang, &e.error),
-            })
+            .map(|e| ImportRowErrorDto::of(&state.catalogs, api.lang, e))
             .collect(),
         created: report.created.into_iter().map(Into::into).collect(),
     };

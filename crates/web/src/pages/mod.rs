@@ -435,6 +435,13 @@ pub fn routes() -> Routes {
         .post("/skills", Role(RECORDS), records::create_skill)
         .get("/titles", SignedIn, records::titles)
         .post("/titles", Role(RECORDS), records::create_title)
+        .get("/records/import", Role(RECORDS), records::import_form)
+        .post("/records/import", Role(RECORDS), records::import_records)
+        .get(
+            "/records/import/template",
+            SignedIn,
+            records::import_template,
+        )
         .get("/records/people/{id}", SignedIn, records::person)
         .get("/records/orgs/{id}", SignedIn, records::unit)
         .get("/reports/annual", SignedIn, reports::annual)

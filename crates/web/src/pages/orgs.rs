@@ -525,7 +525,13 @@ pub struct ImportUpload {
     pub file: Option<(Option<String>, Vec<u8>)>,
     pub under: Option<OrgId>,
     pub dry_run: bool,
+    /// The form's other fields (the choices of a records import), a few short ones at most.
+    pub fields: std::collections::HashMap<String, String>,
 }
+
+/// More fields than any import form has, or a longer value, is not one of our forms.
+const MAX_UPLOAD_FIELDS: usize = 16;
+const MAX_UPLOAD_FIELD_CHARS: usize = 512;
 
 pub async fn read_import_upload(
     mut multipart: Multipart,
@@ -535,6 +541,7 @@ pub async fn read_import_upload(
         file: None,
         under: None,
         dry_run: false,
+        fields: std::collections::HashMap::new(),
     };
     let malformed = |_| AppError::field("file", "upload_malformed");
     while let Some(field) = multipart.next_field().await.map_err(malformed)? {
@@ -557,7 +564,16 @@ pub async fn read_import_upload(
                 upload.under = parse_id(Some(&field.text().await.map_err(malformed)?), "under")?
             }
             "dry_run" => upload.dry_run = !field.text().await.map_err(malformed)?.is_empty(),
-            _ => {}
+            name => {
+                let name = name.to_string();
+                let value = field.text().await.map_err(malformed)?;
+                if upload.fields.len() >= MAX_UPLOAD_FIELDS
+                    || value.chars().count() > MAX_UPLOAD_FIELD_CHARS
+                {
+                    return Err(AppError::field("file", "upload_malformed"));
+                }
+                upload.fields.insert(name, value);
+            }
         }
     }
     Ok(upload)

@@ -10,6 +10,7 @@ mod holdings;
 mod patents;
 mod skills;
 mod titles;
+mod transfer;
 
 pub use achievements::{
     achievement, achievements, attach, claim, create_achievement, download, link, verify,
@@ -18,6 +19,7 @@ pub use holdings::{person, unit};
 pub use patents::{create_patent, import_patents, patents};
 pub use skills::{create_skill, skills};
 pub use titles::{create_title, titles};
+pub use transfer::{import as import_records, import_form, template as import_template};
 
 use super::{Pager, answer, filters, in_tx, query_url, render};
 use crate::AppState;
@@ -105,6 +107,8 @@ pub struct RecordList<T> {
     pub pager: Pager,
     pub export_csv: String,
     pub export_xlsx: String,
+    /// The import page of this kind, for those who keep its records.
+    pub import: Option<String>,
 }
 
 /// The list page of a kind of record at `path` (`/skills`): page `q` of the records the use case
@@ -127,7 +131,11 @@ async fn list_page<T, P: Template>(
     let units = units(&mut tx, &caller).await?;
     drop(tx);
     let export = format!("/api/v1{path}/export");
+    let import = ingot_app::innovation::transfer::RecordKind::parse(path.trim_start_matches('/'))
+        .filter(|_| !units.is_empty())
+        .map(|k| format!("/records/import?kind={}", k.as_str()));
     let list = RecordList {
+        import,
         pager: Pager::new(&ctx, &q.url(path), page, total),
         export_csv: q.export(&export, "csv"),
         export_xlsx: q.export(&export, "xlsx"),

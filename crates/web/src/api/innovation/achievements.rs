@@ -2,7 +2,7 @@
 //! patents and proposals it came from, the benefit claimed and verified, and attached files.
 
 use super::patents::PatentDto;
-use super::{ExportRow, PersonRefDto, RecordQuery, created, in_tx};
+use super::{PersonRefDto, RecordQuery, created, in_tx};
 use crate::AppState;
 use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
@@ -12,8 +12,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ingot_app::Caller;
 use ingot_app::innovation as cases;
+use ingot_app::innovation::transfer::RecordKind;
 use ingot_domain::innovation::{AchievementKind, ClaimedLevel};
-use ingot_domain::proposal::format_money;
 use ingot_domain::{AchievementFileId, AchievementId, AppError};
 use ingot_store::Tx;
 use ingot_store::innovation::{Achievement, AchievementItem, ProposalRef};
@@ -59,7 +59,7 @@ list_endpoints! {
     /// Achievements the caller may see, filtered.
     list_achievements("/achievements") -> AchievementListDto of AchievementItemDto;
     /// The filtered achievements as a CSV or XLSX file.
-    export_achievements("/achievements/export");
+    export_achievements("/achievements/export") as RecordKind::Achievements;
     cases::achievements
 }
 
@@ -171,10 +171,6 @@ impl From<ingot_store::innovation::AchievementAttachment> for AchievementFileDto
             sha256: a.sha256,
         }
     }
-}
-
-fn yuan(cents: Option<i64>) -> String {
-    cents.map(format_money).unwrap_or_default()
 }
 
 /// Records an achievement with its ranked completers and the patents and proposals it came from.
@@ -349,38 +345,4 @@ pub(super) async fn download_attachment(
         &a.content_type,
         bytes,
     ))
-}
-
-impl ExportRow for AchievementItem {
-    const NAME: &'static str = "achievements";
-    const HEADERS: &'static [&'static str] = &[
-        "id",
-        "title",
-        "unit",
-        "field",
-        "kind",
-        "claimed_level",
-        "year",
-        "first_completer",
-        "benefit_claimed_yuan",
-        "benefit_verified_yuan",
-    ];
-
-    fn row(self) -> Vec<String> {
-        let a = self;
-        vec![
-            a.id.to_string(),
-            a.title,
-            a.unit_name,
-            a.field,
-            a.kind.as_str().to_string(),
-            a.claimed_level
-                .map(|l| l.as_str().to_string())
-                .unwrap_or_default(),
-            a.year.to_string(),
-            a.first_completer.unwrap_or_default(),
-            yuan(a.benefit_claimed_cents),
-            yuan(a.benefit_verified_cents),
-        ]
-    }
 }

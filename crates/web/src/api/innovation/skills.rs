@@ -1,7 +1,7 @@
 //! Skills and methods named after their creators: the list with its export, recording one with
 //! who was trained in it, and reading one.
 
-use super::{ExportRow, PersonRefDto, RecordQuery, created, in_tx};
+use super::{PersonRefDto, RecordQuery, created, in_tx};
 use crate::AppState;
 use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ingot_app::innovation as cases;
+use ingot_app::innovation::transfer::RecordKind;
 use ingot_domain::SkillId;
 use ingot_store::innovation::Skill;
 use serde::Serialize;
@@ -59,7 +60,7 @@ list_endpoints! {
     /// Skills and methods the caller may see, filtered.
     list_skills("/skills") -> SkillListDto of SkillDto;
     /// The filtered skills and methods as a CSV or XLSX file.
-    export_skills("/skills/export");
+    export_skills("/skills/export") as RecordKind::Skills;
     cases::skills
 }
 
@@ -94,32 +95,4 @@ pub(super) async fn get_skill(
         skill: s.into(),
         trainees: trainees.into_iter().map(Into::into).collect(),
     }))
-}
-
-impl ExportRow for Skill {
-    const NAME: &'static str = "skills";
-    const HEADERS: &'static [&'static str] = &[
-        "name",
-        "kind",
-        "creator",
-        "unit",
-        "used_where",
-        "trained_count",
-        "year",
-        "description",
-    ];
-
-    fn row(self) -> Vec<String> {
-        let s = self;
-        vec![
-            s.name,
-            s.kind.as_str().into(),
-            s.creator_name,
-            s.unit_name,
-            s.used_where,
-            s.trained_count.to_string(),
-            s.year.to_string(),
-            s.description,
-        ]
-    }
 }

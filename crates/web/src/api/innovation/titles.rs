@@ -1,7 +1,7 @@
 //! Talent titles and honours: the list with its export, recording one, and whether a person
 //! holds one of at least a level (for eligibility rules).
 
-use super::{ExportRow, RecordQuery, created, in_tx};
+use super::{RecordQuery, created, in_tx};
 use crate::AppState;
 use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use ingot_app::innovation as cases;
+use ingot_app::innovation::transfer::RecordKind;
 use ingot_domain::innovation::HonourLevel;
 use ingot_domain::{AppError, UserId};
 use ingot_store::innovation::Title;
@@ -52,7 +53,7 @@ list_endpoints! {
     /// Talent titles and honours the caller may see, filtered (`kind` filters by level).
     list_titles("/titles") -> TitleListDto of TitleDto;
     /// The filtered titles as a CSV or XLSX file.
-    export_titles("/titles/export");
+    export_titles("/titles/export") as RecordKind::Titles;
     cases::titles
 }
 
@@ -85,24 +86,6 @@ pub(super) async fn create_title(
     })
     .await?;
     Ok(created(TitleDto::from(t)))
-}
-
-impl ExportRow for Title {
-    const NAME: &'static str = "titles";
-    const HEADERS: &'static [&'static str] =
-        &["holder", "unit", "title", "granted_by", "year", "level"];
-
-    fn row(self) -> Vec<String> {
-        let t = self;
-        vec![
-            t.holder_name,
-            t.unit_name,
-            t.name,
-            t.granted_by_name,
-            t.year.to_string(),
-            t.level.as_str().into(),
-        ]
-    }
 }
 
 /// Does the person hold a title or honour of at least this level? For eligibility rules.
