@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod campaign_security;
 mod campaigns;
+mod certificates;
 mod cli;
 mod crash;
 mod dashboards;

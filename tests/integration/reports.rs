@@ -3,6 +3,7 @@
 //! (records, benefit, a campaign's awards, a unit moving), and its page and workbook.
 
 use crate::on_both;
+use crate::support::pdf::{embedded_chinese_font, fetch_pdf, fetch_zh, laid_out_lines, words};
 use crate::support::{Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -414,17 +415,9 @@ async fn the_summary_page_and_workbook(backend: Backend) {
 
     // The workbook: a real XLSX, headed and labelled in the caller's language.
     let token = app.token_for("dl.admin").await;
-    let r = TestApp::client()
-        .get(app.url(&format!(
-            "/api/v1/reports/annual-summary/export?unit_id={dalian}&year=2020&format=xlsx"
-        )))
-        .bearer_auth(&token)
-        .header("accept-language", "zh-CN")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let bytes = r.bytes().await.unwrap();
+    let export = format!("/api/v1/reports/annual-summary/export?unit_id={dalian}&year=2020");
+    let (status, _, bytes) = fetch_zh(&app, &format!("{export}&format=xlsx"), Some(&token)).await;
+    assert_eq!(status, StatusCode::OK);
     let table = ingot_office::read_table(&bytes, 100).unwrap();
     assert_eq!(table.headers, ["项目", "2020", "2019", "增减"]);
     let row = |label: &str| {
@@ -440,6 +433,25 @@ async fn the_summary_page_and_workbook(backend: Backend) {
     assert_eq!(row("提出合理化建议"), "460");
     assert_eq!(row("申请专利"), "32");
     assert_eq!(row("成果创造经济效益（核定）"), "1,662,000,000.00");
+
+    // Printed: the same figures on paper under the unit's name, the font embedded.
+    let file = fetch_pdf(&app, &format!("{export}&format=pdf"), Some(&token)).await;
+    embedded_chinese_font(&file);
+    assert!(words(&file).contains("大连市总工会2020年度汇总"));
+    let printed = laid_out_lines(&file);
+    for (label, value) in [
+        ("职工技术创新成果", "209"),
+        ("提出合理化建议", "460"),
+        ("申请专利", "32"),
+        ("成果创造经济效益（核定）", "1,662,000,000.00"),
+    ] {
+        let row = format!("{label}{value}");
+        assert!(
+            printed.iter().any(|l| l.starts_with(&row)),
+            "{row}: {printed:?}"
+        );
+    }
+    std::fs::remove_dir_all(file.parent().unwrap()).ok();
 }
 on_both!(the_summary_page_and_workbook);
 

@@ -5,6 +5,7 @@
 //! must accept; what a city's own units reported rolls up; the official form exports.
 
 use crate::on_both;
+use crate::support::pdf::{embedded_chinese_font, fetch_pdf, fetch_zh, laid_out_lines};
 use crate::support::{ApiClient, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -208,15 +209,10 @@ async fn a_return_goes_up_frozen_corrected_and_accepted(backend: Backend) {
 
     // The official form: one row per city, the accepted total last, in the reader's language.
     let token = app.token_for("ln.admin").await;
-    let r = TestApp::client()
-        .get(app.url(&format!("/api/v1/returns/{id}/export?format=xlsx")))
-        .bearer_auth(&token)
-        .header("accept-language", "zh-CN")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let table = ingot_office::read_table(&r.bytes().await.unwrap(), 100).unwrap();
+    let export = format!("/api/v1/returns/{id}/export");
+    let (status, _, bytes) = fetch_zh(&app, &format!("{export}?format=xlsx"), Some(&token)).await;
+    assert_eq!(status, StatusCode::OK);
+    let table = ingot_office::read_table(&bytes, 100).unwrap();
     assert_eq!(table.rows.len(), cities + 1);
     let achievements = table.column(&["职工技术创新成果"]).unwrap();
     let dalian_row = table
@@ -227,6 +223,21 @@ async fn a_return_goes_up_frozen_corrected_and_accepted(backend: Backend) {
     assert_eq!(dalian_row.get(1), "已通过");
     assert_eq!(dalian_row.get(achievements), "210");
     assert_eq!(table.rows.last().unwrap().get(achievements), "210");
+
+    // The same form printed: every city and the accepted total on paper, the font embedded.
+    let file = fetch_pdf(&app, &format!("{export}?format=pdf"), Some(&token)).await;
+    embedded_chinese_font(&file);
+    let printed = laid_out_lines(&file);
+    // Each unit's row as a line: its name, its state, its figures in the workbook's order.
+    for row in &table.rows {
+        let cells: String = row
+            .cells
+            .iter()
+            .map(|c| c.replace(char::is_whitespace, ""))
+            .collect();
+        assert!(printed.contains(&cells), "{cells} not in {printed:?}");
+    }
+    std::fs::remove_dir_all(file.parent().unwrap()).ok();
 }
 on_both!(a_return_goes_up_frozen_corrected_and_accepted);
 

@@ -3,10 +3,11 @@
 //! on 127.0.0.1:0 with the demo data, and signed-in HTTP clients.
 
 mod demo_template;
+pub mod pdf;
 mod scratch;
 mod serve_process;
 
-pub use scratch::TestDb;
+pub use scratch::{TestDb, scratch_dir};
 pub use serve_process::ServeProcess;
 
 use ingot_store::{Db, DbOptions};

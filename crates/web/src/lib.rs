@@ -7,6 +7,7 @@ pub mod config;
 mod cookies;
 mod csrf;
 mod ctx;
+mod documents;
 mod error;
 mod forms;
 pub mod i18n;

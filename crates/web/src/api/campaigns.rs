@@ -49,6 +49,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publicity::decide_objection))
         .routes(routes!(publicity::dismiss_objections))
         .routes(routes!(publicity::announce))
+        .routes(routes!(publicity::announcement_pdf))
+        .routes(routes!(publicity::certificate))
+        .routes(routes!(publicity::certificate_pdf))
         .routes(routes!(results::ranking))
 }
 

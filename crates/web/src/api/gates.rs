@@ -290,6 +290,9 @@ const GATES: &[(&str, &str, Gate)] = &[
         Record(Target::CampaignStaff),
     ),
     (GET, "/campaigns/{id}/ranking", Public),
+    (GET, "/campaigns/{id}/announcement/pdf", Public),
+    (GET, "/certificates/{id}", Public),
+    (GET, "/certificates/{id}/pdf", Public),
     (GET, "/campaigns/{id}/results", SignedIn),
     (GET, "/campaigns/{id}/reviews", SignedIn),
     (

@@ -38,6 +38,15 @@ pub enum SpreadsheetFormatDto {
     Xlsx,
 }
 
+/// A report's file: a spreadsheet, or a PDF to print.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormatDto {
+    Csv,
+    Xlsx,
+    Pdf,
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum RewardFormatDto {

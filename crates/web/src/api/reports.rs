@@ -2,8 +2,9 @@
 //! line with the API list of its records; and the same as a workbook, in the caller's language.
 
 use super::ApiCtx;
-use super::proposal_dto::{FileBytes, SpreadsheetQuery};
+use super::proposal_dto::{FileBytes, ReportFileQuery};
 use crate::AppState;
+use crate::documents;
 use crate::error::{ErrorBody, Failure};
 use crate::reports as lines;
 use axum::Json;
@@ -189,22 +190,25 @@ pub(super) async fn annual_summary(
     Ok(Json(dto(&state, &api, s)))
 }
 
-/// The annual summary as a CSV or XLSX file, headed in the caller's language.
+/// The annual summary as a CSV or XLSX file, or printed as a PDF (a Chinese font embedded),
+/// headed in the caller's language.
 #[utoipa::path(get, path = "/reports/annual-summary/export", tag = "reports",
-    params(AnnualQuery, SpreadsheetQuery),
+    params(AnnualQuery, ReportFileQuery),
     responses(
         (status = 200, description = "The file", content(
             (FileBytes = "text/csv"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "application/pdf"))),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`pdf_font_missing`"),
+        (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn export_annual_summary(
     State(state): State<AppState>,
     api: ApiCtx,
     Query(q): Query<AnnualQuery>,
-    Query(f): Query<SpreadsheetQuery>,
+    Query(f): Query<ReportFileQuery>,
 ) -> Result<Response, Failure> {
-    let format = super::innovation::format_of(&f)?;
+    let format = documents::report_format(f.format.as_deref())?;
     let mut tx = state.db.read().await?;
     let s = cases::annual_summary(&mut tx, &api.caller(), OrgId(q.unit_id), q.year).await?;
     drop(tx);
@@ -233,14 +237,15 @@ pub(super) async fn export_annual_summary(
             lines::change_text(l),
         ]
     }));
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let stem = format!("annual-summary-{}-{}", s.unit.code, s.year);
-    Ok(crate::pages::orgs::spreadsheet_response(
-        format,
-        &stem,
-        &t("report.annual.sheet"),
-        &headers,
+    let file = documents::ReportFile {
+        stem: format!("annual-summary-{}-{}", s.unit.code, s.year),
+        sheet: t("report.annual.sheet"),
+        title: format!("{} {} {}", s.unit.name, s.year, t("report.annual.title")),
+        subtitle: vec![t("report.annual.money_note")],
+        footer: format!("{} · {}", s.unit.name, t("report.annual.title")),
+        headers: headers.to_vec(),
         rows,
-    )
-    .await?)
+        numeric: vec![false, true, true, true],
+    };
+    Ok(documents::report_response(format, file).await?)
 }

@@ -4,7 +4,7 @@
 //! per unit and the totals. Money is integer fen.
 
 use super::ApiCtx;
-use super::proposal_dto::{FileBytes, SpreadsheetQuery};
+use super::proposal_dto::{FileBytes, ReportFileQuery};
 use crate::AppState;
 use crate::error::{ErrorBody, Failure};
 use crate::reports::{column_label, column_value};
@@ -290,22 +290,25 @@ pub(super) async fn row_versions(
 }
 
 /// The return in the layout of the official form: one row per unit with its frozen figures
-/// (blank until submitted) and status, then the totals of the accepted rows.
+/// (blank until submitted) and status, then the totals of the accepted rows; CSV, XLSX, or
+/// printed as a PDF (a Chinese font embedded).
 #[utoipa::path(get, path = "/returns/{id}/export", tag = "reports",
-    params(("id" = i64, Path), SpreadsheetQuery),
+    params(("id" = i64, Path), ReportFileQuery),
     responses(
         (status = 200, description = "The file", content(
             (FileBytes = "text/csv"),
-            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "application/pdf"))),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`pdf_font_missing`"),
+        (status = 422, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub(super) async fn export_return(
     State(state): State<AppState>,
     api: ApiCtx,
     Path(id): Path<i64>,
-    Query(f): Query<SpreadsheetQuery>,
+    Query(f): Query<ReportFileQuery>,
 ) -> Result<Response, Failure> {
-    let format = super::innovation::format_of(&f)?;
+    let format = crate::documents::report_format(f.format.as_deref())?;
     let mut tx = state.db.read().await?;
     let v = cases::show(&mut tx, &api.caller(), id).await?;
     drop(tx);
@@ -345,14 +348,17 @@ pub(super) async fn export_return(
     let mut total = vec![t("report.returns.accepted_total"), String::new()];
     total.extend(cells(&v.accepted_totals));
     rows.push(total);
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let stem = format!("return-{}-{}", v.ret.year, v.ret.id);
-    Ok(crate::pages::orgs::spreadsheet_response(
-        format,
-        &stem,
-        &t("report.returns.sheet"),
-        &headers,
+    let mut numeric = vec![false, false];
+    numeric.extend(v.columns.iter().map(|_| true));
+    let file = crate::documents::ReportFile {
+        stem: format!("return-{}-{}", v.ret.year, v.ret.id),
+        sheet: t("report.returns.sheet"),
+        title: v.ret.title.clone(),
+        subtitle: vec![format!("{} · {}", v.ret.org_name, v.ret.year)],
+        footer: v.ret.title.clone(),
+        headers,
         rows,
-    )
-    .await?)
+        numeric,
+    };
+    Ok(crate::documents::report_response(format, file).await?)
 }

@@ -372,8 +372,14 @@ pub fn routes() -> Routes {
             Public,
             campaigns::announcement,
         )
+        .get(
+            "/campaigns/{id}/announcement/pdf",
+            Public,
+            campaigns::announcement_pdf,
+        )
         .get("/campaigns/{id}/ranking", Public, campaigns::ranking)
         .get("/certificates/{id}", Public, campaigns::certificate)
+        .get("/certificates/{id}/pdf", Public, campaigns::certificate_pdf)
         .get("/users", SignedIn, users::index)
         .post("/users", Role(&[Action::ManageUser]), users::create)
         .get("/users/new", SignedIn, users::new_form)

@@ -166,8 +166,8 @@ struct ShowPage {
 }
 
 impl ShowPage {
-    fn export(&self) -> String {
-        format!("/api/v1/returns/{}/export?format=xlsx", self.ret.id)
+    fn export(&self, format: &str) -> String {
+        format!("/api/v1/returns/{}/export?format={format}", self.ret.id)
     }
 
     fn is_failed(&self, org: &i64) -> bool {

@@ -235,3 +235,101 @@ pub(super) async fn announce(
         publicity_of(&state, Some(&api.caller()), &api.origin, id).await?,
     ))
 }
+
+/// An award as its public verification page states it: who, what, which tier, which notice, and
+/// whether it stands.
+#[derive(Serialize, ToSchema)]
+pub struct CertificateDto {
+    pub declaration_id: i64,
+    pub title: String,
+    pub unit_name: String,
+    pub first_completer_name: Option<String>,
+    pub tier: Tier,
+    pub campaign_id: i64,
+    pub campaign_title: String,
+    pub organiser: String,
+    pub notice_number: Option<String>,
+    pub announced_on: Option<String>,
+    /// The award stands as announced (an award not announced, or not awarded, is a 404).
+    pub stands: bool,
+}
+
+/// The award behind a certificate (no credentials needed): what its QR code's page says.
+#[utoipa::path(get, path = "/certificates/{id}", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = CertificateDto), (status = 404, body = ErrorBody)),
+    security((), ("bearer" = []), ("session" = [])))]
+pub(super) async fn certificate(
+    State(state): State<AppState>,
+    _who: MaybeApi,
+    Path(id): Path<ingot_domain::DeclarationId>,
+) -> Result<Json<CertificateDto>, Failure> {
+    let mut tx = state.db.read().await?;
+    let (c, d, tier) = cases::certificate(&mut tx, id).await?;
+    Ok(Json(CertificateDto {
+        declaration_id: d.id,
+        title: d.title,
+        unit_name: d.unit_name,
+        first_completer_name: d.first_completer_name,
+        tier,
+        campaign_id: c.id,
+        campaign_title: c.title,
+        organiser: c.org_name,
+        notice_number: c.notice_number,
+        announced_on: c.announced_on.map(|d| d.to_string()),
+        stands: true,
+    }))
+}
+
+/// The award's certificate as a PDF in the caller's language (`Accept-Language`), a Chinese font
+/// embedded, with the QR code of its public verification page.
+#[utoipa::path(get, path = "/certificates/{id}/pdf", tag = "campaigns", params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The PDF", content((crate::api::proposal_dto::FileBytes = "application/pdf"))),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`pdf_font_missing`: the server has no Chinese font")),
+    security((), ("bearer" = []), ("session" = [])))]
+pub(super) async fn certificate_pdf(
+    State(state): State<AppState>,
+    _who: MaybeApi,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<ingot_domain::DeclarationId>,
+) -> Result<Response, Failure> {
+    let mut tx = state.db.read().await?;
+    let award = cases::certificate(&mut tx, id).await?;
+    drop(tx);
+    let lang = accept_language(&headers);
+    let base = crate::documents::public_base(state.config.public_url.as_deref(), &headers);
+    let cert = crate::documents::certificate(&state.catalogs, lang, &base, &award);
+    let file = format!("certificate-{}.pdf", award.1.id);
+    Ok(crate::documents::pdf(&file, move |font| {
+        ingot_documents::certificate_pdf(font, &cert)
+    })
+    .await?)
+}
+
+/// The announcement with its list of winners by tier, printed as a PDF in the caller's language
+/// (`Accept-Language`), a Chinese font embedded (no credentials needed).
+#[utoipa::path(get, path = "/campaigns/{id}/announcement/pdf", tag = "campaigns", params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The PDF", content((crate::api::proposal_dto::FileBytes = "application/pdf"))),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`pdf_font_missing`: the server has no Chinese font")),
+    security((), ("bearer" = []), ("session" = [])))]
+pub(super) async fn announcement_pdf(
+    State(state): State<AppState>,
+    who: MaybeApi,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<CampaignId>,
+) -> Result<Response, Failure> {
+    let lang = accept_language(&headers);
+    Ok(crate::documents::announcement(&state, lang, id, who.origin.today()).await?)
+}
+
+/// The language `Accept-Language` asks for (Chinese when it names neither).
+fn accept_language(headers: &axum::http::HeaderMap) -> ingot_domain::Lang {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(ingot_domain::Lang::from_accept_language)
+        .unwrap_or_default()
+}

@@ -56,6 +56,16 @@ pub struct RecordImportReportDto {
     pub errors: Vec<ImportRowErrorDto>,
 }
 
+/// A refused records import (422): the report of its rows, or an error about the request or the
+/// file as a whole. Documents the API; never built.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum RecordImportRefusedDto {
+    Rows(RecordImportReportDto),
+    File(ErrorBody),
+}
+
 /// The empty file a kind of record is imported from, its headings in the caller's language.
 #[utoipa::path(get, path = "/records/import/template", tag = "innovation",
     params(RecordKindQuery, SpreadsheetQuery),
@@ -85,7 +95,7 @@ pub(super) async fn import_template(
     responses(
         (status = 200, description = "Every row right, or with `keep_valid` the right rows saved (the report lists the others)", body = RecordImportReportDto),
         (status = 422, description = "Rows are wrong: the report, or with `marked` the file with its wrong cells marked", content(
-            (RecordImportReportDto = "application/json"),
+            (RecordImportRefusedDto = "application/json"),
             (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("session" = [])))]

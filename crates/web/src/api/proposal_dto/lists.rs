@@ -1,6 +1,6 @@
 //! The proposal list: its filters (also those of its export) and its items.
 
-use super::{ProposalSortDto, ProposalViewDto, SpreadsheetFormatDto};
+use super::{ProposalSortDto, ProposalViewDto, ReportFormatDto, SpreadsheetFormatDto};
 use ingot_domain::Timestamp;
 use ingot_domain::proposal::Status;
 use ingot_store::proposals::ListItem;
@@ -48,6 +48,14 @@ pub struct ProposalListQuery {
 pub struct SpreadsheetQuery {
     /// `xlsx` (the default) or `csv`.
     #[param(value_type = Option<SpreadsheetFormatDto>, inline)]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct ReportFileQuery {
+    /// `xlsx` (the default), `csv`, or `pdf` (printed with a Chinese font embedded).
+    #[param(value_type = Option<ReportFormatDto>, inline)]
     pub format: Option<String>,
 }
 

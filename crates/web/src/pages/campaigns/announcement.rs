@@ -4,10 +4,12 @@
 use super::{awarded, today, user_caller};
 use crate::AppState;
 use crate::ctx::PageCtx;
+use crate::documents;
 use crate::error::Failure;
 use crate::pages::ok;
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use ingot_app::campaigns::{self as cases, CampaignDetail, RankRow};
 use ingot_domain::campaign::{Stage, Tier};
@@ -48,6 +50,15 @@ pub async fn announcement(
     }))
 }
 
+/// The announcement with its list of winners, printed.
+pub async fn announcement_pdf(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<CampaignId>,
+) -> Result<Response, Failure> {
+    Ok(documents::announcement(&state, ctx.lang, id, today(&ctx)).await?)
+}
+
 #[derive(Template)]
 #[template(path = "campaigns/certificate.html")]
 struct CertificatePage {
@@ -66,6 +77,25 @@ pub async fn certificate(
     let (c, d, tier) = cases::certificate(&mut tx, id).await?;
     drop(tx);
     Ok(ok(&CertificatePage { ctx, c, d, tier }))
+}
+
+/// The certificate as a PDF, its QR code holding the award's public page (this one's sibling).
+pub async fn certificate_pdf(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(id): Path<DeclarationId>,
+) -> Result<Response, Failure> {
+    let mut tx = state.db.read().await?;
+    let award = cases::certificate(&mut tx, id).await?;
+    drop(tx);
+    let base = documents::public_base(state.config.public_url.as_deref(), &headers);
+    let cert = documents::certificate(ctx.catalogs(), ctx.lang, &base, &award);
+    let file = format!("certificate-{}.pdf", award.1.id);
+    Ok(documents::pdf(&file, move |font| {
+        ingot_documents::certificate_pdf(font, &cert)
+    })
+    .await?)
 }
 
 #[derive(Template)]
