@@ -452,7 +452,8 @@ impl ApiClient {
     }
 }
 
-async fn file_of(r: Response) -> (StatusCode, String, Vec<u8>) {
+/// A response's status, content type and body.
+pub async fn file_of(r: Response) -> (StatusCode, String, Vec<u8>) {
     let status = r.status();
     let content_type = r
         .headers()

@@ -119,15 +119,7 @@ pub async fn fetch_zh(
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
-    let r = request.send().await.unwrap();
-    let status = r.status();
-    let content_type = r
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (status, content_type, r.bytes().await.unwrap().to_vec())
+    super::file_of(request.send().await.unwrap()).await
 }
 
 /// The PDF at `path`, fetched in Chinese and saved in a new scratch directory of its own.
