@@ -5,7 +5,9 @@
 //! fonts, `pdftoppm` for the page as pixels, which `rqrr` decodes.
 
 use crate::on_both;
-use crate::support::pdf::{embedded_chinese_font, fetch_pdf, laid_out_lines, qr_codes, words};
+use crate::support::pdf::{
+    embedded_chinese_font, fetch_pdf, fetch_zh, laid_out_lines, qr_codes, words,
+};
 use crate::support::{Backend, TestApp};
 use ingot_store::Sql;
 use reqwest::StatusCode;
@@ -158,5 +160,37 @@ async fn the_announcement_prints_its_notice_and_every_winner(backend: Backend) {
         );
     }
     std::fs::remove_dir_all(file.parent().unwrap()).ok();
+
+    // The same as a Word document for the clerks: the notice and every winner, as text.
+    let path = format!("/campaigns/{campaign}/announcement/docx");
+    let (status, content_type, bytes) = fetch_zh(&app, &path, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.contains("wordprocessingml"), "{content_type}");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let text = xml_text(&xml);
+    assert!(text.contains(&notice), "{text}");
+    for (title, _) in &winners {
+        assert!(text.contains(title.as_str()), "{title} not in {text}");
+    }
+    for (title,) in &losers {
+        assert!(!text.contains(title.as_str()), "{title}");
+    }
+}
+
+/// The text of a Word document's XML: what its text runs hold, one after another.
+fn xml_text(xml: &str) -> String {
+    let mut text = String::new();
+    for part in xml.split("<w:t").skip(1) {
+        let start = part.find('>').map_or(0, |i| i + 1);
+        let end = part.find("</w:t>").unwrap_or(start);
+        text.push_str(&part[start..end]);
+        text.push('\n');
+    }
+    text.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
 on_both!(the_announcement_prints_its_notice_and_every_winner);

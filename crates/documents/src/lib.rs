@@ -1,14 +1,17 @@
 //! Printable documents as PDF, drawn offline with a Chinese font embedded (only the characters a
 //! document uses): award certificates with the QR code of their public verification page, and
-//! tables (an annual summary, a return in the layout of the official form). Pure: bytes in,
-//! bytes out; callers run it on a blocking thread.
+//! tables (an annual summary, a return in the layout of the official form, an announcement),
+//! and notices as Word documents for the clerks to edit. Pure: bytes in, bytes out; callers
+//! run it on a blocking thread.
 
 mod certificate;
 mod draw;
 mod table;
+mod word;
 
 pub use certificate::{Certificate, certificate_pdf};
 pub use table::{TableDocument, table_pdf};
+pub use word::table_docx;
 
 use std::sync::Arc;
 

@@ -135,14 +135,14 @@ pub fn report_format(raw: Option<&str>) -> Result<&'static str, AppError> {
 }
 
 pub async fn report_response(format: &str, r: ReportFile) -> Result<Response, AppError> {
-    if format != "pdf" {
+    if format != "pdf" && format != "docx" {
         let headers: Vec<&str> = r.headers.iter().map(String::as_str).collect();
         return crate::pages::orgs::spreadsheet_response(
             format, &r.stem, &r.sheet, &headers, r.rows,
         )
         .await;
     }
-    let file = format!("{}.pdf", r.stem);
+    let file = format!("{}.{format}", r.stem);
     let doc = ingot_documents::TableDocument {
         title: r.title,
         subtitle: r.subtitle,
@@ -151,14 +151,42 @@ pub async fn report_response(format: &str, r: ReportFile) -> Result<Response, Ap
         numeric: r.numeric,
         footer: r.footer,
     };
+    if format == "docx" {
+        return word(&file, doc).await;
+    }
     pdf(&file, move |font| ingot_documents::table_pdf(font, &doc)).await
 }
 
-/// An announced campaign's announcement printed: its notice, then the winners by tier (tier,
-/// record, unit, first completer), in `lang`.
+/// `doc` as a Word document named `file`, to download.
+async fn word(file: &str, doc: ingot_documents::TableDocument) -> Result<Response, AppError> {
+    let bytes = tokio::task::spawn_blocking(move || ingot_documents::table_docx(&doc))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    let disposition = format!("attachment; filename=\"{file}\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                ),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(AppError::internal)?,
+            ),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
+}
+
+/// An announced campaign's announcement as `format` (`pdf` printed, `docx` for the clerks to
+/// edit): its notice, then the winners by tier (tier, record, unit, first completer), in `lang`.
 pub async fn announcement(
     state: &crate::AppState,
-    lang: ingot_domain::Lang,
+    (lang, format): (ingot_domain::Lang, &str),
     id: ingot_domain::CampaignId,
     today: ingot_domain::time::Date,
 ) -> Result<Response, AppError> {
@@ -215,5 +243,5 @@ pub async fn announcement(
         rows,
         numeric: vec![false; 4],
     };
-    report_response("pdf", file).await
+    report_response(format, file).await
 }

@@ -50,6 +50,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publicity::dismiss_objections))
         .routes(routes!(publicity::announce))
         .routes(routes!(publicity::announcement_pdf))
+        .routes(routes!(publicity::announcement_docx))
         .routes(routes!(publicity::certificate))
         .routes(routes!(publicity::certificate_pdf))
         .routes(routes!(results::ranking))

@@ -291,6 +291,7 @@ const GATES: &[(&str, &str, Gate)] = &[
     ),
     (GET, "/campaigns/{id}/ranking", Public),
     (GET, "/campaigns/{id}/announcement/pdf", Public),
+    (GET, "/campaigns/{id}/announcement/docx", Public),
     (GET, "/certificates/{id}", Public),
     (GET, "/certificates/{id}/pdf", Public),
     (GET, "/campaigns/{id}/results", SignedIn),

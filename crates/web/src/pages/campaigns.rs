@@ -18,7 +18,9 @@ mod publicity;
 mod results;
 mod scoring;
 
-pub use announcement::{announcement, announcement_pdf, certificate, certificate_pdf, ranking};
+pub use announcement::{
+    announcement, announcement_docx, announcement_pdf, certificate, certificate_pdf, ranking,
+};
 pub use assignment::{assignment, override_pair, run_assignment};
 pub use call::{create, index, new_form};
 pub use declarations::{advance, check, declare, resubmit, show};

@@ -377,6 +377,11 @@ pub fn routes() -> Routes {
             Public,
             campaigns::announcement_pdf,
         )
+        .get(
+            "/campaigns/{id}/announcement/docx",
+            Public,
+            campaigns::announcement_docx,
+        )
         .get("/campaigns/{id}/ranking", Public, campaigns::ranking)
         .get("/certificates/{id}", Public, campaigns::certificate)
         .get("/certificates/{id}/pdf", Public, campaigns::certificate_pdf)

@@ -321,8 +321,25 @@ pub(super) async fn announcement_pdf(
     headers: axum::http::HeaderMap,
     Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
-    let lang = accept_language(&headers);
-    Ok(crate::documents::announcement(&state, lang, id, who.origin.today()).await?)
+    let asked = (accept_language(&headers), "pdf");
+    Ok(crate::documents::announcement(&state, asked, id, who.origin.today()).await?)
+}
+
+/// The announcement with its list of winners as a Word document (.docx) in the caller's
+/// language, for the clerks who edit it before it is stamped (no credentials needed).
+#[utoipa::path(get, path = "/campaigns/{id}/announcement/docx", tag = "campaigns", params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The document", content((crate::api::proposal_dto::FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
+        (status = 404, body = ErrorBody)),
+    security((), ("bearer" = []), ("session" = [])))]
+pub(super) async fn announcement_docx(
+    State(state): State<AppState>,
+    who: MaybeApi,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<CampaignId>,
+) -> Result<Response, Failure> {
+    let asked = (accept_language(&headers), "docx");
+    Ok(crate::documents::announcement(&state, asked, id, who.origin.today()).await?)
 }
 
 /// The language `Accept-Language` asks for (Chinese when it names neither).

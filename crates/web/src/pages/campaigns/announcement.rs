@@ -56,7 +56,18 @@ pub async fn announcement_pdf(
     ctx: PageCtx,
     Path(id): Path<CampaignId>,
 ) -> Result<Response, Failure> {
-    Ok(documents::announcement(&state, ctx.lang, id, today(&ctx)).await?)
+    let asked = (ctx.lang, "pdf");
+    Ok(documents::announcement(&state, asked, id, today(&ctx)).await?)
+}
+
+/// The announcement with its list of winners as a Word document, to edit before stamping.
+pub async fn announcement_docx(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<CampaignId>,
+) -> Result<Response, Failure> {
+    let asked = (ctx.lang, "docx");
+    Ok(documents::announcement(&state, asked, id, today(&ctx)).await?)
 }
 
 #[derive(Template)]
