@@ -133,10 +133,10 @@ pub fn table_pdf(font: &DocumentFont, doc: &TableDocument) -> Result<Vec<u8>, Do
             }
         }
         let style = (size, line);
-        y = draw_row(&mut pen, (y, style), &widths, &header, None);
+        y = draw_row(&mut pen, (y, style), &widths, &header, &doc.numeric);
         pen.rule(MARGIN, pw - MARGIN, y - 3.0, 0.8);
         for &i in on_page {
-            y = draw_row(&mut pen, (y, style), &widths, &rows[i], Some(&doc.numeric));
+            y = draw_row(&mut pen, (y, style), &widths, &rows[i], &doc.numeric);
             pen.rule(MARGIN, pw - MARGIN, y - 3.0, 0.2);
         }
         pen.right(
@@ -160,12 +160,12 @@ fn draw_row(
     (y, (size, line)): (f32, (f32, f32)),
     widths: &[f32],
     cells: &[Vec<String>],
-    numeric: Option<&Vec<bool>>,
+    numeric: &[bool],
 ) -> f32 {
     let mut x = MARGIN;
     let mut lines = 1;
     for (c, w) in widths.iter().enumerate() {
-        let right = numeric.is_some_and(|n| n.get(c).copied().unwrap_or(false));
+        let right = numeric.get(c).copied().unwrap_or(false);
         for (l, text) in cells[c].iter().enumerate() {
             let baseline = y + line * (l as f32 + 1.0);
             if right {
