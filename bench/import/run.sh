@@ -24,7 +24,8 @@ say "Building ingot (release)"
 cargo build --release --quiet --bin ingot
 ingot="$(realpath "${CARGO_TARGET_DIR:-target}")/release/ingot"
 
-# A file of N achievements of a Dalian unit, completed by its workers, distinct titles.
+# A file of N achievements of a Dalian unit, its worker first among the completers, distinct
+# titles.
 make_file() {
   python3 - "$1" "$2" <<'PY'
 import csv, sys
@@ -37,7 +38,7 @@ with open(path, "w", newline="", encoding="utf-8") as f:
     for i in range(n):
         w.writerow(["CN-LN-DL-GJZ-MW", f"批量导入的成果 {i}", f"第 {i} 项成果的简介。", "机械制造",
                     "工艺", "国内领先", "2024-06-30", "2024",
-                    f"{workers[i % 5]}, {workers[(i + 1) % 5]}"])
+                    f"dl.liu.gang, {workers[1 + i % 4]}"])
 PY
 }
 

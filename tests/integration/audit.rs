@@ -127,6 +127,52 @@ fn counted(
         .count() as i64
 }
 
+/// The audit tally recounted from the log's rows (an independent oracle): each row counts for
+/// its organisation and every one above it, rows of no organisation under 0. Returns the rows
+/// and the organisations' paths it read.
+pub(crate) async fn assert_audit_tally_is_exact(
+    app: &TestApp,
+) -> (
+    Vec<(Option<i64>, i64)>,
+    std::collections::BTreeMap<i64, String>,
+) {
+    let mut tx = app.db.read().await.unwrap();
+    let log: Vec<(Option<i64>, i64)> = tx
+        .fetch_all(ingot_store::Sql::new("SELECT org_id, at FROM audit_log"))
+        .await
+        .unwrap();
+    let paths = org_paths(&mut tx).await;
+    let tally: Vec<(i64, i64, i64)> = tx
+        .fetch_all(ingot_store::Sql::new(
+            "SELECT org_id, quarter, events FROM audit_tally WHERE events <> 0 ORDER BY org_id, quarter",
+        ))
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert!(log.len() > 20, "{} rows", log.len());
+
+    let mut expected = std::collections::BTreeMap::<(i64, i64), i64>::new();
+    for (org, at) in &log {
+        let quarter = at.div_euclid(900_000);
+        let holders: Vec<i64> = match org {
+            None => vec![0],
+            Some(org) => match paths.get(org) {
+                Some(path) => ids_on(path),
+                None => Vec::new(),
+            },
+        };
+        for holder in holders {
+            *expected.entry((holder, quarter)).or_default() += 1;
+        }
+    }
+    let expected: Vec<(i64, i64, i64)> = expected
+        .into_iter()
+        .map(|((org, quarter), n)| (org, quarter, n))
+        .collect();
+    assert_eq!(tally, expected);
+    (log, paths)
+}
+
 /// The dashboard's activity chart reads a tally of the log by subtree and quarter of an hour;
 /// after organisations are created, moved and deleted the tally still equals the log.
 async fn the_activity_tally_equals_the_log(backend: Backend) {
@@ -158,42 +204,7 @@ async fn the_activity_tally_equals_the_log(backend: Backend) {
     let (status, gone) = root.delete(&format!("/orgs/{}", made[1])).await;
     assert!(status.is_success(), "{gone}");
 
-    let mut tx = app.db.read().await.unwrap();
-    let log: Vec<(Option<i64>, i64)> = tx
-        .fetch_all(ingot_store::Sql::new("SELECT org_id, at FROM audit_log"))
-        .await
-        .unwrap();
-    let paths = org_paths(&mut tx).await;
-    let tally: Vec<(i64, i64, i64)> = tx
-        .fetch_all(ingot_store::Sql::new(
-            "SELECT org_id, quarter, events FROM audit_tally WHERE events <> 0 ORDER BY org_id, quarter",
-        ))
-        .await
-        .unwrap();
-    tx.rollback().await.unwrap();
-    assert!(log.len() > 20, "{} rows", log.len());
-
-    // Every (organisation, quarter) from the rows: each row counts for its organisation and
-    // every one above it, rows of no organisation under 0.
-    let mut expected = std::collections::BTreeMap::<(i64, i64), i64>::new();
-    for (org, at) in &log {
-        let quarter = at.div_euclid(900_000);
-        let holders: Vec<i64> = match org {
-            None => vec![0],
-            Some(org) => match paths.get(org) {
-                Some(path) => ids_on(path),
-                None => Vec::new(),
-            },
-        };
-        for holder in holders {
-            *expected.entry((holder, quarter)).or_default() += 1;
-        }
-    }
-    let expected: Vec<(i64, i64, i64)> = expected
-        .into_iter()
-        .map(|((org, quarter), n)| (org, quarter, n))
-        .collect();
-    assert_eq!(tally, expected);
+    let (log, paths) = assert_audit_tally_is_exact(&app).await;
 
     // The Liaoning administrator's fortnight on the dashboard totals the log's rows of it.
     const DAY: i64 = 86_400_000;

@@ -38,6 +38,17 @@ pub async fn add_event(tx: &mut Tx, org: Option<OrgId>, at: Timestamp) -> Result
 
 /// Adds `events` to each holder's `quarter`, as one statement.
 async fn add(tx: &mut Tx, holders: &[i64], quarter: i64, events: i64) -> Result<()> {
+    if crate::held_counts::hold_audit(holders, quarter, events) {
+        return Ok(());
+    }
+    write(tx, holders, quarter, events).await
+}
+
+/// Adds `events` to each holder's `quarter` now.
+pub(crate) async fn write(tx: &mut Tx, holders: &[i64], quarter: i64, events: i64) -> Result<()> {
+    if holders.is_empty() {
+        return Ok(());
+    }
     let mut b = SqlBuilder::new("INSERT INTO audit_tally (org_id, quarter, events) VALUES ");
     for (i, holder) in holders.iter().enumerate() {
         b.push(if i == 0 { "(" } else { ", (" })

@@ -16,6 +16,7 @@ pub mod dialect;
 pub mod file_refs;
 pub mod generated;
 pub mod grants;
+pub mod held_counts;
 pub mod innovation;
 pub mod migrate;
 pub mod notifications;

@@ -25,6 +25,18 @@ pub async fn add_up(tx: &mut Tx, table: &'static str, deltas: &[Delta<'_>]) -> R
         }
     }
     let sums: Vec<((i64, &str), i64)> = sums.into_iter().filter(|(_, n)| *n != 0).collect();
+    if crate::held_counts::hold_subtree(table, &sums) {
+        return Ok(());
+    }
+    write_sums(tx, table, &sums).await
+}
+
+/// Adds each (organisation, metric) sum to its row of `table`, 300 rows a statement.
+pub(crate) async fn write_sums(
+    tx: &mut Tx,
+    table: &'static str,
+    sums: &[((i64, &str), i64)],
+) -> Result<()> {
     for chunk in sums.chunks(300) {
         let mut b = SqlBuilder::new("INSERT INTO ");
         b.push(table).push(" (org_id, metric, n) VALUES ");

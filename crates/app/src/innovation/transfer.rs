@@ -18,7 +18,7 @@ use crate::{Caller, Result};
 use ingot_domain::validate::{Checked, int_in, problem};
 use ingot_domain::{AppError, FieldError, OrgId};
 use ingot_office::{Table, TableRow};
-use ingot_store::{Db, Tx, orgs};
+use ingot_store::{Db, Tx, held_counts, orgs};
 use std::collections::HashMap;
 
 /// What the user chose for an import.
@@ -141,27 +141,34 @@ pub async fn import_records(
     let mut tx = db.begin().await?;
     let mut units = UnitCodes::default();
     let mut left_out = Vec::new();
-    for row in &table.rows {
-        let problems = import_row(
-            &mut tx,
-            caller,
-            (kind, &layout),
-            row,
-            (words, &mut units),
-            choice,
-        )
-        .await?
-        .err()
-        .unwrap_or_default();
+    // The tallies every row counts into are written once at the end, not once a row.
+    let (rows, held) = held_counts::holding(async {
+        let mut problems_by_row = Vec::new();
+        for row in &table.rows {
+            let words_and_units = (words, &mut units);
+            let checked = import_row(
+                &mut tx,
+                caller,
+                (kind, &layout),
+                row,
+                words_and_units,
+                choice,
+            );
+            problems_by_row.push((row.number, checked.await?.err().unwrap_or_default()));
+        }
+        Ok::<_, AppError>(problems_by_row)
+    })
+    .await;
+    for (number, problems) in rows? {
         if problems.is_empty() {
             report.saved += 1;
             continue;
         }
-        left_out.push(row.number);
+        left_out.push(number);
         for error in problems {
             let column = layout.heading_of_field(&error.field);
             report.errors.push(RowError {
-                row: row.number,
+                row: number,
                 column,
                 error,
             });
@@ -178,6 +185,7 @@ pub async fn import_records(
     let mut change = Change::new("records.import", "record", None).after(&summary);
     change.org_id = choice.default_unit;
     record(&mut tx, caller, change).await?;
+    held_counts::add_held(&mut tx, held).await?;
     tx.commit().await?;
     Ok(report)
 }
