@@ -56,9 +56,12 @@ pub(crate) fn hold_audit(holders: &[i64], quarter: i64, events: i64) -> bool {
     .is_ok()
 }
 
+/// One row's change: (organisation, metric) and by how much.
+type Sum<'a> = ((i64, &'a str), i64);
+
 /// Writes what was held: each tally row once.
 pub async fn add_held(tx: &mut Tx, held: Held) -> Result<()> {
-    let mut tables: BTreeMap<&'static str, Vec<((i64, &str), i64)>> = BTreeMap::new();
+    let mut tables: BTreeMap<&'static str, Vec<Sum<'_>>> = BTreeMap::new();
     for ((table, org, metric), n) in &held.subtree {
         tables
             .entry(table)
