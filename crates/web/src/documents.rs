@@ -2,9 +2,8 @@
 //! Chinese font packages), the address a document's QR code points to, the certificate of an
 //! award and tables as printed reports, each built on a blocking thread.
 
-use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
 use ingot_documents::{DocumentError, DocumentFont};
 use ingot_domain::AppError;
 use std::sync::OnceLock;
@@ -47,21 +46,11 @@ pub async fn pdf(
         .await
         .map_err(AppError::internal)?
         .map_err(|e| AppError::internal(e.to_string()))?;
-    let disposition = format!("inline; filename=\"{file}\"");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(AppError::internal)?,
-            ),
-        ],
-        Body::from(bytes),
-    )
-        .into_response())
+    Ok(crate::pages::records::file_response(
+        file,
+        "application/pdf",
+        bytes,
+    ))
 }
 
 /// An award's certificate in `lang`, its QR code holding the award's public page under `base`.
@@ -163,23 +152,11 @@ async fn word(file: &str, doc: ingot_documents::TableDocument) -> Result<Respons
         .await
         .map_err(AppError::internal)?
         .map_err(|e| AppError::internal(e.to_string()))?;
-    let disposition = format!("attachment; filename=\"{file}\"");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                ),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition).map_err(AppError::internal)?,
-            ),
-        ],
-        Body::from(bytes),
-    )
-        .into_response())
+    Ok(crate::pages::records::file_response(
+        file,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        bytes,
+    ))
 }
 
 /// An announced campaign's announcement as `format` (`pdf` printed, `docx` for the clerks to

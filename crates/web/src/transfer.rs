@@ -72,6 +72,7 @@ fn shown(catalogs: &Catalogs, lang: Lang, kind: RecordKind, mut row: Vec<String>
     row
 }
 
+/// `body`, streamed, as a download named `file`.
 fn attachment(content_type: &'static str, file: &str, body: Body) -> Result<Response, AppError> {
     let disposition = format!("attachment; filename=\"{file}\"");
     Ok((
@@ -98,33 +99,9 @@ pub async fn template(
     format: &str,
 ) -> Result<Response, AppError> {
     let headings = headings(catalogs, lang, kind, false);
+    let headings: Vec<&str> = headings.iter().map(String::as_str).collect();
     let name = format!("{}-template", kind.as_str());
-    spreadsheet(format, &name, headings, Vec::new()).await
-}
-
-async fn spreadsheet(
-    format: &str,
-    name: &str,
-    headings: Vec<String>,
-    rows: Vec<Vec<String>>,
-) -> Result<Response, AppError> {
-    let xlsx = format != "csv";
-    let sheet = name.to_string();
-    let bytes = tokio::task::spawn_blocking(move || {
-        let headings: Vec<&str> = headings.iter().map(String::as_str).collect();
-        if xlsx {
-            ingot_office::write_xlsx(&sheet, &headings, &rows).map_err(AppError::internal)
-        } else {
-            Ok(ingot_office::write_csv(&headings, &rows))
-        }
-    })
-    .await
-    .map_err(AppError::internal)??;
-    if xlsx {
-        attachment(XLSX, &format!("{name}.xlsx"), Body::from(bytes))
-    } else {
-        attachment(CSV, &format!("{name}.csv"), Body::from(bytes))
-    }
+    crate::pages::orgs::spreadsheet_response(format, &name, &name, &headings, Vec::new()).await
 }
 
 /// Every record of `kind` the caller may read that `filter` finds, as CSV (streamed) or XLSX.
@@ -159,7 +136,9 @@ pub async fn export(
         }
         after = batch.next;
     }
-    spreadsheet("xlsx", kind.as_str(), headings, rows).await
+    let headings: Vec<&str> = headings.iter().map(String::as_str).collect();
+    let name = kind.as_str();
+    crate::pages::orgs::spreadsheet_response("xlsx", name, name, &headings, rows).await
 }
 
 /// CSV sent as it is read: the heading, then a batch of rows per statement, each batch in its
@@ -266,5 +245,5 @@ pub async fn marked_workbook(
     .await
     .map_err(AppError::internal)??;
     let name = format!("{}-problems.xlsx", report.kind.as_str());
-    attachment(XLSX, &name, Body::from(bytes))
+    Ok(crate::pages::records::file_response(&name, XLSX, bytes))
 }
