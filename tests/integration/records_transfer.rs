@@ -9,14 +9,14 @@ use ingot_office::{Table, read_table};
 use ingot_store::Sql;
 use reqwest::StatusCode;
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-async fn client(app: &TestApp, username: &str, lang: &str) -> ApiClient {
+pub(crate) async fn client(app: &TestApp, username: &str, lang: &str) -> ApiClient {
     ApiClient::new(&app.base, &app.token_for(username).await, lang)
 }
 
 /// The file at `path`, read back as a table.
-async fn table_at(api: &ApiClient, path: &str) -> Table {
+pub(crate) async fn table_at(api: &ApiClient, path: &str) -> Table {
     let (status, content_type, bytes) = api.get_file(path).await;
     assert_eq!(
         status,
@@ -32,7 +32,7 @@ async fn table_at(api: &ApiClient, path: &str) -> Table {
 }
 
 /// The rows' first `columns` cells (those the import reads), sorted.
-fn sorted_rows(table: &Table, columns: usize) -> Vec<Vec<String>> {
+pub(crate) fn sorted_rows(table: &Table, columns: usize) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = table
         .rows
         .iter()
@@ -45,7 +45,7 @@ fn sorted_rows(table: &Table, columns: usize) -> Vec<Vec<String>> {
 /// How many columns the import of `kind` reads: those of its template, which the export
 /// writes first. (The export's other columns, such as the benefit finance verified, are not
 /// typed in: an imported record starts unverified.)
-async fn import_columns(api: &ApiClient, kind: &str) -> usize {
+pub(crate) async fn import_columns(api: &ApiClient, kind: &str) -> usize {
     let template = table_at(
         api,
         &format!("/records/import/template?kind={kind}&format=csv"),
@@ -54,7 +54,7 @@ async fn import_columns(api: &ApiClient, kind: &str) -> usize {
     template.headers.len()
 }
 
-async fn json_import(
+pub(crate) async fn json_import(
     api: &ApiClient,
     query: &str,
     bytes: Vec<u8>,
@@ -298,7 +298,7 @@ async fn a_filled_template_imports_and_reach_is_checked_per_row(backend: Backend
     // A file of another format, and a kind nobody knows.
     let (status, report) = json_import(&union, "kind=skills", b"%PDF-1.4 binary".to_vec()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
-    let (status, report) = json_import(&union, "kind=people", b"a,b\n1,2\n".to_vec()).await;
+    let (status, report) = json_import(&union, "kind=proposals", b"a,b\n1,2\n".to_vec()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
     assert_eq!(report["fields"][0]["field"], "kind", "{report}");
 }

@@ -18,15 +18,24 @@ pub async fn hash(password: String) -> Result<String> {
     .map_err(AppError::internal)?
 }
 
-/// Checks a password against a stored hash; a malformed hash never verifies.
+/// The stored hash of an account without a password (imported people): no password verifies
+/// against it.
+pub const UNUSABLE: &str = "!unset";
+
+/// Checks a password against a stored hash; a malformed or unusable hash never verifies, after
+/// as much work as a real one (timing does not tell that an account has no password).
 pub async fn verify(password: String, stored: String) -> Result<bool> {
+    let usable = PasswordHash::new(&stored).is_ok();
+    let stored = if usable { stored } else { decoy_hash().await? };
     tokio::task::spawn_blocking(move || {
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
-        Argon2::default()
+        // The work first: `usable &&` would skip it.
+        let matches = Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
+            .is_ok();
+        matches && usable
     })
     .await
     .map_err(AppError::internal)
@@ -64,6 +73,7 @@ mod tests {
                 .await
                 .unwrap()
         );
+        assert!(!verify("".into(), UNUSABLE.into()).await.unwrap());
         let decoy = decoy_hash().await.unwrap();
         assert!(decoy.starts_with("$argon2id$"));
         assert!(!verify("anything".into(), decoy).await.unwrap());

@@ -8,7 +8,7 @@ use ingot_domain::user::{
     DISPLAY_NAME_MAX, User, validate_email, validate_password, validate_username,
 };
 use ingot_domain::validate::Validator;
-use ingot_domain::{AppError, Grant, GrantId, Lang, OrgId, Role, Timestamp, UserId};
+use ingot_domain::{AppError, FieldError, Grant, GrantId, Lang, OrgId, Role, Timestamp, UserId};
 use ingot_store::grants::{self, GrantView};
 use ingot_store::users::{self, NewUser, UserFilter, UserListItem};
 use ingot_store::{Db, Page, Tx, changes, orgs, sessions, tokens};
@@ -58,23 +58,32 @@ async fn org_of(tx: &mut Tx, id: Option<OrgId>) -> Result<Organisation> {
         .ok_or_else(|| AppError::field("org_id", "unknown_org"))
 }
 
-/// Checks the form and hashes the password before any transaction starts (hashing is slow and
-/// must not hold SQLite's write lock).
-pub async fn prepare(
-    input: &NewUserInput,
-) -> Result<(String, String, Option<String>, String, Option<String>)> {
+/// A person's particulars once checked: (username, display name, e-mail).
+type Particulars = (String, String, Option<String>);
+
+/// Checks a new person's particulars, and the password when one is given.
+fn check(input: &NewUserInput) -> Result<Particulars> {
     let mut v = Validator::new();
     let username = validate_username(&mut v, &input.username);
     let display_name = v.required_text("display_name", &input.display_name, DISPLAY_NAME_MAX);
     let email = validate_email(&mut v, input.email.as_deref());
     if input.org_id.is_none() {
-        v.add(ingot_domain::FieldError::new("org_id", "required"));
+        v.add(FieldError::new("org_id", "required"));
     }
-    let given = input.password.as_deref().filter(|p| !p.is_empty());
-    if let Some(p) = given {
+    if let Some(p) = input.password.as_deref().filter(|p| !p.is_empty()) {
         validate_password(&mut v, "password", p, &username);
     }
     v.finish()?;
+    Ok((username, display_name, email))
+}
+
+/// Checks the form and hashes the password before any transaction starts (hashing is slow and
+/// must not hold SQLite's write lock).
+pub async fn prepare(
+    input: &NewUserInput,
+) -> Result<(String, String, Option<String>, String, Option<String>)> {
+    let (username, display_name, email) = check(input)?;
+    let given = input.password.as_deref().filter(|p| !p.is_empty());
     let (password, generated) = match given {
         Some(p) => (p.to_string(), None),
         None => {
@@ -89,36 +98,91 @@ pub async fn prepare(
 pub async fn create(db: &Db, caller: &Caller<'_>, input: &NewUserInput) -> Result<Created> {
     let (username, display_name, email, hash, generated) = prepare(input).await?;
     let mut tx = db.begin().await?;
-    let org = org_of(&mut tx, input.org_id).await?;
+    let roles: Vec<Role> = input.role.into_iter().collect();
+    let user = insert_person(
+        &mut tx,
+        caller,
+        (input, &roles),
+        (username, display_name, email),
+        &hash,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Created {
+        user,
+        generated_password: generated,
+    })
+}
+
+/// Creates a person from an import row: checked as the form is, with `roles` granted on their
+/// organisation and no password anybody knows (an administrator resets it, or the directory
+/// signs them in). Hashing a password a row would make a large import take hours.
+pub async fn create_imported(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    input: &NewUserInput,
+    roles: &[Role],
+) -> Result<User> {
+    let particulars = check(input)?;
+    // Each a problem of its column, so that one row of a file is refused and not the file.
+    let org = org_of(tx, input.org_id).await?;
+    if !caller.permits(Action::ManageUser, &org.path) {
+        let code = org.code.clone();
+        return Err(AppError::Validation(vec![
+            FieldError::new("org_id", "unit_outside_scope").with("code", code),
+        ]));
+    }
+    if let Some(role) = roles
+        .iter()
+        .find(|r| !caller.permits(Action::GrantRole(**r), &org.path))
+    {
+        return Err(AppError::Validation(vec![
+            FieldError::new("roles", "role_not_grantable").with("role", role.as_str()),
+        ]));
+    }
+    let unusable = passwords::UNUSABLE;
+    insert_person(tx, caller, (input, roles), particulars, unusable).await
+}
+
+/// Inserts a checked person and grants them `roles` on their organisation, after checking the
+/// caller may.
+async fn insert_person(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    (input, roles): (&NewUserInput, &[Role]),
+    (username, display_name, email): Particulars,
+    hash: &str,
+) -> Result<User> {
+    let org = org_of(tx, input.org_id).await?;
     caller.require(Action::ManageUser, &org.path)?;
-    if let Some(role) = input.role {
-        caller.require(Action::GrantRole(role), &org.path)?;
+    for role in roles {
+        caller.require(Action::GrantRole(*role), &org.path)?;
     }
     if org.is_archived() {
         return Err(AppError::conflict_on("org_id", "org_archived"));
     }
-    if users::get_by_username(&mut tx, &username).await?.is_some() {
+    if users::get_by_username(tx, &username).await?.is_some() {
         return Err(AppError::conflict_on("username", "username_taken"));
     }
     let now = Timestamp::now();
     let id = users::insert(
-        &mut tx,
+        tx,
         &NewUser {
             org_id: org.id,
             username: &username,
             display_name: &display_name,
             email: email.as_deref(),
-            password_hash: &hash,
+            password_hash: hash,
             lang: input.lang,
         },
         now,
     )
     .await?;
-    let user = users::get(&mut tx, id)
+    let user = users::get(tx, id)
         .await?
         .ok_or_else(|| AppError::internal("inserted user vanished"))?;
     record(
-        &mut tx,
+        tx,
         caller,
         Change::new("user.create", "user", id.0)
             .label(&user.username)
@@ -126,21 +190,17 @@ pub async fn create(db: &Db, caller: &Caller<'_>, input: &NewUserInput) -> Resul
             .after(&user),
     )
     .await?;
-    if let Some(role) = input.role {
-        let grant = grants::insert(&mut tx, id, role, org.id, caller.user_id(), now).await?;
+    for role in roles {
+        let grant = grants::insert(tx, id, *role, org.id, caller.user_id(), now).await?;
         record(
-            &mut tx,
+            tx,
             caller,
-            grant_change("user.grant", grant, &user, role, &org),
+            grant_change("user.grant", grant, &user, *role, &org),
         )
         .await?;
     }
-    changes::record(&mut tx, "user", id.0, "upsert", now).await?;
-    tx.commit().await?;
-    Ok(Created {
-        user,
-        generated_password: generated,
-    })
+    changes::record(tx, "user", id.0, "upsert", now).await?;
+    Ok(user)
 }
 
 fn grant_change<'a>(
@@ -214,9 +274,21 @@ pub async fn list(
     tx: &mut Tx,
     caller: &Caller<'_>,
     within: Option<OrgId>,
-    mut filter: UserFilter,
+    filter: UserFilter,
     page: Page,
 ) -> Result<(Vec<UserListItem>, i64)> {
+    let filter = scoped_filter(tx, caller, within, filter).await?;
+    users::list(tx, &filter, page).await
+}
+
+/// `filter` narrowed to the people the caller may see (and to `within`'s subtree); refused to
+/// someone who may see nobody.
+pub async fn scoped_filter(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    within: Option<OrgId>,
+    mut filter: UserFilter,
+) -> Result<UserFilter> {
     filter.within = caller.scope(Action::ViewUser);
     if filter.within.as_ref().is_some_and(|s| s.is_empty()) {
         return Err(AppError::forbidden());
@@ -228,7 +300,7 @@ pub async fn list(
         caller.require(Action::ViewUser, &org.path)?;
         filter.within = filter.within.map(|s| s.within_subtree(&org.path));
     }
-    users::list(tx, &filter, page).await
+    Ok(filter)
 }
 
 /// A person's name, e-mail and organisation.

@@ -204,6 +204,14 @@ all_checked!(A a, B b, C c, D d, E e, F f);
 all_checked!(A a, B b, C c, D d, E e, F f, G g);
 all_checked!(A a, B b, C c, D d, E e, F f, G g, H h);
 
+/// The items of a text listing several (usernames, codes), however the list is separated: by
+/// commas, enumeration commas, semicolons, spaces or lines, in either script.
+pub fn list_items(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split([',', '，', '、', ';', '；', '\n', '\r', ' ', '\u{3000}'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
 /// Reads a decimal sent as a JSON string or number (or null, as empty) into the text the checks
 /// parse, so that `"33.33"` and `33.33` mean the same and a wrong value is reported by field.
 pub fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {

@@ -40,6 +40,7 @@ pub mod studios;
 pub mod subtree;
 pub mod throttle;
 pub mod tokens;
+pub mod transfer;
 pub mod users;
 
 pub use db::{Backend, Db, DbOptions, Tx};

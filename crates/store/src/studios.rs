@@ -12,7 +12,7 @@ mod funding;
 mod members;
 mod naming;
 mod outputs;
-mod registry;
+pub(crate) mod registry;
 mod review;
 
 pub use alliances::{

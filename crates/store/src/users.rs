@@ -303,36 +303,37 @@ pub struct UserFilter {
     pub active: Option<bool>,
 }
 
+/// The people `f` finds, as conditions on `users u JOIN organisations o`.
+pub(crate) fn conditions(b: &mut SqlBuilder, f: &UserFilter) {
+    b.push(" WHERE 1 = 1");
+    if let Some(scope) = &f.within {
+        b.push(" AND ").scope("o.path", scope);
+    }
+    if let Some(org) = f.org_id {
+        b.push(" AND u.org_id = ").bind(org);
+    }
+    if let Some(role) = f.role {
+        b.push(" AND EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = ")
+            .bind(role)
+            .push(")");
+    }
+    if let Some(active) = f.active {
+        b.push(" AND u.active = ").bind(active);
+    }
+    if let Some(text) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pattern = contains_pattern(text.trim());
+        b.push(" AND (LOWER(u.username) LIKE LOWER(")
+            .bind(pattern.clone());
+        b.push(") ESCAPE '\\' OR LOWER(u.display_name) LIKE LOWER(")
+            .bind(pattern);
+        b.push(") ESCAPE '\\')");
+    }
+}
 pub async fn list(
     tx: &mut Tx,
     filter: &UserFilter,
     page: Page,
 ) -> Result<(Vec<UserListItem>, i64)> {
-    fn conditions(b: &mut SqlBuilder, f: &UserFilter) {
-        b.push(" WHERE 1 = 1");
-        if let Some(scope) = &f.within {
-            b.push(" AND ").scope("o.path", scope);
-        }
-        if let Some(org) = f.org_id {
-            b.push(" AND u.org_id = ").bind(org);
-        }
-        if let Some(role) = f.role {
-            b.push(" AND EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = ")
-                .bind(role)
-                .push(")");
-        }
-        if let Some(active) = f.active {
-            b.push(" AND u.active = ").bind(active);
-        }
-        if let Some(text) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
-            let pattern = contains_pattern(text.trim());
-            b.push(" AND (LOWER(u.username) LIKE LOWER(")
-                .bind(pattern.clone());
-            b.push(") ESCAPE '\\' OR LOWER(u.display_name) LIKE LOWER(")
-                .bind(pattern);
-            b.push(") ESCAPE '\\')");
-        }
-    }
     let mut count =
         SqlBuilder::new("SELECT COUNT(*) FROM users u JOIN organisations o ON o.id = u.org_id");
     conditions(&mut count, filter);

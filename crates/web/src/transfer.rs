@@ -10,11 +10,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use ingot_app::Caller;
 use ingot_app::innovation::transfer::{
-    self, Column, ImportChoice, RecordImportReport, RecordKind, Vocabulary, extra_columns,
+    self, Column, ExportFilter, ImportChoice, RecordImportReport, RecordKind, Vocabulary,
+    extra_columns,
 };
 use ingot_domain::{AppError, FieldError, Lang};
 use ingot_office::{Mark, Table};
-use ingot_store::innovation::RecordFilter;
 
 /// Records read per statement while exporting.
 const BATCH: i64 = 1_000;
@@ -25,8 +25,14 @@ pub const XLSX_MAX_ROWS: usize = 50_000;
 pub fn kind_of(raw: &str) -> Result<RecordKind, AppError> {
     RecordKind::parse(raw).ok_or_else(|| {
         AppError::Validation(vec![
-            FieldError::new("kind", "unknown_option")
-                .with("allowed", "achievements, skills, titles"),
+            FieldError::new("kind", "unknown_option").with(
+                "allowed",
+                RecordKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         ])
     })
 }
@@ -61,13 +67,22 @@ fn headings(catalogs: &Catalogs, lang: Lang, kind: RecordKind, with_extras: bool
 /// A row with each code shown as its label in `lang`.
 fn shown(catalogs: &Catalogs, lang: Lang, kind: RecordKind, mut row: Vec<String>) -> Vec<String> {
     for (cell, column) in row.iter_mut().zip(all_columns(kind)) {
-        if let Some(values) = &column.values
-            && !cell.is_empty()
-        {
-            *cell = catalogs
-                .t(lang, &format!("{}.{cell}", values.labels))
-                .to_string();
-        }
+        let Some(values) = column.values.as_ref().filter(|_| !cell.is_empty()) else {
+            continue;
+        };
+        let label = |code: &str| {
+            catalogs
+                .t(lang, &format!("{}.{code}", values.labels))
+                .to_string()
+        };
+        *cell = if column.many {
+            let labels: Vec<String> = ingot_domain::validate::list_items(cell)
+                .map(label)
+                .collect();
+            labels.join(", ")
+        } else {
+            label(cell)
+        };
     }
     row
 }
@@ -104,15 +119,15 @@ pub async fn template(
     crate::pages::orgs::spreadsheet_response(format, &name, &name, &headings, Vec::new()).await
 }
 
-/// Every record of `kind` the caller may read that `filter` finds, as CSV (streamed) or XLSX.
+/// Every row of `kind` that `filter` (already narrowed to what the reader may read) finds, as
+/// CSV (streamed) or XLSX.
 pub async fn export(
     state: &AppState,
-    (caller, lang): (&Caller<'_>, Lang),
+    lang: Lang,
     kind: RecordKind,
-    filter: RecordFilter,
+    filter: ExportFilter,
     format: &str,
 ) -> Result<Response, AppError> {
-    let filter = transfer::export_filter(caller, filter);
     let headings = headings(&state.catalogs, lang, kind, true);
     if format == "csv" {
         return stream_csv(state.clone(), lang, kind, filter, headings);
@@ -147,7 +162,7 @@ fn stream_csv(
     state: AppState,
     lang: Lang,
     kind: RecordKind,
-    filter: RecordFilter,
+    filter: ExportFilter,
     headings: Vec<String>,
 ) -> Result<Response, AppError> {
     let head: Vec<&str> = headings.iter().map(String::as_str).collect();

@@ -160,6 +160,7 @@ async fn zhao_pengda(tx: &mut Tx, origin: &RequestOrigin) -> Result<StudioId> {
             address: "锦州冶金耐火材料有限公司技术中心".into(),
             description: "2017年10月成立，由全国五一劳动奖章获得者赵鹏达博士领衔，专注冶金、耐火材料、资源与环境领域的技术攻关。".into(),
             fields: vec!["metallurgy".into(), "refractories".into(), "resources_environment".into()],
+            members: Vec::new(),
         },
     )
     .await?;
@@ -468,6 +469,7 @@ async fn generated(tx: &mut Tx, system: &Caller<'_>, password_hash: &str) -> Res
                     FOCUS[i % FOCUS.len()].into(),
                     FOCUS[(i + 3) % FOCUS.len()].into(),
                 ],
+                members: Vec::new(),
             },
         )
         .await?;

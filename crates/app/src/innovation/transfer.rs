@@ -8,15 +8,17 @@ mod columns;
 mod export;
 
 pub use columns::{Column, RecordKind, UNIT_CODE, Values, Vocabulary};
-pub use export::{Batch, export_batch, export_filter, extra_columns};
+pub use export::{Batch, ExportFilter, export_batch, extra_columns, records_filter};
 
 use super::{AchievementInput, SkillInput, TitleInput};
 use super::{create_achievement, create_skill, create_title};
 use crate::audit::{Change, record};
 use crate::org_import::RowError;
+use crate::studios::StudioInput;
+use crate::users::NewUserInput;
 use crate::{Caller, Result};
 use ingot_domain::validate::{Checked, int_in, problem};
-use ingot_domain::{AppError, FieldError, OrgId};
+use ingot_domain::{AppError, FieldError, OrgId, Role};
 use ingot_office::{Table, TableRow};
 use ingot_store::{Db, Tx, held_counts, orgs};
 use std::collections::HashMap;
@@ -79,7 +81,7 @@ impl Layout<'_> {
     fn heading_of_field(&self, field: &str) -> String {
         let base = field.split('[').next().unwrap_or(field);
         let key = match base {
-            "unit_id" => UNIT_CODE,
+            "unit_id" | "org_id" => UNIT_CODE,
             "granted_by" => "granted_by_code",
             other => other,
         };
@@ -228,9 +230,7 @@ fn number(field: &str, raw: &str, (min, max): (i64, i64)) -> Checked<Option<i64>
 
 /// The usernames in a cell, however the list is separated.
 fn names(raw: &str) -> Vec<String> {
-    raw.split([',', '，', '、', ';', '；', '\n', ' ', '\u{3000}'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    ingot_domain::validate::list_items(raw)
         .map(str::to_string)
         .collect()
 }
@@ -323,10 +323,53 @@ async fn import_row(
             };
             create_title(tx, caller, &input).await.map(drop)
         }
+        RecordKind::People => {
+            let org_id = match unit {
+                Ok(found) => found,
+                Err(problems) => return Ok(Err(problems)),
+            };
+            let roles = match roles_of(&words.codes("roles", layout.cell(row, "roles"))) {
+                Ok(roles) => roles,
+                Err(problems) => return Ok(Err(problems)),
+            };
+            let input = NewUserInput {
+                org_id,
+                username: cell("username"),
+                display_name: cell("display_name"),
+                email: Some(cell("email")).filter(|e| !e.trim().is_empty()),
+                ..Default::default()
+            };
+            crate::users::create_imported(tx, caller, &input, &roles)
+                .await
+                .map(drop)
+        }
+        RecordKind::Studios => {
+            let unit_id = match unit {
+                Ok(found) => found,
+                Err(problems) => return Ok(Err(problems)),
+            };
+            let input = StudioInput {
+                unit_id,
+                lead: cell("lead"),
+                kind: code("kind"),
+                name: cell("name"),
+                founded_on: cell("founded_on"),
+                address: cell("address"),
+                description: cell("description"),
+                fields: words.codes("fields", layout.cell(row, "fields")),
+                members: names(layout.cell(row, "members")),
+            };
+            crate::studios::create(tx, caller, &input).await.map(drop)
+        }
     };
     Ok(match saved {
         Ok(()) => Ok(()),
         Err(AppError::Validation(problems)) => Err(problems),
+        // A duplicate (a username taken): a problem of this row's field.
+        Err(AppError::Conflict {
+            code,
+            field: Some(field),
+        }) => problem(FieldError::new(field, code)),
         // Someone else's unit: a problem of this row, not the end of the import.
         Err(AppError::Forbidden { .. }) if kind == RecordKind::Titles => {
             problem(FieldError::new("holder", "holder_outside_scope"))
@@ -337,6 +380,24 @@ async fn import_row(
         ),
         Err(other) => return Err(other),
     })
+}
+
+/// The roles a cell names (codes, after the vocabulary read the labels).
+fn roles_of(codes: &[String]) -> Checked<Vec<Role>> {
+    let mut roles = Vec::new();
+    for code in codes {
+        match Role::parse(code) {
+            Some(role) if !roles.contains(&role) => roles.push(role),
+            Some(_) => {}
+            None => {
+                let allowed = Role::ALL.map(Role::as_str).join(", ");
+                return problem(
+                    FieldError::new("roles", "unknown_option").with("allowed", allowed),
+                );
+            }
+        }
+    }
+    Ok(roles)
 }
 
 /// Both values, or the problems of either.

@@ -40,6 +40,9 @@ pub struct StudioInput {
     pub description: String,
     /// Focus field codes (`metallurgy`, `refractories`, `resources_environment`, ...).
     pub fields: Vec<String>,
+    /// Members besides the lead, by username (from the studio's enterprise), joining on the day
+    /// it was founded.
+    pub members: Vec<String>,
 }
 
 /// Changing a studio's particulars (not its unit or lead), as the form and the API send it.
@@ -198,7 +201,12 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
             }
         }
     };
-    let (unit, lead, kind, founded) = v.finish_with((unit, lead, kind, founded))?;
+    let members = match (&unit, &lead) {
+        (Ok(unit), Ok(lead)) => founding_members(tx, unit, lead, &input.members).await?,
+        _ => Ok(Vec::new()),
+    };
+    let (unit, lead, kind, founded, members) =
+        v.finish_with((unit, lead, kind, founded, members))?;
     caller.require(Action::ManageStudio, &unit.path)?;
     let now = Timestamp::now();
     let id = store::insert(
@@ -228,6 +236,28 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
         true,
     )
     .await?;
+    for member in &members {
+        store::add_member(
+            tx,
+            id,
+            member.id,
+            MemberRole::Member,
+            founded,
+            Timestamp::now(),
+        )
+        .await?;
+        let name = member.display_name.clone();
+        event(
+            tx,
+            caller,
+            id,
+            founded,
+            StudioEvent::MemberJoined { name },
+            true,
+        )
+        .await?;
+    }
+    let member_names: Vec<&str> = members.iter().map(|m| m.username.as_str()).collect();
     commit(
         tx,
         caller,
@@ -235,10 +265,59 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
         Change::new("studio.create", "studio", id.0)
             .label(&name)
             .org(unit.id)
-            .after(&serde_json::json!({ "kind": kind, "lead": lead.username, "fields": fields, "founded_on": founded.to_string() })),
+            .after(&serde_json::json!({ "kind": kind, "lead": lead.username, "fields": fields, "founded_on": founded.to_string(), "members": member_names })),
     )
     .await?;
     Ok(id)
+}
+
+/// The people named as a new studio's members, each once: active, from the studio's enterprise
+/// (as `add_member` requires) and not its lead; or every problem with them.
+async fn founding_members(
+    tx: &mut Tx,
+    unit: &ingot_domain::org::Organisation,
+    lead: &ingot_domain::user::User,
+    usernames: &[String],
+) -> Result<Checked<Vec<ingot_domain::user::User>>> {
+    let home = crate::proposals::enterprise_of(tx, &unit.path)
+        .await?
+        .map_or_else(|| unit.path.clone(), |e| e.path);
+    let mut found: Vec<ingot_domain::user::User> = Vec::new();
+    let mut problems = Vec::new();
+    // A form's box holds one name a line; a spreadsheet's cell separates them by commas.
+    let names = usernames
+        .iter()
+        .flat_map(|cell| ingot_domain::validate::list_items(cell));
+    for name in names {
+        let user = match user_by_name(tx, name).await? {
+            Some(u) if u.active => u,
+            _ => {
+                problems.push(FieldError::new("members", "unknown_user").with("username", name));
+                continue;
+            }
+        };
+        if user.id == lead.id || found.iter().any(|m| m.id == user.id) {
+            problems.push(
+                FieldError::new("members", "already_member").with("username", &user.username),
+            );
+            continue;
+        }
+        let within = ingot_store::users::get_with_org_path(tx, user.id)
+            .await?
+            .is_some_and(|(_, path)| path.is_within(&home));
+        if !within {
+            problems.push(
+                FieldError::new("members", "member_outside_unit").with("username", &user.username),
+            );
+            continue;
+        }
+        found.push(user);
+    }
+    Ok(if problems.is_empty() {
+        Ok(found)
+    } else {
+        Err(problems)
+    })
 }
 
 /// Changes the studio's particulars (not its unit or lead), if it is still at `version`.

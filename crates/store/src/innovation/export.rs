@@ -7,9 +7,9 @@ use super::achievements::achievement_filters;
 use super::skills::skill_filters;
 use super::titles::title_filters;
 use crate::sql::SqlBuilder;
+use crate::transfer::{after_id, linked};
 use crate::{Result, Tx};
 use ingot_domain::time::Date;
-use std::collections::HashMap;
 
 /// An achievement with every field the import reads; codes as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -65,35 +65,6 @@ pub struct TitleExport {
     pub level: String,
 }
 
-/// Appends the keyset: records after `after`, at most `limit` of them, in id order.
-fn after_id(b: &mut SqlBuilder, column: &'static str, after: i64, limit: i64) {
-    b.push(" AND ").push(column).push(" > ").bind(after);
-    b.push(" ORDER BY ")
-        .push(column)
-        .push(" LIMIT ")
-        .bind(limit);
-}
-
-/// The usernames linked to each of `ids` by `sql` (which ends in `IN`), in the order it sorts.
-async fn usernames_of(
-    tx: &mut Tx,
-    sql: &'static str,
-    order: &'static str,
-    ids: &[i64],
-) -> Result<HashMap<i64, Vec<String>>> {
-    let mut by_id: HashMap<i64, Vec<String>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(by_id);
-    }
-    let mut b = SqlBuilder::new(sql);
-    b.values(ids).push(order);
-    let rows: Vec<(i64, String)> = tx.fetch_all(b.build()).await?;
-    for (id, username) in rows {
-        by_id.entry(id).or_default().push(username);
-    }
-    Ok(by_id)
-}
-
 /// The next `limit` achievements after id `after` that `f` finds, with their completers.
 pub async fn export_achievements(
     tx: &mut Tx,
@@ -110,11 +81,13 @@ pub async fn export_achievements(
     after_id(&mut b, "a.id", after, limit);
     let mut rows: Vec<AchievementExport> = tx.fetch_all(b.build()).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut completers = usernames_of(
+    let mut completers = linked(
         tx,
-        "SELECT c.achievement_id, us.username FROM achievement_completers c
-         JOIN users us ON us.id = c.user_id WHERE c.achievement_id IN ",
-        " ORDER BY c.achievement_id, c.rank",
+        (
+            "SELECT c.achievement_id, us.username FROM achievement_completers c
+             JOIN users us ON us.id = c.user_id WHERE c.achievement_id IN ",
+            " ORDER BY c.achievement_id, c.rank",
+        ),
         &ids,
     )
     .await?;
@@ -141,11 +114,13 @@ pub async fn export_skills(
     after_id(&mut b, "s.id", after, limit);
     let mut rows: Vec<SkillExport> = tx.fetch_all(b.build()).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut trainees = usernames_of(
+    let mut trainees = linked(
         tx,
-        "SELECT t.skill_id, us.username FROM skill_trainees t
-         JOIN users us ON us.id = t.user_id WHERE t.skill_id IN ",
-        " ORDER BY t.skill_id, us.username",
+        (
+            "SELECT t.skill_id, us.username FROM skill_trainees t
+             JOIN users us ON us.id = t.user_id WHERE t.skill_id IN ",
+            " ORDER BY t.skill_id, us.username",
+        ),
         &ids,
     )
     .await?;

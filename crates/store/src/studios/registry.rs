@@ -178,7 +178,7 @@ pub struct Filter {
     pub person: Option<UserId>,
 }
 
-fn filtered(start: &'static str, f: &Filter) -> SqlBuilder {
+pub(crate) fn filtered(start: &'static str, f: &Filter) -> SqlBuilder {
     let mut b = SqlBuilder::new(start);
     b.push(" WHERE 1 = 1");
     if let Some(level) = f.level {

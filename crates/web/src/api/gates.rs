@@ -59,6 +59,7 @@ const GATES: &[(&str, &str, Gate)] = &[
     ),
     // People and roles.
     (GET, "/users", SignedIn),
+    (GET, "/users/export", SignedIn),
     (POST, "/users", Role(&[Action::ManageUser])),
     (GET, "/users/{id}", SignedIn),
     (PATCH, "/users/{id}", Record(Target::User)),
@@ -128,6 +129,7 @@ const GATES: &[(&str, &str, Gate)] = &[
     (GET, "/studios", SignedIn),
     (POST, "/studios", Role(&[Action::ManageStudio])),
     (GET, "/studios/stats", SignedIn),
+    (GET, "/studios/export", SignedIn),
     (GET, "/studios/{id}", SignedIn),
     (PATCH, "/studios/{id}", Record(Target::Studio)),
     (POST, "/studios/{id}/assessments", Record(Target::Studio)),

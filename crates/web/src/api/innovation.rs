@@ -249,8 +249,8 @@ async fn exported_as(
 ) -> Result<Response, Failure> {
     let format = format_of(f)?;
     let filter = filter_of(state, q).await?;
-    let caller = api.caller();
-    Ok(crate::transfer::export(state, (&caller, api.lang), kind, filter, format).await?)
+    let filter = ingot_app::innovation::transfer::records_filter(&api.caller(), filter);
+    Ok(crate::transfer::export(state, api.lang, kind, filter, format).await?)
 }
 
 /// Runs `change` for the caller in one write transaction, committed when it succeeds.

@@ -3,11 +3,13 @@
 use super::dto::*;
 use super::{ApiCtx, JsonBody};
 use crate::AppState;
+use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use ingot_app::innovation::transfer::{ExportFilter, RecordKind};
 use ingot_app::users::{self as cases, GrantInput, NewUserInput, ProfileInput, ResetPasswordInput};
 use ingot_domain::{GrantId, OrgId, UserId};
 use ingot_store::Page;
@@ -18,6 +20,7 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
+        .routes(routes!(export_users))
         .routes(routes!(get_user, update_user))
         .routes(routes!(reset_password))
         .routes(routes!(unlock_user))
@@ -39,12 +42,7 @@ async fn list_users(
     let caller = api.caller();
     let page = Page::new(q.page, q.per_page, 100);
     let mut tx = state.db.read().await?;
-    let filter = UserFilter {
-        role: q.role,
-        text: q.q,
-        active: q.active,
-        ..Default::default()
-    };
+    let filter = filter_of(&q);
     let (items, total) = cases::list(&mut tx, &caller, q.org.map(OrgId), filter, page).await?;
     let items = items
         .into_iter()
@@ -60,6 +58,42 @@ async fn list_users(
         page: page.number,
         per_page: page.size,
     }))
+}
+
+/// The people the caller may see that the filters find, as CSV (streamed) or XLSX, in the layout
+/// the people import reads (`/records/import?kind=people`): organisation code, username, name,
+/// e-mail, the roles held on their own organisation; then the organisation's name and whether
+/// the account is active. Headings in the caller's language.
+#[utoipa::path(get, path = "/users/export", tag = "people", params(UserListQuery, SpreadsheetQuery),
+    responses(
+        (status = 200, description = "The file", content(
+            (FileBytes = "text/csv"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+async fn export_users(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<UserListQuery>,
+    Query(f): Query<SpreadsheetQuery>,
+) -> Result<Response, Failure> {
+    let format = super::innovation::format_of(&f)?;
+    let filter = filter_of(&q);
+    let filter = {
+        let mut tx = state.db.read().await?;
+        cases::scoped_filter(&mut tx, &api.caller(), q.org.map(OrgId), filter).await?
+    };
+    let (kind, filter) = (RecordKind::People, ExportFilter::People(filter));
+    Ok(crate::transfer::export(&state, api.lang, kind, filter, format).await?)
+}
+
+fn filter_of(q: &UserListQuery) -> UserFilter {
+    UserFilter {
+        role: q.role,
+        text: q.q.clone(),
+        active: q.active,
+        ..Default::default()
+    }
 }
 
 /// Creates a person, optionally with a first role on their organisation.

@@ -38,6 +38,9 @@ struct IndexPage {
     role: String,
     status: String,
     roles: Vec<Role>,
+    /// The same people as a file in the layout the people import reads.
+    export_csv: String,
+    export_xlsx: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -102,7 +105,19 @@ pub async fn index(
         ],
     );
     let pager = Pager::new(&ctx, &base, page, total);
+    let active = match q.status.as_str() {
+        "active" => "true",
+        "inactive" => "false",
+        _ => "",
+    };
+    let export = |format: &str| {
+        let params = [("q", q.q.as_str()), ("role", &q.role), ("active", active)];
+        let params = [&params[..], &[("org", &org_param), ("format", format)]].concat();
+        query_url("/api/v1/users/export", &params)
+    };
     let view = IndexPage {
+        export_csv: export("csv"),
+        export_xlsx: export("xlsx"),
         ctx,
         org,
         items,

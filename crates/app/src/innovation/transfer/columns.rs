@@ -2,7 +2,9 @@
 //! share them, so that an exported file imports again unchanged. Headings and coded values are
 //! named by catalogue keys; the web layer reads them in both languages into a [`Vocabulary`].
 
+use ingot_domain::Role;
 use ingot_domain::innovation::{AchievementKind, ClaimedLevel, HonourLevel, SkillKind};
+use ingot_domain::studio::{FocusField, StudioKind};
 use std::collections::HashMap;
 
 /// A kind of record that moves in and out as a spreadsheet.
@@ -12,6 +14,10 @@ pub enum RecordKind {
     Achievements,
     Skills,
     Titles,
+    /// People with the roles they hold on their organisation.
+    People,
+    /// Studios with their members.
+    Studios,
 }
 
 impl RecordKind {
@@ -19,6 +25,8 @@ impl RecordKind {
         RecordKind::Achievements,
         RecordKind::Skills,
         RecordKind::Titles,
+        RecordKind::People,
+        RecordKind::Studios,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -26,6 +34,8 @@ impl RecordKind {
             RecordKind::Achievements => "achievements",
             RecordKind::Skills => "skills",
             RecordKind::Titles => "titles",
+            RecordKind::People => "people",
+            RecordKind::Studios => "studios",
         }
     }
 
@@ -39,6 +49,8 @@ impl RecordKind {
             RecordKind::Achievements => ACHIEVEMENT_COLUMNS,
             RecordKind::Skills => SKILL_COLUMNS,
             RecordKind::Titles => TITLE_COLUMNS,
+            RecordKind::People => PEOPLE_COLUMNS,
+            RecordKind::Studios => STUDIO_COLUMNS,
         }
     }
 }
@@ -61,6 +73,8 @@ pub struct Column {
     /// default unit can stand for).
     pub required: bool,
     pub values: Option<Values>,
+    /// A cell holds several values, separated by commas.
+    pub many: bool,
 }
 
 pub(super) const fn column(key: &'static str, label: &'static str, required: bool) -> Column {
@@ -69,6 +83,7 @@ pub(super) const fn column(key: &'static str, label: &'static str, required: boo
         label,
         required,
         values: None,
+        many: false,
     }
 }
 
@@ -78,6 +93,20 @@ const fn coded(key: &'static str, label: &'static str, required: bool, values: V
         label,
         required,
         values: Some(values),
+        many: false,
+    }
+}
+
+/// A column whose cell lists several codes.
+const fn coded_list(
+    key: &'static str,
+    label: &'static str,
+    required: bool,
+    values: Values,
+) -> Column {
+    Column {
+        many: true,
+        ..coded(key, label, required, values)
     }
 }
 
@@ -161,6 +190,50 @@ const TITLE_COLUMNS: &[Column] = &[
     ),
 ];
 
+const PEOPLE_COLUMNS: &[Column] = &[
+    column(UNIT_CODE, "records.col.unit_code", true),
+    column("username", "records.col.username", true),
+    column("display_name", "records.col.display_name", true),
+    column("email", "records.col.email", false),
+    coded_list(
+        "roles",
+        "records.col.roles",
+        false,
+        Values {
+            labels: "role",
+            codes: || codes_of(&Role::ALL, Role::as_str),
+        },
+    ),
+];
+
+const STUDIO_COLUMNS: &[Column] = &[
+    column(UNIT_CODE, "records.col.unit_code", true),
+    column("name", "records.col.studio_name", true),
+    coded(
+        "kind",
+        "records.col.studio_kind",
+        true,
+        Values {
+            labels: "skind",
+            codes: || codes_of(StudioKind::ALL, StudioKind::as_str),
+        },
+    ),
+    column("lead", "records.col.lead", true),
+    column("founded_on", "records.col.founded_on", true),
+    column("address", "records.col.address", true),
+    coded_list(
+        "fields",
+        "records.col.fields",
+        true,
+        Values {
+            labels: "ffield",
+            codes: || codes_of(FocusField::ALL, FocusField::as_str),
+        },
+    ),
+    column("description", "records.col.studio_description", false),
+    column("members", "records.col.members", false),
+];
+
 /// Headings people write in their own spreadsheets for a column, besides ours in either
 /// language and the key.
 fn aliases(kind: RecordKind, key: &str) -> &'static [&'static str] {
@@ -177,6 +250,17 @@ fn aliases(kind: RecordKind, key: &str) -> &'static [&'static str] {
         (RecordKind::Skills, "creator_name") => &["创造人", "创造者"],
         (RecordKind::Titles, "holder") => &["用户名"],
         (RecordKind::Titles, "name") => &["称号", "荣誉称号"],
+        (RecordKind::People, "username") => &["用户名", "工号", "账号"],
+        (RecordKind::People, "display_name") => &["姓名", "name"],
+        (RecordKind::People, "email") => &["邮箱", "电子邮箱", "e-mail"],
+        (RecordKind::People, "roles") => &["角色", "role"],
+        (RecordKind::Studios, "name") => &["工作室名称", "名称"],
+        (RecordKind::Studios, "kind") => &["工作室类型", "类型"],
+        (RecordKind::Studios, "lead") => &["领办人", "领衔人", "领办人用户名"],
+        (RecordKind::Studios, "founded_on") => &["成立日期", "成立时间"],
+        (RecordKind::Studios, "address") => &["地址"],
+        (RecordKind::Studios, "fields") => &["专业领域", "领域"],
+        (RecordKind::Studios, "members") => &["成员", "团队成员"],
         (_, "year") => &["年份"],
         _ => &[],
     }
@@ -225,6 +309,16 @@ impl Vocabulary {
             .unwrap_or_default()
     }
 
+    /// The codes a cell of a column of several values stands for, each as [`Self::code`] reads it.
+    pub fn codes(&self, key: &str, raw: &str) -> Vec<String> {
+        // Not split at spaces, which labels have ("Resources and environment").
+        raw.split([',', '，', '、', ';', '；', '\n'])
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| self.code(key, item))
+            .collect()
+    }
+
     /// The code a cell of `key`'s column stands for: a label's code, or the cell as written (the
     /// record's own rules know the codes and their Chinese synonyms, and name a wrong one).
     pub fn code(&self, key: &str, raw: &str) -> String {
@@ -255,6 +349,15 @@ mod tests {
         assert_eq!(v.code("kind", "工艺"), "process");
         // Unknown words pass through for the record's rules to name.
         assert_eq!(v.code("kind", "magic"), "magic");
+        let fields = Vocabulary::of(RecordKind::Studios, |key| match key {
+            "ffield.resources_environment" => vec!["Resources and environment".into()],
+            "ffield.metallurgy" => vec!["冶金".into()],
+            _ => Vec::new(),
+        });
+        assert_eq!(
+            fields.codes("fields", "冶金、Resources and environment, energy"),
+            ["metallurgy", "resources_environment", "energy"]
+        );
         assert_eq!(
             v.headings("kind"),
             vec!["kind", "Type", "类型", "成果类别", "类别"]

@@ -1,5 +1,5 @@
 //! Records in and out as spreadsheets: the template of each kind and the import of a file of
-//! achievements, skills and methods, or titles, with its report or its marked workbook.
+//! achievements, skills and methods, titles, people or studios, with its report or its marked workbook.
 
 use crate::AppState;
 use crate::api::ApiCtx;
@@ -20,16 +20,16 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RecordKindQuery {
-    /// achievements, skills or titles.
+    /// achievements, skills, titles, people or studios.
     pub kind: String,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RecordImportQuery {
-    /// achievements, skills or titles.
+    /// achievements, skills, titles, people or studios.
     pub kind: String,
-    /// Rows without a unit code belong to this organisation (achievements, skills).
+    /// Rows without a unit code belong to this organisation (all kinds but titles).
     pub unit_id: Option<i64>,
     /// Check every row and report, without saving anything.
     #[serde(default)]
@@ -86,8 +86,8 @@ pub(super) async fn import_template(
     Ok(sheets::template(&state.catalogs, api.lang, kind, format).await?)
 }
 
-/// Imports a CSV (UTF-8 or GB18030) or XLSX file of achievements, skills and methods, or titles
-/// and honours, its columns found by their headings in Chinese or English (as the template and
+/// Imports a CSV (UTF-8 or GB18030) or XLSX file of achievements, skills and methods, titles and
+/// honours, people with their roles (without passwords), or studios with their members, its columns found by their headings in Chinese or English (as the template and
 /// the export write them). Each row is held to the rules of the form. Nothing is saved unless
 /// every row is right, unless `keep_valid` is asked.
 #[utoipa::path(post, path = "/records/import", tag = "innovation", params(RecordImportQuery),

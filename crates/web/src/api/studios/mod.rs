@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(registry::list_studios, registry::create_studio))
         .routes(routes!(registry::studio_stats))
+        .routes(routes!(registry::export_studios))
         .routes(routes!(registry::get_studio, registry::update_studio))
         .routes(routes!(members::add_member))
         .routes(routes!(members::member_leaves))

@@ -4,6 +4,7 @@
 
 use super::{StudioDetailDto, StudioDto, StudioListDto, detail_of};
 use crate::AppState;
+use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
@@ -11,6 +12,7 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use ingot_app::innovation::transfer::{ExportFilter, RecordKind};
 use ingot_app::studios::{self as cases, StoredFile};
 use ingot_domain::studio::{FocusField, Level, StudioKind, StudioStatus};
 use ingot_domain::{AppError, OrgId, StudioId};
@@ -90,6 +92,47 @@ pub(super) async fn list_studios(
     _api: ApiCtx,
     Query(q): Query<StudioQuery>,
 ) -> Result<Json<StudioListDto>, Failure> {
+    let mut tx = state.db.read().await?;
+    let filter = filter_of(&mut tx, &q).await?;
+    let page = Page::new(q.page, q.per_page.map(|n| n.min(100)), 20);
+    let (items, total) = cases::list(&mut tx, &filter, page).await?;
+    Ok(Json(StudioListDto {
+        items: items.iter().map(StudioDto::from).collect(),
+        total: total.count,
+        total_exact: total.exact,
+        page: page.number,
+        per_page: page.size,
+    }))
+}
+
+/// The registry's studios that the filters find, as CSV (streamed) or XLSX, in the layout the
+/// studios import reads (`/records/import?kind=studios`): unit code, name, kind, lead, founding
+/// date, address, fields, description, members; then the unit's name, the level named and the
+/// status. Headings and codes in the caller's language.
+#[utoipa::path(get, path = "/studios/export", tag = "studios", params(StudioQuery, SpreadsheetQuery),
+    responses(
+        (status = 200, description = "The file", content(
+            (FileBytes = "text/csv"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn export_studios(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Query(q): Query<StudioQuery>,
+    Query(f): Query<SpreadsheetQuery>,
+) -> Result<Response, Failure> {
+    let format = crate::api::innovation::format_of(&f)?;
+    let filter = {
+        let mut tx = state.db.read().await?;
+        filter_of(&mut tx, &q).await?
+    };
+    let (kind, filter) = (RecordKind::Studios, ExportFilter::Studios(filter));
+    Ok(crate::transfer::export(&state, api.lang, kind, filter, format).await?)
+}
+
+/// The registry filter the query asks for, or every problem with it.
+async fn filter_of(tx: &mut ingot_store::Tx, q: &StudioQuery) -> Result<Filter, Failure> {
     let mut problems = Vec::new();
     let pick = |raw: &Option<String>,
                 ok: bool,
@@ -145,16 +188,11 @@ pub(super) async fn list_studios(
     if !problems.is_empty() {
         return Err(Failure(AppError::Validation(problems)));
     }
-    let mut tx = state.db.read().await?;
     let unit = match q.unit {
-        Some(id) => Some(
-            ingot_app::orgs::named_by(&mut tx, "unit", OrgId(id))
-                .await?
-                .path,
-        ),
+        Some(id) => Some(ingot_app::orgs::named_by(tx, "unit", OrgId(id)).await?.path),
         None => None,
     };
-    let filter = Filter {
+    Ok(Filter {
         level,
         unnamed: q.level.as_deref() == Some("none"),
         field: field.map(|f| f.as_str().to_string()),
@@ -165,16 +203,7 @@ pub(super) async fn list_studios(
         status,
         text: q.q.clone().filter(|t| !t.trim().is_empty()),
         person: None,
-    };
-    let page = Page::new(q.page, q.per_page.map(|n| n.min(100)), 20);
-    let (items, total) = cases::list(&mut tx, &filter, page).await?;
-    Ok(Json(StudioListDto {
-        items: items.iter().map(StudioDto::from).collect(),
-        total: total.count,
-        total_exact: total.exact,
-        page: page.number,
-        per_page: page.size,
-    }))
+    })
 }
 
 /// Registers a studio of an enterprise (or a unit inside one); its lead becomes its first member.

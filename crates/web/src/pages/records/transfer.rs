@@ -55,6 +55,8 @@ fn list_title(kind: RecordKind) -> &'static str {
         RecordKind::Achievements => "records.achievements",
         RecordKind::Skills => "records.skills",
         RecordKind::Titles => "records.titles",
+        RecordKind::People => "users.title",
+        RecordKind::Studios => "studios.title",
     }
 }
 

@@ -67,6 +67,23 @@ impl ListQuery {
         })
     }
 
+    /// The same studios as a file in the layout the studios import reads.
+    fn export(&self, format: &str) -> String {
+        query_url(
+            "/api/v1/studios/export",
+            &[
+                ("level", &self.level),
+                ("field", &self.field),
+                ("year", &self.year),
+                ("kind", &self.kind),
+                ("status", &self.status),
+                ("named_level", &self.named),
+                ("q", &self.q),
+                ("format", format),
+            ],
+        )
+    }
+
     fn url(&self) -> String {
         query_url(
             "/studios",
