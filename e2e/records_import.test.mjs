@@ -89,3 +89,54 @@ for (const backend of backends()) {
     }
   });
 }
+
+for (const backend of backends()) {
+  test(`${backend}: people and studios imported from their lists, and a studio's naming notice`, async () => {
+    const ingot = await startIngot(backend);
+    const base = ingot.base;
+    try {
+      for (const width of [375, 1280]) {
+        await as(ingot, 'jz.admin', width, async (page) => {
+          // People, from the people list: the company's export is the file's layout.
+          await page.goto(`${base}/users`);
+          await Promise.all([page.waitForURL(/\/records\/import\?kind=people$/), page.getByTestId('import-link').click()]);
+          await page.getByTestId('people-note').waitFor();
+          const href = await page.getByTestId('template-csv').getAttribute('href');
+          const heading = (await (await page.request.get(new URL(href, page.url()).toString())).text()).replace(/^\uFEFF/, '').trim();
+          assert.equal(heading.split(',').length, 5, heading);
+          const who = `web.${width}`;
+          await upload(page, 'people.csv', `${heading}\nCN-LN-JZ-REF-TC,${who},网页导入${width},,"审核人, 职工"\n`);
+          await page.getByTestId('records-import-submit').click();
+          await page.getByTestId('import-ok').waitFor();
+          await page.goto(`${base}/users?q=${who}`);
+          assert.equal(await page.getByTestId('user-row').count(), 1);
+          assert.match(await page.getByTestId('users-table').textContent(), /审核人/);
+
+          // Studios, from the registry, the new person among the members.
+          await page.goto(`${base}/studios`);
+          await Promise.all([page.waitForURL(/\/records\/import\?kind=studios$/), page.getByTestId('import-link').click()]);
+          const studio = `网页导入的工作室 ${width}`;
+          const columns = 'unit_code,name,kind,lead,founded_on,address,fields,description,members';
+          await upload(page, 'studios.csv', `${columns}\nCN-LN-JZ-REF,${studio},职工创新工作室,li.ming,2022-04-01,技术中心,"冶金、能源",,"${who}, sun.qiang"\n`);
+          await page.getByTestId('records-import-submit').click();
+          await page.getByTestId('import-ok').waitFor();
+          assert.ok(await fitsWidth(page), `the import page fits a ${width} px screen`);
+          await page.screenshot({ path: join(screenshots, `studios-import-${width}-${backend}.png`), fullPage: true });
+
+          // Zhao Pengda's provincial naming leads to its notice, which prints.
+          await page.goto(`${base}/studios?q=${encodeURIComponent('赵鹏达')}`);
+          await Promise.all([page.waitForURL(/\/studios\/\d+$/), page.getByRole('link', { name: '赵鹏达劳模创新工作室' }).first().click()]);
+          await Promise.all([page.waitForURL(/\/studios\/notices\/\d+$/), page.getByTestId('naming-notice').last().click()]);
+          assert.match(await page.getByTestId('notice-studios').textContent(), /赵鹏达劳模创新工作室/);
+          const pdf = await page.request.get(new URL(await page.getByTestId('notice-pdf').getAttribute('href'), page.url()).toString());
+          assert.equal(pdf.status(), 200);
+          assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+          assert.ok(await fitsWidth(page), `the notice fits a ${width} px screen`);
+          await page.screenshot({ path: join(screenshots, `naming-notice-${width}-${backend}.png`), fullPage: true });
+        });
+      }
+    } finally {
+      await ingot.stop();
+    }
+  });
+}

@@ -166,11 +166,7 @@ async fn the_announcement_prints_its_notice_and_every_winner(backend: Backend) {
     let (status, content_type, bytes) = fetch_zh(&app, &path, None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(content_type.contains("wordprocessingml"), "{content_type}");
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
-        .unwrap();
-    let text = xml_text(&xml);
+    let text = crate::support::pdf::docx_text(bytes);
     assert!(text.contains(&notice), "{text}");
     for (title, _) in &winners {
         assert!(text.contains(title.as_str()), "{title} not in {text}");
@@ -180,17 +176,4 @@ async fn the_announcement_prints_its_notice_and_every_winner(backend: Backend) {
     }
 }
 
-/// The text of a Word document's XML: what its text runs hold, one after another.
-fn xml_text(xml: &str) -> String {
-    let mut text = String::new();
-    for part in xml.split("<w:t").skip(1) {
-        let start = part.find('>').map_or(0, |i| i + 1);
-        let end = part.find("</w:t>").unwrap_or(start);
-        text.push_str(&part[start..end]);
-        text.push('\n');
-    }
-    text.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-}
 on_both!(the_announcement_prints_its_notice_and_every_winner);

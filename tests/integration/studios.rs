@@ -7,6 +7,7 @@
 
 mod demo;
 mod lifecycle;
+mod notices;
 mod pages;
 mod rules;
 

@@ -22,8 +22,9 @@ pub use funding::{EntryInput, funding_entry};
 pub use members::{HonourInput, LeaveInput, MemberInput, add_honour, add_member, member_leaves};
 pub(crate) use naming::apply_at;
 pub use naming::{
-    ApplicationDetail, ApplyInput, CallDetail, CallInput, DecisionInput, RecordNamingInput,
-    application_detail, apply, call_detail, calls, create_call, decide, record_naming,
+    ApplicationDetail, ApplyInput, CallDetail, CallInput, DecisionInput, NoticeDetail,
+    RecordNamingInput, application_detail, apply, call_detail, calls, create_call, decide,
+    notice_detail, record_naming,
 };
 pub use outputs::{MAX_PHOTOS, OutputInput, StoredFile, add_output, add_photo, check_photo, photo};
 pub use registry::{

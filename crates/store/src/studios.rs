@@ -28,9 +28,10 @@ pub use funding::{
 };
 pub use members::{Honour, Member, add_honour, add_member, honours, members, set_member_left};
 pub use naming::{
-    Application, Call, Naming, NewCall, applications_of_call, applications_of_studio, calls,
-    get_application, get_call, insert_application, insert_call, insert_naming, insert_notice,
-    lock_application, lose_naming, namings, notice_number_taken, set_application_status,
+    Application, Call, Naming, NewCall, Notice, NoticeEntry, applications_of_call,
+    applications_of_studio, calls, find_notice, get_application, get_call, insert_application,
+    insert_call, insert_naming, insert_notice, lock_application, lose_naming, namings, notice,
+    notice_entries, set_application_status,
 };
 pub use outputs::{
     NewOutput, NewPhoto, Output, Photo, get_photo, insert_output, insert_photo, outputs, photos,

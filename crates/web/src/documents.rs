@@ -222,3 +222,63 @@ pub async fn announcement(
     };
     report_response(format, file).await
 }
+
+/// A naming notice as `format` (`pdf` printed, `docx` for the clerks to edit): who issued it,
+/// its number and day, then every studio it named (studio, unit, lead, level), in `lang`.
+pub async fn naming_notice(
+    state: &crate::AppState,
+    (lang, format): (ingot_domain::Lang, &str),
+    id: i64,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.read().await?;
+    let d = ingot_app::studios::notice_detail(&mut tx, id).await?;
+    drop(tx);
+    let t = |key: &str| state.catalogs.t(lang, key).to_string();
+    let english = |zh: &str, en: &Option<String>| match (lang, en) {
+        (ingot_domain::Lang::En, Some(en)) => en.clone(),
+        _ => zh.to_string(),
+    };
+    let n = &d.notice;
+    let rows = d
+        .entries
+        .iter()
+        .map(|e| {
+            let mut level = t(&format!("level.{}", e.level.as_str()));
+            if e.status == ingot_domain::studio::NamingStatus::Lost {
+                level = format!("{level} ({})", t("studios.title_lost"));
+            }
+            vec![
+                e.studio_name.clone(),
+                english(&e.unit_name, &e.unit_name_en),
+                e.lead_name.clone(),
+                level,
+            ]
+        })
+        .collect();
+    let title = if n.title.trim().is_empty() {
+        format!("{} {}", t("studios.notice"), n.number)
+    } else {
+        n.title.clone()
+    };
+    let issued = [
+        english(&n.org_name, &n.org_name_en),
+        n.number.clone(),
+        n.issued_on.to_string(),
+    ];
+    let file = ReportFile {
+        stem: format!("naming-notice-{}", n.id),
+        sheet: t("studios.notice"),
+        footer: n.number.clone(),
+        title,
+        subtitle: vec![issued.join(" · ")],
+        headers: vec![
+            t("records.col.studio_name"),
+            t("records.col.unit"),
+            t("studios.lead"),
+            t("records.col.named_level"),
+        ],
+        rows,
+        numeric: vec![false; 4],
+    };
+    report_response(format, file).await
+}

@@ -278,6 +278,10 @@ pub(super) async fn prepare(app: &TestApp) -> Targets {
     ids.insert("photos", photo.to_string());
     let alliance = optional_id(app, "SELECT id FROM alliances ORDER BY id LIMIT 1").await;
     ids.insert("alliances", alliance.to_string());
+    // A naming notice of the demo (public, as published notices are).
+    let notice = optional_id(app, "SELECT id FROM naming_notices ORDER BY id LIMIT 1").await;
+    ids.insert("notices", notice.to_string());
+    ids.insert("naming-notices", notice.to_string());
 
     // The national exchange (announced) and a declaration that won nothing, of neither
     // Liaoning nor Inner Mongolia; no objection exists, so the route is called on none.

@@ -141,3 +141,26 @@ pub async fn fetch_pdf(
     std::fs::write(&file, bytes).unwrap();
     file
 }
+
+/// The text of a Word document: what the text runs of its body hold, one a line.
+pub fn docx_text(bytes: Vec<u8>) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    xml_text(&xml)
+}
+
+/// The text of a Word document's XML: what its text runs hold, one after another.
+fn xml_text(xml: &str) -> String {
+    let mut text = String::new();
+    for part in xml.split("<w:t").skip(1) {
+        let start = part.find('>').map_or(0, |i| i + 1);
+        let end = part.find("</w:t>").unwrap_or(start);
+        text.push_str(&part[start..end]);
+        text.push('\n');
+    }
+    text.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}

@@ -411,14 +411,20 @@ async fn name_studio(
     notice: &NoticeInput,
     funding_cents: Option<i64>,
 ) -> Result<i64> {
-    if store::notice_number_taken(tx, org, &notice.number).await? {
-        return Err(AppError::Validation(vec![
-            FieldError::new("notice_number", "notice_number_taken").with("number", &notice.number),
-        ]));
-    }
     let now = Timestamp::now();
-    let notice_id =
-        store::insert_notice(tx, org, &notice.number, notice.date, &notice.title, now).await?;
+    let notice_id = match store::find_notice(tx, org, &notice.number).await? {
+        // One notice names a whole batch of studios: its number on its day is that notice.
+        Some((id, issued_on)) if issued_on == notice.date => id,
+        Some(_) => {
+            return Err(AppError::Validation(vec![
+                FieldError::new("notice_number", "notice_number_taken")
+                    .with("number", &notice.number),
+            ]));
+        }
+        None => {
+            store::insert_notice(tx, org, &notice.number, notice.date, &notice.title, now).await?
+        }
+    };
     let naming =
         store::insert_naming(tx, s.id, level, org, application, notice_id, notice.date).await?;
     refresh_level(tx, s.id).await?;
@@ -652,4 +658,20 @@ pub async fn record_naming(
     )
     .await?;
     Ok(naming)
+}
+
+/// A naming notice and the studios it named.
+#[derive(Debug, Clone)]
+pub struct NoticeDetail {
+    pub notice: store::Notice,
+    pub entries: Vec<store::NoticeEntry>,
+}
+
+/// A published naming notice, open to everyone (as the notice itself is).
+pub async fn notice_detail(tx: &mut Tx, id: i64) -> Result<NoticeDetail> {
+    let notice = store::notice(tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("naming_notice"))?;
+    let entries = store::notice_entries(tx, id).await?;
+    Ok(NoticeDetail { notice, entries })
 }

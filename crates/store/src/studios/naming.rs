@@ -182,15 +182,65 @@ pub async fn set_application_status(
     Ok(())
 }
 
-pub async fn notice_number_taken(tx: &mut Tx, org: OrgId, number: &str) -> Result<bool> {
-    let found: Option<(i64,)> = tx
-        .fetch_optional(
-            Sql::new("SELECT id FROM naming_notices WHERE org_id = $1 AND number = $2")
-                .bind(org)
-                .bind(number),
+/// The notice `number` of `org`, if there is one: its id and the day it was issued.
+pub async fn find_notice(tx: &mut Tx, org: OrgId, number: &str) -> Result<Option<(i64, Date)>> {
+    tx.fetch_optional(
+        Sql::new("SELECT id, issued_on FROM naming_notices WHERE org_id = $1 AND number = $2")
+            .bind(org)
+            .bind(number),
+    )
+    .await
+}
+
+/// A published naming notice: who issued it, its number, day and title.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Notice {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_name_en: Option<String>,
+    pub number: String,
+    pub issued_on: Date,
+    pub title: String,
+}
+
+/// A studio a notice named, and whether the naming still stands.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct NoticeEntry {
+    pub studio_id: i64,
+    pub studio_name: String,
+    pub unit_name: String,
+    pub unit_name_en: Option<String>,
+    pub lead_name: String,
+    pub level: Level,
+    pub status: NamingStatus,
+}
+
+pub async fn notice(tx: &mut Tx, id: i64) -> Result<Option<Notice>> {
+    tx.fetch_optional(
+        Sql::new(
+            "SELECT nn.id, nn.org_id, o.name AS org_name, o.name_en AS org_name_en, nn.number,
+                nn.issued_on, nn.title
+             FROM naming_notices nn JOIN organisations o ON o.id = nn.org_id WHERE nn.id = $1",
         )
-        .await?;
-    Ok(found.is_some())
+        .bind(id),
+    )
+    .await
+}
+
+/// The studios notice `id` named, by name.
+pub async fn notice_entries(tx: &mut Tx, id: i64) -> Result<Vec<NoticeEntry>> {
+    tx.fetch_all(
+        Sql::new(
+            "SELECT s.id AS studio_id, s.name AS studio_name, u.name AS unit_name,
+                u.name_en AS unit_name_en, l.display_name AS lead_name, n.level, n.status
+             FROM studio_namings n JOIN studios s ON s.id = n.studio_id
+             JOIN organisations u ON u.id = s.unit_id JOIN users l ON l.id = s.lead_id
+             WHERE n.notice_id = $1 ORDER BY s.name, s.id",
+        )
+        .bind(id),
+    )
+    .await
 }
 
 pub async fn insert_notice(

@@ -150,6 +150,9 @@ const GATES: &[(&str, &str, Gate)] = &[
     (POST, "/studios/{id}/photos", Record(Target::Studio)),
     (POST, "/studios/{id}/status", Record(Target::Studio)),
     (GET, "/naming-calls", SignedIn),
+    (GET, "/naming-notices/{id}", SignedIn),
+    (GET, "/naming-notices/{id}/pdf", Public),
+    (GET, "/naming-notices/{id}/docx", Public),
     (POST, "/naming-calls", Role(&[Action::ManageNamings])),
     (GET, "/naming-calls/{id}", SignedIn),
     // Applying is for a studio's managers: its unit's union or its lead (a person, not a role).

@@ -360,6 +360,16 @@ fn field_name(path: &serde_ignored::Path<'_>) -> String {
     }
 }
 
+/// The language `Accept-Language` asks for (Chinese when it names neither), for what answers
+/// without credentials.
+pub(crate) fn accept_language(headers: &axum::http::HeaderMap) -> ingot_domain::Lang {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(ingot_domain::Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod decoding {
     use super::decode_command;

@@ -584,6 +584,9 @@ pub fn routes() -> Routes {
         )
         .get("/studios/photos/{id}", Public, studios::photo)
         .get("/studios/alliances/{id}", Public, studios::alliance)
+        .get("/studios/notices/{id}", Public, studios::notice)
+        .get("/studios/notices/{id}/pdf", Public, studios::notice_pdf)
+        .get("/studios/notices/{id}/docx", Public, studios::notice_docx)
         .get("/studios/{id}", Public, studios::show)
         .get("/studios/{id}/edit", SignedIn, studios::edit_form)
         .post(

@@ -3,7 +3,7 @@
 
 use super::{CampaignDto, IdDto, MaybeApi};
 use crate::AppState;
-use crate::api::{ApiCtx, JsonBody};
+use crate::api::{ApiCtx, JsonBody, accept_language};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -340,13 +340,4 @@ pub(super) async fn announcement_docx(
 ) -> Result<Response, Failure> {
     let asked = (accept_language(&headers), "docx");
     Ok(crate::documents::announcement(&state, asked, id, who.origin.today()).await?)
-}
-
-/// The language `Accept-Language` asks for (Chinese when it names neither).
-fn accept_language(headers: &axum::http::HeaderMap) -> ingot_domain::Lang {
-    headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(ingot_domain::Lang::from_accept_language)
-        .unwrap_or_default()
 }

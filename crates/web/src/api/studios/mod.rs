@@ -32,6 +32,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(registry::list_studios, registry::create_studio))
         .routes(routes!(registry::studio_stats))
         .routes(routes!(registry::export_studios))
+        .routes(routes!(notices::get_notice))
+        .routes(routes!(notices::notice_pdf))
+        .routes(routes!(notices::notice_docx))
         .routes(routes!(registry::get_studio, registry::update_studio))
         .routes(routes!(members::add_member))
         .routes(routes!(members::member_leaves))
@@ -135,6 +138,8 @@ pub struct NamingDto {
     pub org_id: i64,
     pub org_name: String,
     pub application_id: Option<i64>,
+    /// The notice that named it (`GET /naming-notices/{id}`), with every studio it named.
+    pub notice_id: i64,
     pub notice_number: String,
     pub notice_title: String,
     pub named_on: String,
@@ -152,6 +157,7 @@ impl From<&Naming> for NamingDto {
             org_id: n.org_id,
             org_name: n.org_name.clone(),
             application_id: n.application_id,
+            notice_id: n.notice_id,
             notice_number: n.notice_number.clone(),
             notice_title: n.notice_title.clone(),
             named_on: n.named_on.to_string(),
@@ -493,4 +499,5 @@ mod assessment;
 mod funding;
 mod members;
 mod naming;
+mod notices;
 mod registry;

@@ -31,6 +31,7 @@ mod assessment;
 mod funding;
 mod members;
 mod naming;
+mod notice;
 mod registry;
 
 pub use alliances::alliance;
@@ -38,6 +39,7 @@ pub use assessment::{assess, set_standard, standard};
 pub use funding::funding_entry;
 pub use members::{add_honour, add_member, add_output, member_leaves};
 pub use naming::{application, apply, call, calls, create_call, decide, record_naming, review};
+pub use notice::{notice, notice_docx, notice_pdf};
 pub use registry::{
     add_photo, create, edit_form, index, new_form, photo, set_status, show, stats, update,
 };
