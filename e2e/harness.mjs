@@ -92,8 +92,8 @@ export async function launchBrowser() {
 }
 
 /** A page that fails the test on any script error or failed same-origin request. */
-export async function newPage(browser, { width, height = 900, locale = 'zh-CN' }) {
-  const context = await browser.newContext({ viewport: { width, height }, locale });
+export async function newPage(browser, { width, height = 900, locale = 'zh-CN', bypassCSP = false }) {
+  const context = await browser.newContext({ viewport: { width, height }, locale, bypassCSP });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -121,4 +121,20 @@ export async function signIn(page, base, username, password) {
 /** The page is no wider than the screen: nothing to scroll sideways on a phone. */
 export async function fitsWidth(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+}
+
+const axeSource = join(root, 'node_modules', 'axe-core', 'axe.min.js');
+
+/** What axe-core finds against WCAG 2.1 A and AA on the page as it stands: one line a problem,
+ *  naming the rule and the elements, so that a failure says what to fix. The page's context
+ *  must be made with `bypassCSP` (our policy rightly refuses the injected script). */
+export async function accessibilityProblems(page) {
+  await page.addScriptTag({ path: axeSource });
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  });
+  return found;
 }
