@@ -6,6 +6,7 @@
 //! Each story has its own file below; this one keeps the helpers they share.
 
 mod demo;
+mod lead;
 mod lifecycle;
 mod notices;
 mod pages;

@@ -19,7 +19,10 @@ mod review;
 pub use alliances::{AllianceInput, alliance, alliances, create_alliance};
 pub use assessment::{AssessInput, ScoreRow, assess, assessment_form, set_standard, standard_of};
 pub use funding::{EntryInput, funding_entry};
-pub use members::{HonourInput, LeaveInput, MemberInput, add_honour, add_member, member_leaves};
+pub use members::{
+    HonourInput, LeadChangeInput, LeaveInput, MemberInput, add_honour, add_member, change_lead,
+    member_leaves,
+};
 pub(crate) use naming::apply_at;
 pub use naming::{
     ApplicationDetail, ApplyInput, CallDetail, CallInput, DecisionInput, NoticeDetail,

@@ -137,6 +137,12 @@ pub enum StudioEvent {
     JoinedAlliance {
         alliance: String,
     },
+    /// The lead handed over (a lead retires, moves or falls ill).
+    LeadChanged {
+        from: String,
+        to: String,
+        reason: String,
+    },
 }
 
 impl StudioEvent {
@@ -157,6 +163,7 @@ impl StudioEvent {
             StudioEvent::Suspended { .. } => "suspended",
             StudioEvent::Reactivated { .. } => "reactivated",
             StudioEvent::JoinedAlliance { .. } => "joined_alliance",
+            StudioEvent::LeadChanged { .. } => "lead_changed",
         }
     }
 }

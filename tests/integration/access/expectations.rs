@@ -171,6 +171,7 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
     ("GET", "/studios/{id}/edit", Refused),
     ("POST", "/studios/{id}/edit", Refused),
     ("POST", "/studios/{id}/members", Refused),
+    ("POST", "/studios/{id}/lead", Refused),
     ("POST", "/studios/{id}/members/{member}/leave", Refused),
     ("POST", "/studios/{id}/honours", Refused),
     ("POST", "/studios/{id}/outputs", Refused),
@@ -293,6 +294,7 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
     ),
     ("POST", "/api/v1/studios/{id}/honours", Refused),
     ("POST", "/api/v1/studios/{id}/members", Refused),
+    ("POST", "/api/v1/studios/{id}/lead", Refused),
     (
         "POST",
         "/api/v1/studios/{id}/members/{member}/leave",

@@ -146,6 +146,115 @@ pub async fn member_leaves(
     Ok(())
 }
 
+/// Handing a studio over to a new lead, as the form and the API send it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+#[schema(as = LeadChangeBody)]
+pub struct LeadChangeInput {
+    /// The new lead's username (from the studio's enterprise).
+    pub username: String,
+    /// The day the new lead takes over.
+    pub on: String,
+    /// Why (the lead retired, moved, ...), shown in the studio's history.
+    pub reason: String,
+    /// The former lead stays on as a member; otherwise they leave the studio that day.
+    pub former_stays: bool,
+    /// The studio's version read; a change made meanwhile is refused with `studio_changed`.
+    pub version: Option<i64>,
+}
+
+/// Hands the studio over: the former lead's time as lead ends on the day (they stay as a
+/// member if asked), the new lead's begins (ending their time as a plain member), and the
+/// history says who handed over to whom and why. The studio's namings stay with it.
+pub async fn change_lead(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: StudioId,
+    input: &LeadChangeInput,
+) -> Result<()> {
+    let mut s = load(tx, id).await?;
+    // The unit's administrators hand a studio over, not its lead alone.
+    caller.require(Action::ManageStudio, &s.unit_path)?;
+    let mut v = Validator::new();
+    let on = date("on", &input.on).and_then(|d| {
+        if d < s.founded_on {
+            problem(FieldError::new("on", "date_before_founding"))
+        } else if d > today(caller) {
+            problem(FieldError::new("on", "date_in_future"))
+        } else {
+            Ok(d)
+        }
+    });
+    let reason = v.required_text("reason", &input.reason, rules::SHORT_MAX);
+    let home = studio_home(tx, &s).await?;
+    let lead = match user_by_name(tx, &input.username).await? {
+        Some(u) if u.active && u.id == s.lead_id => {
+            problem(FieldError::new("username", "already_lead").with("username", &u.username))
+        }
+        Some(u) if u.active => {
+            let within = users::get_with_org_path(tx, u.id)
+                .await?
+                .is_some_and(|(_, path)| path.is_within(&home));
+            if within {
+                Ok(u)
+            } else {
+                problem(
+                    FieldError::new("username", "member_outside_unit")
+                        .with("username", &u.username),
+                )
+            }
+        }
+        _ => problem(
+            FieldError::new("username", "unknown_user").with("username", input.username.trim()),
+        ),
+    };
+    let (new_lead, on) = v.finish_with((lead, on))?;
+    if let Some(version) = input.version {
+        s.version = version;
+    }
+    let now = Timestamp::now();
+    let current = store::members(tx, id).await?;
+    let open = |user: i64| {
+        current
+            .iter()
+            .find(|m| m.user_id == user && m.left_on.is_none())
+    };
+    let former = open(s.lead_id.0).ok_or_else(|| AppError::internal("studio without its lead"))?;
+    if on < former.joined_on {
+        return Err(AppError::field("on", "left_before_joined"));
+    }
+    store::set_member_left(tx, former.id, on).await?;
+    if input.former_stays {
+        store::add_member(tx, id, s.lead_id, MemberRole::Member, on, now).await?;
+    }
+    if let Some(member) = open(new_lead.id.0) {
+        store::set_member_left(tx, member.id, on).await?;
+    }
+    store::add_member(tx, id, new_lead.id, MemberRole::Lead, on, now).await?;
+    let step = StudioEvent::LeadChanged {
+        from: former.display_name.clone(),
+        to: new_lead.display_name.clone(),
+        reason: reason.clone(),
+    };
+    event(tx, caller, id, on, step, true).await?;
+    s.lead_id = new_lead.id;
+    store::update(tx, &s, now).await?;
+    let change = serde_json::json!({
+        "from": former.username, "to": new_lead.username, "on": on.to_string(),
+        "reason": reason, "former_stays": input.former_stays,
+    });
+    commit(
+        tx,
+        caller,
+        id,
+        Change::new("studio.lead_changed", "studio", id.0)
+            .label(&s.name)
+            .org(s.unit_id)
+            .after(&change),
+    )
+    .await
+}
+
 /// Recording an honour of the lead or a member, as the form and the API send it.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]

@@ -605,6 +605,11 @@ pub fn routes() -> Routes {
             studios::member_leaves,
         )
         .post(
+            "/studios/{id}/lead",
+            Record(Target::Studio),
+            studios::change_lead,
+        )
+        .post(
             "/studios/{id}/honours",
             Record(Target::Studio),
             studios::add_honour,

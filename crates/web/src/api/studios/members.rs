@@ -44,6 +44,25 @@ pub(super) async fn member_leaves(
     .await?)
 }
 
+/// Hands the studio to a new lead (from its enterprise) from a day, with the reason: the former
+/// lead leaves or, with `former_stays`, stays as a member; the studio's history records it.
+/// For the unit's administrators (not the lead alone).
+#[utoipa::path(post, path = "/studios/{id}/lead", tag = "studios", params(("id" = i64, Path)), request_body = cases::LeadChangeInput,
+    responses((status = 200, body = StudioDetailDto), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`studio_changed`"), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn change_lead(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<StudioId>,
+    JsonBody(input): JsonBody<cases::LeadChangeInput>,
+) -> Result<Json<StudioDetailDto>, Failure> {
+    studio_change!(state, api, id, |tx, c| cases::change_lead(
+        &mut tx, &c, id, &input
+    )
+    .await?)
+}
+
 /// Records an honour of the lead (or a member), which naming calls' eligibility rules read.
 #[utoipa::path(post, path = "/studios/{id}/honours", tag = "studios", params(("id" = i64, Path)), request_body = cases::HonourInput,
     responses((status = 200, body = StudioDetailDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),

@@ -1,4 +1,5 @@
 //! The forms on a studio's page for its people and their record: adding a member, a member leaving,
+//! handing the studio to a new lead,
 //! honours of the lead or a member, and the outputs ledger.
 
 use super::finish;
@@ -20,6 +21,13 @@ form_command!(
     cases::LeaveInput,
     cases::member_leaves,
     "studio_member_left"
+);
+form_command!(
+    change_lead,
+    StudioId,
+    cases::LeadChangeInput,
+    cases::change_lead,
+    "studio_lead_changed"
 );
 form_command!(
     add_honour,
