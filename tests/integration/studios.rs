@@ -6,7 +6,7 @@
 //! Each story has its own file below; this one keeps the helpers they share.
 
 mod demo;
-mod lead;
+mod handover;
 mod lifecycle;
 mod notices;
 mod pages;

@@ -10,6 +10,7 @@
 mod alliances;
 mod assessment;
 mod funding;
+mod handover;
 mod members;
 mod naming;
 mod outputs;
@@ -19,10 +20,8 @@ mod review;
 pub use alliances::{AllianceInput, alliance, alliances, create_alliance};
 pub use assessment::{AssessInput, ScoreRow, assess, assessment_form, set_standard, standard_of};
 pub use funding::{EntryInput, funding_entry};
-pub use members::{
-    HonourInput, LeadChangeInput, LeaveInput, MemberInput, add_honour, add_member, change_lead,
-    member_leaves,
-};
+pub use handover::{LeadChangeInput, UnitChangeInput, change_lead, change_unit};
+pub use members::{HonourInput, LeaveInput, MemberInput, add_honour, add_member, member_leaves};
 pub(crate) use naming::apply_at;
 pub use naming::{
     ApplicationDetail, ApplyInput, CallDetail, CallInput, DecisionInput, NoticeDetail,

@@ -143,6 +143,12 @@ pub enum StudioEvent {
         to: String,
         reason: String,
     },
+    /// The studio moved to another unit (its unit merged or reorganised).
+    UnitChanged {
+        from: String,
+        to: String,
+        reason: String,
+    },
 }
 
 impl StudioEvent {
@@ -164,6 +170,7 @@ impl StudioEvent {
             StudioEvent::Reactivated { .. } => "reactivated",
             StudioEvent::JoinedAlliance { .. } => "joined_alliance",
             StudioEvent::LeadChanged { .. } => "lead_changed",
+            StudioEvent::UnitChanged { .. } => "unit_changed",
         }
     }
 }

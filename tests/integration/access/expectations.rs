@@ -172,6 +172,7 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
     ("POST", "/studios/{id}/edit", Refused),
     ("POST", "/studios/{id}/members", Refused),
     ("POST", "/studios/{id}/lead", Refused),
+    ("POST", "/studios/{id}/unit", Refused),
     ("POST", "/studios/{id}/members/{member}/leave", Refused),
     ("POST", "/studios/{id}/honours", Refused),
     ("POST", "/studios/{id}/outputs", Refused),
@@ -295,6 +296,7 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
     ("POST", "/api/v1/studios/{id}/honours", Refused),
     ("POST", "/api/v1/studios/{id}/members", Refused),
     ("POST", "/api/v1/studios/{id}/lead", Refused),
+    ("POST", "/api/v1/studios/{id}/unit", Refused),
     (
         "POST",
         "/api/v1/studios/{id}/members/{member}/leave",

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::audit::Change;
 use crate::{Caller, Result};
-use ingot_domain::org::OrgKind;
+use ingot_domain::org::{OrgKind, Organisation};
 use ingot_domain::policy::Action;
 use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{
@@ -175,22 +175,7 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &StudioInput) -> Re
         founded,
         fields,
     } = check_details(&mut v, caller, &input.particulars());
-    let unit = match input.unit_id {
-        None => problem(FieldError::new("unit_id", "required")),
-        Some(id) => match orgs::get(tx, id).await? {
-            Some(u)
-                if !u.is_archived()
-                    && matches!(
-                        u.kind,
-                        OrgKind::Enterprise | OrgKind::Branch | OrgKind::Department
-                    ) =>
-            {
-                Ok(u)
-            }
-            Some(_) => problem(FieldError::new("unit_id", "studio_unit_not_enterprise")),
-            None => problem(FieldError::new("unit_id", "unknown_org")),
-        },
-    };
+    let unit = studio_unit(tx, input.unit_id).await?;
     let lead = if input.lead.trim().is_empty() {
         problem(FieldError::new("lead", "required"))
     } else {
@@ -317,6 +302,27 @@ async fn founding_members(
         Ok(found)
     } else {
         Err(problems)
+    })
+}
+
+/// The unit `id` names if a studio may belong to it (a live enterprise, or a branch or
+/// department of one), or the problem of `unit_id`.
+pub(super) async fn studio_unit(tx: &mut Tx, id: Option<OrgId>) -> Result<Checked<Organisation>> {
+    Ok(match id {
+        None => problem(FieldError::new("unit_id", "required")),
+        Some(id) => match orgs::get(tx, id).await? {
+            Some(u)
+                if !u.is_archived()
+                    && matches!(
+                        u.kind,
+                        OrgKind::Enterprise | OrgKind::Branch | OrgKind::Department
+                    ) =>
+            {
+                Ok(u)
+            }
+            Some(_) => problem(FieldError::new("unit_id", "studio_unit_not_enterprise")),
+            None => problem(FieldError::new("unit_id", "unknown_org")),
+        },
     })
 }
 

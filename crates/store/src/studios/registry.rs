@@ -152,6 +152,28 @@ pub async fn update(tx: &mut Tx, s: &Studio, now: Timestamp) -> Result<()> {
     studio_tally::recount(tx, s.id, before).await
 }
 
+/// Moves the studio to `unit`, if it is still at the version read; what it counts for moves
+/// from the organisations above its old unit to those above the new one.
+pub async fn set_unit(tx: &mut Tx, s: &Studio, unit: OrgId, now: Timestamp) -> Result<()> {
+    let before = studio_tally::counted(tx, s.id).await?;
+    let n = tx
+        .execute(
+            Sql::new(
+                "UPDATE studios SET unit_id = $1, version = version + 1, updated_at = $2
+                 WHERE id = $3 AND version = $4",
+            )
+            .bind(unit)
+            .bind(now)
+            .bind(s.id.0)
+            .bind(s.version),
+        )
+        .await?;
+    if n == 0 {
+        return Err(AppError::conflict("studio_changed"));
+    }
+    studio_tally::recount(tx, s.id, before).await
+}
+
 pub async fn get(tx: &mut Tx, id: StudioId) -> Result<Option<Studio>> {
     let mut b = SqlBuilder::new(STUDIO_SELECT);
     b.push(" WHERE s.id = ").bind(id.0);

@@ -141,6 +141,7 @@ const GATES: &[(&str, &str, Gate)] = &[
     (POST, "/studios/{id}/honours", Record(Target::Studio)),
     (POST, "/studios/{id}/members", Record(Target::Studio)),
     (POST, "/studios/{id}/lead", Record(Target::Studio)),
+    (POST, "/studios/{id}/unit", Record(Target::Studio)),
     (
         POST,
         "/studios/{id}/members/{member}/leave",

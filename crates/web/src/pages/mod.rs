@@ -610,6 +610,11 @@ pub fn routes() -> Routes {
             studios::change_lead,
         )
         .post(
+            "/studios/{id}/unit",
+            Record(Target::Studio),
+            studios::change_unit,
+        )
+        .post(
             "/studios/{id}/honours",
             Record(Target::Studio),
             studios::add_honour,

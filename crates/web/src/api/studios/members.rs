@@ -63,6 +63,25 @@ pub(super) async fn change_lead(
     .await?)
 }
 
+/// Moves the studio to another unit (`unit_id`, or `unit_code`) from a day, with the reason,
+/// when its unit is merged or reorganised. The caller must manage studios at both units, and
+/// everyone in the studio must work in the new unit's enterprise.
+#[utoipa::path(post, path = "/studios/{id}/unit", tag = "studios", params(("id" = i64, Path)), request_body = cases::UnitChangeInput,
+    responses((status = 200, body = StudioDetailDto), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`studio_changed`"), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn change_unit(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<StudioId>,
+    JsonBody(input): JsonBody<cases::UnitChangeInput>,
+) -> Result<Json<StudioDetailDto>, Failure> {
+    studio_change!(state, api, id, |tx, c| cases::change_unit(
+        &mut tx, &c, id, &input
+    )
+    .await?)
+}
+
 /// Records an honour of the lead (or a member), which naming calls' eligibility rules read.
 #[utoipa::path(post, path = "/studios/{id}/honours", tag = "studios", params(("id" = i64, Path)), request_body = cases::HonourInput,
     responses((status = 200, body = StudioDetailDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),

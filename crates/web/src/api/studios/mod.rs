@@ -39,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(members::add_member))
         .routes(routes!(members::member_leaves))
         .routes(routes!(members::change_lead))
+        .routes(routes!(members::change_unit))
         .routes(routes!(members::add_honour))
         .routes(routes!(members::add_output))
         .routes(routes!(registry::set_status))

@@ -1,5 +1,5 @@
 //! The forms on a studio's page for its people and their record: adding a member, a member leaving,
-//! handing the studio to a new lead,
+//! handing the studio to a new lead or another unit,
 //! honours of the lead or a member, and the outputs ledger.
 
 use super::finish;
@@ -28,6 +28,13 @@ form_command!(
     cases::LeadChangeInput,
     cases::change_lead,
     "studio_lead_changed"
+);
+form_command!(
+    change_unit,
+    StudioId,
+    cases::UnitChangeInput,
+    cases::change_unit,
+    "studio_unit_changed"
 );
 form_command!(
     add_honour,

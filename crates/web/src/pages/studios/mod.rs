@@ -37,7 +37,7 @@ mod registry;
 pub use alliances::alliance;
 pub use assessment::{assess, set_standard, standard};
 pub use funding::funding_entry;
-pub use members::{add_honour, add_member, add_output, change_lead, member_leaves};
+pub use members::{add_honour, add_member, add_output, change_lead, change_unit, member_leaves};
 pub use naming::{application, apply, call, calls, create_call, decide, record_naming, review};
 pub use notice::{notice, notice_docx, notice_pdf};
 pub use registry::{
@@ -93,7 +93,8 @@ fn describe(ctx: &PageCtx, step: &StudioEvent) -> String {
         StudioEvent::Revoked { reason }
         | StudioEvent::Suspended { reason }
         | StudioEvent::Reactivated { reason } => reason.clone(),
-        StudioEvent::LeadChanged { from, to, reason } => format!("{from} → {to} · {reason}"),
+        StudioEvent::LeadChanged { from, to, reason }
+        | StudioEvent::UnitChanged { from, to, reason } => format!("{from} → {to} · {reason}"),
         StudioEvent::JoinedAlliance { alliance } => alliance.clone(),
     };
     if extra.is_empty() {

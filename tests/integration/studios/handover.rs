@@ -1,6 +1,7 @@
-//! A studio handed over to a new lead: only the unit's administrators may, the new lead comes
-//! from the studio's enterprise, the memberships and the history say who led when, the
-//! namings stay with the studio, a stale form is refused, and the page's form does the same.
+//! A studio handed over: to a new lead (only the unit's administrators may, the new lead comes
+//! from the studio's enterprise, the memberships and the history say who led when, the namings
+//! stay with the studio, a stale form is refused), and to another unit (its people must work in
+//! the new unit's enterprise, and what it counts for moves with it); the page's forms do the same.
 
 use super::{ZHAO, codes, zhao_id};
 use crate::on_both;
@@ -192,3 +193,117 @@ async fn a_studio_is_handed_to_a_new_lead(backend: Backend) {
     assert!(html.contains("王芳退休"), "the history shows why");
 }
 on_both!(a_studio_is_handed_to_a_new_lead);
+
+async fn a_studio_moves_to_another_unit(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let id = zhao_id(&app).await;
+    let path = format!("/studios/{id}/unit");
+    let union = app.api_as("ref.union").await;
+    let centre = app.org_id("CN-LN-JZ-REF-TC").await;
+
+    // Wrong units and a missing reason, each named.
+    for (body, expected) in [
+        (
+            json!({ "unit_code": "CN-LN-JZ", "on": "2024-03-01", "reason": "" }),
+            vec!["required", "studio_unit_not_enterprise"],
+        ),
+        (
+            json!({ "unit_code": "CN-LN-JZ-REF", "on": "2024-03-01", "reason": "合并" }),
+            vec!["unit_unchanged"],
+        ),
+        (
+            json!({ "unit_code": "XX-NOWHERE", "on": "2024-03-01", "reason": "合并" }),
+            vec!["unknown_unit_code"],
+        ),
+    ] {
+        let (status, e) = union.post(&path, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        let mut found = codes(&e);
+        found.sort();
+        assert_eq!(found, expected, "{e}");
+    }
+    // A unit in Dalian: not the Jinzhou company's to give; and for the national federation,
+    // who may, the studio's people do not work there, each named.
+    let dalian = app.org_id("CN-LN-DL-GJZ-MW").await;
+    let body = json!({ "unit_id": dalian, "on": "2024-03-01", "reason": "合并" });
+    let (status, _) = union.post(&path, body.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, e) = app.api_as("admin").await.post(&path, body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let named: Vec<&str> = e["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or_default())
+        .collect();
+    assert!(named.iter().any(|m| m.contains("zhaopengda")), "{e}");
+    assert_eq!(
+        codes(&e)
+            .iter()
+            .filter(|c| *c == "member_outside_unit")
+            .count(),
+        named.len()
+    );
+    let (_, d) = union.get(&format!("/studios/{id}")).await;
+    let present = memberships(&d).iter().filter(|m| m.3.is_none()).count();
+    assert_eq!(named.len(), present, "every present member named: {e}");
+
+    // Into the company's technology centre, which absorbed the studio's old unit.
+    let version = d["studio"]["version"].as_i64().unwrap();
+    let (status, d) = union
+        .post(
+            &path,
+            json!({ "unit_id": centre, "on": "2024-03-01", "reason": "公司技术部门并入技术中心",
+                "version": version }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["studio"]["unit_id"], centre);
+    let moved = d["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["kind"] == "unit_changed")
+        .unwrap_or_else(|| panic!("{d}"));
+    assert_eq!(moved["detail"]["reason"], "公司技术部门并入技术中心");
+    crate::studios::assert_studio_tally_is_exact(&app).await;
+    let (_, listed) = union.get(&format!("/studios?unit={centre}")).await;
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == id),
+        "{listed}"
+    );
+
+    // A form read before the move is refused; the page's form moves it back.
+    let (status, _) = union
+        .post(
+            &path,
+            json!({ "unit_code": "CN-LN-JZ-REF", "on": "2024-04-01", "reason": "恢复",
+                "version": version }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let page = app.sign_in_demo("ref.union").await;
+    let (_, html) = page.page(&format!("/studios/{id}")).await;
+    assert!(html.contains("data-testid=\"unit-form\""));
+    let done = page
+        .post_form(
+            &path,
+            &[
+                ("unit_code", "CN-LN-JZ-REF"),
+                ("on", "2024-04-01"),
+                ("reason", "恢复原单位"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let (_, d) = union.get(&format!("/studios/{id}")).await;
+    assert_eq!(d["studio"]["unit_id"], app.org_id("CN-LN-JZ-REF").await);
+    crate::studios::assert_studio_tally_is_exact(&app).await;
+}
+on_both!(a_studio_moves_to_another_unit);
