@@ -5,6 +5,7 @@
 //! share.
 
 mod documented;
+mod duplicates;
 mod permissions;
 mod refusals;
 mod workflow;
