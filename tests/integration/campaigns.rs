@@ -646,6 +646,41 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
+    // An upheld objection withdraws the award: the graphene declaration leaves the winners,
+    // and the outcome stands (it cannot be decided again).
+    let (_, c) = nm.get(&format!("/campaigns/{id}")).await;
+    let tier_of = |c: &Value, d: i64| {
+        c["declarations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == d)
+            .map(|x| x["tier"].clone())
+            .unwrap_or_else(|| panic!("{d} in {c}"))
+    };
+    assert!(tier_of(&c, d_gr).is_string(), "a winner before: {c}");
+    let (s, b) = object(json!({ "declaration_id": d_gr, "name": "赵某", "contact": "zhao@example.com", "text": "该成果已在往年获奖" })).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let upheld = b["id"].as_i64().unwrap();
+    let outcome = format!("/objections/{upheld}/outcome");
+    let (s, _) = nm
+        .post(
+            &outcome,
+            json!({ "status": "upheld", "outcome": "经查属实，取消其奖励。" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, b) = nm
+        .post(
+            &outcome,
+            json!({ "status": "dismissed", "outcome": "改判" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert_eq!(b["error"], "objection_decided");
+    let (_, c) = nm.get(&format!("/campaigns/{id}")).await;
+    assert!(tier_of(&c, d_gr).is_null(), "withdrawn: {c}");
+    assert!(tier_of(&c, d_db).is_string(), "the others keep theirs: {c}");
     // The period ends: a late objection is refused and nothing is saved.
     app.execute(
         ingot_store::Sql::new("UPDATE campaigns SET publicity_start = $1 WHERE id = $2")
@@ -656,7 +691,7 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
     let (s, b) = object(json!({ "declaration_id": d_zhang, "name": "李某", "contact": "li@example.com", "text": "迟到的异议" })).await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert_eq!(b["error"], "publicity_closed");
-    assert_eq!(app.count("SELECT COUNT(*) FROM objections").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM objections").await, 2);
     let (s, b) = nm
         .post(
             &format!("/campaigns/{id}/announcement"),
@@ -665,12 +700,32 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["campaign"]["stage"], "announced");
-    assert_eq!(b["entries"].as_array().unwrap().len(), 3);
+    let entries = b["entries"].as_array().unwrap();
+    assert_eq!(
+        entries.len(),
+        2,
+        "the withdrawn award is not announced: {b}"
+    );
+    assert!(entries.iter().all(|e| e["id"] != d_gr), "{b}");
     let r = reqwest::get(format!("{}/api/v1/campaigns/{id}/ranking", app.base))
         .await
         .unwrap();
     let ranking: Value = r.json().await.unwrap();
-    assert_eq!(ranking.as_array().unwrap().len(), 3);
+    let prizes: i64 = ranking
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row["first"].as_i64().unwrap()
+                + row["second"].as_i64().unwrap()
+                + row["third"].as_i64().unwrap()
+                + row["excellent"].as_i64().unwrap()
+        })
+        .sum();
+    assert_eq!(
+        prizes, 2,
+        "the ranking counts the two awards that stand: {ranking}"
+    );
     let hh = app.org_id("CN-NM-HH").await;
     assert_eq!(ranking[0]["org_id"], hh, "{ranking}");
 
