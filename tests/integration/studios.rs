@@ -10,6 +10,7 @@ mod handover;
 mod lifecycle;
 mod notices;
 mod pages;
+mod public_api;
 mod rules;
 
 use crate::support::{ApiClient, TestApp};

@@ -281,11 +281,11 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
         Refused,
     ),
     ("PUT", "/api/v1/enterprises/{org_id}/reward-grades", Refused),
-    ("GET", "/api/v1/studios", Open),
+    ("GET", "/api/v1/studios", Public),
     ("POST", "/api/v1/studios", RefusedBut(ADMIN)),
     ("GET", "/api/v1/studios/stats", Open),
     ("GET", "/api/v1/studios/export", Open),
-    ("GET", "/api/v1/studios/{id}", Open),
+    ("GET", "/api/v1/studios/{id}", Public),
     ("PATCH", "/api/v1/studios/{id}", Refused),
     ("POST", "/api/v1/studios/{id}/assessments", Refused),
     (

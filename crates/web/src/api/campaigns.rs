@@ -72,7 +72,8 @@ impl MaybeApi {
         }
     }
 
-    fn user(&self) -> Option<Caller<'_>> {
+    /// The signed-in caller, if there is one.
+    pub(crate) fn user(&self) -> Option<Caller<'_>> {
         self.actor.as_ref().map(|a| Caller::user(a, &self.origin))
     }
 }

@@ -126,11 +126,12 @@ const GATES: &[(&str, &str, Gate)] = &[
         Record(Target::Org(Action::ConfigureProposals)),
     ),
     // Studios and namings.
-    (GET, "/studios", SignedIn),
+    // The registry and a studio's page are public, as on the web.
+    (GET, "/studios", Public),
     (POST, "/studios", Role(&[Action::ManageStudio])),
     (GET, "/studios/stats", SignedIn),
     (GET, "/studios/export", SignedIn),
-    (GET, "/studios/{id}", SignedIn),
+    (GET, "/studios/{id}", Public),
     (PATCH, "/studios/{id}", Record(Target::Studio)),
     (POST, "/studios/{id}/assessments", Record(Target::Studio)),
     (

@@ -4,6 +4,7 @@
 
 use super::{StudioDetailDto, StudioDto, StudioListDto, detail_of};
 use crate::AppState;
+use crate::api::campaigns::MaybeApi;
 use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
@@ -83,13 +84,13 @@ pub struct StudioQuery {
     pub per_page: Option<i64>,
 }
 
-/// The registry of studios, filtered; it is public, so every studio is listed.
+/// The registry of studios, filtered; it is public (no credentials needed), so every studio is
+/// listed.
 #[utoipa::path(get, path = "/studios", tag = "studios", params(StudioQuery),
     responses((status = 200, body = StudioListDto), (status = 422, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
+    security((), ("bearer" = []), ("session" = [])))]
 pub(super) async fn list_studios(
     State(state): State<AppState>,
-    _api: ApiCtx,
     Query(q): Query<StudioQuery>,
 ) -> Result<Json<StudioListDto>, Failure> {
     let mut tx = state.db.read().await?;
@@ -270,16 +271,27 @@ pub(super) async fn studio_stats(
     }))
 }
 
-/// A studio with its members, namings, funding, assessments, outputs, photos and history.
+/// A studio with its members, namings, funding, assessments, outputs, photos and history. Open
+/// to everyone, as the studio's page is: without credentials, what the public page shows (the
+/// public history and photos, members by name without their usernames).
 #[utoipa::path(get, path = "/studios/{id}", tag = "studios", params(("id" = i64, Path)),
     responses((status = 200, body = StudioDetailDto), (status = 404, body = ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
+    security((), ("bearer" = []), ("session" = [])))]
 pub(super) async fn get_studio(
     State(state): State<AppState>,
-    api: ApiCtx,
+    who: MaybeApi,
     Path(id): Path<StudioId>,
 ) -> Result<Json<StudioDetailDto>, Failure> {
-    Ok(Json(detail_of(&state, &api, id).await?))
+    let caller = who.user();
+    let mut tx = state.db.read().await?;
+    let mut dto: StudioDetailDto = cases::detail(&mut tx, caller.as_ref(), id).await?.into();
+    if caller.is_none() {
+        // A username is a sign-in name: not for the public.
+        for m in &mut dto.members {
+            m.username.clear();
+        }
+    }
+    Ok(Json(dto))
 }
 /// Changes the studio's particulars (not its unit or lead).
 #[utoipa::path(patch, path = "/studios/{id}", tag = "studios", params(("id" = i64, Path)), request_body = cases::StudioChange,
