@@ -729,11 +729,15 @@ async fn a_small_campaign_from_call_to_announcement(backend: Backend) {
     let hh = app.org_id("CN-NM-HH").await;
     assert_eq!(ranking[0]["org_id"], hh, "{ranking}");
 
-    // Forwarding the winners up: within Inner Mongolia's one place in the national round.
-    let (s, f) = nm
-        .post(&format!("/declarations/{d_db}/forward"), json!({}))
+    // Forwarding the winners up, from the campaign's page (a button by each of the two
+    // winners): within Inner Mongolia's one place in the national round.
+    let page = app.sign_in_demo("nm.admin").await;
+    let (_, html) = page.page(&format!("/campaigns/{id}")).await;
+    assert_eq!(html.matches("data-testid=\"forward\"").count(), 2);
+    let sent = page
+        .post_form(&format!("/declarations/{d_db}/forward"), &[])
         .await;
-    assert_eq!(s, StatusCode::CREATED, "{f}");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let (s, b) = nm
         .post(&format!("/declarations/{d_zhang}/forward"), json!({}))
         .await;

@@ -58,6 +58,7 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
     ("POST", "/campaigns/{id}/declare", RefusedBut(ADMIN)),
     ("POST", "/declarations/{id}/check", Refused),
     ("POST", "/declarations/{id}/resubmit", Refused),
+    ("POST", "/declarations/{id}/forward", Refused),
     ("POST", "/declarations/{id}/score", Refused),
     ("GET", "/campaigns/{id}/experts", Refused),
     ("POST", "/campaigns/{id}/experts", Refused),

@@ -23,7 +23,7 @@ pub use announcement::{
 };
 pub use assignment::{assignment, override_pair, run_assignment};
 pub use call::{create, index, new_form};
-pub use declarations::{advance, check, declare, resubmit, show};
+pub use declarations::{advance, check, declare, forward, resubmit, show};
 pub use panel::{add_conflict, add_expert, experts};
 pub use publicity::{announce, decide_objection, dismiss_objections, object, publicity};
 pub use results::{decide, open_publicity, results};

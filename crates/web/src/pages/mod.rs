@@ -308,6 +308,11 @@ pub fn routes() -> Routes {
             campaigns::resubmit,
         )
         .post(
+            "/declarations/{id}/forward",
+            Record(Target::Declaration),
+            campaigns::forward,
+        )
+        .post(
             "/declarations/{id}/score",
             Record(Target::Declaration),
             campaigns::score,

@@ -66,6 +66,10 @@ impl ShowPage {
     fn may_advance(&self) -> bool {
         self.d.manage && matches!(self.d.stage, Stage::Declaration | Stage::FormalCheck)
     }
+    /// The organiser of an announced round with a round above sends its winners on.
+    fn may_forward(&self) -> bool {
+        self.d.manage && self.d.stage == Stage::Announced && self.d.campaign.parent_id.is_some()
+    }
     fn open_for_declarations(&self) -> bool {
         self.d.may_declare && self.d.stage == Stage::Declaration
     }
@@ -132,6 +136,18 @@ pub async fn check(request: PageRequest<DeclarationId>, body: Bytes) -> Result<R
     request
         .submit(back, &body, async |tx, c, input: cases::CheckInput| {
             cases::check(tx, c, declaration, &input).await
+        })
+        .await
+}
+
+/// A winner of this (announced) round sent on to the campaign above, within this federation's
+/// quota there.
+pub async fn forward(request: PageRequest<DeclarationId>) -> Result<Response, Failure> {
+    let (request, declaration) = request.campaign().await?;
+    let back = FormPage::Show.back("declaration_forwarded");
+    request
+        .run(back, async |tx, c| {
+            cases::forward(tx, c, declaration).await.map(|_| ())
         })
         .await
 }
