@@ -11,7 +11,7 @@ after(async () => { await browser?.close(); });
 
 /** Pages reached from the demo: fixed paths, then the first link matching each pattern on a
  *  list, so that the record pages are the demo's own. */
-const fixed = ['/', '/studios', '/studios/new', '/studios/calls', '/studios/stats',
+const fixed = ['/', '/studios', '/studios/new', '/studios/alliances/new', '/studios/calls', '/studios/stats',
   '/achievements', '/patents', '/skills', '/titles', '/campaigns', '/programmes', '/reports/annual', '/returns',
   '/users', '/users/new', '/orgs', '/records/import', '/records/import?kind=studios', '/search?q=%E5%B7%A5%E4%BD%9C%E5%AE%A4',
   '/account', '/audit', '/notifications'];

@@ -5,6 +5,7 @@
 //!
 //! Each story has its own file below; this one keeps the helpers they share.
 
+mod alliance_form;
 mod demo;
 mod handover;
 mod lifecycle;

@@ -164,6 +164,8 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
     ("POST", "/studios/applications/{id}/review", Refused),
     ("POST", "/studios/applications/{id}/decide", Refused),
     ("GET", "/studios/photos/{id}", Refused),
+    ("GET", "/studios/alliances/new", Open),
+    ("POST", "/studios/alliances", RefusedBut(ADMIN)),
     ("GET", "/studios/alliances/{id}", Public),
     ("GET", "/studios/notices/{id}", Public),
     ("GET", "/studios/notices/{id}/pdf", Public),

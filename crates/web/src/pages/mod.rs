@@ -588,6 +588,16 @@ pub fn routes() -> Routes {
             studios::decide,
         )
         .get("/studios/photos/{id}", Public, studios::photo)
+        .get(
+            "/studios/alliances/new",
+            Role(&[Action::ManageNamings]),
+            studios::new_alliance,
+        )
+        .post(
+            "/studios/alliances",
+            Role(&[Action::ManageNamings]),
+            studios::create_alliance,
+        )
         .get("/studios/alliances/{id}", Public, studios::alliance)
         .get("/studios/notices/{id}", Public, studios::notice)
         .get("/studios/notices/{id}/pdf", Public, studios::notice_pdf)

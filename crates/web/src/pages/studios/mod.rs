@@ -34,7 +34,7 @@ mod naming;
 mod notice;
 mod registry;
 
-pub use alliances::alliance;
+pub use alliances::{alliance, create_alliance, new_alliance};
 pub use assessment::{assess, set_standard, standard};
 pub use funding::funding_entry;
 pub use members::{add_honour, add_member, add_output, change_lead, change_unit, member_leaves};
@@ -151,6 +151,24 @@ impl ShowPage {
 }
 
 /// Organisations (federations and enterprise unions) where the caller runs namings.
+/// The organisations where the signed-in person runs namings (within their grants' subtrees).
+async fn namer_orgs(
+    tx: &mut ingot_store::Tx,
+    ctx: &PageCtx,
+) -> Result<Vec<Organisation>, AppError> {
+    let mut candidates = Vec::new();
+    if let Some(actor) = &ctx.actor {
+        for g in &actor.grants {
+            for o in subtree_orgs(tx, &g.org_path).await? {
+                if !candidates.iter().any(|x: &Organisation| x.id == o.id) {
+                    candidates.push(o);
+                }
+            }
+        }
+    }
+    Ok(naming_orgs(ctx, candidates))
+}
+
 fn naming_orgs(ctx: &PageCtx, orgs: Vec<Organisation>) -> Vec<Organisation> {
     let Some(actor) = &ctx.actor else {
         return Vec::new();

@@ -1,7 +1,7 @@
 //! Naming pages: recording an earlier naming on a studio's page, naming calls (list, publish, read,
 //! apply), and an application with its on-site review (made for a phone) and the decision.
 
-use super::{finish, naming_orgs, read_multipart, store_photos, subtree_orgs};
+use super::{finish, read_multipart, store_photos};
 use crate::AppState;
 use crate::ctx::PageCtx;
 use crate::error::{Failure, status_of};
@@ -47,18 +47,8 @@ async fn calls_page(
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
     let calls = cases::calls(&mut tx).await?;
-    let mut candidates = Vec::new();
-    if let Some(actor) = &ctx.actor {
-        for g in &actor.grants {
-            for o in subtree_orgs(&mut tx, &g.org_path).await? {
-                if !candidates.iter().any(|x: &Organisation| x.id == o.id) {
-                    candidates.push(o);
-                }
-            }
-        }
-    }
+    let orgs = super::namer_orgs(&mut tx, &ctx).await?;
     drop(tx);
-    let orgs = naming_orgs(&ctx, candidates);
     Ok(render(
         status,
         &CallsPage {
