@@ -20,6 +20,7 @@ mod labels;
 mod list_fragments;
 mod orgs;
 mod overload;
+mod page_forms;
 mod people_studios_transfer;
 mod programmes;
 mod proposals_api;
