@@ -42,7 +42,7 @@ use ingot_domain::studio::StudioEvent;
 use ingot_domain::studio::{self as rules, Level, NamingStatus};
 use ingot_domain::time::Date;
 use ingot_domain::validate::{Checked, problem};
-use ingot_domain::{AppError, FieldError, OrgPath, StudioId, Timestamp};
+use ingot_domain::{AppError, FieldError, OrgPath, StudioId, Timestamp, UserId};
 use ingot_store::studios::{self as store, Naming, Studio};
 use ingot_store::{Tx, users};
 
@@ -89,6 +89,13 @@ async fn studio_home(tx: &mut Tx, s: &Studio) -> Result<OrgPath> {
     Ok(crate::proposals::enterprise_of(tx, &s.unit_path)
         .await?
         .map_or_else(|| s.unit_path.clone(), |e| e.path))
+}
+
+/// Whether `user` works within `home` (a studio's enterprise), as everyone in a studio must.
+async fn works_within(tx: &mut Tx, user: UserId, home: &OrgPath) -> Result<bool> {
+    Ok(users::get_with_org_path(tx, user)
+        .await?
+        .is_some_and(|(_, path)| path.is_within(home)))
 }
 
 /// The unit admin (or a federation above), or the studio's own lead.

@@ -10,7 +10,7 @@ use ingot_domain::studio::{self as rules, MemberRole, StudioEvent};
 use ingot_domain::validate::{Validator, date, problem};
 use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
 use ingot_store::studios as store;
-use ingot_store::{Tx, orgs, users};
+use ingot_store::{Tx, orgs};
 
 /// Handing a studio over to a new lead, as the form and the API send it.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -58,9 +58,7 @@ pub async fn change_lead(
             problem(FieldError::new("username", "already_lead").with("username", &u.username))
         }
         Some(u) if u.active => {
-            let within = users::get_with_org_path(tx, u.id)
-                .await?
-                .is_some_and(|(_, path)| path.is_within(&home));
+            let within = super::works_within(tx, u.id, &home).await?;
             if within {
                 Ok(u)
             } else {
@@ -187,9 +185,7 @@ pub async fn change_unit(
         .iter()
         .filter(|m| m.left_on.is_none())
     {
-        let within = users::get_with_org_path(tx, ingot_domain::UserId(m.user_id))
-            .await?
-            .is_some_and(|(_, path)| path.is_within(&home));
+        let within = super::works_within(tx, ingot_domain::UserId(m.user_id), &home).await?;
         if !within {
             outside.push(
                 FieldError::new("unit_id", "member_outside_unit").with("username", &m.username),

@@ -42,9 +42,7 @@ pub async fn add_member(
         // Members come from the studio's own enterprise: a manager cannot enrol (and then
         // record honours for) anybody in the country.
         let home = studio_home(tx, &s).await?;
-        let within = users::get_with_org_path(tx, u.id)
-            .await?
-            .is_some_and(|(_, path)| path.is_within(&home));
+        let within = super::works_within(tx, u.id, &home).await?;
         if !within {
             v.add(FieldError::new("username", "member_outside_unit").with("username", &u.username));
         }

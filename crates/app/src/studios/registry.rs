@@ -287,9 +287,7 @@ async fn founding_members(
             );
             continue;
         }
-        let within = ingot_store::users::get_with_org_path(tx, user.id)
-            .await?
-            .is_some_and(|(_, path)| path.is_within(&home));
+        let within = super::works_within(tx, user.id, &home).await?;
         if !within {
             problems.push(
                 FieldError::new("members", "member_outside_unit").with("username", &user.username),

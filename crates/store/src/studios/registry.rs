@@ -122,6 +122,20 @@ pub async fn insert(tx: &mut Tx, new: &NewStudio<'_>, now: Timestamp) -> Result<
     Ok(StudioId(id))
 }
 
+/// After an update of one studio guarded by its version (`n` rows changed): refused when it
+/// changed meanwhile, else what it counts for recounted from `before`.
+async fn recounted(
+    tx: &mut Tx,
+    id: StudioId,
+    n: u64,
+    before: Option<studio_tally::Counted>,
+) -> Result<()> {
+    if n == 0 {
+        return Err(AppError::conflict("studio_changed"));
+    }
+    studio_tally::recount(tx, id, before).await
+}
+
 pub async fn update(tx: &mut Tx, s: &Studio, now: Timestamp) -> Result<()> {
     let before = studio_tally::counted(tx, s.id).await?;
     let n = tx
@@ -146,10 +160,7 @@ pub async fn update(tx: &mut Tx, s: &Studio, now: Timestamp) -> Result<()> {
             .bind(s.version),
         )
         .await?;
-    if n == 0 {
-        return Err(AppError::conflict("studio_changed"));
-    }
-    studio_tally::recount(tx, s.id, before).await
+    recounted(tx, s.id, n, before).await
 }
 
 /// Moves the studio to `unit`, if it is still at the version read; what it counts for moves
@@ -168,10 +179,7 @@ pub async fn set_unit(tx: &mut Tx, s: &Studio, unit: OrgId, now: Timestamp) -> R
             .bind(s.version),
         )
         .await?;
-    if n == 0 {
-        return Err(AppError::conflict("studio_changed"));
-    }
-    studio_tally::recount(tx, s.id, before).await
+    recounted(tx, s.id, n, before).await
 }
 
 pub async fn get(tx: &mut Tx, id: StudioId) -> Result<Option<Studio>> {
