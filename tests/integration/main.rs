@@ -22,6 +22,7 @@ mod orgs;
 mod overload;
 mod page_forms;
 mod people_studios_transfer;
+mod programme_entry;
 mod programmes;
 mod proposals_api;
 mod proposals_pages;

@@ -226,17 +226,37 @@ impl FormErrors {
             .map_or_else(Vec::new, |v| v.iter().map(|(m, _)| m.as_str()).collect())
     }
 
+    /// The messages for the fields under one prefix (`participant_org_ids` for
+    /// `participant_org_ids[2]`, `areas[0].` for a row), to show under the input they came from.
+    pub fn under(&self, prefix: &str) -> Vec<&str> {
+        let mut keys: Vec<&String> = self
+            .fields
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .collect();
+        keys.sort();
+        keys.into_iter()
+            .flat_map(|k| self.fields[k].iter().map(|(m, _)| m.as_str()))
+            .collect()
+    }
+
     /// Problems of fields the form does not show, naming the field (reported at the top).
     pub fn others(&self, shown: &[&str]) -> Vec<String> {
         let mut out: Vec<String> = self
             .fields
             .iter()
-            .filter(|(k, _)| !shown.contains(&k.as_str()))
+            .filter(|(k, _)| !shown.iter().any(|s| field_shown(s, k)))
             .flat_map(|(_, v)| v.iter().map(|(_, named)| named.clone()))
             .collect();
         out.sort();
         out
     }
+}
+
+/// Whether the input `shown` shows the problems of `field`: the same name, or a prefix ending in
+/// `[` or `.` that `under` reads (`areas[` shows `areas[0].code`).
+fn field_shown(shown: &str, field: &str) -> bool {
+    shown == field || (shown.ends_with(['[', '.']) && field.starts_with(shown))
 }
 
 /// Whether an error belongs on the form (re-render it) rather than on an error page.

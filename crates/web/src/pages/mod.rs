@@ -665,7 +665,69 @@ pub fn routes() -> Routes {
             studios::funding_entry,
         )
         .get("/programmes", SignedIn, programmes::index)
+        .get(
+            "/programmes/new",
+            Role(&[Action::ManageProgramme]),
+            programmes::entry::new_programme,
+        )
+        .post(
+            "/programmes",
+            Role(&[Action::ManageProgramme]),
+            programmes::entry::create_programme,
+        )
         .get("/programmes/{id}", SignedIn, programmes::show)
+        .post(
+            "/programmes/{id}/awards",
+            Record(Target::Programme),
+            programmes::entry::record_award,
+        )
+        .get(
+            "/programmes/{id}/tasks/new",
+            Record(Target::Programme),
+            programmes::entry::new_task,
+        )
+        .get("/programmes/{id}/tasks", SignedIn, programmes::tasks_list)
+        .post(
+            "/programmes/{id}/tasks",
+            Record(Target::Programme),
+            programmes::entry::create_task,
+        )
+        .get(
+            "/programmes/{id}/funding",
+            SignedIn,
+            programmes::funding_list,
+        )
+        .post(
+            "/programmes/{id}/funding",
+            Record(Target::Programme),
+            programmes::entry::record_funding,
+        )
+        .get(
+            "/programmes/{id}/milestones",
+            SignedIn,
+            programmes::milestones_list,
+        )
+        .post(
+            "/programmes/{id}/milestones",
+            Record(Target::Programme),
+            programmes::entry::add_milestone,
+        )
+        .get(
+            "/programmes/{id}/outputs",
+            SignedIn,
+            programmes::outputs_list,
+        )
+        .post(
+            "/programmes/{id}/outputs",
+            Record(Target::Programme),
+            programmes::entry::add_output,
+        )
+        .get("/programmes/{id}/people", SignedIn, programmes::people_list)
+        .post(
+            "/programmes/{id}/people",
+            Record(Target::Programme),
+            programmes::entry::add_person,
+        )
         .get("/programmes/{id}/tasks/{task}", SignedIn, programmes::task)
         .get("/programmes/{id}/{list}", SignedIn, programmes::list)
         .get("/notifications", SignedIn, notifications::index)

@@ -3,13 +3,18 @@
 //! figure (filtered, with CSV/XLSX exports from the API) and a task's page. Signed-in readers
 //! with `ViewProgramme` only: the lists name people and budgets, and the figures link to them.
 
-use super::{Pager, ok, query_url};
+pub mod entry;
+
+use super::{Pager, ok, query_url, render};
 use crate::AppState;
 use crate::ctx::{PageCtx, kind_key};
 use crate::error::Failure;
+use crate::forms::{FormErrors, SentForm};
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
+use entry::SentTaskForm;
 use ingot_app::programmes::{self as cases, Overview};
 use ingot_domain::programme::{self as rules, FundingSource, OutputKind, TaskStatus};
 use ingot_domain::{AppError, Lang, OrgId, OrgKind, ProgrammeId, TaskId};
@@ -58,6 +63,8 @@ fn chart_json(spec: serde_json::Value) -> String {
 struct IndexPage {
     ctx: PageCtx,
     items: Vec<(Programme, String)>,
+    /// The reader runs programmes somewhere, so may set one up.
+    can_create: bool,
 }
 
 pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, Failure> {
@@ -72,7 +79,21 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
             (p, name)
         })
         .collect();
-    Ok(ok(&IndexPage { ctx, items }))
+    let can_create = ctx.actor.as_ref().is_some_and(|a| {
+        a.grants.iter().any(|g| {
+            let me = ingot_domain::policy::Principal::User(a);
+            ingot_domain::policy::may(
+                me,
+                ingot_domain::policy::Action::ManageProgramme,
+                &g.org_path,
+            )
+        })
+    });
+    Ok(ok(&IndexPage {
+        ctx,
+        items,
+        can_create,
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -119,6 +140,9 @@ struct ShowPage {
     funding_chart: String,
     outputs_chart: String,
     base: String,
+    manage: bool,
+    /// The award tally form as sent, with its problems.
+    award: (SentForm, FormErrors),
 }
 
 fn tiles(ctx: &PageCtx, base: &str, o: &Overview) -> Vec<Tile> {
@@ -213,6 +237,17 @@ pub async fn show(
     ctx: PageCtx,
     Path(id): Path<ProgrammeId>,
 ) -> Result<Response, Failure> {
+    overview_page(&state, ctx, id, None, StatusCode::OK).await
+}
+
+/// The overview, with the award tally form as sent when it had problems.
+pub(crate) async fn overview_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: ProgrammeId,
+    award: Option<(SentForm, FormErrors)>,
+    status: StatusCode,
+) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
     let o = cases::overview(&mut tx, &caller, id).await?;
@@ -299,7 +334,9 @@ pub async fn show(
         .collect();
     let tiles = tiles(&ctx, &base, &o);
     let name = name_in(lang, &o.programme.name, o.programme.name_en.as_deref());
-    Ok(ok(&ShowPage {
+    let page = ShowPage {
+        manage: o.can_manage,
+        award: award.unwrap_or_default(),
         ctx,
         p: o.programme,
         name,
@@ -310,7 +347,8 @@ pub async fn show(
         funding_chart,
         outputs_chart,
         base,
-    }))
+    };
+    Ok(render(status, &page))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,7 +469,37 @@ pub async fn list(
     Path((id, which)): Path<(ProgrammeId, String)>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {
-    let which: &'static str = match which.as_str() {
+    list_page(&state, ctx, id, &which, q).await
+}
+
+/// Declares the handler of a list whose path also takes a form's post (`POST .../tasks`), which
+/// the router matches before the `{list}` pattern, so the list needs its own GET route.
+macro_rules! list_at {
+    ($name:ident, $which:literal) => {
+        pub async fn $name(
+            State(state): State<AppState>,
+            ctx: PageCtx,
+            Path(id): Path<ProgrammeId>,
+            Query(q): Query<ListQuery>,
+        ) -> Result<Response, Failure> {
+            list_page(&state, ctx, id, $which, q).await
+        }
+    };
+}
+list_at!(tasks_list, "tasks");
+list_at!(funding_list, "funding");
+list_at!(milestones_list, "milestones");
+list_at!(outputs_list, "outputs");
+list_at!(people_list, "people");
+
+async fn list_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: ProgrammeId,
+    which: &str,
+    q: ListQuery,
+) -> Result<Response, Failure> {
+    let which: &'static str = match which {
         "tasks" => "tasks",
         "funding" => "funding",
         "milestones" => "milestones",
@@ -700,6 +768,48 @@ struct TaskPage {
     fiscal: String,
     social: String,
     leverage: String,
+    manage: bool,
+    /// The organisations already in the programme, offered by code on the person form.
+    known: Vec<(String, String)>,
+    sources: &'static [FundingSource],
+    kinds: &'static [OutputKind],
+    /// The form sent, when it had problems.
+    sent: Option<SentTaskForm>,
+}
+
+impl TaskPage {
+    /// What was typed in `field` of the form `form`, when that form is shown again.
+    fn typed(&self, form: &str, field: &str) -> &str {
+        match &self.sent {
+            Some((which, sent, _)) if which.is(form) => sent.get(field),
+            _ => "",
+        }
+    }
+
+    /// The problems of `field` on the form `form`, when that form is shown again.
+    fn problems(&self, form: &str, field: &str) -> Vec<&str> {
+        match &self.sent {
+            Some((which, _, errors)) if which.is(form) => errors.of(field),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The problems of the form `form` that belong to no input it shows.
+    fn other_problems(&self, form: &str, shown: &[&str]) -> Vec<String> {
+        match &self.sent {
+            Some((which, _, errors)) if which.is(form) => {
+                let mut all = errors.general.clone();
+                all.extend(errors.others(shown));
+                all
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the form `form` is the one shown again (it opens, and takes the focus).
+    fn is_sent(&self, form: &str) -> bool {
+        matches!(&self.sent, Some((which, _, _)) if which.is(form))
+    }
 }
 
 pub async fn task(
@@ -707,13 +817,35 @@ pub async fn task(
     ctx: PageCtx,
     Path((id, task)): Path<(ProgrammeId, TaskId)>,
 ) -> Result<Response, Failure> {
+    task_page(&state, ctx, id, task, None, StatusCode::OK).await
+}
+
+/// A task's page, with one of its forms as sent when it had problems.
+pub(crate) async fn task_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: ProgrammeId,
+    task: TaskId,
+    sent: Option<SentTaskForm>,
+    status: StatusCode,
+) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
     let p = cases::readable(&mut tx, &caller, id).await?;
     let d = cases::task(&mut tx, &caller, id, task).await?;
+    let manage = cases::may_manage(&caller, &p);
+    let known = match manage {
+        true => entry::known_orgs(&mut tx, &caller, id).await?,
+        false => Vec::new(),
+    };
     drop(tx);
     let lang = ctx.lang;
-    Ok(ok(&TaskPage {
+    let page = TaskPage {
+        manage,
+        known,
+        sources: FundingSource::ALL,
+        kinds: OutputKind::ALL,
+        sent,
         base: format!("/programmes/{id}"),
         name: name_in(lang, &p.name, p.name_en.as_deref()),
         area: name_in(lang, &d.task.area_name, d.task.area_name_en.as_deref()),
@@ -730,7 +862,8 @@ pub async fn task(
         .unwrap_or_else(|| "–".to_string()),
         d,
         ctx,
-    }))
+    };
+    Ok(render(status, &page))
 }
 
 #[cfg(test)]

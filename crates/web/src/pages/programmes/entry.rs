@@ -1,0 +1,743 @@
+//! Programme data entry on pages: setting up a programme with its areas, adding a task, and on a
+//! task's page its funding, milestones, outputs and people; the award tallies on the overview.
+//! Officers type money in yuan and name organisations by their code, as their documents do:
+//! each form converts to the wire struct the API takes (cents, ids) and runs the same use case
+//! in one transaction, so a problem names the API's field and nothing is half-saved.
+
+use super::{name_in, overview_page, task_page};
+use crate::AppState;
+use crate::ctx::PageCtx;
+use crate::error::{Failure, status_of};
+use crate::forms::{FormErrors, SentForm, decode_form, is_form_error};
+use crate::pages::{done, in_tx, render};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ingot_app::programmes as cases;
+use ingot_domain::benefit::parse_fixed2;
+use ingot_domain::org::Organisation;
+use ingot_domain::policy::{self, Action, Principal};
+use ingot_domain::programme::TaskStatus;
+use ingot_domain::{AchievementId, AppError, FieldError, OrgId, PatentId, ProgrammeId, TaskId};
+use ingot_store::Tx;
+
+/// Rows of areas a new programme's form offers (the "7+1" layout fits); more appear as they
+/// fill.
+const AREA_ROWS: usize = 8;
+
+/// Yuan as typed ("1,234.5") in cents, or the problem of the API's field (`budget_cents`);
+/// empty is nothing.
+fn yuan(problems: &mut Vec<FieldError>, field: &str, raw: &str) -> i64 {
+    let raw = raw.trim().replace([',', '，'], "");
+    if raw.is_empty() {
+        return 0;
+    }
+    match parse_fixed2(&raw) {
+        Some(c) if c >= 0 => c,
+        _ => {
+            problems.push(FieldError::new(field, "invalid_amount"));
+            0
+        }
+    }
+}
+
+/// A whole number as typed, or the field's problem; empty is `empty`.
+fn whole(
+    problems: &mut Vec<FieldError>,
+    field: &str,
+    raw: &str,
+    code: &'static str,
+    empty: i64,
+) -> i64 {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return empty;
+    }
+    raw.parse().unwrap_or_else(|_| {
+        problems.push(FieldError::new(field, code));
+        empty
+    })
+}
+
+/// An organisation named by its code, or the problem of the API's field; empty is left to the
+/// use case, which says whether it is required.
+async fn org_by_code(
+    tx: &mut Tx,
+    problems: &mut Vec<FieldError>,
+    field: &str,
+    raw: &str,
+) -> Result<Option<OrgId>, AppError> {
+    let code = raw.trim();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    Ok(match ingot_app::orgs::find_by_code(tx, code).await? {
+        Some(o) => Some(o.id),
+        None => {
+            problems.push(FieldError::new(field, "unknown_unit"));
+            None
+        }
+    })
+}
+
+/// The use case's answer with the form's own problems (a bad amount, an unknown code) added;
+/// the use case's problem of a field the form already named is dropped, the form's says more.
+/// A refusal that is not about the fields (not allowed, not found) stands as it is.
+fn merged<T>(problems: Vec<FieldError>, r: Result<T, AppError>) -> Result<T, AppError> {
+    if problems.is_empty() {
+        return r;
+    }
+    match r {
+        Err(AppError::Validation(more)) => {
+            let mut all = problems;
+            let named: Vec<String> = all.iter().map(|p| p.field.clone()).collect();
+            all.extend(more.into_iter().filter(|m| !named.contains(&m.field)));
+            Err(AppError::Validation(all))
+        }
+        Err(e) if !is_form_error(&e) => Err(e),
+        _ => Err(AppError::Validation(problems)),
+    }
+}
+
+/// The departments where the signed-in person may set up a programme.
+async fn owner_orgs(tx: &mut Tx, ctx: &PageCtx) -> Result<Vec<Organisation>, AppError> {
+    let Some(actor) = &ctx.actor else {
+        return Ok(Vec::new());
+    };
+    let mut ids: Vec<OrgId> = actor
+        .grants
+        .iter()
+        .filter(|g| policy::may(Principal::User(actor), Action::ManageProgramme, &g.org_path))
+        .map(|g| g.org_id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ingot_app::orgs::get_many(tx, &ids).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new programme
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ProgrammeForm {
+    owner_org_id: Option<OrgId>,
+    code: String,
+    name: String,
+    name_en: String,
+    start_year: String,
+    plan_name: String,
+    plan_url: String,
+    summary: String,
+    area_code: Vec<String>,
+    area_name: Vec<String>,
+    area_name_en: Vec<String>,
+    /// The rows (by index) whose area is infrastructure rather than an industry.
+    area_infrastructure: Vec<usize>,
+}
+
+fn optional(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl ProgrammeForm {
+    /// The wire struct, with the rows left blank dropped.
+    fn input(&self, problems: &mut Vec<FieldError>) -> cases::ProgrammeInput {
+        let rows = self
+            .area_code
+            .len()
+            .max(self.area_name.len())
+            .max(self.area_name_en.len());
+        let at =
+            |v: &Vec<String>, i: usize| v.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+        let areas = (0..rows)
+            .map(|i| cases::AreaInput {
+                code: at(&self.area_code, i),
+                name: at(&self.area_name, i),
+                name_en: optional(&at(&self.area_name_en, i)),
+                infrastructure: self.area_infrastructure.contains(&i),
+            })
+            .filter(|a| !a.code.is_empty() || !a.name.is_empty() || a.name_en.is_some())
+            .collect();
+        cases::ProgrammeInput {
+            owner_org_id: self.owner_org_id,
+            code: self.code.clone(),
+            name: self.name.clone(),
+            name_en: optional(&self.name_en),
+            start_year: whole(problems, "start_year", &self.start_year, "invalid_year", 0),
+            plan_name: optional(&self.plan_name),
+            plan_url: optional(&self.plan_url),
+            summary: self.summary.clone(),
+            areas,
+        }
+    }
+}
+
+/// One row of areas on the form, with what was typed and its problems.
+struct AreaRow {
+    index: usize,
+    code: String,
+    name: String,
+    name_en: String,
+    infrastructure: bool,
+    problems: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "programmes/new.html")]
+struct NewProgrammePage {
+    ctx: PageCtx,
+    owners: Vec<Organisation>,
+    sent: SentForm,
+    rows: Vec<AreaRow>,
+    errors: FormErrors,
+}
+
+async fn new_programme_page(
+    state: &AppState,
+    ctx: PageCtx,
+    (sent, areas): (SentForm, Vec<cases::AreaInput>),
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let mut tx = state.db.read().await?;
+    let owners = owner_orgs(&mut tx, &ctx).await?;
+    drop(tx);
+    let total = AREA_ROWS.max(areas.len() + 1);
+    let rows = (0..total)
+        .map(|i| {
+            let a = areas.get(i).cloned().unwrap_or_default();
+            AreaRow {
+                index: i,
+                problems: errors
+                    .under(&format!("areas[{i}]."))
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                code: a.code,
+                name: a.name,
+                name_en: a.name_en.unwrap_or_default(),
+                infrastructure: a.infrastructure,
+            }
+        })
+        .collect();
+    let page = NewProgrammePage {
+        ctx,
+        owners,
+        sent,
+        rows,
+        errors,
+    };
+    Ok(render(status, &page))
+}
+
+pub async fn new_programme(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+) -> Result<Response, Failure> {
+    let blank = (SentForm::default(), Vec::new());
+    new_programme_page(&state, ctx, blank, FormErrors::none(), StatusCode::OK).await
+}
+
+pub async fn create_programme(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = decode_form::<ProgrammeForm>(&body);
+    let mut problems = Vec::new();
+    let input = form.map(|f| f.input(&mut problems));
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        let input = input.as_ref().map_err(Clone::clone)?;
+        merged(problems, cases::create(tx, c, input).await)
+    })
+    .await;
+    match r {
+        Ok(p) => Ok(done(&format!("/programmes/{}", p.id), "programme_created")),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            let areas = input.map(|i| i.areas).unwrap_or_default();
+            let again = (SentForm::of(&body), areas);
+            new_programme_page(&state, ctx, again, errors, status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new task
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct TaskForm {
+    area_id: Option<i64>,
+    code: String,
+    title: String,
+    lead_org: String,
+    /// Codes of the participating organisations, separated by spaces, commas or lines.
+    participants: String,
+    leader_name: String,
+    starts_on: String,
+    ends_on: String,
+    status: String,
+    budget: String,
+}
+
+/// The codes of a list typed by hand: separated by spaces, commas (either width), enumeration
+/// commas or lines.
+fn codes(raw: &str) -> Vec<&str> {
+    raw.split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、' | ';' | '；'))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+impl TaskForm {
+    async fn input(
+        &self,
+        tx: &mut Tx,
+        problems: &mut Vec<FieldError>,
+    ) -> Result<cases::TaskInput, AppError> {
+        let mut participant_org_ids = Vec::new();
+        for (i, code) in codes(&self.participants).into_iter().enumerate() {
+            let field = format!("participant_org_ids[{i}]");
+            if let Some(o) = org_by_code(tx, problems, &field, code).await? {
+                participant_org_ids.push(o);
+            }
+        }
+        Ok(cases::TaskInput {
+            area_id: self.area_id,
+            code: self.code.clone(),
+            title: self.title.clone(),
+            lead_org_id: org_by_code(tx, problems, "lead_org_id", &self.lead_org).await?,
+            participant_org_ids,
+            leader_name: self.leader_name.clone(),
+            starts_on: self.starts_on.clone(),
+            ends_on: self.ends_on.clone(),
+            status: self.status.clone(),
+            budget_cents: yuan(problems, "budget_cents", &self.budget),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "programmes/task_new.html")]
+struct NewTaskPage {
+    ctx: PageCtx,
+    base: String,
+    name: String,
+    areas: Vec<(i64, String)>,
+    /// The organisations already in the programme, offered as codes to type.
+    known: Vec<(String, String)>,
+    statuses: &'static [TaskStatus],
+    sent: SentForm,
+    errors: FormErrors,
+}
+
+async fn new_task_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: ProgrammeId,
+    (sent, errors): (SentForm, FormErrors),
+    status: StatusCode,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let mut tx = state.db.read().await?;
+    let p = cases::readable(&mut tx, &caller, id).await?;
+    if !cases::may_manage(&caller, &p) {
+        return Err(Failure(AppError::forbidden()));
+    }
+    let lang = ctx.lang;
+    let areas = cases::areas(&mut tx, &caller, id)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, name_in(lang, &a.name, a.name_en.as_deref())))
+        .collect();
+    let known = known_orgs(&mut tx, &caller, id).await?;
+    drop(tx);
+    let page = NewTaskPage {
+        base: format!("/programmes/{id}"),
+        name: name_in(lang, &p.name, p.name_en.as_deref()),
+        ctx,
+        areas,
+        known,
+        statuses: TaskStatus::ALL,
+        sent,
+        errors,
+    };
+    Ok(render(status, &page))
+}
+
+/// The institutions of a programme by code and name, for a form's suggestions.
+pub(super) async fn known_orgs(
+    tx: &mut Tx,
+    caller: &ingot_app::Caller<'_>,
+    id: ProgrammeId,
+) -> Result<Vec<(String, String)>, AppError> {
+    let filter = ingot_store::programmes::ListFilter::default();
+    let page = ingot_store::Page::new(Some(1), Some(500), 500);
+    let institutions = cases::institutions(tx, caller, id, &filter, page).await?.0;
+    let ids: Vec<OrgId> = institutions.iter().map(|i| i.id).collect();
+    Ok(ingot_app::orgs::get_many(tx, &ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.code, o.name))
+        .collect())
+}
+
+pub async fn new_task(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<ProgrammeId>,
+) -> Result<Response, Failure> {
+    let blank = (SentForm::default(), FormErrors::none());
+    new_task_page(&state, ctx, id, blank, StatusCode::OK).await
+}
+
+pub async fn create_task(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<ProgrammeId>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = decode_form::<TaskForm>(&body);
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        let form = form.as_ref().map_err(Clone::clone)?;
+        let mut problems = Vec::new();
+        let input = form.input(tx, &mut problems).await?;
+        merged(problems, cases::create_task(tx, c, id, &input).await)
+    })
+    .await;
+    match r {
+        Ok(t) => Ok(done(
+            &format!("/programmes/{id}/tasks/{}", t.id),
+            "task_created",
+        )),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            let again = (SentForm::of(&body), errors);
+            new_task_page(&state, ctx, id, again, status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// On a task's page: funding, milestones, outputs, people
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct FundingForm {
+    task_id: Option<TaskId>,
+    year: String,
+    source: String,
+    planned: String,
+    actual: String,
+    overrun_reason: String,
+}
+
+impl FundingForm {
+    fn input(&self, problems: &mut Vec<FieldError>) -> cases::FundingInput {
+        cases::FundingInput {
+            task_id: self.task_id,
+            year: whole(problems, "year", &self.year, "invalid_year", 0),
+            source: self.source.clone(),
+            planned_cents: yuan(problems, "planned_cents", &self.planned),
+            actual_cents: yuan(problems, "actual_cents", &self.actual),
+            overrun_reason: optional(&self.overrun_reason),
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct OutputForm {
+    task_id: Option<TaskId>,
+    kind: String,
+    title: String,
+    quantity: String,
+    value: String,
+    achievement_id: String,
+    /// The patent's number as granted or applied for (CN…); the form finds the record.
+    patent_number: String,
+    note: String,
+    recorded_on: String,
+}
+
+impl OutputForm {
+    async fn input(
+        &self,
+        tx: &mut Tx,
+        problems: &mut Vec<FieldError>,
+    ) -> Result<cases::OutputInput, AppError> {
+        let achievement = self.achievement_id.trim().trim_start_matches('#');
+        let achievement_id = match achievement {
+            "" => None,
+            raw => match raw.parse() {
+                Ok(n) => Some(AchievementId(n)),
+                Err(_) => {
+                    problems.push(FieldError::new("achievement_id", "unknown_record"));
+                    None
+                }
+            },
+        };
+        let number = self.patent_number.trim();
+        let patent_id = match number {
+            "" => None,
+            n => match ingot_store::innovation::patent_by_number(tx, n).await? {
+                Some(id) => Some(PatentId(id)),
+                None => {
+                    problems.push(FieldError::new("patent_id", "unknown_record"));
+                    None
+                }
+            },
+        };
+        Ok(cases::OutputInput {
+            task_id: self.task_id,
+            kind: self.kind.clone(),
+            title: self.title.clone(),
+            quantity: whole(problems, "quantity", &self.quantity, "wrong_type", 0),
+            value_cents: yuan(problems, "value_cents", &self.value),
+            achievement_id,
+            patent_id,
+            note: optional(&self.note),
+            recorded_on: self.recorded_on.clone(),
+        })
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct PersonForm {
+    name: String,
+    academician: bool,
+    /// The code of the person's institution.
+    institution: String,
+    task_ids: Vec<TaskId>,
+}
+
+/// Which of a task page's forms was sent, to show it again beside its problems.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TaskPageForm {
+    Funding,
+    Milestone,
+    Output,
+    Person,
+}
+
+impl TaskPageForm {
+    pub fn is(&self, name: &str) -> bool {
+        let mine = match self {
+            TaskPageForm::Funding => "funding",
+            TaskPageForm::Milestone => "milestone",
+            TaskPageForm::Output => "output",
+            TaskPageForm::Person => "person",
+        };
+        mine == name
+    }
+}
+
+/// A task page's form, sent: which, what was typed, its problems.
+pub type SentTaskForm = (TaskPageForm, SentForm, FormErrors);
+
+/// The answer to a form of a task's page: the task page with a flash, or the page again with
+/// the form's problems. The task is the one the form named; a form naming none is refused on
+/// the error page, as there is no task page to show it on.
+async fn task_answer<T>(
+    state: &AppState,
+    ctx: PageCtx,
+    (id, task): (ProgrammeId, Option<TaskId>),
+    (which, body, r): (TaskPageForm, &Bytes, Result<T, AppError>),
+    flash: &'static str,
+) -> Result<Response, Failure> {
+    match (r, task) {
+        (Ok(_), Some(task)) => Ok(done(&format!("/programmes/{id}/tasks/{task}"), flash)),
+        (Ok(_), None) => Ok(done(&format!("/programmes/{id}"), flash)),
+        (Err(e), Some(task)) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            let sent = (which, SentForm::of(body), errors);
+            task_page(state, ctx, id, task, Some(sent), status_of(&e)).await
+        }
+        (Err(e), _) => Err(Failure(e)),
+    }
+}
+
+pub async fn record_funding(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<ProgrammeId>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = decode_form::<FundingForm>(&body);
+    let task = form.as_ref().ok().and_then(|f| f.task_id);
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        let mut problems = Vec::new();
+        let input = form.as_ref().map_err(Clone::clone)?.input(&mut problems);
+        merged(problems, cases::record_funding(tx, c, id, &input).await)
+    })
+    .await;
+    let sent = (TaskPageForm::Funding, &body, r);
+    task_answer(&state, ctx, (id, task), sent, "programme_funding_recorded").await
+}
+
+pub async fn add_milestone(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<ProgrammeId>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    // Every field of a milestone is typed as the API takes it: the wire struct itself.
+    let input = decode_form::<cases::MilestoneInput>(&body);
+    let task = input.as_ref().ok().and_then(|f| f.task_id);
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        cases::add_milestone(tx, c, id, input.as_ref().map_err(Clone::clone)?).await
+    })
+    .await;
+    let sent = (TaskPageForm::Milestone, &body, r);
+    task_answer(&state, ctx, (id, task), sent, "milestone_added").await
+}
+
+pub async fn add_output(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<ProgrammeId>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = decode_form::<OutputForm>(&body);
+    let task = form.as_ref().ok().and_then(|f| f.task_id);
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        let mut problems = Vec::new();
+        let form = form.as_ref().map_err(Clone::clone)?;
+        let input = form.input(tx, &mut problems).await?;
+        merged(problems, cases::add_output(tx, c, id, &input).await)
+    })
+    .await;
+    let sent = (TaskPageForm::Output, &body, r);
+    task_answer(&state, ctx, (id, task), sent, "programme_output_added").await
+}
+
+pub async fn add_person(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<ProgrammeId>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = decode_form::<PersonForm>(&body);
+    let task = form.as_ref().ok().and_then(|f| f.task_ids.first().copied());
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        let mut problems = Vec::new();
+        let form = form.as_ref().map_err(Clone::clone)?;
+        let input = cases::PersonInput {
+            name: form.name.clone(),
+            academician: form.academician,
+            institution_id: org_by_code(tx, &mut problems, "institution_id", &form.institution)
+                .await?,
+            task_ids: form.task_ids.clone(),
+        };
+        merged(problems, cases::add_person(tx, c, id, &input).await)
+    })
+    .await;
+    let sent = (TaskPageForm::Person, &body, r);
+    task_answer(&state, ctx, (id, task), sent, "person_added").await
+}
+
+// ---------------------------------------------------------------------------------------------
+// On the overview: the region's awards and the programme's share
+
+pub async fn record_award(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<ProgrammeId>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default)]
+    struct AwardForm {
+        award: String,
+        region_total: String,
+        programme_won: String,
+    }
+    let form = decode_form::<AwardForm>(&body);
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        let form = form.as_ref().map_err(Clone::clone)?;
+        let mut problems = Vec::new();
+        let input = cases::AwardInput {
+            award: form.award.clone(),
+            region_total: whole(
+                &mut problems,
+                "region_total",
+                &form.region_total,
+                "wrong_type",
+                0,
+            ),
+            programme_won: whole(
+                &mut problems,
+                "programme_won",
+                &form.programme_won,
+                "wrong_type",
+                0,
+            ),
+        };
+        merged(problems, cases::record_award(tx, c, id, &input).await)
+    })
+    .await;
+    match r {
+        Ok(_) => Ok(done(&format!("/programmes/{id}#awards"), "award_recorded")),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            let sent = (SentForm::of(&body), errors);
+            overview_page(&state, ctx, id, Some(sent), status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_typed_in_yuan_and_a_list_of_codes_as_people_write_it() {
+        let mut problems = Vec::new();
+        assert_eq!(yuan(&mut problems, "budget_cents", "1,234.5"), 123_450);
+        assert_eq!(yuan(&mut problems, "budget_cents", " "), 0);
+        assert!(problems.is_empty());
+        assert_eq!(yuan(&mut problems, "budget_cents", "12万"), 0);
+        assert_eq!(yuan(&mut problems, "actual_cents", "-3"), 0);
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["budget_cents", "actual_cents"]);
+        assert_eq!(
+            codes("NM-A, NM-B，NM-C、NM-D\nNM-E;NM-F"),
+            ["NM-A", "NM-B", "NM-C", "NM-D", "NM-E", "NM-F"]
+        );
+    }
+
+    #[test]
+    fn the_forms_problems_come_first_and_replace_the_use_cases_own_for_the_field() {
+        let form = vec![FieldError::new("lead_org_id", "unknown_unit")];
+        let case: Result<(), AppError> = Err(AppError::Validation(vec![
+            FieldError::new("lead_org_id", "required"),
+            FieldError::new("title", "required"),
+        ]));
+        let Err(AppError::Validation(all)) = merged(form.clone(), case) else {
+            panic!("a validation error");
+        };
+        let seen: Vec<(&str, &str)> = all.iter().map(|p| (p.field.as_str(), p.code)).collect();
+        assert_eq!(
+            seen,
+            [("lead_org_id", "unknown_unit"), ("title", "required")]
+        );
+        // The use case succeeding does not save what the form found wrong.
+        assert!(matches!(
+            merged(form.clone(), Ok(())),
+            Err(AppError::Validation(_))
+        ));
+        // A refusal stays a refusal.
+        assert!(matches!(
+            merged(form, Err::<(), _>(AppError::forbidden())),
+            Err(AppError::Forbidden { .. })
+        ));
+        assert!(merged(Vec::new(), Ok(7)).is_ok());
+    }
+}
