@@ -21,6 +21,11 @@ const PAGE_OF: &[(&str, &str, &str)] = &[
     ("PATCH", "/orgs/{id}", "/orgs/{id}/rename"),
     ("PATCH", "/studios/{id}", "/studios/{id}/edit"),
     (
+        "PATCH",
+        "/programmes/{id}/tasks/{task}",
+        "/programmes/{id}/tasks/{task}/edit",
+    ),
+    (
         "POST",
         "/achievements/{id}/benefit/verify",
         "/achievements/{id}/verify",

@@ -309,3 +309,128 @@ async fn only_its_officers_fill_in_a_programme(backend: Backend) {
     assert_eq!(overview(&api, id).await["figures"]["tasks"], before);
 }
 on_both!(only_its_officers_fill_in_a_programme);
+
+async fn a_task_is_changed_with_its_history_and_a_stale_change_is_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let officer = app.sign_in_demo("nm.programme").await;
+    let api = app.api_as("nm.programme").await;
+    let (_, list) = api.get("/programmes").await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let (_, tasks) = api
+        .get(&format!(
+            "/programmes/{id}/tasks?kind=in_progress&per_page=1"
+        ))
+        .await;
+    let task = &tasks["items"][0];
+    let task_id = task["id"].as_i64().unwrap();
+    let path = format!("/programmes/{id}/tasks/{task_id}");
+    let (_, before) = api.get(&path).await;
+    let version = before["task"]["version"].as_i64().unwrap();
+    let old_status = before["task"]["status"].as_str().unwrap().to_string();
+    assert_ne!(old_status, "completed");
+    let old_leader = before["task"]["leader_name"].as_str().unwrap().to_string();
+
+    // The form holds what the task holds now, the lead organisation by its code.
+    let (status, form) = officer.page(&format!("{path}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains(&format!("value=\"{version}\"")),
+        "the version read"
+    );
+    assert!(form.contains(task["code"].as_str().unwrap()));
+
+    // Changed on the page: completed, a new leader, a bigger budget, one participant.
+    let area = task["area_id"].as_i64().unwrap().to_string();
+    let v = version.to_string();
+    let lead = before["task"]["lead_org_id"].as_i64().unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    let lead_code = ingot_store::orgs::get(&mut tx, ingot_domain::OrgId(lead))
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    drop(tx);
+    let starts = before["task"]["starts_on"].as_str().unwrap().to_string();
+    let fields = vec![
+        ("version", v.as_str()),
+        ("area_id", area.as_str()),
+        ("code", task["code"].as_str().unwrap()),
+        ("title", task["title"].as_str().unwrap()),
+        ("lead_org", lead_code.as_str()),
+        ("participants", "CN-NM-BT-NHI"),
+        ("leader_name", "包钢稀土研究院 王立新"),
+        ("starts_on", starts.as_str()),
+        ("ends_on", ""),
+        ("status", "completed"),
+        ("budget", "123,456,789.01"),
+    ];
+    assert!(form.contains(&format!("value=\"{lead_code}\"")), "{form}");
+    saved(&officer, &format!("{path}/edit"), &fields).await;
+    let (_, after) = api.get(&path).await;
+    assert_eq!(after["task"]["status"], "completed");
+    assert_eq!(after["task"]["leader_name"], "包钢稀土研究院 王立新");
+    assert_eq!(after["task"]["budget_cents"], 12_345_678_901i64);
+    assert_eq!(after["task"]["version"], version + 1);
+    let participants: Vec<i64> = after["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["org_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(participants, [app.org_id("CN-NM-BT-NHI").await]);
+
+    // The same form sent again (the version it read is gone) is refused, nothing changed.
+    let mut stale = fields.clone();
+    stale[6].1 = "另一个人";
+    let r = officer.post_form(&format!("{path}/edit"), &stale).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("data-testid=\"form-error\""), "{page}");
+    let (_, still) = api.get(&path).await;
+    assert_eq!(still["task"]["leader_name"], "包钢稀土研究院 王立新");
+
+    // Through the API: an end before the start is named; then a change at the current version.
+    let t = &still["task"];
+    let mut body = serde_json::json!({
+        "version": t["version"], "area_id": t["area_id"], "code": t["code"], "title": t["title"],
+        "lead_org_id": t["lead_org_id"], "participant_org_ids": participants,
+        "leader_name": t["leader_name"], "starts_on": t["starts_on"], "ends_on": "2000-01-01",
+        "status": "completed", "budget_cents": t["budget_cents"],
+    });
+    let (s, e) = api.send(reqwest::Method::PATCH, &path, body.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e.to_string().contains("ends_on"), "{e}");
+    body["ends_on"] = Value::from("");
+    body["leader_name"] = Value::from(old_leader.as_str());
+    let (s, changed) = api.send(reqwest::Method::PATCH, &path, body.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{changed}");
+    assert_eq!(changed["version"], version + 2);
+    let (s, _) = api.send(reqwest::Method::PATCH, &path, body).await;
+    assert_eq!(s, StatusCode::CONFLICT, "the version sent is gone");
+
+    // The history keeps both changes, newest first, with what was before; no addresses.
+    let (_, detail) = api.get(&path).await;
+    let history = detail["history"].as_array().unwrap();
+    let updates: Vec<&Value> = history
+        .iter()
+        .filter(|h| h["action"] == "programme.task.update")
+        .collect();
+    assert_eq!(updates.len(), 2);
+    assert_eq!(updates[1]["before"]["status"], old_status.as_str());
+    assert_eq!(updates[1]["after"]["status"], "completed");
+    assert_eq!(
+        updates[1]["after"]["participants"],
+        serde_json::json!(["CN-NM-BT-NHI"])
+    );
+    assert_eq!(updates[0]["after"]["leader_name"], old_leader.as_str());
+    assert!(history.iter().all(|h| h["ip"].is_null()));
+    let (_, page) = officer.page(&path).await;
+    assert!(page.contains("data-testid=\"history-change\""));
+    assert!(
+        page.contains("包钢稀土研究院 王立新"),
+        "the leader before the last change"
+    );
+}
+on_both!(a_task_is_changed_with_its_history_and_a_stale_change_is_refused);

@@ -24,7 +24,9 @@ pub use outputs::{OutputInput, add_output, outputs};
 pub use overview::{AreaFigures, Overview, overview};
 pub use people::{PersonInput, add_person, institutions, people};
 pub use registry::{AreaInput, ProgrammeInput, areas, create, list};
-pub use tasks::{TaskDetail, TaskInput, create_task, task, tasks};
+pub use tasks::{
+    TaskChange, TaskDetail, TaskInput, create_task, task, task_history, tasks, update_task,
+};
 
 use crate::audit::{Change, record};
 use crate::{Caller, Result};

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(26, "0026_record_tally"),
     migration!(27, "0027_stat_returns"),
     migration!(28, "0028_people_records_index"),
+    migration!(29, "0029_programme_task_version"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

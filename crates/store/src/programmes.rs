@@ -27,8 +27,8 @@ pub use registry::{
     list_programmes, programme_by_code,
 };
 pub use tasks::{
-    NewTask, TASK_INSERT, Task, add_task_orgs, get_task, insert_task, task_by_code, task_orgs,
-    tasks,
+    NewTask, TASK_INSERT, Task, add_task_orgs, get_task, insert_task, set_task_orgs, task_by_code,
+    task_orgs, tasks, update_task,
 };
 
 use crate::sql::{Arg, Page, SqlBuilder};

@@ -201,6 +201,8 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
     ("GET", "/programmes/{id}/people", Refused),
     ("POST", "/programmes/{id}/people", Refused),
     ("GET", "/programmes/{id}/tasks/{task}", Refused),
+    ("GET", "/programmes/{id}/tasks/{task}/edit", Refused),
+    ("POST", "/programmes/{id}/tasks/{task}/edit", Refused),
     ("GET", "/programmes/{id}/{list}", Refused),
     ("GET", "/notifications", Open),
     ("POST", "/notifications/read", Open),
@@ -433,4 +435,5 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
     ("GET", "/api/v1/programmes/{id}/tasks", Refused),
     ("POST", "/api/v1/programmes/{id}/tasks", Refused),
     ("GET", "/api/v1/programmes/{id}/tasks/{task}", Refused),
+    ("PATCH", "/api/v1/programmes/{id}/tasks/{task}", Refused),
 ];

@@ -2,10 +2,13 @@
 //! and a task with everything recorded about it.
 
 use super::{check_kind, date, log, manageable, not_found, org, readable};
+use crate::audit::{Change, record};
 use crate::{Caller, Result};
+use ingot_domain::audit::AuditEntry;
 use ingot_domain::programme::{self as rules, TaskStatus};
 use ingot_domain::validate::{self, Validator, problem};
 use ingot_domain::{AppError, FieldError, OrgId, ProgrammeId, TaskId, Timestamp};
+use ingot_store::audit::AuditFilter;
 use ingot_store::programmes::{
     self as store, Funding, ListFilter, Milestone, NewTask, Output, Task,
 };
@@ -25,7 +28,8 @@ pub async fn tasks(
 }
 
 /// Adding a critical task to a programme, as the API sends it.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+// Serialize: a change's schema shows its default particulars.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 #[schema(as = TaskBody)]
 pub struct TaskInput {
@@ -46,13 +50,9 @@ pub struct TaskInput {
     pub budget_cents: i64,
 }
 
-pub async fn create_task(
-    tx: &mut Tx,
-    caller: &Caller<'_>,
-    id: ProgrammeId,
-    input: &TaskInput,
-) -> Result<Task> {
-    let p = manageable(tx, caller, id).await?;
+/// A task as typed, checked: the row to store and its participants (deduplicated, the lead
+/// left out), or every problem by field.
+async fn checked(tx: &mut Tx, id: ProgrammeId, input: &TaskInput) -> Result<(NewTask, Vec<OrgId>)> {
     let mut v = Validator::new();
     let areas = store::areas(tx, id).await?;
     let area_id = match input.area_id {
@@ -97,11 +97,22 @@ pub async fn create_task(
         status,
         budget_cents: input.budget_cents,
     };
-    let task = store::insert_task(tx, &new, Timestamp::now()).await?;
     let mut participants: Vec<OrgId> = input.participant_org_ids.clone();
     participants.sort();
     participants.dedup();
     participants.retain(|o| *o != lead);
+    Ok((new, participants))
+}
+
+pub async fn create_task(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProgrammeId,
+    input: &TaskInput,
+) -> Result<Task> {
+    let p = manageable(tx, caller, id).await?;
+    let (new, participants) = checked(tx, id, input).await?;
+    let task = store::insert_task(tx, &new, Timestamp::now()).await?;
     store::add_task_orgs(tx, task, &participants).await?;
     log(
         tx,
@@ -115,6 +126,120 @@ pub async fn create_task(
     )
     .await?;
     store::get_task(tx, task).await?.ok_or_else(not_found)
+}
+
+/// Changing a task (a code mistyped, a new leader, the status as work goes on), as the form and
+/// the API send it: every particular again, and the version read.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+#[schema(as = TaskChangeBody)]
+pub struct TaskChange {
+    /// The version read (`version` of the task); a change made meanwhile is refused with
+    /// `task_changed`.
+    pub version: Option<i64>,
+    #[serde(flatten)]
+    pub task: TaskInput,
+}
+
+/// What an edit can change, as the audit row keeps it before and after; organisations by code,
+/// as people name them (`codes` holds the code of each one involved).
+fn particulars(
+    t: &NewTask,
+    participants: &[OrgId],
+    codes: &[ingot_domain::org::Organisation],
+) -> serde_json::Value {
+    let code = |id: &OrgId| {
+        codes
+            .iter()
+            .find(|o| o.id == *id)
+            .map_or_else(|| id.0.to_string(), |o| o.code.clone())
+    };
+    let participants: Vec<String> = participants.iter().map(code).collect();
+    serde_json::json!({"area_id": t.area_id, "code": t.code, "title": t.title,
+        "lead_org": code(&t.lead_org_id), "participants": participants,
+        "leader_name": t.leader_name, "starts_on": t.starts_on, "ends_on": t.ends_on,
+        "status": t.status, "budget_cents": t.budget_cents})
+}
+
+/// Changes a task of the programme if it is still at the version read; the audit row keeps what
+/// it was and what it became, which the task's page shows as its history.
+pub async fn update_task(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    (id, task): (ProgrammeId, TaskId),
+    change: &TaskChange,
+) -> Result<Task> {
+    let p = manageable(tx, caller, id).await?;
+    let t = store::get_task(tx, task)
+        .await?
+        .filter(|t| t.programme_id == id)
+        .ok_or_else(|| AppError::not_found("task"))?;
+    let version = change.version.unwrap_or(t.version);
+    if version != t.version {
+        return Err(AppError::conflict("task_changed"));
+    }
+    let (new, participants) = checked(tx, id, &change.task).await?;
+    let mut before_orgs: Vec<OrgId> = store::task_orgs(tx, task)
+        .await?
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
+    before_orgs.sort();
+    let before = NewTask {
+        programme_id: id,
+        area_id: t.area_id,
+        code: t.code.clone(),
+        title: t.title.clone(),
+        lead_org_id: t.lead_org_id,
+        leader_name: t.leader_name.clone(),
+        starts_on: t.starts_on,
+        ends_on: t.ends_on,
+        status: t.status,
+        budget_cents: t.budget_cents,
+    };
+    if !store::update_task(tx, task, &new, version, Timestamp::now()).await? {
+        return Err(AppError::conflict("task_changed"));
+    }
+    store::set_task_orgs(tx, task, &participants).await?;
+    let mut involved: Vec<OrgId> = [&before_orgs[..], &participants[..]].concat();
+    involved.extend([before.lead_org_id, new.lead_org_id]);
+    let codes = ingot_store::orgs::get_many(tx, &involved).await?;
+    record(
+        tx,
+        caller,
+        Change::new("programme.task.update", "programme_task", task.0)
+            .label(&new.title)
+            .org(p.owner_org_id)
+            .before(&particulars(&before, &before_orgs, &codes))
+            .after(&particulars(&new, &participants, &codes)),
+    )
+    .await?;
+    store::get_task(tx, task).await?.ok_or_else(not_found)
+}
+
+/// The changes recorded about a task, newest first: its creation, edits, funding, milestones
+/// and outputs, with who made them and, for edits, what was before and after. Whoever may read
+/// the programme may read its tasks' history.
+pub async fn task_history(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProgrammeId,
+    task: TaskId,
+) -> Result<Vec<AuditEntry>> {
+    readable(tx, caller, id).await?;
+    let filter = AuditFilter {
+        object_type: Some("programme_task".to_string()),
+        object_id: Some(task.0),
+        ..Default::default()
+    };
+    let (mut entries, _) =
+        ingot_store::audit::list(tx, &filter, Page::new(Some(1), Some(100), 100)).await?;
+    // Readers of a programme see who changed what, not where from.
+    for e in &mut entries {
+        e.ip = None;
+        e.request_id = None;
+    }
+    Ok(entries)
 }
 
 /// A task with everything recorded about it.

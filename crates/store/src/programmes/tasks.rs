@@ -93,6 +93,8 @@ pub struct Task {
     pub fiscal_actual_cents: i64,
     pub social_actual_cents: i64,
     pub people: i64,
+    /// Raised by every edit; an edit names the version it read.
+    pub version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -115,6 +117,7 @@ struct TaskRow {
     fiscal_actual_cents: i64,
     social_actual_cents: i64,
     people: i64,
+    version: i64,
 }
 
 impl TryFrom<TaskRow> for Task {
@@ -139,13 +142,14 @@ impl TryFrom<TaskRow> for Task {
             fiscal_actual_cents: r.fiscal_actual_cents,
             social_actual_cents: r.social_actual_cents,
             people: r.people,
+            version: r.version,
         })
     }
 }
 
 const TASK: &str = "SELECT t.id, t.programme_id, t.area_id, a.name AS area_name, a.name_en AS area_name_en,
     t.code, t.title, t.lead_org_id, o.name AS lead_name, o.name_en AS lead_name_en, t.leader_name,
-    t.starts_on, t.ends_on, t.status, t.budget_cents,
+    t.starts_on, t.ends_on, t.status, t.budget_cents, t.version,
     CAST(COALESCE((SELECT SUM(f.actual_cents) FROM programme_funding f WHERE f.task_id = t.id AND f.source = 'fiscal'), 0) AS BIGINT) AS fiscal_actual_cents,
     CAST(COALESCE((SELECT SUM(f.actual_cents) FROM programme_funding f WHERE f.task_id = t.id AND f.source = 'social'), 0) AS BIGINT) AS social_actual_cents,
     (SELECT COUNT(*) FROM programme_task_people tp WHERE tp.task_id = t.id) AS people
@@ -184,7 +188,7 @@ pub async fn tasks(
     // The column list of TASK without its FROM, so the count can share the WHERE clause.
     const SELECT: &str = "SELECT t.id, t.programme_id, t.area_id, a.name AS area_name, a.name_en AS area_name_en,
     t.code, t.title, t.lead_org_id, o.name AS lead_name, o.name_en AS lead_name_en, t.leader_name,
-    t.starts_on, t.ends_on, t.status, t.budget_cents,
+    t.starts_on, t.ends_on, t.status, t.budget_cents, t.version,
     CAST(COALESCE((SELECT SUM(f.actual_cents) FROM programme_funding f WHERE f.task_id = t.id AND f.source = 'fiscal'), 0) AS BIGINT) AS fiscal_actual_cents,
     CAST(COALESCE((SELECT SUM(f.actual_cents) FROM programme_funding f WHERE f.task_id = t.id AND f.source = 'social'), 0) AS BIGINT) AS social_actual_cents,
     (SELECT COUNT(*) FROM programme_task_people tp WHERE tp.task_id = t.id) AS people";
@@ -215,6 +219,46 @@ pub async fn tasks(
         Task::try_from,
     )
     .await
+}
+
+/// Changes a task's particulars if it is still at `version`, raising it; false when someone
+/// changed it meanwhile.
+pub async fn update_task(
+    tx: &mut Tx,
+    id: TaskId,
+    t: &NewTask,
+    version: i64,
+    now: Timestamp,
+) -> Result<bool> {
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE programme_tasks SET area_id = $1, code = $2, title = $3, lead_org_id = $4,
+                 leader_name = $5, starts_on = $6, ends_on = $7, status = $8, budget_cents = $9,
+                 updated_at = $10, version = version + 1 WHERE id = $11 AND version = $12",
+            )
+            .bind(t.area_id)
+            .bind(t.code.as_str())
+            .bind(t.title.as_str())
+            .bind(t.lead_org_id)
+            .bind(t.leader_name.as_str())
+            .bind(t.starts_on)
+            .bind(t.ends_on)
+            .bind(t.status.as_str())
+            .bind(t.budget_cents)
+            .bind(now)
+            .bind(id.0)
+            .bind(version),
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Replaces a task's participating organisations.
+pub async fn set_task_orgs(tx: &mut Tx, task: TaskId, orgs: &[OrgId]) -> Result<()> {
+    tx.execute(Sql::new("DELETE FROM programme_task_orgs WHERE task_id = $1").bind(task.0))
+        .await?;
+    add_task_orgs(tx, task, orgs).await
 }
 
 /// The participating organisations of a task (besides its lead).

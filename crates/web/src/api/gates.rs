@@ -347,6 +347,11 @@ const GATES: &[(&str, &str, Gate)] = &[
     (GET, "/programmes/{id}/tasks", SignedIn),
     (POST, "/programmes/{id}/tasks", Record(Target::Programme)),
     (GET, "/programmes/{id}/tasks/{task}", SignedIn),
+    (
+        PATCH,
+        "/programmes/{id}/tasks/{task}",
+        Record(Target::Programme),
+    ),
 ];
 
 /// The API's routes with their gates, under their full paths.

@@ -25,7 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(overview::get_overview))
         .routes(routes!(tasks::list_tasks, tasks::create_task))
-        .routes(routes!(tasks::get_task))
+        .routes(routes!(tasks::get_task, tasks::update_task))
         .routes(routes!(funding::list_funding, funding::record_funding))
         .routes(routes!(
             milestones::list_milestones,

@@ -729,6 +729,16 @@ pub fn routes() -> Routes {
             programmes::entry::add_person,
         )
         .get("/programmes/{id}/tasks/{task}", SignedIn, programmes::task)
+        .get(
+            "/programmes/{id}/tasks/{task}/edit",
+            Record(Target::Programme),
+            programmes::entry::edit_task,
+        )
+        .post(
+            "/programmes/{id}/tasks/{task}/edit",
+            Record(Target::Programme),
+            programmes::entry::update_task,
+        )
         .get("/programmes/{id}/{list}", SignedIn, programmes::list)
         .get("/notifications", SignedIn, notifications::index)
         .post("/notifications/read", SignedIn, notifications::read_all)

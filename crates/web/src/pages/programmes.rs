@@ -775,6 +775,61 @@ struct TaskPage {
     kinds: &'static [OutputKind],
     /// The form sent, when it had problems.
     sent: Option<SentTaskForm>,
+    history: Vec<HistoryRow>,
+}
+
+/// One change recorded about a task: when, who, what, and for an edit each particular that
+/// changed (its label, before, after).
+pub struct HistoryRow {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub changes: Vec<(String, String, String)>,
+}
+
+/// A particular as the history shows it: money in yuan, lists joined, nothing as a dash.
+fn shown(ctx: &PageCtx, field: &str, v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => "–".to_string(),
+        Value::Number(n) if field.ends_with("_cents") => ctx.money(&n.as_i64().unwrap_or(0)),
+        Value::String(s) if field == "status" => ctx.code_name("programmes.status", s),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| shown(ctx, field, i))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+fn history_row(ctx: &PageCtx, e: &ingot_domain::audit::AuditEntry) -> HistoryRow {
+    let parse = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+    };
+    let mut changes = Vec::new();
+    if let (Some(serde_json::Value::Object(before)), Some(serde_json::Value::Object(after))) =
+        (parse(&e.before), parse(&e.after))
+    {
+        for (field, now) in &after {
+            let then = before.get(field).unwrap_or(&serde_json::Value::Null);
+            if then != now {
+                changes.push((
+                    ctx.label(field),
+                    shown(ctx, field, then),
+                    shown(ctx, field, now),
+                ));
+            }
+        }
+    }
+    HistoryRow {
+        at: ctx.datetime(&e.at),
+        who: e.actor_label.clone(),
+        what: ctx.t(&super::home::action_key(&e.action)).to_string(),
+        changes,
+    }
 }
 
 impl TaskPage {
@@ -834,13 +889,16 @@ pub(crate) async fn task_page(
     let p = cases::readable(&mut tx, &caller, id).await?;
     let d = cases::task(&mut tx, &caller, id, task).await?;
     let manage = cases::may_manage(&caller, &p);
+    let history = cases::task_history(&mut tx, &caller, id, task).await?;
     let known = match manage {
         true => entry::known_orgs(&mut tx, &caller, id).await?,
         false => Vec::new(),
     };
     drop(tx);
     let lang = ctx.lang;
+    let history = history.iter().map(|e| history_row(&ctx, e)).collect();
     let page = TaskPage {
+        history,
         manage,
         known,
         sources: FundingSource::ALL,

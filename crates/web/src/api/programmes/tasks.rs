@@ -6,7 +6,8 @@ use super::funding::FundingDto;
 use super::milestones::MilestoneDto;
 use super::outputs::OutputDto;
 use crate::AppState;
-use crate::api::{ApiCtx, api_create};
+use crate::api::dto::AuditEntryDto;
+use crate::api::{ApiCtx, JsonBody, api_create};
 use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -36,6 +37,8 @@ pub struct TaskDto {
     /// The task's own leverage: actual social per actual fiscal funding, in hundredths.
     pub leverage_x100: Option<i64>,
     pub people: i64,
+    /// Send it back with a change; a change made meanwhile is refused.
+    pub version: i64,
 }
 
 impl From<Task> for TaskDto {
@@ -60,6 +63,7 @@ impl From<Task> for TaskDto {
                 t.social_actual_cents,
             ),
             people: t.people,
+            version: t.version,
         }
     }
 }
@@ -73,6 +77,8 @@ pub struct TaskDetailDto {
     pub funding: Vec<FundingDto>,
     pub milestones: Vec<MilestoneDto>,
     pub outputs: Vec<OutputDto>,
+    /// What was recorded about the task, newest first: edits with before and after.
+    pub history: Vec<AuditEntryDto>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -114,8 +120,11 @@ pub(super) async fn get_task(
     Path((id, task)): Path<(ProgrammeId, TaskId)>,
 ) -> Result<Json<TaskDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let d = cases::task(&mut tx, &api.caller(), id, task).await?;
+    let caller = api.caller();
+    let d = cases::task(&mut tx, &caller, id, task).await?;
+    let history = cases::task_history(&mut tx, &caller, id, task).await?;
     Ok(Json(TaskDetailDto {
+        history: history.into_iter().map(Into::into).collect(),
         task: d.task.into(),
         participants: d
             .participants
@@ -126,4 +135,22 @@ pub(super) async fn get_task(
         milestones: d.milestones.into_iter().map(Into::into).collect(),
         outputs: d.outputs.into_iter().map(Into::into).collect(),
     }))
+}
+
+/// Changes a task: every particular again, with the version read.
+#[utoipa::path(patch, path = "/programmes/{id}/tasks/{task}", tag = "programmes",
+    params(("id" = i64, Path), ("task" = i64, Path)), request_body = cases::TaskChange,
+    responses((status = 200, body = TaskDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn update_task(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path((id, task)): Path<(ProgrammeId, TaskId)>,
+    JsonBody(change): JsonBody<cases::TaskChange>,
+) -> Result<Json<TaskDto>, Failure> {
+    let mut tx = state.db.begin().await?;
+    let t = cases::update_task(&mut tx, &api.caller(), (id, task), &change).await?;
+    tx.commit().await?;
+    Ok(Json(t.into()))
 }

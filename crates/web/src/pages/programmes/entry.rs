@@ -283,6 +283,8 @@ struct TaskForm {
     ends_on: String,
     status: String,
     budget: String,
+    /// The version of the task read, when changing one.
+    version: Option<i64>,
 }
 
 /// The codes of a list typed by hand: separated by spaces, commas (either width), enumeration
@@ -333,12 +335,14 @@ struct NewTaskPage {
     statuses: &'static [TaskStatus],
     sent: SentForm,
     errors: FormErrors,
+    /// The task being changed; none when adding one.
+    editing: Option<TaskId>,
 }
 
 async fn new_task_page(
     state: &AppState,
     ctx: PageCtx,
-    id: ProgrammeId,
+    (id, editing): (ProgrammeId, Option<TaskId>),
     (sent, errors): (SentForm, FormErrors),
     status: StatusCode,
 ) -> Result<Response, Failure> {
@@ -365,6 +369,7 @@ async fn new_task_page(
         statuses: TaskStatus::ALL,
         sent,
         errors,
+        editing,
     };
     Ok(render(status, &page))
 }
@@ -392,7 +397,7 @@ pub async fn new_task(
     Path(id): Path<ProgrammeId>,
 ) -> Result<Response, Failure> {
     let blank = (SentForm::default(), FormErrors::none());
-    new_task_page(&state, ctx, id, blank, StatusCode::OK).await
+    new_task_page(&state, ctx, (id, None), blank, StatusCode::OK).await
 }
 
 pub async fn create_task(
@@ -417,7 +422,85 @@ pub async fn create_task(
         Err(e) if is_form_error(&e) => {
             let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
             let again = (SentForm::of(&body), errors);
-            new_task_page(&state, ctx, id, again, status_of(&e)).await
+            new_task_page(&state, ctx, (id, None), again, status_of(&e)).await
+        }
+        Err(e) => Err(Failure(e)),
+    }
+}
+
+/// The form to change a task, filled in with what it holds now (organisations by code).
+pub async fn edit_task(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((id, task)): Path<(ProgrammeId, TaskId)>,
+) -> Result<Response, Failure> {
+    let caller = ctx.caller()?;
+    let mut tx = state.db.read().await?;
+    let d = cases::task(&mut tx, &caller, id, task).await?;
+    let mut ids: Vec<OrgId> = d.participants.iter().map(|(o, _)| *o).collect();
+    ids.push(d.task.lead_org_id);
+    let orgs = ingot_app::orgs::get_many(&mut tx, &ids).await?;
+    drop(tx);
+    let code_of = |o: OrgId| {
+        orgs.iter()
+            .find(|x| x.id == o)
+            .map(|x| x.code.clone())
+            .unwrap_or_default()
+    };
+    let t = &d.task;
+    let participants: Vec<String> = d.participants.iter().map(|(o, _)| code_of(*o)).collect();
+    let sent = SentForm::with(&[
+        ("area_id", t.area_id.to_string()),
+        ("code", t.code.clone()),
+        ("title", t.title.clone()),
+        ("lead_org", code_of(t.lead_org_id)),
+        ("participants", participants.join(" ")),
+        ("leader_name", t.leader_name.clone()),
+        ("starts_on", t.starts_on.to_string()),
+        (
+            "ends_on",
+            t.ends_on.map(|e| e.to_string()).unwrap_or_default(),
+        ),
+        ("status", t.status.as_str().to_string()),
+        (
+            "budget",
+            ingot_domain::proposal::format_money(t.budget_cents),
+        ),
+        ("version", t.version.to_string()),
+    ]);
+    let form = (sent, FormErrors::none());
+    new_task_page(&state, ctx, (id, Some(task)), form, StatusCode::OK).await
+}
+
+pub async fn update_task(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((id, task)): Path<(ProgrammeId, TaskId)>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let form = decode_form::<TaskForm>(&body);
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        let form = form.as_ref().map_err(Clone::clone)?;
+        let mut problems = Vec::new();
+        let change = cases::TaskChange {
+            version: form.version,
+            task: form.input(tx, &mut problems).await?,
+        };
+        merged(
+            problems,
+            cases::update_task(tx, c, (id, task), &change).await,
+        )
+    })
+    .await;
+    match r {
+        Ok(_) => Ok(done(
+            &format!("/programmes/{id}/tasks/{task}"),
+            "task_updated",
+        )),
+        Err(e) if is_form_error(&e) => {
+            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
+            let again = (SentForm::of(&body), errors);
+            new_task_page(&state, ctx, (id, Some(task)), again, status_of(&e)).await
         }
         Err(e) => Err(Failure(e)),
     }
