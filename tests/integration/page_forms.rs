@@ -22,6 +22,11 @@ const PAGE_OF: &[(&str, &str, &str)] = &[
     ("PATCH", "/studios/{id}", "/studios/{id}/edit"),
     (
         "PATCH",
+        "/programmes/{id}/milestones/{milestone}",
+        "/programmes/{id}/milestones/{milestone}/edit",
+    ),
+    (
+        "PATCH",
         "/programmes/{id}/tasks/{task}",
         "/programmes/{id}/tasks/{task}/edit",
     ),

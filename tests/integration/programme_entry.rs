@@ -434,3 +434,165 @@ async fn a_task_is_changed_with_its_history_and_a_stale_change_is_refused(backen
     );
 }
 on_both!(a_task_is_changed_with_its_history_and_a_stale_change_is_refused);
+
+async fn a_row_entered_by_mistake_is_corrected_or_removed_with_its_reason(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let officer = app.sign_in_demo("nm.programme").await;
+    let api = app.api_as("nm.programme").await;
+    let (_, list) = api.get("/programmes").await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let (_, tasks) = api
+        .get(&format!(
+            "/programmes/{id}/tasks?kind=in_progress&per_page=1"
+        ))
+        .await;
+    let task_id = tasks["items"][0]["id"].as_i64().unwrap();
+    let path = format!("/programmes/{id}/tasks/{task_id}");
+    let t_id = task_id.to_string();
+    let fiscal_before = overview(&api, id).await["figures"]["fiscal_actual_cents"]
+        .as_i64()
+        .unwrap();
+
+    // A fiscal funding row removed on the page: the reason is required, then the overview's
+    // total drops by exactly that row and the history keeps what it held and why.
+    let (_, detail) = api.get(&path).await;
+    let row = detail["funding"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["source"] == "fiscal" && f["actual_cents"].as_i64().unwrap() > 0)
+        .expect("the demo task has fiscal funding")
+        .clone();
+    let entry = row["id"].as_i64().unwrap().to_string();
+    let mut removal = vec![
+        ("task_id", t_id.as_str()),
+        ("kind", "funding"),
+        ("entry_id", entry.as_str()),
+        ("reason", ""),
+    ];
+    let page = refused(&officer, &format!("/programmes/{id}/removals"), &removal).await;
+    assert!(page.contains("data-testid=\"error-reason\""), "{page}");
+    assert_eq!(
+        overview(&api, id).await["figures"]["fiscal_actual_cents"],
+        fiscal_before
+    );
+    removal[3].1 = "重复登记（与2024年度拨付合并）";
+    saved(&officer, &format!("/programmes/{id}/removals"), &removal).await;
+    let removed = row["actual_cents"].as_i64().unwrap();
+    assert_eq!(
+        overview(&api, id).await["figures"]["fiscal_actual_cents"],
+        fiscal_before - removed
+    );
+    let (_, detail) = api.get(&path).await;
+    assert!(
+        !detail["funding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == row["id"])
+    );
+    let gone = &detail["history"][0];
+    assert_eq!(gone["action"], "programme.funding.remove");
+    assert_eq!(gone["before"]["actual_cents"], removed);
+    assert_eq!(gone["before"]["reason"], "重复登记（与2024年度拨付合并）");
+
+    // A milestone reached, changed on its row: the evidence is required with the date.
+    let (s, m) = api
+        .post(
+            &format!("/programmes/{id}/milestones"),
+            serde_json::json!({"task_id": task_id, "title": "中试线联动试车", "due_on": "2026-06-30"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let m_id = m["id"].as_i64().unwrap();
+    let mut change = vec![
+        ("title", "中试线联动试车"),
+        ("due_on", "2026-06-30"),
+        ("done_on", "2026-06-18"),
+        ("evidence", ""),
+    ];
+    let edit = format!("/programmes/{id}/milestones/{m_id}/edit");
+    let page = refused(&officer, &edit, &change).await;
+    assert!(page.contains("data-testid=\"error-evidence\""), "{page}");
+    assert!(
+        page.contains(&format!("data-testid=\"milestone-{m_id}\" open")),
+        "the row's form opens"
+    );
+    change[3].1 = "试车报告 BT-SC-2026-07";
+    saved(&officer, &edit, &change).await;
+    let (_, ms) = api
+        .get(&format!(
+            "/programmes/{id}/milestones?task_id={task_id}&kind=done&per_page=200"
+        ))
+        .await;
+    let reached = ms["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == m_id)
+        .unwrap()
+        .clone();
+    assert_eq!(reached["done_on"], "2026-06-18");
+    assert_eq!(reached["evidence"], "试车报告 BT-SC-2026-07");
+
+    // Through the API: a due date before the task starts is named; a wrong kind and a row of
+    // no such programme are refused; a milestone removed.
+    let (s, e) = api
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/programmes/{id}/milestones/{m_id}"),
+            serde_json::json!({"title": "中试线联动试车", "due_on": "1990-01-01", "done_on": ""}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e.to_string().contains("due_before_task_start"), "{e}");
+    let removals = format!("/programmes/{id}/removals");
+    let (s, e) = api
+        .post(
+            &removals,
+            serde_json::json!({"kind": "task", "entry_id": m_id, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, _) = api
+        .post(
+            &removals,
+            serde_json::json!({"kind": "milestone", "entry_id": i64::MAX, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, r) = api
+        .post(
+            &removals,
+            serde_json::json!({"kind": "milestone", "entry_id": m_id, "reason": "误建"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["task_id"], task_id);
+    let (_, detail) = api.get(&path).await;
+    assert!(
+        !detail["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == m_id)
+    );
+    let actions: Vec<&str> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &actions[..2],
+        ["programme.milestone.remove", "programme.milestone.update"]
+    );
+    let (_, page) = officer.page(&path).await;
+    assert!(
+        page.contains("重复登记（与2024年度拨付合并）"),
+        "the reason shows in the history"
+    );
+}
+on_both!(a_row_entered_by_mistake_is_corrected_or_removed_with_its_reason);

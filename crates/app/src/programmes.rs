@@ -9,6 +9,7 @@
 //! re-exports the use cases, so callers keep writing `programmes::create`.
 
 mod awards;
+mod corrections;
 mod funding;
 mod milestones;
 mod outputs;
@@ -18,6 +19,7 @@ mod registry;
 mod tasks;
 
 pub use awards::{AwardInput, AwardShare, record_award};
+pub use corrections::{MilestoneChange, RemovalInput, remove_entry, update_milestone};
 pub use funding::{FundingInput, FundingRecorded, funding, record_funding};
 pub use milestones::{MilestoneInput, add_milestone, milestones};
 pub use outputs::{OutputInput, add_output, outputs};

@@ -12,11 +12,15 @@ mod milestones;
 mod outputs;
 mod people;
 mod registry;
+mod removals;
 mod tasks;
 
 pub use figures::{AwardTally, Talent, awards, figures_by_area, talent, upsert_award};
 pub use funding::{FUNDING_INSERT, Funding, NewFunding, funding, spent_except, upsert_funding};
-pub use milestones::{MILESTONE_INSERT, Milestone, NewMilestone, insert_milestone, milestones};
+pub use milestones::{
+    MILESTONE_INSERT, Milestone, NewMilestone, get_milestone, insert_milestone, milestones,
+    update_milestone,
+};
 pub use outputs::{NewOutput, OUTPUT_INSERT, Output, insert_output, outputs};
 pub use people::{
     Institution, PERSON_INSERT, Person, insert_person, institutions, link_people, people,
@@ -26,6 +30,7 @@ pub use registry::{
     Area, NewProgramme, Programme, areas, get_programme, insert_area, insert_programme,
     list_programmes, programme_by_code,
 };
+pub use removals::delete_entry;
 pub use tasks::{
     NewTask, TASK_INSERT, Task, add_task_orgs, get_task, insert_task, set_task_orgs, task_by_code,
     task_orgs, tasks, update_task,

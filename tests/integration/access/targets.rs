@@ -350,6 +350,14 @@ pub(super) async fn prepare(app: &TestApp) -> Targets {
     .await;
     ids.insert("programmes", programme.to_string());
     ids.insert("tasks", t["id"].as_i64().unwrap().to_string());
+    let m = api_post(
+        app,
+        &officer,
+        &format!("/programmes/{programme}/milestones"),
+        json!({"task_id": t["id"], "title": "门禁测试节点", "due_on": "2024-06-30"}),
+    )
+    .await;
+    ids.insert("milestones", m["id"].as_i64().unwrap().to_string());
     secrets.push("门禁测试负责人".into());
 
     // A return Liaoning opened for its cities, and Dalian's row of it.

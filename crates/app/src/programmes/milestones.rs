@@ -3,9 +3,9 @@
 use super::{check_kind, date, log, manageable, not_found, readable, task_of};
 use crate::{Caller, Result};
 use ingot_domain::programme as rules;
-use ingot_domain::validate::{self, Validator};
+use ingot_domain::validate::{self, Checked, Validator};
 use ingot_domain::{FieldError, ProgrammeId, TaskId, Timestamp};
-use ingot_store::programmes::{self as store, ListFilter, Milestone, NewMilestone};
+use ingot_store::programmes::{self as store, ListFilter, Milestone, NewMilestone, Task};
 use ingot_store::{Page, Tx};
 
 pub async fn milestones(
@@ -36,15 +36,10 @@ pub struct MilestoneInput {
     pub evidence: Option<String>,
 }
 
-pub async fn add_milestone(
-    tx: &mut Tx,
-    caller: &Caller<'_>,
-    id: ProgrammeId,
-    input: &MilestoneInput,
-) -> Result<Milestone> {
-    let p = manageable(tx, caller, id).await?;
+/// A milestone as typed for `task`, checked: the task and the row to store, or every problem
+/// by field. Reached (a date done) needs its evidence; due not before the task starts.
+pub(super) fn checked(task: Checked<Task>, input: &MilestoneInput) -> Result<(Task, NewMilestone)> {
     let mut v = Validator::new();
-    let task = task_of(tx, "task_id", &p, input.task_id).await?;
     let title = v.required_text("title", &input.title, rules::TITLE_MAX);
     let due = validate::date("due_on", &input.due_on);
     let done = date(&mut v, "done_on", &input.done_on, false);
@@ -65,6 +60,18 @@ pub async fn add_milestone(
         done_on: done,
         evidence,
     };
+    Ok((task, new))
+}
+
+pub async fn add_milestone(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProgrammeId,
+    input: &MilestoneInput,
+) -> Result<Milestone> {
+    let p = manageable(tx, caller, id).await?;
+    let task = task_of(tx, "task_id", &p, input.task_id).await?;
+    let (task, new) = checked(task, input)?;
     let m = store::insert_milestone(tx, &new, Timestamp::now()).await?;
     log(
         tx,

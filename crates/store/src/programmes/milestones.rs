@@ -1,7 +1,7 @@
 //! A task's milestones: inserting them and the filtered list.
 
 use super::{ListFilter, paged, task_filter, text_filter};
-use crate::sql::{Arg, Page, SqlBuilder};
+use crate::sql::{Arg, Page, Sql, SqlBuilder};
 use crate::{Result, Tx};
 use ingot_domain::time::Date;
 use ingot_domain::{ProgrammeId, TaskId, Timestamp};
@@ -90,4 +90,39 @@ pub async fn milestones(
         Ok,
     )
     .await
+}
+
+/// A milestone of the programme, by id.
+pub async fn get_milestone(
+    tx: &mut Tx,
+    programme: ProgrammeId,
+    id: i64,
+) -> Result<Option<Milestone>> {
+    tx.fetch_optional(
+        Sql::new(
+            "SELECT m.id, m.task_id, t.code AS task_code, t.title AS task_title, m.title, m.due_on,
+             m.done_on, m.evidence FROM programme_milestones m JOIN programme_tasks t ON t.id = m.task_id
+             WHERE m.id = $1 AND t.programme_id = $2",
+        )
+        .bind(id)
+        .bind(programme.0),
+    )
+    .await
+}
+
+/// Changes a milestone's title, dates and evidence (its task stays).
+pub async fn update_milestone(tx: &mut Tx, id: i64, m: &NewMilestone) -> Result<()> {
+    tx.execute(
+        Sql::new(
+            "UPDATE programme_milestones SET title = $1, due_on = $2, done_on = $3, evidence = $4
+             WHERE id = $5",
+        )
+        .bind(m.title.as_str())
+        .bind(m.due_on)
+        .bind(m.done_on)
+        .bind(m.evidence.as_deref())
+        .bind(id),
+    )
+    .await?;
+    Ok(())
 }

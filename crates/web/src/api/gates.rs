@@ -340,6 +340,12 @@ const GATES: &[(&str, &str, Gate)] = &[
         "/programmes/{id}/milestones",
         Record(Target::Programme),
     ),
+    (
+        PATCH,
+        "/programmes/{id}/milestones/{milestone}",
+        Record(Target::Programme),
+    ),
+    (POST, "/programmes/{id}/removals", Record(Target::Programme)),
     (GET, "/programmes/{id}/outputs", SignedIn),
     (POST, "/programmes/{id}/outputs", Record(Target::Programme)),
     (GET, "/programmes/{id}/people", SignedIn),

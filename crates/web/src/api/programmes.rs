@@ -31,6 +31,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
             milestones::list_milestones,
             milestones::add_milestone
         ))
+        .routes(routes!(milestones::update_milestone))
+        .routes(routes!(milestones::remove_entry))
         .routes(routes!(outputs::list_outputs, outputs::add_output))
         .routes(routes!(people::list_people, people::add_person))
         .routes(routes!(people::list_institutions))

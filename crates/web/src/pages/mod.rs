@@ -718,6 +718,16 @@ pub fn routes() -> Routes {
             programmes::outputs_list,
         )
         .post(
+            "/programmes/{id}/milestones/{milestone}/edit",
+            Record(Target::Programme),
+            programmes::entry::update_milestone,
+        )
+        .post(
+            "/programmes/{id}/removals",
+            Record(Target::Programme),
+            programmes::entry::remove_entry,
+        )
+        .post(
             "/programmes/{id}/outputs",
             Record(Target::Programme),
             programmes::entry::add_output,

@@ -809,20 +809,26 @@ fn history_row(ctx: &PageCtx, e: &ingot_domain::audit::AuditEntry) -> HistoryRow
         s.as_deref()
             .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
     };
+    use serde_json::Value;
     let mut changes = Vec::new();
-    if let (Some(serde_json::Value::Object(before)), Some(serde_json::Value::Object(after))) =
-        (parse(&e.before), parse(&e.after))
-    {
-        for (field, now) in &after {
-            let then = before.get(field).unwrap_or(&serde_json::Value::Null);
-            if then != now {
-                changes.push((
-                    ctx.label(field),
-                    shown(ctx, field, then),
-                    shown(ctx, field, now),
-                ));
+    match (parse(&e.before), parse(&e.after)) {
+        // An edit: each particular that changed.
+        (Some(Value::Object(before)), Some(Value::Object(after))) => {
+            for (field, now) in &after {
+                let then = before.get(field).unwrap_or(&Value::Null);
+                if then != now {
+                    let (was, is) = (shown(ctx, field, then), shown(ctx, field, now));
+                    changes.push((ctx.label(field), was, is));
+                }
             }
         }
+        // A removal: what the row held, and why it went.
+        (Some(Value::Object(before)), None) => {
+            for (field, then) in &before {
+                changes.push((ctx.label(field), shown(ctx, field, then), String::new()));
+            }
+        }
+        _ => {}
     }
     HistoryRow {
         at: ctx.datetime(&e.at),
@@ -859,6 +865,16 @@ impl TaskPage {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The name of a row's removal form: `remove-funding-12`.
+    fn removal(&self, kind: &str, entry: &i64) -> String {
+        format!("remove-{kind}-{entry}")
+    }
+
+    /// The name of a milestone's change form: `milestone-12`.
+    fn milestone_form(&self, id: &i64) -> String {
+        format!("milestone-{id}")
     }
 
     /// Whether the form `form` is the one shown again (it opens, and takes the focus).

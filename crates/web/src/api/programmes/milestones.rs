@@ -57,3 +57,44 @@ api_create!(
     cases::add_milestone,
     MilestoneDto
 );
+
+/// Changes a milestone: reached with its evidence, a date moved, a title corrected.
+#[utoipa::path(patch, path = "/programmes/{id}/milestones/{milestone}", tag = "programmes",
+    params(("id" = i64, Path), ("milestone" = i64, Path)), request_body = cases::MilestoneChange,
+    responses((status = 200, body = MilestoneDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn update_milestone(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    api: crate::api::ApiCtx,
+    axum::extract::Path((id, milestone)): axum::extract::Path<(ProgrammeId, i64)>,
+    crate::api::JsonBody(change): crate::api::JsonBody<cases::MilestoneChange>,
+) -> Result<axum::Json<MilestoneDto>, crate::error::Failure> {
+    let mut tx = state.db.begin().await?;
+    let m = cases::update_milestone(&mut tx, &api.caller(), (id, milestone), &change).await?;
+    tx.commit().await?;
+    Ok(axum::Json(m.into()))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RemovedDto {
+    /// The task the row belonged to.
+    pub task_id: i64,
+}
+
+/// Removes a funding, milestone or output row entered by mistake, with the reason; what it held
+/// stays in the task's history.
+#[utoipa::path(post, path = "/programmes/{id}/removals", tag = "programmes",
+    params(("id" = i64, Path)), request_body = cases::RemovalInput,
+    responses((status = 200, body = RemovedDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn remove_entry(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    api: crate::api::ApiCtx,
+    axum::extract::Path(id): axum::extract::Path<ProgrammeId>,
+    crate::api::JsonBody(input): crate::api::JsonBody<cases::RemovalInput>,
+) -> Result<axum::Json<RemovedDto>, crate::error::Failure> {
+    let mut tx = state.db.begin().await?;
+    let task = cases::remove_entry(&mut tx, &api.caller(), id, &input).await?;
+    tx.commit().await?;
+    Ok(axum::Json(RemovedDto { task_id: task.0 }))
+}

@@ -601,23 +601,29 @@ struct PersonForm {
 }
 
 /// Which of a task page's forms was sent, to show it again beside its problems.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum TaskPageForm {
     Funding,
     Milestone,
     Output,
     Person,
+    /// The change form of this milestone.
+    MilestoneChange(i64),
+    /// The removal form of this row (`funding-12`, `output-7`).
+    Removal(String),
 }
 
 impl TaskPageForm {
+    /// The form's name on the page: `funding`, `milestone-12`, `remove-output-7`.
     pub fn is(&self, name: &str) -> bool {
-        let mine = match self {
-            TaskPageForm::Funding => "funding",
-            TaskPageForm::Milestone => "milestone",
-            TaskPageForm::Output => "output",
-            TaskPageForm::Person => "person",
-        };
-        mine == name
+        match self {
+            TaskPageForm::Funding => name == "funding",
+            TaskPageForm::Milestone => name == "milestone",
+            TaskPageForm::Output => name == "output",
+            TaskPageForm::Person => name == "person",
+            TaskPageForm::MilestoneChange(id) => name == format!("milestone-{id}"),
+            TaskPageForm::Removal(row) => name == format!("remove-{row}"),
+        }
     }
 }
 
@@ -723,6 +729,75 @@ pub async fn add_person(
     .await;
     let sent = (TaskPageForm::Person, &body, r);
     task_answer(&state, ctx, (id, task), sent, "person_added").await
+}
+
+/// Changing a milestone from its row on the task's page; every field as the API takes it.
+pub async fn update_milestone(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((id, milestone)): Path<(ProgrammeId, i64)>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let change = decode_form::<cases::MilestoneChange>(&body);
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        let change = change.as_ref().map_err(Clone::clone)?;
+        cases::update_milestone(tx, c, (id, milestone), change).await
+    })
+    .await;
+    let task = match &r {
+        Ok(m) => Some(TaskId(m.task_id)),
+        Err(_) => milestone_task(&state, id, milestone).await?,
+    };
+    let sent = (TaskPageForm::MilestoneChange(milestone), &body, r);
+    task_answer(&state, ctx, (id, task), sent, "milestone_updated").await
+}
+
+/// The task of a milestone, to show its page again beside a refused change.
+async fn milestone_task(
+    state: &AppState,
+    id: ProgrammeId,
+    milestone: i64,
+) -> Result<Option<TaskId>, Failure> {
+    let mut tx = state.db.read().await?;
+    let m = ingot_store::programmes::get_milestone(&mut tx, id, milestone).await?;
+    Ok(m.map(|m| TaskId(m.task_id)))
+}
+
+/// Removing a row entered by mistake, from its row on the task's page.
+pub async fn remove_entry(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<ProgrammeId>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default)]
+    struct RemovalForm {
+        kind: String,
+        entry_id: Option<i64>,
+        reason: String,
+        /// The task whose page the form is on, to show it again beside a problem.
+        task_id: Option<TaskId>,
+    }
+    let form = decode_form::<RemovalForm>(&body);
+    let task = form.as_ref().ok().and_then(|f| f.task_id);
+    let row = form
+        .as_ref()
+        .map(|f| format!("{}-{}", f.kind, f.entry_id.unwrap_or(0)))
+        .unwrap_or_default();
+    let r = in_tx(&state, &ctx, async |tx, c| {
+        let form = form.as_ref().map_err(Clone::clone)?;
+        let input = cases::RemovalInput {
+            kind: form.kind.clone(),
+            entry_id: form.entry_id,
+            reason: form.reason.clone(),
+        };
+        cases::remove_entry(tx, c, id, &input).await
+    })
+    .await;
+    let task = r.as_ref().ok().copied().or(task);
+    let sent = (TaskPageForm::Removal(row), &body, r);
+    task_answer(&state, ctx, (id, task), sent, "entry_removed").await
 }
 
 // ---------------------------------------------------------------------------------------------
