@@ -52,12 +52,21 @@ async function clerkPages(page, base) {
   return ['/proposals', '/proposals?view=all', '/proposals/new', await linkLike(page, base, '/proposals?view=all', /^\/proposals\/\d+$/)];
 }
 
+/** A programme officer's pages: setting up a programme, adding a task, and a task's page with
+ *  its entry, change and removal forms (opened before the check, so their inputs count). */
+async function officerPages(page, base) {
+  const programme = await linkLike(page, base, '/programmes', /^\/programmes\/\d+$/);
+  const task = await linkLike(page, base, `${programme}/tasks`, /^\/programmes\/\d+\/tasks\/\d+$/);
+  return ['/programmes/new', programme, `${programme}/tasks/new`, task, `${task}/edit`];
+}
+
 for (const backend of backends()) {
   test(`${backend}: every kind of page passes axe-core in both languages and widths`, async () => {
     const ingot = await startIngot(backend);
     try {
       const runs = [['zh-CN', 375, 'admin', adminPages], ['en', 1280, 'admin', adminPages],
-        ['zh-CN', 375, 'ref.union', clerkPages], ['en', 1280, 'ref.union', clerkPages]];
+        ['zh-CN', 375, 'ref.union', clerkPages], ['en', 1280, 'ref.union', clerkPages],
+        ['zh-CN', 375, 'nm.programme', officerPages], ['en', 1280, 'nm.programme', officerPages]];
       for (const [locale, width, username, pagesOf] of runs) {
         const { page, context } = await newPage(browser, { width, locale, bypassCSP: true });
         try {
@@ -67,6 +76,7 @@ for (const backend of backends()) {
           for (const path of paths) {
             const response = await page.goto(`${ingot.base}${path}`);
             assert.ok(response.status() < 400, `${path}: ${response.status()}`);
+            await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
             for (const p of await accessibilityProblems(page)) problems.push(`${locale} ${width}px ${path} ${p}`);
           }
           assert.deepEqual(problems, []);

@@ -195,6 +195,18 @@ struct NewProgrammePage {
     errors: FormErrors,
 }
 
+impl NewProgrammePage {
+    /// The rows past the first four open when any holds something or a problem.
+    fn more_open(&self) -> bool {
+        self.rows.iter().skip(4).any(|r| {
+            !r.code.is_empty()
+                || !r.name.is_empty()
+                || !r.name_en.is_empty()
+                || !r.problems.is_empty()
+        })
+    }
+}
+
 async fn new_programme_page(
     state: &AppState,
     ctx: PageCtx,
