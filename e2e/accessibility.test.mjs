@@ -20,6 +20,7 @@ const followed = [
   ['/achievements', /^\/achievements\/\d+$/],
   ['/campaigns', /^\/campaigns\/\d+$/],
   ['/programmes', /^\/programmes\/\d+$/],
+  ['/patents', /^\/patents\/\d+$/],
   ['/users', /^\/users\/\d+$/],
   ['/studios/calls', /^\/studios\/calls\/\d+$/],
   ['/orgs', /^\/orgs\/\d+$/],
@@ -39,6 +40,8 @@ async function adminPages(page, base) {
   for (const [list, pattern] of followed) {
     paths.push(await linkLike(page, base, list, pattern));
   }
+  // A patent's change form.
+  paths.push(`${await linkLike(page, base, '/patents', /^\/patents\/\d+$/)}/edit`);
   // A studio's naming notice, from Zhao Pengda's studio.
   await page.goto(`${base}/studios?q=${encodeURIComponent('赵鹏达')}`);
   const studio = await page.locator('a[href^="/studios/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')).find((h) => /^\/studios\/\d+$/.test(h)));

@@ -21,6 +21,7 @@ mod list_fragments;
 mod orgs;
 mod overload;
 mod page_forms;
+mod patent_edit;
 mod people_studios_transfer;
 mod programme_entry;
 mod programmes;

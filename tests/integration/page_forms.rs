@@ -20,6 +20,7 @@ const PAGE_OF: &[(&str, &str, &str)] = &[
     ("DELETE", "/orgs/{id}", "/orgs/{id}/delete"),
     ("PATCH", "/orgs/{id}", "/orgs/{id}/rename"),
     ("PATCH", "/studios/{id}", "/studios/{id}/edit"),
+    ("PATCH", "/patents/{id}", "/patents/{id}/edit"),
     (
         "PATCH",
         "/programmes/{id}/milestones/{milestone}",

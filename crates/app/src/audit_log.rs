@@ -31,3 +31,20 @@ pub async fn list(
     }
     audit::list(tx, &filter, page).await
 }
+
+/// The changes recorded about one record, newest first (at most 100), for its page's history:
+/// who changed what and when, with before and after; not where from, which is the auditors'.
+/// The caller has already checked that the reader may read the record.
+pub async fn history_of(tx: &mut Tx, object_type: &str, id: i64) -> Result<Vec<AuditEntry>> {
+    let filter = AuditFilter {
+        object_type: Some(object_type.to_string()),
+        object_id: Some(id),
+        ..Default::default()
+    };
+    let (mut entries, _) = audit::list(tx, &filter, Page::new(Some(1), Some(100), 100)).await?;
+    for e in &mut entries {
+        e.ip = None;
+        e.request_id = None;
+    }
+    Ok(entries)
+}

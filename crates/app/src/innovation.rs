@@ -19,7 +19,10 @@ pub use achievements::{
     claim_benefit, create_achievement, link_patent, link_patent_by_number, link_proposal,
     verify_benefit,
 };
-pub use patents::{PatentInput, check_patent, create_patent, patent, patents};
+pub use patents::{
+    PatentChange, PatentInput, check_patent, create_patent, may_change_patent, patent,
+    patent_history, patents, update_patent,
+};
 pub use skills::{SkillInput, create_skill, skill, skills};
 pub use titles::{
     Holdings, TitleInput, create_title, granting_bodies, holdings, holds_honour_at_least,

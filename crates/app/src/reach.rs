@@ -18,6 +18,8 @@ pub enum Target {
     Proposal,
     /// An achievement of a unit whose records the caller may read.
     Achievement,
+    /// A patent of a unit whose records the caller manages (readers of its unit: 403).
+    Patent,
     /// An organisation on which the caller may perform the action.
     Org(Action),
     /// A person the caller administers.
@@ -90,6 +92,16 @@ async fn reach(tx: &mut Tx, caller: &Caller<'_>, target: Target, id: i64) -> Res
             crate::innovation::achievement_readable(tx, caller, AchievementId(id)).await?,
             Reach::Hidden,
         ),
+        Target::Patent => match ingot_store::innovation::get_patent(tx, id).await? {
+            Some(p) => within_or(
+                crate::innovation::may_change_patent(caller, &p),
+                visible_if(caller.permits(
+                    Action::ViewInnovationRecords,
+                    &OrgPath::from_stored(p.unit_path.clone()),
+                )),
+            ),
+            None => Reach::Hidden,
+        },
         // The organisation tree is known to everyone signed in.
         Target::Org(action) => match orgs::get(tx, OrgId(id)).await? {
             Some(o) => within_or(caller.permits(action, &o.path), Reach::Visible),

@@ -24,7 +24,7 @@ pub use export::{
 };
 pub use patents::{
     NewPatent, Patent, get_patent, insert_patent, linked_patents, list_patents, patent_by_number,
-    patent_numbers_taken,
+    patent_numbers_taken, update_patent,
 };
 pub use skills::{NewSkill, Skill, get_skill, insert_skill, list_skills, trainees};
 pub use titles::{

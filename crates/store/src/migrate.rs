@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(27, "0027_stat_returns"),
     migration!(28, "0028_people_records_index"),
     migration!(29, "0029_programme_task_version"),
+    migration!(30, "0030_patent_version"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -11,7 +11,8 @@ use ingot_store::{Page, Tx};
 
 /// Recording a patent, as the form and the API send it (`POST /patents`); the import builds one
 /// per row.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+// Serialize: a change's schema shows its default particulars.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 #[schema(as = PatentBody)]
 pub struct PatentInput {
@@ -113,6 +114,102 @@ pub(super) async fn log_patent(
         tx, caller, action, "patent", id, &p.number, p.unit_id, after,
     )
     .await
+}
+
+/// Changing a patent (granted at last, a number mistyped, an inventor missing), as the form and
+/// the API send it: every particular again, the version read and, optionally, why.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+#[schema(as = PatentChangeBody)]
+pub struct PatentChange {
+    /// The version read (`version` of the patent); a change made meanwhile is refused with
+    /// `record_changed`.
+    pub version: Option<i64>,
+    /// Why it changes, kept in the patent's history.
+    pub reason: Option<String>,
+    #[serde(flatten)]
+    pub patent: PatentInput,
+}
+
+fn particulars(p: &NewPatent) -> serde_json::Value {
+    serde_json::json!({"unit_id": p.unit_id, "kind": p.kind, "number": p.number,
+        "title": p.title, "inventors": p.inventors, "applied_on": p.applied_on,
+        "granted_on": p.granted_on, "status": p.status})
+}
+
+/// Changes a patent still at the version read, checked as when it was recorded, by someone who
+/// manages its unit (and the new one, if it moves); what it counts for is recounted and the
+/// audit row keeps before, after and the reason, which its page shows as its history.
+pub async fn update_patent(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: PatentId,
+    change: &PatentChange,
+) -> Result<Patent> {
+    let was = store::get_patent(tx, id.0).await?.ok_or_else(not_found)?;
+    require_readable(tx, caller, ("patent", id.0), &was.unit_path).await?;
+    if !may_change_patent(caller, &was) {
+        return Err(ingot_domain::AppError::forbidden());
+    }
+    let version = change.version.unwrap_or(was.version);
+    if version != was.version {
+        return Err(ingot_domain::AppError::conflict("record_changed"));
+    }
+    let mut v = Validator::new();
+    let reason = v.optional_text("reason", change.reason.as_deref(), rules::TEXT_MAX);
+    let new_unit = unit(tx, "unit_id", change.patent.unit_id.or(Some(was.unit_id))).await?;
+    if let Ok(u) = &new_unit {
+        require_manage(caller, u)?;
+    }
+    let new = check_patent_of(v, &change.patent, new_unit.map(|u| u.id))?;
+    if !store::update_patent(tx, id.0, &new, version, Timestamp::now()).await? {
+        return Err(ingot_domain::AppError::conflict("record_changed"));
+    }
+    let before = NewPatent {
+        unit_id: was.unit_id,
+        kind: was.kind,
+        number: was.number.clone(),
+        title: was.title.clone(),
+        inventors: was.inventors.clone(),
+        applied_on: was.applied_on,
+        granted_on: was.granted_on,
+        status: was.status,
+        year: was.year,
+    };
+    let mut after = particulars(&new);
+    after["reason"] = reason.into();
+    crate::audit::record(
+        tx,
+        caller,
+        crate::audit::Change::new("patent.update", "patent", id.0)
+            .label(&new.number)
+            .org(new.unit_id)
+            .before(&particulars(&before))
+            .after(&after),
+    )
+    .await?;
+    // The search index follows the change log.
+    ingot_store::changes::record(tx, "patent", id.0, "upsert", Timestamp::now()).await?;
+    store::get_patent(tx, id.0).await?.ok_or_else(not_found)
+}
+
+/// What was recorded about a patent, newest first, for whoever may read it.
+pub async fn patent_history(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: PatentId,
+) -> Result<Vec<ingot_domain::audit::AuditEntry>> {
+    let p = store::get_patent(tx, id.0).await?.ok_or_else(not_found)?;
+    require_readable(tx, caller, ("patent", id.0), &p.unit_path).await?;
+    crate::audit_log::history_of(tx, "patent", id.0).await
+}
+
+/// Whether the caller may change this patent (manages its unit).
+pub fn may_change_patent(caller: &Caller<'_>, p: &Patent) -> bool {
+    caller.permits(
+        ingot_domain::policy::Action::ManageInnovationRecords,
+        &ingot_domain::OrgPath::from_stored(p.unit_path.clone()),
+    )
 }
 
 pub async fn patent(

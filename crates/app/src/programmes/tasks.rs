@@ -8,7 +8,6 @@ use ingot_domain::audit::AuditEntry;
 use ingot_domain::programme::{self as rules, TaskStatus};
 use ingot_domain::validate::{self, Validator, problem};
 use ingot_domain::{AppError, FieldError, OrgId, ProgrammeId, TaskId, Timestamp};
-use ingot_store::audit::AuditFilter;
 use ingot_store::programmes::{
     self as store, Funding, ListFilter, Milestone, NewTask, Output, Task,
 };
@@ -227,19 +226,7 @@ pub async fn task_history(
     task: TaskId,
 ) -> Result<Vec<AuditEntry>> {
     readable(tx, caller, id).await?;
-    let filter = AuditFilter {
-        object_type: Some("programme_task".to_string()),
-        object_id: Some(task.0),
-        ..Default::default()
-    };
-    let (mut entries, _) =
-        ingot_store::audit::list(tx, &filter, Page::new(Some(1), Some(100), 100)).await?;
-    // Readers of a programme see who changed what, not where from.
-    for e in &mut entries {
-        e.ip = None;
-        e.request_id = None;
-    }
-    Ok(entries)
+    crate::audit_log::history_of(tx, "programme_task", task.0).await
 }
 
 /// A task with everything recorded about it.

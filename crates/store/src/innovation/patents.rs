@@ -23,6 +23,8 @@ pub struct Patent {
     pub status: PatentStatus,
     pub year: i64,
     pub created_at: Timestamp,
+    /// Raised by every edit; an edit names the version it read.
+    pub version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -40,11 +42,12 @@ struct PatentRow {
     status: String,
     year: i64,
     created_at: i64,
+    version: i64,
 }
 
 const PATENT: &str =
     "SELECT p.id, p.unit_id, u.name AS unit_name, u.path AS unit_path, p.kind, p.number, p.title,
-    p.inventors, p.applied_on, p.granted_on, p.status, p.year, p.created_at
+    p.inventors, p.applied_on, p.granted_on, p.status, p.year, p.created_at, p.version
     FROM patents p JOIN organisations u ON u.id = p.unit_id";
 
 impl TryFrom<PatentRow> for Patent {
@@ -64,6 +67,7 @@ impl TryFrom<PatentRow> for Patent {
             status: stored("patent status", &r.status, PatentStatus::parse)?,
             year: r.year,
             created_at: Timestamp(r.created_at),
+            version: r.version,
         })
     }
 }
@@ -109,6 +113,45 @@ pub async fn insert_patent(
         .await?;
     crate::record_tally::recount(tx, crate::record_tally::Record::Patent(id), None).await?;
     Ok(id)
+}
+
+/// Changes a patent if it is still at `version`, raising it and recounting what it counts for
+/// (a grant, another year or unit); false when someone changed it meanwhile.
+pub async fn update_patent(
+    tx: &mut Tx,
+    id: i64,
+    p: &NewPatent,
+    version: i64,
+    now: Timestamp,
+) -> Result<bool> {
+    let record = crate::record_tally::Record::Patent(id);
+    let before = crate::record_tally::counted(tx, record).await?;
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE patents SET unit_id = $1, kind = $2, number = $3, title = $4, inventors = $5,
+                 applied_on = $6, granted_on = $7, status = $8, year = $9, updated_at = $10,
+                 version = version + 1 WHERE id = $11 AND version = $12",
+            )
+            .bind(p.unit_id)
+            .bind(p.kind.as_str())
+            .bind(p.number.as_str())
+            .bind(p.title.as_str())
+            .bind(p.inventors.as_str())
+            .bind(p.applied_on)
+            .bind(p.granted_on)
+            .bind(p.status.as_str())
+            .bind(p.year)
+            .bind(now.0)
+            .bind(id)
+            .bind(version),
+        )
+        .await?;
+    if changed != 1 {
+        return Ok(false);
+    }
+    crate::record_tally::recount(tx, record, before).await?;
+    Ok(true)
 }
 
 pub async fn get_patent(tx: &mut Tx, id: i64) -> Result<Option<Patent>> {

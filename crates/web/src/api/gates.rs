@@ -211,6 +211,7 @@ const GATES: &[(&str, &str, Gate)] = &[
     (GET, "/records/import/template", SignedIn),
     (POST, "/records/import", Role(RECORDS)),
     (GET, "/patents/{id}", SignedIn),
+    (PATCH, "/patents/{id}", Record(Target::Patent)),
     (GET, "/skills", SignedIn),
     (POST, "/skills", Role(RECORDS)),
     (GET, "/skills/export", SignedIn),

@@ -50,7 +50,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(import::import_patents))
         .routes(routes!(transfer::import_template))
         .routes(routes!(transfer::import_records))
-        .routes(routes!(patents::get_patent))
+        .routes(routes!(patents::get_patent, patents::update_patent))
         .routes(routes!(skills::list_skills, skills::create_skill))
         .routes(routes!(skills::export_skills))
         .routes(routes!(skills::get_skill))

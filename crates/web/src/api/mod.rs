@@ -102,6 +102,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .split_for_parts();
         doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
         document_throttling(&mut doc);
+        document_changes(&mut doc);
         (router, doc)
     })
 }
@@ -147,6 +148,38 @@ fn document_throttling(doc: &mut utoipa::openapi::OpenApi) {
                 );
             }
         }
+    }
+}
+
+/// A change body is its record's body plus the version read (and a reason), which serde reads
+/// flattened; the document says so as one closed object, since an `allOf` with the record
+/// body's closed object would forbid sending the version beside the particulars.
+fn document_changes(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for (change, body) in [
+        ("TaskChangeBody", "TaskBody"),
+        ("PatentChangeBody", "PatentBody"),
+    ] {
+        let Some(RefOr::T(Schema::Object(mut merged))) = components.schemas.get(body).cloned()
+        else {
+            continue;
+        };
+        let Some(RefOr::T(Schema::AllOf(all))) = components.schemas.get(change) else {
+            continue;
+        };
+        merged.description = all.description.clone();
+        for item in &all.items {
+            if let RefOr::T(Schema::Object(extra)) = item {
+                merged.properties.extend(extra.properties.clone());
+            }
+        }
+        components
+            .schemas
+            .insert(change.to_string(), RefOr::T(Schema::Object(merged)));
     }
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod error;
 pub mod filters;
+pub mod history;
 pub mod home;
 pub mod login;
 pub mod notifications;
@@ -447,6 +448,17 @@ pub fn routes() -> Routes {
         .get("/patents", SignedIn, records::patents)
         .post("/patents", Role(RECORDS), records::create_patent)
         .post("/patents/import", Role(RECORDS), records::import_patents)
+        .get("/patents/{id}", SignedIn, records::patent)
+        .get(
+            "/patents/{id}/edit",
+            Record(Target::Patent),
+            records::edit_patent,
+        )
+        .post(
+            "/patents/{id}/edit",
+            Record(Target::Patent),
+            records::update_patent,
+        )
         .get("/skills", SignedIn, records::skills)
         .post("/skills", Role(RECORDS), records::create_skill)
         .get("/titles", SignedIn, records::titles)

@@ -775,67 +775,7 @@ struct TaskPage {
     kinds: &'static [OutputKind],
     /// The form sent, when it had problems.
     sent: Option<SentTaskForm>,
-    history: Vec<HistoryRow>,
-}
-
-/// One change recorded about a task: when, who, what, and for an edit each particular that
-/// changed (its label, before, after).
-pub struct HistoryRow {
-    pub at: String,
-    pub who: String,
-    pub what: String,
-    pub changes: Vec<(String, String, String)>,
-}
-
-/// A particular as the history shows it: money in yuan, lists joined, nothing as a dash.
-fn shown(ctx: &PageCtx, field: &str, v: &serde_json::Value) -> String {
-    use serde_json::Value;
-    match v {
-        Value::Null => "–".to_string(),
-        Value::Number(n) if field.ends_with("_cents") => ctx.money(&n.as_i64().unwrap_or(0)),
-        Value::String(s) if field == "status" => ctx.code_name("programmes.status", s),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| shown(ctx, field, i))
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => other.to_string(),
-    }
-}
-
-fn history_row(ctx: &PageCtx, e: &ingot_domain::audit::AuditEntry) -> HistoryRow {
-    let parse = |s: &Option<String>| {
-        s.as_deref()
-            .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
-    };
-    use serde_json::Value;
-    let mut changes = Vec::new();
-    match (parse(&e.before), parse(&e.after)) {
-        // An edit: each particular that changed.
-        (Some(Value::Object(before)), Some(Value::Object(after))) => {
-            for (field, now) in &after {
-                let then = before.get(field).unwrap_or(&Value::Null);
-                if then != now {
-                    let (was, is) = (shown(ctx, field, then), shown(ctx, field, now));
-                    changes.push((ctx.label(field), was, is));
-                }
-            }
-        }
-        // A removal: what the row held, and why it went.
-        (Some(Value::Object(before)), None) => {
-            for (field, then) in &before {
-                changes.push((ctx.label(field), shown(ctx, field, then), String::new()));
-            }
-        }
-        _ => {}
-    }
-    HistoryRow {
-        at: ctx.datetime(&e.at),
-        who: e.actor_label.clone(),
-        what: ctx.t(&super::home::action_key(&e.action)).to_string(),
-        changes,
-    }
+    history: Vec<super::history::HistoryRow>,
 }
 
 impl TaskPage {
@@ -912,7 +852,11 @@ pub(crate) async fn task_page(
     };
     drop(tx);
     let lang = ctx.lang;
-    let history = history.iter().map(|e| history_row(&ctx, e)).collect();
+    let codes = [("status", "programmes.status")];
+    let history = history
+        .iter()
+        .map(|e| super::history::row(&ctx, e, &codes))
+        .collect();
     let page = TaskPage {
         history,
         manage,

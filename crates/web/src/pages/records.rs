@@ -7,6 +7,7 @@
 
 mod achievements;
 mod holdings;
+mod patent;
 mod patents;
 mod skills;
 mod titles;
@@ -16,6 +17,7 @@ pub use achievements::{
     achievement, achievements, attach, claim, create_achievement, download, link, verify,
 };
 pub use holdings::{person, unit};
+pub use patent::{edit_form as edit_patent, patent, update as update_patent};
 pub use patents::{create_patent, import_patents, patents};
 pub use skills::{create_skill, skills};
 pub use titles::{create_title, titles};

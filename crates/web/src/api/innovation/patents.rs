@@ -3,6 +3,7 @@
 
 use super::{ExportRow, RecordQuery, created, in_tx};
 use crate::AppState;
+use crate::api::dto::AuditEntryDto;
 use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
@@ -31,6 +32,8 @@ pub struct PatentDto {
     /// applied, granted, rejected, lapsed.
     pub status: String,
     pub year: i64,
+    /// Send it back with a change; a change made meanwhile is refused.
+    pub version: i64,
 }
 
 impl From<Patent> for PatentDto {
@@ -47,6 +50,7 @@ impl From<Patent> for PatentDto {
             granted_on: p.granted_on.map(|d| d.to_string()),
             status: p.status.as_str().into(),
             year: p.year,
+            version: p.version,
         }
     }
 }
@@ -72,6 +76,8 @@ impl From<AchievementRef> for AchievementRefDto {
 pub struct PatentDetailDto {
     pub patent: PatentDto,
     pub achievements: Vec<AchievementRefDto>,
+    /// What was recorded about the patent, newest first: edits with before, after and why.
+    pub history: Vec<AuditEntryDto>,
 }
 
 list_endpoints! {
@@ -108,11 +114,34 @@ pub(super) async fn get_patent(
     Path(id): Path<PatentId>,
 ) -> Result<Json<PatentDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let (p, linked) = cases::patent(&mut tx, &api.caller(), id).await?;
+    let caller = api.caller();
+    let (p, linked) = cases::patent(&mut tx, &caller, id).await?;
+    let history = cases::patent_history(&mut tx, &caller, id).await?;
     Ok(Json(PatentDetailDto {
         patent: p.into(),
         achievements: linked.into_iter().map(Into::into).collect(),
+        history: history.into_iter().map(Into::into).collect(),
     }))
+}
+
+/// Changes a patent (granted at last, a number mistyped): every particular again, with the
+/// version read and, optionally, why; what it counts for follows.
+#[utoipa::path(patch, path = "/patents/{id}", tag = "innovation", params(("id" = i64, Path)),
+    request_body = cases::PatentChange,
+    responses((status = 200, body = PatentDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn update_patent(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<PatentId>,
+    JsonBody(change): JsonBody<cases::PatentChange>,
+) -> Result<Json<PatentDto>, Failure> {
+    let p = in_tx(&state, &api, async |tx, caller| {
+        cases::update_patent(tx, caller, id, &change).await
+    })
+    .await?;
+    Ok(Json(p.into()))
 }
 
 impl ExportRow for Patent {
