@@ -38,8 +38,8 @@ pub use outputs::{
 };
 pub use registry::{
     Filter, NewStudio, Studio, counts_by_federation, counts_by_field, counts_by_level, fields, get,
-    insert, led_or_within, list, namings_by_year, set_fields, set_level, set_status, set_unit,
-    update,
+    insert, led_or_within, list, namings_by_year, others_led, set_fields, set_level, set_status,
+    set_unit, update,
 };
 pub use review::{NewReview, SiteReview, insert_review, review_of};
 

@@ -87,6 +87,16 @@ async fn a_studio_is_handed_to_a_new_lead(backend: Backend) {
         assert_eq!(codes(&e), [code], "{e}");
     }
 
+    // The studio lead's role is Zhao Pengda's, not yet Wang Fang's.
+    const LEAD_ROLES_OF_ZHAO: &str =
+        "SELECT COUNT(*) FROM role_grants g JOIN users u ON u.id = g.user_id
+        WHERE u.username = 'zhaopengda' AND g.role = 'studio_lead'";
+    const LEAD_ROLES_OF_WANG: &str =
+        "SELECT COUNT(*) FROM role_grants g JOIN users u ON u.id = g.user_id
+        WHERE u.username = 'wang.fang' AND g.role = 'studio_lead'";
+    assert_eq!(app.count(LEAD_ROLES_OF_ZHAO).await, 1);
+    assert_eq!(app.count(LEAD_ROLES_OF_WANG).await, 0);
+
     // Handed to Wang Fang, a member since the founding; Zhao Pengda stays on as a member.
     let (status, d) = union
         .post(
@@ -120,6 +130,10 @@ async fn a_studio_is_handed_to_a_new_lead(backend: Backend) {
         "one lead at a time: {all:?}"
     );
     assert_eq!(d["namings"].as_array().unwrap().len(), namings);
+    // The role follows the studio: Wang Fang holds it now; Zhao Pengda, who leads no other
+    // studio, no longer does.
+    assert_eq!(app.count(LEAD_ROLES_OF_WANG).await, 1);
+    assert_eq!(app.count(LEAD_ROLES_OF_ZHAO).await, 0);
     assert_eq!(d["studio"]["level"], before["studio"]["level"]);
     let handed = d["history"]
         .as_array()

@@ -8,9 +8,9 @@ use crate::{Caller, Result};
 use ingot_domain::policy::Action;
 use ingot_domain::studio::{self as rules, MemberRole, StudioEvent};
 use ingot_domain::validate::{Validator, date, problem};
-use ingot_domain::{AppError, FieldError, OrgId, StudioId, Timestamp};
+use ingot_domain::{AppError, FieldError, OrgId, Role, StudioId, Timestamp, UserId};
 use ingot_store::studios as store;
-use ingot_store::{Tx, orgs};
+use ingot_store::{Tx, grants, orgs};
 
 /// Handing a studio over to a new lead, as the form and the API send it.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -101,11 +101,14 @@ pub async fn change_lead(
         reason: reason.clone(),
     };
     event(tx, caller, id, on, step, true).await?;
+    let former_lead = s.lead_id;
     s.lead_id = new_lead.id;
     store::update(tx, &s, now).await?;
+    let (granted, revoked) = hand_over_role(tx, caller, &s, former_lead, now).await?;
     let change = serde_json::json!({
         "from": former.username, "to": new_lead.username, "on": on.to_string(),
         "reason": reason, "former_stays": input.former_stays,
+        "lead_role_granted": granted, "lead_role_revoked": revoked,
     });
     commit(
         tx,
@@ -117,6 +120,45 @@ pub async fn change_lead(
             .after(&change),
     )
     .await
+}
+
+/// The studio lead's role follows the studio: the new lead gets it on the studio's unit unless
+/// a grant of theirs already reaches it, and the former lead loses theirs when they lead no
+/// other studio (the role is for leading one, wherever it was granted). Answers (granted,
+/// revoked).
+async fn hand_over_role(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    s: &store::Studio,
+    former: UserId,
+    now: Timestamp,
+) -> Result<(bool, bool)> {
+    let unit = &s.unit_path;
+    let holds = grants::of_user(tx, s.lead_id)
+        .await?
+        .into_iter()
+        .any(|g| g.role == Role::StudioLead && unit.is_within(&g.org_path));
+    if !holds {
+        grants::insert(
+            tx,
+            s.lead_id,
+            Role::StudioLead,
+            s.unit_id,
+            caller.user_id(),
+            now,
+        )
+        .await?;
+    }
+    let mut revoked = false;
+    if store::others_led(tx, former, s.id).await? == 0 {
+        for g in grants::of_user(tx, former).await? {
+            if g.role == Role::StudioLead {
+                grants::delete(tx, g.id).await?;
+                revoked = true;
+            }
+        }
+    }
+    Ok((!holds, revoked))
 }
 
 /// Moving a studio to another unit (its unit merged or reorganised), as the form and the API

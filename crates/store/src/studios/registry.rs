@@ -310,6 +310,20 @@ pub async fn list(tx: &mut Tx, f: &Filter, page: Page) -> Result<(Vec<Studio>, T
     Ok((studios, total))
 }
 
+/// How many studios besides `except`, not revoked, `user` leads.
+pub async fn others_led(tx: &mut Tx, user: UserId, except: StudioId) -> Result<i64> {
+    let (n,): (i64,) = tx
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*) FROM studios WHERE lead_id = $1 AND id <> $2 AND status <> 'revoked'",
+            )
+            .bind(user)
+            .bind(except.0),
+        )
+        .await?;
+    Ok(n)
+}
+
 /// Active studios that `user` leads or that are held within `scope`, by name, at most `limit`.
 pub async fn led_or_within(
     tx: &mut Tx,
