@@ -110,8 +110,11 @@ impl Catalogs {
     /// used when its placeholders can all be filled, else the general `error.*` one (a conflict
     /// found by a database constraint carries no parameters).
     pub fn field_message(&self, lang: Lang, e: &FieldError) -> String {
-        let mut params: Vec<(&str, String)> =
-            e.params.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let mut params: Vec<(&str, String)> = e
+            .params
+            .iter()
+            .map(|(k, v)| (*k, self.param_value(lang, k, v)))
+            .collect();
         params.push(("field", self.label(lang, &e.field)));
         let specific = format!("field.{}", e.code);
         let general = format!("error.{}", e.code);
@@ -122,6 +125,17 @@ impl Catalogs {
             }
         }
         self.t_with(lang, &general, &params)
+    }
+
+    /// A message's parameter as the reader names it: a code with a catalog of names (a tier)
+    /// by its name, anything else as it is.
+    fn param_value(&self, lang: Lang, name: &str, value: &str) -> String {
+        match name {
+            "tier" => self
+                .get(lang, &format!("tier.{value}"))
+                .map_or_else(|| value.to_string(), str::to_string),
+            _ => value.to_string(),
+        }
     }
 
     /// A field problem as a sentence naming the field: "Username: already taken".

@@ -238,3 +238,16 @@ fn messages_name_the_field_in_each_language() {
         "该组织机构不存在，或您无权查看。"
     );
 }
+
+#[test]
+fn a_tier_inside_a_message_is_named_not_coded() {
+    let catalogs = Catalogs::load();
+    let e = ingot_domain::FieldError::new("tiers", "tier_over_quota")
+        .with("tier", "first")
+        .with("actual", "3")
+        .with("quota", "2");
+    let zh = catalogs.field_message(Lang::Zh, &e);
+    let en = catalogs.field_message(Lang::En, &e);
+    assert!(zh.contains("一等奖") && !zh.contains("first"), "{zh}");
+    assert!(en.contains("First prize") && !en.contains("first,"), "{en}");
+}
