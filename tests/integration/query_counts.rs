@@ -39,6 +39,8 @@ const PAGES: &[(&str, &str, u64)] = &[
     ("admin", "/campaigns/1/results", 16),
     ("admin", "/programmes", 10),
     ("admin", "/programmes/1", 14),
+    ("admin", "/programmes/1/tasks/1", 18),
+    ("admin", "/patents/1", 10),
     ("admin", "/audit", 10),
     ("admin", "/reports/annual?year=2020", 10),
     ("admin", "/reports/rankings?year=2023", 12),
