@@ -21,6 +21,7 @@ const followed = [
   ['/campaigns', /^\/campaigns\/\d+$/],
   ['/programmes', /^\/programmes\/\d+$/],
   ['/patents', /^\/patents\/\d+$/],
+  ['/skills', /^\/skills\/\d+$/],
   ['/users', /^\/users\/\d+$/],
   ['/studios/calls', /^\/studios\/calls\/\d+$/],
   ['/orgs', /^\/orgs\/\d+$/],
@@ -40,8 +41,9 @@ async function adminPages(page, base) {
   for (const [list, pattern] of followed) {
     paths.push(await linkLike(page, base, list, pattern));
   }
-  // A patent's change form.
+  // A patent's and a skill's change forms.
   paths.push(`${await linkLike(page, base, '/patents', /^\/patents\/\d+$/)}/edit`);
+  paths.push(`${await linkLike(page, base, '/skills', /^\/skills\/\d+$/)}/edit`);
   // A studio's naming notice, from Zhao Pengda's studio.
   await page.goto(`${base}/studios?q=${encodeURIComponent('赵鹏达')}`);
   const studio = await page.locator('a[href^="/studios/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')).find((h) => /^\/studios\/\d+$/.test(h)));

@@ -37,6 +37,7 @@ mod search;
 mod search_engines;
 mod security;
 mod sign_in;
+mod skill_edit;
 mod storage;
 mod studios;
 mod upgrade;

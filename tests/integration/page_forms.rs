@@ -21,6 +21,7 @@ const PAGE_OF: &[(&str, &str, &str)] = &[
     ("PATCH", "/orgs/{id}", "/orgs/{id}/rename"),
     ("PATCH", "/studios/{id}", "/studios/{id}/edit"),
     ("PATCH", "/patents/{id}", "/patents/{id}/edit"),
+    ("PATCH", "/skills/{id}", "/skills/{id}/edit"),
     (
         "PATCH",
         "/programmes/{id}/milestones/{milestone}",

@@ -23,7 +23,10 @@ pub use patents::{
     PatentChange, PatentInput, check_patent, create_patent, may_change_patent, patent,
     patent_history, patents, update_patent,
 };
-pub use skills::{SkillInput, create_skill, skill, skills};
+pub use skills::{
+    SkillChange, SkillInput, create_skill, may_change_skill, skill, skill_history, skills,
+    update_skill,
+};
 pub use titles::{
     Holdings, TitleInput, create_title, granting_bodies, holdings, holds_honour_at_least,
     holds_honour_visible, person_holdings, titles, unit_holdings, visible_person,
@@ -76,6 +79,16 @@ pub async fn record_units(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Organi
     units.retain(|o| !o.is_archived());
     units.sort_by(|a, b| a.path.as_str().cmp(b.path.as_str()));
     Ok(units)
+}
+
+/// The changes made to a record after an award named it, with their reasons, oldest first; for
+/// the award's public certificate.
+pub async fn amendments(
+    tx: &mut Tx,
+    record_type: &str,
+    id: i64,
+) -> Result<Vec<ingot_store::innovation::Amendment>> {
+    store::amendments_of(tx, record_type, id).await
 }
 
 /// The audit row and change-log row every change to a record writes.

@@ -20,6 +20,8 @@ pub enum Target {
     Achievement,
     /// A patent of a unit whose records the caller manages (readers of its unit: 403).
     Patent,
+    /// A skill or method of a unit whose records the caller manages (readers of its unit: 403).
+    Skill,
     /// An organisation on which the caller may perform the action.
     Org(Action),
     /// A person the caller administers.
@@ -98,6 +100,16 @@ async fn reach(tx: &mut Tx, caller: &Caller<'_>, target: Target, id: i64) -> Res
                 visible_if(caller.permits(
                     Action::ViewInnovationRecords,
                     &OrgPath::from_stored(p.unit_path.clone()),
+                )),
+            ),
+            None => Reach::Hidden,
+        },
+        Target::Skill => match ingot_store::innovation::get_skill(tx, id).await? {
+            Some(s) => within_or(
+                crate::innovation::may_change_skill(caller, &s),
+                visible_if(caller.permits(
+                    Action::ViewInnovationRecords,
+                    &OrgPath::from_stored(s.unit_path.clone()),
                 )),
             ),
             None => Reach::Hidden,

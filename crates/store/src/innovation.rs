@@ -6,6 +6,7 @@
 //! so callers keep writing `innovation::get_achievement`.
 
 mod achievements;
+mod amendments;
 mod attachments;
 mod export;
 mod patents;
@@ -18,6 +19,7 @@ pub use achievements::{
     link_patent, link_proposal, linked_proposals, list_achievements, save_benefit, set_completers,
     set_verified_benefit,
 };
+pub use amendments::{Amendment, AwardRef, amendments_of, awards_of_record, insert_amendment};
 pub use attachments::{AchievementAttachment, attachments, get_attachment, insert_attachment};
 pub use export::{
     AchievementExport, SkillExport, TitleExport, export_achievements, export_skills, export_titles,
@@ -26,7 +28,7 @@ pub use patents::{
     NewPatent, Patent, get_patent, insert_patent, linked_patents, list_patents, patent_by_number,
     patent_numbers_taken, update_patent,
 };
-pub use skills::{NewSkill, Skill, get_skill, insert_skill, list_skills, trainees};
+pub use skills::{NewSkill, Skill, get_skill, insert_skill, list_skills, trainees, update_skill};
 pub use titles::{
     NewTitle, Title, get_title, honour_levels, insert_title, list_titles, person_counts, title_held,
 };

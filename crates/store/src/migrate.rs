@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(28, "0028_people_records_index"),
     migration!(29, "0029_programme_task_version"),
     migration!(30, "0030_patent_version"),
+    migration!(31, "0031_record_amendments"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -22,6 +22,8 @@ pub struct Skill {
     pub used_where: String,
     pub trained_count: i64,
     pub year: i64,
+    /// Raised by every edit; an edit names the version it read.
+    pub version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,10 +40,11 @@ struct SkillRow {
     used_where: String,
     trained_count: i64,
     year: i64,
+    version: i64,
 }
 
 const SKILL: &str = "SELECT s.id, s.unit_id, u.name AS unit_name, u.path AS unit_path, s.kind, s.name, s.creator_id,
-    s.creator_name, s.description, s.used_where, s.trained_count, s.year
+    s.creator_name, s.description, s.used_where, s.trained_count, s.year, s.version
     FROM skills s JOIN organisations u ON u.id = s.unit_id";
 
 impl TryFrom<SkillRow> for Skill {
@@ -60,6 +63,7 @@ impl TryFrom<SkillRow> for Skill {
             used_where: r.used_where,
             trained_count: r.trained_count,
             year: r.year,
+            version: r.version,
         })
     }
 }
@@ -104,16 +108,63 @@ pub async fn insert_skill(
             .bind(now.0),
         )
         .await?;
+    add_trainees(tx, id, trainees).await?;
+    crate::record_tally::recount(tx, crate::record_tally::Record::Skill(id), None).await?;
+    Ok(id)
+}
+
+async fn add_trainees(tx: &mut Tx, skill: i64, trainees: &[UserId]) -> Result<()> {
     for t in trainees {
         tx.execute(
             Sql::new("INSERT INTO skill_trainees (skill_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
+                .bind(skill)
                 .bind(*t),
         )
         .await?;
     }
-    crate::record_tally::recount(tx, crate::record_tally::Record::Skill(id), None).await?;
-    Ok(id)
+    Ok(())
+}
+
+/// Changes a skill and who was trained in it if it is still at `version`, raising it and
+/// recounting what it counts for; false when someone changed it meanwhile.
+pub async fn update_skill(
+    tx: &mut Tx,
+    id: i64,
+    (s, trainees): (&NewSkill, &[UserId]),
+    version: i64,
+    now: Timestamp,
+) -> Result<bool> {
+    let record = crate::record_tally::Record::Skill(id);
+    let before = crate::record_tally::counted(tx, record).await?;
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE skills SET unit_id = $1, kind = $2, name = $3, creator_id = $4,
+                 creator_name = $5, description = $6, used_where = $7, trained_count = $8,
+                 year = $9, updated_at = $10, version = version + 1 WHERE id = $11 AND version = $12",
+            )
+            .bind(s.unit_id)
+            .bind(s.kind.as_str())
+            .bind(s.name.as_str())
+            .bind(s.creator_id)
+            .bind(s.creator_name.as_str())
+            .bind(s.description.as_str())
+            .bind(s.used_where.as_str())
+            .bind(s.trained_count)
+            .bind(s.year)
+            .bind(now.0)
+            .bind(id)
+            .bind(version),
+        )
+        .await?;
+    if changed != 1 {
+        return Ok(false);
+    }
+    tx.execute(Sql::new("DELETE FROM skill_trainees WHERE skill_id = $1").bind(id))
+        .await?;
+    add_trainees(tx, id, trainees).await?;
+    crate::record_tally::recount(tx, record, before).await?;
+    Ok(true)
 }
 
 pub async fn get_skill(tx: &mut Tx, id: i64) -> Result<Option<Skill>> {

@@ -216,6 +216,7 @@ const GATES: &[(&str, &str, Gate)] = &[
     (POST, "/skills", Role(RECORDS)),
     (GET, "/skills/export", SignedIn),
     (GET, "/skills/{id}", SignedIn),
+    (PATCH, "/skills/{id}", Record(Target::Skill)),
     (GET, "/titles", SignedIn),
     (POST, "/titles", Role(RECORDS)),
     (GET, "/titles/export", SignedIn),

@@ -53,7 +53,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(patents::get_patent, patents::update_patent))
         .routes(routes!(skills::list_skills, skills::create_skill))
         .routes(routes!(skills::export_skills))
-        .routes(routes!(skills::get_skill))
+        .routes(routes!(skills::get_skill, skills::update_skill))
         .routes(routes!(titles::list_titles, titles::create_title))
         .routes(routes!(titles::export_titles))
         .routes(routes!(titles::honour_check))

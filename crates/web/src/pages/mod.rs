@@ -461,6 +461,17 @@ pub fn routes() -> Routes {
         )
         .get("/skills", SignedIn, records::skills)
         .post("/skills", Role(RECORDS), records::create_skill)
+        .get("/skills/{id}", SignedIn, records::skill)
+        .get(
+            "/skills/{id}/edit",
+            Record(Target::Skill),
+            records::edit_skill,
+        )
+        .post(
+            "/skills/{id}/edit",
+            Record(Target::Skill),
+            records::update_skill,
+        )
         .get("/titles", SignedIn, records::titles)
         .post("/titles", Role(RECORDS), records::create_title)
         .get("/records/import", Role(RECORDS), records::import_form)

@@ -9,6 +9,7 @@ mod achievements;
 mod holdings;
 mod patent;
 mod patents;
+mod skill;
 mod skills;
 mod titles;
 mod transfer;
@@ -19,6 +20,7 @@ pub use achievements::{
 pub use holdings::{person, unit};
 pub use patent::{edit_form as edit_patent, patent, update as update_patent};
 pub use patents::{create_patent, import_patents, patents};
+pub use skill::{edit_form as edit_skill, skill, update as update_skill};
 pub use skills::{create_skill, skills};
 pub use titles::{create_title, titles};
 pub use transfer::{import as import_records, import_form, template as import_template};

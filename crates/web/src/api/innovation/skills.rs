@@ -3,6 +3,7 @@
 
 use super::{PersonRefDto, RecordQuery, created, in_tx};
 use crate::AppState;
+use crate::api::dto::AuditEntryDto;
 use crate::api::proposal_dto::{FileBytes, SpreadsheetQuery};
 use crate::api::{ApiCtx, JsonBody};
 use crate::error::{ErrorBody, Failure};
@@ -30,6 +31,8 @@ pub struct SkillDto {
     pub used_where: String,
     pub trained_count: i64,
     pub year: i64,
+    /// Send it back with a change; a change made meanwhile is refused.
+    pub version: i64,
 }
 
 impl From<Skill> for SkillDto {
@@ -46,6 +49,7 @@ impl From<Skill> for SkillDto {
             used_where: s.used_where,
             trained_count: s.trained_count,
             year: s.year,
+            version: s.version,
         }
     }
 }
@@ -54,6 +58,31 @@ impl From<Skill> for SkillDto {
 pub struct SkillDetailDto {
     pub skill: SkillDto,
     pub trainees: Vec<PersonRefDto>,
+    /// The awards it won in announced campaigns; a change then needs its reason.
+    pub awards: Vec<AwardRefDto>,
+    /// What was recorded about it, newest first: edits with before, after and why.
+    pub history: Vec<AuditEntryDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AwardRefDto {
+    /// The declaration, whose certificate is `/certificates/{declaration_id}`.
+    pub declaration_id: i64,
+    pub campaign_id: i64,
+    pub campaign_name: String,
+    /// first, second, third, excellent.
+    pub tier: String,
+}
+
+impl From<ingot_store::innovation::AwardRef> for AwardRefDto {
+    fn from(a: ingot_store::innovation::AwardRef) -> Self {
+        AwardRefDto {
+            declaration_id: a.declaration_id,
+            campaign_id: a.campaign_id,
+            campaign_name: a.campaign_name,
+            tier: a.tier,
+        }
+    }
 }
 
 list_endpoints! {
@@ -90,9 +119,33 @@ pub(super) async fn get_skill(
     Path(id): Path<SkillId>,
 ) -> Result<Json<SkillDetailDto>, Failure> {
     let mut tx = state.db.read().await?;
-    let (s, trainees) = cases::skill(&mut tx, &api.caller(), id).await?;
+    let caller = api.caller();
+    let (s, trainees) = cases::skill(&mut tx, &caller, id).await?;
+    let (history, awards) = cases::skill_history(&mut tx, &caller, id).await?;
     Ok(Json(SkillDetailDto {
         skill: s.into(),
         trainees: trainees.into_iter().map(Into::into).collect(),
+        awards: awards.into_iter().map(Into::into).collect(),
+        history: history.into_iter().map(Into::into).collect(),
     }))
+}
+
+/// Changes a skill or method: every particular again, with the version read and why (required
+/// once it has won an award; its certificate then shows the reason).
+#[utoipa::path(patch, path = "/skills/{id}", tag = "innovation", params(("id" = i64, Path)),
+    request_body = cases::SkillChange,
+    responses((status = 200, body = SkillDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn update_skill(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<SkillId>,
+    JsonBody(change): JsonBody<cases::SkillChange>,
+) -> Result<Json<SkillDto>, Failure> {
+    let s = in_tx(&state, &api, async |tx, caller| {
+        cases::update_skill(tx, caller, id, &change).await
+    })
+    .await?;
+    Ok(Json(s.into()))
 }

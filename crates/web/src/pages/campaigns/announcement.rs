@@ -77,6 +77,8 @@ struct CertificatePage {
     c: Campaign,
     d: Declaration,
     tier: Tier,
+    /// Changes made to the awarded record since, with their reasons.
+    amendments: Vec<(String, String)>,
 }
 
 pub async fn certificate(
@@ -86,8 +88,20 @@ pub async fn certificate(
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
     let (c, d, tier) = cases::certificate(&mut tx, id).await?;
+    let record = (d.record_type.as_str(), d.record_id);
+    let amended = ingot_app::innovation::amendments(&mut tx, record.0, record.1).await?;
     drop(tx);
-    Ok(ok(&CertificatePage { ctx, c, d, tier }))
+    let amendments = amended
+        .into_iter()
+        .map(|a| (ctx.date(&ingot_domain::Timestamp(a.amended_at)), a.reason))
+        .collect();
+    Ok(ok(&CertificatePage {
+        ctx,
+        c,
+        d,
+        tier,
+        amendments,
+    }))
 }
 
 /// The certificate as a PDF, its QR code holding the award's public page (this one's sibling).
