@@ -425,6 +425,10 @@ async fn a_task_is_changed_with_its_history_and_a_stale_change_is_refused(backen
         serde_json::json!(["CN-NM-BT-NHI"])
     );
     assert_eq!(updates[0]["after"]["leader_name"], old_leader.as_str());
+    assert_eq!(
+        updates[0]["after"]["area"], task["area_name"],
+        "the area by its name"
+    );
     assert!(history.iter().all(|h| h["ip"].is_null()));
     let (_, page) = officer.page(&path).await;
     assert!(page.contains("data-testid=\"history-change\""));

@@ -141,6 +141,18 @@ async fn a_skill_is_changed_and_after_an_award_only_with_its_reason(backend: Bac
         "{cert}"
     );
     assert!(cert.contains("名称按申报材料更正"));
+    // The announcement marks the winner as changed since (its certificate says why).
+    let (status, announced) = app
+        .visitor()
+        .await
+        .page(&format!("/campaigns/{campaign}/announcement"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        announced.matches("data-testid=\"amended\"").count(),
+        1,
+        "{announced}"
+    );
     // A change that was made before the award is not an amendment of it.
     assert_eq!(cert.matches("<li>").count(), 1, "{cert}");
 

@@ -91,6 +91,12 @@ pub async fn amendments(
     store::amendments_of(tx, record_type, id).await
 }
 
+/// The awarded records of an announced campaign changed after the award, as (record type, id),
+/// for its announcement to mark them.
+pub async fn amended_in_campaign(tx: &mut Tx, campaign: i64) -> Result<Vec<(String, i64)>> {
+    store::amended_in_campaign(tx, campaign).await
+}
+
 /// The audit row and change-log row every change to a record writes.
 #[allow(clippy::too_many_arguments)] // each argument is a column of the audit row
 async fn log(

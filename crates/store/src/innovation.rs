@@ -19,7 +19,9 @@ pub use achievements::{
     link_patent, link_proposal, linked_proposals, list_achievements, save_benefit, set_completers,
     set_verified_benefit,
 };
-pub use amendments::{Amendment, AwardRef, amendments_of, awards_of_record, insert_amendment};
+pub use amendments::{
+    Amendment, AwardRef, amended_in_campaign, amendments_of, awards_of_record, insert_amendment,
+};
 pub use attachments::{AchievementAttachment, attachments, get_attachment, insert_attachment};
 pub use export::{
     AchievementExport, SkillExport, TitleExport, export_achievements, export_skills, export_titles,

@@ -140,21 +140,29 @@ pub struct TaskChange {
     pub task: TaskInput,
 }
 
-/// What an edit can change, as the audit row keeps it before and after; organisations by code,
-/// as people name them (`codes` holds the code of each one involved).
-fn particulars(
-    t: &NewTask,
-    participants: &[OrgId],
-    codes: &[ingot_domain::org::Organisation],
-) -> serde_json::Value {
+/// How people name what a task refers to: organisations by code, areas by name.
+struct Names<'a> {
+    orgs: &'a [ingot_domain::org::Organisation],
+    areas: &'a [ingot_store::programmes::Area],
+}
+
+/// What an edit can change, as the audit row keeps it before and after, named as people name
+/// it.
+fn particulars(t: &NewTask, participants: &[OrgId], names: &Names<'_>) -> serde_json::Value {
     let code = |id: &OrgId| {
-        codes
+        names
+            .orgs
             .iter()
             .find(|o| o.id == *id)
             .map_or_else(|| id.0.to_string(), |o| o.code.clone())
     };
+    let area = names
+        .areas
+        .iter()
+        .find(|a| a.id == t.area_id)
+        .map_or_else(|| t.area_id.to_string(), |a| a.name.clone());
     let participants: Vec<String> = participants.iter().map(code).collect();
-    serde_json::json!({"area_id": t.area_id, "code": t.code, "title": t.title,
+    serde_json::json!({"area": area, "code": t.code, "title": t.title,
         "lead_org": code(&t.lead_org_id), "participants": participants,
         "leader_name": t.leader_name, "starts_on": t.starts_on, "ends_on": t.ends_on,
         "status": t.status, "budget_cents": t.budget_cents})
@@ -202,15 +210,20 @@ pub async fn update_task(
     store::set_task_orgs(tx, task, &participants).await?;
     let mut involved: Vec<OrgId> = [&before_orgs[..], &participants[..]].concat();
     involved.extend([before.lead_org_id, new.lead_org_id]);
-    let codes = ingot_store::orgs::get_many(tx, &involved).await?;
+    let orgs = ingot_store::orgs::get_many(tx, &involved).await?;
+    let areas = store::areas(tx, id).await?;
+    let names = Names {
+        orgs: &orgs,
+        areas: &areas,
+    };
     record(
         tx,
         caller,
         Change::new("programme.task.update", "programme_task", task.0)
             .label(&new.title)
             .org(p.owner_org_id)
-            .before(&particulars(&before, &before_orgs, &codes))
-            .after(&particulars(&new, &participants, &codes)),
+            .before(&particulars(&before, &before_orgs, &names))
+            .after(&particulars(&new, &participants, &names)),
     )
     .await?;
     store::get_task(tx, task).await?.ok_or_else(not_found)

@@ -71,3 +71,16 @@ pub async fn amendments_of(tx: &mut Tx, record_type: &str, id: i64) -> Result<Ve
     )
     .await
 }
+
+/// The awarded records of a campaign changed after the award, as (record type, id).
+pub async fn amended_in_campaign(tx: &mut Tx, campaign: i64) -> Result<Vec<(String, i64)>> {
+    tx.fetch_all(
+        Sql::new(
+            "SELECT DISTINCT a.record_type, a.record_id FROM record_amendments a
+             JOIN declarations d ON d.record_type = a.record_type AND d.record_id = a.record_id
+             WHERE d.campaign_id = $1 AND d.tier IS NOT NULL",
+        )
+        .bind(campaign),
+    )
+    .await
+}

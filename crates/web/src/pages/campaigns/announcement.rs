@@ -23,11 +23,19 @@ struct AnnouncementPage {
     d: CampaignDetail,
     entries: Vec<Declaration>,
     tiers: &'static [Tier],
+    /// Awarded records changed since, as (record type, id); each certificate says why.
+    amended: Vec<(String, i64)>,
 }
 
 impl AnnouncementPage {
     fn of_tier(&self, t: &Tier) -> Vec<&Declaration> {
         self.entries.iter().filter(|d| d.tier == Some(*t)).collect()
+    }
+
+    fn is_amended(&self, d: &Declaration) -> bool {
+        self.amended
+            .iter()
+            .any(|(kind, id)| kind == d.record_type.as_str() && *id == d.record_id)
     }
 }
 
@@ -38,15 +46,17 @@ pub async fn announcement(
 ) -> Result<Response, Failure> {
     let mut tx = state.db.read().await?;
     let d = cases::detail(&mut tx, None, id, today(&ctx)).await?;
-    drop(tx);
     if d.stage != Stage::Announced {
         return Err(Failure(AppError::not_found("campaign")));
     }
+    let amended = ingot_app::innovation::amended_in_campaign(&mut tx, id.0).await?;
+    drop(tx);
     Ok(ok(&AnnouncementPage {
         entries: awarded(&d.declarations),
         ctx,
         d,
         tiers: Tier::ALL,
+        amended,
     }))
 }
 
