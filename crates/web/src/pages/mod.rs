@@ -702,7 +702,7 @@ pub fn routes() -> Routes {
         .post(
             "/programmes/{id}/awards",
             Record(Target::Programme),
-            programmes::entry::record_award,
+            programmes::task_forms::record_award,
         )
         .get(
             "/programmes/{id}/tasks/new",
@@ -723,7 +723,7 @@ pub fn routes() -> Routes {
         .post(
             "/programmes/{id}/funding",
             Record(Target::Programme),
-            programmes::entry::record_funding,
+            programmes::task_forms::record_funding,
         )
         .get(
             "/programmes/{id}/milestones",
@@ -733,7 +733,7 @@ pub fn routes() -> Routes {
         .post(
             "/programmes/{id}/milestones",
             Record(Target::Programme),
-            programmes::entry::add_milestone,
+            programmes::task_forms::add_milestone,
         )
         .get(
             "/programmes/{id}/outputs",
@@ -743,23 +743,23 @@ pub fn routes() -> Routes {
         .post(
             "/programmes/{id}/milestones/{milestone}/edit",
             Record(Target::Programme),
-            programmes::entry::update_milestone,
+            programmes::task_forms::update_milestone,
         )
         .post(
             "/programmes/{id}/removals",
             Record(Target::Programme),
-            programmes::entry::remove_entry,
+            programmes::task_forms::remove_entry,
         )
         .post(
             "/programmes/{id}/outputs",
             Record(Target::Programme),
-            programmes::entry::add_output,
+            programmes::task_forms::add_output,
         )
         .get("/programmes/{id}/people", SignedIn, programmes::people_list)
         .post(
             "/programmes/{id}/people",
             Record(Target::Programme),
-            programmes::entry::add_person,
+            programmes::task_forms::add_person,
         )
         .get("/programmes/{id}/tasks/{task}", SignedIn, programmes::task)
         .get(

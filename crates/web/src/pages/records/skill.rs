@@ -4,10 +4,10 @@
 
 use crate::AppState;
 use crate::ctx::PageCtx;
-use crate::error::{Failure, status_of};
-use crate::forms::{FormErrors, SentForm, decode_form, is_form_error};
+use crate::error::Failure;
+use crate::forms::{FormErrors, SentForm, decode_form};
 use crate::pages::history::{self, HistoryRow};
-use crate::pages::{done, in_tx, render};
+use crate::pages::{answer, in_tx, render};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -168,13 +168,8 @@ pub async fn update(
         cases::update_skill(tx, c, id, change.as_ref().map_err(Clone::clone)?).await
     })
     .await;
-    match r {
-        Ok(_) => Ok(done(&format!("/skills/{id}"), "skill_updated")),
-        Err(e) if is_form_error(&e) => {
-            let errors = FormErrors::from_error(ctx.catalogs(), ctx.lang, &e);
-            let again = (SentForm::of(&body), errors);
-            edit_page(&state, ctx, id, again, status_of(&e)).await
-        }
-        Err(e) => Err(Failure(e)),
-    }
+    let again = async |ctx, errors, status| {
+        edit_page(&state, ctx, id, (SentForm::of(&body), errors), status).await
+    };
+    answer(ctx, r, &format!("/skills/{id}"), "skill_updated", again).await
 }
