@@ -92,6 +92,9 @@ enum Command {
             allow_negative_numbers = true
         )]
         utc_offset_minutes: i32,
+        /// With an SMTP server configured, the digests made are e-mailed (by the servers).
+        #[arg(long, env = "INGOT_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
     },
     /// The file store.
     Files {
@@ -181,6 +184,21 @@ struct ServeArgs {
     /// faster for a small deployment; memory and start-up time grow with the corpus.
     #[arg(long, env = "INGOT_SEARCH_IN_MEMORY")]
     search_in_memory: bool,
+    /// The SMTP server for e-mail: smtp://mail.example.cn:25,
+    /// smtp://user:password@host:587?tls=required (STARTTLS) or smtps://host:465. Without it
+    /// Ingot sends no e-mail.
+    #[arg(long, env = "INGOT_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of Ingot's e-mail.
+    #[arg(
+        long,
+        env = "INGOT_MAIL_FROM",
+        default_value = "Ingot <ingot@localhost>"
+    )]
+    mail_from: String,
+    /// How often this server looks for e-mail and webhook posts to send, in seconds.
+    #[arg(long, env = "INGOT_OUTBOX_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    outbox_secs: u64,
 }
 
 /// `ingot.db` keeps its files in `ingot-files` beside it.
@@ -203,14 +221,15 @@ fn default_files_dir(url: &str) -> PathBuf {
     }
 }
 
-/// Makes yesterday's digests every hour (idempotent, so several servers may all do it).
-fn spawn_digest_job(db: Db, offset_ms: i64) {
+/// Makes yesterday's digests every hour (idempotent, so several servers may all do it), with
+/// their e-mails when `mail`.
+fn spawn_digest_job(db: Db, offset_ms: i64, mail: bool) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
             let yesterday = Date::of(Timestamp::now(), offset_ms).plus_days(-1);
-            match ingot_app::notifications::make_digests(&db, yesterday, offset_ms).await {
+            match ingot_app::notifications::make_digests(&db, yesterday, offset_ms, mail).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("made {n} digests for {yesterday}"),
                 Err(e) => tracing::warn!("digest job: {e:?}"),
@@ -443,11 +462,31 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
         },
         count_queries: args.count_queries,
         search_in_memory: args.search_in_memory,
+        mail_configured: args.smtp_url.is_some(),
         ..Config::default()
     };
-    spawn_digest_job(db.clone(), config.utc_offset_ms());
+    let mailer = match &args.smtp_url {
+        Some(url) => Some(
+            ingot_outbound::Mailer::new(url, &args.mail_from)
+                .map_err(|e| anyhow::anyhow!("--smtp-url / --mail-from: {e}"))?,
+        ),
+        None => None,
+    };
+    spawn_digest_job(db.clone(), config.utc_offset_ms(), mailer.is_some());
     spawn_files_gc_job(db.clone(), config.files_dir.clone());
+    let outbound = ingot_outbound::Settings {
+        mailer,
+        public_url: config.public_url.clone(),
+        utc_offset_ms: config.utc_offset_ms(),
+        every: Duration::from_secs(args.outbox_secs),
+    };
     let state = AppState::new(db.clone(), config).await?;
+    // E-mails and bot messages speak with the pages' words.
+    let catalogs = state.catalogs.clone();
+    let texts = ingot_outbound::TextsFn(move |lang, key: &str, params: &[(&str, String)]| {
+        catalogs.t_with(lang, key, params)
+    });
+    ingot_outbound::spawn(db.clone(), outbound, std::sync::Arc::new(texts));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -648,6 +687,7 @@ async fn main() -> Result<()> {
         Command::Digest {
             day,
             utc_offset_minutes,
+            smtp_url,
         } => {
             let db = open(&url, 2).await?;
             let offset_ms = i64::from(utc_offset_minutes) * 60_000;
@@ -657,7 +697,8 @@ async fn main() -> Result<()> {
                 }
                 None => Date::of(Timestamp::now(), offset_ms).plus_days(-1),
             };
-            let made = ingot_app::notifications::make_digests(&db, day, offset_ms).await?;
+            let mail = smtp_url.is_some();
+            let made = ingot_app::notifications::make_digests(&db, day, offset_ms, mail).await?;
             println!("{made} digests made for {day}");
             Ok(())
         }

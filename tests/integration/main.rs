@@ -19,6 +19,7 @@ mod generate;
 mod labels;
 mod list_fragments;
 mod orgs;
+mod outbound;
 mod overload;
 mod page_forms;
 mod patent_edit;

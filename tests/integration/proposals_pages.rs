@@ -196,7 +196,7 @@ async fn bad_input_is_named_in_the_users_language_and_nothing_is_saved(backend: 
 on_both!(bad_input_is_named_in_the_users_language_and_nothing_is_saved);
 
 /// Submits a fresh proposal as li.ming through the pages and returns its id and version.
-async fn submitted(app: &TestApp) -> (i64, i64) {
+pub(crate) async fn submitted(app: &TestApp) -> (i64, i64) {
     let li = app.sign_in_demo("li.ming").await;
     let r = li
         .post_form(
@@ -437,11 +437,11 @@ async fn notifications_are_one_per_event_and_digested_once(backend: Backend) {
     // Today's digest for the subscriber, made once however often the job runs.
     let offset = ingot_domain::time::CHINA_STANDARD_OFFSET_MS;
     let today = ingot_domain::time::Date::of(ingot_domain::Timestamp::now(), offset);
-    let made = ingot_app::notifications::make_digests(&app.db, today, offset)
+    let made = ingot_app::notifications::make_digests(&app.db, today, offset, false)
         .await
         .unwrap();
     assert_eq!(made, 1);
-    let again = ingot_app::notifications::make_digests(&app.db, today, offset)
+    let again = ingot_app::notifications::make_digests(&app.db, today, offset, false)
         .await
         .unwrap();
     assert_eq!(again, 0);

@@ -14,6 +14,7 @@ pub mod innovation;
 pub mod notifications;
 pub mod org_import;
 pub mod orgs;
+pub mod outbound;
 pub mod passwords;
 pub mod programmes;
 pub mod proposals;

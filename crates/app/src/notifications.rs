@@ -76,10 +76,11 @@ pub async fn digests(tx: &mut Tx, caller: &Caller<'_>) -> Result<Vec<Digest>> {
     store::digests(tx, me(caller)?, 14).await
 }
 
-/// Makes the digest of `day` for every subscriber who had notifications that day. Safe to run
-/// from several servers and more than once: a day's digest is made once per person. Returns
-/// how many digests this call made.
-pub async fn make_digests(db: &Db, day: Date, offset_ms: i64) -> Result<usize> {
+/// Makes the digest of `day` for every subscriber who had notifications that day, and with
+/// `mail` queues its e-mail to those with an address. Safe to run from several servers and
+/// more than once: a day's digest is made, and e-mailed, once per person. Returns how many
+/// digests this call made.
+pub async fn make_digests(db: &Db, day: Date, offset_ms: i64, mail: bool) -> Result<usize> {
     let since = day.start(offset_ms);
     let until = day.plus_days(1).start(offset_ms);
     let subscribers = {
@@ -114,8 +115,12 @@ pub async fn make_digests(db: &Db, day: Date, offset_ms: i64) -> Result<usize> {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        if store::insert_digest(&mut tx, user, day, total, &body, Timestamp::now()).await? {
+        let now = Timestamp::now();
+        if store::insert_digest(&mut tx, user, day, total, &body, now).await? {
             made += 1;
+            if mail {
+                ingot_store::outbound::queue_digest_mail(&mut tx, user, day, now).await?;
+            }
         }
         tx.commit().await?;
     }

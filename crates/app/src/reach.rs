@@ -45,6 +45,8 @@ pub enum Target {
     NamingDecision,
     /// A programme the caller may change.
     Programme,
+    /// A webhook of an organisation whose webhooks the caller manages.
+    Webhook,
 }
 
 /// How far a record is from the caller.
@@ -123,6 +125,16 @@ async fn reach(tx: &mut Tx, caller: &Caller<'_>, target: Target, id: i64) -> Res
             Some((_, org_path)) => {
                 within_or(caller.permits(Action::ViewUser, &org_path), Reach::Hidden)
             }
+            None => Reach::Hidden,
+        },
+        Target::Webhook => match ingot_store::outbound::webhook_by_id(tx, id).await? {
+            Some(hook) => match orgs::get(tx, hook.org_id).await? {
+                Some(o) => within_or(
+                    caller.permits(Action::ManageWebhooks, &o.path),
+                    Reach::Hidden,
+                ),
+                None => Reach::Hidden,
+            },
             None => Reach::Hidden,
         },
         Target::Grant => match grants::get(tx, GrantId(id)).await? {

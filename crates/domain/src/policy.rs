@@ -106,6 +106,8 @@ pub enum Action {
     ManageReturns,
     /// Fill in and submit the target unit's statistical return to the level above.
     SubmitReturn,
+    /// Send the events of the target's subtree to other systems and group bots (webhooks).
+    ManageWebhooks,
 }
 
 /// How far below a grant's organisation the grant reaches for an action.
@@ -165,6 +167,7 @@ fn rule(action: Action) -> (&'static [Role], Reach) {
         Action::ViewProgramme => (PROGRAMME_READERS, Reach::Subtree),
         Action::ManageProgramme => (&[Role::ProgrammeOfficer], Reach::Subtree),
         Action::ManageReturns | Action::SubmitReturn => (ADMINS, Reach::Subtree),
+        Action::ManageWebhooks => (ADMINS, Reach::Subtree),
     }
 }
 

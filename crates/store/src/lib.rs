@@ -22,6 +22,7 @@ pub mod migrate;
 pub mod notifications;
 pub mod org_tally;
 pub mod orgs;
+pub mod outbound;
 pub mod programmes;
 pub mod proposal_config;
 pub mod proposal_stats;

@@ -29,6 +29,9 @@ pub async fn notify(
         )
         .await?;
     }
+    if !users.is_empty() {
+        crate::outbound::queue_notification_mails(tx, event_id, now).await?;
+    }
     Ok(())
 }
 

@@ -40,6 +40,8 @@ pub struct Config {
     /// in the database: faster for a small deployment, but memory and start-up time grow with
     /// the corpus.
     pub search_in_memory: bool,
+    /// Whether an SMTP server is configured, so that pages offer e-mail.
+    pub mail_configured: bool,
 }
 
 /// Bounds that keep a server answering past its capacity and against slow clients.
@@ -77,6 +79,7 @@ impl Default for Config {
             secure_cookies: SecureCookies::Auto,
             public_url: None,
             utc_offset_minutes: 8 * 60,
+            mail_configured: false,
             session: SessionPolicy::default(),
             throttle: ThrottlePolicy::default(),
             max_upload_bytes: 10 * 1024 * 1024,

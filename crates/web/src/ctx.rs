@@ -83,7 +83,13 @@ impl PageCtx {
                     testid,
                     secondary: matches!(
                         href,
-                        "/reports/annual" | "/returns" | "/orgs" | "/users" | "/audit" | "/account"
+                        "/reports/annual"
+                            | "/returns"
+                            | "/orgs"
+                            | "/users"
+                            | "/audit"
+                            | "/webhooks"
+                            | "/account"
                     ),
                 });
             };
@@ -116,6 +122,9 @@ impl PageCtx {
                 .any(|g| policy::may(who, Action::ViewAudit, &g.org_path))
             {
                 item("/audit", "nav.audit", "nav-audit");
+            }
+            if policy::may_somewhere(actor, Action::ManageWebhooks) {
+                item("/webhooks", "nav.webhooks", "nav-webhooks");
             }
             item("/account", "nav.account", "nav-account");
         }

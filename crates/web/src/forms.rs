@@ -119,6 +119,11 @@ impl SentForm {
             .collect()
     }
 
+    /// Whether `value` was sent for `key` (a ticked box of a group).
+    pub fn has_value(&self, key: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == key && v == value)
+    }
+
     pub fn id(&self, key: &str) -> Option<i64> {
         self.get(key).trim().parse().ok()
     }

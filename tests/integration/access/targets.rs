@@ -229,6 +229,23 @@ pub(super) async fn prepare(app: &TestApp) -> Targets {
     .await;
     secrets.push(title);
     ids.insert("skills", skill.to_string());
+    // A webhook of Dalian's union (its name is its secret).
+    let (dalian_union, _) = scalar(
+        app,
+        "SELECT g.org_id, u.username FROM role_grants g JOIN users u ON u.id = g.user_id
+         WHERE u.username = 'dl.union' ORDER BY g.id LIMIT 1",
+    )
+    .await;
+    let hook = api_post(
+        app,
+        &dl,
+        "/webhooks",
+        json!({"org_id": dalian_union, "name": "门禁测试推送", "url": "http://127.0.0.1:9/hook",
+            "format": "ingot", "secret": "门禁测试推送的密钥至少十六个字符"}),
+    )
+    .await;
+    ids.insert("webhooks", hook["id"].as_i64().unwrap().to_string());
+    secrets.push("门禁测试推送".into());
 
     // The Zhao Pengda studio (public), its provincial application and on-site review (not).
     let (studio, _) = scalar(

@@ -117,6 +117,7 @@ async fn commit_change(
         blind.sort();
         blind.dedup();
         notifications::notify(tx, &blind, event, after.id, now, true).await?;
+        crate::outbound::announce_proposal_event(tx, &after, h.kind, now).await?;
     }
     record(
         tx,

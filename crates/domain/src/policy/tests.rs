@@ -169,6 +169,15 @@ const TABLE: &[(Role, Action, &str)] = &[
     (Expert, Action::DeclareToCampaign, "FFFF"),
     (Employee, Action::DeclareToCampaign, "FFFF"),
     (StudioLead, Action::DeclareToCampaign, "FFFF"),
+    // Webhooks carry a subtree's events out: its administrators set them up.
+    (FederationAdmin, Action::ManageWebhooks, "TTFF"),
+    (UnitAdmin, Action::ManageWebhooks, "TTFF"),
+    (Employee, Action::ManageWebhooks, "FFFF"),
+    (Reviewer, Action::ManageWebhooks, "FFFF"),
+    (FinanceOfficer, Action::ManageWebhooks, "FFFF"),
+    (StudioLead, Action::ManageWebhooks, "FFFF"),
+    (Expert, Action::ManageWebhooks, "FFFF"),
+    (ProgrammeOfficer, Action::ManageWebhooks, "FFFF"),
 ];
 
 #[test]
@@ -214,6 +223,7 @@ fn the_table_covers_every_role_for_every_action_family() {
         Action::ManageProgramme,
         Action::ManageReturns,
         Action::SubmitReturn,
+        Action::ManageWebhooks,
     ];
     // Unlisted pairs must be denials; check them too, so the table is total.
     for action in families {

@@ -78,6 +78,13 @@ const GATES: &[(&str, &str, Gate)] = &[
     (GET, "/notifications/digest", SignedIn),
     (PUT, "/notifications/digest", SignedIn),
     (GET, "/notifications/digests", SignedIn),
+    (GET, "/notifications/mail", SignedIn),
+    (PUT, "/notifications/mail", SignedIn),
+    (GET, "/webhooks", Role(&[Action::ManageWebhooks])),
+    (POST, "/webhooks", Role(&[Action::ManageWebhooks])),
+    (GET, "/webhooks/{id}", Record(Target::Webhook)),
+    (POST, "/webhooks/{id}/active", Record(Target::Webhook)),
+    (POST, "/webhooks/{id}/ping", Record(Target::Webhook)),
     // Proposals.
     (GET, "/proposals", SignedIn),
     (POST, "/proposals", SignedIn),

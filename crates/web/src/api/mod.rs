@@ -9,6 +9,7 @@ pub mod innovation;
 mod me;
 mod notifications;
 mod orgs;
+mod outbound;
 mod programmes;
 pub mod proposal_dto;
 mod proposals;
@@ -52,7 +53,8 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "people", description = "People, their roles and access"),
         (name = "audit", description = "The append-only audit log"),
         (name = "proposals", description = "Improvement proposals: drafting, the review workflow, implementation, benefit, rewards, files, statistics and per-enterprise settings. Money is integer fen (`_cents`), shares and rates basis points (`_bp`)"),
-        (name = "notifications", description = "What happened to the proposals the caller is involved in, and the daily digest"),
+        (name = "notifications", description = "What happened to the proposals the caller is involved in, the daily digest and e-mail"),
+        (name = "webhooks", description = "The events of an organisation's subtree posted to other systems and group bots, signed, retried with back-off"),
         (name = "search", description = "Full-text search over what the caller may see"),
         (name = "studios", description = "Innovation studios: the registry, members, honours, outputs and photos; naming calls, applications with a snapshot, on-site reviews, decisions with numbered notices, special funding; assessments and revocation; alliances; statistics"),
         (name = "campaigns", description = "Award campaigns: the call with units, quotas, timetable, rubric and tier quotas; declarations attaching records, forwarding of lower rounds' winners, the formal check; the expert panel, conflicts of interest and the optimal assignment with overrides; score sheets; raw and calibrated results with tiers, ties and the panel decision; publicity with objections; the numbered announcement, certificates and the ranking of participating units"),
@@ -93,6 +95,7 @@ fn parts() -> &'static (Router<AppState>, utoipa::openapi::OpenApi) {
             .merge(search::routes())
             .merge(proposals::routes())
             .merge(notifications::routes())
+            .merge(outbound::routes())
             .merge(studios::routes())
             .merge(innovation::routes())
             .merge(campaigns::routes())

@@ -19,6 +19,7 @@ pub mod returns;
 pub mod search;
 pub mod studios;
 pub mod users;
+pub mod webhooks;
 
 use crate::AppState;
 use crate::access::Gate::{Public, Record, Role, SignedIn};
@@ -776,6 +777,28 @@ pub fn routes() -> Routes {
         .get("/notifications", SignedIn, notifications::index)
         .post("/notifications/read", SignedIn, notifications::read_all)
         .post("/notifications/digest", SignedIn, notifications::set_digest)
+        .post("/notifications/mail", SignedIn, notifications::set_mail)
+        .get(
+            "/webhooks",
+            Role(&[Action::ManageWebhooks]),
+            webhooks::index,
+        )
+        .post(
+            "/webhooks",
+            Role(&[Action::ManageWebhooks]),
+            webhooks::create,
+        )
+        .get("/webhooks/{id}", Record(Target::Webhook), webhooks::show)
+        .post(
+            "/webhooks/{id}/active",
+            Record(Target::Webhook),
+            webhooks::set_active,
+        )
+        .post(
+            "/webhooks/{id}/ping",
+            Record(Target::Webhook),
+            webhooks::ping,
+        )
         .get("/search", SignedIn, search::index)
         .get("/audit", SignedIn, audit::index)
         .get("/audit/export", SignedIn, audit::export)

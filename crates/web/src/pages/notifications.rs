@@ -9,8 +9,10 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use ingot_app::notifications as cases;
+use ingot_app::outbound;
 use ingot_store::Page;
 use ingot_store::notifications::{Digest, Notification};
+use ingot_store::outbound::MailRecord;
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -29,6 +31,9 @@ struct IndexPage {
     pager: Pager,
     digest: bool,
     digests: Vec<Digest>,
+    mail_each: bool,
+    mail_configured: bool,
+    mails: Vec<MailRecord>,
 }
 
 pub async fn index(
@@ -43,6 +48,8 @@ pub async fn index(
     let (items, total) = cases::list(&mut tx, &caller, unread_only, page).await?;
     let digest = cases::digest_enabled(&mut tx, &caller).await?;
     let digests = cases::digests(&mut tx, &caller).await?;
+    let mail_each = outbound::mail_each_notification(&mut tx, &caller).await?;
+    let mails = outbound::recent_mails(&mut tx, &caller).await?;
     drop(tx);
     let base = if unread_only {
         "/notifications?unread=1"
@@ -58,6 +65,9 @@ pub async fn index(
         pager,
         digest,
         digests,
+        mail_each,
+        mail_configured: state.config.mail_configured,
+        mails,
     }))
 }
 
@@ -83,6 +93,25 @@ pub async fn set_digest(
     let on = form.daily_digest == "1";
     in_tx(&state, &ctx, async |tx, caller| {
         cases::set_digest(tx, caller, on).await
+    })
+    .await?;
+    Ok(done("/notifications", "saved"))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct MailForm {
+    each_notification: String,
+}
+
+pub async fn set_mail(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<MailForm>,
+) -> Result<Response, Failure> {
+    let on = form.each_notification == "1";
+    in_tx(&state, &ctx, async |tx, caller| {
+        outbound::set_mail_each_notification(tx, caller, on).await
     })
     .await?;
     Ok(done("/notifications", "saved"))
