@@ -1,5 +1,6 @@
 //! `ingot`: the command line. Each subcommand parses its arguments and calls the crates.
 
+mod directory;
 mod generate;
 
 use anyhow::{Context, Result, bail};
@@ -181,6 +182,9 @@ struct ServeArgs {
     /// faster for a small deployment; memory and start-up time grow with the corpus.
     #[arg(long, env = "INGOT_SEARCH_IN_MEMORY")]
     search_in_memory: bool,
+    // --- Directory sign-in (src/directory.rs) ---
+    #[command(flatten)]
+    directory: Box<directory::DirectoryArgs>,
 }
 
 /// `ingot.db` keeps its files in `ingot-files` beside it.
@@ -443,6 +447,8 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
         },
         count_queries: args.count_queries,
         search_in_memory: args.search_in_memory,
+        // --- Directory sign-in ---
+        directory: (*args.directory).config(&db).await?.map(std::sync::Arc::new),
         ..Config::default()
     };
     spawn_digest_job(db.clone(), config.utc_offset_ms());

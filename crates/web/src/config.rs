@@ -1,6 +1,7 @@
 //! Settings of the web server, passed explicitly in the application state.
 
 use ingot_app::auth::SessionPolicy;
+use ingot_app::directory::DirectoryConfig;
 use ingot_app::throttle::ThrottlePolicy;
 use ipnet::IpNet;
 use std::time::Duration;
@@ -40,6 +41,8 @@ pub struct Config {
     /// in the database: faster for a small deployment, but memory and start-up time grow with
     /// the corpus.
     pub search_in_memory: bool,
+    /// Directory sign-in (LDAP / Active Directory); none for local accounts only.
+    pub directory: Option<std::sync::Arc<DirectoryConfig>>,
 }
 
 /// Bounds that keep a server answering past its capacity and against slow clients.
@@ -84,6 +87,7 @@ impl Default for Config {
             limits: Limits::default(),
             search_in_memory: false,
             count_queries: false,
+            directory: None,
         }
     }
 }
