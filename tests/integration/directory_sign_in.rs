@@ -144,12 +144,12 @@ async fn a_directory_person_signs_in_with_the_roles_of_their_groups(backend: Bac
     let Some(app) = app_with(backend, directory(&url), |_| {}).await else {
         return;
     };
-    assert_eq!(account_of(&app, "wang.fang").await, None);
-    let session = app.sign_in("Wang.Fang", "wang-fang-password").await;
-    let (hash, dn) = account_of(&app, "wang.fang").await.unwrap();
+    assert_eq!(account_of(&app, "zhou.min").await, None);
+    let session = app.sign_in("Zhou.Min", "zhou-min-password").await;
+    let (hash, dn) = account_of(&app, "zhou.min").await.unwrap();
     assert_eq!(
         dn.as_deref(),
-        Some("uid=wang.fang,ou=people,dc=example,dc=cn")
+        Some("uid=zhou.min,ou=people,dc=example,dc=cn")
     );
     assert_eq!(hash, ingot_app::passwords::UNUSABLE, "no local password");
     let expected = BTreeSet::from([
@@ -157,16 +157,16 @@ async fn a_directory_person_signs_in_with_the_roles_of_their_groups(backend: Bac
         held("reviewer", true),
         held("employee", true),
     ]);
-    assert_eq!(grants_of(&app, "wang.fang").await, expected);
-    assert_eq!(audit_count(&app, "user.create", "wang.fang").await, 1);
-    assert_eq!(audit_count(&app, "user.grant", "wang.fang").await, 3);
+    assert_eq!(grants_of(&app, "zhou.min").await, expected);
+    assert_eq!(audit_count(&app, "user.create", "zhou.min").await, 1);
+    assert_eq!(audit_count(&app, "user.grant", "zhou.min").await, 3);
 
     // The session works for the API, and makes a token that works alone.
     let r = session.get("/api/v1/me").await;
     let (status, me) = json_of(r).await;
     assert_eq!(status, StatusCode::OK, "{me}");
-    assert_eq!(me["user"]["username"], "wang.fang");
-    assert_eq!(me["user"]["display_name"], "王芳");
+    assert_eq!(me["user"]["username"], "zhou.min");
+    assert_eq!(me["user"]["display_name"], "周敏");
     assert_eq!(me["grants"].as_array().unwrap().len(), 3, "{me}");
     let r = session
         .client
@@ -187,13 +187,13 @@ async fn a_directory_person_signs_in_with_the_roles_of_their_groups(backend: Bac
         .unwrap();
     let (status, me) = json_of(r).await;
     assert_eq!(status, StatusCode::OK, "{me}");
-    assert_eq!(me["user"]["username"], "wang.fang");
+    assert_eq!(me["user"]["username"], "zhou.min");
 
     // Signing in again changes nothing: no second account, no duplicate roles.
-    app.sign_in("wang.fang", "wang-fang-password").await;
-    assert_eq!(grants_of(&app, "wang.fang").await, expected);
-    assert_eq!(audit_count(&app, "user.create", "wang.fang").await, 1);
-    assert_eq!(audit_count(&app, "user.grant", "wang.fang").await, 3);
+    app.sign_in("zhou.min", "zhou-min-password").await;
+    assert_eq!(grants_of(&app, "zhou.min").await, expected);
+    assert_eq!(audit_count(&app, "user.create", "zhou.min").await, 1);
+    assert_eq!(audit_count(&app, "user.grant", "zhou.min").await, 3);
 
     // A person in one group, and one in none (the `*` rule still makes them an employee).
     app.sign_in("chen.jie", "chen-jie-password").await;
@@ -423,17 +423,41 @@ async fn a_directory_that_is_down_is_said_to_be_and_local_accounts_sign_in(backe
     };
     app.sign_in_demo("li.ming").await;
     let visitor = app.visitor().await;
-    let (status, page) = try_sign_in(&visitor, "wang.fang", "wang-fang-password").await;
+    let (status, page) = try_sign_in(&visitor, "zhou.min", "zhou-min-password").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{page}");
     assert!(page.contains("员工目录（LDAP）暂时无法访问"), "{page}");
     let english = english_visitor(&app).await;
-    let (status, page) = try_sign_in(&english, "wang.fang", "wang-fang-password").await;
+    let (status, page) = try_sign_in(&english, "zhou.min", "zhou-min-password").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(
         page.contains("The staff directory (LDAP) does not answer"),
         "{page}"
     );
-    assert_eq!(account_of(&app, "wang.fang").await, None);
+    assert_eq!(account_of(&app, "zhou.min").await, None);
+    // A person the directory signed in before is told the same.
+    let mut tx = app.db.begin().await.unwrap();
+    let now = Timestamp::now();
+    let id = ingot_store::users::insert(
+        &mut tx,
+        &ingot_store::users::NewUser {
+            org_id: OrgId(app.org_id(COMPANY).await),
+            username: "zhou.min",
+            display_name: "周敏",
+            email: None,
+            password_hash: ingot_app::passwords::UNUSABLE,
+            lang: None,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let dn = "uid=zhou.min,ou=people,dc=example,dc=cn";
+    ingot_store::users::set_directory_dn(&mut tx, id, dn, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (status, _) = try_sign_in(&visitor, "zhou.min", "zhou-min-password").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     let mut tx = app.db.read().await.unwrap();
     let (n,): (i64,) = tx
         .fetch_one(Sql::new(
@@ -442,7 +466,7 @@ async fn a_directory_that_is_down_is_said_to_be_and_local_accounts_sign_in(backe
         .await
         .unwrap();
     drop(tx);
-    assert_eq!(n, 2);
+    assert_eq!(n, 3);
     // The local account again, after the directory failed.
     let (status, _) =
         try_sign_in(&app.visitor().await, "li.ming", &app.demo_password.clone()).await;

@@ -555,6 +555,7 @@ mod tests {
         config.url = "ldaps://x".into();
         config.user_filter = "(uid=x)".into();
         assert_eq!(config.problems().len(), 2);
-        assert!(!format!("{config:?}").contains("bind_password: \""));
+        config.bind_password = "service-s3cret".into();
+        assert!(!format!("{config:?}").contains("s3cret"), "redacted");
     }
 }
