@@ -448,7 +448,10 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
         count_queries: args.count_queries,
         search_in_memory: args.search_in_memory,
         // --- Directory sign-in ---
-        directory: (*args.directory).config(&db).await?.map(std::sync::Arc::new),
+        directory: (*args.directory)
+            .config(&db)
+            .await?
+            .map(std::sync::Arc::new),
         ..Config::default()
     };
     spawn_digest_job(db.clone(), config.utc_offset_ms());
