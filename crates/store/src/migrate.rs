@@ -53,7 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(29, "0029_programme_task_version"),
     migration!(30, "0030_patent_version"),
     migration!(31, "0031_record_amendments"),
-    migration!(32, "0032_directory_accounts"),
+    migration!(33, "0033_directory_accounts"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.
