@@ -1,5 +1,6 @@
 //! `ingot`: the command line. Each subcommand parses its arguments and calls the crates.
 
+mod directory;
 mod generate;
 
 use anyhow::{Context, Result, bail};
@@ -199,6 +200,9 @@ struct ServeArgs {
     /// How often this server looks for e-mail and webhook posts to send, in seconds.
     #[arg(long, env = "INGOT_OUTBOX_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
     outbox_secs: u64,
+    // --- Directory sign-in (src/directory.rs) ---
+    #[command(flatten)]
+    directory: Box<directory::DirectoryArgs>,
 }
 
 /// `ingot.db` keeps its files in `ingot-files` beside it.
@@ -463,6 +467,11 @@ async fn serve(url: &str, args: ServeArgs) -> Result<()> {
         count_queries: args.count_queries,
         search_in_memory: args.search_in_memory,
         mail_configured: args.smtp_url.is_some(),
+        // --- Directory sign-in ---
+        directory: (*args.directory)
+            .config(&db)
+            .await?
+            .map(std::sync::Arc::new),
         ..Config::default()
     };
     let mailer = match &args.smtp_url {

@@ -13,6 +13,7 @@ mod certificates;
 mod cli;
 mod crash;
 mod dashboards;
+mod directory_sign_in;
 mod files_gc;
 mod fuzz_found;
 mod generate;

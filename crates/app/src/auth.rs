@@ -1,6 +1,7 @@
 //! Sign-in, sessions and API tokens: turning credentials into an `Actor`.
 
 use crate::audit::{Change, record, record_as};
+use crate::directory::{self, DirectoryConfig, Unavailable, Verdict};
 use crate::throttle::{self, Count, ThrottlePolicy};
 use crate::{Caller, Result, passwords, secrets};
 use ingot_domain::audit::RequestOrigin;
@@ -79,6 +80,10 @@ pub fn sign_in_failed() -> AppError {
 /// first; then every attempt on an unlocked account is counted before its password is
 /// checked (so parallel guesses cannot pass the lock-out), and the lock is checked again
 /// after the slow hash.
+///
+/// With a directory configured, the directory checks the password of a username that is not a
+/// local password account: one Ingot does not know, a person the directory signed in before, or
+/// an imported person without a password. A local password account is never looked up there.
 pub async fn sign_in(
     db: &Db,
     username: &str,
@@ -86,6 +91,7 @@ pub async fn sign_in(
     origin: &RequestOrigin,
     policy: SessionPolicy,
     limits: &ThrottlePolicy,
+    directory: Option<&DirectoryConfig>,
 ) -> Result<SignedIn> {
     let username = username.trim().to_ascii_lowercase();
     let username = truncate(&username, 64).to_string();
@@ -106,6 +112,10 @@ pub async fn sign_in(
         Some(u) if u.active => users::claim_sign_in_attempt(&mut tx, u.id, now).await?,
         _ => None,
     };
+    if let (None, Some(directory)) = (&user, directory) {
+        drop(tx);
+        return directory_sign_in(db, directory, &username, password, origin, policy, None).await;
+    }
     let (Some(user), Some(claim)) = (&user, claim) else {
         // Refused without looking at the password: unknown, deactivated or locked. The audit
         // row says which; the answer does not.
@@ -132,9 +142,15 @@ pub async fn sign_in(
         passwords::verify(password.to_string(), passwords::decoy_hash().await?).await?;
         return Err(sign_in_failed());
     };
-    let stored = users::password_hash(&mut tx, user.id).await?;
+    let (stored, directory_dn) = users::sign_in_facts(&mut tx, user.id).await?;
     // The attempt is counted before the slow hash, so that it holds against parallel guesses.
     tx.commit().await?;
+    if let Some(directory) = directory
+        && (directory_dn.is_some() || !passwords::is_usable(&stored))
+    {
+        let known = Some((user, claim));
+        return directory_sign_in(db, directory, &username, password, origin, policy, known).await;
+    }
     let good = passwords::verify(password.to_string(), stored).await?;
     let failure_change = |action| {
         Change::new(action, "user", user.id.0)
@@ -178,13 +194,27 @@ pub async fn sign_in(
         tx.commit().await?;
         return Err(sign_in_failed());
     }
+    let signed_in = start_session(&mut tx, &caller, user, origin, policy, now).await?;
+    tx.commit().await?;
+    Ok(signed_in)
+}
+
+/// Starts a session for a person whose password was right, in the caller's transaction.
+async fn start_session(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    user: &User,
+    origin: &RequestOrigin,
+    policy: SessionPolicy,
+    now: Timestamp,
+) -> Result<SignedIn> {
     // Expired sessions and old counters are swept here, in the same write, so they never pile up.
-    sessions::purge_expired(&mut tx, now).await?;
-    throttle::purge_old(&mut tx, now).await?;
+    sessions::purge_expired(tx, now).await?;
+    throttle::purge_old(tx, now).await?;
     let token = secrets::random_token("");
     let csrf_token = secrets::random_token("");
     let session_id = sessions::insert(
-        &mut tx,
+        tx,
         &sessions::NewSession {
             token_hash: &secrets::digest(&token),
             user_id: user.id,
@@ -197,21 +227,132 @@ pub async fn sign_in(
     )
     .await?;
     record_as(
-        &mut tx,
-        &caller,
+        tx,
+        caller,
         &user.username,
         Change::new("auth.sign_in", "session", session_id.0)
             .label(&user.username)
             .org(user.org_id),
     )
     .await?;
-    tx.commit().await?;
     Ok(SignedIn {
         token,
         csrf_token,
         session_id,
         user: user.clone(),
     })
+}
+
+/// Sign-in by the directory (see [`sign_in`]): `known` is the local account and its counted
+/// attempt when Ingot knows the username already.
+async fn directory_sign_in(
+    db: &Db,
+    config: &DirectoryConfig,
+    username: &str,
+    password: &str,
+    origin: &RequestOrigin,
+    policy: SessionPolicy,
+    known: Option<(&User, users::AttemptClaim)>,
+) -> Result<SignedIn> {
+    let caller = Caller::system(origin);
+    // Only names that could be a local username are asked for (they also match no filter
+    // syntax, though the filter escapes them anyway).
+    let mut v = ingot_domain::validate::Validator::new();
+    let valid = ingot_domain::user::validate_username(&mut v, username) == username && v.is_empty();
+    let verdict = if valid {
+        directory::authenticate(config, username, password).await
+    } else {
+        Ok(Verdict::Refused("invalid_username"))
+    };
+    let label = match known {
+        Some((user, _)) => user.username.clone(),
+        None => format!("{username} (directory)"),
+    };
+    let failure = |action| {
+        let change = Change::new(action, "user", known.map(|(u, _)| u.id.0)).label(username);
+        match known {
+            Some((user, _)) => change.org(user.org_id),
+            None => change,
+        }
+    };
+    let mut tx = db.begin().await?;
+    let person = match verdict {
+        Err(Unavailable(why)) => {
+            tracing::warn!("directory sign-in of {username}: the directory did not answer: {why}");
+            let reason = serde_json::json!({ "reason": why });
+            record_as(
+                &mut tx,
+                &caller,
+                &label,
+                failure("auth.directory_unavailable").after(&reason),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(AppError::Unavailable {
+                code: "directory_unavailable",
+            });
+        }
+        Ok(Verdict::Refused(reason)) => {
+            let attempt = known.map(|(_, claim)| claim.number);
+            let after =
+                serde_json::json!({ "source": "directory", "reason": reason, "attempt": attempt });
+            record_as(
+                &mut tx,
+                &caller,
+                &label,
+                failure("auth.sign_in_failed").after(&after),
+            )
+            .await?;
+            if let Some(until) = known.and_then(|(_, claim)| claim.locked_until) {
+                let after = serde_json::json!({ "locked_until": until });
+                record_as(
+                    &mut tx,
+                    &caller,
+                    &label,
+                    failure("auth.locked").after(&after),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            return Err(sign_in_failed());
+        }
+        Ok(Verdict::Person(person)) => person,
+    };
+    let now = Timestamp::now();
+    if let Some((user, claim)) = known
+        && !users::sign_in_succeeded(&mut tx, user.id, claim, now).await?
+    {
+        let after = serde_json::json!({ "checked": "after_password" });
+        record_as(
+            &mut tx,
+            &caller,
+            &label,
+            failure("auth.sign_in_refused_locked").after(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(sign_in_failed());
+    }
+    // The account, its roles, the audit rows and the session: one transaction.
+    let user = directory::bring_in_line(&mut tx, &caller, config, username, &person, now).await?;
+    let Some(user) = user.filter(|u| u.active) else {
+        // A local password account, or a deactivated one, appeared meanwhile: never taken over.
+        drop(tx);
+        let mut tx = db.begin().await?;
+        let after = serde_json::json!({ "source": "directory", "reason": "local_account" });
+        record_as(
+            &mut tx,
+            &caller,
+            &label,
+            failure("auth.sign_in_failed").after(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(sign_in_failed());
+    };
+    let signed_in = start_session(&mut tx, &caller, &user, origin, policy, now).await?;
+    tx.commit().await?;
+    Ok(signed_in)
 }
 
 fn truncate(s: &str, max: usize) -> &str {

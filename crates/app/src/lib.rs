@@ -9,6 +9,7 @@ mod caller;
 pub mod campaigns;
 pub mod dashboard;
 pub mod demo;
+pub mod directory;
 pub mod files;
 pub mod innovation;
 pub mod notifications;

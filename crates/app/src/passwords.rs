@@ -22,6 +22,11 @@ pub async fn hash(password: String) -> Result<String> {
 /// against it.
 pub const UNUSABLE: &str = "!unset";
 
+/// Whether a stored hash is a password at all (an imported or directory person has none).
+pub fn is_usable(stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok()
+}
+
 /// Checks a password against a stored hash; a malformed or unusable hash never verifies, after
 /// as much work as a real one (timing does not tell that an account has no password).
 pub async fn verify(password: String, stored: String) -> Result<bool> {

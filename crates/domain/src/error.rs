@@ -44,6 +44,9 @@ pub enum AppError {
     /// Too many requests from one client address or for one account; try again after the
     /// given number of seconds (sent as `Retry-After`).
     TooManyRequests { retry_after_secs: u64 },
+    /// A service Ingot depends on (the directory for sign-in) does not answer; the request
+    /// may succeed later. The code names the service for the message.
+    Unavailable { code: &'static str },
     /// Anything else. The text is logged, never shown to users.
     Internal(String),
 }
@@ -85,6 +88,7 @@ impl AppError {
             AppError::Validation(_) => "validation_failed",
             AppError::Conflict { code, .. } => code,
             AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Unavailable { code } => code,
             AppError::Internal(_) => "internal",
         }
     }

@@ -131,6 +131,62 @@ pub async fn insert(
     Ok(GrantId(id))
 }
 
+/// A grant as directory sign-in sees it: whether the directory's group mapping gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldGrant {
+    pub id: GrantId,
+    pub role: Role,
+    pub org_id: OrgId,
+    pub from_directory: bool,
+}
+
+/// Every grant of a person with its source, for directory sign-in to bring in line.
+pub async fn held_with_source(tx: &mut Tx, user: UserId) -> Result<Vec<HeldGrant>> {
+    let rows: Vec<(i64, String, i64, bool)> = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT id, role, org_id, from_directory FROM role_grants WHERE user_id = $1 ORDER BY id",
+            )
+            .bind(user),
+        )
+        .await?;
+    rows.into_iter()
+        .map(|(id, role, org_id, from_directory)| {
+            Ok(HeldGrant {
+                id: GrantId(id),
+                role: Role::parse(&role)
+                    .ok_or_else(|| AppError::internal(format!("stored role {role:?}")))?,
+                org_id: OrgId(org_id),
+                from_directory,
+            })
+        })
+        .collect()
+}
+
+/// A grant given by the directory's group mapping (withdrawn by a later sign-in when the
+/// directory no longer gives it).
+pub async fn insert_from_directory(
+    tx: &mut Tx,
+    user: UserId,
+    role: Role,
+    org: OrgId,
+    now: Timestamp,
+) -> Result<GrantId> {
+    let (id,): (i64,) = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO role_grants (user_id, role, org_id, granted_by, granted_at, from_directory)
+                 VALUES ($1, $2, $3, NULL, $4, TRUE) RETURNING id",
+            )
+            .bind(user)
+            .bind(role)
+            .bind(org)
+            .bind(now),
+        )
+        .await?;
+    Ok(GrantId(id))
+}
+
 pub async fn delete(tx: &mut Tx, id: GrantId) -> Result<()> {
     tx.execute(Sql::new("DELETE FROM role_grants WHERE id = $1").bind(id))
         .await?;

@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(30, "0030_patent_version"),
     migration!(31, "0031_record_amendments"),
     migration!(32, "0032_outbound"),
+    migration!(33, "0033_directory_accounts"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

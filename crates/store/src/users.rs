@@ -372,3 +372,24 @@ pub async fn list(
 pub fn not_found() -> AppError {
     AppError::not_found("user")
 }
+
+/// What sign-in needs to choose between the local password and the directory: the stored
+/// password hash and the directory entry the person came from (none for a local account).
+pub async fn sign_in_facts(tx: &mut Tx, id: UserId) -> Result<(String, Option<String>)> {
+    let row: (String, Option<String>) = tx
+        .fetch_one(Sql::new("SELECT password_hash, directory_dn FROM users WHERE id = $1").bind(id))
+        .await?;
+    Ok(row)
+}
+
+/// Marks a person as signed in by the directory (their entry's distinguished name).
+pub async fn set_directory_dn(tx: &mut Tx, id: UserId, dn: &str, now: Timestamp) -> Result<()> {
+    tx.execute(
+        Sql::new("UPDATE users SET directory_dn = $1, updated_at = $2 WHERE id = $3")
+            .bind(dn)
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! Settings of the web server, passed explicitly in the application state.
 
 use ingot_app::auth::SessionPolicy;
+use ingot_app::directory::DirectoryConfig;
 use ingot_app::throttle::ThrottlePolicy;
 use ipnet::IpNet;
 use std::time::Duration;
@@ -42,6 +43,8 @@ pub struct Config {
     pub search_in_memory: bool,
     /// Whether an SMTP server is configured, so that pages offer e-mail.
     pub mail_configured: bool,
+    /// Directory sign-in (LDAP / Active Directory); none for local accounts only.
+    pub directory: Option<std::sync::Arc<DirectoryConfig>>,
 }
 
 /// Bounds that keep a server answering past its capacity and against slow clients.
@@ -87,6 +90,7 @@ impl Default for Config {
             limits: Limits::default(),
             search_in_memory: false,
             count_queries: false,
+            directory: None,
         }
     }
 }

@@ -29,6 +29,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

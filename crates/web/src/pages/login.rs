@@ -75,6 +75,7 @@ pub async fn submit(
         &ctx.origin,
         state.config.session,
         &state.config.throttle,
+        state.config.directory.as_deref(),
     )
     .await
     {
