@@ -14,7 +14,7 @@ after(async () => { await browser?.close(); });
 const fixed = ['/', '/studios', '/studios/new', '/studios/alliances/new', '/studios/calls', '/studios/stats',
   '/achievements', '/patents', '/skills', '/titles', '/campaigns', '/programmes', '/reports/annual', '/returns',
   '/users', '/users/new', '/orgs', '/records/import', '/records/import?kind=studios', '/search?q=%E5%B7%A5%E4%BD%9C%E5%AE%A4',
-  '/account', '/audit', '/notifications'];
+  '/account', '/audit', '/notifications', '/webhooks'];
 const followed = [
   ['/studios', /^\/studios\/\d+$/],
   ['/achievements', /^\/achievements\/\d+$/],

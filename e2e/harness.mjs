@@ -50,11 +50,11 @@ function freshDatabase(backend) {
 }
 
 /** Runs `ingot serve --demo` on a fresh database; resolves once it prints its URL. */
-export async function startIngot(backend) {
+export async function startIngot(backend, env = {}) {
   const db = freshDatabase(backend);
   const files = mkdtempSync(join(tmpdir(), 'ingot-e2e-files-'));
   const child = spawn(binary(), ['serve', '--demo', '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, DATABASE_URL: db.url, INGOT_FILES_DIR: files, INGOT_LOG: 'warn' },
+    env: { ...process.env, DATABASE_URL: db.url, INGOT_FILES_DIR: files, INGOT_LOG: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
