@@ -46,7 +46,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Start the web application and its JSON API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Load the demo data set (idempotent).
     Demo {
         /// Give every demo account a new password (printed).
@@ -606,7 +606,7 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     let url = cli.database_url;
     match cli.command {
-        Command::Serve(args) => serve(&url, args).await,
+        Command::Serve(args) => serve(&url, *args).await,
         Command::Demo { reset_passwords } => {
             let db = open(&url, 2).await?;
             print_demo(&demo::load_with_samples(&db, reset_passwords).await?);
