@@ -233,7 +233,7 @@ pub fn query_url(path: &str, params: &[(&str, &str)]) -> String {
 /// Every page route with its gate (see `crate::access`): who may send it a request at all.
 pub fn routes() -> Routes {
     const RECORDS: &[Action] = &[Action::ManageInnovationRecords];
-    Routes::default()
+    let routes = Routes::default()
         .get("/", Public, home::index)
         .get("/login", Public, login::form)
         .post("/login", Public, login::submit)
@@ -778,28 +778,8 @@ pub fn routes() -> Routes {
         .post("/notifications/read", SignedIn, notifications::read_all)
         .post("/notifications/digest", SignedIn, notifications::set_digest)
         .post("/notifications/mail", SignedIn, notifications::set_mail)
-        .get(
-            "/webhooks",
-            Role(&[Action::ManageWebhooks]),
-            webhooks::index,
-        )
-        .post(
-            "/webhooks",
-            Role(&[Action::ManageWebhooks]),
-            webhooks::create,
-        )
-        .get("/webhooks/{id}", Record(Target::Webhook), webhooks::show)
-        .post(
-            "/webhooks/{id}/active",
-            Record(Target::Webhook),
-            webhooks::set_active,
-        )
-        .post(
-            "/webhooks/{id}/ping",
-            Record(Target::Webhook),
-            webhooks::ping,
-        )
         .get("/search", SignedIn, search::index)
         .get("/audit", SignedIn, audit::index)
-        .get("/audit/export", SignedIn, audit::export)
+        .get("/audit/export", SignedIn, audit::export);
+    webhooks::routes(routes)
 }

@@ -2,6 +2,8 @@
 //! deliveries, the switch and the test message.
 
 use crate::AppState;
+use crate::access::Gate::{Record, Role};
+use crate::access::Routes;
 use crate::ctx::PageCtx;
 use crate::error::Failure;
 use crate::forms::{FormErrors, SentForm, decode_form};
@@ -12,10 +14,22 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use ingot_app::outbound as cases;
+use ingot_app::reach::Target;
 use ingot_domain::org::Organisation;
 use ingot_domain::policy::Action;
 use ingot_domain::{AppError, OrgId};
 use ingot_store::outbound::{Delivery, Webhook};
+
+/// The webhooks' pages, for those who manage a subtree's webhooks.
+pub fn routes(routes: Routes) -> Routes {
+    let managers = Role(&[Action::ManageWebhooks]);
+    routes
+        .get("/webhooks", managers, index)
+        .post("/webhooks", managers, create)
+        .get("/webhooks/{id}", Record(Target::Webhook), show)
+        .post("/webhooks/{id}/active", Record(Target::Webhook), set_active)
+        .post("/webhooks/{id}/ping", Record(Target::Webhook), ping)
+}
 
 #[derive(Template)]
 #[template(path = "webhooks/index.html")]
