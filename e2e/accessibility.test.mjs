@@ -22,6 +22,7 @@ const followed = [
   ['/programmes', /^\/programmes\/\d+$/],
   ['/patents', /^\/patents\/\d+$/],
   ['/skills', /^\/skills\/\d+$/],
+  ['/achievements', /^\/achievements\/\d+$/],
   ['/users', /^\/users\/\d+$/],
   ['/studios/calls', /^\/studios\/calls\/\d+$/],
   ['/orgs', /^\/orgs\/\d+$/],
@@ -41,9 +42,10 @@ async function adminPages(page, base) {
   for (const [list, pattern] of followed) {
     paths.push(await linkLike(page, base, list, pattern));
   }
-  // A patent's and a skill's change forms.
+  // A patent's, a skill's and an achievement's change forms.
   paths.push(`${await linkLike(page, base, '/patents', /^\/patents\/\d+$/)}/edit`);
   paths.push(`${await linkLike(page, base, '/skills', /^\/skills\/\d+$/)}/edit`);
+  paths.push(`${await linkLike(page, base, '/achievements', /^\/achievements\/\d+$/)}/edit`);
   // A studio's naming notice, from Zhao Pengda's studio.
   await page.goto(`${base}/studios?q=${encodeURIComponent('赵鹏达')}`);
   const studio = await page.locator('a[href^="/studios/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')).find((h) => /^\/studios\/\d+$/.test(h)));

@@ -339,7 +339,7 @@ async fn achievements_have_a_team_links_and_a_verified_benefit(backend: Backend)
     assert_eq!(e["error"], "benefit_locked");
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM audit_log WHERE action IN ('achievement.create', 'achievement.link_proposal', 'achievement.benefit_claim', 'achievement.benefit_verify')"
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('achievement.create', 'achievement.link_proposal', 'achievement.benefit_claim', 'achievement.benefit_verify') AND object_label = '大型轴承套圈在线检测装置'"
         )
         .await,
         4
@@ -563,10 +563,15 @@ async fn record_pages_check_csrf_scope_and_input(backend: Backend) {
             .await,
         1
     );
-    // Another enterprise's union sees none of Dalian's records, even by address.
+    // Another enterprise's union sees none of Dalian's records (only its own), even by address.
     let other = app.sign_in_demo("ref.union").await;
     let (_, html) = other.page("/achievements?year=2020").await;
-    assert!(!html.contains("data-testid=\"achievement-row\""));
+    assert!(!html.contains("大连"), "{html}");
+    assert_eq!(
+        html.matches("data-testid=\"achievement-row\"").count(),
+        1,
+        "the Jinzhou company's own achievement of 2020"
+    );
     let (_, list) = app
         .api_as("dl.admin")
         .await

@@ -3,6 +3,7 @@
 mod support;
 
 mod access;
+mod achievement_edit;
 mod achievements;
 mod api;
 mod audit;

@@ -22,6 +22,7 @@ const PAGE_OF: &[(&str, &str, &str)] = &[
     ("PATCH", "/studios/{id}", "/studios/{id}/edit"),
     ("PATCH", "/patents/{id}", "/patents/{id}/edit"),
     ("PATCH", "/skills/{id}", "/skills/{id}/edit"),
+    ("PATCH", "/achievements/{id}", "/achievements/{id}/edit"),
     (
         "PATCH",
         "/programmes/{id}/milestones/{milestone}",

@@ -12,6 +12,7 @@ mod lifecycle;
 mod notices;
 mod pages;
 mod public_api;
+mod record_outputs;
 mod rules;
 
 use crate::support::{ApiClient, TestApp};

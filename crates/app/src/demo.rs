@@ -458,8 +458,10 @@ pub async fn load(db: &Db, reset_passwords: bool) -> Result<DemoReport> {
     }
     tx.commit().await?;
     report.proposals_created = proposals::load(db, &caller).await?;
-    report.studios_created = studios::load(db, &caller).await?;
+    // The records first: the studio's own records come after Dalian's, which the records'
+    // loader looks for.
     report.records_created = innovation::load(db, &caller).await?;
+    report.studios_created = studios::load(db, &caller).await?;
     let exchange = campaigns::load(db, &caller, &hash, reset_passwords).await?;
     report
         .usernames

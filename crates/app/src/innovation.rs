@@ -14,10 +14,10 @@ mod titles;
 pub mod transfer;
 
 pub use achievements::{
-    AchievementDetail, AchievementInput, ClaimInput, LinkPatentInput, LinkProposalInput,
-    VerifyInput, achievement, achievement_readable, achievements, attach, attachment,
-    claim_benefit, create_achievement, link_patent, link_patent_by_number, link_proposal,
-    verify_benefit,
+    AchievementChange, AchievementDetail, AchievementInput, ClaimInput, LinkPatentInput,
+    LinkProposalInput, VerifyInput, achievement, achievement_readable, achievements, attach,
+    attachment, claim_benefit, create_achievement, link_patent, link_patent_by_number,
+    link_proposal, may_change_achievement, update_achievement, verify_benefit,
 };
 pub use patents::{
     PatentChange, PatentInput, check_patent, create_patent, may_change_patent, patent,

@@ -14,6 +14,7 @@ mod handover;
 mod members;
 mod naming;
 mod outputs;
+mod record_outputs;
 mod registry;
 mod review;
 
@@ -29,6 +30,7 @@ pub use naming::{
     notice_detail, record_naming,
 };
 pub use outputs::{MAX_PHOTOS, OutputInput, StoredFile, add_output, add_photo, check_photo, photo};
+pub use record_outputs::{RecordOutputs, record_outputs, studio_outputs, totals_with};
 pub use registry::{
     FederationCounts, FundingDetail, Stats, StatusInput, StudioAccess, StudioChange, StudioDetail,
     StudioInput, create, detail, list, manageable, set_status, stats, totals, update,

@@ -17,7 +17,7 @@ pub use achievements::{
     Achievement, AchievementItem, AchievementRef, AchievementText, ProposalRef,
     achievements_of_patent, completer_ids, completers, get_achievement, insert_achievement,
     link_patent, link_proposal, linked_proposals, list_achievements, save_benefit, set_completers,
-    set_verified_benefit,
+    set_links, set_verified_benefit, update_achievement,
 };
 pub use amendments::{
     Amendment, AwardRef, amended_in_campaign, amendments_of, awards_of_record, insert_amendment,

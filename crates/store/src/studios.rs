@@ -12,6 +12,7 @@ mod funding;
 mod members;
 mod naming;
 mod outputs;
+mod record_outputs;
 pub(crate) mod registry;
 mod review;
 
@@ -35,6 +36,10 @@ pub use naming::{
 };
 pub use outputs::{
     NewOutput, NewPhoto, Output, Photo, get_photo, insert_output, insert_photo, outputs, photos,
+};
+pub use record_outputs::{
+    OutputAchievement, OutputPatent, OutputProposal, OutputSkill, member_achievements_and_patents,
+    member_proposals, member_skills,
 };
 pub use registry::{
     Filter, NewStudio, Studio, counts_by_federation, counts_by_field, counts_by_level, fields, get,

@@ -8,16 +8,16 @@
 //! facts: they are stand-ins, like the company's name.
 
 use crate::studios::{
-    self as cases, ApplyInput, CallInput, DecisionInput, HonourInput, MemberInput, OutputInput,
+    self as cases, ApplyInput, CallInput, DecisionInput, HonourInput, MemberInput,
     RecordNamingInput, ReviewInput, StudioInput,
 };
 use crate::{Caller, Result};
 use ingot_domain::audit::RequestOrigin;
 use ingot_domain::time::Date;
-use ingot_domain::{AppError, OrgId, ProposalId, Role, StudioId, Timestamp};
+use ingot_domain::{AppError, OrgId, Role, StudioId, Timestamp};
 use ingot_store::studios::{self as store, Filter};
 use ingot_store::users::NewUser;
-use ingot_store::{Db, Page, Sql, Tx, grants, orgs, users};
+use ingot_store::{Db, Page, Tx, grants, orgs, users};
 
 pub const ZHAO_STUDIO: &str = "赵鹏达劳模创新工作室";
 
@@ -141,6 +141,109 @@ async fn exists(tx: &mut Tx, name: &str) -> Result<bool> {
     Ok(total.count > 0)
 }
 
+/// The Zhao Pengda studio's records since its founding, entered as the company's union would.
+/// Titles, numbers and dates are stand-ins: the source gives only the counts.
+async fn zhao_records(tx: &mut Tx, as_union: &Caller<'_>, company: OrgId) -> Result<()> {
+    use crate::innovation::{self as records, AchievementInput, PatentInput};
+    use ingot_domain::PatentId;
+    /// (type digit, serial, title, applied on).
+    type Patent = (u32, u32, &'static str, &'static str);
+    /// (title, field, kind, started, finished, in production since, completers, patents).
+    type Record = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        [&'static str; 3],
+        Patent,
+    );
+    let achievements: [Record; 4] = [
+        (
+            "钢包用低碳镁碳砖研制",
+            "耐火材料",
+            "material",
+            "2017-11-01",
+            "2018-10-30",
+            "2018-12-01",
+            ["zhaopengda", "wang.fang", "chen.jing"],
+            (1, 316_021, "一种低碳镁碳砖及其制备方法", "2018-09-12"),
+        ),
+        (
+            "转炉出钢口快换装置",
+            "冶金设备",
+            "equipment",
+            "2019-03-01",
+            "2019-11-20",
+            "2020-01-06",
+            ["zhaopengda", "zhou.jie", "li.ming"],
+            (2, 218_443, "一种转炉出钢口快换装置", "2019-08-26"),
+        ),
+        (
+            "含铬废耐材资源化再利用工艺",
+            "资源与环境",
+            "process",
+            "2020-02-15",
+            "2020-12-18",
+            "2021-03-01",
+            ["zhaopengda", "sun.qiang", "liu.hong"],
+            (2, 221_907, "一种废耐材破碎分选装置", "2020-10-15"),
+        ),
+        (
+            "中间包干式料快速烘烤方法",
+            "冶金工艺",
+            "method",
+            "2021-03-10",
+            "2021-12-25",
+            "2022-02-20",
+            ["zhaopengda", "wang.fang", "zhou.jie"],
+            (2, 230_118, "一种中间包快速烘烤器", "2021-09-08"),
+        ),
+    ];
+    for (title, field, kind, started, finished, producing, team, patent) in achievements {
+        let (digit, serial, patent_title, applied) = patent;
+        let digits = format!("{}{digit}{serial:07}", &applied[..4]);
+        let number = format!(
+            "CN{digits}.{}",
+            ingot_domain::innovation::check_char(&digits)
+        );
+        let p = records::create_patent(
+            tx,
+            as_union,
+            &PatentInput {
+                unit_id: Some(company),
+                number,
+                title: patent_title.into(),
+                inventors: "赵鹏达".into(),
+                applied_on: applied.into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        records::create_achievement(
+            tx,
+            as_union,
+            &AchievementInput {
+                unit_id: Some(company),
+                title: title.into(),
+                summary: format!("{title}，已在公司生产线推广应用。"),
+                field: field.into(),
+                kind: kind.into(),
+                started_on: started.into(),
+                finished_on: finished.into(),
+                in_production_since: producing.into(),
+                production_site: "锦州冶金耐火材料有限公司".into(),
+                completers: team.map(String::from).to_vec(),
+                patent_ids: vec![PatentId(p.id)],
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 async fn zhao_pengda(tx: &mut Tx, origin: &RequestOrigin) -> Result<StudioId> {
     let union = actor(tx, "ref.union").await?;
     let jz = actor(tx, "jz.admin").await?;
@@ -196,58 +299,10 @@ async fn zhao_pengda(tx: &mut Tx, origin: &RequestOrigin) -> Result<StudioId> {
         },
     )
     .await?;
-    let outputs: [(&str, &str, i64, &str, &str); 4] = [
-        ("achievement", "自成立以来申报的创新成果", 4, "", ""),
-        ("transformation", "自成立以来转化为生产力的成果", 4, "", ""),
-        ("patent", "发明专利申请", 1, "invention", "applied"),
-        ("patent", "实用新型专利申请", 3, "utility_model", "applied"),
-    ];
-    for (kind, title, count, patent_type, patent_stage) in outputs {
-        cases::add_output(
-            tx,
-            &as_union,
-            id,
-            &OutputInput {
-                kind: kind.into(),
-                title: title.into(),
-                on_date: "2022-08-31".into(),
-                count: Some(count),
-                patent_type: patent_type.into(),
-                patent_stage: patent_stage.into(),
-                ..Default::default()
-            },
-        )
-        .await?;
-    }
-    // The lead's own proposals, linked to their records.
-    let lead = users::get_by_username(tx, "zhaopengda")
-        .await?
-        .ok_or_else(|| AppError::internal("demo lead"))?;
-    let proposals: Vec<(i64, String, Option<i64>)> = tx
-        .fetch_all(
-            Sql::new(
-                "SELECT id, title, submitted_at FROM proposals WHERE proposer_id = $1 AND submitted_at IS NOT NULL ORDER BY submitted_at LIMIT 5",
-            )
-            .bind(lead.id),
-        )
-        .await?;
-    for (pid, title, at) in proposals {
-        let on = Date::of(Timestamp(at.unwrap_or(0)), origin.utc_offset_ms);
-        cases::add_output(
-            tx,
-            &as_union,
-            id,
-            &OutputInput {
-                kind: "proposal".into(),
-                title,
-                on_date: on.to_string(),
-                count: Some(1),
-                proposal_id: Some(ProposalId(pid)),
-                ..Default::default()
-            },
-        )
-        .await?;
-    }
+    // Its outputs come from the members' records: four achievements, all put into production,
+    // and the patent applications linked to them (one invention, three utility models). The
+    // lead's proposals count from the proposals themselves.
+    zhao_records(tx, &as_union, company).await?;
 
     // Municipal naming by the Jinzhou federation, decision printed 7 December 2021.
     let jinzhou = org_id(tx, "CN-LN-JZ").await?;

@@ -1,6 +1,10 @@
 //! Achievements: recording one with its team, linking the patents and improvement proposals it
 //! grew out of, attaching checked files, and the claimed economic benefit that finance verifies.
 
+mod change;
+
+pub use change::{AchievementChange, may_change_achievement, update_achievement};
+
 use super::{date, log, may_read, not_found, require_manage, require_readable, scoped, unit, year};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
@@ -22,7 +26,8 @@ use ingot_store::{Page, Tx, changes, orgs, users};
 
 /// Recording an achievement with its team and the records it grew out of, as the form and the
 /// API send it (`POST /achievements`).
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+// Serialize: a change's schema shows its default particulars.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 #[schema(as = AchievementBody)]
 pub struct AchievementInput {
@@ -49,12 +54,21 @@ pub struct AchievementInput {
     pub proposal_ids: Vec<ProposalId>,
 }
 
-pub async fn create_achievement(
+/// An achievement as typed, checked: the particulars, the team by rank and the records it
+/// links, or every problem by field (with those `v` already holds).
+pub(super) struct CheckedAchievement {
+    pub text: AchievementText,
+    pub completers: Vec<Completer>,
+    pub patents: Vec<i64>,
+    pub proposals: Vec<ProposalId>,
+}
+
+pub(super) async fn checked(
     tx: &mut Tx,
     caller: &Caller<'_>,
+    mut v: Validator,
     input: &AchievementInput,
-) -> Result<Achievement> {
-    let mut v = Validator::new();
+) -> Result<CheckedAchievement> {
     let unit = unit(tx, "unit_id", input.unit_id).await?;
     if let Ok(u) = &unit {
         require_manage(caller, u)?;
@@ -167,6 +181,25 @@ pub async fn create_achievement(
         in_production_since: in_production.map(|d| d.to_string()),
         production_site: site,
     };
+    Ok(CheckedAchievement {
+        text,
+        completers,
+        patents,
+        proposals,
+    })
+}
+
+pub async fn create_achievement(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    input: &AchievementInput,
+) -> Result<Achievement> {
+    let CheckedAchievement {
+        text,
+        completers,
+        patents,
+        proposals,
+    } = checked(tx, caller, Validator::new(), input).await?;
     let now = Timestamp::now();
     let id = store::insert_achievement(tx, &text, caller.user_id(), now).await?;
     store::set_completers(tx, id, &completers).await?;
@@ -183,8 +216,8 @@ pub async fn create_achievement(
         "achievement",
         id,
         &text.title,
-        unit.id,
-        serde_json::json!({"title": text.title, "kind": kind, "year": year,
+        text.unit_id,
+        serde_json::json!({"title": text.title, "kind": text.kind, "year": text.year,
             "completers": completers.iter().map(|c| c.user_id).collect::<Vec<_>>()}),
     )
     .await?;
@@ -192,7 +225,11 @@ pub async fn create_achievement(
 }
 
 /// A proposal the caller may link: one of a unit its grants reach.
-async fn proposal_in_reach(tx: &mut Tx, caller: &Caller<'_>, id: ProposalId) -> Result<bool> {
+pub(super) async fn proposal_in_reach(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ProposalId,
+) -> Result<bool> {
     let Some(p) = ingot_store::proposals::get(tx, id).await? else {
         return Ok(false);
     };
@@ -210,11 +247,15 @@ pub struct AchievementDetail {
     pub patents: Vec<Patent>,
     pub proposals: Vec<ProposalRef>,
     pub attachments: Vec<store::AchievementAttachment>,
+    /// The awards it won in announced campaigns; a change then needs its reason.
+    pub awards: Vec<store::AwardRef>,
+    /// What was recorded about it, newest first.
+    pub history: Vec<ingot_domain::audit::AuditEntry>,
     pub can_manage: bool,
     pub can_verify: bool,
 }
 
-async fn load_achievement(
+pub(super) async fn load_achievement(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: AchievementId,
@@ -256,6 +297,8 @@ pub async fn achievement(
         patents: store::linked_patents(tx, id).await?,
         proposals: store::linked_proposals(tx, id).await?,
         attachments: store::attachments(tx, id).await?,
+        awards: store::awards_of_record(tx, "achievement", id).await?,
+        history: crate::audit_log::history_of(tx, "achievement", id).await?,
         can_manage: caller.permits(Action::ManageInnovationRecords, &unit.path),
         achievement: a,
     })

@@ -1,7 +1,6 @@
 //! Periodic assessment of named studios against a federation's standard, and setting that
 //! standard; a fail takes the title away.
 
-use super::registry::totals;
 use super::{commit, event, load, refresh_level};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
@@ -35,18 +34,19 @@ pub struct AssessInput {
 /// A criterion of the assessment form: its code, weight and the score the ledger suggests.
 pub type ScoreRow = (String, i64, Option<i64>);
 
-/// The naming a caller would assess, its standard and suggested scores from the ledger.
+/// The naming a caller would assess, its standard and suggested scores from the studio's
+/// totals (`detail` has them).
 pub async fn assessment_form(
     tx: &mut Tx,
     caller: &Caller<'_>,
     id: StudioId,
+    t: &ingot_domain::studio::OutputTotals,
 ) -> Result<Option<(Naming, Standard, Vec<ScoreRow>)>> {
     let namings = store::namings(tx, id).await?;
     let Some(naming) = assessable(caller, &namings, None) else {
         return Ok(None);
     };
     let standard = store::standard(tx, OrgId(naming.org_id)).await?;
-    let t = totals(&store::outputs(tx, id).await?);
     let rows = standard
         .criteria
         .iter()

@@ -2,7 +2,7 @@
 //! the studio (publishing the notice and granting funding) or rejects it, and namings recorded
 //! from notices published before the studio was in Ingot.
 
-use super::registry::{manageable, totals};
+use super::registry::manageable;
 use super::{
     commit, event, load, may_manage, money_field, refresh_level, require_manage, standing_levels,
     today,
@@ -163,14 +163,14 @@ pub struct ApplyInput {
 }
 
 /// The studio's record as the application carries it.
-async fn snapshot(tx: &mut Tx, s: &Studio) -> Result<serde_json::Value> {
+async fn snapshot(tx: &mut Tx, s: &Studio, utc_offset_ms: i64) -> Result<serde_json::Value> {
     let members = store::members(tx, s.id).await?;
     let current: Vec<&String> = members
         .iter()
         .filter(|m| m.left_on.is_none())
         .map(|m| &m.display_name)
         .collect();
-    let outputs = store::outputs(tx, s.id).await?;
+    let (_, _, outputs) = super::studio_outputs(tx, s.id, utc_offset_ms).await?;
     let namings = store::namings(tx, s.id).await?;
     Ok(serde_json::json!({
         "name": s.name,
@@ -186,7 +186,7 @@ async fn snapshot(tx: &mut Tx, s: &Studio) -> Result<serde_json::Value> {
         "namings": namings.iter().map(|n| serde_json::json!({
             "level": n.level, "by": n.org_name, "notice": n.notice_number, "status": n.status,
             "named_on": n.named_on })).collect::<Vec<_>>(),
-        "outputs": totals(&outputs),
+        "outputs": outputs,
     }))
 }
 
@@ -244,7 +244,7 @@ pub(crate) async fn apply_at(
         v.add(FieldError::new("studio_id", "already_applied"));
     }
     v.finish()?;
-    let snap = snapshot(tx, &s).await?;
+    let snap = snapshot(tx, &s, caller.origin.utc_offset_ms).await?;
     let id = store::insert_application(
         tx,
         call_id,

@@ -475,7 +475,11 @@ pub struct StudioDetail {
     pub namings: Vec<Naming>,
     pub funding: Vec<FundingDetail>,
     pub assessments: Vec<Assessment>,
+    /// The manual rows of the ledger: what the records do not hold.
     pub outputs: Vec<Output>,
+    /// The members' records the totals count, for those who may read the unit's records (for
+    /// others empty: the totals still count them).
+    pub record_outputs: super::RecordOutputs,
     pub totals: OutputTotals,
     pub photos: Vec<Photo>,
     pub events: Vec<Event>,
@@ -518,6 +522,7 @@ pub async fn detail(
     tx: &mut Tx,
     caller: Option<&Caller<'_>>,
     id: StudioId,
+    utc_offset_ms: i64,
 ) -> Result<StudioDetail> {
     let studio = load(tx, id).await?;
     let namings = store::namings(tx, id).await?;
@@ -543,7 +548,12 @@ pub async fn detail(
         }
     };
     let insider = insider(caller, &studio);
-    let outputs = store::outputs(tx, id).await?;
+    let (outputs, mut record_outputs, totals) =
+        super::studio_outputs(tx, id, utc_offset_ms).await?;
+    // The figures are public; which records stand behind them only for readers of the unit's.
+    if !caller.is_some_and(|c| c.permits(Action::ViewInnovationRecords, &studio.unit_path)) {
+        record_outputs = super::RecordOutputs::default();
+    }
     let mut funding = Vec::new();
     let entries = store::entries_of_studio(tx, id).await?;
     for f in store::funding_of(tx, id).await? {
@@ -579,8 +589,9 @@ pub async fn detail(
         members: store::members(tx, id).await?,
         funding,
         assessments: store::assessments(tx, id).await?,
-        totals: totals(&outputs),
+        totals,
         outputs,
+        record_outputs,
         photos: store::photos(tx, id)
             .await?
             .into_iter()

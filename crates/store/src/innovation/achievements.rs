@@ -174,6 +174,70 @@ pub async fn insert_achievement(
     Ok(id)
 }
 
+/// Changes an achievement's particulars if it is still at `version`, raising it and recounting
+/// what it counts for; false when someone changed it meanwhile. The benefit is not touched: it
+/// has its own claim and verification.
+pub async fn update_achievement(
+    tx: &mut Tx,
+    id: i64,
+    a: &AchievementText,
+    version: i64,
+    now: Timestamp,
+) -> Result<bool> {
+    let before = record_tally::counted(tx, Record::Achievement(id)).await?;
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE achievements SET unit_id = $1, title = $2, summary = $3, field = $4, kind = $5,
+                    claimed_level = $6, started_on = $7, finished_on = $8, year = $9, award = $10,
+                    in_production_since = $11, production_site = $12, updated_at = $13,
+                    version = version + 1
+                 WHERE id = $14 AND version = $15",
+            )
+            .bind(a.unit_id)
+            .bind(a.title.as_str())
+            .bind(a.summary.as_str())
+            .bind(a.field.as_str())
+            .bind(a.kind.as_str())
+            .bind(a.claimed_level.map(|l| l.as_str()))
+            .bind(a.started_on)
+            .bind(a.finished_on)
+            .bind(a.year)
+            .bind(a.award.clone())
+            .bind(a.in_production_since.clone())
+            .bind(a.production_site.clone())
+            .bind(now.0)
+            .bind(id)
+            .bind(version),
+        )
+        .await?;
+    if changed != 1 {
+        return Ok(false);
+    }
+    record_tally::recount(tx, Record::Achievement(id), before).await?;
+    Ok(true)
+}
+
+/// Replaces the patents and proposals an achievement links.
+pub async fn set_links(
+    tx: &mut Tx,
+    id: i64,
+    patents: &[i64],
+    proposals: &[ProposalId],
+) -> Result<()> {
+    tx.execute(Sql::new("DELETE FROM achievement_patents WHERE achievement_id = $1").bind(id))
+        .await?;
+    tx.execute(Sql::new("DELETE FROM achievement_proposals WHERE achievement_id = $1").bind(id))
+        .await?;
+    for p in patents {
+        link_patent(tx, id, *p).await?;
+    }
+    for p in proposals {
+        link_proposal(tx, id, *p).await?;
+    }
+    Ok(())
+}
+
 pub async fn get_achievement(tx: &mut Tx, id: i64) -> Result<Option<Achievement>> {
     get_by_id::<AchievementRow, _>(tx, (ACHIEVEMENT, "a.id"), id, Achievement::try_from).await
 }

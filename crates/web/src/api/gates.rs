@@ -185,6 +185,7 @@ const GATES: &[(&str, &str, Gate)] = &[
     (POST, "/achievements", Role(RECORDS)),
     (GET, "/achievements/export", SignedIn),
     (GET, "/achievements/{id}", SignedIn),
+    (PATCH, "/achievements/{id}", Record(Target::Achievement)),
     (
         POST,
         "/achievements/{id}/attachments",

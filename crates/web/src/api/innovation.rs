@@ -32,7 +32,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
             achievements::create_achievement
         ))
         .routes(routes!(achievements::export_achievements))
-        .routes(routes!(achievements::get_achievement))
+        .routes(routes!(
+            achievements::get_achievement,
+            achievements::update_achievement
+        ))
         .routes(routes!(achievements::link_patent))
         .routes(routes!(achievements::link_proposal))
         .routes(routes!(achievements::claim_benefit))

@@ -422,6 +422,16 @@ pub fn routes() -> Routes {
         .get("/achievements", SignedIn, records::achievements)
         .post("/achievements", Role(RECORDS), records::create_achievement)
         .get("/achievements/{id}", SignedIn, records::achievement)
+        .get(
+            "/achievements/{id}/edit",
+            Record(Target::Achievement),
+            records::edit_achievement,
+        )
+        .post(
+            "/achievements/{id}/edit",
+            Record(Target::Achievement),
+            records::update_achievement,
+        )
         .post(
             "/achievements/{id}/link",
             Record(Target::Achievement),

@@ -5,6 +5,7 @@
 //! finding a unit by its code, the download of a file) and re-exports the handlers for the route
 //! table.
 
+mod achievement_edit;
 mod achievements;
 mod holdings;
 mod patent;
@@ -14,6 +15,7 @@ mod skills;
 mod titles;
 mod transfer;
 
+pub use achievement_edit::{edit_form as edit_achievement, update as update_achievement};
 pub use achievements::{
     achievement, achievements, attach, claim, create_achievement, download, link, verify,
 };

@@ -147,6 +147,10 @@ pub struct AchievementDetailDto {
     pub completers: Vec<PersonRefDto>,
     pub patents: Vec<PatentDto>,
     pub proposals: Vec<ProposalRefDto>,
+    /// The awards it won in announced campaigns; a change then needs its reason.
+    pub awards: Vec<super::skills::AwardRefDto>,
+    /// What was recorded about it, newest first: edits with before, after and why.
+    pub history: Vec<crate::api::dto::AuditEntryDto>,
     pub can_manage: bool,
     pub can_verify: bool,
 }
@@ -197,6 +201,8 @@ fn detail_dto(d: cases::AchievementDetail) -> AchievementDetailDto {
         completers: d.completers.into_iter().map(Into::into).collect(),
         patents: d.patents.into_iter().map(Into::into).collect(),
         proposals: d.proposals.into_iter().map(Into::into).collect(),
+        awards: d.awards.into_iter().map(Into::into).collect(),
+        history: d.history.into_iter().map(Into::into).collect(),
         can_manage: d.can_manage,
         can_verify: d.can_verify,
     }
@@ -229,6 +235,27 @@ pub(super) async fn get_achievement(
     let mut tx = state.db.read().await?;
     let d = cases::achievement(&mut tx, &api.caller(), id).await?;
     Ok(Json(detail_dto(d)))
+}
+
+/// Changes an achievement: every particular again (the team by rank; the patents and proposals
+/// given replace its links), with the version read and why (required once it has won an award;
+/// its certificate then shows the reason). The benefit keeps its own claim and verification.
+#[utoipa::path(patch, path = "/achievements/{id}", tag = "innovation", params(("id" = i64, Path)),
+    request_body = cases::AchievementChange,
+    responses((status = 200, body = AchievementDetailDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn update_achievement(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<AchievementId>,
+    JsonBody(change): JsonBody<cases::AchievementChange>,
+) -> Result<Json<AchievementDetailDto>, Failure> {
+    changed(&state, &api, id, async |tx, caller| {
+        cases::update_achievement(tx, caller, id, &change).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Links a patent to the achievement.

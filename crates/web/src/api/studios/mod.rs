@@ -309,7 +309,10 @@ pub struct StudioDetailDto {
     pub namings: Vec<NamingDto>,
     pub funding: Vec<FundingDto>,
     pub assessments: Vec<AssessmentDto>,
+    /// The manual rows of the outputs ledger: what the records do not hold.
     pub outputs: Vec<OutputDto>,
+    pub record_outputs: record_outputs::RecordOutputsDto,
+    /// The records counted and the manual rows together.
     pub totals: OutputTotalsDto,
     pub photos: Vec<PhotoDto>,
     pub history: Vec<HistoryDto>,
@@ -413,6 +416,7 @@ impl From<StudioDetail> for StudioDetailDto {
                     proposal_id: o.proposal_id,
                 })
                 .collect(),
+            record_outputs: (&d.record_outputs).into(),
             totals: OutputTotalsDto {
                 proposals: t.proposals,
                 achievements: t.achievements,
@@ -480,9 +484,11 @@ async fn detail_of(
     id: StudioId,
 ) -> Result<StudioDetailDto, AppError> {
     let mut tx = state.db.read().await?;
-    Ok(cases::detail(&mut tx, Some(&api.caller()), id)
-        .await?
-        .into())
+    Ok(
+        cases::detail(&mut tx, Some(&api.caller()), id, api.origin.utc_offset_ms)
+            .await?
+            .into(),
+    )
 }
 
 macro_rules! studio_change {
@@ -502,4 +508,5 @@ mod funding;
 mod members;
 mod naming;
 mod notices;
+mod record_outputs;
 mod registry;

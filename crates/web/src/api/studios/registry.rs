@@ -284,7 +284,10 @@ pub(super) async fn get_studio(
 ) -> Result<Json<StudioDetailDto>, Failure> {
     let caller = who.user();
     let mut tx = state.db.read().await?;
-    let mut dto: StudioDetailDto = cases::detail(&mut tx, caller.as_ref(), id).await?.into();
+    let mut dto: StudioDetailDto =
+        cases::detail(&mut tx, caller.as_ref(), id, state.config.utc_offset_ms())
+            .await?
+            .into();
     if caller.is_none() {
         // A username is a sign-in name: not for the public.
         for m in &mut dto.members {

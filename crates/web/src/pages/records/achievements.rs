@@ -7,6 +7,7 @@ use crate::ctx::PageCtx;
 use crate::error::Failure;
 use crate::forms::SentForm;
 use crate::forms::{FormErrors, decode_form, is_form_error};
+use crate::pages::history::{self, HistoryRow};
 use crate::pages::{done, in_tx, render};
 use askama::Template;
 use axum::Form;
@@ -93,7 +94,11 @@ struct AchievementPage {
     errors: FormErrors,
     kind: String,
     level: String,
+    history: Vec<HistoryRow>,
 }
+
+/// Code fields of an achievement, named from these catalogs in its history.
+const CODES: &[(&str, &str)] = &[("kind", "records.kind"), ("claimed_level", "records.level")];
 
 async fn achievement_page(
     state: &AppState,
@@ -114,6 +119,11 @@ async fn achievement_page(
         Some(l) => ctx.t(&format!("records.level.{}", l.as_str())).to_string(),
         None => "—".to_string(),
     };
+    let history = d
+        .history
+        .iter()
+        .map(|e| history::row(&ctx, e, CODES))
+        .collect();
     Ok(render(
         status,
         &AchievementPage {
@@ -122,6 +132,7 @@ async fn achievement_page(
             errors,
             kind,
             level,
+            history,
         },
     ))
 }

@@ -191,7 +191,7 @@ async fn show_page(
         .as_ref()
         .map(|a| ingot_app::Caller::user(a, &ctx.origin));
     let mut tx = state.db.read().await?;
-    let d = cases::detail(&mut tx, caller.as_ref(), id).await?;
+    let d = cases::detail(&mut tx, caller.as_ref(), id, ctx.origin.utc_offset_ms).await?;
     let today =
         ingot_domain::time::Date::of(ingot_domain::Timestamp::now(), ctx.origin.utc_offset_ms);
     let mut open_calls = Vec::new();
@@ -204,7 +204,7 @@ async fn show_page(
         }
     }
     let assess_form = match &caller {
-        Some(c) if d.access.assess => cases::assessment_form(&mut tx, c, id)
+        Some(c) if d.access.assess => cases::assessment_form(&mut tx, c, id, &d.totals)
             .await?
             .map(|(n, _, rows)| (n, rows)),
         _ => None,

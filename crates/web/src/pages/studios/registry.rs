@@ -244,7 +244,7 @@ pub async fn edit_form(
 ) -> Result<Response, Failure> {
     let caller = ctx.caller()?;
     let mut tx = state.db.read().await?;
-    let d = cases::detail(&mut tx, Some(&caller), id).await?;
+    let d = cases::detail(&mut tx, Some(&caller), id, ctx.origin.utc_offset_ms).await?;
     drop(tx);
     if !d.access.manage {
         return Err(Failure(AppError::forbidden()));
@@ -327,7 +327,7 @@ pub async fn add_photo(
         let caller = ctx.caller().map_err(|f| f.0)?;
         {
             let mut tx = state.db.read().await?;
-            let d = cases::detail(&mut tx, Some(&caller), id).await?;
+            let d = cases::detail(&mut tx, Some(&caller), id, ctx.origin.utc_offset_ms).await?;
             if !d.access.manage {
                 return Err(AppError::forbidden());
             }
