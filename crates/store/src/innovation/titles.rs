@@ -87,11 +87,24 @@ pub async fn insert_title(
     by: Option<UserId>,
     now: Timestamp,
 ) -> Result<i64> {
+    insert_title_won(tx, t, None, by, now).await
+}
+
+/// Inserts a title, won by `declaration` of an announced titling campaign if it names one,
+/// and counts it in the record tally in the same transaction.
+pub async fn insert_title_won(
+    tx: &mut Tx,
+    t: &NewTitle,
+    declaration: Option<i64>,
+    by: Option<UserId>,
+    now: Timestamp,
+) -> Result<i64> {
     let (id,): (i64,) = tx
         .fetch_one(
             Sql::new(
-                "INSERT INTO titles (user_id, unit_id, name, granted_by, year, level, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                "INSERT INTO titles (user_id, unit_id, name, granted_by, year, level, created_by, created_at,
+                    declaration_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(t.user_id)
             .bind(t.unit_id)
@@ -100,7 +113,8 @@ pub async fn insert_title(
             .bind(t.year)
             .bind(t.level.as_str())
             .bind(by)
-            .bind(now.0),
+            .bind(now.0)
+            .bind(declaration),
         )
         .await?;
     crate::record_tally::recount(tx, crate::record_tally::Record::Title(id), None).await?;
