@@ -540,3 +540,107 @@ async fn titles_won_become_title_records(backend: Backend) {
     }
 }
 on_both!(titles_won_become_title_records);
+
+/// The titling call from the call form, refused blind and without its level, then declared to
+/// from the campaign's page, where the people with records are offered.
+async fn a_titles_campaign_from_the_pages(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let page = app.sign_in_demo("ln.admin").await;
+    let org = app.org_id("CN-LN").await.to_string();
+    let form = |blind: &'static str, level: &'static str| {
+        vec![
+            ("org_id", org.clone()),
+            ("kind", "titles".to_string()),
+            ("title", "2024年辽宁省职工技术创新能手评选".to_string()),
+            ("edition", "1".to_string()),
+            ("year", "2024".to_string()),
+            ("cadence", "annual".to_string()),
+            ("required_fields", "summary".to_string()),
+            ("reviewers_per_declaration", "2".to_string()),
+            ("min_load", "0".to_string()),
+            ("max_load", "3".to_string()),
+            ("score_scale", "10".to_string()),
+            ("blind", blind.to_string()),
+            ("declaration_closes", "2024-03-31".to_string()),
+            ("check_closes", "2024-04-15".to_string()),
+            ("review_closes", "2024-05-31".to_string()),
+            ("publicity_days", "7".to_string()),
+            ("announce_on", "2024-06-30".to_string()),
+            ("units", "CN-LN-DL-GJZ: 2".to_string()),
+            ("rubric", "综合: 100".to_string()),
+            ("first", "1".to_string()),
+            ("title_name", TITLE.to_string()),
+            ("title_level", level.to_string()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let page = &page;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            page.post_form("/campaigns", &fields).await
+        }
+    };
+    let before = app.count("SELECT COUNT(*) FROM campaigns").await;
+    let r = send(form("true", "")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    for field in [r#"name="blind""#, r#"id="title_level""#] {
+        let at = html
+            .find(field)
+            .unwrap_or_else(|| panic!("{field} on the form"));
+        let after = &html[at..];
+        let end = after.find("<label").unwrap_or(after.len());
+        assert!(
+            after[..end].contains(r#"class="field-error""#),
+            "{field}: {html}"
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM campaigns").await, before);
+
+    let r = send(form("false", "provincial")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let (s, html) = page.page(&to).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(&format!(
+            r#"data-testid="campaign-title-conferred">{TITLE}"#
+        )),
+        "{html}"
+    );
+
+    // The machinery works' union declares a person from the campaign's page.
+    let union = app.sign_in_demo("dl.union").await;
+    let (s, html) = union.page(&to).await;
+    assert_eq!(s, StatusCode::OK);
+    let person = app.user_id("dl.liu.gang").await;
+    assert!(
+        html.contains(&format!(r#"<option value="{person}""#)),
+        "刘刚 offered: {html}"
+    );
+    let outsider = app.user_id("dl.wang.lei").await;
+    assert!(
+        !html.contains(&format!(r#"<option value="{outsider}""#)),
+        "a person of another district is not offered"
+    );
+    let r = union
+        .post_form(
+            &format!("{to}/declare"),
+            &[("record_id", &person.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = union.page(&to).await;
+    assert!(
+        html.contains(&format!(r#"href="/records/people/{person}""#)),
+        "the declared person linked: {html}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM declarations WHERE record_type = 'person'")
+            .await,
+        1
+    );
+}
+on_both!(a_titles_campaign_from_the_pages);

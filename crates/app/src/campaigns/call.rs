@@ -152,6 +152,10 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
         }
         _ => None,
     };
+    // A titles campaign assesses the declared person: there is nothing to review blind.
+    if matches!(kind, Ok(CampaignKind::Titles)) && input.blind {
+        v.add(FieldError::new("blind", "blind_not_for_titles"));
+    }
     let cadence = choice::<Cadence>("cadence", &input.cadence);
     let edition = number_in("edition", input.edition, 1, 1000);
     let year = number_in("year", input.year, 1949, 2200);
