@@ -519,10 +519,18 @@ async fn titles_won_become_title_records(backend: Backend) {
         (Some(2024), Some("provincial"))
     );
     assert_eq!(won["granted_by"], liaoning);
+    assert_eq!(
+        won["declaration_id"], d_winner,
+        "the title keeps the declaration it was won by"
+    );
     let page = app.sign_in_demo("dl.union").await;
     let (s, html) = page.page(&format!("/records/people/{winner}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains(TITLE), "the records page shows the title");
+    assert!(
+        html.contains(&format!(r#"href="/certificates/{d_winner}""#)),
+        "with the award's certificate: {html}"
+    );
     assert_eq!(figures(&union, mw).await, 1);
     assert_eq!(figures(&dl, dalian).await, 1);
     assert!(holds_provincial(&union, winner).await);

@@ -18,6 +18,8 @@ pub struct Title {
     pub granted_by_name: String,
     pub year: i64,
     pub level: HonourLevel,
+    /// The declaration of the announced titling campaign it was won in (its certificate).
+    pub declaration_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -32,10 +34,11 @@ struct TitleRow {
     granted_by_name: String,
     year: i64,
     level: String,
+    declaration_id: Option<i64>,
 }
 
 const TITLE: &str = "SELECT t.id, t.user_id, us.display_name AS holder_name, t.unit_id, u.name AS unit_name, t.name,
-    t.granted_by, g.name AS granted_by_name, t.year, t.level
+    t.granted_by, g.name AS granted_by_name, t.year, t.level, t.declaration_id
     FROM titles t JOIN organisations u ON u.id = t.unit_id JOIN organisations g ON g.id = t.granted_by
     JOIN users us ON us.id = t.user_id";
 
@@ -53,6 +56,7 @@ impl TryFrom<TitleRow> for Title {
             granted_by_name: r.granted_by_name,
             year: r.year,
             level: stored("honour level", &r.level, HonourLevel::parse)?,
+            declaration_id: r.declaration_id,
         })
     }
 }
