@@ -391,6 +391,9 @@ async fn titles_won_become_title_records(backend: Backend) {
     assert_eq!(figures(&union, mw).await, 0);
     assert_eq!(figures(&dl, dalian).await, 0);
 
+    // A person of another district's enterprise is outside the union's units: refused.
+    let (s, b) = declare(&union, id, app.user_id("dl.wang.lei").await).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
     let mut declared = Vec::new();
     for person in [winner, withdrawn, unawarded] {
         let (s, d) = declare(&union, id, person).await;

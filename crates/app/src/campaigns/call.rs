@@ -345,7 +345,8 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             .after(
                 &serde_json::json!({ "kind": kind, "year": year, "edition": edition,
                 "units": units.iter().map(|(u, q)| (u.code.clone(), *q)).collect::<Vec<_>>(),
-                "rubric": rubric, "k": k, "min_load": min_load, "max_load": max_load }),
+                "rubric": rubric, "k": k, "min_load": min_load, "max_load": max_load,
+                "title_conferred": title_conferred }),
             ),
     )
     .await?;
