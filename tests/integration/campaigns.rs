@@ -5,6 +5,7 @@
 
 mod conflicts;
 mod contact_person;
+mod kinds;
 
 use crate::on_both;
 use crate::support::{Backend, TestApp};

@@ -14,21 +14,24 @@ mod call;
 mod declarations;
 mod panel;
 mod publicity;
+mod records;
 mod results;
 mod scoring;
+mod titling;
 
 pub use assign::{Matrix, OverrideInput, PairInfo, matrix, override_pair, run_assignment};
 pub use call::{
     CampaignDetail, CampaignInput, RubricCriterion, UnitQuota, UnitUse, advance, create, detail,
     list, publicity_end, quota_counts, results_public,
 };
-pub use declarations::{CheckInput, DeclareInput, check, declarable, declare, forward, resubmit};
+pub use declarations::{CheckInput, DeclareInput, check, declare, forward, resubmit};
 pub use panel::{ConflictInput, ExpertInput, add_conflict, add_expert, panel};
 pub use publicity::{
     AnnounceInput, DISMISS_MAX, DecisionInput, DismissInput, ObjectionInput, OutcomeInput,
     PublicityInput, TierChoice, announce, certificate, decide, decide_objection,
     dismiss_objections, object, objections, open_publicity,
 };
+pub use records::declarable;
 pub use results::{RankRow, ResultRow, Results, SheetView, ranking, results};
 pub use scoring::{ReviewItem, ScoreInput, my_reviews, score};
 

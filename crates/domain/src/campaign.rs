@@ -43,8 +43,8 @@ code_enum!(
 );
 
 code_enum!(
-    /// The record a declaration attaches.
-    RecordType { Achievement = "achievement", Skill = "skill" }
+    /// The record a declaration attaches: a person for a titling campaign.
+    RecordType { Achievement = "achievement", Skill = "skill", Proposal = "proposal", Person = "person" }
 );
 
 code_enum!(
@@ -79,11 +79,24 @@ impl Stage {
 
 impl CampaignKind {
     /// The record each kind of campaign attaches.
-    pub fn record_type(self) -> Option<RecordType> {
+    pub fn record_type(self) -> RecordType {
         match self {
-            CampaignKind::AchievementAward => Some(RecordType::Achievement),
-            CampaignKind::SkillsMethods => Some(RecordType::Skill),
-            CampaignKind::Proposals | CampaignKind::Titles => None,
+            CampaignKind::AchievementAward => RecordType::Achievement,
+            CampaignKind::SkillsMethods => RecordType::Skill,
+            CampaignKind::Proposals => RecordType::Proposal,
+            CampaignKind::Titles => RecordType::Person,
+        }
+    }
+}
+
+impl RecordType {
+    /// The page of the declared record.
+    pub fn href(self, id: i64) -> String {
+        match self {
+            RecordType::Achievement => format!("/achievements/{id}"),
+            RecordType::Skill => format!("/skills/{id}"),
+            RecordType::Proposal => format!("/proposals/{id}"),
+            RecordType::Person => format!("/records/people/{id}"),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! rest, so callers keep writing `campaigns::get`.
 
 mod calls;
+mod candidates;
 mod declarations;
 mod panels;
 mod publicity;
@@ -15,6 +16,10 @@ mod scores;
 pub use calls::{
     Campaign, CriterionRow, NewCampaign, TierRow, Unit, add_criterion, add_tier, add_unit,
     criteria, get, insert, list, set_stage, tiers, units,
+};
+pub use candidates::{
+    Candidate, HeldRecord, held_records, implemented_proposals, people_with_records,
+    proposal_people,
 };
 pub use declarations::{
     Declaration, NewDeclaration, count_of_participant, declarations, get_declaration,

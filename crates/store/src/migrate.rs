@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(31, "0031_record_amendments"),
     migration!(32, "0032_outbound"),
     migration!(33, "0033_directory_accounts"),
+    migration!(34, "0034_campaign_kinds"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

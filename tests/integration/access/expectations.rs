@@ -424,6 +424,7 @@ pub(super) const EXPECTATIONS: &[(&str, &str, Expect)] = &[
     ),
     ("POST", "/api/v1/campaigns/{id}/conflicts", Refused),
     ("POST", "/api/v1/campaigns/{id}/decision", Refused),
+    ("GET", "/api/v1/campaigns/{id}/declarable", Open),
     (
         "POST",
         "/api/v1/campaigns/{id}/declarations",

@@ -93,20 +93,34 @@ struct DeclFacts {
     shingles: Vec<u64>,
 }
 
+/// `(record, person)` pairs of the people named on declared achievements and proposals.
+struct Named<'a> {
+    achievements: &'a [(i64, i64)],
+    proposals: &'a [(i64, i64)],
+}
+
 fn decl_facts(
     orgs: &HashMap<OrgId, Organisation>,
-    completers: &[(i64, i64)],
+    named: &Named<'_>,
     d: &Declaration,
 ) -> DeclFacts {
     let unit = OrgPath::from_stored(d.unit_path.clone());
-    let completers = if d.record_type == RecordType::Achievement {
-        completers
+    let of = |pairs: &[(i64, i64)]| -> Vec<i64> {
+        pairs
             .iter()
-            .filter(|(achievement, _)| *achievement == d.record_id)
+            .filter(|(record, _)| *record == d.record_id)
             .map(|(_, user)| *user)
             .collect()
-    } else {
-        d.first_completer_id.into_iter().collect()
+    };
+    // A proposal's co-proposers, like an achievement's completers, may not review it; a declared
+    // person (titles) is their own first completer and may not review themselves.
+    let completers = match d.record_type {
+        RecordType::Achievement => of(named.achievements),
+        RecordType::Proposal => of(named.proposals)
+            .into_iter()
+            .chain(d.first_completer_id)
+            .collect(),
+        RecordType::Skill | RecordType::Person => d.first_completer_id.into_iter().collect(),
     };
     DeclFacts {
         group: group_of(orgs, &unit),
@@ -150,6 +164,16 @@ async fn facts(
         .map(|d| d.record_id)
         .collect();
     let completers = innovation::completer_ids(tx, &achievements).await?;
+    let proposals: Vec<i64> = declarations
+        .iter()
+        .filter(|d| d.record_type == RecordType::Proposal)
+        .map(|d| d.record_id)
+        .collect();
+    let proposal_people = store::proposal_people(tx, &proposals).await?;
+    let named = Named {
+        achievements: &completers,
+        proposals: &proposal_people,
+    };
     Ok((
         experts
             .iter()
@@ -157,7 +181,7 @@ async fn facts(
             .collect(),
         declarations
             .iter()
-            .map(|d| decl_facts(&orgs, &completers, d))
+            .map(|d| decl_facts(&orgs, &named, d))
             .collect(),
     ))
 }

@@ -25,7 +25,8 @@ pub struct CampaignInput {
     /// The campaign above this one, which it forwards its winners to.
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<CampaignId>,
-    /// `achievement_award` (other kinds are not run here yet).
+    /// `achievement_award` (achievements), `skills_methods` (skills and methods), `proposals`
+    /// (implemented proposals) or `titles` (people, who win the title the call names).
     pub kind: String,
     pub title: String,
     pub edition: Option<i64>,
@@ -62,6 +63,10 @@ pub struct CampaignInput {
     pub excellent: String,
     /// Whom units ask about the call; up to 100 characters.
     pub contact_person: String,
+    /// For `titles`: the title its winners receive, e.g. 大连市职工技术创新能手.
+    pub title_name: String,
+    /// For `titles`: the title's level, `enterprise`, `municipal`, `provincial` or `national`.
+    pub title_level: String,
 }
 
 /// A participating unit, by its organisation code, and how many declarations it may make.
@@ -129,10 +134,28 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
         Some(&input.contact_person),
         rules::SHORT_MAX,
     );
-    let kind = choice::<CampaignKind>("kind", &input.kind).and_then(|k| match k.record_type() {
-        Some(_) => Ok(k),
-        None => problem(FieldError::new("kind", "campaign_kind_not_supported")),
-    });
+    let kind = choice::<CampaignKind>("kind", &input.kind);
+    let title_conferred = match kind {
+        Ok(CampaignKind::Titles) => {
+            let name = v.required_text(
+                "title_name",
+                &input.title_name,
+                ingot_domain::innovation::TITLE_MAX,
+            );
+            match ingot_domain::innovation::HonourLevel::parse(input.title_level.trim()) {
+                Some(level) => Some((name, level.as_str())),
+                None => {
+                    v.add(FieldError::new("title_level", "unknown_honour_level"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    // A titles campaign assesses the declared person: there is nothing to review blind.
+    if matches!(kind, Ok(CampaignKind::Titles)) && input.blind {
+        v.add(FieldError::new("blind", "blind_not_for_titles"));
+    }
     let cadence = choice::<Cadence>("cadence", &input.cadence);
     let edition = number_in("edition", input.edition, 1, 1000);
     let year = number_in("year", input.year, 1949, 2200);
@@ -294,6 +317,8 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             announce_on: &announce_on.to_string(),
             created_by: caller.user_id(),
             contact_person: contact_person.as_deref(),
+            title_name: title_conferred.as_ref().map(|(n, _)| n.as_str()),
+            title_level: title_conferred.as_ref().map(|(_, l)| *l),
         },
         now,
     )
@@ -320,7 +345,8 @@ pub async fn create(tx: &mut Tx, caller: &Caller<'_>, input: &CampaignInput) -> 
             .after(
                 &serde_json::json!({ "kind": kind, "year": year, "edition": edition,
                 "units": units.iter().map(|(u, q)| (u.code.clone(), *q)).collect::<Vec<_>>(),
-                "rubric": rubric, "k": k, "min_load": min_load, "max_load": max_load }),
+                "rubric": rubric, "k": k, "min_load": min_load, "max_load": max_load,
+                "title_conferred": title_conferred }),
             ),
     )
     .await?;

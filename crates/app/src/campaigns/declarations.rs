@@ -2,87 +2,26 @@
 //! quota), forwarding a lower round's winner, the formal check, and resubmitting a returned
 //! declaration after its record was corrected.
 
+use super::records::{RecordView, record_view};
 use super::{load, load_declaration, path_of, require_manage, require_stage, today};
 use crate::audit::{Change, record};
 use crate::{Caller, Result};
-use ingot_domain::campaign::{
-    self as rules, CampaignKind, DeclarationStatus, RecordFacts, RecordType, RequiredField, Stage,
-};
+use ingot_domain::campaign::{self as rules, DeclarationStatus, RequiredField, Stage};
 use ingot_domain::policy::Action;
 use ingot_domain::time::Date;
 use ingot_domain::validate::{Validator, date};
-use ingot_domain::{
-    AppError, CampaignId, DeclarationId, FieldError, OrgId, OrgPath, Timestamp, UserId,
-};
+use ingot_domain::{AppError, CampaignId, DeclarationId, FieldError, OrgId, OrgPath, Timestamp};
 use ingot_store::campaigns::{self as store, Campaign};
-use ingot_store::{Tx, innovation, orgs, users};
+use ingot_store::{Tx, orgs, users};
 
 /// Declaring a record to a campaign, as the form and the API send it.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 #[schema(as = DeclareBody)]
 pub struct DeclareInput {
-    /// The record's id: an achievement (achievement award) or a skill (skills and methods).
+    /// The record's id: an achievement (achievement award), a skill or method (skills and
+    /// methods), an implemented proposal (best proposals) or a person's user id (titles).
     pub record_id: Option<i64>,
-}
-
-/// The record as a campaign sees it.
-struct RecordView {
-    unit_id: OrgId,
-    unit_path: OrgPath,
-    title: String,
-    summary: String,
-    field: String,
-    first_completer: Option<UserId>,
-    facts: RecordFacts,
-}
-
-async fn record_view(tx: &mut Tx, kind: RecordType, id: i64) -> Result<Option<RecordView>> {
-    Ok(match kind {
-        RecordType::Achievement => {
-            let Some(a) = innovation::get_achievement(tx, id).await? else {
-                return Ok(None);
-            };
-            let completers = innovation::completers(tx, id).await?;
-            let documents = innovation::attachments(tx, id).await?.len();
-            Some(RecordView {
-                unit_id: a.unit_id,
-                unit_path: OrgPath::from_stored(a.unit_path.clone()),
-                facts: RecordFacts {
-                    year: a.year,
-                    has_summary: !a.summary.trim().is_empty(),
-                    completers: completers.len(),
-                    has_claimed_level: a.claimed_level.is_some(),
-                    has_benefit: a.benefit_claimed_cents.is_some(),
-                    documents,
-                    ..Default::default()
-                },
-                first_completer: completers.first().map(|p| UserId(p.user_id)),
-                title: a.title,
-                summary: a.summary,
-                field: a.field,
-            })
-        }
-        RecordType::Skill => {
-            let Some(s) = innovation::get_skill(tx, id).await? else {
-                return Ok(None);
-            };
-            Some(RecordView {
-                unit_id: s.unit_id,
-                unit_path: OrgPath::from_stored(s.unit_path.clone()),
-                facts: RecordFacts {
-                    year: s.year,
-                    has_summary: !s.description.trim().is_empty(),
-                    completers: usize::from(s.creator_id.is_some()),
-                    ..Default::default()
-                },
-                first_completer: s.creator_id,
-                title: s.name,
-                summary: s.description,
-                field: s.used_where,
-            })
-        }
-    })
 }
 
 fn campaign_rules(c: &Campaign) -> rules::Rules {
@@ -145,12 +84,11 @@ async fn declare_record(
     store::lock(tx, campaign.0).await?;
     let c = load(tx, campaign).await?;
     require_stage(&c, &[Stage::Declaration])?;
-    let kind = CampaignKind::record_type(c.kind)
-        .ok_or_else(|| AppError::internal("campaign kind without records"))?;
+    let kind = c.kind.record_type();
     let Some(record_id) = record_id else {
         return Err(AppError::field("record_id", "required"));
     };
-    let Some(mut rv) = record_view(tx, kind, record_id).await? else {
+    let Some(mut rv) = record_view(tx, &c, kind, record_id).await? else {
         return Err(AppError::field("record_id", "unknown_record"));
     };
     // A forwarded winner counts against the lower federation's own place in this campaign.
@@ -329,7 +267,7 @@ pub async fn resubmit(tx: &mut Tx, caller: &Caller<'_>, declaration: Declaration
         return Err(AppError::conflict("correction_deadline_passed"));
     }
     let kind = d.record_type;
-    let mut rv = record_view(tx, kind, d.record_id)
+    let mut rv = record_view(tx, &c, kind, d.record_id)
         .await?
         .ok_or_else(|| AppError::field("record_id", "unknown_record"))?;
     let participant = orgs::get(tx, OrgId(d.participant_id))
@@ -357,38 +295,4 @@ pub async fn resubmit(tx: &mut Tx, caller: &Caller<'_>, declaration: Declaration
             .org(OrgId(d.participant_id)),
     )
     .await
-}
-
-/// Achievements the caller may declare to the campaign now: within their declaring scope and the
-/// campaign's record years, not yet declared (at most 200, newest first).
-pub async fn declarable(
-    tx: &mut Tx,
-    caller: &Caller<'_>,
-    d: &super::CampaignDetail,
-) -> Result<Vec<ingot_store::innovation::AchievementItem>> {
-    let Some(actor) = caller.actor() else {
-        return Ok(Vec::new());
-    };
-    if !d.may_declare
-        || d.stage != Stage::Declaration
-        || d.campaign.kind != CampaignKind::AchievementAward
-    {
-        return Ok(Vec::new());
-    }
-    let filter = ingot_store::innovation::RecordFilter {
-        scope: Some(ingot_domain::policy::scope(
-            actor,
-            Action::DeclareToCampaign,
-        )),
-        ..Default::default()
-    };
-    let page = ingot_store::Page::new(Some(1), Some(200), 200);
-    let (items, _) = ingot_store::innovation::list_achievements(tx, &filter, page).await?;
-    let taken: Vec<i64> = d.declarations.iter().map(|x| x.record_id).collect();
-    Ok(items
-        .into_iter()
-        .filter(|a| !taken.contains(&a.id))
-        .filter(|a| d.campaign.min_record_year.is_none_or(|y| a.year >= y))
-        .filter(|a| d.campaign.max_record_year.is_none_or(|y| a.year <= y))
-        .collect())
 }

@@ -389,14 +389,19 @@ pub async fn announce(
     {
         return Err(AppError::conflict("objections_open"));
     }
-    store::set_announced(tx, campaign.0, &number, &on.to_string(), Timestamp::now()).await?;
+    let now = Timestamp::now();
+    store::set_announced(tx, campaign.0, &number, &on.to_string(), now).await?;
+    let titles = super::titling::confer_titles(tx, caller, &c, now).await?;
     record(
         tx,
         caller,
         Change::new("campaign.announce", "campaign", campaign.0)
             .label(&c.title)
             .org(OrgId(c.org_id))
-            .after(&serde_json::json!({ "notice_number": number, "announced_on": on.to_string() })),
+            .after(
+                &serde_json::json!({ "notice_number": number, "announced_on": on.to_string(),
+                "titles": titles }),
+            ),
     )
     .await
 }

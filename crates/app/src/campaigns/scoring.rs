@@ -109,6 +109,12 @@ pub struct ReviewItem {
     /// Hidden (None) when the campaign is blind.
     pub unit_name: Option<String>,
     pub first_completer_name: Option<String>,
+    pub record_type: ingot_domain::campaign::RecordType,
+    pub record_id: i64,
+    /// A declared proposal's verified benefit in fen (best proposals).
+    pub benefit_verified_cents: Option<i64>,
+    /// A declared person's records (titles): achievements, patents, skills, titles held.
+    pub held: Vec<ingot_store::campaigns::HeldRecord>,
     pub marks: Option<Vec<i64>>,
     pub total_hundredths: Option<i64>,
     pub comment: Option<String>,
@@ -143,6 +149,7 @@ pub async fn my_reviews(
         let sheet = sheets
             .iter()
             .find(|s| s.declaration_id == d.id && s.user_id == me.0);
+        let held = super::records::dossier(tx, &d).await?;
         out.push(ReviewItem {
             campaign_id: c.id,
             campaign_title: c.title.clone(),
@@ -157,6 +164,10 @@ pub async fn my_reviews(
             } else {
                 d.first_completer_name.clone()
             },
+            record_type: d.record_type,
+            record_id: d.record_id,
+            benefit_verified_cents: d.benefit_verified_cents,
+            held,
             marks: sheet.and_then(|s| serde_json::from_str(&s.marks).ok()),
             total_hundredths: sheet.map(|s| s.total_hundredths),
             comment: sheet.map(|s| s.comment.clone()),

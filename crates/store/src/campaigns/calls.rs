@@ -46,6 +46,9 @@ pub struct Campaign {
     pub announced_on: Option<Date>,
     pub created_at: i64,
     pub contact_person: Option<String>,
+    /// What a titling campaign confers on its winners, and at which level (`HonourLevel` codes).
+    pub title_name: Option<String>,
+    pub title_level: Option<String>,
 }
 
 const CAMPAIGN: &str = "SELECT c.id, c.org_id, o.name AS org_name, o.name_en AS org_name_en, o.path AS org_path,
@@ -53,7 +56,7 @@ const CAMPAIGN: &str = "SELECT c.id, c.org_id, o.name AS org_name, o.name_en AS 
     c.required_fields, c.required_documents, c.reviewers_per_declaration, c.min_load, c.max_load,
     c.score_scale, c.blind, c.divergence_hundredths, c.declaration_closes, c.check_closes, c.review_closes,
     c.publicity_days, c.announce_on, c.stage, c.publicity_start, c.decision_note, c.decided_at,
-    c.notice_number, c.announced_on, c.created_at, c.contact_person
+    c.notice_number, c.announced_on, c.created_at, c.contact_person, c.title_name, c.title_level
     FROM campaigns c JOIN organisations o ON o.id = c.org_id";
 
 pub struct NewCampaign<'a> {
@@ -82,6 +85,8 @@ pub struct NewCampaign<'a> {
     pub announce_on: &'a str,
     pub created_by: Option<UserId>,
     pub contact_person: Option<&'a str>,
+    pub title_name: Option<&'a str>,
+    pub title_level: Option<&'a str>,
 }
 
 pub async fn insert(tx: &mut Tx, c: &NewCampaign<'_>, now: Timestamp) -> Result<i64> {
@@ -92,9 +97,9 @@ pub async fn insert(tx: &mut Tx, c: &NewCampaign<'_>, now: Timestamp) -> Result<
                     min_record_year, max_record_year, required_fields, required_documents,
                     reviewers_per_declaration, min_load, max_load, score_scale, blind, divergence_hundredths,
                     declaration_closes, check_closes, review_closes, publicity_days, announce_on, stage,
-                    created_by, created_at, updated_at, contact_person)
+                    created_by, created_at, updated_at, contact_person, title_name, title_level)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                    $19, $20, $21, $22, $23, 'declaration', $24, $25, $25, $26) RETURNING id",
+                    $19, $20, $21, $22, $23, 'declaration', $24, $25, $25, $26, $27, $28) RETURNING id",
             )
             .bind(c.org_id)
             .bind(c.parent_id)
@@ -121,7 +126,9 @@ pub async fn insert(tx: &mut Tx, c: &NewCampaign<'_>, now: Timestamp) -> Result<
             .bind(c.announce_on)
             .bind(c.created_by)
             .bind(now)
-            .bind(c.contact_person),
+            .bind(c.contact_person)
+            .bind(c.title_name)
+            .bind(c.title_level),
         )
         .await?;
     Ok(id)

@@ -31,12 +31,17 @@ pub struct Declaration {
     pub forwarded_from: Option<i64>,
     pub tier: Option<Tier>,
     pub created_at: i64,
+    /// A declared proposal's verified benefit in fen (best-proposals campaigns).
+    pub benefit_verified_cents: Option<i64>,
 }
 
 const DECLARATION: &str = "SELECT d.id, d.campaign_id, d.number, d.participant_id, p.name AS participant_name,
     d.record_type, d.record_id, d.unit_id, o.name AS unit_name, o.path AS unit_path, d.title, d.summary, d.field,
     d.first_completer_id, fc.display_name AS first_completer_name, d.status, d.return_reasons, d.correct_by,
-    d.forwarded_from, d.tier, d.created_at
+    d.forwarded_from, d.tier, d.created_at,
+    CASE WHEN d.record_type = 'proposal'
+        THEN (SELECT pr.benefit_verified_cents FROM proposals pr WHERE pr.id = d.record_id) END
+        AS benefit_verified_cents
     FROM declarations d JOIN organisations p ON p.id = d.participant_id
     JOIN organisations o ON o.id = d.unit_id LEFT JOIN users fc ON fc.id = d.first_completer_id";
 

@@ -18,6 +18,8 @@ pub struct Title {
     pub granted_by_name: String,
     pub year: i64,
     pub level: HonourLevel,
+    /// The declaration of the announced titling campaign it was won in (its certificate).
+    pub declaration_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -32,10 +34,11 @@ struct TitleRow {
     granted_by_name: String,
     year: i64,
     level: String,
+    declaration_id: Option<i64>,
 }
 
 const TITLE: &str = "SELECT t.id, t.user_id, us.display_name AS holder_name, t.unit_id, u.name AS unit_name, t.name,
-    t.granted_by, g.name AS granted_by_name, t.year, t.level
+    t.granted_by, g.name AS granted_by_name, t.year, t.level, t.declaration_id
     FROM titles t JOIN organisations u ON u.id = t.unit_id JOIN organisations g ON g.id = t.granted_by
     JOIN users us ON us.id = t.user_id";
 
@@ -53,6 +56,7 @@ impl TryFrom<TitleRow> for Title {
             granted_by_name: r.granted_by_name,
             year: r.year,
             level: stored("honour level", &r.level, HonourLevel::parse)?,
+            declaration_id: r.declaration_id,
         })
     }
 }
@@ -87,11 +91,24 @@ pub async fn insert_title(
     by: Option<UserId>,
     now: Timestamp,
 ) -> Result<i64> {
+    insert_title_won(tx, t, None, by, now).await
+}
+
+/// Inserts a title, won by `declaration` of an announced titling campaign if it names one,
+/// and counts it in the record tally in the same transaction.
+pub async fn insert_title_won(
+    tx: &mut Tx,
+    t: &NewTitle,
+    declaration: Option<i64>,
+    by: Option<UserId>,
+    now: Timestamp,
+) -> Result<i64> {
     let (id,): (i64,) = tx
         .fetch_one(
             Sql::new(
-                "INSERT INTO titles (user_id, unit_id, name, granted_by, year, level, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                "INSERT INTO titles (user_id, unit_id, name, granted_by, year, level, created_by, created_at,
+                    declaration_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(t.user_id)
             .bind(t.unit_id)
@@ -100,7 +117,8 @@ pub async fn insert_title(
             .bind(t.year)
             .bind(t.level.as_str())
             .bind(by)
-            .bind(now.0),
+            .bind(now.0)
+            .bind(declaration),
         )
         .await?;
     crate::record_tally::recount(tx, crate::record_tally::Record::Title(id), None).await?;

@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(call::list_campaigns, call::create_campaign))
         .routes(routes!(call::get_campaign))
         .routes(routes!(call::advance))
+        .routes(routes!(declarations::declarable))
         .routes(routes!(declarations::declare))
         .routes(routes!(declarations::check))
         .routes(routes!(declarations::resubmit))
@@ -132,6 +133,10 @@ pub struct CampaignDto {
     pub notice_number: Option<String>,
     pub announced_on: Option<String>,
     pub contact_person: Option<String>,
+    /// A titling campaign's title, which its winners hold once it is announced.
+    pub title_name: Option<String>,
+    /// The title's level: `enterprise`, `municipal`, `provincial` or `national`.
+    pub title_level: Option<String>,
 }
 
 impl From<&Campaign> for CampaignDto {
@@ -174,6 +179,8 @@ impl From<&Campaign> for CampaignDto {
             notice_number: c.notice_number.clone(),
             announced_on: c.announced_on.map(|d| d.to_string()),
             contact_person: c.contact_person.clone(),
+            title_name: c.title_name.clone(),
+            title_level: c.title_level.clone(),
         }
     }
 }
@@ -200,6 +207,8 @@ pub struct DeclarationDto {
     pub forwarded_from: Option<i64>,
     /// Null until a tier is awarded.
     pub tier: Option<Tier>,
+    /// A declared proposal's verified benefit in fen (best-proposals campaigns).
+    pub benefit_verified_cents: Option<i64>,
 }
 
 impl From<&Declaration> for DeclarationDto {
@@ -223,6 +232,7 @@ impl From<&Declaration> for DeclarationDto {
             correct_by: d.correct_by.clone(),
             forwarded_from: d.forwarded_from,
             tier: d.tier,
+            benefit_verified_cents: d.benefit_verified_cents,
         }
     }
 }

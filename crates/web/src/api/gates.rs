@@ -283,6 +283,7 @@ const GATES: &[(&str, &str, Gate)] = &[
         "/campaigns/{id}/decision",
         Record(Target::CampaignStaff),
     ),
+    (GET, "/campaigns/{id}/declarable", SignedIn),
     (
         POST,
         "/campaigns/{id}/declarations",

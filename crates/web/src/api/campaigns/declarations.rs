@@ -10,7 +10,54 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_app::campaigns as cases;
-use ingot_domain::{CampaignId, DeclarationId};
+use ingot_domain::time::Date;
+use ingot_domain::{CampaignId, DeclarationId, Timestamp};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A record the caller may declare: an achievement, a skill or method, an implemented proposal
+/// or a person (their user id), as the campaign's kind takes.
+#[derive(Serialize, ToSchema)]
+pub struct DeclarableDto {
+    /// The `record_id` to declare.
+    pub id: i64,
+    /// The record's title, or the person's name.
+    pub title: String,
+    pub unit_name: String,
+    pub year: Option<i64>,
+    /// An achievement's or a proposal's verified benefit in fen.
+    pub benefit_verified_cents: Option<i64>,
+}
+
+/// What the caller may declare to the campaign now (at most 200): of its kind, within the
+/// caller's declaring units and its record years, not declared yet. Empty outside the
+/// declaration stage or for a caller who may not declare.
+#[utoipa::path(get, path = "/campaigns/{id}/declarable", tag = "campaigns", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<DeclarableDto>), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn declarable(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<CampaignId>,
+) -> Result<Json<Vec<DeclarableDto>>, Failure> {
+    let mut tx = state.db.read().await?;
+    let caller = api.caller();
+    let today = Date::of(Timestamp::now(), state.config.utc_offset_ms());
+    let detail = cases::detail(&mut tx, Some(&caller), id, today).await?;
+    let items = cases::declarable(&mut tx, &caller, &detail).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|c| DeclarableDto {
+                id: c.id,
+                title: c.title,
+                unit_name: c.unit_name,
+                year: c.year,
+                benefit_verified_cents: c.benefit_verified_cents,
+            })
+            .collect(),
+    ))
+}
 
 /// Declares a record (attached by id, not retyped) within the participating unit's quota.
 /// Ineligible records are refused with every reason (`quota_exceeded`,

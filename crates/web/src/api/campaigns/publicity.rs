@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use ingot_app::Caller;
 use ingot_app::campaigns as cases;
 use ingot_domain::audit::RequestOrigin;
-use ingot_domain::campaign::{ObjectionStatus, Tier};
+use ingot_domain::campaign::{ObjectionStatus, RecordType, Tier};
 use ingot_domain::{AppError, CampaignId, ObjectionId};
 use ingot_store::campaigns::Declaration;
 use serde::Serialize;
@@ -27,6 +27,11 @@ pub struct PublicEntryDto {
     pub participant_name: String,
     pub first_completer_name: Option<String>,
     pub tier: Tier,
+    /// What won: an achievement, a skill or method, a proposal or a person (titles).
+    pub record_type: RecordType,
+    pub record_id: i64,
+    /// A winning proposal's verified benefit in fen.
+    pub benefit_verified_cents: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -110,6 +115,9 @@ fn public_entries(ds: &[Declaration]) -> Vec<PublicEntryDto> {
                 participant_name: d.participant_name.clone(),
                 first_completer_name: d.first_completer_name.clone(),
                 tier: d.tier?,
+                record_type: d.record_type,
+                record_id: d.record_id,
+                benefit_verified_cents: d.benefit_verified_cents,
             })
         })
         .collect();

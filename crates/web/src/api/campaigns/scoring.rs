@@ -6,6 +6,7 @@ use crate::error::{ErrorBody, Failure};
 use axum::Json;
 use axum::extract::{Path, State};
 use ingot_app::campaigns as cases;
+use ingot_domain::campaign::RecordType;
 use ingot_domain::{CampaignId, DeclarationId};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -20,11 +21,27 @@ pub struct ReviewItemDto {
     /// Null when the campaign is blind.
     pub unit_name: Option<String>,
     pub first_completer_name: Option<String>,
+    pub record_type: RecordType,
+    pub record_id: i64,
+    /// A declared proposal's verified benefit in fen (best proposals).
+    pub benefit_verified_cents: Option<i64>,
+    /// A declared person's records (titles): achievements completed, their patents, skills
+    /// and methods created, titles held.
+    pub held: Vec<HeldRecordDto>,
     pub marks: Option<Vec<i64>>,
     pub total: Option<f64>,
     pub comment: Option<String>,
     /// Whether the sheet may still be submitted or revised.
     pub open: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HeldRecordDto {
+    /// `achievement`, `patent`, `skill` or `title`.
+    pub kind: String,
+    pub id: i64,
+    pub name: String,
+    pub year: i64,
 }
 
 /// The declarations assigned to the calling expert, with their own sheets.
@@ -49,6 +66,19 @@ pub(super) async fn my_reviews(
                 field: i.field,
                 unit_name: i.unit_name,
                 first_completer_name: i.first_completer_name,
+                record_type: i.record_type,
+                record_id: i.record_id,
+                benefit_verified_cents: i.benefit_verified_cents,
+                held: i
+                    .held
+                    .into_iter()
+                    .map(|h| HeldRecordDto {
+                        kind: h.kind,
+                        id: h.id,
+                        name: h.name,
+                        year: h.year,
+                    })
+                    .collect(),
                 marks: i.marks,
                 total: i.total_hundredths.map(|t| t as f64 / 100.0),
                 comment: i.comment,

@@ -30,6 +30,9 @@ pub struct TitleDto {
     pub year: i64,
     /// enterprise, municipal, provincial, national.
     pub level: String,
+    /// Won in an announced titling campaign: the winning declaration (its certificate is
+    /// `/certificates/{declaration_id}`); null for a title recorded directly.
+    pub declaration_id: Option<i64>,
 }
 
 impl From<Title> for TitleDto {
@@ -45,6 +48,7 @@ impl From<Title> for TitleDto {
             granted_by_name: t.granted_by_name,
             year: t.year,
             level: t.level.as_str().into(),
+            declaration_id: t.declaration_id,
         }
     }
 }

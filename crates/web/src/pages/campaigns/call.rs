@@ -83,6 +83,7 @@ struct NewPage {
     kinds: &'static [CampaignKind],
     cadences: &'static [Cadence],
     required: &'static [RequiredField],
+    levels: &'static [ingot_domain::innovation::HonourLevel],
 }
 
 impl NewPage {
@@ -100,6 +101,7 @@ fn new_page(ctx: PageCtx, form: SentForm, orgs: Vec<Organisation>, errors: FormE
         kinds: CampaignKind::ALL,
         cadences: Cadence::ALL,
         required: RequiredField::ALL,
+        levels: ingot_domain::innovation::HonourLevel::ALL,
     }
 }
 

@@ -14,7 +14,7 @@ use ingot_app::campaigns::{self as cases, CampaignDetail};
 use ingot_domain::campaign::Stage;
 use ingot_domain::{CampaignId, DeclarationId};
 use ingot_store::campaigns::Campaign;
-use ingot_store::innovation::AchievementItem;
+use ingot_store::campaigns::Candidate;
 
 /// The stages in order with where the campaign stands, for the stepper.
 pub struct StepView {
@@ -54,7 +54,7 @@ pub(super) struct ShowPage {
     ctx: PageCtx,
     d: CampaignDetail,
     steps: Vec<StepView>,
-    records: Vec<AchievementItem>,
+    records: Vec<Candidate>,
     errors: FormErrors,
     form: SentForm,
 }
@@ -72,6 +72,13 @@ impl ShowPage {
     }
     fn open_for_declarations(&self) -> bool {
         self.d.may_declare && self.d.stage == Stage::Declaration
+    }
+    fn record_href(&self, d: &ingot_store::campaigns::Declaration) -> String {
+        d.record_type.href(d.record_id)
+    }
+    /// A verified benefit in fen as yuan, for proposals' declarations and candidates.
+    fn yuan(&self, cents: &i64) -> String {
+        format!("{:.2}", *cents as f64 / 100.0)
     }
     fn at_least(&self, stage: &str) -> bool {
         Stage::parse(stage).is_some_and(|s| self.d.stage.rank() >= s.rank())

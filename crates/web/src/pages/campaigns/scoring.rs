@@ -31,6 +31,9 @@ impl ReviewPage {
             .map(i64::to_string)
             .unwrap_or_default()
     }
+    fn yuan(&self, cents: &i64) -> String {
+        format!("{:.2}", *cents as f64 / 100.0)
+    }
     fn total(&self, item: &ReviewItem) -> String {
         item.total_hundredths
             .map(|t| format!("{:.2}", t as f64 / 100.0))
