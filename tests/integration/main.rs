@@ -43,5 +43,6 @@ mod sign_in;
 mod skill_edit;
 mod storage;
 mod studios;
+mod title_edit;
 mod upgrade;
 mod users;

@@ -23,6 +23,7 @@ const PAGE_OF: &[(&str, &str, &str)] = &[
     ("PATCH", "/patents/{id}", "/patents/{id}/edit"),
     ("PATCH", "/skills/{id}", "/skills/{id}/edit"),
     ("PATCH", "/achievements/{id}", "/achievements/{id}/edit"),
+    ("PATCH", "/titles/{id}", "/titles/{id}/edit"),
     (
         "PATCH",
         "/programmes/{id}/milestones/{milestone}",

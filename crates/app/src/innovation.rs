@@ -28,8 +28,9 @@ pub use skills::{
     update_skill,
 };
 pub use titles::{
-    Holdings, TitleInput, create_title, granting_bodies, holdings, holds_honour_at_least,
-    holds_honour_visible, person_holdings, titles, unit_holdings, visible_person,
+    Holdings, TitleChange, TitleInput, create_title, granting_bodies, holdings,
+    holds_honour_at_least, holds_honour_visible, may_change_title, person_holdings, title, titles,
+    unit_holdings, update_title, visible_person,
 };
 
 use crate::audit::{Change, record};

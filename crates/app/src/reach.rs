@@ -22,6 +22,8 @@ pub enum Target {
     Patent,
     /// A skill or method of a unit whose records the caller manages (readers of its unit: 403).
     Skill,
+    /// A title recorded in a unit whose records the caller manages (readers of its unit: 403).
+    Title,
     /// An organisation on which the caller may perform the action.
     Org(Action),
     /// A person the caller administers.
@@ -112,6 +114,16 @@ async fn reach(tx: &mut Tx, caller: &Caller<'_>, target: Target, id: i64) -> Res
                 visible_if(caller.permits(
                     Action::ViewInnovationRecords,
                     &OrgPath::from_stored(s.unit_path.clone()),
+                )),
+            ),
+            None => Reach::Hidden,
+        },
+        Target::Title => match ingot_store::innovation::get_title(tx, id).await? {
+            Some(t) => within_or(
+                crate::innovation::may_change_title(caller, &t),
+                visible_if(caller.permits(
+                    Action::ViewInnovationRecords,
+                    &OrgPath::from_stored(t.unit_path.clone()),
                 )),
             ),
             None => Reach::Hidden,

@@ -33,7 +33,7 @@ pub use patents::{
 pub use skills::{NewSkill, Skill, get_skill, insert_skill, list_skills, trainees, update_skill};
 pub use titles::{
     NewTitle, Title, get_title, honour_levels, insert_title, insert_title_won, list_titles,
-    person_counts, title_held,
+    person_counts, title_held, update_title,
 };
 
 use crate::db::BothRows;

@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(32, "0032_outbound"),
     migration!(33, "0033_directory_accounts"),
     migration!(34, "0034_campaign_kinds"),
+    migration!(35, "0035_title_version"),
 ];
 
 /// Any constant will do; it only has to be the same in every Ingot process.

@@ -229,6 +229,14 @@ pub(super) async fn prepare(app: &TestApp) -> Targets {
     .await;
     secrets.push(title);
     ids.insert("skills", skill.to_string());
+    // A title's name ("技术创新能手") is no secret: it is printed in reports of every city.
+    let (title, _) = scalar(
+        app,
+        "SELECT t.id, t.name FROM titles t JOIN organisations o ON o.id = t.unit_id
+         WHERE o.code LIKE 'CN-LN-DL-%' ORDER BY t.id LIMIT 1",
+    )
+    .await;
+    ids.insert("titles", title.to_string());
     // A webhook of Dalian's union (its name is its secret).
     let (dalian_union, _) = scalar(
         app,

@@ -14,7 +14,8 @@ use ingot_store::innovation::{
 use ingot_store::{Page, Tx, orgs, users};
 
 /// Recording a title or honour, as the form and the API send it (`POST /titles`).
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+// Serialize: a change's schema shows its default particulars.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 #[schema(as = TitleBody)]
 pub struct TitleInput {
@@ -29,8 +30,16 @@ pub struct TitleInput {
     pub level: String,
 }
 
-pub async fn create_title(tx: &mut Tx, caller: &Caller<'_>, input: &TitleInput) -> Result<Title> {
-    let mut v = Validator::new();
+/// A title as typed, checked: the row to store and the holder's username, or every problem by
+/// field (with those `v` already holds). The unit is the holder's, except for `kept`: a title
+/// whose holder does not change keeps the unit it was recorded in (the holder may have moved).
+async fn checked(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    mut v: Validator,
+    input: &TitleInput,
+    kept: Option<(UserId, OrgId)>,
+) -> Result<(NewTitle, String)> {
     let holder = match input.holder.trim() {
         "" => problem(FieldError::new("holder", "required")),
         name => match users::get_by_username(tx, name).await? {
@@ -45,36 +54,156 @@ pub async fn create_title(tx: &mut Tx, caller: &Caller<'_>, input: &TitleInput) 
     let year = year(input.year, None);
     // Titles are recorded by whoever administers the holder's unit.
     let holder_org = match &holder {
-        Ok(h) => match orgs::get(tx, h.org_id).await? {
-            Some(o) => {
-                require_manage(caller, &o)?;
-                Ok(o)
-            }
-            None => problem(FieldError::new("holder", "unknown_person")),
+        Ok(h) => match kept {
+            Some((user, unit)) if user == h.id => Ok(unit),
+            _ => match orgs::get(tx, h.org_id).await? {
+                Some(o) => {
+                    require_manage(caller, &o)?;
+                    Ok(o.id)
+                }
+                None => problem(FieldError::new("holder", "unknown_person")),
+            },
         },
         // The holder's own problem says why.
         Err(_) => Err(Vec::new()),
     };
-    let (holder, org, body, level, year) =
+    let (holder, unit_id, body, level, year) =
         v.finish_with((holder, holder_org, body, level, year))?;
-    if store::title_held(tx, holder.id, &name, year).await? {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "name",
-            "title_exists",
-        )]));
-    }
     let new = NewTitle {
         user_id: holder.id,
-        unit_id: org.id,
+        unit_id,
         name,
         granted_by: body.id,
         year,
         level,
     };
+    Ok((new, holder.username))
+}
+
+fn title_exists() -> AppError {
+    AppError::Validation(vec![FieldError::new("name", "title_exists")])
+}
+
+pub async fn create_title(tx: &mut Tx, caller: &Caller<'_>, input: &TitleInput) -> Result<Title> {
+    let (new, holder) = checked(tx, caller, Validator::new(), input, None).await?;
+    if store::title_held(tx, new.user_id, &new.name, new.year).await? {
+        return Err(title_exists());
+    }
     let id = store::insert_title(tx, &new, caller.user_id(), Timestamp::now()).await?;
-    log(tx, caller, "title.create", "title", id, &new.name, org.id,
-        serde_json::json!({"holder": holder.username, "name": new.name, "year": year, "level": level})).await?;
+    log(tx, caller, "title.create", "title", id, &new.name, new.unit_id,
+        serde_json::json!({"holder": holder, "name": new.name, "year": new.year, "level": new.level})).await?;
     store::get_title(tx, id).await?.ok_or_else(not_found)
+}
+
+/// Changing a title (a name mistyped, the wrong level, year or granting body), as the form and
+/// the API send it: every particular again, the version read and why. A title won in an
+/// announced campaign is changed only with a reason.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+#[schema(as = TitleChangeBody)]
+pub struct TitleChange {
+    /// The version read (`version` of the title); a change made meanwhile is refused with
+    /// `record_changed`.
+    pub version: Option<i64>,
+    /// Why it changes; required for a title won in a campaign.
+    pub reason: Option<String>,
+    #[serde(flatten)]
+    pub title: TitleInput,
+}
+
+/// Whether the caller may change this title (manages the unit it was recorded in).
+pub fn may_change_title(caller: &Caller<'_>, t: &Title) -> bool {
+    caller.permits(
+        ingot_domain::policy::Action::ManageInnovationRecords,
+        &ingot_domain::OrgPath::from_stored(t.unit_path.clone()),
+    )
+}
+
+/// A title the caller may read, with what was recorded about it, newest first.
+pub async fn title(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ingot_domain::TitleId,
+) -> Result<(Title, Vec<ingot_domain::audit::AuditEntry>)> {
+    let t = store::get_title(tx, id.0).await?.ok_or_else(not_found)?;
+    if !may_read(caller, &t.unit_path) && caller.user_id() != Some(t.user_id) {
+        return Err(not_found());
+    }
+    let history = crate::audit_log::history_of(tx, "title", id.0).await?;
+    Ok((t, history))
+}
+
+/// Changes a title still at the version read, checked as when it was recorded, by someone who
+/// manages its unit; what it counts for (the annual summary, naming eligibility) follows in the
+/// same transaction.
+pub async fn update_title(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ingot_domain::TitleId,
+    change: &TitleChange,
+) -> Result<Title> {
+    let (was, _) = title(tx, caller, id).await?;
+    if !may_change_title(caller, &was) {
+        return Err(AppError::forbidden());
+    }
+    let version = change.version.unwrap_or(was.version);
+    if version != was.version {
+        return Err(AppError::conflict("record_changed"));
+    }
+    let mut v = Validator::new();
+    let reason = v.optional_text("reason", change.reason.as_deref(), rules::TEXT_MAX);
+    if was.declaration_id.is_some() && reason.is_none() {
+        v.add(FieldError::new("reason", "reason_required_after_award"));
+    }
+    let kept = Some((was.user_id, was.unit_id));
+    let (new, holder) = checked(tx, caller, v, &change.title, kept).await?;
+    let same_key = new.user_id == was.user_id && new.name == was.name && new.year == was.year;
+    if !same_key && store::title_held(tx, new.user_id, &new.name, new.year).await? {
+        return Err(title_exists());
+    }
+    if !store::update_title(tx, id.0, &new, version).await? {
+        return Err(AppError::conflict("record_changed"));
+    }
+    let was_holder = users::get(tx, was.user_id)
+        .await?
+        .map(|u| u.username)
+        .unwrap_or_default();
+    let particulars = |holder: &str, t: &NewTitle| {
+        serde_json::json!({"holder": holder, "name": t.name, "granted_by": t.granted_by,
+            "year": t.year, "level": t.level})
+    };
+    let before = NewTitle {
+        user_id: was.user_id,
+        unit_id: was.unit_id,
+        name: was.name.clone(),
+        granted_by: was.granted_by,
+        year: was.year,
+        level: was.level,
+    };
+    let mut after = particulars(&holder, &new);
+    after["reason"] = reason.clone().into();
+    crate::audit::record(
+        tx,
+        caller,
+        crate::audit::Change::new("title.update", "title", id.0)
+            .label(&new.name)
+            .org(new.unit_id)
+            .before(&particulars(&was_holder, &before))
+            .after(&after),
+    )
+    .await?;
+    if let (Some(_), Some(reason)) = (was.declaration_id, &reason) {
+        store::insert_amendment(
+            tx,
+            ("title", id.0),
+            reason,
+            caller.user_id(),
+            Timestamp::now(),
+        )
+        .await?;
+    }
+    ingot_store::changes::record(tx, "title", id.0, "upsert", Timestamp::now()).await?;
+    store::get_title(tx, id.0).await?.ok_or_else(not_found)
 }
 
 pub async fn titles(

@@ -13,6 +13,7 @@ pub struct Title {
     pub holder_name: String,
     pub unit_id: OrgId,
     pub unit_name: String,
+    pub unit_path: String,
     pub name: String,
     pub granted_by: OrgId,
     pub granted_by_name: String,
@@ -20,6 +21,8 @@ pub struct Title {
     pub level: HonourLevel,
     /// The declaration of the announced titling campaign it was won in (its certificate).
     pub declaration_id: Option<i64>,
+    /// Raised by every edit; an edit names the version it read.
+    pub version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -29,16 +32,19 @@ struct TitleRow {
     holder_name: String,
     unit_id: i64,
     unit_name: String,
+    unit_path: String,
     name: String,
     granted_by: i64,
     granted_by_name: String,
     year: i64,
     level: String,
     declaration_id: Option<i64>,
+    version: i64,
 }
 
-const TITLE: &str = "SELECT t.id, t.user_id, us.display_name AS holder_name, t.unit_id, u.name AS unit_name, t.name,
-    t.granted_by, g.name AS granted_by_name, t.year, t.level, t.declaration_id
+const TITLE: &str = "SELECT t.id, t.user_id, us.display_name AS holder_name, t.unit_id, u.name AS unit_name,
+    u.path AS unit_path, t.name, t.granted_by, g.name AS granted_by_name, t.year, t.level, t.declaration_id,
+    t.version
     FROM titles t JOIN organisations u ON u.id = t.unit_id JOIN organisations g ON g.id = t.granted_by
     JOIN users us ON us.id = t.user_id";
 
@@ -51,12 +57,14 @@ impl TryFrom<TitleRow> for Title {
             holder_name: r.holder_name,
             unit_id: OrgId(r.unit_id),
             unit_name: r.unit_name,
+            unit_path: r.unit_path,
             name: r.name,
             granted_by: OrgId(r.granted_by),
             granted_by_name: r.granted_by_name,
             year: r.year,
             level: stored("honour level", &r.level, HonourLevel::parse)?,
             declaration_id: r.declaration_id,
+            version: r.version,
         })
     }
 }
@@ -123,6 +131,35 @@ pub async fn insert_title_won(
         .await?;
     crate::record_tally::recount(tx, crate::record_tally::Record::Title(id), None).await?;
     Ok(id)
+}
+
+/// Changes a title if it is still at `version`, raising it and recounting what it counts for;
+/// false when someone changed it meanwhile.
+pub async fn update_title(tx: &mut Tx, id: i64, t: &NewTitle, version: i64) -> Result<bool> {
+    let record = crate::record_tally::Record::Title(id);
+    let before = crate::record_tally::counted(tx, record).await?;
+    let changed = tx
+        .execute(
+            Sql::new(
+                "UPDATE titles SET user_id = $1, unit_id = $2, name = $3, granted_by = $4, year = $5,
+                    level = $6, version = version + 1
+                 WHERE id = $7 AND version = $8",
+            )
+            .bind(t.user_id)
+            .bind(t.unit_id)
+            .bind(t.name.as_str())
+            .bind(t.granted_by)
+            .bind(t.year)
+            .bind(t.level.as_str())
+            .bind(id)
+            .bind(version),
+        )
+        .await?;
+    if changed != 1 {
+        return Ok(false);
+    }
+    crate::record_tally::recount(tx, record, before).await?;
+    Ok(true)
 }
 
 pub async fn get_title(tx: &mut Tx, id: i64) -> Result<Option<Title>> {

@@ -228,6 +228,8 @@ const GATES: &[(&str, &str, Gate)] = &[
     (GET, "/titles", SignedIn),
     (POST, "/titles", Role(RECORDS)),
     (GET, "/titles/export", SignedIn),
+    (GET, "/titles/{id}", SignedIn),
+    (PATCH, "/titles/{id}", Record(Target::Title)),
     (GET, "/innovation/figures", SignedIn),
     // Reports.
     (GET, "/reports/annual-summary", SignedIn),

@@ -59,6 +59,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(skills::get_skill, skills::update_skill))
         .routes(routes!(titles::list_titles, titles::create_title))
         .routes(routes!(titles::export_titles))
+        .routes(routes!(titles::get_title, titles::update_title))
         .routes(routes!(titles::honour_check))
         .routes(routes!(records::person_records))
         .routes(routes!(records::unit_records))

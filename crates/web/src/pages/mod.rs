@@ -485,6 +485,17 @@ pub fn routes() -> Routes {
         )
         .get("/titles", SignedIn, records::titles)
         .post("/titles", Role(RECORDS), records::create_title)
+        .get("/titles/{id}", SignedIn, records::title)
+        .get(
+            "/titles/{id}/edit",
+            Record(Target::Title),
+            records::edit_title,
+        )
+        .post(
+            "/titles/{id}/edit",
+            Record(Target::Title),
+            records::update_title,
+        )
         .get("/records/import", Role(RECORDS), records::import_form)
         .post("/records/import", Role(RECORDS), records::import_records)
         .get(

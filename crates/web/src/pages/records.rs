@@ -12,6 +12,7 @@ mod patent;
 mod patents;
 mod skill;
 mod skills;
+mod title;
 mod titles;
 mod transfer;
 
@@ -24,6 +25,7 @@ pub use patent::{edit_form as edit_patent, patent, update as update_patent};
 pub use patents::{create_patent, import_patents, patents};
 pub use skill::{edit_form as edit_skill, skill, update as update_skill};
 pub use skills::{create_skill, skills};
+pub use title::{edit_form as edit_title, title, update as update_title};
 pub use titles::{create_title, titles};
 pub use transfer::{import as import_records, import_form, template as import_template};
 

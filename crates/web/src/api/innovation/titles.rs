@@ -12,7 +12,7 @@ use axum::response::Response;
 use ingot_app::innovation as cases;
 use ingot_app::innovation::transfer::RecordKind;
 use ingot_domain::innovation::HonourLevel;
-use ingot_domain::{AppError, UserId};
+use ingot_domain::{AppError, TitleId, UserId};
 use ingot_store::innovation::Title;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -33,6 +33,8 @@ pub struct TitleDto {
     /// Won in an announced titling campaign: the winning declaration (its certificate is
     /// `/certificates/{declaration_id}`); null for a title recorded directly.
     pub declaration_id: Option<i64>,
+    /// Send it back with a change; a change made meanwhile is refused.
+    pub version: i64,
 }
 
 impl From<Title> for TitleDto {
@@ -49,6 +51,7 @@ impl From<Title> for TitleDto {
             year: t.year,
             level: t.level.as_str().into(),
             declaration_id: t.declaration_id,
+            version: t.version,
         }
     }
 }
@@ -90,6 +93,51 @@ pub(super) async fn create_title(
     })
     .await?;
     Ok(created(TitleDto::from(t)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TitleDetailDto {
+    pub title: TitleDto,
+    /// What was recorded about it, newest first: edits with before, after and why.
+    pub history: Vec<crate::api::dto::AuditEntryDto>,
+}
+
+/// One title or honour with its history.
+#[utoipa::path(get, path = "/titles/{id}", tag = "innovation", params(("id" = i64, Path)),
+    responses((status = 200, body = TitleDetailDto), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn get_title(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<TitleId>,
+) -> Result<Json<TitleDetailDto>, Failure> {
+    let mut tx = state.db.read().await?;
+    let (t, history) = cases::title(&mut tx, &api.caller(), id).await?;
+    Ok(Json(TitleDetailDto {
+        title: t.into(),
+        history: history.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Changes a title or honour: every particular again, with the version read and why (required
+/// for a title won in a campaign). What it counts for (the annual summary, naming eligibility)
+/// follows in the same transaction.
+#[utoipa::path(patch, path = "/titles/{id}", tag = "innovation", params(("id" = i64, Path)),
+    request_body = cases::TitleChange,
+    responses((status = 200, body = TitleDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub(super) async fn update_title(
+    State(state): State<AppState>,
+    api: ApiCtx,
+    Path(id): Path<TitleId>,
+    JsonBody(change): JsonBody<cases::TitleChange>,
+) -> Result<Json<TitleDto>, Failure> {
+    let t = in_tx(&state, &api, async |tx, caller| {
+        cases::update_title(tx, caller, id, &change).await
+    })
+    .await?;
+    Ok(Json(t.into()))
 }
 
 /// Does the person hold a title or honour of at least this level? For eligibility rules.
