@@ -18,6 +18,7 @@ const fixed = ['/', '/studios', '/studios/new', '/studios/alliances/new', '/stud
 const followed = [
   ['/studios', /^\/studios\/\d+$/],
   ['/achievements', /^\/achievements\/\d+$/],
+  ['/titles', /^\/titles\/\d+$/],
   ['/campaigns', /^\/campaigns\/\d+$/],
   ['/programmes', /^\/programmes\/\d+$/],
   ['/patents', /^\/patents\/\d+$/],
@@ -42,10 +43,11 @@ async function adminPages(page, base) {
   for (const [list, pattern] of followed) {
     paths.push(await linkLike(page, base, list, pattern));
   }
-  // A patent's, a skill's and an achievement's change forms.
+  // A patent's, a skill's, an achievement's and a title's change forms.
   paths.push(`${await linkLike(page, base, '/patents', /^\/patents\/\d+$/)}/edit`);
   paths.push(`${await linkLike(page, base, '/skills', /^\/skills\/\d+$/)}/edit`);
   paths.push(`${await linkLike(page, base, '/achievements', /^\/achievements\/\d+$/)}/edit`);
+  paths.push(`${await linkLike(page, base, '/titles', /^\/titles\/\d+$/)}/edit`);
   // A studio's naming notice, from Zhao Pengda's studio.
   await page.goto(`${base}/studios?q=${encodeURIComponent('赵鹏达')}`);
   const studio = await page.locator('a[href^="/studios/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')).find((h) => /^\/studios\/\d+$/.test(h)));
