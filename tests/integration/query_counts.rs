@@ -47,17 +47,22 @@ const PAGES: &[(&str, &str, u64)] = &[
     ("admin", "/reports/annual?year=2020", 10),
     ("admin", "/reports/rankings?year=2023", 12),
     ("admin", "/returns", 10),
+    // An expert's review list: the conflicts and a declared person's records are read for all
+    // the assigned declarations at once.
+    ("expert.wang", "/campaigns/1/review", 16),
 ];
 
 async fn pages_run_few_statements_whatever_their_rows(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, |c| c.count_queries = true).await else {
         return;
     };
-    let admin = app.sign_in_demo("admin").await;
+    let mut sessions = std::collections::HashMap::new();
     let mut over = Vec::new();
     for (user, path, budget) in PAGES {
-        assert_eq!(*user, "admin");
-        let n = statements(&admin, path).await;
+        if !sessions.contains_key(user) {
+            sessions.insert(*user, app.sign_in_demo(user).await);
+        }
+        let n = statements(&sessions[user], path).await;
         if n > *budget {
             over.push(format!("{path}: {n} statements (at most {budget})"));
         }

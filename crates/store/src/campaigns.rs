@@ -18,8 +18,8 @@ pub use calls::{
     criteria, get, insert, list, set_stage, tiers, units,
 };
 pub use candidates::{
-    Candidate, HeldRecord, held_records, implemented_proposals, people_with_records,
-    proposal_people,
+    Candidate, HeldRecord, held_records, held_records_of, implemented_proposals,
+    people_with_records, proposal_people,
 };
 pub use declarations::{
     Declaration, NewDeclaration, count_of_participant, declarations, get_declaration,

@@ -246,6 +246,30 @@ pub(super) async fn conflicts_of(
     Ok(pair_info(&ef[0], e.user_id, d, &df[0], &declared).conflicts)
 }
 
+/// Which of `declarations` the expert has a conflict with, read in a fixed number of statements
+/// whatever their number (an expert's review list).
+pub(super) async fn conflicted(
+    tx: &mut Tx,
+    c: &Campaign,
+    declarations: &[Declaration],
+    expert: UserId,
+) -> Result<Vec<bool>> {
+    let Some(e) = store::expert(tx, expert).await? else {
+        return Ok(vec![false; declarations.len()]);
+    };
+    let (ef, df) = facts(tx, std::slice::from_ref(&e), declarations).await?;
+    let declared = store::conflicts(tx, c.id).await?;
+    Ok(declarations
+        .iter()
+        .zip(&df)
+        .map(|(d, f)| {
+            !pair_info(&ef[0], e.user_id, d, f, &declared)
+                .conflicts
+                .is_empty()
+        })
+        .collect())
+}
+
 pub async fn matrix(tx: &mut Tx, campaign: CampaignId) -> Result<Matrix> {
     let experts = store::panel(tx, campaign.0).await?;
     let declarations: Vec<Declaration> = store::declarations(tx, campaign.0)

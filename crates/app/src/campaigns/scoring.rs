@@ -137,19 +137,24 @@ pub async fn my_reviews(
         .collect();
     let sheets = store::sheets(tx, c.id).await?;
     let open = c.stage == Stage::Review && c.decided_at.is_none();
+    let assigned: Vec<_> = store::declarations(tx, c.id)
+        .await?
+        .into_iter()
+        .filter(|d| mine.contains(&d.id))
+        .collect();
+    // Conflicts and dossiers for every assigned declaration at once: no statement per row.
+    let conflicted = assign::conflicted(tx, &c, &assigned, me).await?;
+    let mut dossiers = super::records::dossiers(tx, &assigned).await?;
     let mut out = Vec::new();
-    for d in store::declarations(tx, c.id).await? {
-        if !mine.contains(&d.id) {
-            continue;
-        }
+    for (d, conflicted) in assigned.into_iter().zip(conflicted) {
         // A conflict found after assignment (or after scoring) ends the expert's access.
-        if !assign::conflicts_of(tx, &c, &d, me).await?.is_empty() {
+        if conflicted {
             continue;
         }
         let sheet = sheets
             .iter()
             .find(|s| s.declaration_id == d.id && s.user_id == me.0);
-        let held = super::records::dossier(tx, &d).await?;
+        let held = dossiers.remove(&d.id).unwrap_or_default();
         out.push(ReviewItem {
             campaign_id: c.id,
             campaign_title: c.title.clone(),

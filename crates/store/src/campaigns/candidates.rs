@@ -86,6 +86,48 @@ pub async fn held_records(tx: &mut Tx, user: UserId) -> Result<Vec<HeldRecord>> 
     .await
 }
 
+/// What each of `people` holds, as `held_records` reads it for one, in one statement: (person,
+/// record), by person, then kind, newest first.
+pub async fn held_records_of(tx: &mut Tx, people: &[i64]) -> Result<Vec<(i64, HeldRecord)>> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = SqlBuilder::new(
+        "SELECT c.user_id, 'achievement' AS kind, a.id, a.title AS name, a.year
+         FROM achievements a JOIN achievement_completers c ON c.achievement_id = a.id
+         WHERE c.user_id IN ",
+    );
+    b.values(people);
+    b.push(
+        " UNION ALL
+         SELECT DISTINCT c.user_id, 'patent', pt.id, pt.title, pt.year
+         FROM patents pt JOIN achievement_patents ap ON ap.patent_id = pt.id
+         JOIN achievement_completers c ON c.achievement_id = ap.achievement_id
+         WHERE c.user_id IN ",
+    );
+    b.values(people);
+    b.push(" UNION ALL SELECT s.creator_id, 'skill', s.id, s.name, s.year FROM skills s WHERE s.creator_id IN ");
+    b.values(people);
+    b.push(" UNION ALL SELECT t.user_id, 'title', t.id, t.name, t.year FROM titles t WHERE t.user_id IN ");
+    b.values(people);
+    b.push(" ORDER BY 1, 2, 5 DESC, 3 DESC");
+    let rows: Vec<(i64, String, i64, String, i64)> = tx.fetch_all(b.build()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(person, kind, id, name, year)| {
+            (
+                person,
+                HeldRecord {
+                    kind,
+                    id,
+                    name,
+                    year,
+                },
+            )
+        })
+        .collect())
+}
+
 /// The people named on a proposal (proposer and co-proposers), for conflicts of interest.
 pub async fn proposal_people(tx: &mut Tx, proposals: &[i64]) -> Result<Vec<(i64, i64)>> {
     if proposals.is_empty() {
