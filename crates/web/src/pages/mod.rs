@@ -29,10 +29,8 @@ use crate::error::{Failure, status_of};
 use crate::forms::{FormErrors, is_form_error};
 use crate::request::FLASH_COOKIE;
 use askama::Template;
-use axum::http::Method;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::post;
 use ingot_app::reach::Target;
 use ingot_domain::policy::Action;
 use ingot_store::{Page, Total};
@@ -232,7 +230,6 @@ pub fn query_url(path: &str, params: &[(&str, &str)]) -> String {
 
 /// Every page route with its gate (see `crate::access`): who may send it a request at all.
 pub fn routes() -> Routes {
-    const RECORDS: &[Action] = &[Action::ManageInnovationRecords];
     let routes = Routes::default()
         .get("/", Public, home::index)
         .get("/login", Public, login::form)
@@ -419,92 +416,6 @@ pub fn routes() -> Routes {
             Record(Target::User),
             users::revoke,
         )
-        .get("/achievements", SignedIn, records::achievements)
-        .post("/achievements", Role(RECORDS), records::create_achievement)
-        .get("/achievements/{id}", SignedIn, records::achievement)
-        .get(
-            "/achievements/{id}/edit",
-            Record(Target::Achievement),
-            records::edit_achievement,
-        )
-        .post(
-            "/achievements/{id}/edit",
-            Record(Target::Achievement),
-            records::update_achievement,
-        )
-        .post(
-            "/achievements/{id}/link",
-            Record(Target::Achievement),
-            records::link,
-        )
-        .post(
-            "/achievements/{id}/benefit",
-            Record(Target::Achievement),
-            records::claim,
-        )
-        .post(
-            "/achievements/{id}/verify",
-            Record(Target::Achievement),
-            records::verify,
-        )
-        .route(
-            Method::POST,
-            "/achievements/{id}/attachments",
-            Record(Target::Achievement),
-            post(records::attach).layer(axum::extract::DefaultBodyLimit::max(
-                ingot_app::files::MAX_FILE_BYTES + 64 * 1024,
-            )),
-        )
-        .get("/achievement-files/{id}", SignedIn, records::download)
-        .get("/patents", SignedIn, records::patents)
-        .post("/patents", Role(RECORDS), records::create_patent)
-        .post("/patents/import", Role(RECORDS), records::import_patents)
-        .get("/patents/{id}", SignedIn, records::patent)
-        .get(
-            "/patents/{id}/edit",
-            Record(Target::Patent),
-            records::edit_patent,
-        )
-        .post(
-            "/patents/{id}/edit",
-            Record(Target::Patent),
-            records::update_patent,
-        )
-        .get("/skills", SignedIn, records::skills)
-        .post("/skills", Role(RECORDS), records::create_skill)
-        .get("/skills/{id}", SignedIn, records::skill)
-        .get(
-            "/skills/{id}/edit",
-            Record(Target::Skill),
-            records::edit_skill,
-        )
-        .post(
-            "/skills/{id}/edit",
-            Record(Target::Skill),
-            records::update_skill,
-        )
-        .get("/titles", SignedIn, records::titles)
-        .post("/titles", Role(RECORDS), records::create_title)
-        .get("/titles/{id}", SignedIn, records::title)
-        .get(
-            "/titles/{id}/edit",
-            Record(Target::Title),
-            records::edit_title,
-        )
-        .post(
-            "/titles/{id}/edit",
-            Record(Target::Title),
-            records::update_title,
-        )
-        .get("/records/import", Role(RECORDS), records::import_form)
-        .post("/records/import", Role(RECORDS), records::import_records)
-        .get(
-            "/records/import/template",
-            SignedIn,
-            records::import_template,
-        )
-        .get("/records/people/{id}", SignedIn, records::person)
-        .get("/records/orgs/{id}", SignedIn, records::unit)
         .get("/reports/annual", SignedIn, reports::annual)
         .get("/reports/rankings", SignedIn, reports::rankings)
         .get("/returns", SignedIn, returns::index)
@@ -802,5 +713,5 @@ pub fn routes() -> Routes {
         .get("/search", SignedIn, search::index)
         .get("/audit", SignedIn, audit::index)
         .get("/audit/export", SignedIn, audit::export);
-    webhooks::routes(routes)
+    records::routes(webhooks::routes(routes))
 }

@@ -204,6 +204,105 @@ pub fn file_response(filename: &str, content_type: &str, bytes: Vec<u8>) -> Resp
         .into_response()
 }
 
+/// The record pages' routes: achievements, patents, skills and methods, titles, their import and
+/// the record pages of people and units.
+pub fn routes(routes: crate::access::Routes) -> crate::access::Routes {
+    use crate::access::Gate::{Record, Role, SignedIn};
+    use crate::pages::records;
+    use axum::http::Method;
+    use axum::routing::post;
+    use ingot_app::reach::Target;
+    const RECORDS: &[ingot_domain::policy::Action] =
+        &[ingot_domain::policy::Action::ManageInnovationRecords];
+    routes
+        .get("/achievements", SignedIn, records::achievements)
+        .post("/achievements", Role(RECORDS), records::create_achievement)
+        .get("/achievements/{id}", SignedIn, records::achievement)
+        .get(
+            "/achievements/{id}/edit",
+            Record(Target::Achievement),
+            records::edit_achievement,
+        )
+        .post(
+            "/achievements/{id}/edit",
+            Record(Target::Achievement),
+            records::update_achievement,
+        )
+        .post(
+            "/achievements/{id}/link",
+            Record(Target::Achievement),
+            records::link,
+        )
+        .post(
+            "/achievements/{id}/benefit",
+            Record(Target::Achievement),
+            records::claim,
+        )
+        .post(
+            "/achievements/{id}/verify",
+            Record(Target::Achievement),
+            records::verify,
+        )
+        .route(
+            Method::POST,
+            "/achievements/{id}/attachments",
+            Record(Target::Achievement),
+            post(records::attach).layer(axum::extract::DefaultBodyLimit::max(
+                ingot_app::files::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .get("/achievement-files/{id}", SignedIn, records::download)
+        .get("/patents", SignedIn, records::patents)
+        .post("/patents", Role(RECORDS), records::create_patent)
+        .post("/patents/import", Role(RECORDS), records::import_patents)
+        .get("/patents/{id}", SignedIn, records::patent)
+        .get(
+            "/patents/{id}/edit",
+            Record(Target::Patent),
+            records::edit_patent,
+        )
+        .post(
+            "/patents/{id}/edit",
+            Record(Target::Patent),
+            records::update_patent,
+        )
+        .get("/skills", SignedIn, records::skills)
+        .post("/skills", Role(RECORDS), records::create_skill)
+        .get("/skills/{id}", SignedIn, records::skill)
+        .get(
+            "/skills/{id}/edit",
+            Record(Target::Skill),
+            records::edit_skill,
+        )
+        .post(
+            "/skills/{id}/edit",
+            Record(Target::Skill),
+            records::update_skill,
+        )
+        .get("/titles", SignedIn, records::titles)
+        .post("/titles", Role(RECORDS), records::create_title)
+        .get("/titles/{id}", SignedIn, records::title)
+        .get(
+            "/titles/{id}/edit",
+            Record(Target::Title),
+            records::edit_title,
+        )
+        .post(
+            "/titles/{id}/edit",
+            Record(Target::Title),
+            records::update_title,
+        )
+        .get("/records/import", Role(RECORDS), records::import_form)
+        .post("/records/import", Role(RECORDS), records::import_records)
+        .get(
+            "/records/import/template",
+            SignedIn,
+            records::import_template,
+        )
+        .get("/records/people/{id}", SignedIn, records::person)
+        .get("/records/orgs/{id}", SignedIn, records::unit)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::forms::SentForm;
