@@ -125,12 +125,22 @@ pub async fn title(
     caller: &Caller<'_>,
     id: ingot_domain::TitleId,
 ) -> Result<(Title, Vec<ingot_domain::audit::AuditEntry>)> {
+    let t = readable_title(tx, caller, id).await?;
+    let history = crate::audit_log::history_of(tx, "title", id.0).await?;
+    Ok((t, history))
+}
+
+/// The title if the caller may read it (its unit's records, or their own).
+async fn readable_title(
+    tx: &mut Tx,
+    caller: &Caller<'_>,
+    id: ingot_domain::TitleId,
+) -> Result<Title> {
     let t = store::get_title(tx, id.0).await?.ok_or_else(not_found)?;
     if !may_read(caller, &t.unit_path) && caller.user_id() != Some(t.user_id) {
         return Err(not_found());
     }
-    let history = crate::audit_log::history_of(tx, "title", id.0).await?;
-    Ok((t, history))
+    Ok(t)
 }
 
 /// Changes a title still at the version read, checked as when it was recorded, by someone who
@@ -142,7 +152,7 @@ pub async fn update_title(
     id: ingot_domain::TitleId,
     change: &TitleChange,
 ) -> Result<Title> {
-    let (was, _) = title(tx, caller, id).await?;
+    let was = readable_title(tx, caller, id).await?;
     if !may_change_title(caller, &was) {
         return Err(AppError::forbidden());
     }
